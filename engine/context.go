@@ -1,0 +1,198 @@
+package engine
+
+import (
+	"context"
+	"math/rand/v2"
+	"strconv"
+	"time"
+
+	"github.com/expr-lang/expr/vm"
+)
+
+// Block is the runtime of one block of a loaded flow. A Block is shared by every session of
+// its flow version, concurrently: whatever a session needs to remember lives in the session
+// (its variables, or its Wait's State), never in the Block.
+type Block interface {
+	Run(c *Context) Result
+}
+
+// Resumer is a block that waits. Resume is called with the event that ends the wait.
+type Resumer interface {
+	Resume(c *Context, ev Event) Result
+}
+
+// Returner is a block that calls a subflow; Return is called when the subflow ends, with its
+// variables, or with the reason it failed.
+type Returner interface {
+	Return(c *Context, vars map[string]any, failure error) Result
+}
+
+// Result is what a block did in one step: took an exit, waits, failed, called a subflow or
+// closed the conversation. The zero Result ends the flow there.
+type Result struct {
+	Exit string
+	Wait *Wait
+	Err  error
+	// Call runs a subflow; the block's Return is called when it ends.
+	Call *Call
+	// Close ends the session, subflows and callers alike: the conversation is over.
+	Close bool
+}
+
+// Call asks the interpreter to run a subflow.
+type Call struct {
+	Flow *Flow
+	// Entry is the block to start at; nil enters by the trigger for the interaction.
+	Entry *Node
+	Vars  map[string]any
+}
+
+// Next returns a Result that takes an exit.
+func Next(exit string) Result { return Result{Exit: exit} }
+
+// WaitFor returns a Result that waits.
+func WaitFor(w *Wait) Result { return Result{Wait: w} }
+
+// Fail returns a Result for a block error: the block's failed or error exit when it has one,
+// otherwise the session fails.
+func Fail(err error) Result { return Result{Err: err} }
+
+// Context is what a block sees while it runs one step of one session.
+type Context struct {
+	ctx     context.Context
+	rt      *Runtime
+	session *Session
+	flow    *Flow
+	node    *Node
+	env     Env
+	vm      *vm.VM
+	step    *Step
+	rng     *rand.Rand
+	actions int
+	waited  *Wait
+}
+
+// Context returns the request's context.
+func (c *Context) Context() context.Context { return c.ctx }
+
+// Runtime returns the runtime the session runs in, for its services.
+func (c *Context) Runtime() *Runtime { return c.rt }
+
+// Session returns the running session.
+func (c *Context) Session() *Session { return c.session }
+
+// Flow returns the running flow version.
+func (c *Context) Flow() *Flow { return c.flow }
+
+// Node returns the running block.
+func (c *Context) Node() *Node { return c.node }
+
+// Now returns the injected clock's time.
+func (c *Context) Now() time.Time { return c.env.Now }
+
+// Rand returns a random source that is the same for the same session seed and step, so runs
+// replay exactly.
+func (c *Context) Rand() *rand.Rand {
+	if c.rng == nil {
+		c.rng = rand.New(rand.NewPCG(c.session.Seed, uint64(c.session.Steps)))
+	}
+	return c.rng
+}
+
+// Waited returns the wait a resumed block is being resumed from (never nil in Resume).
+func (c *Context) Waited() *Wait {
+	if c.waited == nil {
+		return &Wait{}
+	}
+	return c.waited
+}
+
+// Interaction returns the interaction being handled.
+func (c *Context) Interaction() *Interaction { return &c.session.Interaction }
+
+// Contact returns the session's contact.
+func (c *Context) Contact() *Contact { return &c.session.Contact }
+
+// SetContact replaces the session's contact.
+func (c *Context) SetContact(ct Contact) { c.session.Contact = ct }
+
+// Env returns the expression environment of this step.
+func (c *Context) Env() *Env { return &c.env }
+
+// Eval evaluates an expression in the session's environment.
+func (c *Context) Eval(e *Expression) (any, error) { return e.Eval(c.vm, &c.env) }
+
+// EvalBool evaluates a boolean expression.
+func (c *Context) EvalBool(e *Expression) (bool, error) {
+	v, err := c.Eval(e)
+	if err != nil {
+		return false, err
+	}
+	b, ok := v.(bool)
+	if !ok && v != nil {
+		return false, typeError(e, "true or false", v)
+	}
+	return b, nil
+}
+
+// EvalInt evaluates an integer expression.
+func (c *Context) EvalInt(e *Expression) (int, error) {
+	v, err := c.Eval(e)
+	if err != nil {
+		return 0, err
+	}
+	switch n := v.(type) {
+	case int:
+		return n, nil
+	case int64:
+		return int(n), nil
+	case float64:
+		return int(n), nil
+	case nil:
+		return 0, nil
+	}
+	return 0, typeError(e, "a number", v)
+}
+
+// Render renders a template in the session's environment.
+func (c *Context) Render(t *Template) (string, error) { return t.Render(c.vm, &c.env) }
+
+// Var returns a session variable.
+func (c *Context) Var(name string) any { return c.session.Vars[name] }
+
+// SetVar sets a session variable; the trace records it.
+func (c *Context) SetVar(name string, v any) {
+	if c.session.Vars == nil {
+		c.session.Vars = map[string]any{}
+		c.env.Vars = c.session.Vars
+	}
+	c.session.Vars[name] = v
+	c.step.Vars = append(c.step.Vars, VarChange{Name: name, Value: v})
+}
+
+// Emit records an action in the trace and hands it to the outbox. It fills in the action's id,
+// channel and the interaction it answers when the block left them empty.
+func (c *Context) Emit(a *Action) SendResult {
+	c.actions++
+	a.ID = c.session.ID + "/" + strconv.Itoa(c.session.Steps) + "." + strconv.Itoa(c.actions)
+	in := &c.session.Interaction
+	if a.Channel == "" {
+		a.Channel = in.Channel
+	}
+	if a.ChannelID == "" {
+		a.ChannelID = in.ChannelID
+	}
+	if a.InReplyTo == "" {
+		a.InReplyTo = in.ID
+	}
+	c.step.Actions = append(c.step.Actions, a)
+	if c.rt.Outbox == nil {
+		return SendResult{}
+	}
+	return c.rt.Outbox.Send(c.ctx, a)
+}
+
+// Ref returns an id for what this step waits on: the session and step.
+func (c *Context) Ref() string {
+	return c.session.ID + "/" + strconv.Itoa(c.session.Steps)
+}

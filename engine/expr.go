@@ -1,0 +1,231 @@
+package engine
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/url"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/vm"
+)
+
+// Limits on expressions: a flow file cannot make the compiler or an evaluation run away.
+const (
+	// MaxExpressionNodes bounds the size of one expression's syntax tree.
+	MaxExpressionNodes = 2000
+	// MaxExpressionLength bounds the length of one expression's source.
+	MaxExpressionLength = 4096
+	// ExpressionMemoryBudget bounds what one evaluation may allocate, in expr's units.
+	ExpressionMemoryBudget = 100_000
+)
+
+// Expression is a compiled expression: compiled once when a flow loads, run many times.
+// It is safe for concurrent use.
+type Expression struct {
+	// Source is the expression as written.
+	Source string
+	// Vars are the variables the expression reads through `vars.name`, in order.
+	Vars []VarRef
+	// Type is what the expression yields: "bool", "int", "number", "string" or "" (any).
+	Type string
+
+	program  *vm.Program
+	constant bool
+	value    any
+}
+
+// VarRef is one read of `vars.name`; Offset counts runes from the start of the source.
+type VarRef struct {
+	Name   string
+	Offset int
+}
+
+// ExprError is a compile error at a rune offset of the expression or template source.
+type ExprError struct {
+	Offset  int
+	Message string
+}
+
+func (e *ExprError) Error() string { return e.Message }
+
+var envType = Env{}
+
+// helperFunctions are the functions expressions may call besides expr's built-ins.
+var helperFunctions = []expr.Option{
+	expr.Function("fold", func(p ...any) (any, error) { return Fold(p[0].(string)), nil },
+		new(func(string) string)),
+	expr.Function("has_word", func(p ...any) (any, error) {
+		return HasWord(p[0].(string), p[1].(string)), nil
+	}, new(func(string, string) bool)),
+	expr.Function("has_any", func(p ...any) (any, error) {
+		text := p[0].(string)
+		for _, w := range p[1:] {
+			if HasWord(text, w.(string)) {
+				return true, nil
+			}
+		}
+		return false, nil
+	}, new(func(string, ...string) bool)),
+	expr.Function("url_escape", func(p ...any) (any, error) { return url.QueryEscape(p[0].(string)), nil },
+		new(func(string) string)),
+	expr.Function("local", func(p ...any) (any, error) {
+		loc, err := LoadLocation(p[1].(string))
+		if err != nil {
+			return nil, err
+		}
+		return p[0].(time.Time).In(loc), nil
+	}, new(func(time.Time, string) time.Time)),
+	expr.Function("clock", func(p ...any) (any, error) {
+		loc, err := LoadLocation(p[1].(string))
+		if err != nil {
+			return nil, err
+		}
+		return p[0].(time.Time).In(loc).Format("15:04"), nil
+	}, new(func(time.Time, string) string)),
+	expr.Function("weekday", func(p ...any) (any, error) {
+		loc, err := LoadLocation(p[1].(string))
+		if err != nil {
+			return nil, err
+		}
+		return weekdayNames[p[0].(time.Time).In(loc).Weekday()], nil
+	}, new(func(time.Time, string) string)),
+}
+
+// Helpers documents the helper functions, for the reference and the editor.
+var Helpers = []EnvField{
+	{"fold(text)", "string", "text in lower case without accents"},
+	{"has_word(text, word)", "bool", "text contains the word or phrase as whole words, ignoring case and accents"},
+	{"has_any(text, words...)", "bool", "text contains any of the words or phrases"},
+	{"url_escape(text)", "string", "text escaped for a URL's query or path"},
+	{"local(t, zone)", "time", "t in an IANA time zone"},
+	{"clock(t, zone)", "string", "the time of day of t in a zone, as HH:MM"},
+	{"weekday(t, zone)", "string", "the day of the week of t in a zone: mon ... sun"},
+}
+
+// HasWord tells whether text contains word (a word or a phrase) as whole words, ignoring case
+// and accents.
+func HasWord(text, word string) bool {
+	t, w := AppendFold(nil, text), AppendFold(nil, strings.TrimSpace(word))
+	if len(w) == 0 {
+		return false
+	}
+	for from := 0; from <= len(t)-len(w); {
+		i := bytes.Index(t[from:], w)
+		if i < 0 {
+			return false
+		}
+		i += from
+		if !WordBefore(t, i) && !WordAt(t, i+len(w)) {
+			return true
+		}
+		from = i + 1
+	}
+	return false
+}
+
+// CompileExpression compiles an expression against the flow environment. typ is what it must
+// yield: "bool", "int", "number", "string" or "" for any value.
+func CompileExpression(src, typ string) (*Expression, error) {
+	if len(src) > MaxExpressionLength {
+		return nil, &ExprError{Message: fmt.Sprintf("the expression is %d bytes long; the limit is %d", len(src), MaxExpressionLength)}
+	}
+	if strings.TrimSpace(src) == "" {
+		return nil, &ExprError{Message: "the expression is empty"}
+	}
+	refs := &varCollector{}
+	opts := make([]expr.Option, 0, len(helperFunctions)+6)
+	opts = append(opts, expr.Env(envType), expr.DisableBuiltin("now"), expr.MaxNodes(MaxExpressionNodes),
+		expr.Patch(refs))
+	opts = append(opts, helperFunctions...)
+	switch typ {
+	case "bool":
+		opts = append(opts, expr.AsBool())
+	case "int":
+		opts = append(opts, expr.AsInt())
+	case "number":
+		opts = append(opts, expr.AsFloat64())
+	case "string":
+		opts = append(opts, expr.AsKind(reflect.String))
+	}
+	program, err := compileSafely(src, opts)
+	if err != nil {
+		var fe *file.Error
+		if errors.As(err, &fe) {
+			return nil, &ExprError{Offset: fe.From, Message: fe.Message}
+		}
+		return nil, &ExprError{Message: err.Error()}
+	}
+	return &Expression{Source: src, Vars: refs.refs, Type: typ, program: program}, nil
+}
+
+// compileSafely turns a panic inside the expression compiler into an error: no flow file may
+// crash the process.
+func compileSafely(src string, opts []expr.Option) (p *vm.Program, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the expression cannot be compiled: %v", r)
+		}
+	}()
+	return expr.Compile(src, opts...)
+}
+
+// ConstantExpression is an expression that always yields v: a number or a boolean written
+// where an expression may stand.
+func ConstantExpression(src string, v any) *Expression {
+	return &Expression{Source: src, constant: true, value: v}
+}
+
+// Eval runs the expression in env with a reusable machine (nil allocates one).
+func (e *Expression) Eval(m *vm.VM, env *Env) (any, error) {
+	if e.constant {
+		return e.value, nil
+	}
+	if m == nil {
+		m = &vm.VM{}
+	}
+	m.MemoryBudget = ExpressionMemoryBudget
+	v, err := m.Run(e.program, env)
+	if err != nil {
+		return nil, fmt.Errorf("expression %q: %w", e.Source, unwrapExprError(err))
+	}
+	return v, nil
+}
+
+// unwrapExprError keeps expr's message without the snippet it adds for compile errors.
+func unwrapExprError(err error) error {
+	var fe *file.Error
+	if errors.As(err, &fe) {
+		return errors.New(fe.Message)
+	}
+	return err
+}
+
+// varCollector records reads of vars.name while the expression compiles.
+type varCollector struct{ refs []VarRef }
+
+func (c *varCollector) Visit(node *ast.Node) {
+	m, ok := (*node).(*ast.MemberNode)
+	if !ok {
+		return
+	}
+	id, ok := m.Node.(*ast.IdentifierNode)
+	if !ok || id.Value != "vars" {
+		return
+	}
+	prop, ok := m.Property.(*ast.StringNode)
+	if !ok {
+		return
+	}
+	for _, r := range c.refs {
+		if r.Name == prop.Value && r.Offset == id.Location().From {
+			return
+		}
+	}
+	c.refs = append(c.refs, VarRef{Name: prop.Value, Offset: id.Location().From})
+}

@@ -1,0 +1,70 @@
+package engine
+
+// Flow is a loaded flow version: every block built, every expression compiled. It is
+// immutable and safe for concurrent use by any number of sessions.
+type Flow struct {
+	Info        FlowInfo
+	Description string
+	// Vars are the flow's declared variables with their initial values, in written order.
+	Vars []Entry
+	// Nodes are the blocks in document order.
+	Nodes []*Node
+
+	byID map[string]*Node
+}
+
+// Node is one block of a loaded flow.
+type Node struct {
+	ID     string
+	Type   string
+	Spec   *Spec
+	Params *Params
+	// Block is the runtime built by the spec from Params.
+	Block Block
+	// Exits are the block's exits, fixed or derived from its parameters.
+	Exits []string
+	// Next maps each wired exit to the block it leads to.
+	Next map[string]*Node
+}
+
+// NewFlow assembles a flow from built nodes whose Next maps are filled in.
+func NewFlow(info FlowInfo, description string, vars []Entry, nodes []*Node) *Flow {
+	f := &Flow{Info: info, Description: description, Vars: vars, Nodes: nodes, byID: make(map[string]*Node, len(nodes))}
+	for _, n := range nodes {
+		f.byID[n.ID] = n
+	}
+	return f
+}
+
+// Node returns the block with this id, or nil.
+func (f *Flow) Node(id string) *Node { return f.byID[id] }
+
+// Entry returns the trigger block an interaction enters by: the first trigger for its channel
+// that lists its kind, else the first trigger for its channel, else nil.
+func (f *Flow) Entry(channel, kind string) *Node {
+	var first *Node
+	for _, n := range f.Nodes {
+		if n.Spec.Trigger != channel {
+			continue
+		}
+		for _, e := range n.Exits {
+			if e == kind {
+				return n
+			}
+		}
+		if first == nil {
+			first = n
+		}
+	}
+	return first
+}
+
+// HasExit tells whether the node has the named exit.
+func (n *Node) HasExit(exit string) bool {
+	for _, e := range n.Exits {
+		if e == exit {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,361 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"sync"
+	"time"
+
+	"github.com/expr-lang/expr/vm"
+)
+
+// Defaults of a Runtime.
+const (
+	// DefaultMaxSteps bounds the steps one Start or Resume may run before the session fails.
+	DefaultMaxSteps = 1000
+	// DefaultMaxDepth bounds how deeply subflows may call subflows.
+	DefaultMaxDepth = 8
+)
+
+// Errors of Resume. A refused event changes nothing.
+var (
+	// ErrNotWaiting refuses an event for a session that does not wait.
+	ErrNotWaiting = errors.New("the session is not waiting")
+	// ErrStaleEvent refuses an event for an earlier wait: the session moved on.
+	ErrStaleEvent = errors.New("the event is for an earlier wait")
+	// ErrUnexpectedEvent refuses an event the wait does not take (a reply while it waits for an agent).
+	ErrUnexpectedEvent = errors.New("the session does not wait for this event")
+)
+
+// Runtime runs sessions of loaded flows: the interpreter, with the services blocks reach the
+// world through. A Runtime is safe for concurrent use; a Session is not.
+type Runtime struct {
+	Clock     Clock
+	Outbox    Outbox
+	Router    Router
+	Contacts  Contacts
+	Switches  Switches
+	Calendars Calendars
+	HTTP      HTTPDoer
+	Flows     FlowLoader
+	// MaxSteps bounds one Start or Resume (DefaultMaxSteps when zero).
+	MaxSteps int
+	// MaxDepth bounds nested subflows (DefaultMaxDepth when zero).
+	MaxDepth int
+	// Stopwatch measures how long steps take; the wall clock when nil.
+	Stopwatch func() time.Time
+
+	vms sync.Pool
+}
+
+// StartOptions are what a new session starts with besides its interaction.
+type StartOptions struct {
+	SessionID string
+	// Contact is the contact as known so far; empty means made up from the author.
+	Contact *Contact
+	// DefaultSkill is the channel's default skill.
+	DefaultSkill string
+	// Seed makes random choices repeatable.
+	Seed uint64
+}
+
+// Start runs a new session of flow for an interaction until it waits or ends. It returns the
+// session (running, waiting, ended or failed) and the trace of the steps it ran.
+func (r *Runtime) Start(ctx context.Context, f *Flow, in Interaction, o StartOptions) (*Session, []Step) {
+	s := &Session{
+		ID: o.SessionID, FlowID: f.Info.ID, FlowVersion: f.Info.Version, Status: StatusRunning,
+		Vars: make(map[string]any, len(f.Vars)+4), Interaction: in,
+		DefaultSkill: o.DefaultSkill, Seed: o.Seed,
+	}
+	for _, v := range f.Vars {
+		s.Vars[v.Key] = v.Value
+	}
+	if o.Contact != nil {
+		s.Contact = *o.Contact
+	} else {
+		s.Contact = Contact{Name: in.Author.Name, Handle: in.Author.Handle}
+	}
+	entry := f.Entry(in.Channel, in.Kind)
+	if entry == nil {
+		s.Status, s.Error = StatusFailed, fmt.Sprintf("flow %s has no trigger for the %s channel", f.Info.ID, in.Channel)
+		return s, nil
+	}
+	var trace []Step
+	r.advance(ctx, &run{flows: []*Flow{f}, s: s, trace: &trace}, entry, nil)
+	return s, trace
+}
+
+// Resume delivers an event to a waiting session of flow (the flow the session waits in) and
+// runs it until it waits again or ends. A refused event returns an error and changes nothing.
+func (r *Runtime) Resume(ctx context.Context, f *Flow, s *Session, ev Event) ([]Step, error) {
+	if s.Status != StatusWaiting || s.Wait == nil {
+		return nil, ErrNotWaiting
+	}
+	if ev.Seq != s.Seq {
+		return nil, fmt.Errorf("%w (event %d, session at %d)", ErrStaleEvent, ev.Seq, s.Seq)
+	}
+	if !s.Wait.Accepts(ev.Kind) {
+		return nil, fmt.Errorf("%w: it waits for %s, not %s", ErrUnexpectedEvent, s.Wait.Kind, ev.Kind)
+	}
+	if f.Info.ID != s.FlowID || f.Info.Version != s.FlowVersion {
+		return nil, fmt.Errorf("the session waits in flow %s version %d, not %s version %d", s.FlowID, s.FlowVersion, f.Info.ID, f.Info.Version)
+	}
+	node := f.Node(s.Block)
+	if node == nil {
+		return nil, fmt.Errorf("flow %s version %d has no block %s", f.Info.ID, f.Info.Version, s.Block)
+	}
+	if _, ok := node.Block.(Resumer); !ok {
+		return nil, fmt.Errorf("block %s (%s) cannot be resumed", node.ID, node.Type)
+	}
+	rn := &run{s: s, trace: new([]Step)}
+	// The callers of a subflow are loaded when the subflow returns to them.
+	rn.flows = make([]*Flow, len(s.Stack)+1)
+	rn.flows[len(s.Stack)] = f
+	if ev.Kind == EventReply && ev.Interaction != nil {
+		s.Interaction = *ev.Interaction
+	}
+	rn.waited = s.Wait
+	s.Status, s.Wait = StatusRunning, nil
+	r.advance(ctx, rn, node, &ev)
+	return *rn.trace, nil
+}
+
+// run is the state of one Start or Resume.
+type run struct {
+	flows  []*Flow // the flow of each stack frame, then the running flow; nil until loaded
+	s      *Session
+	trace  *[]Step
+	waited *Wait // the wait a Resume ends
+}
+
+func (rn *run) flow() *Flow { return rn.flows[len(rn.flows)-1] }
+
+func (r *Runtime) maxSteps() int {
+	if r.MaxSteps > 0 {
+		return r.MaxSteps
+	}
+	return DefaultMaxSteps
+}
+
+func (r *Runtime) stopwatch() time.Time {
+	if r.Stopwatch != nil {
+		return r.Stopwatch()
+	}
+	return time.Now()
+}
+
+func (r *Runtime) now() time.Time {
+	if r.Clock != nil {
+		return r.Clock.Now()
+	}
+	return time.Time{}
+}
+
+func (r *Runtime) getVM() *vm.VM {
+	if m, ok := r.vms.Get().(*vm.VM); ok {
+		return m
+	}
+	return &vm.VM{}
+}
+
+// advance runs blocks from node until the session waits or ends. ev, when set, resumes node.
+func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
+	s := rn.s
+	m := r.getVM()
+	defer r.vms.Put(m)
+	c := &Context{ctx: ctx, rt: r, session: s, vm: m}
+	var ret *returning // a subflow that ended, to hand back to its caller's block
+	for budget := r.maxSteps(); ; budget-- {
+		if budget == 0 {
+			r.fail(s, node, fmt.Errorf("ran %d steps without waiting; a loop in the flow never reaches a waiting block", r.maxSteps()))
+			return
+		}
+		if err := ctx.Err(); err != nil {
+			r.fail(s, node, fmt.Errorf("stopped: %w", err))
+			return
+		}
+		f := rn.flow()
+		*rn.trace = append(*rn.trace, Step{Block: node.ID, Type: node.Type})
+		step := &(*rn.trace)[len(*rn.trace)-1]
+		if len(rn.flows) > 1 {
+			step.Flow = f.Info.ID
+		}
+		c.flow, c.node, c.step, c.rng, c.actions = f, node, step, nil, 0
+		c.env = Env{Interaction: &s.Interaction, Contact: &s.Contact, Vars: s.Vars, Now: r.now(), Flow: &f.Info}
+		step.At = c.env.Now
+		s.Block = node.ID
+		start := r.stopwatch()
+		var res Result
+		switch {
+		case ret != nil:
+			res = node.Block.(Returner).Return(c, ret.vars, ret.err)
+			ret = nil
+		case ev != nil:
+			step.Event = ev.Kind
+			c.waited = rn.waited
+			res = r.resumeBlock(c, node, *ev)
+			ev, c.waited = nil, nil
+		default:
+			res = r.runBlock(c, node)
+		}
+		s.Steps++
+		step.Duration = r.stopwatch().Sub(start)
+
+		if res.Err != nil {
+			step.Error = res.Err.Error()
+			exit := errorExit(node)
+			if exit == "" {
+				if len(s.Stack) == 0 {
+					r.fail(s, node, res.Err)
+					return
+				}
+				// A failing subflow returns to its caller, which leaves by its failed exit.
+				failure := fmt.Errorf("flow %s: block %s (%s): %w", f.Info.ID, node.ID, node.Type, res.Err)
+				caller, err := r.pop(ctx, rn)
+				if err != nil {
+					r.fail(s, node, err)
+					return
+				}
+				ret, node = &returning{err: failure}, caller
+				continue
+			}
+			res = Result{Exit: exit}
+		}
+		switch {
+		case res.Close:
+			s.Status, s.Stack = StatusEnded, nil
+			return
+		case res.Wait != nil:
+			s.Seq++
+			s.Status, s.Wait = StatusWaiting, res.Wait
+			step.Wait = res.Wait
+			return
+		case res.Call != nil:
+			if len(s.Stack)+1 >= r.maxDepth() {
+				r.fail(s, node, fmt.Errorf("subflows nested more than %d deep", r.maxDepth()))
+				return
+			}
+			entry := res.Call.Entry
+			if entry == nil {
+				entry = res.Call.Flow.Entry(s.Interaction.Channel, s.Interaction.Kind)
+			}
+			if entry == nil {
+				ret = &returning{err: fmt.Errorf("flow %s has no trigger for the %s channel", res.Call.Flow.Info.ID, s.Interaction.Channel)}
+				continue
+			}
+			s.Stack = append(s.Stack, Frame{FlowID: s.FlowID, FlowVersion: s.FlowVersion, Block: node.ID, Vars: s.Vars})
+			rn.flows = append(rn.flows, res.Call.Flow)
+			s.FlowID, s.FlowVersion = res.Call.Flow.Info.ID, res.Call.Flow.Info.Version
+			s.Vars = childVars(res.Call)
+			node = entry
+			continue
+		}
+		step.Exit = res.Exit
+		var next *Node
+		if res.Exit != "" {
+			next = node.Next[res.Exit]
+		}
+		if next != nil {
+			node = next
+			continue
+		}
+		// The flow ends here: return to the caller of a subflow, or end the session.
+		if len(s.Stack) == 0 {
+			s.Status = StatusEnded
+			return
+		}
+		vars := s.Vars
+		caller, err := r.pop(ctx, rn)
+		if err != nil {
+			r.fail(s, node, err)
+			return
+		}
+		ret, node = &returning{vars: vars}, caller
+	}
+}
+
+// pop ends the running subflow and returns to the block that called it, loading the caller's
+// flow when this run did not start in it.
+func (r *Runtime) pop(ctx context.Context, rn *run) (*Node, error) {
+	s := rn.s
+	fr := s.Stack[len(s.Stack)-1]
+	s.Stack = s.Stack[:len(s.Stack)-1]
+	rn.flows = rn.flows[:len(rn.flows)-1]
+	f := rn.flows[len(rn.flows)-1]
+	if f == nil {
+		if r.Flows == nil {
+			return nil, fmt.Errorf("cannot return to flow %s: no flow loader", fr.FlowID)
+		}
+		var err error
+		if f, err = r.Flows.LoadFlow(ctx, fr.FlowID, fr.FlowVersion); err != nil {
+			return nil, fmt.Errorf("return to flow %s version %d: %w", fr.FlowID, fr.FlowVersion, err)
+		}
+		rn.flows[len(rn.flows)-1] = f
+	}
+	s.FlowID, s.FlowVersion, s.Vars = fr.FlowID, fr.FlowVersion, fr.Vars
+	node := f.Node(fr.Block)
+	if node == nil {
+		return nil, fmt.Errorf("flow %s version %d has no block %s to return to", fr.FlowID, fr.FlowVersion, fr.Block)
+	}
+	return node, nil
+}
+
+// returning carries a subflow's outcome back to the block that called it.
+type returning struct {
+	vars map[string]any
+	err  error
+}
+
+func (r *Runtime) maxDepth() int {
+	if r.MaxDepth > 0 {
+		return r.MaxDepth
+	}
+	return DefaultMaxDepth
+}
+
+func childVars(call *Call) map[string]any {
+	vars := make(map[string]any, len(call.Flow.Vars)+len(call.Vars))
+	for _, v := range call.Flow.Vars {
+		vars[v.Key] = v.Value
+	}
+	maps.Copy(vars, call.Vars)
+	return vars
+}
+
+// runBlock runs a block, turning a panic into a block error: one bad block must not take the
+// process down.
+func (r *Runtime) runBlock(c *Context, node *Node) (res Result) {
+	defer func() {
+		if p := recover(); p != nil {
+			res = Fail(fmt.Errorf("internal error: %v", p))
+		}
+	}()
+	return node.Block.Run(c)
+}
+
+// resumeBlock resumes a waiting block, turning a panic into a block error.
+func (r *Runtime) resumeBlock(c *Context, node *Node, ev Event) (res Result) {
+	defer func() {
+		if p := recover(); p != nil {
+			res = Fail(fmt.Errorf("internal error: %v", p))
+		}
+	}()
+	return node.Block.(Resumer).Resume(c, ev)
+}
+
+// errorExit returns the exit a failing block leaves by: failed or error, when it has one.
+func errorExit(n *Node) string {
+	for _, e := range []string{"failed", "error"} {
+		if n.HasExit(e) {
+			return e
+		}
+	}
+	return ""
+}
+
+func (r *Runtime) fail(s *Session, n *Node, err error) {
+	s.Status = StatusFailed
+	s.Error = fmt.Sprintf("block %s (%s): %v", n.ID, n.Type, err)
+}
