@@ -1,0 +1,59 @@
+package blocks
+
+import (
+	"github.com/switchboardhq/switchboard/engine"
+)
+
+var closeSpec = engine.Spec{
+	Type:     "close",
+	Title:    "Close conversation",
+	Category: "actions",
+	Description: "Closes the conversation with a disposition code, after an optional closing message, and " +
+		"ends the session (and any flow that called this one as a subflow).",
+	Params: []engine.Param{
+		{Name: "disposition", Kind: engine.KindTemplate, Description: "the outcome code recorded on the conversation", Example: "auto_closed"},
+		{Name: "message", Kind: engine.KindTemplate, Description: "a last message to the customer", Example: "We close this chat for now. Write again any time!"},
+		{Name: "visibility", Kind: engine.KindEnum, Values: []string{"same", "public", "private"}, Default: "same",
+			Description: "how the closing message is sent"},
+	},
+	Ends: true,
+	Examples: []engine.Example{{Title: "Close after silence", YAML: `type: close
+params: {disposition: no_answer, message: "We close this chat for now. Write again any time!"}
+`}},
+	Build: func(p *engine.Params) (engine.Block, error) {
+		return &closeBlock{disposition: p.Template("disposition"), message: p.Template("message"), visibility: p.String("visibility")}, nil
+	},
+}
+
+type closeBlock struct {
+	disposition, message *engine.Template
+	visibility           string
+}
+
+var _ engine.Block = (*closeBlock)(nil)
+
+func (b *closeBlock) Run(c *engine.Context) engine.Result {
+	if b.message != nil {
+		text, err := c.Render(b.message)
+		if err != nil {
+			return engine.Fail(err)
+		}
+		a, err := replyAction(c.Interaction(), b.visibility, text)
+		if err != nil {
+			return engine.Fail(err)
+		}
+		c.Emit(a) // the conversation closes whether or not the goodbye arrives
+	}
+	a := &engine.Action{Type: engine.ActionClose}
+	if b.disposition != nil {
+		d, err := c.Render(b.disposition)
+		if err != nil {
+			return engine.Fail(err)
+		}
+		a.Disposition = d
+	}
+	if res := c.Emit(a); res.Err != nil {
+		return engine.Fail(res.Err)
+	}
+	return engine.Result{Close: true}
+}

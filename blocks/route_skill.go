@@ -1,0 +1,142 @@
+package blocks
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/switchboardhq/switchboard/engine"
+)
+
+var routeSkillSpec = engine.Spec{
+	Type:     "route.skill",
+	Title:    "Route to skill",
+	Category: "routing",
+	Description: "Asks the router for an agent with a skill and waits while the conversation queues, rings " +
+		"and is served. The contact's last agent is offered it first, held for preferred_timeout, then " +
+		"anyone with the skill. When the agent closes the conversation the block leaves by done, with " +
+		"vars.agent and vars.disposition set. It leaves by timeout when nobody took it in time, by " +
+		"overflow when the queue is full, and by no_agents when nobody with the skill is logged in.",
+	Params: []engine.Param{
+		{Name: "skill", Kind: engine.KindTemplate, Format: "skill",
+			Description: "the skill; the channel's default skill when left out", Example: "billing"},
+		{Name: "priority", Kind: engine.KindExpression, Type: "int", Default: 1,
+			Description: "the priority in the queue; higher is served first", Example: "contact.vip ? 10 : 1"},
+		{Name: "timeout", Kind: engine.KindDuration, Default: "15m", Min: engine.Bound(1),
+			Description: "how long the conversation may wait for an agent"},
+		{Name: "preferred_agent", Kind: engine.KindBool, Default: true,
+			Description: "offer the conversation first to the contact's last agent"},
+		{Name: "preferred_timeout", Kind: engine.KindDuration, Default: "2m",
+			Description: "how long the last agent is held before anyone may take it"},
+		{Name: "queue_without_agents", Kind: engine.KindBool, Default: false,
+			Description: "queue even when nobody with the skill is logged in, instead of leaving by no_agents"},
+	},
+	Exits: []string{"done", "timeout", "overflow", "no_agents"},
+	Waits: true,
+	SetsVars: func(*engine.Params) []string {
+		return []string{"agent", "disposition"}
+	},
+	Examples: []engine.Example{{Title: "VIPs first", YAML: `type: route.skill
+params: {skill: billing, priority: "contact.vip ? 10 : 1", timeout: 15m}
+next: {done: end, timeout: busy-reply, overflow: busy-reply, no_agents: closed-reply}
+`}},
+	Build: func(p *engine.Params) (engine.Block, error) {
+		return &routeSkill{
+			skill:            p.Template("skill"),
+			priority:         p.Expression("priority"),
+			timeout:          p.Duration("timeout"),
+			preferred:        p.Bool("preferred_agent"),
+			preferredTimeout: p.Duration("preferred_timeout"),
+			queueAnyway:      p.Bool("queue_without_agents"),
+		}, nil
+	},
+}
+
+type routeSkill struct {
+	skill            *engine.Template
+	priority         *engine.Expression
+	timeout          time.Duration
+	preferred        bool
+	preferredTimeout time.Duration
+	queueAnyway      bool
+}
+
+var (
+	_ engine.Block   = (*routeSkill)(nil)
+	_ engine.Resumer = (*routeSkill)(nil)
+)
+
+var errNoRouter = errors.New("no router is configured")
+
+func (b *routeSkill) Run(c *engine.Context) engine.Result {
+	router := c.Runtime().Router
+	if router == nil {
+		return engine.Fail(errNoRouter)
+	}
+	skill := c.Session().DefaultSkill
+	if b.skill != nil {
+		s, err := c.Render(b.skill)
+		if err != nil {
+			return engine.Fail(err)
+		}
+		if s != "" {
+			skill = s
+		}
+	}
+	if skill == "" {
+		return engine.Fail(errors.New("no skill: name one, or give the channel a default skill"))
+	}
+	if err := engine.Formats["skill"].Check(skill); err != nil {
+		return engine.Fail(err)
+	}
+	priority, err := c.EvalInt(b.priority)
+	if err != nil {
+		return engine.Fail(err)
+	}
+	req := &engine.RouteRequest{
+		Ref: c.Ref(), SessionID: c.Session().ID, Skill: skill, Priority: priority,
+		Timeout: b.timeout, QueueWithoutAgents: b.queueAnyway,
+		Interaction: c.Interaction(), Contact: c.Contact(),
+	}
+	if b.preferred && c.Contact().LastAgent != "" {
+		req.Preferred, req.PreferredTimeout = c.Contact().LastAgent, b.preferredTimeout
+	}
+	res, err := router.Route(c.Context(), req)
+	if err != nil {
+		return engine.Fail(fmt.Errorf("route to %s: %w", skill, err))
+	}
+	c.Emit(&engine.Action{Type: engine.ActionRoute, Skill: skill, Priority: priority, Agent: res.Agent, Outcome: string(res.Outcome)})
+	switch res.Outcome {
+	case engine.RouteNoAgents:
+		return engine.Next("no_agents")
+	case engine.RouteOverflow:
+		return engine.Next("overflow")
+	case engine.RouteAssigned:
+		c.SetVar("agent", res.Agent)
+		return engine.WaitFor(&engine.Wait{Kind: engine.WaitAgent, Ref: req.Ref, State: map[string]any{"skill": skill, "agent": res.Agent}})
+	case engine.RouteQueued:
+		return engine.WaitFor(&engine.Wait{Kind: engine.WaitAgent, Ref: req.Ref, Deadline: c.Now().Add(b.timeout), State: map[string]any{"skill": skill}})
+	}
+	return engine.Fail(fmt.Errorf("the router answered %q", res.Outcome))
+}
+
+func (b *routeSkill) Resume(c *engine.Context, ev engine.Event) engine.Result {
+	w := c.Waited()
+	switch ev.Kind {
+	case engine.EventAssigned:
+		c.SetVar("agent", ev.Agent)
+		return engine.WaitFor(&engine.Wait{Kind: engine.WaitAgent, Ref: w.Ref, State: map[string]any{"skill": w.State["skill"], "agent": ev.Agent}})
+	case engine.EventDone:
+		c.SetVar("agent", ev.Agent)
+		c.SetVar("disposition", ev.Disposition)
+		return engine.Next("done")
+	case engine.EventTimeout:
+		if router := c.Runtime().Router; router != nil {
+			if err := router.Cancel(c.Context(), c.Session().ID, w.Ref); err != nil {
+				return engine.Fail(fmt.Errorf("withdraw the routing request: %w", err))
+			}
+		}
+		return engine.Next("timeout")
+	}
+	return engine.Fail(fmt.Errorf("unexpected event %s", ev.Kind))
+}

@@ -1,0 +1,57 @@
+package blocks
+
+import "github.com/switchboardhq/switchboard/engine"
+
+var setSpec = engine.Spec{
+	Type:        "set",
+	Title:       "Set variables",
+	Category:    "logic",
+	Description: "Sets session variables from expressions, in the order written; a later expression sees the variables set before it.",
+	Params: []engine.Param{
+		{Name: "vars", Kind: engine.KindMap, Required: true, KeyFormat: "identifier",
+			Description: "variable names and the expressions that give their values",
+			Example:     map[string]any{"priority": `contact.vip ? "high" : "normal"`},
+			Elem:        &engine.Param{Kind: engine.KindExpression, Description: "the value"}},
+	},
+	Exits: []string{"next"},
+	SetsVars: func(p *engine.Params) []string {
+		var names []string
+		for _, e := range p.Entries("vars") {
+			names = append(names, e.Key)
+		}
+		return names
+	},
+	Examples: []engine.Example{{Title: "Priority and greeting", YAML: `type: set
+params:
+  vars:
+    priority: 'contact.vip ? "high" : "normal"'
+    greeting: '"Hola " + contact.name'
+next: {next: route}
+`}},
+	Build: func(p *engine.Params) (engine.Block, error) {
+		s := &set{}
+		for _, e := range p.Entries("vars") {
+			s.names = append(s.names, e.Key)
+			s.values = append(s.values, e.Value.(*engine.Expression))
+		}
+		return s, nil
+	},
+}
+
+type set struct {
+	names  []string
+	values []*engine.Expression
+}
+
+var _ engine.Block = (*set)(nil)
+
+func (b *set) Run(c *engine.Context) engine.Result {
+	for i, e := range b.values {
+		v, err := c.Eval(e)
+		if err != nil {
+			return engine.Fail(err)
+		}
+		c.SetVar(b.names[i], v)
+	}
+	return engine.Next("next")
+}
