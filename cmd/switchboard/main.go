@@ -1,0 +1,9 @@
+// Command switchboard validates, formats, tests, runs and serves Switchboard routing flows.
+package main
+
+import (
+	_ "github.com/switchboardhq/switchboard/blocks" // the built-in blocks
+	"github.com/switchboardhq/switchboard/cmd"
+)
+
+func main() { cmd.Main() }

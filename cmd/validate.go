@@ -1,0 +1,92 @@
+package cmd
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/switchboardhq/switchboard/flows"
+)
+
+func validateCommand(env Env) *cobra.Command {
+	var format string
+	var strict bool
+	c := &cobra.Command{
+		Use:   "validate [--format text|json|github] [--strict] PATH...",
+		Short: "Check flow files and report every problem with its line and column",
+		Long: `Validate checks flow files: their syntax, block types, parameters, expressions, wiring, and the
+shape of the graph. Directories are searched recursively for *.yaml, *.yml and *.json files
+(*.test.yaml files are flow tests, for 'switchboard test').
+
+Formats:
+  text    file:line:col: severity: message [code]   (the default)
+  github  ::error file=…,line=…,col=…::…            (annotations in GitHub Actions)
+  json    an array of {file, line, column, severity, code, path, message}
+
+Exit status: 0 with no errors (warnings allowed), 1 with any error (or any warning with
+--strict), 2 for usage and I/O errors.`,
+		Example: "  switchboard validate examples/flows\n  switchboard validate --format github --strict flows/",
+		Args:    cobra.MinimumNArgs(1),
+		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return []string{"yaml", "yml", "json"}, cobra.ShellCompDirectiveFilterFileExt
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			write, err := diagnosticWriter(format)
+			if err != nil {
+				return err
+			}
+			files, err := expandPaths(args, isFlowFile)
+			if err != nil {
+				return usageError("%v", err)
+			}
+			if len(files) == 0 {
+				return usageError("no flow files (*.yaml, *.yml, *.json) in %v", args)
+			}
+			var all flows.Diagnostics
+			for _, f := range files {
+				src, err := os.ReadFile(f)
+				if err != nil {
+					return usageError("%v", err)
+				}
+				all = append(all, flows.Validate(f, src, env.Registry)...)
+			}
+			if err := write(all, env.Stdout); err != nil {
+				return usageError("%v", err)
+			}
+			errs, warns := all.Count()
+			if format == "text" {
+				fmt.Fprintf(env.Stderr, "%d %s checked: %d %s, %d %s\n", len(files), plural(len(files), "file", "files"),
+					errs, plural(errs, "error", "errors"), warns, plural(warns, "warning", "warnings"))
+			}
+			if errs > 0 || (strict && warns > 0) {
+				return problems
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&format, "format", "text", "output format: text, json or github")
+	c.Flags().BoolVar(&strict, "strict", false, "fail on warnings too")
+	_ = c.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "github"}, cobra.ShellCompDirectiveNoFileComp))
+	return c
+}
+
+func diagnosticWriter(format string) (func(flows.Diagnostics, io.Writer) error, error) {
+	switch format {
+	case "text":
+		return flows.Diagnostics.WriteText, nil
+	case "json":
+		return flows.Diagnostics.WriteJSON, nil
+	case "github":
+		return flows.Diagnostics.WriteGitHub, nil
+	}
+	return nil, usageError("unknown format %q: use text, json or github", format)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
