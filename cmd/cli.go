@@ -107,6 +107,7 @@ Exit codes: 0 success, 1 problems in the input (diagnostics, failed tests), 2 us
 		schemaCommand(env),
 		blocksCommand(env),
 		runCommand(env),
+		testCommand(env),
 	)
 	return root
 }

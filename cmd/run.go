@@ -19,7 +19,7 @@ import (
 )
 
 func runCommand(env Env) *cobra.Command {
-	var interaction, at, contact, agents, format string
+	var interaction, at, contact, agents, format, defaultSkill string
 	var emergency []string
 	var seed uint64
 	c := &cobra.Command{
@@ -53,7 +53,7 @@ usage and I/O errors.`,
 			if err != nil {
 				return err
 			}
-			sc := sim.Scenario{Seed: seed, Emergency: map[string]bool{}}
+			sc := sim.Scenario{Seed: seed, Emergency: map[string]bool{}, DefaultSkill: defaultSkill}
 			if interaction == "" {
 				return usageError("give the interaction with --interaction FILE, or - for standard input")
 			}
@@ -115,6 +115,7 @@ usage and I/O errors.`,
 	c.Flags().StringVar(&contact, "contact", "", "the known contact as a JSON file")
 	c.Flags().StringVar(&agents, "agents", "", "the agents logged in, as a JSON file")
 	c.Flags().StringArrayVar(&emergency, "emergency", nil, "an emergency switch, NAME=on or NAME=off (repeatable)")
+	c.Flags().StringVar(&defaultSkill, "default-skill", "", "the channel's default skill, for route.skill blocks that name none")
 	c.Flags().Uint64Var(&seed, "seed", 1, "the seed of random choices (reply variants)")
 	c.Flags().StringVar(&format, "format", "text", "output format: text or json")
 	return c

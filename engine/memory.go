@@ -48,7 +48,9 @@ type MemoryOutbox struct {
 	mu sync.Mutex
 	// Failures makes actions of a type fail with an error.
 	Failures map[ActionType]error
-	actions  []*Action
+	// Refuse, when set, may fail any action with an error.
+	Refuse  func(a *Action) error
+	actions []*Action
 }
 
 // Send records an action.
@@ -56,7 +58,13 @@ func (o *MemoryOutbox) Send(_ context.Context, a *Action) SendResult {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.actions = append(o.actions, a)
-	return SendResult{Err: o.Failures[a.Type]}
+	if err := o.Failures[a.Type]; err != nil {
+		return SendResult{Err: err}
+	}
+	if o.Refuse != nil {
+		return SendResult{Err: o.Refuse(a)}
+	}
+	return SendResult{}
 }
 
 // Actions returns the actions sent so far.
@@ -95,11 +103,11 @@ func (a *MemoryAgent) free() bool {
 
 // MemoryRouter routes to a fixed set of agents: the preferred agent when free, else the free
 // agent with the highest proficiency in the skill (then the least loaded); otherwise it queues,
-// up to QueueLimit conversations per logged-in agent with the skill.
+// up to QueueLimit conversations per available agent with the skill, and overflows beyond.
 type MemoryRouter struct {
 	mu     sync.Mutex
 	Agents []*MemoryAgent
-	// QueueLimit bounds the queue per logged-in agent with the skill; 0 means no bound.
+	// QueueLimit bounds the queue per available agent with the skill; 0 means no bound.
 	QueueLimit int
 	queue      []*RouteRequest
 }
@@ -139,13 +147,18 @@ func (r *MemoryRouter) Route(_ context.Context, req *RouteRequest) (RouteResult,
 		best.Load++
 		return RouteResult{Outcome: RouteAssigned, Agent: best.ID}, nil
 	}
-	waiting := 0
+	waiting, available := 0, 0
 	for _, q := range r.queue {
 		if q.Skill == req.Skill {
 			waiting++
 		}
 	}
-	if r.QueueLimit > 0 && waiting >= r.QueueLimit*max(len(loggedIn), 1) {
+	for _, a := range loggedIn {
+		if a.state() == AgentAvailable {
+			available++
+		}
+	}
+	if r.QueueLimit > 0 && waiting >= r.QueueLimit*available {
 		return RouteResult{Outcome: RouteOverflow}, nil
 	}
 	r.queue = append(r.queue, req)

@@ -3,8 +3,11 @@ package flows
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -35,7 +38,43 @@ func Format(file string, src []byte, reg *engine.Registry) ([]byte, Diagnostics)
 		d.errorf(nil, "", CodeSyntax, "the file cannot be written back as YAML: %v", err)
 		return nil, d.diags
 	}
-	return b.Bytes(), nil
+	return unescapeAstral(b.Bytes(), doc.root), nil
+}
+
+// unescapeAstral writes back as themselves the characters beyond U+FFFF (emoji) that the YAML
+// encoder escapes as \UXXXXXXXX, keeping the escaped text if that would change any value.
+func unescapeAstral(out []byte, root *yaml.Node) []byte {
+	if !bytes.Contains(out, []byte(`\U`)) {
+		return out
+	}
+	var b bytes.Buffer
+	for i := 0; i < len(out); i++ {
+		c := out[i]
+		if c != '\\' {
+			b.WriteByte(c)
+			continue
+		}
+		run := 1
+		for i+run < len(out) && out[i+run] == '\\' {
+			run++
+		}
+		b.Write(out[i : i+run-1])
+		i += run - 1
+		if run%2 == 1 && i+10 <= len(out)-1 && out[i+1] == 'U' {
+			if r, err := strconv.ParseUint(string(out[i+2:i+10]), 16, 32); err == nil && r > 0xFFFF && utf8.ValidRune(rune(r)) {
+				b.WriteRune(rune(r))
+				i += 9
+				continue
+			}
+		}
+		b.WriteByte('\\')
+	}
+	var check yaml.Node
+	if yaml.Unmarshal(b.Bytes(), &check) != nil || len(check.Content) == 0 ||
+		!reflect.DeepEqual(plainValue(check.Content[0]), plainValue(root)) {
+		return out
+	}
+	return b.Bytes()
 }
 
 // canonicalize reorders keys in place.

@@ -23,14 +23,24 @@ type Scenario struct {
 	Agents    []*engine.MemoryAgent
 	Emergency map[string]bool
 	Calendars map[string]*engine.CalendarDef
-	// QueueLimit bounds the routing queue per logged-in agent; 0 means no bound.
+	// QueueLimit bounds the routing queue per available agent; 0 means no bound.
 	QueueLimit int
 	// Failures are action types whose sends fail, to take the failed exits.
 	Failures []engine.ActionType
-	Seed     uint64
-	Events   []Event
+	// FailNth fails only the n-th send (from 1) of an action type.
+	FailNth []Nth
+	// DefaultSkill is the channel's default skill, for route.skill blocks that name none.
+	DefaultSkill string
+	Seed         uint64
+	Events       []Event
 	// HTTP answers the http block; nil uses the network.
 	HTTP engine.HTTPDoer
+}
+
+// Nth names the n-th action of a type, counting from 1.
+type Nth struct {
+	Type engine.ActionType
+	N    int
 }
 
 // Event is one follow-up: exactly one of its fields is set.
@@ -80,6 +90,18 @@ func Run(ctx context.Context, flow *engine.Flow, sc Scenario, flows engine.FlowL
 	for _, t := range sc.Failures {
 		outbox.Failures[t] = fmt.Errorf("the network refused the %s (simulated)", t)
 	}
+	if len(sc.FailNth) > 0 {
+		sent := map[engine.ActionType]int{}
+		outbox.Refuse = func(a *engine.Action) error {
+			sent[a.Type]++
+			for _, f := range sc.FailNth {
+				if f.Type == a.Type && f.N == sent[a.Type] {
+					return fmt.Errorf("the network refused %s number %d (simulated)", a.Type, f.N)
+				}
+			}
+			return nil
+		}
+	}
 	router := &engine.MemoryRouter{Agents: sc.Agents, QueueLimit: sc.QueueLimit}
 	contacts := &engine.MemoryContacts{}
 	in := Normalize(flow, sc.Interaction, at)
@@ -92,7 +114,7 @@ func Run(ctx context.Context, flow *engine.Flow, sc Scenario, flows engine.FlowL
 		Switches: engine.MemorySwitches(sc.Emergency), Calendars: engine.MemoryCalendars(sc.Calendars),
 		Flows: flows, HTTP: sc.HTTP,
 	}
-	s, steps := rt.Start(ctx, flow, in, engine.StartOptions{SessionID: "simulation", Contact: sc.Contact, Seed: sc.Seed})
+	s, steps := rt.Start(ctx, flow, in, engine.StartOptions{SessionID: "simulation", Contact: sc.Contact, Seed: sc.Seed, DefaultSkill: sc.DefaultSkill})
 	for i, ev := range sc.Events {
 		more, err := playEvent(ctx, rt, clock, router, flow, flows, s, ev)
 		if err != nil {
