@@ -2,6 +2,7 @@ package blocks
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -96,13 +97,15 @@ func (s *specialDays) Special(t time.Time) (bool, string) {
 // moment evaluates a block's `at` expression to the time it checks. A time that cannot be read
 // is the zero time, which no calendar counts as open or special.
 func moment(c *engine.Context, at *engine.Expression) (time.Time, error) {
+	t, ok, err := c.EvalTime(at)
+	if err != nil || ok {
+		return t, err
+	}
 	v, err := c.Eval(at)
 	if err != nil {
 		return time.Time{}, err
 	}
 	switch t := v.(type) {
-	case time.Time:
-		return t, nil
 	case string:
 		parsed, err := time.Parse(time.RFC3339, t)
 		if err != nil {
@@ -122,9 +125,18 @@ type namedCalendars struct {
 }
 
 type compiledCalendar struct {
-	version int64
+	def     engine.CalendarDef // a copy of what was compiled
 	hours   *weeklyHours
 	special *specialDays
+}
+
+// sameCalendar tells whether two calendar definitions say the same. The version alone is not
+// enough: two stores (two simulations of one loaded flow) may hold different calendars under
+// one name and version.
+func sameCalendar(a, b *engine.CalendarDef) bool {
+	return a.Version == b.Version && a.Timezone == b.Timezone && a.Country == b.Country &&
+		slices.Equal(a.Special, b.Special) &&
+		maps.EqualFunc(a.Open, b.Open, func(x, y []string) bool { return slices.Equal(x, y) })
 }
 
 func (n *namedCalendars) get(c *engine.Context, name string) (*compiledCalendar, error) {
@@ -138,7 +150,7 @@ func (n *namedCalendars) get(c *engine.Context, name string) (*compiledCalendar,
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	if cc, ok := n.cache[name]; ok && cc.version == def.Version {
+	if cc, ok := n.cache[name]; ok && sameCalendar(&cc.def, def) {
 		return cc, nil
 	}
 	cc, err := compileCalendar(def)
@@ -179,7 +191,13 @@ func compileCalendar(def *engine.CalendarDef) (*compiledCalendar, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &compiledCalendar{version: def.Version, hours: hours, special: special}, nil
+	copied := *def
+	copied.Special = slices.Clone(def.Special)
+	copied.Open = make(map[string][]string, len(def.Open))
+	for k, v := range def.Open {
+		copied.Open[k] = slices.Clone(v)
+	}
+	return &compiledCalendar{def: copied, hours: hours, special: special}, nil
 }
 
 // CheckCalendar reports what is wrong with a named calendar, for the admin API.

@@ -1,6 +1,7 @@
 package blocks
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"sync"
@@ -63,8 +64,11 @@ next: {billing: to-billing, cancel: retention, nomatch: to-general}
 type keywords struct {
 	input       *engine.Expression
 	rules       []keywordRule
-	words       []string // per pattern: the keyword as written, in lower case
-	ac          ahocorasick.AhoCorasick
+	words       []string                 // per pattern: the keyword as written, in lower case
+	patterns    [][]byte                 // per pattern: the folded keyword
+	automaton   *ahocorasick.AhoCorasick // for many keywords; nil when few
+	prefixes    [1024]uint64             // for few keywords: the set of their first two bytes
+	singles     [256]bool                // for few keywords: the one-byte ones
 	whole       bool
 	leftmost    bool
 	saveKeyword string
@@ -129,13 +133,29 @@ func buildKeywords(p *engine.Params) (engine.Block, error) {
 		}
 		k.rules = append(k.rules, rule)
 	}
-	builder := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{MatchKind: ahocorasick.StandardMatch, DFA: true})
-	k.ac = builder.Build(patterns)
+	for _, p := range patterns {
+		k.patterns = append(k.patterns, []byte(p))
+		if len(p) == 1 {
+			k.singles[p[0]] = true
+		} else {
+			pair := uint16(p[0])<<8 | uint16(p[1])
+			k.prefixes[pair>>6] |= 1 << (pair & 63)
+		}
+	}
+	if len(patterns) > directSearchLimit {
+		builder := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{MatchKind: ahocorasick.StandardMatch, DFA: true})
+		ac := builder.Build(patterns)
+		k.automaton = &ac
+	}
 	return k, nil
 }
 
+// directSearchLimit is the number of keywords up to which searching for each one in turn beats
+// building and walking an automaton; above it, one Aho–Corasick pass finds them all.
+const directSearchLimit = 24
+
 func (k *keywords) Run(c *engine.Context) engine.Result {
-	v, err := c.Eval(k.input)
+	text, err := c.EvalText(k.input)
 	if err != nil {
 		return engine.Fail(err)
 	}
@@ -144,11 +164,7 @@ func (k *keywords) Run(c *engine.Context) engine.Result {
 		s = &keywordScratch{first: make([]int, len(k.words))}
 	}
 	defer k.scratch.Put(s)
-	if text, ok := v.(string); ok {
-		s.text = engine.AppendFold(s.text[:0], text)
-	} else {
-		s.text = engine.AppendFold(s.text[:0], engine.Stringify(v))
-	}
+	s.text = engine.AppendFold(s.text[:0], text)
 	k.find(s)
 	rule, word := k.decide(s.first)
 	if rule == nil {
@@ -168,7 +184,11 @@ func (k *keywords) find(s *keywordScratch) {
 	for i := range s.first {
 		s.first[i] = -1
 	}
-	it := k.ac.IterOverlappingByte(s.text)
+	if k.automaton == nil {
+		k.scan(s.text, s.first)
+		return
+	}
+	it := k.automaton.IterOverlappingByte(s.text)
 	for m := it.Next(); m != nil; m = it.Next() {
 		p := m.Pattern()
 		if s.first[p] >= 0 && s.first[p] <= m.Start() {
@@ -178,6 +198,31 @@ func (k *keywords) find(s *keywordScratch) {
 			continue
 		}
 		s.first[p] = m.Start()
+	}
+}
+
+// scan finds where each of a few keywords first appears in one pass over the text: only the
+// positions whose first two bytes begin some keyword are compared with the keywords.
+func (k *keywords) scan(text []byte, first []int) {
+	left := len(k.patterns)
+	for i := 0; i < len(text) && left > 0; i++ {
+		var pair uint16
+		if i+1 < len(text) {
+			pair = uint16(text[i])<<8 | uint16(text[i+1])
+		}
+		if k.prefixes[pair>>6]&(1<<(pair&63)) == 0 && !k.singles[text[i]] {
+			continue
+		}
+		for p, pat := range k.patterns {
+			if first[p] >= 0 || pat[0] != text[i] || !bytes.HasPrefix(text[i:], pat) {
+				continue
+			}
+			if k.whole && (engine.WordBefore(text, i) || engine.WordAt(text, i+len(pat))) {
+				continue
+			}
+			first[p] = i
+			left--
+		}
 	}
 }
 

@@ -26,7 +26,7 @@ func triggerSpec(channel, typ, title, description string, kinds []string, exampl
 			Min:         engine.Bound(1),
 		}},
 		ExitsFrom: &engine.DerivedExits{Param: "events"},
-		Examples:  []engine.Example{{Title: "Enter on " + kinds[0], YAML: example}},
+		Examples:  []engine.Example{{Title: "The entry for " + title, YAML: example}},
 		Build: func(p *engine.Params) (engine.Block, error) {
 			return &trigger{events: p.Strings("events")}, nil
 		},

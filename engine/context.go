@@ -70,6 +70,7 @@ type Context struct {
 	rng     *rand.Rand
 	actions int
 	waited  *Wait
+	run     *run
 }
 
 // Context returns the request's context.
@@ -122,6 +123,14 @@ func (c *Context) Env() *Env { return &c.env }
 // Eval evaluates an expression in the session's environment.
 func (c *Context) Eval(e *Expression) (any, error) { return e.Eval(c.vm, &c.env) }
 
+// EvalText evaluates an expression to text.
+func (c *Context) EvalText(e *Expression) (string, error) { return e.Text(c.vm, &c.env) }
+
+// EvalTime evaluates an expression to a time; ok is false when the value is not a time.
+func (c *Context) EvalTime(e *Expression) (t time.Time, ok bool, err error) {
+	return e.Time(c.vm, &c.env)
+}
+
 // EvalBool evaluates a boolean expression.
 func (c *Context) EvalBool(e *Expression) (bool, error) {
 	v, err := c.Eval(e)
@@ -167,7 +176,7 @@ func (c *Context) SetVar(name string, v any) {
 		c.env.Vars = c.session.Vars
 	}
 	c.session.Vars[name] = v
-	c.step.Vars = append(c.step.Vars, VarChange{Name: name, Value: v})
+	c.run.vars = append(c.run.vars, VarChange{Name: name, Value: v})
 }
 
 // Emit records an action in the trace and hands it to the outbox. It fills in the action's id,
@@ -185,7 +194,7 @@ func (c *Context) Emit(a *Action) SendResult {
 	if a.InReplyTo == "" {
 		a.InReplyTo = in.ID
 	}
-	c.step.Actions = append(c.step.Actions, a)
+	c.run.actions = append(c.run.actions, a)
 	if c.rt.Outbox == nil {
 		return SendResult{}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
 )
 
@@ -38,6 +39,7 @@ type Expression struct {
 	program  *vm.Program
 	constant bool
 	value    any
+	fast     *fastPath // a direct accessor when the expression is a plain path such as interaction.text
 }
 
 // VarRef is one read of `vars.name`; Offset counts runes from the start of the source.
@@ -138,10 +140,8 @@ func CompileExpression(src, typ string) (*Expression, error) {
 	if strings.TrimSpace(src) == "" {
 		return nil, &ExprError{Message: "the expression is empty"}
 	}
-	refs := &varCollector{}
 	opts := make([]expr.Option, 0, len(helperFunctions)+6)
-	opts = append(opts, expr.Env(envType), expr.DisableBuiltin("now"), expr.MaxNodes(MaxExpressionNodes),
-		expr.Patch(refs))
+	opts = append(opts, expr.Env(envType), expr.DisableBuiltin("now"), expr.MaxNodes(MaxExpressionNodes))
 	opts = append(opts, helperFunctions...)
 	switch typ {
 	case "bool":
@@ -161,7 +161,16 @@ func CompileExpression(src, typ string) (*Expression, error) {
 		}
 		return nil, &ExprError{Message: err.Error()}
 	}
-	return &Expression{Source: src, Vars: refs.refs, Type: typ, program: program}, nil
+	e := &Expression{Source: src, Type: typ, program: program}
+	// The tree again, for the variables it reads and a direct accessor for simple paths; parsing
+	// costs far less than the compiler's type checks.
+	if tree, err := parser.Parse(src); err == nil {
+		refs := &varCollector{}
+		ast.Walk(&tree.Node, refs)
+		e.Vars = refs.refs
+		e.fast = fastPathOf(tree.Node)
+	}
+	return e, nil
 }
 
 // compileSafely turns a panic inside the expression compiler into an error: no flow file may
@@ -185,6 +194,9 @@ func ConstantExpression(src string, v any) *Expression {
 func (e *Expression) Eval(m *vm.VM, env *Env) (any, error) {
 	if e.constant {
 		return e.value, nil
+	}
+	if e.fast != nil {
+		return e.fast.value(env), nil
 	}
 	if m == nil {
 		m = &vm.VM{}

@@ -57,6 +57,8 @@ type StartOptions struct {
 	Contact *Contact
 	// DefaultSkill is the channel's default skill.
 	DefaultSkill string
+	// Vars set variables over the flow's own initial values.
+	Vars map[string]any
 	// Seed makes random choices repeatable.
 	Seed uint64
 }
@@ -72,6 +74,7 @@ func (r *Runtime) Start(ctx context.Context, f *Flow, in Interaction, o StartOpt
 	for _, v := range f.Vars {
 		s.Vars[v.Key] = v.Value
 	}
+	maps.Copy(s.Vars, o.Vars)
 	if o.Contact != nil {
 		s.Contact = *o.Contact
 	} else {
@@ -82,9 +85,9 @@ func (r *Runtime) Start(ctx context.Context, f *Flow, in Interaction, o StartOpt
 		s.Status, s.Error = StatusFailed, fmt.Sprintf("flow %s has no trigger for the %s channel", f.Info.ID, in.Channel)
 		return s, nil
 	}
-	var trace []Step
-	r.advance(ctx, &run{flows: []*Flow{f}, s: s, trace: &trace}, entry, nil)
-	return s, trace
+	rn := newRun(s, f, 1)
+	r.advance(ctx, rn, entry, nil)
+	return s, rn.trace
 }
 
 // Resume delivers an event to a waiting session of flow (the flow the session waits in) and
@@ -109,25 +112,45 @@ func (r *Runtime) Resume(ctx context.Context, f *Flow, s *Session, ev Event) ([]
 	if _, ok := node.Block.(Resumer); !ok {
 		return nil, fmt.Errorf("block %s (%s) cannot be resumed", node.ID, node.Type)
 	}
-	rn := &run{s: s, trace: new([]Step)}
 	// The callers of a subflow are loaded when the subflow returns to them.
-	rn.flows = make([]*Flow, len(s.Stack)+1)
-	rn.flows[len(s.Stack)] = f
+	rn := newRun(s, f, len(s.Stack)+1)
 	if ev.Kind == EventReply && ev.Interaction != nil {
 		s.Interaction = *ev.Interaction
 	}
 	rn.waited = s.Wait
 	s.Status, s.Wait = StatusRunning, nil
 	r.advance(ctx, rn, node, &ev)
-	return *rn.trace, nil
+	return rn.trace, nil
 }
 
-// run is the state of one Start or Resume.
+// run is the state of one Start or Resume. It is allocated once per call and holds small
+// buffers that the trace's variables and actions are cut from, so a run allocates little.
 type run struct {
+	c      Context
 	flows  []*Flow // the flow of each stack frame, then the running flow; nil until loaded
 	s      *Session
-	trace  *[]Step
+	trace  []Step
 	waited *Wait // the wait a Resume ends
+
+	vars     []VarChange // every variable set in this run; each step's Vars is a window of it
+	actions  []*Action   // likewise for actions
+	flowBuf  [1]*Flow
+	varBuf   [8]VarChange
+	actBuf   [4]*Action
+	traceBuf [8]Step
+}
+
+// newRun prepares a run of a session whose running flow is f, depth frames deep.
+func newRun(s *Session, f *Flow, depth int) *run {
+	rn := &run{s: s}
+	if depth == 1 {
+		rn.flows = rn.flowBuf[:1]
+	} else {
+		rn.flows = make([]*Flow, depth)
+	}
+	rn.flows[depth-1] = f
+	rn.trace, rn.vars, rn.actions = rn.traceBuf[:0], rn.varBuf[:0], rn.actBuf[:0]
+	return rn
 }
 
 func (rn *run) flow() *Flow { return rn.flows[len(rn.flows)-1] }
@@ -165,7 +188,10 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 	s := rn.s
 	m := r.getVM()
 	defer r.vms.Put(m)
-	c := &Context{ctx: ctx, rt: r, session: s, vm: m}
+	c := &rn.c
+	*c = Context{ctx: ctx, rt: r, session: s, vm: m, run: rn}
+	now := r.now() // one reading of the clock for the whole run: its steps are one moment
+	lap := r.stopwatch()
 	var ret *returning // a subflow that ended, to hand back to its caller's block
 	for budget := r.maxSteps(); ; budget-- {
 		if budget == 0 {
@@ -177,20 +203,19 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 			return
 		}
 		f := rn.flow()
-		*rn.trace = append(*rn.trace, Step{Block: node.ID, Type: node.Type})
-		step := &(*rn.trace)[len(*rn.trace)-1]
+		rn.trace = append(rn.trace, Step{Block: node.ID, Type: node.Type, At: now})
+		step := &rn.trace[len(rn.trace)-1]
 		if len(rn.flows) > 1 {
 			step.Flow = f.Info.ID
 		}
 		c.flow, c.node, c.step, c.rng, c.actions = f, node, step, nil, 0
-		c.env = Env{Interaction: &s.Interaction, Contact: &s.Contact, Vars: s.Vars, Now: r.now(), Flow: &f.Info}
-		step.At = c.env.Now
+		c.env = Env{Interaction: &s.Interaction, Contact: &s.Contact, Vars: s.Vars, Now: now, Flow: &f.Info}
 		s.Block = node.ID
-		start := r.stopwatch()
+		varsFrom, actionsFrom := len(rn.vars), len(rn.actions)
 		var res Result
 		switch {
 		case ret != nil:
-			res = node.Block.(Returner).Return(c, ret.vars, ret.err)
+			res = r.returnBlock(c, node, ret)
 			ret = nil
 		case ev != nil:
 			step.Event = ev.Kind
@@ -201,7 +226,14 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 			res = r.runBlock(c, node)
 		}
 		s.Steps++
-		step.Duration = r.stopwatch().Sub(start)
+		end := r.stopwatch()
+		step.Duration, lap = end.Sub(lap), end
+		if n := len(rn.vars); n > varsFrom {
+			step.Vars = rn.vars[varsFrom:n:n]
+		}
+		if n := len(rn.actions); n > actionsFrom {
+			step.Actions = rn.actions[actionsFrom:n:n]
+		}
 
 		if res.Err != nil {
 			step.Error = res.Err.Error()
@@ -343,6 +375,17 @@ func (r *Runtime) resumeBlock(c *Context, node *Node, ev Event) (res Result) {
 		}
 	}()
 	return node.Block.(Resumer).Resume(c, ev)
+}
+
+// returnBlock hands a subflow's outcome back to the block that called it, turning a panic into
+// a block error.
+func (r *Runtime) returnBlock(c *Context, node *Node, ret *returning) (res Result) {
+	defer func() {
+		if p := recover(); p != nil {
+			res = Fail(fmt.Errorf("internal error: %v", p))
+		}
+	}()
+	return node.Block.(Returner).Return(c, ret.vars, ret.err)
 }
 
 // errorExit returns the exit a failing block leaves by: failed or error, when it has one.

@@ -136,11 +136,10 @@ func (t *Template) Render(m *vm.VM, env *Env) (string, error) {
 			b = append(b, p.literal...)
 			continue
 		}
-		v, err := p.expr.Eval(m, env)
-		if err != nil {
+		var err error
+		if b, err = p.expr.appendValue(b, m, env); err != nil {
 			return "", err
 		}
-		b = AppendText(b, v)
 	}
 	return string(b), nil
 }

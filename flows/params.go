@@ -98,21 +98,16 @@ func hint(p *engine.Param) string {
 }
 
 func exampleText(v any) string {
-	b, err := yaml.Marshal(v)
+	var n yaml.Node
+	if err := n.Encode(v); err != nil {
+		return fmt.Sprint(v)
+	}
+	setFlow(&n)
+	b, err := yaml.Marshal(&n)
 	if err != nil {
 		return fmt.Sprint(v)
 	}
-	s := strings.TrimSpace(string(b))
-	if strings.Contains(s, "\n") {
-		var n yaml.Node
-		if n.Encode(v) == nil {
-			setFlow(&n)
-			if b, err := yaml.Marshal(&n); err == nil {
-				s = strings.TrimSpace(string(b))
-			}
-		}
-	}
-	return s
+	return strings.TrimSpace(string(b))
 }
 
 func setFlow(n *yaml.Node) {
@@ -293,6 +288,12 @@ func (pd *paramDecoder) exprError(n *yaml.Node, path string, e *engine.ExprError
 // once the diagnostic has a line and column), and speaks of the flow's names, not Go's.
 func exprMessage(msg string) string {
 	msg, _, _ = strings.Cut(msg, "\n")
+	switch msg {
+	case "unexpected token EOF":
+		return "the expression ends too early; something is missing at its end"
+	case "time.Time is not callable": // now(), expr's built-in, is turned off: now is the injected clock
+		return "a time is not a function; write now, not now()"
+	}
 	if m := noField.FindStringSubmatch(msg); m != nil {
 		prefix := envPrefixes[m[1]]
 		if prefix == "" {

@@ -39,9 +39,9 @@ func Reference(reg *engine.Registry) []byte {
 	for _, s := range specs {
 		if s.Category != category {
 			category = s.Category
-			w("\n## %s\n", strings.ToUpper(category[:1])+category[1:])
+			w("\n## %s\n\n", strings.ToUpper(category[:1])+category[1:])
 		}
-		w("\n### %s\n\n", s.Type)
+		w("### %s\n\n", s.Type)
 		w("**%s.** %s\n\n", s.Title, s.Description)
 		if len(s.Params) == 0 {
 			w("No parameters.\n\n")

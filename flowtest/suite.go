@@ -19,7 +19,7 @@
 //	        - {type: route, skill: billing, agent: a1}
 //	      vars: {disposition: solved}
 //
-// A case may also set contact, emergency ({name: true}), calendars, queue_limit (per available
+// A case may also set vars (over the flow's own), contact, emergency ({name: true}), calendars, queue_limit (per available
 // agent), default_skill (the channel's), seed, and fail: action types whose sends fail
 // ([reply]) or the n-th one only ([reply#2]). Events are advance: DURATION, reply: {text: …},
 // assign: AGENT and close: {agent, disposition}. A file's defaults: apply to every case.
@@ -91,6 +91,7 @@ type caseYAML struct {
 	Calendars    yaml.Node       `yaml:"calendars"`
 	QueueLimit   int             `yaml:"queue_limit"`
 	DefaultSkill string          `yaml:"default_skill"`
+	Vars         map[string]any  `yaml:"vars"`
 	Fail         []string        `yaml:"fail"`
 	Seed         *uint64         `yaml:"seed"`
 	Events       []eventYAML     `yaml:"events"`
@@ -198,6 +199,9 @@ func withDefaults(c, d caseYAML) caseYAML {
 	if c.DefaultSkill == "" {
 		c.DefaultSkill = d.DefaultSkill
 	}
+	if c.Vars == nil {
+		c.Vars = d.Vars
+	}
 	if c.Seed == nil {
 		c.Seed = d.Seed
 	}
@@ -240,7 +244,7 @@ func (cy caseYAML) toCase() (Case, error) {
 		return c, err
 	}
 	sc.Emergency, sc.QueueLimit = cy.Emergency, cy.QueueLimit
-	sc.DefaultSkill = cy.DefaultSkill
+	sc.DefaultSkill, sc.Vars = cy.DefaultSkill, cy.Vars
 	for _, f := range cy.Fail {
 		typ, nth, isNth := strings.Cut(f, "#")
 		if !isNth {

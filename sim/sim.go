@@ -31,6 +31,8 @@ type Scenario struct {
 	FailNth []Nth
 	// DefaultSkill is the channel's default skill, for route.skill blocks that name none.
 	DefaultSkill string
+	// Vars set variables over the flow's own initial values.
+	Vars map[string]any
 	Seed         uint64
 	Events       []Event
 	// HTTP answers the http block; nil uses the network.
@@ -112,9 +114,9 @@ func Run(ctx context.Context, flow *engine.Flow, sc Scenario, flows engine.FlowL
 	rt := &engine.Runtime{
 		Clock: clock, Outbox: outbox, Router: router, Contacts: contacts,
 		Switches: engine.MemorySwitches(sc.Emergency), Calendars: engine.MemoryCalendars(sc.Calendars),
-		Flows: flows, HTTP: sc.HTTP,
+		Flows: selfLoader{flow: flow, others: flows}, HTTP: sc.HTTP,
 	}
-	s, steps := rt.Start(ctx, flow, in, engine.StartOptions{SessionID: "simulation", Contact: sc.Contact, Seed: sc.Seed, DefaultSkill: sc.DefaultSkill})
+	s, steps := rt.Start(ctx, flow, in, engine.StartOptions{SessionID: "simulation", Contact: sc.Contact, Seed: sc.Seed, DefaultSkill: sc.DefaultSkill, Vars: sc.Vars})
 	for i, ev := range sc.Events {
 		more, err := playEvent(ctx, rt, clock, router, flow, flows, s, ev)
 		if err != nil {
@@ -125,6 +127,23 @@ func Run(ctx context.Context, flow *engine.Flow, sc Scenario, flows engine.FlowL
 	o := outcome(s, steps, outbox.Actions())
 	o.Interaction = in
 	return o, nil
+}
+
+// selfLoader loads the flow under test besides the flows others holds, so that a session
+// resumed inside a subflow can return to it.
+type selfLoader struct {
+	flow   *engine.Flow
+	others engine.FlowLoader
+}
+
+func (l selfLoader) LoadFlow(ctx context.Context, id string, version int) (*engine.Flow, error) {
+	if id == l.flow.Info.ID && version == l.flow.Info.Version {
+		return l.flow, nil
+	}
+	if l.others == nil {
+		return nil, fmt.Errorf("flow %s version %d: %w", id, version, engine.ErrNotFound)
+	}
+	return l.others.LoadFlow(ctx, id, version)
 }
 
 func playEvent(ctx context.Context, rt *engine.Runtime, clock *engine.ManualClock, router *engine.MemoryRouter,
