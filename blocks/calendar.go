@@ -84,11 +84,10 @@ func (s *specialDays) Special(t time.Time) (bool, string) {
 	}
 	y, m, d := t.Date()
 	for _, h := range s.holidays {
-		actual, observed := h.Calc(y)
-		for _, day := range []time.Time{actual, observed} {
-			if !day.IsZero() && day.Year() == y && day.Month() == m && day.Day() == d {
-				return true, h.Name
-			}
+		// the observed date is the day off: a holiday moved to a Monday leaves its own date a working day
+		_, observed := h.Calc(y)
+		if !observed.IsZero() && observed.Year() == y && observed.Month() == m && observed.Day() == d {
+			return true, h.Name
 		}
 	}
 	return false, ""

@@ -1,6 +1,8 @@
 package blocks
 
 import (
+	"errors"
+
 	"github.com/switchboardhq/switchboard/engine"
 )
 
@@ -33,27 +35,28 @@ type closeBlock struct {
 var _ engine.Block = (*closeBlock)(nil)
 
 func (b *closeBlock) Run(c *engine.Context) engine.Result {
+	// The conversation closes whatever happens to the goodbye; a problem with it is kept in
+	// the trace.
+	var problem error
 	if b.message != nil {
-		text, err := c.Render(b.message)
-		if err != nil {
-			return engine.Fail(err)
+		if text, err := c.Render(b.message); err != nil {
+			problem = err
+		} else if a, err := replyAction(c.Interaction(), b.visibility, text); err != nil {
+			problem = err
+		} else {
+			c.Emit(a)
 		}
-		a, err := replyAction(c.Interaction(), b.visibility, text)
-		if err != nil {
-			return engine.Fail(err)
-		}
-		c.Emit(a) // the conversation closes whether or not the goodbye arrives
 	}
 	a := &engine.Action{Type: engine.ActionClose}
 	if b.disposition != nil {
 		d, err := c.Render(b.disposition)
 		if err != nil {
-			return engine.Fail(err)
+			problem = errors.Join(problem, err)
 		}
 		a.Disposition = d
 	}
 	if res := c.Emit(a); res.Err != nil {
 		return engine.Fail(res.Err)
 	}
-	return engine.Result{Close: true}
+	return engine.Result{Close: true, Err: problem}
 }

@@ -16,7 +16,7 @@ func TestDocsAreCurrent(t *testing.T) {
 	t.Parallel()
 	reg := blocks.NewRegistry()
 	for file, want := range map[string][]byte{
-		"../docs/blocks.md":                flows.Reference(reg),
+		"../docs/blocks.md":               flows.Reference(reg),
 		"../docs/switchboard.schema.json": flows.Schema(reg),
 	} {
 		got, err := os.ReadFile(file)

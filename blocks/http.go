@@ -130,7 +130,7 @@ func (b *httpBlock) Run(c *engine.Context) engine.Result {
 		req.Header.Set(name, v)
 	}
 	action := &engine.Action{Type: engine.ActionHTTP, Method: b.method, URL: target}
-	c.Emit(action)
+	defer c.Emit(action) // once the status is known; the call happened whatever its outcome
 	var client engine.HTTPDoer = http.DefaultClient
 	if d := c.Runtime().HTTP; d != nil {
 		client = d

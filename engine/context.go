@@ -35,7 +35,8 @@ type Result struct {
 	Err  error
 	// Call runs a subflow; the block's Return is called when it ends.
 	Call *Call
-	// Close ends the session, subflows and callers alike: the conversation is over.
+	// Close ends the session, subflows and callers alike: the conversation is over. An Err
+	// beside it is recorded in the trace and does not stop the close.
 	Close bool
 }
 

@@ -44,8 +44,8 @@ func (f *Flow) Node(id string) *Node { return f.byID[id] }
 func (f *Flow) Entry(channel, kind string) *Node {
 	var first *Node
 	for _, n := range f.Nodes {
-		if n.Spec.Trigger != channel {
-			continue
+		if n.Spec.Trigger == "" || n.Spec.Trigger != channel {
+			continue // not a trigger, or another channel's
 		}
 		for _, e := range n.Exits {
 			if e == kind {

@@ -103,11 +103,12 @@ func (a *MemoryAgent) free() bool {
 
 // MemoryRouter routes to a fixed set of agents: the preferred agent when free, else the free
 // agent with the highest proficiency in the skill (then the least loaded); otherwise it queues,
-// up to QueueLimit conversations per available agent with the skill, and overflows beyond.
+// up to QueueLimit conversations per working agent with the skill (available or busy, not on a
+// break), and overflows beyond.
 type MemoryRouter struct {
 	mu     sync.Mutex
 	Agents []*MemoryAgent
-	// QueueLimit bounds the queue per available agent with the skill; 0 means no bound.
+	// QueueLimit bounds the queue per working agent with the skill; 0 means no bound.
 	QueueLimit int
 	queue      []*RouteRequest
 }
@@ -147,18 +148,18 @@ func (r *MemoryRouter) Route(_ context.Context, req *RouteRequest) (RouteResult,
 		best.Load++
 		return RouteResult{Outcome: RouteAssigned, Agent: best.ID}, nil
 	}
-	waiting, available := 0, 0
+	waiting, working := 0, 0
 	for _, q := range r.queue {
 		if q.Skill == req.Skill {
 			waiting++
 		}
 	}
 	for _, a := range loggedIn {
-		if a.state() == AgentAvailable {
-			available++
+		if a.state() == AgentAvailable || a.state() == AgentBusy {
+			working++
 		}
 	}
-	if r.QueueLimit > 0 && waiting >= r.QueueLimit*available {
+	if r.QueueLimit > 0 && waiting >= r.QueueLimit*working {
 		return RouteResult{Outcome: RouteOverflow}, nil
 	}
 	r.queue = append(r.queue, req)
@@ -171,6 +172,18 @@ func (r *MemoryRouter) Cancel(_ context.Context, _ string, ref string) error {
 	defer r.mu.Unlock()
 	r.queue = slices.DeleteFunc(r.queue, func(q *RouteRequest) bool { return q.Ref == ref })
 	return nil
+}
+
+// Assign gives a queued request to an agent: it leaves the queue and takes the agent's capacity.
+func (r *MemoryRouter) Assign(ref, agent string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.queue = slices.DeleteFunc(r.queue, func(q *RouteRequest) bool { return q.Ref == ref })
+	for _, a := range r.Agents {
+		if a.ID == agent {
+			a.Load++
+		}
+	}
 }
 
 // Release frees one conversation of an agent's capacity.

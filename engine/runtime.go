@@ -238,7 +238,9 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 		if res.Err != nil {
 			step.Error = res.Err.Error()
 			exit := errorExit(node)
-			if exit == "" {
+			if res.Close {
+				exit = "" // the conversation closes all the same; the step keeps the error
+			} else if exit == "" || node.Next[exit] == nil {
 				if len(s.Stack) == 0 {
 					r.fail(s, node, res.Err)
 					return
@@ -253,7 +255,9 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 				ret, node = &returning{err: failure}, caller
 				continue
 			}
-			res = Result{Exit: exit}
+			if exit != "" {
+				res = Result{Exit: exit}
+			}
 		}
 		switch {
 		case res.Close:
@@ -388,7 +392,8 @@ func (r *Runtime) returnBlock(c *Context, node *Node, ret *returning) (res Resul
 	return node.Block.(Returner).Return(c, ret.vars, ret.err)
 }
 
-// errorExit returns the exit a failing block leaves by: failed or error, when it has one.
+// errorExit returns the exit a failing block leaves by: failed or error, when it has one. An
+// error whose exit is not wired fails the session, as if the block had no such exit.
 func errorExit(n *Node) string {
 	for _, e := range []string{"failed", "error"} {
 		if n.HasExit(e) {

@@ -23,7 +23,7 @@ type Scenario struct {
 	Agents    []*engine.MemoryAgent
 	Emergency map[string]bool
 	Calendars map[string]*engine.CalendarDef
-	// QueueLimit bounds the routing queue per available agent; 0 means no bound.
+	// QueueLimit bounds the routing queue per working agent (not on a break); 0 means no bound.
 	QueueLimit int
 	// Failures are action types whose sends fail, to take the failed exits.
 	Failures []engine.ActionType
@@ -32,9 +32,9 @@ type Scenario struct {
 	// DefaultSkill is the channel's default skill, for route.skill blocks that name none.
 	DefaultSkill string
 	// Vars set variables over the flow's own initial values.
-	Vars map[string]any
-	Seed         uint64
-	Events       []Event
+	Vars   map[string]any
+	Seed   uint64
+	Events []Event
 	// HTTP answers the http block; nil uses the network.
 	HTTP engine.HTTPDoer
 }
@@ -182,7 +182,15 @@ func playEvent(ctx context.Context, rt *engine.Runtime, clock *engine.ManualCloc
 		in := followUp(s.Interaction, *ev.Reply, clock.Now())
 		return resume(engine.Event{Kind: engine.EventReply, Interaction: &in})
 	case ev.Assign != "":
-		return resume(engine.Event{Kind: engine.EventAssigned, Agent: ev.Assign})
+		var ref string
+		if s.Wait != nil {
+			ref = s.Wait.Ref
+		}
+		steps, err := resume(engine.Event{Kind: engine.EventAssigned, Agent: ev.Assign})
+		if err == nil {
+			router.Assign(ref, ev.Assign)
+		}
+		return steps, err
 	case ev.Close != nil:
 		steps, err := resume(engine.Event{Kind: engine.EventDone, Agent: ev.Close.Agent, Disposition: ev.Close.Disposition})
 		if err == nil {
