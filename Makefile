@@ -15,19 +15,9 @@ all: build
 build:
 	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/switchboard
 
-## run: build, check and test the example flows, and say what to try next
+## run: build everything and start the server on ./switchboard.db with the example flows
 run: build
-	@echo "== switchboard validate examples/flows"
-	@$(BIN) validate examples/flows
-	@echo "== switchboard test examples/flows"
-	@$(BIN) test examples/flows
-	@echo
-	@echo "Next, try:"
-	@echo "  $(BIN) blocks                           # the block catalogue"
-	@echo "  echo '{\"channel\":\"facebook\",\"kind\":\"comment\",\"text\":\"necesito la factura\"}' | \\"
-	@echo "    $(BIN) run examples/flows/facebook-care.yaml --interaction - --at 2026-11-17T10:00:00-03:00 \\"
-	@echo "      --agents examples/agents.json"
-	@echo "  $(BIN) schema > switchboard.schema.json  # completion in your editor"
+	$(BIN) serve
 
 ## test: every test suite
 test: lint test-go test-race test-flows

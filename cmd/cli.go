@@ -108,6 +108,9 @@ Exit codes: 0 success, 1 problems in the input (diagnostics, failed tests), 2 us
 		blocksCommand(env),
 		runCommand(env),
 		testCommand(env),
+		serveCommand(env),
+		migrateCommand(env),
+		tokenCommand(env),
 	)
 	return root
 }

@@ -1,0 +1,100 @@
+package cmd
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/spf13/cobra"
+
+	"github.com/switchboardhq/switchboard/server"
+	"github.com/switchboardhq/switchboard/store"
+)
+
+func migrateCommand(env Env) *cobra.Command {
+	var db string
+	c := &cobra.Command{
+		Use:   "migrate [--db URL]",
+		Short: "Apply the database schema migrations",
+		Long: `Migrate applies the schema migrations embedded in this binary that the database does not
+have yet, and prints the schema version. serve does the same at start; run migrate on its own to
+upgrade a database before starting new servers on it.`,
+		Example: "  switchboard migrate --db postgres://switchboard@db:5432/switchboard",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := store.Open(cmd.Context(), db, store.Options{})
+			if err != nil {
+				return usageError("open the database %s: %v", redact(db), err)
+			}
+			defer st.Close()
+			before, latest, err := st.MigrationStatus(cmd.Context())
+			if err != nil {
+				return usageError("read the schema version: %v", err)
+			}
+			if err := st.Migrate(cmd.Context()); err != nil {
+				return usageError("migrate: %v", err)
+			}
+			if before == latest {
+				fmt.Fprintf(env.Stdout, "the %s schema is up to date (version %d)\n", st.Dialect(), latest)
+			} else {
+				fmt.Fprintf(env.Stdout, "migrated the %s schema from version %d to %d\n", st.Dialect(), before, latest)
+			}
+			return nil
+		},
+	}
+	dbFlag(c, &db)
+	return c
+}
+
+func tokenCommand(env Env) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "token",
+		Short: "Manage API tokens",
+	}
+	var db, role, name, agent string
+	create := &cobra.Command{
+		Use:   "create --role admin|designer|supervisor|agent [--name NAME] [--agent ID] [--db URL]",
+		Short: "Create an API token and print its secret (shown once)",
+		Long: `Create makes an API token with a role and prints its secret, which is shown only once.
+Roles: admin (everything), designer (flows), supervisor (statistics, agents, emergency
+switches), agent (the agent API; --agent names the agent).`,
+		Example: "  switchboard token create --role designer --name 'Flow team'",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !slices.Contains(store.Roles, role) {
+				return usageError("--role %q: use admin, designer, supervisor or agent", role)
+			}
+			if (role == store.RoleAgent) != (agent != "") {
+				return usageError("an agent token needs --agent, and only an agent token takes it")
+			}
+			st, err := store.Open(cmd.Context(), db, store.Options{Migrate: true})
+			if err != nil {
+				return usageError("open the database %s: %v", redact(db), err)
+			}
+			defer st.Close()
+			if agent != "" {
+				if _, err := st.AgentGet(cmd.Context(), agent); err != nil {
+					return usageError("agent %s: %v", agent, err)
+				}
+			}
+			if name == "" {
+				name = role
+			}
+			secret, hash := server.NewToken()
+			t, err := st.TokenCreate(cmd.Context(), store.Token{Name: name, Role: role, Agent: agent, Hash: hash}, "switchboard token create")
+			if err != nil {
+				return usageError("create the token: %v", err)
+			}
+			fmt.Fprintf(env.Stderr, "created %s token %s (%s); its secret, shown only this once:\n", t.Role, t.ID, t.Name)
+			fmt.Fprintln(env.Stdout, secret)
+			return nil
+		},
+	}
+	create.Flags().StringVar(&role, "role", "", "admin, designer, supervisor or agent")
+	create.Flags().StringVar(&name, "name", "", "a name that says whose token it is")
+	create.Flags().StringVar(&agent, "agent", "", "for agent tokens: the agent's id")
+	_ = create.MarkFlagRequired("role")
+	_ = create.RegisterFlagCompletionFunc("role", cobra.FixedCompletions(store.Roles, cobra.ShellCompDirectiveNoFileComp))
+	dbFlag(create, &db)
+	c.AddCommand(create)
+	return c
+}

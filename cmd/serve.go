@@ -1,0 +1,155 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/switchboardhq/switchboard/server"
+	"github.com/switchboardhq/switchboard/store"
+)
+
+// EditorFiles holds the editor's built files when the binary embeds them; nil otherwise.
+// A custom build may set it before calling Main.
+var EditorFiles fs.FS
+
+// serveOptions are the flags of serve, with environment variables as defaults.
+type serveOptions struct {
+	addr, db, flows, logLevel, logFormat string
+	shutdown                             time.Duration
+}
+
+// dbFlag adds --db, defaulting to $SWITCHBOARD_DB or ./switchboard.db.
+func dbFlag(c *cobra.Command, db *string) {
+	c.Flags().StringVar(db, "db", envOr("SWITCHBOARD_DB", "switchboard.db"),
+		"the database: a SQLite file, or postgres://user@host:5432/db (env SWITCHBOARD_DB)")
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func serveCommand(env Env) *cobra.Command {
+	var o serveOptions
+	c := &cobra.Command{
+		Use:   "serve [--addr HOST:PORT] [--db URL] [--flows DIR] [--log-level LEVEL]",
+		Short: "Run the server: API, webhooks and the editor",
+		Long: `Serve runs Switchboard: the admin and editor API under /api/v1, the editor at /, and
+/healthz, /readyz and /metrics.
+
+With no flags it keeps its data in the SQLite file ./switchboard.db and listens on
+127.0.0.1:8080. On an empty database it applies the schema, creates an admin token and prints it
+once, and publishes the flows of --flows (examples/flows). For PostgreSQL, pass
+--db postgres://user@host:5432/db; several servers may share one database.
+
+Every flag has an environment variable: SWITCHBOARD_ADDR, SWITCHBOARD_DB, SWITCHBOARD_FLOWS,
+SWITCHBOARD_LOG_LEVEL, SWITCHBOARD_LOG_FORMAT. SIGTERM or SIGINT stops the server gracefully:
+requests in flight finish, then it exits.`,
+		Example: "  switchboard serve\n  switchboard serve --addr 0.0.0.0:8080 --db postgres://switchboard@db:5432/switchboard",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return serve(cmd.Context(), env, o)
+		},
+	}
+	c.Flags().StringVar(&o.addr, "addr", envOr("SWITCHBOARD_ADDR", "127.0.0.1:8080"), "the address to listen on (env SWITCHBOARD_ADDR)")
+	dbFlag(c, &o.db)
+	c.Flags().StringVar(&o.flows, "flows", envOr("SWITCHBOARD_FLOWS", "examples/flows"), "flows to publish on an empty database (env SWITCHBOARD_FLOWS)")
+	c.Flags().StringVar(&o.logLevel, "log-level", envOr("SWITCHBOARD_LOG_LEVEL", "info"), "debug, info, warn or error (env SWITCHBOARD_LOG_LEVEL)")
+	c.Flags().StringVar(&o.logFormat, "log-format", envOr("SWITCHBOARD_LOG_FORMAT", "text"), "text or json (env SWITCHBOARD_LOG_FORMAT)")
+	c.Flags().DurationVar(&o.shutdown, "shutdown-timeout", 30*time.Second, "how long requests in flight may take to finish when stopping")
+	return c
+}
+
+func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, usageError("--log-level %q: use debug, info, warn or error", level)
+	}
+	opts := &slog.HandlerOptions{Level: l}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, usageError("--log-format %q: use text or json", format)
+}
+
+func serve(ctx context.Context, env Env, o serveOptions) error {
+	log, err := newLogger(env.Stderr, o.logLevel, o.logFormat)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, o.db, store.Options{Migrate: true})
+	if err != nil {
+		return usageError("open the database %s: %v", redact(o.db), err)
+	}
+	defer st.Close()
+	secret, err := server.EnsureAdminToken(ctx, st)
+	if err != nil {
+		return usageError("create the first admin token: %v", err)
+	}
+	if secret != "" {
+		fmt.Fprintf(env.Stdout, "\nAn admin API token was created. It is shown only this once; keep it:\n\n    %s\n\n", secret)
+		fmt.Fprintf(env.Stdout, "Use it as: curl -H 'Authorization: Bearer %s' http://%s/api/v1/flows\n\n", secret, o.addr)
+	}
+	if o.flows != "" {
+		loaded, err := server.LoadFlows(ctx, st, env.Registry, o.flows, "switchboard serve")
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			log.Info("no flows to load", "dir", o.flows)
+		case err != nil:
+			log.Warn("some flows were not loaded", "dir", o.flows, "err", err)
+		}
+		if len(loaded) > 0 {
+			log.Info("published flows", "dir", o.flows, "flows", strings.Join(loaded, ", "))
+		}
+	}
+	srv := server.New(server.Config{Store: st, Registry: env.Registry, Logger: log, Editor: EditorFiles})
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return usageError("listen on %s: %v", o.addr, err)
+	}
+	log.Info("switchboard is listening", "url", "http://"+ln.Addr().String(), "database", st.Dialect(), "editor", EditorFiles != nil)
+	fmt.Fprintf(env.Stdout, "Switchboard is listening on http://%s (editor at /, API at /api/v1)\n", ln.Addr())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("stopping: finishing requests in flight", "timeout", o.shutdown)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), o.shutdown)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// redact hides a password in a database URL for messages.
+func redact(url string) string {
+	if i := strings.Index(url, "://"); i >= 0 {
+		if at := strings.Index(url[i+3:], "@"); at >= 0 {
+			userinfo := url[i+3 : i+3+at]
+			if user, _, ok := strings.Cut(userinfo, ":"); ok {
+				return url[:i+3] + user + ":***" + url[i+3+at:]
+			}
+		}
+	}
+	return url
+}

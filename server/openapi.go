@@ -1,0 +1,32 @@
+package server
+
+import (
+	_ "embed"
+	"encoding/json"
+	"sync"
+
+	"github.com/gofiber/fiber/v2"
+	"gopkg.in/yaml.v3"
+)
+
+// openAPIYAML is the OpenAPI document of /api/v1; a test keeps it true to the routes.
+//
+//go:embed openapi.yaml
+var openAPIYAML []byte
+
+var openAPIJSON = sync.OnceValues(func() ([]byte, error) {
+	var doc any
+	if err := yaml.Unmarshal(openAPIYAML, &doc); err != nil {
+		return nil, err
+	}
+	return json.MarshalIndent(doc, "", "  ")
+})
+
+func (s *Server) openAPI(c *fiber.Ctx) error {
+	doc, err := openAPIJSON()
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	return c.Send(doc)
+}

@@ -1,0 +1,103 @@
+package server
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// metrics are the server's Prometheus metrics.
+type metrics struct {
+	registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+	// Sessions counts session runs by how they ended up: ended, waiting or failed.
+	Sessions *prometheus.CounterVec
+	// Waiting is the number of sessions waiting now.
+	Waiting prometheus.Gauge
+	// Queued is the number of conversations queued per skill.
+	Queued *prometheus.GaugeVec
+}
+
+func newMetrics(reg *prometheus.Registry) *metrics {
+	m := &metrics{
+		registry: reg,
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "switchboard_http_requests_total", Help: "HTTP requests by method, route and status.",
+		}, []string{"method", "route", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "switchboard_http_request_duration_seconds", Help: "HTTP request latency by method and route.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}, []string{"method", "route"}),
+		Sessions: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "switchboard_sessions_total", Help: "Session runs by the status they reached.",
+		}, []string{"status"}),
+		Waiting: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "switchboard_sessions_waiting", Help: "Sessions waiting for a customer, an agent or a timer.",
+		}),
+		Queued: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "switchboard_queue_size", Help: "Conversations waiting in the queue, by skill.",
+		}, []string{"skill"}),
+	}
+	reg.MustRegister(m.requests, m.latency, m.Sessions, m.Waiting, m.Queued,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// observe counts and times every request, and logs it.
+func (s *Server) observe(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	if err != nil {
+		if herr := s.handleError(c, err); herr != nil {
+			return herr
+		}
+	}
+	route := c.Route().Path
+	if route == "/*" || route == "/api/v1/*" {
+		route = "other"
+	}
+	status := c.Response().StatusCode()
+	elapsed := time.Since(start)
+	s.metrics.requests.WithLabelValues(c.Method(), route, strconv.Itoa(status)).Inc()
+	s.metrics.latency.WithLabelValues(c.Method(), route).Observe(elapsed.Seconds())
+	level := s.log.Debug
+	if status >= 500 {
+		level = s.log.Error
+	}
+	level("request", "method", c.Method(), "path", c.Path(), "status", status, "duration", elapsed)
+	return nil
+}
+
+func (s *Server) metricsHandler() fiber.Handler {
+	return adaptor.HTTPHandler(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
+}
+
+// healthz says the process is up.
+func (s *Server) healthz(c *fiber.Ctx) error {
+	return c.JSON(fiber.Map{"status": "ok"})
+}
+
+// readyz says the server can serve: the database answers and its schema is up to date.
+func (s *Server) readyz(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	if err := s.cfg.Store.Ping(ctx); err != nil {
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "database": err.Error()})
+	}
+	applied, latest, err := s.cfg.Store.MigrationStatus(ctx)
+	if err != nil {
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "migrations": err.Error()})
+	}
+	if applied < latest {
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable",
+			"migrations": "the schema is at " + strconv.FormatInt(applied, 10) + ", the binary needs " + strconv.FormatInt(latest, 10) + ": run switchboard migrate"})
+	}
+	return c.JSON(fiber.Map{"status": "ready", "database": s.cfg.Store.Dialect(), "schema": applied})
+}

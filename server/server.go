@@ -1,0 +1,181 @@
+package server
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/switchboardhq/switchboard/engine"
+	"github.com/switchboardhq/switchboard/store"
+)
+
+// DefaultBodyLimit bounds request bodies: flow sources, imports and webhook payloads.
+const DefaultBodyLimit = 4 << 20
+
+// Config is what a Server is made of.
+type Config struct {
+	Store    store.Store
+	Registry *engine.Registry
+	// Clock is the time the server and its sessions read; the wall clock when nil.
+	Clock  engine.Clock
+	Logger *slog.Logger
+	// Metrics is where the server registers its metrics; a new registry when nil.
+	Metrics *prometheus.Registry
+	// BodyLimit bounds request bodies, in bytes (DefaultBodyLimit when zero).
+	BodyLimit int
+	// Editor holds the editor's built files (index.html and assets); nil serves a page that
+	// says how to build them.
+	Editor fs.FS
+}
+
+// Server is the HTTP server: the admin and editor API under /api/v1, operations endpoints, and
+// the editor's files.
+type Server struct {
+	cfg     Config
+	app     *fiber.App
+	log     *slog.Logger
+	metrics *metrics
+	flows   *flowCache
+	started time.Time
+}
+
+type wallClock struct{}
+
+func (wallClock) Now() time.Time { return time.Now() }
+
+// New builds a server; it does not listen until Serve.
+func New(cfg Config) *Server {
+	if cfg.Clock == nil {
+		cfg.Clock = wallClock{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = prometheus.NewRegistry()
+	}
+	if cfg.BodyLimit == 0 {
+		cfg.BodyLimit = DefaultBodyLimit
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, started: cfg.Clock.Now()}
+	s.metrics = newMetrics(cfg.Metrics)
+	s.flows = newFlowCache(cfg.Store, cfg.Registry)
+	s.app = fiber.New(fiber.Config{
+		AppName:               "switchboard",
+		BodyLimit:             cfg.BodyLimit,
+		ErrorHandler:          s.handleError,
+		DisableStartupMessage: true,
+		Immutable:             true,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+	})
+	s.routes()
+	return s
+}
+
+// App returns the fiber application, for tests that drive it directly.
+func (s *Server) App() *fiber.App { return s.app }
+
+// Serve answers requests on a listener until Shutdown.
+func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
+
+// Shutdown stops taking connections and waits for requests in flight to finish, or for ctx.
+func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }
+
+func (s *Server) routes() {
+	app := s.app
+	app.Use(s.observe, s.recoverPanics)
+
+	app.Get("/healthz", s.healthz)
+	app.Get("/readyz", s.readyz)
+	app.Get("/metrics", s.metricsHandler())
+
+	api := app.Group("/api/v1")
+	api.Get("/openapi.json", s.openAPI)
+
+	read := s.auth(store.RoleAdmin, store.RoleDesigner, store.RoleSupervisor)
+	design := s.auth(store.RoleAdmin, store.RoleDesigner)
+	admin := s.auth(store.RoleAdmin)
+	oversee := s.auth(store.RoleAdmin, store.RoleSupervisor)
+
+	api.Get("/blocks", read, s.blocksCatalogue)
+	api.Get("/schema", read, s.flowSchema)
+	api.Post("/validate", design, s.validateSource)
+
+	api.Get("/flows", read, s.listFlows)
+	api.Post("/flows", design, s.createFlow)
+	api.Post("/flows/import", design, s.importFlow)
+	api.Get("/flows/:id", read, s.getFlow)
+	api.Put("/flows/:id", design, s.updateFlow)
+	api.Delete("/flows/:id", design, s.deleteFlow)
+	api.Get("/flows/:id/export", read, s.exportFlow)
+	api.Post("/flows/:id/validate", design, s.validateFlow)
+	api.Post("/flows/:id/publish", design, s.publishFlow)
+	api.Post("/flows/:id/rollback", design, s.rollbackFlow)
+	api.Get("/flows/:id/versions", read, s.listVersions)
+	api.Get("/flows/:id/versions/:version", read, s.getVersion)
+	api.Get("/flows/:id/diff", read, s.diffFlow)
+	api.Post("/flows/:id/simulate", design, s.simulateFlow)
+
+	api.Get("/channels", read, s.listChannels)
+	api.Post("/channels", admin, s.createChannel)
+	api.Get("/channels/:id", read, s.getChannel)
+	api.Put("/channels/:id", admin, s.updateChannel)
+	api.Delete("/channels/:id", admin, s.deleteChannel)
+
+	api.Get("/skills", read, s.listSkills)
+	api.Get("/skills/:name", read, s.getSkill)
+	api.Put("/skills/:name", admin, s.putSkill)
+	api.Delete("/skills/:name", admin, s.deleteSkill)
+
+	api.Get("/agents", read, s.listAgents)
+	api.Get("/agents/:id", read, s.getAgent)
+	api.Put("/agents/:id", admin, s.putAgent)
+	api.Delete("/agents/:id", admin, s.deleteAgent)
+
+	api.Get("/calendars", read, s.listCalendars)
+	api.Get("/calendars/:name", read, s.getCalendar)
+	api.Put("/calendars/:name", admin, s.putCalendar)
+	api.Delete("/calendars/:name", admin, s.deleteCalendar)
+
+	api.Get("/emergency", read, s.listSwitches)
+	api.Put("/emergency/:name", oversee, s.setSwitch)
+
+	api.Get("/contacts", read, s.listContacts)
+	api.Get("/contacts/:id", read, s.getContact)
+	api.Put("/contacts/:id", oversee, s.updateContact)
+
+	api.Get("/tokens", admin, s.listTokens)
+	api.Post("/tokens", admin, s.createToken)
+	api.Delete("/tokens/:id", admin, s.deleteToken)
+
+	api.Get("/audit", admin, s.listAudit)
+
+	api.All("/*", func(c *fiber.Ctx) error {
+		return errorf(fiber.StatusNotFound, "not_found", "there is no %s %s in the API (see /api/v1/openapi.json)", c.Method(), c.Path())
+	})
+	s.editorRoutes()
+}
+
+// by names the caller for the audit log: the token's name and id.
+func by(c *fiber.Ctx) string {
+	if t, ok := c.Locals(tokenKey).(store.Token); ok {
+		return t.Name + " (" + t.ID + ")"
+	}
+	return "anonymous"
+}
+
+func intParam(c *fiber.Ctx, name string) (int, error) {
+	n, err := strconv.Atoi(c.Params(name))
+	if err != nil || n < 0 {
+		return 0, fieldError(name, "%q is not a version number", c.Params(name))
+	}
+	return n, nil
+}

@@ -1,0 +1,118 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/pressly/goose/v3"
+
+	"github.com/switchboardhq/switchboard/engine"
+)
+
+// sqlStore is the Store both databases share: the SQL is written once with ? placeholders
+// (rebound to $n for PostgreSQL) and a dialect supplies what differs.
+type sqlStore struct {
+	db         *sqlx.DB
+	dialect    *dialect
+	clock      engine.Clock
+	migrations *goose.Provider
+}
+
+// dialect is what differs between SQLite and PostgreSQL.
+type dialect struct {
+	// name is what Store.Dialect returns and the folder of the dialect's migrations.
+	name string
+	// lockRow ends a SELECT of a row the transaction goes on to change, so that concurrent
+	// transactions wait for it ("" where transactions are serialised anyway).
+	lockRow string
+	// ilike is the case-insensitive LIKE operator.
+	ilike string
+	// isUnique tells a unique-constraint violation.
+	isUnique func(error) bool
+	// time is the value a timestamp is written as.
+	time func(time.Time) any
+	// hasTable asks whether the table named by the argument exists.
+	hasTable string
+	// goose is the dialect goose migrates.
+	goose goose.Dialect
+}
+
+var _ Store = (*sqlStore)(nil)
+
+func (s *sqlStore) Dialect() string { return s.dialect.name }
+
+func (s *sqlStore) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+func (s *sqlStore) Close() error { return s.db.Close() }
+
+// now is the time the store writes: the clock's, in UTC, truncated to the microseconds both
+// databases keep, so what is read back equals what was written.
+func (s *sqlStore) now() time.Time { return dbTime(s.clock.Now()) }
+
+func dbTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// ts is a time as a query argument.
+func (s *sqlStore) ts(t time.Time) any { return s.dialect.time(dbTime(t)) }
+
+// inTx runs fn in a transaction, committed when fn returns nil and rolled back otherwise. fn
+// must use tx only: SQLite's pool has one connection, which the transaction holds.
+func (s *sqlStore) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// get, list and exec run a query written with ? placeholders.
+func get(ctx context.Context, q sqlx.ExtContext, dest any, query string, args ...any) error {
+	return sqlx.GetContext(ctx, q, dest, q.Rebind(query), args...)
+}
+
+func list(ctx context.Context, q sqlx.ExtContext, dest any, query string, args ...any) error {
+	return sqlx.SelectContext(ctx, q, dest, q.Rebind(query), args...)
+}
+
+func exec(ctx context.Context, q sqlx.ExtContext, query string, args ...any) (int64, error) {
+	res, err := q.ExecContext(ctx, q.Rebind(query), args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// fail gives a database error its context: a missing row is ErrNotFound, a unique violation
+// ErrExists.
+func (s *sqlStore) fail(err error, format string, args ...any) error {
+	what := fmt.Sprintf(format, args...)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("%s: %w", what, ErrNotFound)
+	case s.dialect.isUnique(err):
+		return fmt.Errorf("%s: %w", what, ErrExists)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// notFound is ErrNotFound for a write that changed no row.
+func notFound(n int64, format string, args ...any) error {
+	if n == 0 {
+		return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), ErrNotFound)
+	}
+	return nil
+}
+
+// invalid is ErrInvalid with a reason.
+func invalid(format string, args ...any) error {
+	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), ErrInvalid)
+}
+
+func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

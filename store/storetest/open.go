@@ -1,0 +1,100 @@
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/switchboardhq/switchboard/store"
+)
+
+// PostgresEnv names the environment variable with the URL of the PostgreSQL database tests
+// use, such as postgres://postgres@127.0.0.1:5432/test?sslmode=disable.
+const PostgresEnv = "SWITCHBOARD_TEST_POSTGRES"
+
+// OpenSQLite returns a new, migrated store in a SQLite file under t.TempDir(), closed when the
+// test ends. Options, when given, set its clock and logger.
+func OpenSQLite(t testing.TB, opts ...store.Options) store.Store {
+	t.Helper()
+	return open(t, SQLiteURL(t), opts)
+}
+
+// OpenPostgres returns a new, migrated store in a new schema of the database PostgresEnv
+// names, dropped when the test ends. Without the variable the test is skipped, or fails when
+// CI=true: CI must never skip PostgreSQL silently. Options, when given, set its clock and logger.
+func OpenPostgres(t testing.TB, opts ...store.Options) store.Store {
+	t.Helper()
+	return open(t, PostgresURL(t), opts)
+}
+
+// SQLiteURL returns the URL of a new SQLite file under t.TempDir().
+func SQLiteURL(t testing.TB) string {
+	return "sqlite:" + filepath.Join(t.TempDir(), "switchboard.db")
+}
+
+// PostgresURL returns the URL of a new, empty schema of the database PostgresEnv names, dropped
+// when the test ends; it skips or fails the test as OpenPostgres does.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
+	base := NeedPostgres(t)
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("%s: %v", PostgresEnv, err)
+	}
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	schema := "switchboard_test_" + hex.EncodeToString(b)
+	admin := func(query string) {
+		t.Helper()
+		db, err := sql.Open("postgres", base)
+		if err != nil {
+			t.Fatalf("postgres: %v", err)
+		}
+		defer db.Close()
+		if _, err := db.ExecContext(context.Background(), query); err != nil {
+			t.Fatalf("postgres: %s: %v", query, err)
+		}
+	}
+	admin("CREATE SCHEMA " + schema)
+	t.Cleanup(func() { admin("DROP SCHEMA " + schema + " CASCADE") })
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// NeedPostgres returns the URL PostgresEnv holds. Without one it skips the test, or fails it
+// when CI=true: CI must never skip PostgreSQL silently.
+func NeedPostgres(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv(PostgresEnv)
+	if base == "" {
+		if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
+			t.Fatalf("%s is not set, and CI must test PostgreSQL: set it to a database URL such as "+
+				"postgres://postgres@127.0.0.1:5432/test?sslmode=disable", PostgresEnv)
+		}
+		t.Skipf("skipping PostgreSQL: %s is not set (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable)", PostgresEnv)
+	}
+	return base
+}
+
+func open(t testing.TB, url string, opts []store.Options) store.Store {
+	t.Helper()
+	var o store.Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	o.Migrate = true
+	s, err := store.Open(context.Background(), url, o)
+	if err != nil {
+		t.Fatalf("open %s: %v", url, err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
