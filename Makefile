@@ -56,6 +56,8 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=60s ./flows
 	$(GO) test -run='^$$' -fuzz=FuzzCompileExpression -fuzztime=60s ./engine
 	$(GO) test -run='^$$' -fuzz=FuzzParseTemplate -fuzztime=60s ./engine
+	for f in FuzzParseFacebook FuzzParseInstagram FuzzParseX FuzzParseWebchat; do \
+		$(GO) test -run='^$$' -fuzz=$$f -fuzztime=30s ./channels || exit 1; done
 
 clean:
 	rm -rf bin

@@ -223,3 +223,67 @@ func newSpecialDays(loc *time.Location, dates []string, country string) (*specia
 	}
 	return s, nil
 }
+
+// Calendar is a compiled named calendar: opening hours and special days in a zone.
+type Calendar struct{ c *compiledCalendar }
+
+// CompileCalendar checks and compiles a named calendar.
+func CompileCalendar(def *engine.CalendarDef) (*Calendar, error) {
+	c, err := compileCalendar(def)
+	if err != nil {
+		return nil, err
+	}
+	return &Calendar{c: c}, nil
+}
+
+// Open tells whether t is in opening hours and not on a special day.
+func (c *Calendar) Open(t time.Time) bool {
+	if special, _ := c.c.special.Special(t); special {
+		return false
+	}
+	return c.c.hours.Open(t)
+}
+
+// WorkingTime returns how much of [from, to) falls in opening hours, special days excluded: the
+// time an SLA counts. Its cost grows with the number of days crossed.
+func (c *Calendar) WorkingTime(from, to time.Time) time.Duration {
+	if !to.After(from) {
+		return 0
+	}
+	loc := c.c.hours.loc
+	var total time.Duration
+	// Walk day by day in the calendar's zone, from the day before (its overnight ranges may
+	// spill into the interval); each day's ranges are intersected with the interval.
+	y, m, d := from.In(loc).Date()
+	day := time.Date(y, m, d-1, 0, 0, 0, 0, loc)
+	for day.Before(to) {
+		dy, dm, dd := day.Date()
+		if special, _ := c.c.special.Special(time.Date(dy, dm, dd, 12, 0, 0, 0, loc)); !special {
+			for _, r := range c.c.hours.days[day.Weekday()] {
+				// time.Date keeps wall times right across daylight saving changes
+				start := time.Date(dy, dm, dd, 0, r.Start, 0, 0, loc)
+				end := time.Date(dy, dm, dd, 0, r.End, 0, 0, loc)
+				if r.Overnight() {
+					end = time.Date(dy, dm, dd+1, 0, r.End, 0, 0, loc)
+				}
+				total += overlap(start, end, from, to)
+			}
+		}
+		day = time.Date(dy, dm, dd+1, 0, 0, 0, 0, loc)
+	}
+	return total
+}
+
+func overlap(a0, a1, b0, b1 time.Time) time.Duration {
+	start, end := a0, a1
+	if b0.After(start) {
+		start = b0
+	}
+	if b1.Before(end) {
+		end = b1
+	}
+	if end.After(start) {
+		return end.Sub(start)
+	}
+	return 0
+}

@@ -14,6 +14,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/switchboardhq/switchboard/channels"
+	"github.com/switchboardhq/switchboard/dispatch"
 	"github.com/switchboardhq/switchboard/server"
 	"github.com/switchboardhq/switchboard/store"
 )
@@ -25,7 +27,7 @@ var EditorFiles fs.FS
 // serveOptions are the flags of serve, with environment variables as defaults.
 type serveOptions struct {
 	addr, db, flows, logLevel, logFormat string
-	shutdown                             time.Duration
+	shutdown, retryFor                   time.Duration
 }
 
 // dbFlag adds --db, defaulting to $SWITCHBOARD_DB or ./switchboard.db.
@@ -69,6 +71,7 @@ requests in flight finish, then it exits.`,
 	c.Flags().StringVar(&o.logLevel, "log-level", envOr("SWITCHBOARD_LOG_LEVEL", "info"), "debug, info, warn or error (env SWITCHBOARD_LOG_LEVEL)")
 	c.Flags().StringVar(&o.logFormat, "log-format", envOr("SWITCHBOARD_LOG_FORMAT", "text"), "text or json (env SWITCHBOARD_LOG_FORMAT)")
 	c.Flags().DurationVar(&o.shutdown, "shutdown-timeout", 30*time.Second, "how long requests in flight may take to finish when stopping")
+	c.Flags().DurationVar(&o.retryFor, "retry-for", dispatch.DefaultRetryFor, "how long a failing send to a network is retried")
 	return c
 }
 
@@ -117,7 +120,16 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 			log.Info("published flows", "dir", o.flows, "flows", strings.Join(loaded, ", "))
 		}
 	}
-	srv := server.New(server.Config{Store: st, Registry: env.Registry, Logger: log, Editor: EditorFiles})
+	flowCache := dispatch.NewFlowCache(st, env.Registry)
+	metrics := server.NewMetrics(nil)
+	d := dispatch.New(dispatch.Config{Store: st, Flows: flowCache, Sender: &channels.Client{}, Logger: log,
+		Metrics: metrics, RetryFor: o.retryFor})
+	srv := server.New(server.Config{Store: st, Registry: env.Registry, Logger: log, Editor: EditorFiles, Flows: flowCache,
+		Dispatcher: d, Metrics: metrics})
+	// The workers stop after the server: requests in flight finish their work first.
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+	d.Start(workCtx)
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return usageError("listen on %s: %v", o.addr, err)
@@ -137,6 +149,8 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	stopWork()
+	d.Wait()
 	log.Info("stopped")
 	return nil
 }

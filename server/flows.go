@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/switchboardhq/switchboard/dispatch"
 	"github.com/switchboardhq/switchboard/flows"
 	"github.com/switchboardhq/switchboard/store"
 )
@@ -71,7 +72,7 @@ func formatOf(declared, source string) (string, error) {
 
 // withDiagnostics validates a draft for the answer.
 func (s *Server) withDiagnostics(f store.Flow) flowBody {
-	return flowBody{Flow: f, Diagnostics: nonNil(flows.Validate(sourceName(f.ID, f.Format), []byte(f.Source), s.cfg.Registry))}
+	return flowBody{Flow: f, Diagnostics: nonNil(flows.Validate(dispatch.SourceName(f.ID, f.Format), []byte(f.Source), s.cfg.Registry))}
 }
 
 func nonNil(d flows.Diagnostics) flows.Diagnostics {
@@ -225,8 +226,8 @@ func (s *Server) conflict(current, sent store.Flow) error {
 	e := errorf(fiber.StatusConflict, "conflict", "%s saved this draft at %s (revision %d) after you read it; your changes were not saved",
 		current.UpdatedBy, current.UpdatedAt.Format(timeFormat), current.Revision)
 	extra := map[string]any{"current": s.withDiagnostics(current)}
-	a, _ := flows.Parse(sourceName(current.ID, current.Format), []byte(current.Source))
-	b, _ := flows.Parse(sourceName(sent.ID, sent.Format), []byte(sent.Source))
+	a, _ := flows.Parse(dispatch.SourceName(current.ID, current.Format), []byte(current.Source))
+	b, _ := flows.Parse(dispatch.SourceName(sent.ID, sent.Format), []byte(sent.Source))
 	if a != nil && b != nil {
 		d := flows.DiffDocuments(a, b)
 		extra["differences"] = d
@@ -264,7 +265,7 @@ func (s *Server) deleteFlow(c *fiber.Ctx) error {
 	if err := s.cfg.Store.FlowDelete(c.UserContext(), id, by(c)); err != nil {
 		return err
 	}
-	s.flows.forget(id)
+	s.flows.Forget(id)
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
@@ -296,7 +297,7 @@ func (s *Server) validateSource(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(validation(sourceName("draft", format), req.Source, s))
+	return c.JSON(validation(dispatch.SourceName("draft", format), req.Source, s))
 }
 
 func (s *Server) validateFlow(c *fiber.Ctx) error {
@@ -317,7 +318,7 @@ func (s *Server) validateFlow(c *fiber.Ctx) error {
 			source = req.Source
 		}
 	}
-	return c.JSON(validation(sourceName(f.ID, format), source, s))
+	return c.JSON(validation(dispatch.SourceName(f.ID, format), source, s))
 }
 
 type publishRequest struct {
@@ -349,13 +350,13 @@ func (s *Server) publishFlow(c *fiber.Ctx) error {
 // publish checks a source and stores it as the flow's next version; a source with errors is
 // refused with its diagnostics.
 func (s *Server) publish(c *fiber.Ctx, source, format, id, message string) error {
-	v := validation(sourceName(id, format), source, s)
+	v := validation(dispatch.SourceName(id, format), source, s)
 	if !v.Valid {
 		e := errorf(fiber.StatusUnprocessableEntity, "invalid_flow", "the flow has %d errors; fix them before publishing", v.Errors)
 		e.Extra = map[string]any{"diagnostics": v.Diagnostics}
 		return e
 	}
-	doc, _ := flows.Parse(sourceName(id, format), []byte(source))
+	doc, _ := flows.Parse(dispatch.SourceName(id, format), []byte(source))
 	version, err := s.cfg.Store.FlowPublish(c.UserContext(), store.FlowPublishParams{
 		ID: id, Source: source, Format: format, Author: by(c), Message: message, Name: doc.Name, Description: doc.Description})
 	if err != nil {
@@ -459,8 +460,8 @@ func (s *Server) diffFlow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, da := flows.Parse(sourceName(id, fromFormat), []byte(fromSrc))
-	b, db := flows.Parse(sourceName(id, toFormat), []byte(toSrc))
+	a, da := flows.Parse(dispatch.SourceName(id, fromFormat), []byte(fromSrc))
+	b, db := flows.Parse(dispatch.SourceName(id, toFormat), []byte(toSrc))
 	if a == nil || b == nil {
 		e := errorf(fiber.StatusUnprocessableEntity, "invalid_flow", "one of the two cannot be read, so they cannot be compared")
 		e.Extra = map[string]any{"diagnostics": nonNil(append(da, db...))}
@@ -482,7 +483,7 @@ func (s *Server) exportFlow(c *fiber.Ctx) error {
 	}
 	out := []byte(source)
 	if to != format {
-		converted, diags := flows.Convert(sourceName(id, format), out, to, s.cfg.Registry)
+		converted, diags := flows.Convert(dispatch.SourceName(id, format), out, to, s.cfg.Registry)
 		if converted == nil {
 			e := errorf(fiber.StatusUnprocessableEntity, "invalid_flow", "the flow cannot be read, so it cannot be converted to %s", to)
 			e.Extra = map[string]any{"diagnostics": nonNil(diags)}
@@ -490,7 +491,7 @@ func (s *Server) exportFlow(c *fiber.Ctx) error {
 		}
 		out = converted
 	}
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, sourceName(id, to)))
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, dispatch.SourceName(id, to)))
 	if to == "json" {
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 	} else {

@@ -10,10 +10,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/switchboardhq/switchboard/engine"
 )
 
-// metrics are the server's Prometheus metrics.
-type metrics struct {
+// Metrics are the server's Prometheus metrics; the dispatcher reports its sessions to them.
+type Metrics struct {
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
@@ -23,10 +25,16 @@ type metrics struct {
 	Waiting prometheus.Gauge
 	// Queued is the number of conversations queued per skill.
 	Queued *prometheus.GaugeVec
+	// webhooks counts stored webhook payloads by channel type.
+	webhooks *prometheus.CounterVec
 }
 
-func newMetrics(reg *prometheus.Registry) *metrics {
-	m := &metrics{
+// NewMetrics registers the server's metrics in a registry (a new one when nil).
+func NewMetrics(reg *prometheus.Registry) *Metrics {
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
+	m := &Metrics{
 		registry: reg,
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "switchboard_http_requests_total", Help: "HTTP requests by method, route and status.",
@@ -44,8 +52,11 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 		Queued: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "switchboard_queue_size", Help: "Conversations waiting in the queue, by skill.",
 		}, []string{"skill"}),
+		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "switchboard_webhooks_total", Help: "Webhook payloads stored, by channel type.",
+		}, []string{"channel_type"}),
 	}
-	reg.MustRegister(m.requests, m.latency, m.Sessions, m.Waiting, m.Queued,
+	reg.MustRegister(m.requests, m.latency, m.Sessions, m.Waiting, m.Queued, m.webhooks,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -74,6 +85,9 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	level("request", "method", c.Method(), "path", c.Path(), "status", status, "duration", elapsed)
 	return nil
 }
+
+// SessionRun counts a session run by the status it reached; the dispatcher calls it.
+func (m *Metrics) SessionRun(status engine.Status) { m.Sessions.WithLabelValues(string(status)).Inc() }
 
 func (s *Server) metricsHandler() fiber.Handler {
 	return adaptor.HTTPHandler(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/switchboardhq/switchboard/dispatch"
 	"github.com/switchboardhq/switchboard/engine"
 	"github.com/switchboardhq/switchboard/store"
 )
@@ -25,13 +25,18 @@ type Config struct {
 	// Clock is the time the server and its sessions read; the wall clock when nil.
 	Clock  engine.Clock
 	Logger *slog.Logger
-	// Metrics is where the server registers its metrics; a new registry when nil.
-	Metrics *prometheus.Registry
+	// Metrics are the server's metrics, shared with the dispatcher; new ones when nil.
+	Metrics *Metrics
 	// BodyLimit bounds request bodies, in bytes (DefaultBodyLimit when zero).
 	BodyLimit int
 	// Editor holds the editor's built files (index.html and assets); nil serves a page that
 	// says how to build them.
 	Editor fs.FS
+	// Dispatcher runs sessions for the webhooks; nil refuses webhooks.
+	Dispatcher *dispatch.Dispatcher
+	// Flows is the cache of compiled published versions, shared with the dispatcher; the
+	// server makes its own when nil.
+	Flows *dispatch.FlowCache
 }
 
 // Server is the HTTP server: the admin and editor API under /api/v1, operations endpoints, and
@@ -40,8 +45,8 @@ type Server struct {
 	cfg     Config
 	app     *fiber.App
 	log     *slog.Logger
-	metrics *metrics
-	flows   *flowCache
+	metrics *Metrics
+	flows   *dispatch.FlowCache
 	started time.Time
 }
 
@@ -58,14 +63,17 @@ func New(cfg Config) *Server {
 		cfg.Logger = slog.Default()
 	}
 	if cfg.Metrics == nil {
-		cfg.Metrics = prometheus.NewRegistry()
+		cfg.Metrics = NewMetrics(nil)
 	}
 	if cfg.BodyLimit == 0 {
 		cfg.BodyLimit = DefaultBodyLimit
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, started: cfg.Clock.Now()}
-	s.metrics = newMetrics(cfg.Metrics)
-	s.flows = newFlowCache(cfg.Store, cfg.Registry)
+	s.metrics = cfg.Metrics
+	s.flows = cfg.Flows
+	if s.flows == nil {
+		s.flows = dispatch.NewFlowCache(cfg.Store, cfg.Registry)
+	}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "switchboard",
 		BodyLimit:             cfg.BodyLimit,
@@ -157,6 +165,8 @@ func (s *Server) routes() {
 	api.Delete("/tokens/:id", admin, s.deleteToken)
 
 	api.Get("/audit", admin, s.listAudit)
+
+	s.webhookRoutes()
 
 	api.All("/*", func(c *fiber.Ctx) error {
 		return errorf(fiber.StatusNotFound, "not_found", "there is no %s %s in the API (see /api/v1/openapi.json)", c.Method(), c.Path())

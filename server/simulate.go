@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/switchboardhq/switchboard/dispatch"
 	"github.com/switchboardhq/switchboard/engine"
 	"github.com/switchboardhq/switchboard/flows"
 	"github.com/switchboardhq/switchboard/sim"
@@ -16,20 +17,20 @@ import (
 // published version, at a chosen time, with agents, a contact and emergency switches as in
 // `switchboard run`. Switches and named calendars not given are read from the store.
 type simulateRequest struct {
-	Source       string                 `json:"source"`
-	Format       string                 `json:"format"`
-	Version      int                    `json:"version"`
-	Interaction  json.RawMessage        `json:"interaction"`
-	At           string                 `json:"at"`
-	Contact      *engine.Contact        `json:"contact"`
-	Agents       []*engine.MemoryAgent  `json:"agents"`
-	Emergency    map[string]bool        `json:"emergency"`
-	DefaultSkill string                 `json:"default_skill"`
-	Vars         map[string]any         `json:"vars"`
-	QueueLimit   int                    `json:"queue_limit"`
-	Fail         []engine.ActionType    `json:"fail"`
-	Seed         uint64                 `json:"seed"`
-	Events       []simulateEvent        `json:"events"`
+	Source       string                `json:"source"`
+	Format       string                `json:"format"`
+	Version      int                   `json:"version"`
+	Interaction  json.RawMessage       `json:"interaction"`
+	At           string                `json:"at"`
+	Contact      *engine.Contact       `json:"contact"`
+	Agents       []*engine.MemoryAgent `json:"agents"`
+	Emergency    map[string]bool       `json:"emergency"`
+	DefaultSkill string                `json:"default_skill"`
+	Vars         map[string]any        `json:"vars"`
+	QueueLimit   int                   `json:"queue_limit"`
+	Fail         []engine.ActionType   `json:"fail"`
+	Seed         uint64                `json:"seed"`
+	Events       []simulateEvent       `json:"events"`
 }
 
 // simulateEvent is a follow-up; advance is a duration such as "15m".
@@ -68,7 +69,7 @@ func (s *Server) simulateFlow(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		f, diags := flows.Load(sourceName(id, format), []byte(source), s.cfg.Registry)
+		f, diags := flows.Load(dispatch.SourceName(id, format), []byte(source), s.cfg.Registry)
 		if f == nil {
 			e := errorf(fiber.StatusUnprocessableEntity, "invalid_flow", "the flow has errors; fix them to simulate it")
 			e.Extra = map[string]any{"diagnostics": nonNil(diags)}

@@ -47,6 +47,16 @@ func Open(ctx context.Context, url string, opts Options) (Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	if s.dialect == postgresDialect {
+		b, err := newPGBus(s, url, opts.Logger)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.bus, s.closeBus = b, b.close
+	} else {
+		s.bus = newLocalBus()
+	}
 	if opts.Migrate {
 		if err := s.Migrate(ctx); err != nil {
 			s.Close()

@@ -13,9 +13,10 @@ import (
 )
 
 var postgresDialect = &dialect{
-	name:    "postgres",
-	lockRow: " FOR UPDATE",
-	ilike:   "ILIKE",
+	name:       "postgres",
+	lockRow:    " FOR UPDATE",
+	skipLocked: " FOR UPDATE SKIP LOCKED",
+	ilike:      "ILIKE",
 	isUnique: func(err error) bool {
 		var e *pq.Error
 		return errors.As(err, &e) && e.Code == pqerror.UniqueViolation

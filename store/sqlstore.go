@@ -20,6 +20,8 @@ type sqlStore struct {
 	dialect    *dialect
 	clock      engine.Clock
 	migrations *goose.Provider
+	bus        Bus
+	closeBus   func()
 }
 
 // dialect is what differs between SQLite and PostgreSQL.
@@ -29,6 +31,9 @@ type dialect struct {
 	// lockRow ends a SELECT of a row the transaction goes on to change, so that concurrent
 	// transactions wait for it ("" where transactions are serialised anyway).
 	lockRow string
+	// skipLocked ends the subquery of a claim: rows other transactions hold are passed over,
+	// so several nodes claim different rows ("" where transactions are serialised anyway).
+	skipLocked string
 	// ilike is the case-insensitive LIKE operator.
 	ilike string
 	// isUnique tells a unique-constraint violation.
@@ -47,7 +52,15 @@ func (s *sqlStore) Dialect() string { return s.dialect.name }
 
 func (s *sqlStore) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
-func (s *sqlStore) Close() error { return s.db.Close() }
+func (s *sqlStore) Close() error {
+	if s.closeBus != nil {
+		s.closeBus()
+	}
+	return s.db.Close()
+}
+
+// Bus returns the notifications between the nodes that share the database.
+func (s *sqlStore) Bus() Bus { return s.bus }
 
 // now is the time the store writes: the clock's, in UTC, truncated to the microseconds both
 // databases keep, so what is read back equals what was written.

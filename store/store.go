@@ -37,6 +37,8 @@ type Store interface {
 	MigrationStatus(ctx context.Context) (applied, latest int64, err error)
 	// Close releases the database.
 	Close() error
+	// Bus returns the notifications between the nodes that share the database.
+	Bus() Bus
 
 	FlowList(ctx context.Context) ([]Flow, error)
 	FlowGet(ctx context.Context, id string) (Flow, error)
@@ -98,6 +100,9 @@ type Store interface {
 	TokenCount(ctx context.Context) (int, error)
 
 	AuditList(ctx context.Context, p AuditListParams) ([]AuditEntry, error)
+
+	Pipeline
+	Routing
 }
 
 // Flow is a flow's draft: its source as written, and where it stands.

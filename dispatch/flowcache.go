@@ -1,4 +1,4 @@
-package server
+package dispatch
 
 import (
 	"context"
@@ -10,9 +10,10 @@ import (
 	"github.com/switchboardhq/switchboard/store"
 )
 
-// flowCache keeps compiled published versions: they are immutable, so each is compiled once.
-// It is the runtime's FlowLoader for subflows and for resuming sessions.
-type flowCache struct {
+// FlowCache keeps compiled published versions: they are immutable, so each is compiled once.
+// It is the runtime's FlowLoader for new sessions, subflows and resumed sessions, and the
+// server's for simulations.
+type FlowCache struct {
 	store store.Store
 	reg   *engine.Registry
 	mu    sync.Mutex
@@ -24,14 +25,15 @@ type versionKey struct {
 	version int
 }
 
-func newFlowCache(s store.Store, reg *engine.Registry) *flowCache {
-	return &flowCache{store: s, reg: reg, byKey: map[versionKey]*engine.Flow{}}
+// NewFlowCache returns an empty cache of a store's published flows.
+func NewFlowCache(s store.Store, reg *engine.Registry) *FlowCache {
+	return &FlowCache{store: s, reg: reg, byKey: map[versionKey]*engine.Flow{}}
 }
 
-var _ engine.FlowLoader = (*flowCache)(nil)
+var _ engine.FlowLoader = (*FlowCache)(nil)
 
 // LoadFlow returns a compiled published version; version 0 is the latest.
-func (fc *flowCache) LoadFlow(ctx context.Context, id string, version int) (*engine.Flow, error) {
+func (fc *FlowCache) LoadFlow(ctx context.Context, id string, version int) (*engine.Flow, error) {
 	if version > 0 {
 		fc.mu.Lock()
 		f := fc.byKey[versionKey{id, version}]
@@ -51,7 +53,7 @@ func (fc *flowCache) LoadFlow(ctx context.Context, id string, version int) (*eng
 	if f != nil {
 		return f, nil
 	}
-	f, diags := flows.Load(sourceName(id, v.Format), []byte(v.Source), fc.reg)
+	f, diags := flows.Load(SourceName(id, v.Format), []byte(v.Source), fc.reg)
 	if f == nil {
 		// a published version had no errors; a block type that a custom build no longer has can do this
 		diags.Sort()
@@ -64,8 +66,8 @@ func (fc *flowCache) LoadFlow(ctx context.Context, id string, version int) (*eng
 	return f, nil
 }
 
-// forget drops the versions of a deleted flow.
-func (fc *flowCache) forget(id string) {
+// Forget drops the versions of a deleted flow.
+func (fc *FlowCache) Forget(id string) {
 	fc.mu.Lock()
 	defer fc.mu.Unlock()
 	for k := range fc.byKey {
@@ -75,8 +77,8 @@ func (fc *flowCache) forget(id string) {
 	}
 }
 
-// sourceName is the file name diagnostics of a stored flow name.
-func sourceName(id, format string) string {
+// SourceName is the file name the diagnostics of a stored flow name.
+func SourceName(id, format string) string {
 	if format == "json" {
 		return id + ".json"
 	}

@@ -1,0 +1,330 @@
+package dispatch
+
+import (
+	"context"
+	"errors"
+	"hash/fnv"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/switchboardhq/switchboard/channels"
+	"github.com/switchboardhq/switchboard/engine"
+	"github.com/switchboardhq/switchboard/store"
+)
+
+// Defaults of a Dispatcher's Config.
+const (
+	DefaultRetryFor = 24 * time.Hour
+	DefaultPoll     = time.Second
+	DefaultLease    = time.Minute
+	// DefaultStale is how long a stored webhook payload may stay unprocessed before any node
+	// takes it over: its node died or restarted before processing it.
+	DefaultStale = 30 * time.Second
+)
+
+// Sender sends an action to its network: *channels.Client.
+type Sender interface {
+	Send(ctx context.Context, ch channels.Channel, a *engine.Action, sc channels.SendContext) (channels.Result, error)
+}
+
+// Queue is the routing queue as sessions see it; package routing implements it.
+type Queue interface {
+	// Admit decides a routing request during a run: no_agents or overflow at once, or queued.
+	Admit(ctx context.Context, req *engine.RouteRequest, ch store.Channel) (engine.RouteOutcome, error)
+	// Enqueue writes an admitted request, in the transaction of the run that made it.
+	Enqueue(ctx context.Context, tx store.Tx, req QueueRequest) error
+	// Withdraw takes a request out of the queue: its wait timed out.
+	Withdraw(ctx context.Context, tx store.Tx, ref string) error
+	// Wake tells the assigner that the queue changed, after the transaction committed.
+	Wake()
+}
+
+// QueueRequest is a routing request as the queue stores it.
+type QueueRequest struct {
+	Ref              string
+	SessionID        string
+	ConversationID   string
+	Channel          store.Channel
+	Skill            string
+	Priority         int
+	Preferred        string
+	PreferredTimeout time.Duration
+	Timeout          time.Duration
+	// Public tells a public interaction (a comment, a mention) from a private one.
+	Public bool
+	// EnqueuedAt is when the customer wrote: the queue's age order.
+	EnqueuedAt time.Time
+}
+
+// Observer hears what the pipeline did, after it is committed: the agent API streams
+// customers' messages to the agents who own their conversations.
+type Observer interface {
+	// Inbound is a customer's message recorded in a conversation.
+	Inbound(conv store.Conversation, in store.Interaction)
+}
+
+// Topics of notifications.
+const (
+	TopicDue    = "due"    // a deadline or an outbox row to look at
+	TopicEvents = "events" // a stored webhook payload to process
+)
+
+// Config is what a Dispatcher is made of.
+type Config struct {
+	Store store.Store
+	// Flows loads published flow versions.
+	Flows  engine.FlowLoader
+	Sender Sender
+	Queue  Queue
+	Clock  engine.Clock
+	Logger *slog.Logger
+	// HTTP serves the http block; the default client when nil.
+	HTTP     engine.HTTPDoer
+	Observer Observer
+	// RetryFor is how long an outbox send is retried before it fails.
+	RetryFor time.Duration
+	// Poll is how often idle workers look for due work.
+	Poll time.Duration
+	// Lease is how long a claimed row stays with this node.
+	Lease time.Duration
+	// Stale is how long a stored payload may wait before any node processes it.
+	Stale time.Duration
+	// Committers is how many transactions commit at once (1 for SQLite, more for PostgreSQL).
+	Committers int
+	// Metrics, when set, hear about sessions.
+	Metrics Metrics
+}
+
+// Metrics hears about the pipeline's work.
+type Metrics interface {
+	SessionRun(status engine.Status)
+}
+
+// Dispatcher runs sessions durably. It is safe for concurrent use.
+type Dispatcher struct {
+	cfg     Config
+	st      store.Store
+	rt      *engine.Runtime
+	log     *slog.Logger
+	commits chan *unit
+	events  chan store.WebhookEvent
+	wake    chan struct{}
+	wg      sync.WaitGroup
+	keys    keyedMutex
+}
+
+type wallClock struct{}
+
+func (wallClock) Now() time.Time { return time.Now() }
+
+// New makes a dispatcher; Start runs its workers.
+func New(cfg Config) *Dispatcher {
+	if cfg.Clock == nil {
+		cfg.Clock = wallClock{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.RetryFor == 0 {
+		cfg.RetryFor = DefaultRetryFor
+	}
+	if cfg.Poll == 0 {
+		cfg.Poll = DefaultPoll
+	}
+	if cfg.Lease == 0 {
+		cfg.Lease = DefaultLease
+	}
+	if cfg.Stale == 0 {
+		cfg.Stale = DefaultStale
+	}
+	if cfg.Committers == 0 {
+		cfg.Committers = 1
+		if cfg.Store.Dialect() == "postgres" {
+			cfg.Committers = 4
+		}
+	}
+	d := &Dispatcher{cfg: cfg, st: cfg.Store, log: cfg.Logger, commits: make(chan *unit, 1024),
+		events: make(chan store.WebhookEvent, 1024), wake: make(chan struct{}, 1)}
+	d.rt = &engine.Runtime{
+		Clock: cfg.Clock, Outbox: runOutbox{d}, Router: runRouter{d}, Contacts: storeContacts{cfg.Store},
+		Switches: storeSwitches{cfg.Store}, Calendars: storeCalendars{cfg.Store}, HTTP: cfg.HTTP, Flows: cfg.Flows,
+	}
+	return d
+}
+
+// Start runs the committers and the workers until ctx ends; Wait waits for them.
+func (d *Dispatcher) Start(ctx context.Context) {
+	for range d.cfg.Committers {
+		d.wg.Add(1)
+		go func() {
+			defer d.wg.Done()
+			d.commitLoop(ctx)
+		}()
+	}
+	for range eventWorkers {
+		d.wg.Add(1)
+		go func() {
+			defer d.wg.Done()
+			d.eventLoop(ctx)
+		}()
+	}
+	d.wg.Add(3)
+	go func() {
+		defer d.wg.Done()
+		d.dueLoop(ctx)
+	}()
+	go func() {
+		defer d.wg.Done()
+		d.listen(ctx)
+	}()
+	go func() {
+		defer d.wg.Done()
+		d.recoveryLoop(ctx)
+	}()
+}
+
+// Wait waits for the workers to stop after their context ended.
+func (d *Dispatcher) Wait() { d.wg.Wait() }
+
+// Wake makes the due-work loop look now: a notification from another node, or new work here.
+func (d *Dispatcher) Wake() {
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+// unit is one unit of work waiting to be committed.
+type unit struct {
+	ctx  context.Context
+	fn   func(store.Tx) error
+	done chan error
+}
+
+// commit applies fn in a transaction shared with other units committed at the same moment
+// (each in its own savepoint), and returns once it is durable.
+func (d *Dispatcher) commit(ctx context.Context, fn func(store.Tx) error) error {
+	u := &unit{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case d.commits <- u:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-u.done:
+		return err
+	case <-ctx.Done():
+		// the unit may still commit; callers treat this as unknown and rely on dedupe keys
+		return ctx.Err()
+	}
+}
+
+// eventWorkers is how many goroutines process submitted webhook payloads.
+const eventWorkers = 8
+
+// maxBatch bounds how many units share one transaction.
+const maxBatch = 128
+
+func (d *Dispatcher) commitLoop(ctx context.Context) {
+	batch := make([]*unit, 0, maxBatch)
+	fns := make([]func(store.Tx) error, 0, maxBatch)
+	for {
+		batch, fns = batch[:0], fns[:0]
+		select {
+		case u := <-d.commits:
+			batch = append(batch, u)
+		case <-ctx.Done():
+			return
+		}
+	more:
+		for len(batch) < maxBatch {
+			select {
+			case u := <-d.commits:
+				batch = append(batch, u)
+			default:
+				break more
+			}
+		}
+		for _, u := range batch {
+			fns = append(fns, u.fn)
+		}
+		// the batch outlives any one request: commit it whatever its callers do meanwhile
+		errs := d.st.InTxBatch(context.WithoutCancel(ctx), fns)
+		for i, u := range batch {
+			u.done <- errs[i]
+		}
+	}
+}
+
+// notify wakes the workers of every node, this one first.
+func (d *Dispatcher) notify(ctx context.Context, topic string) {
+	d.Wake()
+	if err := d.st.Bus().Publish(ctx, topic, ""); err != nil {
+		d.log.Warn("notify the other nodes", "topic", topic, "err", err)
+	}
+}
+
+// listen wakes the workers when another node announces work.
+func (d *Dispatcher) listen(ctx context.Context) {
+	msgs, cancel := d.st.Bus().Subscribe()
+	defer cancel()
+	for {
+		select {
+		case m := <-msgs:
+			switch m.Topic {
+			case TopicDue, "reconnected":
+				d.Wake()
+			}
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// seedOf makes a session's random seed from its id.
+func seedOf(id string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	return h.Sum64()
+}
+
+// keyedMutex serialises work on one conversation within this node, so that two messages of one
+// customer do not race for its session (nodes still race; versions settle that).
+type keyedMutex struct {
+	mu    sync.Mutex
+	locks map[string]*keyLock
+}
+
+type keyLock struct {
+	sync.Mutex
+	users int
+}
+
+func (k *keyedMutex) lock(key string) func() {
+	k.mu.Lock()
+	if k.locks == nil {
+		k.locks = map[string]*keyLock{}
+	}
+	l := k.locks[key]
+	if l == nil {
+		l = &keyLock{}
+		k.locks[key] = l
+	}
+	l.users++
+	k.mu.Unlock()
+	l.Lock()
+	return func() {
+		l.Unlock()
+		k.mu.Lock()
+		if l.users--; l.users == 0 {
+			delete(k.locks, key)
+		}
+		k.mu.Unlock()
+	}
+}
+
+// isRetryable tells a commit that lost a race and should run again.
+func isRetryable(err error) bool {
+	return errors.Is(err, store.ErrStale) || errors.Is(err, store.ErrExists)
+}

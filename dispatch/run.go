@@ -1,0 +1,434 @@
+package dispatch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/switchboardhq/switchboard/channels"
+	"github.com/switchboardhq/switchboard/engine"
+	"github.com/switchboardhq/switchboard/store"
+)
+
+// Outcome is what the pipeline did with one event: the session it ran, if any.
+type Outcome struct {
+	ConversationID string `json:"conversation_id"`
+	SessionID      string `json:"session_id,omitempty"`
+	// Delivered says where the interaction went: "session" (a flow ran), "agent" (the agent who
+	// owns the conversation, or the queue it waits in), "recorded" (no flow to run), "duplicate"
+	// (seen before) or "outbound" (our own message, or a mark of read or delivered).
+	Delivered string           `json:"delivered"`
+	Status    engine.Status    `json:"status,omitempty"`
+	Path      []string         `json:"path"`
+	Exits     []string         `json:"exits"`
+	Actions   []*engine.Action `json:"actions"`
+	Vars      map[string]any   `json:"vars"`
+	Waiting   *engine.Wait     `json:"waiting"`
+	Error     *string          `json:"error"`
+	Steps     []engine.Step    `json:"steps,omitempty"`
+}
+
+// run is one session run, waiting to be committed.
+type run struct {
+	session *engine.Session
+	steps   []engine.Step
+	eff     *effects
+	// version is the stored version the run started from; 0 for a new session.
+	version int64
+}
+
+func (r *run) outcome(conv string) *Outcome {
+	o := &Outcome{ConversationID: conv, SessionID: r.session.ID, Delivered: "session", Status: r.session.Status,
+		Vars: r.session.Vars, Steps: r.steps, Path: make([]string, len(r.steps)), Exits: make([]string, len(r.steps)),
+		Actions: []*engine.Action{}}
+	for i, st := range r.steps {
+		o.Path[i], o.Exits[i] = st.Block, st.Exit
+		o.Actions = append(o.Actions, st.Actions...)
+	}
+	if r.session.Status == engine.StatusWaiting {
+		o.Waiting = r.session.Wait
+	}
+	if r.session.Error != "" {
+		o.Error = &r.session.Error
+	}
+	return o
+}
+
+func (d *Dispatcher) newEffects(ch store.Channel, conv *store.Conversation, in engine.Interaction) *effects {
+	return &effects{channel: ch, conversation: conv, in: in, now: d.cfg.Clock.Now()}
+}
+
+// maxAttempts bounds how often a unit of work is run again after losing a race.
+const maxAttempts = 8
+
+// inbound handles a customer's message: it goes to the session waiting for it, or to the
+// agent who owns the conversation, or starts the channel's default flow.
+func (d *Dispatcher) inbound(ctx context.Context, ch store.Channel, ev channels.Event) (*Outcome, error) {
+	in := ev.Interaction
+	if in.Time.IsZero() { // web chat may leave the time out: it is now
+		ev.Interaction.Time = d.cfg.Clock.Now()
+	}
+	if in.Kind == "comment" || in.Kind == "post" {
+		removed, err := d.keyExists(ctx, ch.ID, removedKey(in.ID))
+		if err != nil {
+			return nil, err
+		}
+		if removed { // a late "add" never revives a removed comment
+			return &Outcome{Delivered: "duplicate"}, nil
+		}
+	}
+	customer := ev.Customer
+	if customer == "" {
+		customer = in.Author.ID
+	}
+	var lastErr error
+	for range maxAttempts {
+		conv, err := d.openConversation(ctx, ch.ID, customer)
+		if err != nil {
+			return nil, err
+		}
+		unlock := d.keys.lock(conv.ID)
+		out, err := d.inboundOnce(ctx, ch, ev, conv)
+		unlock()
+		switch {
+		case errors.Is(err, store.ErrDuplicate):
+			return &Outcome{ConversationID: conv.ID, Delivered: "duplicate"}, nil
+		case errors.Is(err, errConversationClosed), isRetryable(err):
+			lastErr = err
+			continue
+		}
+		return out, err
+	}
+	return nil, fmt.Errorf("the conversation kept changing while this message was handled: %w", lastErr)
+}
+
+var errConversationClosed = errors.New("the conversation was closed meanwhile")
+
+// final wraps an error that running again would not change.
+type final struct{ err error }
+
+func (f final) Error() string { return f.err.Error() }
+func (f final) Unwrap() error { return f.err }
+
+func (d *Dispatcher) openConversation(ctx context.Context, channelID, customer string) (store.Conversation, error) {
+	var conv store.Conversation
+	err := d.st.InTx(ctx, func(tx store.Tx) error {
+		var err error
+		conv, _, err = tx.ConversationOpen(ctx, channelID, customer, "")
+		return err
+	})
+	return conv, err
+}
+
+func (d *Dispatcher) keyExists(ctx context.Context, channelID, key string) (bool, error) {
+	var ok bool
+	err := d.st.InTx(ctx, func(tx store.Tx) error {
+		var err error
+		ok, err = tx.EventKeyExists(ctx, channelID, key)
+		return err
+	})
+	return ok, err
+}
+
+func removedKey(id string) string { return "removed:" + id }
+
+// active returns the conversation's running or waiting session, or nil.
+func (d *Dispatcher) active(ctx context.Context, conversationID string) (*store.Session, error) {
+	var sess *store.Session
+	err := d.st.InTx(ctx, func(tx store.Tx) error {
+		s, err := tx.SessionActive(ctx, conversationID)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		sess = &s
+		return err
+	})
+	return sess, err
+}
+
+func (d *Dispatcher) inboundOnce(ctx context.Context, ch store.Channel, ev channels.Event, conv store.Conversation) (*Outcome, error) {
+	in := ev.Interaction
+	in.ChannelID = ch.ID
+	sess, err := d.active(ctx, conv.ID)
+	if err != nil {
+		return nil, err
+	}
+	record := store.Interaction{ConversationID: conv.ID, ChannelID: ch.ID, Direction: store.Inbound, ExternalID: in.ID,
+		Kind: in.Kind, Public: in.Public, Author: in.Author, Text: in.Text, Thread: in.Thread, Parent: in.Parent,
+		Attachments: in.Attachments, At: in.Time}
+	var r *run
+	delivered := "recorded"
+	switch {
+	case sess != nil && sess.Status == string(engine.StatusWaiting) && sess.WaitKind == string(engine.WaitReply):
+		r, err = d.resumeRun(ctx, ch, &conv, *sess, engine.Event{Kind: engine.EventReply, Seq: sess.Seq, Interaction: &in})
+	case sess != nil || conv.Agent != "":
+		delivered = "agent"
+	case ch.DefaultFlow != "" && ch.Enabled:
+		r, err = d.startRun(ctx, ch, &conv, in)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var stored store.Interaction
+	err = d.commit(ctx, func(tx store.Tx) error {
+		if err := tx.EventKeyInsert(ctx, ch.ID, ev.Key); err != nil {
+			return err
+		}
+		c, err := tx.ConversationGet(ctx, conv.ID)
+		if err != nil {
+			return err
+		}
+		if c.Status != store.ConversationOpen {
+			return errConversationClosed
+		}
+		if stored, err = tx.InteractionInsert(ctx, record); err != nil {
+			return err
+		}
+		if c.LastInboundAt == nil || stored.At.After(*c.LastInboundAt) {
+			c.LastInboundAt = &stored.At
+		}
+		if r != nil {
+			if err := d.applyRun(ctx, tx, r, &c); err != nil {
+				return err
+			}
+		}
+		return tx.ConversationUpdate(ctx, c)
+	})
+	if err != nil {
+		return nil, err
+	}
+	d.afterRun(ctx, r)
+	if delivered == "agent" && d.cfg.Observer != nil {
+		d.cfg.Observer.Inbound(conv, stored)
+	}
+	if r == nil {
+		return &Outcome{ConversationID: conv.ID, Delivered: delivered, Path: []string{}, Exits: []string{}, Actions: []*engine.Action{}}, nil
+	}
+	return r.outcome(conv.ID), nil
+}
+
+// startRun runs a new session of the channel's default flow.
+func (d *Dispatcher) startRun(ctx context.Context, ch store.Channel, conv *store.Conversation, in engine.Interaction) (*run, error) {
+	flow, err := d.cfg.Flows.LoadFlow(ctx, ch.DefaultFlow, 0)
+	if errors.Is(err, store.ErrNotFound) {
+		d.log.Warn("the channel's default flow is not published; the message is recorded only", "channel", ch.ID, "flow", ch.DefaultFlow)
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load flow %s: %w", ch.DefaultFlow, err)
+	}
+	contact := engine.Contact{Name: in.Author.Name, Handle: in.Author.Handle}
+	if conv.ContactID != "" {
+		c, err := d.st.ContactGet(ctx, conv.ContactID)
+		if err == nil {
+			contact = c.Engine()
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+	}
+	id := "s_" + uuid.NewString()
+	eff := d.newEffects(ch, conv, in)
+	s, steps := d.rt.Start(withEffects(ctx, eff), flow, in, engine.StartOptions{
+		SessionID: id, Contact: &contact, DefaultSkill: ch.DefaultSkill, Seed: seedOf(id)})
+	return &run{session: s, steps: steps, eff: eff}, nil
+}
+
+// resumeRun runs a stored session with an event.
+func (d *Dispatcher) resumeRun(ctx context.Context, ch store.Channel, conv *store.Conversation, sess store.Session, ev engine.Event) (*run, error) {
+	st := sess.State
+	flow, err := d.cfg.Flows.LoadFlow(ctx, st.FlowID, st.FlowVersion)
+	if err != nil {
+		return nil, fmt.Errorf("session %s: load flow %s version %d: %w", sess.ID, st.FlowID, st.FlowVersion, err)
+	}
+	in := st.Interaction
+	if ev.Interaction != nil {
+		in = *ev.Interaction
+	}
+	eff := d.newEffects(ch, conv, in)
+	steps, err := d.rt.Resume(withEffects(ctx, eff), flow, &st, ev)
+	if err != nil {
+		return nil, err
+	}
+	return &run{session: &st, steps: steps, eff: eff, version: sess.Version}, nil
+}
+
+// applyRun writes what a run did, in the transaction that commits it.
+func (d *Dispatcher) applyRun(ctx context.Context, tx store.Tx, r *run, conv *store.Conversation) error {
+	s, eff := r.session, r.eff
+	row := store.Session{ID: s.ID, ConversationID: conv.ID, State: *s}
+	var err error
+	if r.version == 0 {
+		_, err = tx.SessionInsert(ctx, row)
+	} else {
+		_, err = tx.SessionUpdate(ctx, row, r.version)
+	}
+	if err != nil {
+		return err
+	}
+	if s.Contact.ID != "" && conv.ContactID == "" {
+		conv.ContactID = s.Contact.ID
+	}
+	now := eff.now
+	for _, a := range eff.network {
+		var waitSeq int64
+		if s.Status == engine.StatusWaiting && s.Wait != nil && s.Wait.Kind == engine.WaitSend && s.Wait.Ref == a.ID {
+			waitSeq = s.Seq
+		}
+		item := store.OutboxItem{ActionID: a.ID, ChannelID: conv.ChannelID, ConversationID: conv.ID, SessionID: s.ID,
+			WaitSeq: waitSeq, Action: *a, PrivateTarget: privateReplyTarget(eff, a)}
+		if _, err := tx.OutboxInsert(ctx, item); err != nil {
+			return err
+		}
+		if a.Type == engine.ActionReply {
+			if _, err := tx.InteractionInsert(ctx, outboundRecord(conv, a, store.OutboxPending, now)); err != nil {
+				return err
+			}
+		}
+	}
+	for _, a := range eff.immediate {
+		switch a.Type {
+		case engine.ActionReply: // web chat: the reply is the answer the widget gets
+			if _, err := tx.InteractionInsert(ctx, outboundRecord(conv, a, store.OutboxSent, now)); err != nil {
+				return err
+			}
+			responded(conv, now)
+		case engine.ActionTag:
+			for _, t := range a.Tags {
+				if !slices.Contains(conv.Tags, t) {
+					conv.Tags = append(conv.Tags, t)
+				}
+			}
+			conv.Important = conv.Important || a.Important
+		case engine.ActionClose:
+			conv.Status, conv.Disposition, conv.ClosedAt = store.ConversationClosed, a.Disposition, &now
+		}
+	}
+	for _, req := range eff.routes {
+		if req.Skill != "" {
+			conv.Skill = req.Skill
+		}
+		if d.cfg.Queue != nil {
+			if err := d.cfg.Queue.Enqueue(ctx, tx, req); err != nil {
+				return err
+			}
+		}
+	}
+	for _, ref := range eff.cancels {
+		if d.cfg.Queue != nil {
+			if err := d.cfg.Queue.Withdraw(ctx, tx, ref); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// responded records that we answered the conversation.
+func responded(conv *store.Conversation, at time.Time) {
+	conv.LastOutboundAt = &at
+	if conv.FirstResponseAt == nil {
+		conv.FirstResponseAt = &at
+	}
+}
+
+func outboundRecord(conv *store.Conversation, a *engine.Action, status string, at time.Time) store.Interaction {
+	kind := "message"
+	if a.Visibility == "public" {
+		kind = "comment"
+	}
+	return store.Interaction{ConversationID: conv.ID, ChannelID: conv.ChannelID, Direction: store.Outbound, Kind: kind,
+		Public: a.Visibility == "public", Text: a.Text, Attachments: a.Attachments, Parent: a.Target, At: at,
+		ActionID: a.ID, Agent: a.Agent, Status: status}
+}
+
+// afterRun wakes who must act on what a committed run queued.
+func (d *Dispatcher) afterRun(ctx context.Context, r *run) {
+	if r == nil {
+		return
+	}
+	if d.cfg.Metrics != nil {
+		d.cfg.Metrics.SessionRun(r.session.Status)
+	}
+	if len(r.eff.routes) > 0 || len(r.eff.cancels) > 0 {
+		if d.cfg.Queue != nil {
+			d.cfg.Queue.Wake()
+		}
+	}
+	if len(r.eff.network) > 0 || (r.session.Wait != nil && !r.session.Wait.Deadline.IsZero()) {
+		d.notify(ctx, TopicDue)
+	}
+}
+
+// Resume delivers an event to a waiting session (an agent assigned, a conversation closed), and
+// runs it. extra, when set, is written in the same transaction. An event for an earlier wait, or
+// for a session no longer waiting, changes nothing and returns engine.ErrStaleEvent.
+func (d *Dispatcher) Resume(ctx context.Context, sessionID string, ev engine.Event, extra func(store.Tx) error) (*Outcome, error) {
+	var lastErr error
+	for range maxAttempts {
+		var sess store.Session
+		if err := d.st.InTx(ctx, func(tx store.Tx) error {
+			var err error
+			sess, err = tx.SessionGet(ctx, sessionID)
+			return err
+		}); err != nil {
+			return nil, err
+		}
+		unlock := d.keys.lock(sess.ConversationID)
+		out, err := d.resumeOnce(ctx, sess, ev, extra)
+		unlock()
+		var f final
+		if isRetryable(err) && !errors.As(err, &f) {
+			lastErr = err
+			continue
+		}
+		return out, err
+	}
+	return nil, fmt.Errorf("session %s kept changing: %w", sessionID, lastErr)
+}
+
+func (d *Dispatcher) resumeOnce(ctx context.Context, sess store.Session, ev engine.Event, extra func(store.Tx) error) (*Outcome, error) {
+	if sess.Status != string(engine.StatusWaiting) || sess.Seq != ev.Seq {
+		if extra != nil {
+			if err := d.commit(ctx, extra); err != nil {
+				return nil, final{err} // what extra refuses, it refuses whatever the session does
+			}
+		}
+		return nil, fmt.Errorf("session %s (%s at wait %d, event for wait %d): %w", sess.ID, sess.Status, sess.Seq, ev.Seq, engine.ErrStaleEvent)
+	}
+	conv, err := d.st.ConversationGet(ctx, sess.ConversationID)
+	if err != nil {
+		return nil, err
+	}
+	ch, err := d.st.ChannelGet(ctx, conv.ChannelID)
+	if err != nil {
+		return nil, err
+	}
+	r, err := d.resumeRun(ctx, ch, &conv, sess, ev)
+	if err != nil {
+		return nil, err
+	}
+	err = d.commit(ctx, func(tx store.Tx) error {
+		if extra != nil {
+			if err := extra(tx); err != nil {
+				return final{err}
+			}
+		}
+		c, err := tx.ConversationGet(ctx, conv.ID)
+		if err != nil {
+			return err
+		}
+		if err := d.applyRun(ctx, tx, r, &c); err != nil {
+			return err
+		}
+		return tx.ConversationUpdate(ctx, c)
+	})
+	if err != nil {
+		return nil, err
+	}
+	d.afterRun(ctx, r)
+	return r.outcome(conv.ID), nil
+}

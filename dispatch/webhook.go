@@ -1,0 +1,244 @@
+package dispatch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/switchboardhq/switchboard/channels"
+	"github.com/switchboardhq/switchboard/store"
+)
+
+// AdapterChannel is a stored channel as the network adapters see it.
+func AdapterChannel(ch store.Channel) channels.Channel {
+	return channels.Channel{ID: ch.ID, Type: ch.Type, Credentials: ch.Credentials, Settings: ch.Settings}
+}
+
+// Ingest stores a verified webhook payload durably; it may be acknowledged once this returns.
+func (d *Dispatcher) Ingest(ctx context.Context, ch store.Channel, body []byte) (store.WebhookEvent, error) {
+	return d.st.WebhookEventInsert(ctx, ch.ID, body)
+}
+
+// maxEventAttempts is how often a payload is processed before it is set aside as failed.
+const maxEventAttempts = 10
+
+// Process handles a stored payload: every event in it, each once (events seen before are
+// skipped by their key), then marks the payload done. A payload whose events could not all be
+// handled stays pending, and is processed again later; one that cannot be read is set aside as
+// failed, with the reason.
+func (d *Dispatcher) Process(ctx context.Context, ev store.WebhookEvent) ([]*Outcome, error) {
+	ch, err := d.st.ChannelGet(ctx, ev.ChannelID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, d.finishEvent(ctx, ev.ID, "the channel was deleted")
+	}
+	if err != nil {
+		return nil, err
+	}
+	// A payload may be partly unreadable: the events that could be read are handled, and the
+	// payload is set aside as failed, with the reason, once they are.
+	events, unreadable := channels.Parse(AdapterChannel(ch), ev.Body)
+	if unreadable != nil {
+		d.log.Warn("a webhook payload cannot be read in full", "channel", ch.ID, "event", ev.ID, "err", unreadable)
+	}
+	var outcomes []*Outcome
+	var failures []error
+	for _, e := range events {
+		out, err := d.handle(ctx, ch, e)
+		if err != nil {
+			failures = append(failures, fmt.Errorf("event %s: %w", e.Key, err))
+			continue
+		}
+		outcomes = append(outcomes, out)
+	}
+	if err := errors.Join(failures...); err != nil {
+		if ev.Attempts >= maxEventAttempts {
+			d.log.Error("a webhook payload failed too often; it is set aside", "channel", ch.ID, "event", ev.ID, "err", err)
+			return outcomes, d.finishEvent(ctx, ev.ID, err.Error())
+		}
+		return outcomes, err
+	}
+	failure := ""
+	if unreadable != nil {
+		failure = unreadable.Error()
+	}
+	return outcomes, d.finishEvent(ctx, ev.ID, failure)
+}
+
+func (d *Dispatcher) finishEvent(ctx context.Context, id int64, failure string) error {
+	return d.commit(ctx, func(tx store.Tx) error { return tx.WebhookEventFinish(ctx, id, failure) })
+}
+
+// handle routes one normalised event.
+func (d *Dispatcher) handle(ctx context.Context, ch store.Channel, e channels.Event) (*Outcome, error) {
+	switch e.Kind {
+	case channels.EventInbound:
+		return d.inbound(ctx, ch, e)
+	case channels.EventOutbound:
+		return d.outbound(ctx, ch, e)
+	case channels.EventWatermark:
+		return d.watermark(ctx, ch, e)
+	case channels.EventRemoved:
+		return d.removed(ctx, ch, e)
+	}
+	return nil, fmt.Errorf("unknown event kind %q", e.Kind)
+}
+
+// outbound records our own message coming back: an echo of an outbox send (which tells the
+// outbox it was sent, even if this node died before recording it), or something the page wrote
+// from the network's own tools.
+func (d *Dispatcher) outbound(ctx context.Context, ch store.Channel, e channels.Event) (*Outcome, error) {
+	conv, err := d.openConversation(ctx, ch.ID, e.Customer)
+	if err != nil {
+		return nil, err
+	}
+	err = d.commit(ctx, func(tx store.Tx) error {
+		if err := tx.EventKeyInsert(ctx, ch.ID, e.Key); err != nil {
+			return err
+		}
+		if e.Metadata != "" {
+			rec, err := tx.InteractionByAction(ctx, e.Metadata)
+			if err == nil {
+				rec.ExternalID = e.Interaction.ID
+				if rec.Status == store.OutboxPending || rec.Status == "" {
+					rec.Status = store.OutboxSent
+				}
+				return tx.InteractionUpdate(ctx, rec)
+			}
+			if !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+		}
+		c, err := tx.ConversationGet(ctx, conv.ID)
+		if err != nil {
+			return err
+		}
+		in := e.Interaction
+		at := in.Time
+		if at.IsZero() {
+			at = d.cfg.Clock.Now()
+		}
+		_, err = tx.InteractionInsert(ctx, store.Interaction{ConversationID: c.ID, ChannelID: ch.ID, Direction: store.Outbound,
+			ExternalID: in.ID, Kind: in.Kind, Public: in.Public, Author: in.Author, Text: in.Text, Thread: in.Thread,
+			Parent: in.Parent, Attachments: in.Attachments, At: at, Status: store.OutboxSent})
+		if err != nil {
+			return err
+		}
+		responded(&c, at)
+		return tx.ConversationUpdate(ctx, c)
+	})
+	if errors.Is(err, store.ErrDuplicate) {
+		return &Outcome{ConversationID: conv.ID, Delivered: "duplicate"}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Outcome{ConversationID: conv.ID, Delivered: "outbound"}, nil
+}
+
+// watermark marks our messages up to a time as delivered or read.
+func (d *Dispatcher) watermark(ctx context.Context, ch store.Channel, e channels.Event) (*Outcome, error) {
+	status := "delivered"
+	if e.Read {
+		status = "read"
+	}
+	var convID string
+	err := d.commit(ctx, func(tx store.Tx) error {
+		if err := tx.EventKeyInsert(ctx, ch.ID, e.Key); err != nil {
+			return err
+		}
+		c, err := tx.ConversationFind(ctx, ch.ID, e.Customer)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil // nothing of ours to mark
+		}
+		if err != nil {
+			return err
+		}
+		convID = c.ID
+		return tx.InteractionsMark(ctx, c.ID, e.Watermark, status)
+	})
+	if errors.Is(err, store.ErrDuplicate) {
+		return &Outcome{Delivered: "duplicate"}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Outcome{ConversationID: convID, Delivered: "outbound"}, nil
+}
+
+// removed keeps a tombstone of a removed comment: a late delivery of it is not handled.
+func (d *Dispatcher) removed(ctx context.Context, ch store.Channel, e channels.Event) (*Outcome, error) {
+	err := d.commit(ctx, func(tx store.Tx) error {
+		if err := tx.EventKeyInsert(ctx, ch.ID, e.Key); err != nil {
+			return err
+		}
+		err := tx.EventKeyInsert(ctx, ch.ID, removedKey(e.Target))
+		if errors.Is(err, store.ErrDuplicate) {
+			return nil
+		}
+		return err
+	})
+	if errors.Is(err, store.ErrDuplicate) {
+		return &Outcome{Delivered: "duplicate"}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Outcome{Delivered: "outbound"}, nil
+}
+
+// Submit processes a stored payload in the background. The payload is durable already: if this
+// node is too busy, or dies, the recovery loop of some node processes it later.
+func (d *Dispatcher) Submit(ev store.WebhookEvent) {
+	select {
+	case d.events <- ev:
+	default:
+		d.log.Debug("the event workers are busy; the payload waits for recovery", "event", ev.ID)
+	}
+}
+
+// eventLoop processes submitted payloads.
+func (d *Dispatcher) eventLoop(ctx context.Context) {
+	for {
+		select {
+		case ev := <-d.events:
+			if _, err := d.Process(ctx, ev); err != nil && ctx.Err() == nil {
+				d.log.Warn("a webhook payload will be processed again", "event", ev.ID, "err", err)
+			}
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// recoveryLoop processes the payloads no node finished: stored, then their node died or
+// restarted before it processed them.
+func (d *Dispatcher) recoveryLoop(ctx context.Context) {
+	tick := time.NewTicker(d.cfg.Stale / 2)
+	defer tick.Stop()
+	for {
+		d.recover(ctx)
+		select {
+		case <-tick.C:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// recover processes the stale payloads once; it returns how many it claimed.
+func (d *Dispatcher) recover(ctx context.Context) int {
+	evs, err := d.st.WebhookEventClaim(ctx, d.cfg.Clock.Now().Add(-d.cfg.Stale), d.cfg.Lease, 100)
+	if err != nil {
+		if ctx.Err() == nil {
+			d.log.Warn("claim stored payloads", "err", err)
+		}
+		return 0
+	}
+	for _, ev := range evs {
+		if _, err := d.Process(ctx, ev); err != nil && ctx.Err() == nil {
+			d.log.Warn("a recovered webhook payload will be processed again", "event", ev.ID, "err", err)
+		}
+	}
+	return len(evs)
+}

@@ -1,0 +1,468 @@
+package routing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/switchboardhq/switchboard/dispatch"
+	"github.com/switchboardhq/switchboard/engine"
+	"github.com/switchboardhq/switchboard/store"
+)
+
+// Defaults of the ACD.
+const (
+	// LeaseTTL is how long the assigner's lease lasts unless renewed: how long a dead leader's
+	// work waits before another node takes over.
+	LeaseTTL = 10 * time.Second
+	// DefaultRingTimeout is how long an offer rings when the channel sets no ring_timeout.
+	DefaultRingTimeout = 30 * time.Second
+	leaseName          = "acd"
+)
+
+// Resumer resumes sessions: *dispatch.Dispatcher.
+type Resumer interface {
+	Resume(ctx context.Context, sessionID string, ev engine.Event, extra func(store.Tx) error) (*dispatch.Outcome, error)
+}
+
+// ACD decides assignments on the node that holds its lease, and carries out what agents do on
+// any node.
+type ACD struct {
+	st      store.Store
+	resumer Resumer
+	hub     *Hub
+	clock   engine.Clock
+	log     *slog.Logger
+	node    string
+	tick    time.Duration
+
+	wake   chan struct{}
+	leader atomic.Bool
+	mu     sync.Mutex // one cycle at a time on this node
+	// Queued reports the queue size per skill after each cycle, when set.
+	Queued func(skill string, n int)
+}
+
+// Config is what an ACD is made of.
+type Config struct {
+	Store   store.Store
+	Resumer Resumer
+	Hub     *Hub
+	Clock   engine.Clock
+	Logger  *slog.Logger
+	// Node names this process among those sharing the database.
+	Node string
+	// Tick is how often the leader looks at the queue without being woken (1 s when zero).
+	Tick time.Duration
+}
+
+// New returns an ACD; Run makes it take part in the election.
+func New(cfg Config) *ACD {
+	if cfg.Clock == nil {
+		cfg.Clock = wallClock{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Tick == 0 {
+		cfg.Tick = time.Second
+	}
+	return &ACD{st: cfg.Store, resumer: cfg.Resumer, hub: cfg.Hub, clock: cfg.Clock, log: cfg.Logger, node: cfg.Node,
+		tick: cfg.Tick, wake: make(chan struct{}, 1)}
+}
+
+type wallClock struct{}
+
+func (wallClock) Now() time.Time { return time.Now() }
+
+func (a *ACD) now() time.Time { return a.clock.Now() }
+
+// Leader tells whether this node decides assignments now.
+func (a *ACD) Leader() bool { return a.leader.Load() }
+
+// Wake makes the leader look at the queue now, wherever it runs.
+func (a *ACD) Wake() {
+	a.wakeLocal()
+	if err := a.st.Bus().Publish(context.Background(), "queue", ""); err != nil {
+		a.log.Warn("wake the assigner", "err", err)
+	}
+}
+
+func (a *ACD) wakeLocal() {
+	select {
+	case a.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run takes part in the election until ctx ends: the node holding the lease runs a cycle on
+// each wake-up and tick, and renews the lease; the others wait to take over.
+func (a *ACD) Run(ctx context.Context) {
+	msgs, cancel := a.st.Bus().Subscribe()
+	defer cancel()
+	go func() {
+		for {
+			select {
+			case m := <-msgs:
+				if m.Topic == "queue" || m.Topic == "reconnected" {
+					a.wakeLocal()
+				}
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	ticker := time.NewTicker(a.tick)
+	defer ticker.Stop()
+	for {
+		a.Step(ctx)
+		select {
+		case <-ticker.C:
+		case <-a.wake:
+		case <-ctx.Done():
+			if a.leader.Load() {
+				if err := a.st.LeaseRelease(context.WithoutCancel(ctx), leaseName, a.node); err != nil {
+					a.log.Warn("release the assigner's lease", "err", err)
+				}
+			}
+			return
+		}
+	}
+}
+
+// Step renews or takes the lease, and runs a cycle when this node leads. Run calls it; tests
+// call it to step the ACD deterministically.
+func (a *ACD) Step(ctx context.Context) {
+	ok, err := a.st.LeaseAcquire(ctx, leaseName, a.node, LeaseTTL)
+	if err != nil {
+		if ctx.Err() == nil {
+			a.log.Warn("the assigner's lease", "err", err)
+		}
+		return
+	}
+	if was := a.leader.Swap(ok); was != ok {
+		a.log.Info("assigner", "leader", ok, "node", a.node)
+	}
+	if ok {
+		if err := a.cycle(ctx); err != nil && ctx.Err() == nil {
+			a.log.Warn("an assignment cycle failed; the next one tries again", "err", err)
+		}
+	}
+}
+
+// world is what a cycle reads of the database.
+type world struct {
+	agents   map[string]store.Agent
+	states   map[string]store.AgentState
+	channels map[string]store.Channel
+	skills   map[string]store.Skill
+	entries  []store.QueueEntry
+}
+
+func (a *ACD) read(ctx context.Context) (*world, error) {
+	w := &world{agents: map[string]store.Agent{}, states: map[string]store.AgentState{}, channels: map[string]store.Channel{},
+		skills: map[string]store.Skill{}}
+	agents, err := a.st.AgentList(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, ag := range agents {
+		w.agents[ag.ID] = ag
+	}
+	states, err := a.st.AgentStateList(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range states {
+		w.states[s.AgentID] = s
+	}
+	chs, err := a.st.ChannelList(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range chs {
+		w.channels[c.ID] = c
+	}
+	skills, err := a.st.SkillList(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range skills {
+		w.skills[s.Name] = s
+	}
+	w.entries, err = a.st.QueueList(ctx, store.QueueListParams{Statuses: store.QueueOpen})
+	return w, err
+}
+
+// boardOf builds the board of a world: agents with their loads, and the queued entries.
+func (w *world) board() *Board {
+	b := NewBoard()
+	for _, ag := range w.agents {
+		st := w.states[ag.ID]
+		idle := st.Since
+		if st.IdleSince != nil {
+			idle = *st.IdleSince
+		}
+		b.PutAgent(Agent{ID: ag.ID, Skills: ag.Skills, Capacity: ag.Capacity, ChannelCapacity: ag.ChannelCapacity,
+			State: cmpOr(st.State, StateOffline), Blending: ag.Blending, IdleSince: idle})
+	}
+	for _, e := range w.entries {
+		switch e.Status {
+		case store.QueueOffered, store.QueueAssigned:
+			b.AddLoad(e.Agent, e.ChannelType, 1, time.Time{})
+		case store.QueueQueued:
+			b.Add(w.entry(e))
+		}
+	}
+	return b
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// entry turns a queue row into a board entry, with its channel's distribution order.
+func (w *world) entry(e store.QueueEntry) *Entry {
+	be := &Entry{Ref: e.Ref, Skill: e.Skill, Priority: e.Priority, ChannelType: e.ChannelType, EnqueuedAt: e.EnqueuedAt,
+		Order: OrderKeys(w.channels[e.ChannelID], e), Excluded: map[string]bool{}}
+	if e.PreferredAgent != "" && e.PreferredUntil != nil {
+		be.Preferred, be.PreferredUntil = e.PreferredAgent, *e.PreferredUntil
+	}
+	for _, x := range e.Excluded {
+		be.Excluded[x] = true
+	}
+	return be
+}
+
+// Distribution orders a channel may set, as the list "distribution" of up to two of them,
+// applied in turn after the priority and before the age.
+const (
+	OrderOldest          = "oldest"
+	OrderNewest          = "newest"
+	OrderAccountPriority = "account_priority"
+	OrderPrivateFirst    = "private_first"
+	OrderPublicFirst     = "public_first"
+)
+
+// OrderKeys computes an entry's distribution keys: lower goes first.
+func OrderKeys(ch store.Channel, e store.QueueEntry) [2]int64 {
+	var keys [2]int64
+	for i, order := range stringsSetting(ch, "distribution") {
+		if i >= len(keys) {
+			break
+		}
+		switch order {
+		case OrderOldest:
+			keys[i] = e.EnqueuedAt.UnixNano()
+		case OrderNewest:
+			keys[i] = -e.EnqueuedAt.UnixNano()
+		case OrderAccountPriority:
+			keys[i] = -int64(intSetting(ch, "account_priority"))
+		case OrderPrivateFirst:
+			if e.Public {
+				keys[i] = 1
+			}
+		case OrderPublicFirst:
+			if !e.Public {
+				keys[i] = 1
+			}
+		}
+	}
+	return keys
+}
+
+// cycle looks at the queue once: offers that rang out go back to the queue, then every
+// assignment possible now is decided and carried out.
+func (a *ACD) cycle(ctx context.Context) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	now := a.now()
+	w, err := a.read(ctx)
+	if err != nil {
+		return err
+	}
+	expired := false
+	for _, e := range w.entries {
+		if e.Status == store.QueueOffered && e.OfferExpiresAt != nil && !now.Before(*e.OfferExpiresAt) {
+			if err := a.missed(ctx, w, e); err != nil {
+				a.log.Warn("an offer rang out; it goes back next cycle", "ref", e.Ref, "err", err)
+			}
+			expired = true
+		}
+	}
+	if expired {
+		if w, err = a.read(ctx); err != nil {
+			return err
+		}
+	}
+	b := w.board()
+	byRef := map[string]store.QueueEntry{}
+	for _, e := range w.entries {
+		byRef[e.Ref] = e
+	}
+	for _, as := range b.Match(now) {
+		e := byRef[as.Entry.Ref]
+		if err := a.decide(ctx, w, e, as.Agent.ID); err != nil && !errors.Is(err, store.ErrStale) {
+			a.log.Warn("an assignment could not be carried out; the next cycle tries again", "ref", e.Ref, "agent", as.Agent.ID, "err", err)
+		}
+	}
+	if a.Queued != nil {
+		for skill := range w.skills {
+			a.Queued(skill, b.Waiting(skill))
+		}
+	}
+	return nil
+}
+
+// rings tells whether a conversation is offered (ringing until the agent answers) rather than
+// assigned directly: the channel's offer_mode, or a skill that wants an answer.
+func (w *world) rings(e store.QueueEntry) bool {
+	mode, _ := w.channels[e.ChannelID].Settings["offer_mode"].(string)
+	return mode == "ring" || w.skills[e.Skill].RequireAccept
+}
+
+// decide carries out an assignment: an offer that rings, or an assignment.
+func (a *ACD) decide(ctx context.Context, w *world, e store.QueueEntry, agent string) error {
+	if !w.rings(e) {
+		return a.assign(ctx, e, agent, store.QueueQueued)
+	}
+	now := a.now()
+	ring := time.Duration(intSetting(w.channels[e.ChannelID], "ring_timeout")) * time.Second
+	if ring <= 0 {
+		ring = DefaultRingTimeout
+	}
+	expires := now.Add(ring)
+	e.Status, e.Agent, e.Offers, e.OfferedAt, e.OfferExpiresAt = store.QueueOffered, agent, e.Offers+1, &now, &expires
+	if err := a.st.InTx(ctx, func(tx store.Tx) error { return tx.QueueUpdate(ctx, e, store.QueueQueued) }); err != nil {
+		return err
+	}
+	a.tell(ctx, agent, AgentEvent{Type: EventOffer, Ref: e.Ref, Conversation: e.ConversationID, Skill: e.Skill, ExpiresAt: &expires})
+	return nil
+}
+
+// assign gives a conversation to an agent, from a status (queued for direct assignment, offered
+// for an accepted offer), and resumes its session, in one transaction.
+func (a *ACD) assign(ctx context.Context, e store.QueueEntry, agent, from string) error {
+	now := a.now()
+	var sess store.Session
+	if err := a.st.InTx(ctx, func(tx store.Tx) error {
+		var err error
+		sess, err = tx.SessionGet(ctx, e.SessionID)
+		return err
+	}); err != nil {
+		return err
+	}
+	extra := func(tx store.Tx) error {
+		cur, err := tx.QueueGet(ctx, e.Ref)
+		if err != nil {
+			return err
+		}
+		if cur.Status != from || (from == store.QueueOffered && cur.Agent != agent) {
+			return fmt.Errorf("queue entry %s is %s: %w", e.Ref, cur.Status, store.ErrStale)
+		}
+		s, err := tx.SessionGet(ctx, e.SessionID)
+		if err != nil {
+			return err
+		}
+		if s.Status != string(engine.StatusWaiting) || s.WaitKind != string(engine.WaitAgent) {
+			return fmt.Errorf("session %s no longer waits for an agent: %w", s.ID, store.ErrStale)
+		}
+		cur.Status, cur.Agent, cur.AssignedAt, cur.OfferExpiresAt = store.QueueAssigned, agent, &now, nil
+		if err := tx.QueueUpdate(ctx, cur, from); err != nil {
+			return err
+		}
+		conv, err := tx.ConversationGet(ctx, e.ConversationID)
+		if err != nil {
+			return err
+		}
+		conv.Agent, conv.Skill = agent, e.Skill
+		return tx.ConversationUpdate(ctx, conv)
+	}
+	_, err := a.resumer.Resume(ctx, e.SessionID, engine.Event{Kind: engine.EventAssigned, Seq: sess.Seq, Agent: agent}, extra)
+	if errors.Is(err, engine.ErrStaleEvent) || errors.Is(err, store.ErrStale) {
+		return a.withdrawIfAbandoned(ctx, e)
+	}
+	if err != nil {
+		return err
+	}
+	a.tell(ctx, agent, AgentEvent{Type: EventAssigned, Ref: e.Ref, Conversation: e.ConversationID, Skill: e.Skill})
+	return nil
+}
+
+// withdrawIfAbandoned takes out of the queue an entry whose session no longer waits for it.
+func (a *ACD) withdrawIfAbandoned(ctx context.Context, e store.QueueEntry) error {
+	return a.st.InTx(ctx, func(tx store.Tx) error {
+		s, err := tx.SessionGet(ctx, e.SessionID)
+		if err != nil {
+			return err
+		}
+		if s.Status == string(engine.StatusWaiting) && s.WaitKind == string(engine.WaitAgent) {
+			return nil // it waits still: a race, and the next cycle tries again
+		}
+		cur, err := tx.QueueGet(ctx, e.Ref)
+		if err != nil || !slices.Contains([]string{store.QueueQueued, store.QueueOffered}, cur.Status) {
+			return err
+		}
+		now := a.now()
+		from := cur.Status
+		cur.Status, cur.WithdrawnAt = store.QueueWithdrawn, &now
+		return tx.QueueUpdate(ctx, cur, from)
+	})
+}
+
+// missed puts back at the head of its queue an offer that rang out, not to be offered to that
+// agent again; the agent is paused when the channel says so (pause_on_missed_offer).
+func (a *ACD) missed(ctx context.Context, w *world, e store.QueueEntry) error {
+	agent := e.Agent
+	pause, _ := w.channels[e.ChannelID].Settings["pause_on_missed_offer"].(bool)
+	err := a.st.InTx(ctx, func(tx store.Tx) error {
+		cur := e
+		cur.Status, cur.Agent, cur.OfferExpiresAt = store.QueueQueued, "", nil
+		if !slices.Contains(cur.Excluded, agent) {
+			cur.Excluded = append(cur.Excluded, agent)
+		}
+		if err := tx.QueueUpdate(ctx, cur, store.QueueOffered); err != nil {
+			return err
+		}
+		if !pause {
+			return nil
+		}
+		st, err := tx.AgentStateGet(ctx, agent)
+		if err != nil {
+			return err
+		}
+		if st.State == StateOffline {
+			return nil
+		}
+		st.State, st.Reason, st.Since = StateBreak, "missed offer", a.now()
+		_, err = tx.AgentStateSet(ctx, st)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	a.tell(ctx, agent, AgentEvent{Type: EventOfferWithdrawn, Ref: e.Ref, Conversation: e.ConversationID})
+	if pause {
+		a.tell(ctx, agent, AgentEvent{Type: EventState, State: StateBreak, Reason: "missed offer"})
+	}
+	return nil
+}
+
+// tell publishes an event to an agent's screens.
+func (a *ACD) tell(ctx context.Context, agent string, ev AgentEvent) {
+	if a.hub == nil || agent == "" {
+		return
+	}
+	ev.Agent = agent
+	if err := a.hub.Publish(context.WithoutCancel(ctx), ev); err != nil {
+		a.log.Warn("tell an agent", "agent", agent, "event", ev.Type, "err", err)
+	}
+}

@@ -1,0 +1,497 @@
+package routing
+
+import (
+	"container/heap"
+	"time"
+)
+
+// Board is the assigner's picture of agents and queued conversations, in memory, arranged so
+// that each decision costs O(log n): for every skill, a heap of the conversations waiting (by
+// priority, then the channel's distribution order, then age) and a heap of the agents who
+// could take one (by proficiency, then idle time). Heaps are lazy: an agent whose state or load
+// changed is pushed again with a new version, and stale items are skipped when they surface.
+//
+// A Board is not safe for concurrent use; the assigner owns it.
+type Board struct {
+	agents  map[string]*Agent
+	entries map[string]*Entry
+	skills  map[string]*skillQueues
+	// held are entries offered first to their preferred agent, by agent, until a time.
+	held map[string][]*Entry
+	seq  int64
+}
+
+// Agent is an agent as the board sees it.
+type Agent struct {
+	ID     string
+	Skills map[string]int
+	// Capacity is how many conversations the agent takes at once; ChannelCapacity bounds them
+	// per channel type.
+	Capacity        int
+	ChannelCapacity map[string]int
+	// State is offline, available, busy or break.
+	State string
+	// Blending lets an agent busy with other work take conversations.
+	Blending bool
+	// IdleSince is when the agent last finished a conversation: the longest idle goes first.
+	IdleSince time.Time
+
+	load       int
+	loadByType map[string]int
+	version    int64
+}
+
+// Load returns how many conversations the agent has or is offered.
+func (a *Agent) Load() int { return a.load }
+
+// Entry is a conversation waiting for an agent.
+type Entry struct {
+	Ref         string
+	Skill       string
+	Priority    int
+	ChannelType string
+	// Order holds the channel's distribution keys, compared in turn after the priority: lower
+	// goes first (see OrderKeys).
+	Order      [2]int64
+	EnqueuedAt time.Time
+	// Preferred is the agent offered the conversation first, until PreferredUntil.
+	Preferred      string
+	PreferredUntil time.Time
+	// Excluded are agents who rejected or missed it: it is not offered to them again.
+	Excluded map[string]bool
+
+	seq   int64
+	index int // in its skill's heap; -1 when not there
+}
+
+// Assignment is a decision: an entry goes to an agent.
+type Assignment struct {
+	Entry *Entry
+	Agent *Agent
+}
+
+// NewBoard returns an empty board.
+func NewBoard() *Board {
+	return &Board{agents: map[string]*Agent{}, entries: map[string]*Entry{}, skills: map[string]*skillQueues{},
+		held: map[string][]*Entry{}}
+}
+
+// Agent returns an agent of the board, or nil.
+func (b *Board) Agent(id string) *Agent { return b.agents[id] }
+
+// Entry returns an entry of the board, or nil.
+func (b *Board) Entry(ref string) *Entry { return b.entries[ref] }
+
+// Waiting returns how many entries wait for a skill (held ones included).
+func (b *Board) Waiting(skill string) int {
+	n := 0
+	if q := b.skills[skill]; q != nil {
+		n = q.entries.Len()
+	}
+	for _, es := range b.held {
+		for _, e := range es {
+			if e.Skill == skill {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+type skillQueues struct {
+	entries entryHeap
+	agents  agentHeap
+}
+
+func (b *Board) queues(skill string) *skillQueues {
+	q := b.skills[skill]
+	if q == nil {
+		q = &skillQueues{}
+		b.skills[skill] = q
+	}
+	return q
+}
+
+// PutAgent adds an agent or replaces what the board knows of one, keeping its load.
+func (b *Board) PutAgent(a Agent) {
+	if old := b.agents[a.ID]; old != nil {
+		a.load, a.loadByType = old.load, old.loadByType
+		a.version = old.version
+	}
+	if a.loadByType == nil {
+		a.loadByType = map[string]int{}
+	}
+	if a.Capacity <= 0 {
+		a.Capacity = 1
+	}
+	p := &a
+	b.agents[a.ID] = p
+	b.touch(p)
+}
+
+// touch gives an agent a new version and offers it again to the heaps of its skills when it
+// can take a conversation.
+func (b *Board) touch(a *Agent) {
+	a.version++
+	if !a.free() {
+		return
+	}
+	for skill, level := range a.Skills {
+		if level > 0 {
+			heap.Push(&b.queues(skill).agents, agentItem{agent: a, level: level, idle: a.IdleSince, version: a.version})
+		}
+	}
+}
+
+// free tells whether an agent can take one more conversation of some channel type.
+func (a *Agent) free() bool {
+	switch a.State {
+	case StateAvailable:
+	case StateBusy:
+		if !a.Blending {
+			return false
+		}
+	default:
+		return false
+	}
+	return a.load < a.Capacity
+}
+
+// fits tells whether the agent can take an entry: its channel type's capacity and exclusions.
+func (a *Agent) fits(e *Entry) bool {
+	if e.Excluded[a.ID] {
+		return false
+	}
+	if limit, ok := a.ChannelCapacity[e.ChannelType]; ok && a.loadByType[e.ChannelType] >= limit {
+		return false
+	}
+	return true
+}
+
+// AddLoad records that an agent has (n > 0) or no longer has (n < 0) a conversation of a
+// channel type; an agent who finishes one becomes idle now.
+func (b *Board) AddLoad(id, channelType string, n int, now time.Time) {
+	a := b.agents[id]
+	if a == nil {
+		return
+	}
+	a.load = max(a.load+n, 0)
+	a.loadByType[channelType] = max(a.loadByType[channelType]+n, 0)
+	if n < 0 {
+		a.IdleSince = now
+	}
+	b.touch(a)
+}
+
+// Add puts an entry on the board: held for its preferred agent until its time, else queued
+// for its skill. It does not assign; Match does.
+func (b *Board) Add(e *Entry) {
+	if old := b.entries[e.Ref]; old != nil {
+		b.Remove(e.Ref)
+	}
+	b.seq++
+	e.seq, e.index = b.seq, -1
+	b.entries[e.Ref] = e
+	if e.Preferred != "" {
+		b.held[e.Preferred] = append(b.held[e.Preferred], e)
+		return
+	}
+	heap.Push(&b.queues(e.Skill).entries, e)
+}
+
+// Remove takes an entry off the board.
+func (b *Board) Remove(ref string) {
+	e := b.entries[ref]
+	if e == nil {
+		return
+	}
+	delete(b.entries, ref)
+	if e.index >= 0 {
+		heap.Remove(&b.queues(e.Skill).entries, e.index)
+		return
+	}
+	if hs := b.held[e.Preferred]; hs != nil {
+		for i, h := range hs {
+			if h == e {
+				b.held[e.Preferred] = append(hs[:i], hs[i+1:]...)
+				break
+			}
+		}
+		if len(b.held[e.Preferred]) == 0 {
+			delete(b.held, e.Preferred)
+		}
+	}
+}
+
+// Release moves the entries held for preferred agents past their time into their skills' queues.
+func (b *Board) Release(now time.Time) {
+	for agent, hs := range b.held {
+		kept := hs[:0]
+		for _, e := range hs {
+			if now.Before(e.PreferredUntil) {
+				kept = append(kept, e)
+				continue
+			}
+			e.Preferred = ""
+			heap.Push(&b.queues(e.Skill).entries, e)
+		}
+		if len(kept) == 0 {
+			delete(b.held, agent)
+		} else {
+			b.held[agent] = kept
+		}
+	}
+}
+
+// Match makes every assignment possible now: entries held for their preferred agent go to
+// them when they are free; then, in the order of the queues, each entry goes to the best
+// agent who can take it. Each assignment takes a place of the agent's capacity.
+func (b *Board) Match(now time.Time) []Assignment {
+	b.Release(now)
+	var out []Assignment
+	for id, hs := range b.held {
+		a := b.agents[id]
+		for len(hs) > 0 && a != nil && a.free() && a.fits(hs[0]) {
+			e := hs[0]
+			hs = hs[1:]
+			out = append(out, b.assign(e, a))
+		}
+		if len(hs) == 0 {
+			delete(b.held, id)
+		} else {
+			b.held[id] = hs
+		}
+	}
+	// Skill by skill, best entry first, while the skill has a free agent.
+	tops := &topHeap{}
+	for skill, q := range b.skills {
+		if q.entries.Len() > 0 {
+			heap.Push(tops, skillTop{skill: skill, entry: q.entries[0]})
+		}
+	}
+	for tops.Len() > 0 {
+		t := heap.Pop(tops).(skillTop)
+		q := b.skills[t.skill]
+		if q.entries.Len() == 0 {
+			continue
+		}
+		e := q.entries[0]
+		a := b.bestAgent(q, e)
+		if a == nil {
+			continue // nobody free for this skill now; later entries of it wait too
+		}
+		heap.Pop(&q.entries)
+		out = append(out, b.assign(e, a))
+		if q.entries.Len() > 0 {
+			heap.Push(tops, skillTop{skill: t.skill, entry: q.entries[0]})
+		}
+	}
+	return out
+}
+
+// Offer decides for one new entry at once: the agent it goes to, or nil when it waits (then it
+// is on the board). It is Add and Match for a single entry, in O(log n).
+func (b *Board) Offer(e *Entry, now time.Time) *Agent {
+	if e.Preferred != "" && !now.Before(e.PreferredUntil) {
+		e.Preferred = ""
+	}
+	var a *Agent
+	if e.Preferred != "" {
+		if p := b.agents[e.Preferred]; p != nil && p.free() && p.fits(e) {
+			a = p
+		}
+	} else if q := b.queues(e.Skill); q.entries.Len() == 0 {
+		// nobody of the skill waits before it: the best free agent, if any, takes it
+		a = b.bestAgent(q, e)
+	}
+	if a == nil {
+		b.Add(e)
+		return nil
+	}
+	b.seq++
+	e.seq, e.index = b.seq, -1
+	b.assign(e, a)
+	return a
+}
+
+// Freed decides for an agent who can take one more conversation: the best entry of its skills,
+// or nil.
+func (b *Board) Freed(id string, now time.Time) *Entry {
+	a := b.agents[id]
+	if a == nil || !a.free() {
+		return nil
+	}
+	if hs := b.held[id]; len(hs) > 0 && a.fits(hs[0]) {
+		e := hs[0]
+		if len(hs) == 1 {
+			delete(b.held, id)
+		} else {
+			b.held[id] = hs[1:]
+		}
+		b.assign(e, a)
+		return e
+	}
+	var best *Entry
+	for skill, level := range a.Skills {
+		q := b.skills[skill]
+		if level <= 0 || q == nil || q.entries.Len() == 0 {
+			continue
+		}
+		e := q.entries[0]
+		if !a.fits(e) {
+			e = q.firstFitting(a)
+		}
+		if e != nil && (best == nil || before(e, best)) {
+			best = e
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	heap.Remove(&b.skills[best.Skill].entries, best.index)
+	b.assign(best, a)
+	return best
+}
+
+// firstFitting finds the best entry an agent can take when the top one is not for it: the
+// queue is searched in order, which is rare (exclusions, channel capacities) and bounded.
+func (q *skillQueues) firstFitting(a *Agent) *Entry {
+	var skipped []*Entry
+	var found *Entry
+	for q.entries.Len() > 0 && len(skipped) < 64 {
+		e := heap.Pop(&q.entries).(*Entry)
+		if a.fits(e) {
+			found = e
+			break
+		}
+		skipped = append(skipped, e)
+	}
+	for _, e := range skipped {
+		heap.Push(&q.entries, e)
+	}
+	if found != nil {
+		heap.Push(&q.entries, found)
+	}
+	return found
+}
+
+// bestAgent finds the free agent with the highest proficiency (then the longest idle) who can
+// take an entry; stale heap items are dropped on the way.
+func (b *Board) bestAgent(q *skillQueues, e *Entry) *Agent {
+	var skipped []agentItem
+	var found *Agent
+	for q.agents.Len() > 0 {
+		it := q.agents[0]
+		a := it.agent
+		if it.version != a.version || !a.free() || b.agents[a.ID] != a {
+			heap.Pop(&q.agents) // stale: the agent changed since
+			continue
+		}
+		if !a.fits(e) {
+			skipped = append(skipped, heap.Pop(&q.agents).(agentItem))
+			if len(skipped) > 64 {
+				break
+			}
+			continue
+		}
+		found = a
+		break
+	}
+	for _, it := range skipped {
+		heap.Push(&q.agents, it)
+	}
+	return found
+}
+
+func (b *Board) assign(e *Entry, a *Agent) Assignment {
+	delete(b.entries, e.Ref)
+	e.index = -1
+	a.load++
+	a.loadByType[e.ChannelType]++
+	b.touch(a)
+	return Assignment{Entry: e, Agent: a}
+}
+
+// before orders entries: higher priority, then the distribution keys, then older, then first in.
+func before(x, y *Entry) bool {
+	if x.Priority != y.Priority {
+		return x.Priority > y.Priority
+	}
+	for i := range x.Order {
+		if x.Order[i] != y.Order[i] {
+			return x.Order[i] < y.Order[i]
+		}
+	}
+	if !x.EnqueuedAt.Equal(y.EnqueuedAt) {
+		return x.EnqueuedAt.Before(y.EnqueuedAt)
+	}
+	return x.seq < y.seq
+}
+
+type entryHeap []*Entry
+
+func (h entryHeap) Len() int           { return len(h) }
+func (h entryHeap) Less(i, j int) bool { return before(h[i], h[j]) }
+func (h entryHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].index, h[j].index = i, j
+}
+func (h *entryHeap) Push(x any) {
+	e := x.(*Entry)
+	e.index = len(*h)
+	*h = append(*h, e)
+}
+func (h *entryHeap) Pop() any {
+	old := *h
+	e := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	e.index = -1
+	return e
+}
+
+type agentItem struct {
+	agent   *Agent
+	level   int
+	idle    time.Time
+	version int64
+}
+
+type agentHeap []agentItem
+
+func (h agentHeap) Len() int { return len(h) }
+func (h agentHeap) Less(i, j int) bool {
+	if h[i].level != h[j].level {
+		return h[i].level > h[j].level
+	}
+	if !h[i].idle.Equal(h[j].idle) {
+		return h[i].idle.Before(h[j].idle)
+	}
+	return h[i].agent.ID < h[j].agent.ID
+}
+func (h agentHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *agentHeap) Push(x any)   { *h = append(*h, x.(agentItem)) }
+func (h *agentHeap) Pop() any {
+	old := *h
+	it := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return it
+}
+
+type skillTop struct {
+	skill string
+	entry *Entry
+}
+
+type topHeap []skillTop
+
+func (h topHeap) Len() int           { return len(h) }
+func (h topHeap) Less(i, j int) bool { return before(h[i].entry, h[j].entry) }
+func (h topHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *topHeap) Push(x any)        { *h = append(*h, x.(skillTop)) }
+func (h *topHeap) Pop() any {
+	old := *h
+	t := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return t
+}

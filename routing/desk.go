@@ -1,0 +1,333 @@
+package routing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/switchboardhq/switchboard/engine"
+	"github.com/switchboardhq/switchboard/store"
+)
+
+// Errors of agent operations, for the API to tell apart.
+var (
+	// ErrNotYours means the offer or conversation belongs to another agent, or to nobody.
+	ErrNotYours = errors.New("not yours")
+	// ErrRefused means the operation breaks a rule of the channel or the skill.
+	ErrRefused = errors.New("refused")
+)
+
+// SetState sets an agent's state with a reason: login is available, logout offline.
+func (a *ACD) SetState(ctx context.Context, agent, state, reason string) (store.AgentState, error) {
+	if !slices.Contains(States, state) {
+		return store.AgentState{}, fmt.Errorf("state %q: use offline, available, busy or break: %w", state, store.ErrInvalid)
+	}
+	if _, err := a.st.AgentGet(ctx, agent); err != nil {
+		return store.AgentState{}, err
+	}
+	var out store.AgentState
+	err := a.st.InTx(ctx, func(tx store.Tx) error {
+		cur, err := tx.AgentStateGet(ctx, agent)
+		if err != nil {
+			return err
+		}
+		if cur.State != state {
+			cur.Since = a.now()
+		}
+		if cur.IdleSince == nil && state == StateAvailable {
+			now := a.now()
+			cur.IdleSince = &now
+		}
+		cur.State, cur.Reason = state, reason
+		out, err = tx.AgentStateSet(ctx, cur)
+		return err
+	})
+	if err != nil {
+		return store.AgentState{}, err
+	}
+	a.tell(ctx, agent, AgentEvent{Type: EventState, State: state, Reason: reason})
+	a.Wake()
+	return out, nil
+}
+
+// Accept takes an offer ringing for the agent.
+func (a *ACD) Accept(ctx context.Context, agent, ref string) error {
+	e, err := a.st.QueueGet(ctx, ref)
+	if err != nil {
+		return err
+	}
+	if e.Status != store.QueueOffered || e.Agent != agent {
+		return fmt.Errorf("offer %s is not ringing for %s: %w", ref, agent, ErrNotYours)
+	}
+	if e.OfferExpiresAt != nil && !a.now().Before(*e.OfferExpiresAt) {
+		return fmt.Errorf("offer %s rang out: %w", ref, ErrNotYours)
+	}
+	if err := a.assign(ctx, e, agent, store.QueueOffered); err != nil {
+		if errors.Is(err, store.ErrStale) {
+			return fmt.Errorf("offer %s is no longer ringing: %w", ref, ErrNotYours)
+		}
+		return err
+	}
+	a.Wake()
+	return nil
+}
+
+// Reject turns an offer down: it goes back to the head of its queue, for another agent.
+func (a *ACD) Reject(ctx context.Context, agent, ref string) error {
+	err := a.st.InTx(ctx, func(tx store.Tx) error {
+		e, err := tx.QueueGet(ctx, ref)
+		if err != nil {
+			return err
+		}
+		if e.Status != store.QueueOffered || e.Agent != agent {
+			return fmt.Errorf("offer %s is not ringing for %s: %w", ref, agent, ErrNotYours)
+		}
+		e.Status, e.Agent, e.OfferExpiresAt = store.QueueQueued, "", nil
+		if !slices.Contains(e.Excluded, agent) {
+			e.Excluded = append(e.Excluded, agent)
+		}
+		return tx.QueueUpdate(ctx, e, store.QueueOffered)
+	})
+	if err != nil {
+		return err
+	}
+	a.Wake()
+	return nil
+}
+
+// owned returns the open queue entry by which an agent owns a conversation.
+func (a *ACD) owned(ctx context.Context, tx store.Tx, agent, conversationID string) (store.QueueEntry, store.Conversation, error) {
+	conv, err := tx.ConversationGet(ctx, conversationID)
+	if err != nil {
+		return store.QueueEntry{}, store.Conversation{}, err
+	}
+	e, err := tx.QueueOfConversation(ctx, conversationID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && (e.Status != store.QueueAssigned || e.Agent != agent)) {
+		return store.QueueEntry{}, conv, fmt.Errorf("conversation %s is not assigned to %s: %w", conversationID, agent, ErrNotYours)
+	}
+	return e, conv, err
+}
+
+// Dispositions returns the codes a conversation may close with: the skill's, else the
+// channel's (settings "dispositions"); empty means any.
+func (a *ACD) Dispositions(ctx context.Context, ch store.Channel, skill string) ([]string, error) {
+	if skill != "" {
+		sk, err := a.st.SkillGet(ctx, skill)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		if len(sk.Dispositions) > 0 {
+			return sk.Dispositions, nil
+		}
+	}
+	return stringsSetting(ch, "dispositions"), nil
+}
+
+// Close ends an agent's conversation with a disposition: the conversation closes, the contact
+// remembers the agent, and the session waiting in route.skill leaves by done. A channel with
+// require_contact refuses to close a conversation not linked to a contact.
+func (a *ACD) Close(ctx context.Context, agent, conversationID, disposition string) error {
+	var e store.QueueEntry
+	var conv store.Conversation
+	if err := a.st.InTx(ctx, func(tx store.Tx) error {
+		var err error
+		e, conv, err = a.owned(ctx, tx, agent, conversationID)
+		return err
+	}); err != nil {
+		return err
+	}
+	ch, err := a.st.ChannelGet(ctx, conv.ChannelID)
+	if err != nil {
+		return err
+	}
+	allowed, err := a.Dispositions(ctx, ch, e.Skill)
+	if err != nil {
+		return err
+	}
+	switch {
+	case disposition == "":
+		return fmt.Errorf("close with a disposition code: %w", ErrRefused)
+	case len(allowed) > 0 && !slices.Contains(allowed, disposition):
+		return fmt.Errorf("disposition %q is not one of %s: %w", disposition, strings.Join(allowed, ", "), ErrRefused)
+	}
+	if need, _ := ch.Settings["require_contact"].(bool); need && conv.ContactID == "" {
+		return fmt.Errorf("channel %s requires a contact on every conversation before it closes; link one first: %w", ch.ID, ErrRefused)
+	}
+	now := a.now()
+	extra := func(tx store.Tx) error {
+		cur, c, err := a.owned(ctx, tx, agent, conversationID)
+		if err != nil {
+			return err
+		}
+		cur.Status, cur.ClosedAt, cur.Disposition = store.QueueClosed, &now, disposition
+		if err := tx.QueueUpdate(ctx, cur, store.QueueAssigned); err != nil {
+			return err
+		}
+		c.Status, c.ClosedAt, c.Disposition = store.ConversationClosed, &now, disposition
+		if err := tx.ConversationUpdate(ctx, c); err != nil {
+			return err
+		}
+		if c.ContactID != "" {
+			if err := tx.ContactSetLastAgent(ctx, c.ContactID, agent); err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+		}
+		st, err := tx.AgentStateGet(ctx, agent)
+		if err != nil {
+			return err
+		}
+		st.IdleSince = &now
+		_, err = tx.AgentStateSet(ctx, st)
+		return err
+	}
+	var seq int64
+	if s, err := a.st.SessionGet(ctx, e.SessionID); err == nil {
+		seq = s.Seq
+	}
+	_, err = a.resumer.Resume(ctx, e.SessionID, engine.Event{Kind: engine.EventDone, Seq: seq, Agent: agent, Disposition: disposition}, extra)
+	if err != nil && !errors.Is(err, engine.ErrStaleEvent) {
+		return err
+	}
+	a.tell(ctx, agent, AgentEvent{Type: EventClosed, Ref: e.Ref, Conversation: conversationID})
+	a.Wake()
+	return nil
+}
+
+// Transfer hands an agent's conversation to another skill: it goes back to the queue, keeping
+// its age, and its session keeps waiting.
+func (a *ACD) Transfer(ctx context.Context, agent, conversationID, skill string) error {
+	if _, err := a.st.SkillGet(ctx, skill); err != nil {
+		return err
+	}
+	err := a.st.InTx(ctx, func(tx store.Tx) error {
+		e, conv, err := a.owned(ctx, tx, agent, conversationID)
+		if err != nil {
+			return err
+		}
+		e.Status, e.Skill, e.Agent, e.AssignedAt, e.OfferedAt, e.PreferredAgent, e.PreferredUntil = store.QueueQueued, skill, "", nil, nil, "", nil
+		if err := tx.QueueUpdate(ctx, e, store.QueueAssigned); err != nil {
+			return err
+		}
+		conv.Agent, conv.Skill = "", skill
+		return tx.ConversationUpdate(ctx, conv)
+	})
+	if err != nil {
+		return err
+	}
+	a.tell(ctx, agent, AgentEvent{Type: EventClosed, Conversation: conversationID})
+	a.Wake()
+	return nil
+}
+
+// LinkContact links an agent's conversation to a contact.
+func (a *ACD) LinkContact(ctx context.Context, agent, conversationID, contactID string) error {
+	if _, err := a.st.ContactGet(ctx, contactID); err != nil {
+		return err
+	}
+	return a.st.InTx(ctx, func(tx store.Tx) error {
+		_, conv, err := a.owned(ctx, tx, agent, conversationID)
+		if err != nil {
+			return err
+		}
+		conv.ContactID = contactID
+		return tx.ConversationUpdate(ctx, conv)
+	})
+}
+
+// Messaging windows of private messages, after the customer's last message.
+const (
+	messagingWindow  = 24 * time.Hour
+	humanAgentWindow = 7 * 24 * time.Hour
+)
+
+// Reply sends an agent's reply, publicly or privately, through the channel's outbox: it is
+// refused at once when the network would refuse it (a private message past the messaging
+// window, or HUMAN_AGENT's 7 days when the channel allows that tag).
+func (a *ACD) Reply(ctx context.Context, agent, conversationID, text, visibility string) (store.OutboxItem, error) {
+	if strings.TrimSpace(text) == "" {
+		return store.OutboxItem{}, fmt.Errorf("the reply is empty: %w", ErrRefused)
+	}
+	conv0, err := a.st.ConversationGet(ctx, conversationID)
+	if err != nil {
+		return store.OutboxItem{}, err
+	}
+	last, err := a.lastInbound(ctx, conv0)
+	if err != nil {
+		return store.OutboxItem{}, err
+	}
+	var item store.OutboxItem
+	err = a.st.InTx(ctx, func(tx store.Tx) error {
+		_, conv, err := a.owned(ctx, tx, agent, conversationID)
+		if err != nil {
+			return err
+		}
+		ch, err := tx.ChannelGet(ctx, conv.ChannelID)
+		if err != nil {
+			return err
+		}
+		if visibility == "" || visibility == "same" {
+			visibility = "private"
+			if last.Public {
+				visibility = "public"
+			}
+		}
+		if visibility == "public" && !last.Public {
+			return fmt.Errorf("the customer wrote privately; answer in private: %w", ErrRefused)
+		}
+		if visibility == "private" && !last.Public && conv.LastInboundAt != nil &&
+			(ch.Type == store.ChannelFacebook || ch.Type == store.ChannelInstagram) {
+			age := a.now().Sub(*conv.LastInboundAt)
+			human, _ := ch.Settings["human_agent"].(bool)
+			if age > messagingWindow && !(human && age <= humanAgentWindow) {
+				return fmt.Errorf("the customer last wrote %s ago, outside the messaging window: %w", age.Round(time.Minute), ErrRefused)
+			}
+		}
+		now := a.now()
+		action := engine.Action{ID: "agent/" + uuid.NewString(), Type: engine.ActionReply, Channel: ch.Type, ChannelID: ch.ID,
+			InReplyTo: last.ExternalID, Target: last.ExternalID, Recipient: conv.Customer, Visibility: visibility, Text: text, Agent: agent}
+		o := store.OutboxItem{ActionID: action.ID, ChannelID: ch.ID, ConversationID: conv.ID, Action: action}
+		if visibility == "private" && last.Public {
+			o.PrivateTarget = last.ExternalID
+		}
+		if item, err = tx.OutboxInsert(ctx, o); err != nil {
+			if errors.Is(err, store.ErrExists) {
+				return fmt.Errorf("that comment has had its one private reply already: %w", ErrRefused)
+			}
+			return err
+		}
+		kind := "message"
+		if visibility == "public" {
+			kind = "comment"
+		}
+		_, err = tx.InteractionInsert(ctx, store.Interaction{ConversationID: conv.ID, ChannelID: ch.ID, Direction: store.Outbound,
+			Kind: kind, Public: visibility == "public", Text: text, Parent: last.ExternalID, At: now, ActionID: action.ID,
+			Agent: agent, Status: store.OutboxPending})
+		return err
+	})
+	if err != nil {
+		return store.OutboxItem{}, err
+	}
+	if err := a.st.Bus().Publish(ctx, "due", ""); err != nil {
+		a.log.Warn("wake the outbox", "err", err)
+	}
+	return item, nil
+}
+
+// lastInbound returns the customer's latest interaction in a conversation.
+func (a *ACD) lastInbound(ctx context.Context, conv store.Conversation) (store.Interaction, error) {
+	ins, err := a.st.InteractionList(ctx, conv.ID)
+	if err != nil {
+		return store.Interaction{}, err
+	}
+	for i := len(ins) - 1; i >= 0; i-- {
+		if ins[i].Direction == store.Inbound {
+			return ins[i], nil
+		}
+	}
+	return store.Interaction{}, fmt.Errorf("conversation %s has no message from the customer: %w", conv.ID, ErrRefused)
+}

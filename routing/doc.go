@@ -1,0 +1,34 @@
+// Package routing is Switchboard's ACD: it finds agents for conversations.
+//
+// Agents hold skills with a proficiency from 1 to 20, a capacity (simultaneous conversations,
+// optionally per channel type), groups, a state (offline, available, busy, break) with a reason,
+// and blending (whether an agent busy with other work still takes conversations). A session's
+// route.skill block asks for a skill; Queue admits the request at once (no_agents when nobody
+// with the skill is logged in, overflow when the skill's queue is full for the agents working)
+// or queues it, in the transaction of the run that made it.
+//
+// One node at a time decides assignments: the ACD holds a lease in the database, renewed while
+// it runs, and any node takes it over when it lapses. The leader keeps a Board in memory —
+// heaps per skill of waiting conversations (priority, the channel's distribution order, age) and
+// of free agents (proficiency, idle time) — so that each decision costs O(log n). A decision
+// offers the conversation to the agent (ringing, for channels and skills that want an answer)
+// or assigns it directly; an offer rejected or left to ring out goes back to the head of its
+// queue, for another agent, and can pause the agent who missed it. The contact's last agent is
+// offered a conversation first, and holds it for a while before anyone else may take it.
+//
+// Agents accept, reject, transfer and close conversations through the agent API; closing with a
+// disposition resumes the session that waited in route.skill. Statistics (agents by state,
+// queue sizes and waits, offered, answered, abandoned, service level, handle times, SLA in
+// working hours) are computed from the queue's rows.
+package routing
+
+// Agent states.
+const (
+	StateOffline   = "offline"
+	StateAvailable = "available"
+	StateBusy      = "busy"
+	StateBreak     = "break"
+)
+
+// States lists the agent states.
+var States = []string{StateOffline, StateAvailable, StateBusy, StateBreak}

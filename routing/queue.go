@@ -1,0 +1,132 @@
+package routing
+
+import (
+	"context"
+	"slices"
+
+	"github.com/switchboardhq/switchboard/dispatch"
+	"github.com/switchboardhq/switchboard/engine"
+	"github.com/switchboardhq/switchboard/store"
+)
+
+// Queue is the routing queue as sessions see it (dispatch.Queue): it admits requests at once
+// from what the database says of agents and queues, and writes them in the session's
+// transaction. Any node may run it; the ACD assigns.
+type Queue struct {
+	st  store.Store
+	acd *ACD
+}
+
+var _ dispatch.Queue = (*Queue)(nil)
+
+// NewQueue returns the queue of a store, which wakes the ACD when it changes.
+func NewQueue(st store.Store, acd *ACD) *Queue { return &Queue{st: st, acd: acd} }
+
+// Admit decides a request: no_agents when nobody with the skill is logged in (unless the block
+// queues anyway), overflow when the skill's queue holds the channel's queue_limit conversations
+// per working agent (available or busy, not on a break), otherwise queued.
+func (q *Queue) Admit(ctx context.Context, req *engine.RouteRequest, ch store.Channel) (engine.RouteOutcome, error) {
+	agents, err := q.st.AgentList(ctx)
+	if err != nil {
+		return "", err
+	}
+	states, err := q.st.AgentStateList(ctx)
+	if err != nil {
+		return "", err
+	}
+	state := map[string]string{}
+	for _, s := range states {
+		state[s.AgentID] = s.State
+	}
+	loggedIn, working := 0, 0
+	for _, a := range agents {
+		st := state[a.ID]
+		if a.Skills[req.Skill] <= 0 || st == "" || st == StateOffline {
+			continue
+		}
+		loggedIn++
+		if st == StateAvailable || st == StateBusy {
+			working++
+		}
+	}
+	if loggedIn == 0 && !req.QueueWithoutAgents {
+		return engine.RouteNoAgents, nil
+	}
+	if limit := intSetting(ch, "queue_limit"); limit > 0 {
+		waiting, err := q.st.QueueList(ctx, store.QueueListParams{Statuses: []string{store.QueueQueued, store.QueueOffered}, Skill: req.Skill})
+		if err != nil {
+			return "", err
+		}
+		if len(waiting) >= limit*working {
+			return engine.RouteOverflow, nil
+		}
+	}
+	return engine.RouteQueued, nil
+}
+
+// Enqueue writes an admitted request.
+func (q *Queue) Enqueue(ctx context.Context, tx store.Tx, req dispatch.QueueRequest) error {
+	e := store.QueueEntry{Ref: req.Ref, SessionID: req.SessionID, ConversationID: req.ConversationID,
+		ChannelID: req.Channel.ID, ChannelType: req.Channel.Type, Skill: req.Skill, Priority: req.Priority,
+		Public: req.Public, EnqueuedAt: req.EnqueuedAt, Status: store.QueueQueued}
+	if req.Preferred != "" && req.PreferredTimeout > 0 {
+		until := req.EnqueuedAt.Add(req.PreferredTimeout)
+		e.PreferredAgent, e.PreferredUntil = req.Preferred, &until
+	}
+	return tx.QueueInsert(ctx, e)
+}
+
+// Withdraw takes a request that is still waiting out of the queue: its wait timed out. An
+// offer ringing for it stops.
+func (q *Queue) Withdraw(ctx context.Context, tx store.Tx, ref string) error {
+	e, err := tx.QueueGet(ctx, ref)
+	if err != nil {
+		return err
+	}
+	if e.Status != store.QueueQueued && e.Status != store.QueueOffered {
+		return nil
+	}
+	from := e.Status
+	now := q.acd.now()
+	e.Status, e.WithdrawnAt = store.QueueWithdrawn, &now
+	if err := tx.QueueUpdate(ctx, e, from); err != nil {
+		return err
+	}
+	if from == store.QueueOffered {
+		// a hint: the agent's screen asks again what it has
+		q.acd.tell(ctx, e.Agent, AgentEvent{Type: EventOfferWithdrawn, Ref: e.Ref, Conversation: e.ConversationID})
+	}
+	return nil
+}
+
+// Wake tells the ACD, on whichever node leads, that the queue changed.
+func (q *Queue) Wake() { q.acd.Wake() }
+
+// intSetting reads a whole number from a channel's settings.
+func intSetting(ch store.Channel, name string) int {
+	switch v := ch.Settings[name].(type) {
+	case float64:
+		return int(v)
+	case int:
+		return v
+	case int64:
+		return int(v)
+	}
+	return 0
+}
+
+// stringsSetting reads a list of names from a channel's settings.
+func stringsSetting(ch store.Channel, name string) []string {
+	var out []string
+	switch v := ch.Settings[name].(type) {
+	case []any:
+		for _, x := range v {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+	case []string:
+		out = slices.Clone(v)
+	}
+	return out
+}

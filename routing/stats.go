@@ -1,0 +1,293 @@
+package routing
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/switchboardhq/switchboard/blocks"
+	"github.com/switchboardhq/switchboard/store"
+)
+
+// DefaultServiceLevel is the answer time a channel's service level counts when it sets no
+// service_level_seconds.
+const DefaultServiceLevel = 60 * time.Second
+
+// Stats are the live figures supervisors watch, for a period [From, To) of enqueueing times.
+type Stats struct {
+	From     time.Time      `json:"from"`
+	To       time.Time      `json:"to"`
+	At       time.Time      `json:"at"`
+	Skills   []QueueStats   `json:"skills"`
+	Channels []QueueStats   `json:"channels"`
+	Agents   []AgentStats   `json:"agents"`
+	SLA      []ChannelSLA   `json:"sla"`
+	States   map[string]int `json:"states"`
+}
+
+// QueueStats are the figures of one skill or one channel.
+type QueueStats struct {
+	// Name is the skill's name or the channel's id.
+	Name string `json:"name"`
+	// Agents counts the agents of a skill by state (for channels: those of its skills).
+	Agents map[string]int `json:"agents"`
+	// Waiting counts the conversations waiting now; LongestWait is the oldest one's wait.
+	Waiting     int     `json:"waiting"`
+	LongestWait float64 `json:"longest_wait_seconds"`
+	// Offered are the conversations that entered the queue in the period; Answered those an
+	// agent took; Abandoned those that left before one did (the block's timeout).
+	Offered   int `json:"offered"`
+	Answered  int `json:"answered"`
+	Abandoned int `json:"abandoned"`
+	// ServiceLevel is the share of answered and abandoned conversations answered within the
+	// channel's threshold, from 0 to 1; null when there is none.
+	ServiceLevel *float64 `json:"service_level"`
+	// AverageWait is the mean time to answer; AverageHandle the mean time from answer to close.
+	AverageWait   *float64 `json:"average_wait_seconds"`
+	AverageHandle *float64 `json:"average_handle_seconds"`
+}
+
+// AgentStats are one agent's figures.
+type AgentStats struct {
+	Agent     string   `json:"agent"`
+	Name      string   `json:"name"`
+	State     string   `json:"state"`
+	Reason    string   `json:"reason"`
+	Active    int      `json:"active"`
+	Completed int      `json:"completed"`
+	Handle    *float64 `json:"average_handle_seconds"`
+}
+
+// ChannelSLA is a channel's first response and resolution times for conversations opened in
+// the period, counted only inside its working hours (the calendar named by its working_hours
+// setting; all the time when it has none).
+type ChannelSLA struct {
+	Channel          string   `json:"channel"`
+	Calendar         string   `json:"calendar"`
+	Conversations    int      `json:"conversations"`
+	Responded        int      `json:"responded"`
+	Resolved         int      `json:"resolved"`
+	FirstResponse    *float64 `json:"average_first_response_seconds"`
+	Resolution       *float64 `json:"average_resolution_seconds"`
+	FirstResponseMax *float64 `json:"max_first_response_seconds"`
+	ResolutionMax    *float64 `json:"max_resolution_seconds"`
+}
+
+// Compute computes the statistics of a period at a moment.
+func Compute(ctx context.Context, st store.Store, from, to, now time.Time) (*Stats, error) {
+	s := &Stats{From: from, To: to, At: now, Skills: []QueueStats{}, Channels: []QueueStats{}, Agents: []AgentStats{},
+		SLA: []ChannelSLA{}, States: map[string]int{}}
+	agents, err := st.AgentList(ctx)
+	if err != nil {
+		return nil, err
+	}
+	stateList, err := st.AgentStateList(ctx)
+	if err != nil {
+		return nil, err
+	}
+	states := map[string]store.AgentState{}
+	for _, x := range stateList {
+		states[x.AgentID] = x
+	}
+	channels, err := st.ChannelList(ctx)
+	if err != nil {
+		return nil, err
+	}
+	chByID := map[string]store.Channel{}
+	for _, c := range channels {
+		chByID[c.ID] = c
+	}
+	skills, err := st.SkillList(ctx)
+	if err != nil {
+		return nil, err
+	}
+	period, err := st.QueueList(ctx, store.QueueListParams{From: from, To: to})
+	if err != nil {
+		return nil, err
+	}
+	waiting, err := st.QueueList(ctx, store.QueueListParams{Statuses: []string{store.QueueQueued, store.QueueOffered}})
+	if err != nil {
+		return nil, err
+	}
+	open, err := st.QueueList(ctx, store.QueueListParams{Statuses: []string{store.QueueOffered, store.QueueAssigned}})
+	if err != nil {
+		return nil, err
+	}
+
+	agentState := func(id string) string {
+		if x, ok := states[id]; ok {
+			return x.State
+		}
+		return StateOffline
+	}
+	for _, a := range agents {
+		s.States[agentState(a.ID)]++
+	}
+	skillAgents := func(skill string) map[string]int {
+		m := map[string]int{}
+		for _, a := range agents {
+			if a.Skills[skill] > 0 {
+				m[agentState(a.ID)]++
+			}
+		}
+		return m
+	}
+	for _, sk := range skills {
+		q := figures(sk.Name, now, chByID, filter(period, func(e store.QueueEntry) bool { return e.Skill == sk.Name }),
+			filter(waiting, func(e store.QueueEntry) bool { return e.Skill == sk.Name }))
+		q.Agents = skillAgents(sk.Name)
+		s.Skills = append(s.Skills, q)
+	}
+	for _, ch := range channels {
+		q := figures(ch.ID, now, chByID, filter(period, func(e store.QueueEntry) bool { return e.ChannelID == ch.ID }),
+			filter(waiting, func(e store.QueueEntry) bool { return e.ChannelID == ch.ID }))
+		q.Agents = map[string]int{}
+		for _, a := range agents {
+			for _, sk := range skills {
+				if a.Skills[sk.Name] > 0 && slices.ContainsFunc(period, func(e store.QueueEntry) bool {
+					return e.ChannelID == ch.ID && e.Skill == sk.Name
+				}) {
+					q.Agents[agentState(a.ID)]++
+					break
+				}
+			}
+		}
+		s.Channels = append(s.Channels, q)
+	}
+	for _, a := range agents {
+		as := AgentStats{Agent: a.ID, Name: a.Name, State: agentState(a.ID), Reason: states[a.ID].Reason}
+		var handles []float64
+		for _, e := range period {
+			if e.Agent == a.ID && e.Status == store.QueueClosed && e.AssignedAt != nil && e.ClosedAt != nil {
+				as.Completed++
+				handles = append(handles, e.ClosedAt.Sub(*e.AssignedAt).Seconds())
+			}
+		}
+		for _, e := range open {
+			if e.Agent == a.ID {
+				as.Active++
+			}
+		}
+		as.Handle = mean(handles)
+		s.Agents = append(s.Agents, as)
+	}
+	for _, ch := range channels {
+		sla, err := channelSLA(ctx, st, ch, from, to)
+		if err != nil {
+			return nil, err
+		}
+		s.SLA = append(s.SLA, sla)
+	}
+	return s, nil
+}
+
+func filter(es []store.QueueEntry, keep func(store.QueueEntry) bool) []store.QueueEntry {
+	var out []store.QueueEntry
+	for _, e := range es {
+		if keep(e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// figures computes a skill's or a channel's queue figures.
+func figures(name string, now time.Time, channels map[string]store.Channel, period, waiting []store.QueueEntry) QueueStats {
+	q := QueueStats{Name: name, Offered: len(period), Waiting: len(waiting)}
+	for _, e := range waiting {
+		q.LongestWait = max(q.LongestWait, now.Sub(e.EnqueuedAt).Seconds())
+	}
+	var waits, handles []float64
+	within := 0
+	for _, e := range period {
+		switch {
+		case e.AssignedAt != nil:
+			q.Answered++
+			wait := e.AssignedAt.Sub(e.EnqueuedAt)
+			waits = append(waits, wait.Seconds())
+			if wait <= serviceLevel(channels[e.ChannelID]) {
+				within++
+			}
+			if e.ClosedAt != nil {
+				handles = append(handles, e.ClosedAt.Sub(*e.AssignedAt).Seconds())
+			}
+		case e.Status == store.QueueWithdrawn:
+			q.Abandoned++
+		}
+	}
+	if n := q.Answered + q.Abandoned; n > 0 {
+		sl := float64(within) / float64(n)
+		q.ServiceLevel = &sl
+	}
+	q.AverageWait, q.AverageHandle = mean(waits), mean(handles)
+	return q
+}
+
+func serviceLevel(ch store.Channel) time.Duration {
+	if n := intSetting(ch, "service_level_seconds"); n > 0 {
+		return time.Duration(n) * time.Second
+	}
+	return DefaultServiceLevel
+}
+
+func mean(xs []float64) *float64 {
+	if len(xs) == 0 {
+		return nil
+	}
+	sum := 0.0
+	for _, x := range xs {
+		sum += x
+	}
+	m := sum / float64(len(xs))
+	return &m
+}
+
+func maxOf(xs []float64) *float64 {
+	if len(xs) == 0 {
+		return nil
+	}
+	m := slices.Max(xs)
+	return &m
+}
+
+// channelSLA computes a channel's SLA for conversations opened in the period.
+func channelSLA(ctx context.Context, st store.Store, ch store.Channel, from, to time.Time) (ChannelSLA, error) {
+	sla := ChannelSLA{Channel: ch.ID}
+	working := func(a, b time.Time) float64 { return b.Sub(a).Seconds() }
+	if name, _ := ch.Settings["working_hours"].(string); name != "" {
+		cal, err := st.CalendarGet(ctx, name)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+		case err != nil:
+			return sla, err
+		default:
+			def := cal.CalendarDef
+			c, err := blocks.CompileCalendar(&def)
+			if err != nil {
+				return sla, err
+			}
+			sla.Calendar = name
+			working = func(a, b time.Time) float64 { return c.WorkingTime(a, b).Seconds() }
+		}
+	}
+	convs, err := st.ConversationList(ctx, store.ConversationListParams{ChannelID: ch.ID, From: from, To: to, Limit: 1000})
+	if err != nil {
+		return sla, err
+	}
+	var firsts, resolutions []float64
+	for _, c := range convs {
+		sla.Conversations++
+		if c.FirstResponseAt != nil {
+			sla.Responded++
+			firsts = append(firsts, working(c.OpenedAt, *c.FirstResponseAt))
+		}
+		if c.ClosedAt != nil {
+			sla.Resolved++
+			resolutions = append(resolutions, working(c.OpenedAt, *c.ClosedAt))
+		}
+	}
+	sla.FirstResponse, sla.Resolution = mean(firsts), mean(resolutions)
+	sla.FirstResponseMax, sla.ResolutionMax = maxOf(firsts), maxOf(resolutions)
+	return sla, nil
+}

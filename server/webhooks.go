@@ -1,0 +1,106 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/switchboardhq/switchboard/channels"
+	"github.com/switchboardhq/switchboard/dispatch"
+	"github.com/switchboardhq/switchboard/store"
+)
+
+// maxWait bounds how long a web chat post may wait for its session's outcome.
+const maxWait = 30 * time.Second
+
+func (s *Server) webhookRoutes() {
+	s.app.Get("/webhooks/:network/:channel", s.webhookHandshake)
+	s.app.Post("/webhooks/:network/:channel", s.webhookReceive)
+}
+
+// webhookChannel finds the channel a webhook names; 404 for an unknown one, one of another
+// network, or one that is disabled.
+func (s *Server) webhookChannel(c *fiber.Ctx) (store.Channel, error) {
+	ch, err := s.cfg.Store.ChannelGet(c.UserContext(), c.Params("channel"))
+	if errors.Is(err, store.ErrNotFound) || (err == nil && (ch.Type != c.Params("network") || !ch.Enabled)) {
+		return store.Channel{}, errorf(fiber.StatusNotFound, "not_found", "there is no enabled %s channel %q", c.Params("network"), c.Params("channel"))
+	}
+	return ch, err
+}
+
+// webhookHandshake answers the networks' GET: Meta's verification, X's CRC.
+func (s *Server) webhookHandshake(c *fiber.Ctx) error {
+	ch, err := s.webhookChannel(c)
+	if err != nil {
+		return err
+	}
+	status, ctype, body := channels.Handshake(dispatch.AdapterChannel(ch), func(k string) string { return c.Query(k) })
+	c.Set(fiber.HeaderContentType, ctype)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(status).Send(body)
+}
+
+// webhookReceive verifies a payload's signature on its raw bytes, stores it durably, answers at
+// once, and processes it afterwards. A web chat post with ?wait=2s gets its session's outcome
+// in the answer when the session ends or waits within that time.
+func (s *Server) webhookReceive(c *fiber.Ctx) error {
+	if s.cfg.Dispatcher == nil {
+		return errorf(fiber.StatusServiceUnavailable, "unavailable", "this server does not take webhooks")
+	}
+	ch, err := s.webhookChannel(c)
+	if err != nil {
+		return err
+	}
+	body := c.Body()
+	switch err := channels.VerifySignature(dispatch.AdapterChannel(ch), func(k string) string { return c.Get(k) }, body); {
+	case errors.Is(err, channels.ErrNoSignature):
+		return errorf(fiber.StatusUnauthorized, "unauthorized", "the payload is not signed")
+	case err != nil:
+		return errorf(fiber.StatusForbidden, "forbidden", "the payload's signature does not match")
+	}
+	var wait time.Duration
+	if w := c.Query("wait"); w != "" {
+		d, err := time.ParseDuration(w)
+		if err != nil || d < 0 {
+			return fieldError("wait", "wait %q: give a duration such as 2s", w)
+		}
+		wait = min(d, maxWait)
+	}
+	ev, err := s.cfg.Dispatcher.Ingest(c.UserContext(), ch, body)
+	if err != nil {
+		s.log.Error("store a webhook payload", "channel", ch.ID, "err", err)
+		return errorf(fiber.StatusServiceUnavailable, "unavailable", "the payload could not be stored; send it again")
+	}
+	s.metrics.webhooks.WithLabelValues(ch.Type).Inc()
+	if wait == 0 {
+		s.cfg.Dispatcher.Submit(ev)
+		if ch.Type == store.ChannelWebchat {
+			return c.JSON(fiber.Map{"received": ev.ID})
+		}
+		return c.SendString("EVENT_RECEIVED")
+	}
+	// The payload is durable; its processing goes on even when the wait runs out.
+	done := make(chan []*dispatch.Outcome, 1)
+	go func() {
+		outs, err := s.cfg.Dispatcher.Process(context.WithoutCancel(c.UserContext()), ev)
+		if err != nil {
+			s.log.Warn("a webhook payload will be processed again", "event", ev.ID, "err", err)
+		}
+		done <- outs
+	}()
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case outs := <-done:
+		for _, o := range outs {
+			if o != nil && o.Delivered != "outbound" {
+				return c.JSON(fiber.Map{"received": ev.ID, "outcome": o})
+			}
+		}
+		return c.JSON(fiber.Map{"received": ev.ID, "outcome": nil})
+	case <-timer.C:
+		return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"received": ev.ID, "outcome": nil})
+	}
+}

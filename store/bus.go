@@ -1,0 +1,133 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// Bus carries short notifications between the nodes that share a database: new work to claim,
+// an offer for an agent. On PostgreSQL it is LISTEN/NOTIFY, so every node hears every message,
+// its own included; on SQLite, which one node uses, it stays in the process. Notifications only
+// wake: whatever they announce is in the database, and nodes poll for it as well.
+type Bus interface {
+	// Publish sends a message on a topic to every node.
+	Publish(ctx context.Context, topic, payload string) error
+	// Subscribe returns the messages of every topic, until cancel is called.
+	Subscribe() (messages <-chan Message, cancel func())
+}
+
+// Message is one notification.
+type Message struct {
+	Topic   string
+	Payload string
+}
+
+// busChannel is the PostgreSQL notification channel.
+const busChannel = "switchboard"
+
+// localBus fans messages out to the subscribers of this process.
+type localBus struct {
+	mu   sync.Mutex
+	subs map[chan Message]struct{}
+}
+
+func newLocalBus() *localBus { return &localBus{subs: map[chan Message]struct{}{}} }
+
+func (b *localBus) Publish(_ context.Context, topic, payload string) error {
+	b.deliver(Message{Topic: topic, Payload: payload})
+	return nil
+}
+
+// deliver hands a message to each subscriber that has room; a slow one misses it and relies on
+// polling, as every subscriber must.
+func (b *localBus) deliver(m Message) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for ch := range b.subs {
+		select {
+		case ch <- m:
+		default:
+		}
+	}
+}
+
+func (b *localBus) Subscribe() (<-chan Message, func()) {
+	ch := make(chan Message, 256)
+	b.mu.Lock()
+	b.subs[ch] = struct{}{}
+	b.mu.Unlock()
+	var once sync.Once
+	return ch, func() {
+		once.Do(func() {
+			b.mu.Lock()
+			delete(b.subs, ch)
+			b.mu.Unlock()
+		})
+	}
+}
+
+// pgBus publishes with pg_notify and listens on a connection of its own, which reconnects by
+// itself when the database restarts.
+type pgBus struct {
+	*localBus
+	s        *sqlStore
+	listener *pq.Listener
+	done     chan struct{}
+}
+
+func newPGBus(s *sqlStore, url string, log *slog.Logger) (*pgBus, error) {
+	l := pq.NewListener(url, 100*time.Millisecond, 10*time.Second, func(ev pq.ListenerEventType, err error) {
+		if err != nil {
+			log.Warn("the notification connection", "event", ev, "err", err)
+		}
+	})
+	if err := l.Listen(busChannel); err != nil {
+		l.Close()
+		return nil, fmt.Errorf("listen for notifications: %w", err)
+	}
+	b := &pgBus{localBus: newLocalBus(), s: s, listener: l, done: make(chan struct{})}
+	go b.relay()
+	return b, nil
+}
+
+func (b *pgBus) Publish(ctx context.Context, topic, payload string) error {
+	_, err := b.s.db.ExecContext(ctx, `SELECT pg_notify($1, $2)`, busChannel, topic+"\n"+payload)
+	if err != nil {
+		return fmt.Errorf("notify %s: %w", topic, err)
+	}
+	return nil
+}
+
+// relay hands what the listener hears to the subscribers; after a reconnection, when
+// notifications may have been missed, it tells them to look anyway.
+func (b *pgBus) relay() {
+	for {
+		select {
+		case n, ok := <-b.listener.Notify:
+			if !ok {
+				return
+			}
+			if n == nil { // the connection was re-established
+				b.deliver(Message{Topic: "reconnected"})
+				continue
+			}
+			topic, payload, _ := strings.Cut(n.Extra, "\n")
+			b.deliver(Message{Topic: topic, Payload: payload})
+		case <-time.After(90 * time.Second):
+			go func() { _ = b.listener.Ping() }()
+		case <-b.done:
+			return
+		}
+	}
+}
+
+func (b *pgBus) close() {
+	close(b.done)
+	b.listener.Close()
+}

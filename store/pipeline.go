@@ -1,0 +1,240 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/switchboardhq/switchboard/engine"
+)
+
+// ErrDuplicate means an event was seen before: it is not processed again.
+var ErrDuplicate = errors.New("seen before")
+
+// Pipeline is the durable pipeline's storage: raw webhook payloads, conversations and their
+// interactions, sessions and their timers, and the outbox. Writes that must happen together go
+// through InTx; claims lease rows to one node at a time, with FOR UPDATE SKIP LOCKED on
+// PostgreSQL so that several nodes share the work.
+type Pipeline interface {
+	// WebhookEventInsert stores a raw payload, pending processing.
+	WebhookEventInsert(ctx context.Context, channelID string, body []byte) (WebhookEvent, error)
+	// WebhookEventClaim leases pending payloads received before `before` whose lease, if any,
+	// has run out: those a node took and did not finish (it died, or it was restarted).
+	WebhookEventClaim(ctx context.Context, before time.Time, lease time.Duration, limit int) ([]WebhookEvent, error)
+
+	// InTx runs fn in a transaction: everything it writes is committed together, or nothing.
+	InTx(ctx context.Context, fn func(Tx) error) error
+	// InTxBatch runs several units of work in one transaction, each in a savepoint of its own:
+	// a unit that fails is rolled back alone, and its error returned at its index. Committing
+	// many units at once is what lets a busy server acknowledge each only once it is durable.
+	InTxBatch(ctx context.Context, fns []func(Tx) error) []error
+
+	// SessionClaimDue leases waiting sessions whose deadline has passed, earliest first.
+	SessionClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Session, error)
+	// OutboxClaimDue leases pending outbox rows whose next attempt is due.
+	OutboxClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxItem, error)
+	// NextDue returns the earliest deadline of a waiting session or pending outbox row, or the
+	// zero time when there is none: how long the workers may sleep.
+	NextDue(ctx context.Context) (time.Time, error)
+
+	ConversationGet(ctx context.Context, id string) (Conversation, error)
+	ConversationList(ctx context.Context, p ConversationListParams) ([]Conversation, error)
+	InteractionList(ctx context.Context, conversationID string) ([]Interaction, error)
+	InteractionGet(ctx context.Context, id int64) (Interaction, error)
+	SessionGet(ctx context.Context, id string) (Session, error)
+	OutboxGet(ctx context.Context, actionID string) (OutboxItem, error)
+	// OutboxByPrivateTarget returns the private reply queued for a comment, if any.
+	OutboxByPrivateTarget(ctx context.Context, channelID, target string) (OutboxItem, error)
+	// PipelineCounts counts what is in flight, for metrics and tests.
+	PipelineCounts(ctx context.Context) (PipelineCounts, error)
+}
+
+// Tx is the pipeline's writes and reads inside one transaction.
+type Tx interface {
+	// EventKeyInsert records an event's dedupe key; ErrDuplicate when it is there already.
+	EventKeyInsert(ctx context.Context, channelID, key string) error
+	// EventKeyExists tells whether a key was recorded (tombstones of removed comments).
+	EventKeyExists(ctx context.Context, channelID, key string) (bool, error)
+	WebhookEventFinish(ctx context.Context, id int64, failure string) error
+
+	ChannelGet(ctx context.Context, id string) (Channel, error)
+	// ChannelNeedsReauth marks a channel whose token the network refused.
+	ChannelNeedsReauth(ctx context.Context, id string) error
+
+	// ConversationOpen returns the open conversation of a customer on a channel, opening one
+	// when there is none; created tells which. Racing calls open one conversation.
+	ConversationOpen(ctx context.Context, channelID, customer, contactID string) (c Conversation, created bool, err error)
+	ConversationGet(ctx context.Context, id string) (Conversation, error)
+	// ConversationFind returns the open conversation of a customer on a channel; ErrNotFound when none.
+	ConversationFind(ctx context.Context, channelID, customer string) (Conversation, error)
+	ConversationUpdate(ctx context.Context, c Conversation) error
+
+	InteractionInsert(ctx context.Context, i Interaction) (Interaction, error)
+	// InteractionByAction returns our outbound interaction of an action.
+	InteractionByAction(ctx context.Context, actionID string) (Interaction, error)
+	// InteractionByExternal returns an interaction by its network id.
+	InteractionByExternal(ctx context.Context, channelID, externalID string) (Interaction, error)
+	InteractionUpdate(ctx context.Context, i Interaction) error
+	// InteractionsMark sets the status of a conversation's outbound interactions written up to
+	// a time to delivered or read (watermarks), never lowering it.
+	InteractionsMark(ctx context.Context, conversationID string, upTo time.Time, status string) error
+
+	SessionGet(ctx context.Context, id string) (Session, error)
+	// SessionActive returns the running or waiting session of a conversation; ErrNotFound when none.
+	SessionActive(ctx context.Context, conversationID string) (Session, error)
+	SessionInsert(ctx context.Context, s Session) (Session, error)
+	// SessionUpdate writes a session if its version is still ifVersion (ErrStale otherwise),
+	// bumps the version and releases any lease.
+	SessionUpdate(ctx context.Context, s Session, ifVersion int64) (Session, error)
+
+	// OutboxInsert queues an action; ErrExists for an action id queued before, or a second
+	// private reply to the same comment.
+	OutboxInsert(ctx context.Context, o OutboxItem) (OutboxItem, error)
+	OutboxGet(ctx context.Context, actionID string) (OutboxItem, error)
+	// OutboxFinish marks an item sent or failed.
+	OutboxFinish(ctx context.Context, id int64, status, externalID, lastError string) error
+	// OutboxRetry schedules another attempt.
+	OutboxRetry(ctx context.Context, id int64, next time.Time, lastError string) error
+
+	RoutingTx
+}
+
+// WebhookEvent is a raw webhook payload, stored before it is answered.
+type WebhookEvent struct {
+	ID         int64     `json:"id"`
+	ChannelID  string    `json:"channel_id"`
+	ReceivedAt time.Time `json:"received_at"`
+	Body       []byte    `json:"-"`
+	Status     string    `json:"status"`
+	Attempts   int       `json:"attempts"`
+	Error      string    `json:"error"`
+}
+
+// Conversation statuses.
+const (
+	ConversationOpen   = "open"
+	ConversationClosed = "closed"
+)
+
+// Conversation is the thread a customer's interactions on a channel belong to. A customer has at
+// most one open conversation per channel.
+type Conversation struct {
+	ID        string `json:"id"`
+	ChannelID string `json:"channel_id"`
+	// Customer is the customer's id on the network.
+	Customer  string `json:"customer"`
+	ContactID string `json:"contact_id"`
+	Status    string `json:"status"`
+	// Agent is the agent who owns the conversation, when one does.
+	Agent           string     `json:"agent"`
+	Skill           string     `json:"skill"`
+	Important       bool       `json:"important"`
+	Tags            []string   `json:"tags"`
+	Disposition     string     `json:"disposition"`
+	OpenedAt        time.Time  `json:"opened_at"`
+	ClosedAt        *time.Time `json:"closed_at"`
+	LastInboundAt   *time.Time `json:"last_inbound_at"`
+	LastOutboundAt  *time.Time `json:"last_outbound_at"`
+	FirstResponseAt *time.Time `json:"first_response_at"`
+	UpdatedAt       time.Time  `json:"updated_at"`
+}
+
+// ConversationListParams filter conversations, newest first.
+type ConversationListParams struct {
+	ChannelID, Status, Agent, Skill, ContactID, Disposition string
+	// From and To bound the opening time.
+	From, To time.Time
+	Limit    int
+	Offset   int
+}
+
+// Directions of interactions.
+const (
+	Inbound  = "in"
+	Outbound = "out"
+)
+
+// Interaction is one message of a transcript: the customer's, or ours.
+type Interaction struct {
+	ID             int64               `json:"id"`
+	ConversationID string              `json:"conversation_id"`
+	ChannelID      string              `json:"channel_id"`
+	Direction      string              `json:"direction"`
+	ExternalID     string              `json:"external_id"`
+	Kind           string              `json:"kind"`
+	Public         bool                `json:"public"`
+	Author         engine.Author       `json:"author"`
+	Text           string              `json:"text"`
+	Thread         string              `json:"thread"`
+	Parent         string              `json:"parent"`
+	Attachments    []engine.Attachment `json:"attachments"`
+	// At is when it was written; CreatedAt when it was stored.
+	At        time.Time `json:"at"`
+	CreatedAt time.Time `json:"created_at"`
+	// ActionID is the outbox action of our own sends.
+	ActionID string `json:"action_id"`
+	// Agent is the agent who wrote an outbound reply.
+	Agent string `json:"agent"`
+	// Status of outbound ones: pending, sent, delivered, read or failed.
+	Status string `json:"status"`
+}
+
+// Engine returns the interaction as the engine sees it.
+func (i Interaction) Engine(channelType string) engine.Interaction {
+	return engine.Interaction{ID: i.ExternalID, Channel: channelType, ChannelID: i.ChannelID, Kind: i.Kind, Public: i.Public,
+		Text: i.Text, Author: i.Author, Thread: i.Thread, Parent: i.Parent, Time: i.At, Attachments: i.Attachments}
+}
+
+// Session is a stored session: the engine's state, and what the pipeline indexes of it.
+type Session struct {
+	ID             string     `json:"id"`
+	ConversationID string     `json:"conversation_id"`
+	FlowID         string     `json:"flow_id"`
+	FlowVersion    int        `json:"flow_version"`
+	Status         string     `json:"status"`
+	WaitKind       string     `json:"wait_kind"`
+	Deadline       *time.Time `json:"deadline"`
+	Seq            int64      `json:"seq"`
+	// Version counts writes; a write from an older version is refused (ErrStale).
+	Version   int64          `json:"version"`
+	State     engine.Session `json:"state"`
+	CreatedAt time.Time      `json:"created_at"`
+	UpdatedAt time.Time      `json:"updated_at"`
+}
+
+// Outbox statuses.
+const (
+	OutboxPending = "pending"
+	OutboxSent    = "sent"
+	OutboxFailed  = "failed"
+)
+
+// OutboxItem is an action waiting to be sent to a network, or sent.
+type OutboxItem struct {
+	ID             int64  `json:"id"`
+	ActionID       string `json:"action_id"`
+	ChannelID      string `json:"channel_id"`
+	ConversationID string `json:"conversation_id"`
+	// SessionID and WaitSeq name the session waiting for the result, when one does.
+	SessionID string        `json:"session_id"`
+	WaitSeq   int64         `json:"wait_seq"`
+	Action    engine.Action `json:"action"`
+	// PrivateTarget is the comment a private reply answers: one per comment.
+	PrivateTarget  string     `json:"private_target"`
+	Status         string     `json:"status"`
+	Attempts       int        `json:"attempts"`
+	NextAttemptAt  time.Time  `json:"next_attempt_at"`
+	FirstAttemptAt *time.Time `json:"first_attempt_at"`
+	LastError      string     `json:"last_error"`
+	ExternalID     string     `json:"external_id"`
+	CreatedAt      time.Time  `json:"created_at"`
+	DoneAt         *time.Time `json:"done_at"`
+}
+
+// PipelineCounts count what is in flight.
+type PipelineCounts struct {
+	PendingEvents     int `json:"pending_events" db:"pending_events"`
+	WaitingSessions   int `json:"waiting_sessions" db:"waiting_sessions"`
+	PendingOutbox     int `json:"pending_outbox" db:"pending_outbox"`
+	OpenConversations int `json:"open_conversations" db:"open_conversations"`
+}
