@@ -16,6 +16,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/channels"
 	"github.com/switchboardhq/switchboard/dispatch"
+	"github.com/switchboardhq/switchboard/routing"
 	"github.com/switchboardhq/switchboard/server"
 	"github.com/switchboardhq/switchboard/store"
 )
@@ -104,10 +105,6 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 	if err != nil {
 		return usageError("create the first admin token: %v", err)
 	}
-	if secret != "" {
-		fmt.Fprintf(env.Stdout, "\nAn admin API token was created. It is shown only this once; keep it:\n\n    %s\n\n", secret)
-		fmt.Fprintf(env.Stdout, "Use it as: curl -H 'Authorization: Bearer %s' http://%s/api/v1/flows\n\n", secret, o.addr)
-	}
 	if o.flows != "" {
 		loaded, err := server.LoadFlows(ctx, st, env.Registry, o.flows, "switchboard serve")
 		switch {
@@ -120,21 +117,35 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 			log.Info("published flows", "dir", o.flows, "flows", strings.Join(loaded, ", "))
 		}
 	}
-	flowCache := dispatch.NewFlowCache(st, env.Registry)
-	metrics := server.NewMetrics(nil)
-	d := dispatch.New(dispatch.Config{Store: st, Flows: flowCache, Sender: &channels.Client{}, Logger: log,
-		Metrics: metrics, RetryFor: o.retryFor})
-	srv := server.New(server.Config{Store: st, Registry: env.Registry, Logger: log, Editor: EditorFiles, Flows: flowCache,
-		Dispatcher: d, Metrics: metrics})
 	// The workers stop after the server: requests in flight finish their work first.
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
+	flowCache := dispatch.NewFlowCache(st, env.Registry)
+	metrics := server.NewMetrics(nil)
+	hub := routing.NewHub(workCtx, st.Bus())
+	acd := routing.New(routing.Config{Store: st, Hub: hub, Logger: log, Node: nodeName()})
+	acd.Queued = metrics.QueueSize
+	d := dispatch.New(dispatch.Config{Store: st, Flows: flowCache, Sender: &channels.Client{}, Logger: log,
+		Metrics: metrics, RetryFor: o.retryFor, Queue: routing.NewQueue(st, acd), Observer: routing.Observer{Hub: hub}})
+	acd.Resumer = d
+	srv := server.New(server.Config{Store: st, Registry: env.Registry, Logger: log, Editor: EditorFiles, Flows: flowCache,
+		Dispatcher: d, Metrics: metrics, ACD: acd, Hub: hub})
 	d.Start(workCtx)
+	acdDone := make(chan struct{})
+	go func() {
+		defer close(acdDone)
+		acd.Run(workCtx)
+	}()
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return usageError("listen on %s: %v", o.addr, err)
 	}
 	log.Info("switchboard is listening", "url", "http://"+ln.Addr().String(), "database", st.Dialect(), "editor", EditorFiles != nil)
+	if secret != "" {
+		// after listening, so that the hint names the address taken (--addr may say port 0)
+		fmt.Fprintf(env.Stdout, "\nAn admin API token was created. It is shown only this once; keep it:\n\n    %s\n\n", secret)
+		fmt.Fprintf(env.Stdout, "Use it as: curl -H 'Authorization: Bearer %s' http://%s/api/v1/flows\n\n", secret, ln.Addr())
+	}
 	fmt.Fprintf(env.Stdout, "Switchboard is listening on http://%s (editor at /, API at /api/v1)\n", ln.Addr())
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -151,8 +162,18 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 	}
 	stopWork()
 	d.Wait()
+	<-acdDone
 	log.Info("stopped")
 	return nil
+}
+
+// nodeName names this process among the nodes sharing a database: host and process id.
+func nodeName() string {
+	host, err := os.Hostname()
+	if err != nil {
+		host = "node"
+	}
+	return fmt.Sprintf("%s-%d", host, os.Getpid())
 }
 
 // redact hides a password in a database URL for messages.

@@ -33,8 +33,10 @@ type Resumer interface {
 // ACD decides assignments on the node that holds its lease, and carries out what agents do on
 // any node.
 type ACD struct {
-	st      store.Store
-	resumer Resumer
+	st store.Store
+	// Resumer resumes the sessions of the conversations assigned and closed; set it before
+	// Run when the dispatcher is made after the ACD (it needs the ACD's queue).
+	Resumer Resumer
 	hub     *Hub
 	clock   engine.Clock
 	log     *slog.Logger
@@ -72,7 +74,7 @@ func New(cfg Config) *ACD {
 	if cfg.Tick == 0 {
 		cfg.Tick = time.Second
 	}
-	return &ACD{st: cfg.Store, resumer: cfg.Resumer, hub: cfg.Hub, clock: cfg.Clock, log: cfg.Logger, node: cfg.Node,
+	return &ACD{st: cfg.Store, Resumer: cfg.Resumer, hub: cfg.Hub, clock: cfg.Clock, log: cfg.Logger, node: cfg.Node,
 		tick: cfg.Tick, wake: make(chan struct{}, 1)}
 }
 
@@ -386,7 +388,7 @@ func (a *ACD) assign(ctx context.Context, e store.QueueEntry, agent, from string
 		conv.Agent, conv.Skill = agent, e.Skill
 		return tx.ConversationUpdate(ctx, conv)
 	}
-	_, err := a.resumer.Resume(ctx, e.SessionID, engine.Event{Kind: engine.EventAssigned, Seq: sess.Seq, Agent: agent}, extra)
+	_, err := a.Resumer.Resume(ctx, e.SessionID, engine.Event{Kind: engine.EventAssigned, Seq: sess.Seq, Agent: agent}, extra)
 	if errors.Is(err, engine.ErrStaleEvent) || errors.Is(err, store.ErrStale) {
 		return a.withdrawIfAbandoned(ctx, e)
 	}

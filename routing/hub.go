@@ -109,3 +109,14 @@ func (h *Hub) deliver(ev AgentEvent) {
 		}
 	}
 }
+
+// Observer tells agents of their customers' new messages: the dispatcher's Observer.
+type Observer struct{ Hub *Hub }
+
+// Inbound tells the agent who owns a conversation that the customer wrote.
+func (o Observer) Inbound(conv store.Conversation, in store.Interaction) {
+	if conv.Agent == "" || o.Hub == nil {
+		return
+	}
+	_ = o.Hub.Publish(context.Background(), AgentEvent{Type: EventMessage, Agent: conv.Agent, Conversation: conv.ID, Text: in.Text})
+}

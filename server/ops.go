@@ -86,6 +86,9 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	return nil
 }
 
+// QueueSize reports the conversations waiting for a skill; the ACD calls it.
+func (m *Metrics) QueueSize(skill string, n int) { m.Queued.WithLabelValues(skill).Set(float64(n)) }
+
 // SessionRun counts a session run by the status it reached; the dispatcher calls it.
 func (m *Metrics) SessionRun(status engine.Status) { m.Sessions.WithLabelValues(string(status)).Inc() }
 

@@ -6,12 +6,14 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/switchboardhq/switchboard/dispatch"
 	"github.com/switchboardhq/switchboard/engine"
+	"github.com/switchboardhq/switchboard/routing"
 	"github.com/switchboardhq/switchboard/store"
 )
 
@@ -37,6 +39,10 @@ type Config struct {
 	// Flows is the cache of compiled published versions, shared with the dispatcher; the
 	// server makes its own when nil.
 	Flows *dispatch.FlowCache
+	// ACD routes conversations to agents, and Hub streams their events; the agent API answers
+	// 503 without them.
+	ACD *routing.ACD
+	Hub *routing.Hub
 }
 
 // Server is the HTTP server: the admin and editor API under /api/v1, operations endpoints, and
@@ -48,6 +54,9 @@ type Server struct {
 	metrics *Metrics
 	flows   *dispatch.FlowCache
 	started time.Time
+	// done closes when the server shuts down, ending the event streams.
+	done     chan struct{}
+	shutdown sync.Once
 }
 
 type wallClock struct{}
@@ -68,7 +77,7 @@ func New(cfg Config) *Server {
 	if cfg.BodyLimit == 0 {
 		cfg.BodyLimit = DefaultBodyLimit
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, started: cfg.Clock.Now()}
+	s := &Server{cfg: cfg, log: cfg.Logger, started: cfg.Clock.Now(), done: make(chan struct{})}
 	s.metrics = cfg.Metrics
 	s.flows = cfg.Flows
 	if s.flows == nil {
@@ -94,8 +103,12 @@ func (s *Server) App() *fiber.App { return s.app }
 // Serve answers requests on a listener until Shutdown.
 func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
 
-// Shutdown stops taking connections and waits for requests in flight to finish, or for ctx.
-func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }
+// Shutdown stops taking connections, ends the event streams, and waits for requests in flight
+// to finish, or for ctx.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.shutdown.Do(func() { close(s.done) })
+	return s.app.ShutdownWithContext(ctx)
+}
 
 func (s *Server) routes() {
 	app := s.app
@@ -165,6 +178,9 @@ func (s *Server) routes() {
 	api.Delete("/tokens/:id", admin, s.deleteToken)
 
 	api.Get("/audit", admin, s.listAudit)
+
+	s.supervisorRoutes(api, oversee)
+	s.agentRoutes()
 
 	s.webhookRoutes()
 

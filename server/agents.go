@@ -1,0 +1,317 @@
+package server
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/switchboardhq/switchboard/routing"
+	"github.com/switchboardhq/switchboard/store"
+)
+
+// The agent API: an agent's token speaks for the agent it names.
+func (s *Server) agentRoutes() {
+	agent := s.app.Group("/api/v1/agent", s.auth(store.RoleAgent), s.needACD)
+	agent.Get("/", s.agentMe)
+	agent.Post("/login", s.agentLogin)
+	agent.Post("/logout", s.agentLogout)
+	agent.Put("/state", s.agentSetState)
+	agent.Get("/events", s.agentEvents)
+	agent.Post("/offers/:ref/accept", s.agentAccept)
+	agent.Post("/offers/:ref/reject", s.agentReject)
+	agent.Get("/conversations/:id", s.agentConversation)
+	agent.Post("/conversations/:id/reply", s.agentReply)
+	agent.Post("/conversations/:id/transfer", s.agentTransfer)
+	agent.Post("/conversations/:id/close", s.agentClose)
+	agent.Put("/conversations/:id/contact", s.agentLinkContact)
+}
+
+func (s *Server) needACD(c *fiber.Ctx) error {
+	if s.cfg.ACD == nil {
+		return errorf(fiber.StatusServiceUnavailable, "unavailable", "this server does not route conversations")
+	}
+	return c.Next()
+}
+
+// me is the agent the token speaks for.
+func me(c *fiber.Ctx) string {
+	t, _ := c.Locals(tokenKey).(store.Token)
+	return t.Agent
+}
+
+// routingError answers the errors of agent operations.
+func routingError(err error) error {
+	switch {
+	case errors.Is(err, routing.ErrNotYours):
+		return errorf(fiber.StatusConflict, "not_yours", "%v", err)
+	case errors.Is(err, routing.ErrRefused):
+		return errorf(fiber.StatusUnprocessableEntity, "refused", "%v", err)
+	}
+	return err
+}
+
+// agentDesk is what an agent's screen shows: the agent, its state, what rings and what it serves.
+type agentDesk struct {
+	Agent         store.Agent        `json:"agent"`
+	State         store.AgentState   `json:"state"`
+	Offers        []store.QueueEntry `json:"offers"`
+	Conversations []store.QueueEntry `json:"conversations"`
+}
+
+func (s *Server) agentMe(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	a, err := s.cfg.Store.AgentGet(ctx, me(c))
+	if err != nil {
+		return err
+	}
+	st, err := s.cfg.Store.AgentStateGet(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	entries, err := s.cfg.Store.QueueList(ctx, store.QueueListParams{Agent: a.ID, Statuses: []string{store.QueueOffered, store.QueueAssigned}})
+	if err != nil {
+		return err
+	}
+	desk := agentDesk{Agent: a, State: st, Offers: []store.QueueEntry{}, Conversations: []store.QueueEntry{}}
+	for _, e := range entries {
+		if e.Status == store.QueueOffered {
+			desk.Offers = append(desk.Offers, e)
+		} else {
+			desk.Conversations = append(desk.Conversations, e)
+		}
+	}
+	return c.JSON(desk)
+}
+
+func (s *Server) agentLogin(c *fiber.Ctx) error {
+	st, err := s.cfg.ACD.SetState(c.UserContext(), me(c), routing.StateAvailable, "")
+	if err != nil {
+		return err
+	}
+	return c.JSON(st)
+}
+
+func (s *Server) agentLogout(c *fiber.Ctx) error {
+	st, err := s.cfg.ACD.SetState(c.UserContext(), me(c), routing.StateOffline, "")
+	if err != nil {
+		return err
+	}
+	return c.JSON(st)
+}
+
+type stateRequest struct {
+	State  string `json:"state"`
+	Reason string `json:"reason"`
+}
+
+func (s *Server) agentSetState(c *fiber.Ctx) error {
+	var req stateRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	st, err := s.cfg.ACD.SetState(c.UserContext(), me(c), req.State, req.Reason)
+	if errors.Is(err, store.ErrInvalid) {
+		return fieldError("state", "%v", err)
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(st)
+}
+
+// setAgentState lets a supervisor set an agent's state: a pause, a logout.
+func (s *Server) setAgentState(c *fiber.Ctx) error {
+	if s.cfg.ACD == nil {
+		return errorf(fiber.StatusServiceUnavailable, "unavailable", "this server does not route conversations")
+	}
+	var req stateRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	st, err := s.cfg.ACD.SetState(c.UserContext(), c.Params("id"), req.State, req.Reason)
+	if errors.Is(err, store.ErrInvalid) {
+		return fieldError("state", "%v", err)
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(st)
+}
+
+func (s *Server) agentAccept(c *fiber.Ctx) error {
+	if err := s.cfg.ACD.Accept(c.UserContext(), me(c), c.Params("ref")); err != nil {
+		return routingError(err)
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *Server) agentReject(c *fiber.Ctx) error {
+	if err := s.cfg.ACD.Reject(c.UserContext(), me(c), c.Params("ref")); err != nil {
+		return routingError(err)
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// transcript is a conversation with its interactions.
+type transcript struct {
+	store.Conversation
+	Interactions []store.Interaction `json:"interactions"`
+}
+
+func (s *Server) transcriptOf(c *fiber.Ctx, id string) (transcript, error) {
+	conv, err := s.cfg.Store.ConversationGet(c.UserContext(), id)
+	if err != nil {
+		return transcript{}, err
+	}
+	ins, err := s.cfg.Store.InteractionList(c.UserContext(), id)
+	if err != nil {
+		return transcript{}, err
+	}
+	return transcript{Conversation: conv, Interactions: ins}, nil
+}
+
+func (s *Server) agentConversation(c *fiber.Ctx) error {
+	t, err := s.transcriptOf(c, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if t.Agent != me(c) {
+		// an offer ringing for the agent shows the conversation too
+		entries, err := s.cfg.Store.QueueList(c.UserContext(), store.QueueListParams{Agent: me(c), Statuses: []string{store.QueueOffered}})
+		if err != nil {
+			return err
+		}
+		mine := false
+		for _, e := range entries {
+			mine = mine || e.ConversationID == t.ID
+		}
+		if !mine {
+			return errorf(fiber.StatusForbidden, "forbidden", "conversation %s is not yours", t.ID)
+		}
+	}
+	return c.JSON(t)
+}
+
+type replyRequest struct {
+	Text       string `json:"text"`
+	Visibility string `json:"visibility"`
+}
+
+func (s *Server) agentReply(c *fiber.Ctx) error {
+	var req replyRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	switch req.Visibility {
+	case "", "same", "public", "private":
+	default:
+		return fieldError("visibility", "visibility %q: use same, public or private", req.Visibility)
+	}
+	item, err := s.cfg.ACD.Reply(c.UserContext(), me(c), c.Params("id"), req.Text, req.Visibility)
+	if err != nil {
+		return routingError(err)
+	}
+	return c.Status(fiber.StatusAccepted).JSON(item)
+}
+
+type transferRequest struct {
+	Skill string `json:"skill"`
+}
+
+func (s *Server) agentTransfer(c *fiber.Ctx) error {
+	var req transferRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if err := s.checkSkill(c, req.Skill, "skill"); err != nil {
+		return err
+	}
+	if err := s.cfg.ACD.Transfer(c.UserContext(), me(c), c.Params("id"), req.Skill); err != nil {
+		return routingError(err)
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+type closeRequest struct {
+	Disposition string `json:"disposition"`
+}
+
+func (s *Server) agentClose(c *fiber.Ctx) error {
+	var req closeRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if err := s.cfg.ACD.Close(c.UserContext(), me(c), c.Params("id"), req.Disposition); err != nil {
+		if errors.Is(err, routing.ErrRefused) {
+			e := errorf(fiber.StatusUnprocessableEntity, "refused", "%v", err)
+			e.Field = "disposition"
+			return e
+		}
+		return routingError(err)
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+type contactLinkRequest struct {
+	ContactID string `json:"contact_id"`
+}
+
+func (s *Server) agentLinkContact(c *fiber.Ctx) error {
+	var req contactLinkRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.ContactID == "" {
+		return fieldError("contact_id", "name the contact to link")
+	}
+	if err := s.cfg.ACD.LinkContact(c.UserContext(), me(c), c.Params("id"), req.ContactID); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return fieldError("contact_id", "%v", err)
+		}
+		return routingError(err)
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// agentEvents streams an agent's events (offers, assignments, customers' messages) as
+// server-sent events, with a comment every 15 seconds to keep proxies from closing the stream.
+func (s *Server) agentEvents(c *fiber.Ctx) error {
+	events, cancel := s.cfg.Hub.Subscribe(me(c))
+	done := s.done
+	streamHeaders(c)
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		defer cancel()
+		fmt.Fprintf(w, "event: hello\ndata: {\"agent\":%q}\n\n", me(c))
+		if w.Flush() != nil {
+			return
+		}
+		keepalive := time.NewTicker(15 * time.Second)
+		defer keepalive.Stop()
+		for {
+			select {
+			case ev := <-events:
+				data, _ := json.Marshal(ev)
+				fmt.Fprintf(w, "event: %s\ndata: %s\n\n", ev.Type, data)
+			case <-keepalive.C:
+				fmt.Fprint(w, ": keepalive\n\n")
+			case <-done:
+				return
+			}
+			if w.Flush() != nil {
+				return // the agent went away
+			}
+		}
+	})
+	return nil
+}
+
+func streamHeaders(c *fiber.Ctx) {
+	c.Set(fiber.HeaderContentType, "text/event-stream")
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	c.Set(fiber.HeaderConnection, "keep-alive")
+	c.Set("X-Accel-Buffering", "no")
+}
