@@ -168,7 +168,17 @@ func writeTrace(w io.Writer, flow *engine.Flow, o *sim.Outcome) {
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	for _, st := range o.Steps {
+	var callers []string // the flows that called the running subflow, innermost last
+	for i, st := range o.Steps {
+		// A step followed by one in another flow calls a subflow, unless that flow is its caller.
+		calls := ""
+		if i+1 < len(o.Steps) && o.Steps[i+1].Flow != st.Flow {
+			if next := o.Steps[i+1].Flow; len(callers) > 0 && next == callers[len(callers)-1] {
+				callers = callers[:len(callers)-1]
+			} else {
+				callers, calls = append(callers, st.Flow), next
+			}
+		}
 		what := "→ " + st.Exit
 		switch {
 		case st.Error != "" && st.Exit == "":
@@ -180,6 +190,8 @@ func writeTrace(w io.Writer, flow *engine.Flow, o *sim.Outcome) {
 			if !st.Wait.Deadline.IsZero() {
 				what += " until " + st.Wait.Deadline.Format(time.RFC3339)
 			}
+		case st.Exit == "" && calls != "":
+			what = "calls " + calls
 		case st.Exit == "":
 			what = "■ ends"
 		}

@@ -138,6 +138,16 @@ func LoadSuite(path string) (*Suite, error) {
 	if len(f.Cases) == 0 {
 		return nil, fmt.Errorf("%s: there are no cases", path)
 	}
+	if d := f.Defaults; d != nil {
+		for _, k := range []struct {
+			key string
+			set bool
+		}{{"name", d.Name != ""}, {"events", d.Events != nil}, {"expect", d.Expect.Kind != 0}} {
+			if k.set {
+				return nil, fmt.Errorf("%s: defaults: %s belongs in each case; defaults hold what a case meets, not what it does or expects", path, k.key)
+			}
+		}
+	}
 	caseLines(&root, f.Cases)
 	s := &Suite{File: path, Flow: filepath.Join(filepath.Dir(path), f.Flow)}
 	for i, cy := range f.Cases {
@@ -204,6 +214,9 @@ func withDefaults(c, d caseYAML) caseYAML {
 	}
 	if c.Seed == nil {
 		c.Seed = d.Seed
+	}
+	if c.Fail == nil {
+		c.Fail = d.Fail
 	}
 	return c
 }

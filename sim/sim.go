@@ -47,7 +47,7 @@ type Nth struct {
 
 // Event is one follow-up: exactly one of its fields is set.
 type Event struct {
-	// Advance moves the clock; a wait whose deadline passes times out.
+	// Advance moves the clock; each wait whose deadline it passes times out at its deadline.
 	Advance time.Duration `json:"advance,omitempty"`
 	// Reply is the customer writing again.
 	Reply *engine.Interaction `json:"reply,omitempty"`
@@ -104,7 +104,13 @@ func Run(ctx context.Context, flow *engine.Flow, sc Scenario, flows engine.FlowL
 			return nil
 		}
 	}
-	router := &engine.MemoryRouter{Agents: sc.Agents, QueueLimit: sc.QueueLimit}
+	// The router changes its agents' loads: give it copies, so a scenario can be run again.
+	agents := make([]*engine.MemoryAgent, len(sc.Agents))
+	for i, a := range sc.Agents {
+		copied := *a
+		agents[i] = &copied
+	}
+	router := &engine.MemoryRouter{Agents: agents, QueueLimit: sc.QueueLimit}
 	contacts := &engine.MemoryContacts{}
 	in := Normalize(flow, sc.Interaction, at)
 	if sc.Contact != nil {
@@ -168,13 +174,32 @@ func playEvent(ctx context.Context, rt *engine.Runtime, clock *engine.ManualCloc
 		e.Seq = s.Seq
 		return rt.Resume(ctx, f, s, e)
 	}
+	if ev.kinds() != 1 {
+		return nil, errors.New("an event is exactly one of advance, reply, assign or close")
+	}
 	switch {
+	case ev.Advance < 0:
+		return nil, fmt.Errorf("advance %s: time only moves forward", ev.Advance)
 	case ev.Advance > 0:
-		clock.Advance(ev.Advance)
-		if s.Status == engine.StatusWaiting && s.Wait != nil && !s.Wait.Deadline.IsZero() && !s.Wait.Deadline.After(clock.Now()) {
-			return resume(engine.Event{Kind: engine.EventTimeout})
+		// Each wait whose deadline the advance passes times out at its deadline, as it would on
+		// a server, and the wait that follows counts from there.
+		until := clock.Now().Add(ev.Advance)
+		var steps []engine.Step
+		for fired := 0; s.Status == engine.StatusWaiting && s.Wait != nil && !s.Wait.Deadline.IsZero() && !s.Wait.Deadline.After(until); fired++ {
+			if fired == maxTimeoutsPerAdvance {
+				return steps, fmt.Errorf("advance %s: more than %d timeouts; advance in smaller steps", ev.Advance, maxTimeoutsPerAdvance)
+			}
+			if s.Wait.Deadline.After(clock.Now()) {
+				clock.Set(s.Wait.Deadline)
+			}
+			more, err := resume(engine.Event{Kind: engine.EventTimeout})
+			steps = append(steps, more...)
+			if err != nil {
+				return steps, err
+			}
 		}
-		return nil, nil
+		clock.Set(until)
+		return steps, nil
 	case ev.Reply != nil:
 		if s.Wait == nil || s.Wait.Kind != engine.WaitReply {
 			return nil, fmt.Errorf("the customer replied, but the session does not wait for a reply (it is %s%s)", s.Status, waitText(s.Wait))
@@ -198,7 +223,22 @@ func playEvent(ctx context.Context, rt *engine.Runtime, clock *engine.ManualCloc
 		}
 		return steps, err
 	}
-	return nil, errors.New("an event needs one of advance, reply, assign or close")
+	return nil, errors.New("an event is exactly one of advance, reply, assign or close")
+}
+
+// maxTimeoutsPerAdvance bounds the timeouts one advance fires, against a flow whose waits time
+// out into each other without end.
+const maxTimeoutsPerAdvance = 1000
+
+// kinds counts the fields of the event that are set.
+func (ev Event) kinds() int {
+	n := 0
+	for _, set := range []bool{ev.Advance != 0, ev.Reply != nil, ev.Assign != "", ev.Close != nil} {
+		if set {
+			n++
+		}
+	}
+	return n
 }
 
 func waitText(w *engine.Wait) string {
