@@ -144,6 +144,7 @@ func (s *Server) routes() {
 	api.Get("/flows/:id/versions/:version", read, s.getVersion)
 	api.Get("/flows/:id/diff", read, s.diffFlow)
 	api.Post("/flows/:id/simulate", design, s.simulateFlow)
+	api.Post("/flows/:id/replay", design, s.simulateFlow)
 
 	api.Get("/channels", read, s.listChannels)
 	api.Post("/channels", admin, s.createChannel)

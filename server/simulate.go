@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
 
@@ -11,26 +12,29 @@ import (
 	"github.com/switchboardhq/switchboard/engine"
 	"github.com/switchboardhq/switchboard/flows"
 	"github.com/switchboardhq/switchboard/sim"
+	"github.com/switchboardhq/switchboard/store"
 )
 
 // simulateRequest runs an interaction through a flow: its draft (or unsaved source), or a
 // published version, at a chosen time, with agents, a contact and emergency switches as in
 // `switchboard run`. Switches and named calendars not given are read from the store.
 type simulateRequest struct {
-	Source       string                `json:"source"`
-	Format       string                `json:"format"`
-	Version      int                   `json:"version"`
-	Interaction  json.RawMessage       `json:"interaction"`
-	At           string                `json:"at"`
-	Contact      *engine.Contact       `json:"contact"`
-	Agents       []*engine.MemoryAgent `json:"agents"`
-	Emergency    map[string]bool       `json:"emergency"`
-	DefaultSkill string                `json:"default_skill"`
-	Vars         map[string]any        `json:"vars"`
-	QueueLimit   int                   `json:"queue_limit"`
-	Fail         []engine.ActionType   `json:"fail"`
-	Seed         uint64                `json:"seed"`
-	Events       []simulateEvent       `json:"events"`
+	// InteractionID replays a stored interaction: its text, author, kind and time.
+	InteractionID int64                 `json:"interaction_id"`
+	Source        string                `json:"source"`
+	Format        string                `json:"format"`
+	Version       int                   `json:"version"`
+	Interaction   json.RawMessage       `json:"interaction"`
+	At            string                `json:"at"`
+	Contact       *engine.Contact       `json:"contact"`
+	Agents        []*engine.MemoryAgent `json:"agents"`
+	Emergency     map[string]bool       `json:"emergency"`
+	DefaultSkill  string                `json:"default_skill"`
+	Vars          map[string]any        `json:"vars"`
+	QueueLimit    int                   `json:"queue_limit"`
+	Fail          []engine.ActionType   `json:"fail"`
+	Seed          uint64                `json:"seed"`
+	Events        []simulateEvent       `json:"events"`
 }
 
 // simulateEvent is a follow-up; advance is a duration such as "15m".
@@ -96,7 +100,29 @@ func (s *Server) scenario(c *fiber.Ctx, req simulateRequest) (sim.Scenario, erro
 	if sc.Seed == 0 {
 		sc.Seed = 1
 	}
-	if len(req.Interaction) > 0 {
+	switch {
+	case req.InteractionID != 0 && len(req.Interaction) > 0:
+		return sc, fieldError("interaction_id", "give an interaction or the id of a stored one, not both")
+	case req.InteractionID != 0:
+		in, err := s.cfg.Store.InteractionGet(ctx, req.InteractionID)
+		if errors.Is(err, store.ErrNotFound) {
+			return sc, fieldError("interaction_id", "there is no stored interaction %d", req.InteractionID)
+		}
+		if err != nil {
+			return sc, err
+		}
+		if in.Direction != store.Inbound {
+			return sc, fieldError("interaction_id", "interaction %d is one of ours; replay a customer's", req.InteractionID)
+		}
+		ch, err := s.cfg.Store.ChannelGet(ctx, in.ChannelID)
+		if err != nil {
+			return sc, err
+		}
+		sc.Interaction = in.Engine(ch.Type)
+		if req.At == "" {
+			sc.At = in.At
+		}
+	case len(req.Interaction) > 0:
 		in, err := sim.DecodeInteraction(req.Interaction)
 		if err != nil {
 			return sc, fieldError("interaction", "%v", err)
@@ -110,7 +136,7 @@ func (s *Server) scenario(c *fiber.Ctx, req simulateRequest) (sim.Scenario, erro
 			return sc, fieldError("at", "%q is not a time such as 2026-11-17T10:00:00-03:00", req.At)
 		}
 		sc.At = t
-	case sc.Interaction.Time.IsZero():
+	case sc.At.IsZero() && sc.Interaction.Time.IsZero():
 		sc.At = s.cfg.Clock.Now()
 	}
 	switches, err := s.cfg.Store.SwitchList(ctx)
