@@ -481,7 +481,7 @@ func TestParseMalformed(t *testing.T) {
 		{"x tweet without user", x, `{"for_user_id":"1","tweet_create_events":[{"id_str":"1","text":"x"}]}`, "has no user.id_str"},
 		{"x dm without sender", x, `{"for_user_id":"1","direct_message_events":[{"type":"message_create","id":"9","message_create":{"target":{"recipient_id":"1"}}}]}`, "has no sender_id"},
 		{"webchat no author", wc, `{"id":"w","text":"x"}`, "author.id is missing"},
-		{"webchat bad kind", wc, `{"id":"w","kind":"fax","author":{"id":"v"}}`, `kind "fax"`},
+		{"webchat bad kind", wc, `{"id":"w","kind":"Fax Machine","author":{"id":"v"}}`, `kind "Fax Machine"`},
 		{"webchat bad time", wc, `{"id":"w","time":"ayer","author":{"id":"v"}}`, "webchat payload"},
 		{"unknown type", channels.Channel{ID: "q", Type: "myspace"}, `{}`, `unknown type "myspace"`},
 	}

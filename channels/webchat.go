@@ -8,14 +8,15 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
+	"regexp"
 
 	"github.com/switchboardhq/switchboard/engine"
 	"github.com/switchboardhq/switchboard/sim"
 )
 
-// webchatKinds are the kinds a web chat interaction may say it is.
-var webchatKinds = []string{"message", "post", "comment", "mention", "dm"}
+// webchatKind is what a web chat interaction's kind looks like: a generic JSON channel takes any
+// kind its senders use (message, review, order...), which flows read as interaction.kind.
+var webchatKind = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
 
 // parseWebchat reads an interaction as `switchboard run` takes it. Its key is its id, or the
 // body's SHA-256 when it has none.
@@ -32,8 +33,8 @@ func parseWebchat(ch Channel, body []byte) ([]Event, error) {
 	if in.Kind == "" {
 		in.Kind = "message"
 	}
-	if !slices.Contains(webchatKinds, in.Kind) {
-		return nil, fmt.Errorf("webchat payload: kind %q is not one of message, post, comment, mention or dm", in.Kind)
+	if !webchatKind.MatchString(in.Kind) {
+		return nil, fmt.Errorf("webchat payload: kind %q must be a lower-case word such as message or review", in.Kind)
 	}
 	if in.Author.ID == "" {
 		return nil, errors.New("webchat payload: author.id is missing: the visitor must be named")

@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/http"
+	_ "net/http/pprof" // the profiler, served only with --pprof
 	"os"
 	"strings"
 	"time"
@@ -27,8 +29,8 @@ var EditorFiles fs.FS
 
 // serveOptions are the flags of serve, with environment variables as defaults.
 type serveOptions struct {
-	addr, db, flows, logLevel, logFormat string
-	shutdown, retryFor                   time.Duration
+	addr, db, flows, logLevel, logFormat, pprof string
+	shutdown, retryFor                          time.Duration
 }
 
 // dbFlag adds --db, defaulting to $SWITCHBOARD_DB or ./switchboard.db.
@@ -73,6 +75,7 @@ requests in flight finish, then it exits.`,
 	c.Flags().StringVar(&o.logFormat, "log-format", envOr("SWITCHBOARD_LOG_FORMAT", "text"), "text or json (env SWITCHBOARD_LOG_FORMAT)")
 	c.Flags().DurationVar(&o.shutdown, "shutdown-timeout", 30*time.Second, "how long requests in flight may take to finish when stopping")
 	c.Flags().DurationVar(&o.retryFor, "retry-for", dispatch.DefaultRetryFor, "how long a failing send to a network is retried")
+	c.Flags().StringVar(&o.pprof, "pprof", "", "serve Go's profiler on this address (on this machine only), such as 127.0.0.1:6060")
 	return c
 }
 
@@ -101,6 +104,17 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 		return usageError("open the database %s: %v", redact(o.db), err)
 	}
 	defer st.Close()
+	if o.pprof != "" {
+		if _, err := loopback("http://" + o.pprof); err != nil {
+			return usageError("--pprof %q: the profiler listens on this machine only", o.pprof)
+		}
+		go func() {
+			log.Info("profiler", "url", "http://"+o.pprof+"/debug/pprof/")
+			if err := http.ListenAndServe(o.pprof, nil); err != nil {
+				log.Warn("profiler", "err", err)
+			}
+		}()
+	}
 	secret, err := server.EnsureAdminToken(ctx, st)
 	if err != nil {
 		return usageError("create the first admin token: %v", err)

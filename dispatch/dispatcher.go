@@ -112,6 +112,9 @@ type Dispatcher struct {
 	wake    chan struct{}
 	wg      sync.WaitGroup
 	keys    keyedMutex
+
+	chMu     sync.Mutex
+	channels map[string]cachedChannel
 }
 
 type wallClock struct{}
@@ -145,7 +148,7 @@ func New(cfg Config) *Dispatcher {
 		}
 	}
 	d := &Dispatcher{cfg: cfg, st: cfg.Store, log: cfg.Logger, commits: make(chan *unit, 1024),
-		events: make(chan store.WebhookEvent, 1024), wake: make(chan struct{}, 1)}
+		events: make(chan store.WebhookEvent, 1024), wake: make(chan struct{}, 1), channels: map[string]cachedChannel{}}
 	d.rt = &engine.Runtime{
 		Clock: cfg.Clock, Outbox: runOutbox{d}, Router: runRouter{d}, Contacts: storeContacts{cfg.Store},
 		Switches: storeSwitches{cfg.Store}, Calendars: storeCalendars{cfg.Store}, HTTP: cfg.HTTP, Flows: cfg.Flows,

@@ -151,26 +151,14 @@ func (d *Dispatcher) send(ctx context.Context, it store.OutboxItem) {
 }
 
 func (d *Dispatcher) interactionByAction(ctx context.Context, actionID string) (store.Interaction, error) {
-	var rec store.Interaction
-	err := d.st.InTx(ctx, func(tx store.Tx) error {
-		var err error
-		rec, err = tx.InteractionByAction(ctx, actionID)
-		return err
-	})
-	return rec, err
+	return d.st.InteractionByAction(ctx, actionID)
 }
 
 func (d *Dispatcher) interactionByExternal(ctx context.Context, channelID, externalID string) (store.Interaction, error) {
 	if externalID == "" {
 		return store.Interaction{}, store.ErrNotFound
 	}
-	var rec store.Interaction
-	err := d.st.InTx(ctx, func(tx store.Tx) error {
-		var err error
-		rec, err = tx.InteractionByExternal(ctx, channelID, externalID)
-		return err
-	})
-	return rec, err
+	return d.st.InteractionByExternal(ctx, channelID, externalID)
 }
 
 // retry schedules another attempt, or fails the send once Config.RetryFor has passed.

@@ -66,8 +66,10 @@ func (d *Dispatcher) newEffects(ch store.Channel, conv *store.Conversation, in e
 const maxAttempts = 8
 
 // inbound handles a customer's message: it goes to the session waiting for it, or to the
-// agent who owns the conversation, or starts the channel's default flow.
-func (d *Dispatcher) inbound(ctx context.Context, ch store.Channel, ev channels.Event) (*Outcome, error) {
+// agent who owns the conversation, or starts the channel's default flow. first, when set, is
+// written first in the same transaction (the payload the message came in, for web chats
+// handled at once).
+func (d *Dispatcher) inbound(ctx context.Context, ch store.Channel, ev channels.Event, first func(store.Tx) error) (*Outcome, error) {
 	in := ev.Interaction
 	if in.Time.IsZero() { // web chat may leave the time out: it is now
 		ev.Interaction.Time = d.cfg.Clock.Now()
@@ -78,25 +80,25 @@ func (d *Dispatcher) inbound(ctx context.Context, ch store.Channel, ev channels.
 			return nil, err
 		}
 		if removed { // a late "add" never revives a removed comment
+			if first != nil {
+				if err := d.commit(ctx, first); err != nil {
+					return nil, err
+				}
+			}
 			return &Outcome{Delivered: "duplicate"}, nil
 		}
 	}
-	customer := ev.Customer
-	if customer == "" {
-		customer = in.Author.ID
+	if ev.Customer == "" {
+		ev.Customer = in.Author.ID
 	}
+	unlock := d.keys.lock(ch.ID + "/" + ev.Customer)
+	defer unlock()
 	var lastErr error
 	for range maxAttempts {
-		conv, err := d.openConversation(ctx, ch.ID, customer)
-		if err != nil {
-			return nil, err
-		}
-		unlock := d.keys.lock(conv.ID)
-		out, err := d.inboundOnce(ctx, ch, ev, conv)
-		unlock()
+		out, err := d.inboundOnce(ctx, ch, ev, first)
 		switch {
 		case errors.Is(err, store.ErrDuplicate):
-			return &Outcome{ConversationID: conv.ID, Delivered: "duplicate"}, nil
+			return &Outcome{Delivered: "duplicate", Path: []string{}, Exits: []string{}, Actions: []*engine.Action{}}, nil
 		case errors.Is(err, errConversationClosed), isRetryable(err):
 			lastErr = err
 			continue
@@ -116,7 +118,7 @@ func (f final) Unwrap() error { return f.err }
 
 func (d *Dispatcher) openConversation(ctx context.Context, channelID, customer string) (store.Conversation, error) {
 	var conv store.Conversation
-	err := d.st.InTx(ctx, func(tx store.Tx) error {
+	err := d.commit(ctx, func(tx store.Tx) error {
 		var err error
 		conv, _, err = tx.ConversationOpen(ctx, channelID, customer, "")
 		return err
@@ -125,37 +127,33 @@ func (d *Dispatcher) openConversation(ctx context.Context, channelID, customer s
 }
 
 func (d *Dispatcher) keyExists(ctx context.Context, channelID, key string) (bool, error) {
-	var ok bool
-	err := d.st.InTx(ctx, func(tx store.Tx) error {
-		var err error
-		ok, err = tx.EventKeyExists(ctx, channelID, key)
-		return err
-	})
-	return ok, err
+	return d.st.EventKeyExists(ctx, channelID, key)
 }
 
 func removedKey(id string) string { return "removed:" + id }
 
-// active returns the conversation's running or waiting session, or nil.
-func (d *Dispatcher) active(ctx context.Context, conversationID string) (*store.Session, error) {
-	var sess *store.Session
-	err := d.st.InTx(ctx, func(tx store.Tx) error {
-		s, err := tx.SessionActive(ctx, conversationID)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil
-		}
-		sess = &s
-		return err
-	})
-	return sess, err
-}
-
-func (d *Dispatcher) inboundOnce(ctx context.Context, ch store.Channel, ev channels.Event, conv store.Conversation) (*Outcome, error) {
+func (d *Dispatcher) inboundOnce(ctx context.Context, ch store.Channel, ev channels.Event, first func(store.Tx) error) (*Outcome, error) {
 	in := ev.Interaction
 	in.ChannelID = ch.ID
-	sess, err := d.active(ctx, conv.ID)
-	if err != nil {
+	// What the conversation is now, read without a transaction; the commit checks it still holds.
+	conv, err := d.st.ConversationFind(ctx, ch.ID, ev.Customer)
+	known := err == nil
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		conv = store.Conversation{ID: "conv_" + uuid.NewString(), ChannelID: ch.ID, Customer: ev.Customer,
+			Status: store.ConversationOpen, OpenedAt: d.cfg.Clock.Now(), Tags: []string{}}
+	case err != nil:
 		return nil, err
+	}
+	var sess *store.Session
+	if known {
+		s, err := d.st.SessionActive(ctx, conv.ID)
+		switch {
+		case err == nil:
+			sess = &s
+		case !errors.Is(err, store.ErrNotFound):
+			return nil, err
+		}
 	}
 	record := store.Interaction{ConversationID: conv.ID, ChannelID: ch.ID, Direction: store.Inbound, ExternalID: in.ID,
 		Kind: in.Kind, Public: in.Public, Author: in.Author, Text: in.Text, Thread: in.Thread, Parent: in.Parent,
@@ -175,15 +173,24 @@ func (d *Dispatcher) inboundOnce(ctx context.Context, ch store.Channel, ev chann
 	}
 	var stored store.Interaction
 	err = d.commit(ctx, func(tx store.Tx) error {
+		if first != nil {
+			if err := first(tx); err != nil {
+				return err
+			}
+		}
 		if err := tx.EventKeyInsert(ctx, ch.ID, ev.Key); err != nil {
 			return err
 		}
-		c, err := tx.ConversationGet(ctx, conv.ID)
-		if err != nil {
-			return err
-		}
-		if c.Status != store.ConversationOpen {
-			return errConversationClosed
+		var c store.Conversation
+		if known {
+			if c, err = tx.ConversationGet(ctx, conv.ID); err != nil {
+				return err
+			}
+			if c.Status != store.ConversationOpen {
+				return errConversationClosed
+			}
+		} else if c, err = tx.ConversationCreate(ctx, conv); err != nil {
+			return err // ErrExists: another message opened it first; run again with it
 		}
 		if stored, err = tx.InteractionInsert(ctx, record); err != nil {
 			return err
@@ -261,9 +268,13 @@ func (d *Dispatcher) applyRun(ctx context.Context, tx store.Tx, r *run, conv *st
 	s, eff := r.session, r.eff
 	row := store.Session{ID: s.ID, ConversationID: conv.ID, State: *s}
 	var err error
-	if r.version == 0 {
+	switch {
+	case r.version == 0 && (s.Status == engine.StatusEnded || s.Status == engine.StatusFailed):
+		// a session that ended in its first run waits for nothing: the transcript and the
+		// outbox keep what it did
+	case r.version == 0:
 		_, err = tx.SessionInsert(ctx, row)
-	} else {
+	default:
 		_, err = tx.SessionUpdate(ctx, row, r.version)
 	}
 	if err != nil {
@@ -369,12 +380,8 @@ func (d *Dispatcher) afterRun(ctx context.Context, r *run) {
 func (d *Dispatcher) Resume(ctx context.Context, sessionID string, ev engine.Event, extra func(store.Tx) error) (*Outcome, error) {
 	var lastErr error
 	for range maxAttempts {
-		var sess store.Session
-		if err := d.st.InTx(ctx, func(tx store.Tx) error {
-			var err error
-			sess, err = tx.SessionGet(ctx, sessionID)
-			return err
-		}); err != nil {
+		sess, err := d.st.SessionGet(ctx, sessionID)
+		if err != nil {
 			return nil, err
 		}
 		unlock := d.keys.lock(sess.ConversationID)

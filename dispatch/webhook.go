@@ -17,7 +17,43 @@ func AdapterChannel(ch store.Channel) channels.Channel {
 
 // Ingest stores a verified webhook payload durably; it may be acknowledged once this returns.
 func (d *Dispatcher) Ingest(ctx context.Context, ch store.Channel, body []byte) (store.WebhookEvent, error) {
-	return d.st.WebhookEventInsert(ctx, ch.ID, body)
+	var ev store.WebhookEvent
+	err := d.commit(ctx, func(tx store.Tx) error {
+		var err error
+		ev, err = tx.WebhookEventInsert(ctx, ch.ID, body, false)
+		return err
+	})
+	return ev, err
+}
+
+// Handle stores a verified payload and processes it at once, for callers that wait for the
+// outcome (web chats with ?wait). A payload of one customer message is stored and handled in a
+// single transaction, so the answer comes once everything is durable; anything else, or a
+// message that cannot be handled now, is stored first and processed as Process does (what was
+// stored but not processed is picked up by the recovery loop).
+func (d *Dispatcher) Handle(ctx context.Context, ch store.Channel, body []byte) (store.WebhookEvent, []*Outcome, error) {
+	events, err := channels.Parse(AdapterChannel(ch), body)
+	if err == nil && len(events) == 1 && events[0].Kind == channels.EventInbound {
+		var ev store.WebhookEvent
+		out, err := d.inbound(ctx, ch, events[0], func(tx store.Tx) error {
+			var err error
+			ev, err = tx.WebhookEventInsert(ctx, ch.ID, body, true)
+			return err
+		})
+		if err == nil {
+			return ev, []*Outcome{out}, nil
+		}
+		if ctx.Err() != nil {
+			return ev, nil, err // the unit may have committed: the payload's key settles it
+		}
+		d.log.Warn("a web chat message could not be handled at once; it is stored for later", "channel", ch.ID, "err", err)
+	}
+	ev, err := d.Ingest(ctx, ch, body)
+	if err != nil {
+		return ev, nil, err
+	}
+	outs, err := d.Process(ctx, ev)
+	return ev, outs, err
 }
 
 // maxEventAttempts is how often a payload is processed before it is set aside as failed.
@@ -28,7 +64,7 @@ const maxEventAttempts = 10
 // handled stays pending, and is processed again later; one that cannot be read is set aside as
 // failed, with the reason.
 func (d *Dispatcher) Process(ctx context.Context, ev store.WebhookEvent) ([]*Outcome, error) {
-	ch, err := d.st.ChannelGet(ctx, ev.ChannelID)
+	ch, err := d.Channel(ctx, ev.ChannelID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, d.finishEvent(ctx, ev.ID, "the channel was deleted")
 	}
@@ -73,7 +109,7 @@ func (d *Dispatcher) finishEvent(ctx context.Context, id int64, failure string) 
 func (d *Dispatcher) handle(ctx context.Context, ch store.Channel, e channels.Event) (*Outcome, error) {
 	switch e.Kind {
 	case channels.EventInbound:
-		return d.inbound(ctx, ch, e)
+		return d.inbound(ctx, ch, e, nil)
 	case channels.EventOutbound:
 		return d.outbound(ctx, ch, e)
 	case channels.EventWatermark:
@@ -241,4 +277,32 @@ func (d *Dispatcher) recover(ctx context.Context) int {
 		}
 	}
 	return len(evs)
+}
+
+// channelTTL is how long a channel read is reused: an admin's change reaches the pipeline
+// within it.
+const channelTTL = time.Second
+
+type cachedChannel struct {
+	ch   store.Channel
+	read time.Time
+}
+
+// Channel returns a channel, read at most channelTTL ago.
+func (d *Dispatcher) Channel(ctx context.Context, id string) (store.Channel, error) {
+	now := time.Now()
+	d.chMu.Lock()
+	c, ok := d.channels[id]
+	d.chMu.Unlock()
+	if ok && now.Sub(c.read) < channelTTL {
+		return c.ch, nil
+	}
+	ch, err := d.st.ChannelGet(ctx, id)
+	if err != nil {
+		return ch, err
+	}
+	d.chMu.Lock()
+	d.channels[id] = cachedChannel{ch: ch, read: now}
+	d.chMu.Unlock()
+	return ch, nil
 }

@@ -354,12 +354,8 @@ func (a *ACD) decide(ctx context.Context, w *world, e store.QueueEntry, agent st
 // for an accepted offer), and resumes its session, in one transaction.
 func (a *ACD) assign(ctx context.Context, e store.QueueEntry, agent, from string) error {
 	now := a.now()
-	var sess store.Session
-	if err := a.st.InTx(ctx, func(tx store.Tx) error {
-		var err error
-		sess, err = tx.SessionGet(ctx, e.SessionID)
-		return err
-	}); err != nil {
+	sess, err := a.st.SessionGet(ctx, e.SessionID)
+	if err != nil {
 		return err
 	}
 	extra := func(tx store.Tx) error {
@@ -388,7 +384,7 @@ func (a *ACD) assign(ctx context.Context, e store.QueueEntry, agent, from string
 		conv.Agent, conv.Skill = agent, e.Skill
 		return tx.ConversationUpdate(ctx, conv)
 	}
-	_, err := a.Resumer.Resume(ctx, e.SessionID, engine.Event{Kind: engine.EventAssigned, Seq: sess.Seq, Agent: agent}, extra)
+	_, err = a.Resumer.Resume(ctx, e.SessionID, engine.Event{Kind: engine.EventAssigned, Seq: sess.Seq, Agent: agent}, extra)
 	if errors.Is(err, engine.ErrStaleEvent) || errors.Is(err, store.ErrStale) {
 		return a.withdrawIfAbandoned(ctx, e)
 	}

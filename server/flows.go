@@ -362,6 +362,7 @@ func (s *Server) publish(c *fiber.Ctx, source, format, id, message string) error
 	if err != nil {
 		return err
 	}
+	s.flows.Published(id)
 	c.Set(fiber.HeaderLocation, fmt.Sprintf("/api/v1/flows/%s/versions/%d", id, version.Version))
 	return c.Status(fiber.StatusCreated).JSON(version)
 }

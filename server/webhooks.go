@@ -23,7 +23,13 @@ func (s *Server) webhookRoutes() {
 // webhookChannel finds the channel a webhook names; 404 for an unknown one, one of another
 // network, or one that is disabled.
 func (s *Server) webhookChannel(c *fiber.Ctx) (store.Channel, error) {
-	ch, err := s.cfg.Store.ChannelGet(c.UserContext(), c.Params("channel"))
+	var ch store.Channel
+	var err error
+	if s.cfg.Dispatcher != nil {
+		ch, err = s.cfg.Dispatcher.Channel(c.UserContext(), c.Params("channel"))
+	} else {
+		ch, err = s.cfg.Store.ChannelGet(c.UserContext(), c.Params("channel"))
+	}
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (ch.Type != c.Params("network") || !ch.Enabled)) {
 		return store.Channel{}, errorf(fiber.StatusNotFound, "not_found", "there is no enabled %s channel %q", c.Params("network"), c.Params("channel"))
 	}
@@ -68,39 +74,60 @@ func (s *Server) webhookReceive(c *fiber.Ctx) error {
 		}
 		wait = min(d, maxWait)
 	}
+	s.metrics.webhooks.WithLabelValues(ch.Type).Inc()
+	if wait > 0 {
+		return s.handleWaiting(c, ch, body, wait)
+	}
 	ev, err := s.cfg.Dispatcher.Ingest(c.UserContext(), ch, body)
 	if err != nil {
 		s.log.Error("store a webhook payload", "channel", ch.ID, "err", err)
 		return errorf(fiber.StatusServiceUnavailable, "unavailable", "the payload could not be stored; send it again")
 	}
-	s.metrics.webhooks.WithLabelValues(ch.Type).Inc()
-	if wait == 0 {
-		s.cfg.Dispatcher.Submit(ev)
-		if ch.Type == store.ChannelWebchat {
-			return c.JSON(fiber.Map{"received": ev.ID})
-		}
-		return c.SendString("EVENT_RECEIVED")
+	s.cfg.Dispatcher.Submit(ev)
+	if ch.Type == store.ChannelWebchat {
+		return c.JSON(fiber.Map{"received": ev.ID})
 	}
-	// The payload is durable; its processing goes on even when the wait runs out.
-	done := make(chan []*dispatch.Outcome, 1)
+	return c.SendString("EVENT_RECEIVED")
+}
+
+// handleWaiting stores and handles a payload at once, in one transaction, and answers with the
+// session's outcome once it ends or waits, within the wait. When the wait runs out first, the
+// payload is stored on its own before the answer (202, no outcome yet): whichever of the two
+// commits second finds the event's key taken, so it is handled once.
+func (s *Server) handleWaiting(c *fiber.Ctx, ch store.Channel, body []byte, wait time.Duration) error {
+	type handled struct {
+		ev   store.WebhookEvent
+		outs []*dispatch.Outcome
+		err  error
+	}
+	done := make(chan handled, 1)
 	go func() {
-		outs, err := s.cfg.Dispatcher.Process(context.WithoutCancel(c.UserContext()), ev)
-		if err != nil {
-			s.log.Warn("a webhook payload will be processed again", "event", ev.ID, "err", err)
-		}
-		done <- outs
+		ev, outs, err := s.cfg.Dispatcher.Handle(context.WithoutCancel(c.UserContext()), ch, body)
+		done <- handled{ev, outs, err}
 	}()
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
 	select {
-	case outs := <-done:
-		for _, o := range outs {
+	case h := <-done:
+		if h.err != nil && h.ev.ID == 0 {
+			s.log.Error("store a webhook payload", "channel", ch.ID, "err", h.err)
+			return errorf(fiber.StatusServiceUnavailable, "unavailable", "the payload could not be stored; send it again")
+		}
+		if h.err != nil {
+			s.log.Warn("a webhook payload will be processed again", "event", h.ev.ID, "err", h.err)
+		}
+		for _, o := range h.outs {
 			if o != nil && o.Delivered != "outbound" {
-				return c.JSON(fiber.Map{"received": ev.ID, "outcome": o})
+				return c.JSON(fiber.Map{"received": h.ev.ID, "outcome": o})
 			}
 		}
-		return c.JSON(fiber.Map{"received": ev.ID, "outcome": nil})
+		return c.JSON(fiber.Map{"received": h.ev.ID, "outcome": nil})
 	case <-timer.C:
+		ev, err := s.cfg.Dispatcher.Ingest(c.UserContext(), ch, body)
+		if err != nil {
+			s.log.Error("store a webhook payload", "channel", ch.ID, "err", err)
+			return errorf(fiber.StatusServiceUnavailable, "unavailable", "the payload could not be stored; send it again")
+		}
 		return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"received": ev.ID, "outcome": nil})
 	}
 }

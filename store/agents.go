@@ -38,7 +38,7 @@ const agentColumns = `id, name, skills, capacity, channel_capacity, groups, blen
 // AgentList returns the agents by id.
 func (s *sqlStore) AgentList(ctx context.Context) ([]Agent, error) {
 	var rows []agentRow
-	if err := list(ctx, s.db, &rows, `SELECT `+agentColumns+` FROM agents ORDER BY id`); err != nil {
+	if err := list(ctx, s.read, &rows, `SELECT `+agentColumns+` FROM agents ORDER BY id`); err != nil {
 		return nil, fmt.Errorf("agent list: %w", err)
 	}
 	out := make([]Agent, len(rows))
@@ -55,7 +55,7 @@ func (s *sqlStore) AgentList(ctx context.Context) ([]Agent, error) {
 // AgentGet returns an agent; ErrNotFound when there is none.
 func (s *sqlStore) AgentGet(ctx context.Context, id string) (Agent, error) {
 	var r agentRow
-	if err := get(ctx, s.db, &r, `SELECT `+agentColumns+` FROM agents WHERE id = ?`, id); err != nil {
+	if err := get(ctx, s.read, &r, `SELECT `+agentColumns+` FROM agents WHERE id = ?`, id); err != nil {
 		return Agent{}, s.fail(err, "agent %s", id)
 	}
 	return r.agent()

@@ -29,7 +29,7 @@ const calendarColumns = `name, definition, version, updated_at`
 // CalendarList returns the calendars by name.
 func (s *sqlStore) CalendarList(ctx context.Context) ([]Calendar, error) {
 	var rows []calendarRow
-	if err := list(ctx, s.db, &rows, `SELECT `+calendarColumns+` FROM calendars ORDER BY name`); err != nil {
+	if err := list(ctx, s.read, &rows, `SELECT `+calendarColumns+` FROM calendars ORDER BY name`); err != nil {
 		return nil, fmt.Errorf("calendar list: %w", err)
 	}
 	out := make([]Calendar, len(rows))
@@ -46,7 +46,7 @@ func (s *sqlStore) CalendarList(ctx context.Context) ([]Calendar, error) {
 // CalendarGet returns a calendar; ErrNotFound when there is none.
 func (s *sqlStore) CalendarGet(ctx context.Context, name string) (Calendar, error) {
 	var r calendarRow
-	if err := get(ctx, s.db, &r, `SELECT `+calendarColumns+` FROM calendars WHERE name = ?`, name); err != nil {
+	if err := get(ctx, s.read, &r, `SELECT `+calendarColumns+` FROM calendars WHERE name = ?`, name); err != nil {
 		return Calendar{}, s.fail(err, "calendar %s", name)
 	}
 	return r.calendar()

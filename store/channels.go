@@ -57,7 +57,7 @@ func checkChannel(c Channel) (settings string, err error) {
 // ChannelList returns the channels by id, with their credentials.
 func (s *sqlStore) ChannelList(ctx context.Context) ([]Channel, error) {
 	var rows []channelRow
-	if err := list(ctx, s.db, &rows, `SELECT `+channelColumns+` FROM channels ORDER BY id`); err != nil {
+	if err := list(ctx, s.read, &rows, `SELECT `+channelColumns+` FROM channels ORDER BY id`); err != nil {
 		return nil, fmt.Errorf("channel list: %w", err)
 	}
 	out := make([]Channel, len(rows))
@@ -73,7 +73,7 @@ func (s *sqlStore) ChannelList(ctx context.Context) ([]Channel, error) {
 
 // ChannelGet returns a channel with its credentials; ErrNotFound when there is none.
 func (s *sqlStore) ChannelGet(ctx context.Context, id string) (Channel, error) {
-	return s.channelGet(ctx, s.db, id, "")
+	return s.channelGet(ctx, s.read, id, "")
 }
 
 func (s *sqlStore) channelGet(ctx context.Context, q sqlx.ExtContext, id, lock string) (Channel, error) {

@@ -63,7 +63,7 @@ func (s *sqlStore) ContactLookup(ctx context.Context, channel string, author eng
 		return Contact{}, false, s.fail(err, "contact %s/%s", channel, author.ID)
 	}
 	var r contactRow
-	err = get(ctx, s.db, &r, `SELECT `+contactColumns+` FROM contacts WHERE channel = ? AND external_id = ?`, channel, author.ID)
+	err = get(ctx, s.read, &r, `SELECT `+contactColumns+` FROM contacts WHERE channel = ? AND external_id = ?`, channel, author.ID)
 	if err != nil {
 		return Contact{}, false, s.fail(err, "contact %s/%s", channel, author.ID)
 	}
@@ -74,7 +74,7 @@ func (s *sqlStore) ContactLookup(ctx context.Context, channel string, author eng
 // ContactGet returns a contact; ErrNotFound when there is none.
 func (s *sqlStore) ContactGet(ctx context.Context, id string) (Contact, error) {
 	var r contactRow
-	if err := get(ctx, s.db, &r, `SELECT `+contactColumns+` FROM contacts WHERE id = ?`, id); err != nil {
+	if err := get(ctx, s.read, &r, `SELECT `+contactColumns+` FROM contacts WHERE id = ?`, id); err != nil {
 		return Contact{}, s.fail(err, "contact %s", id)
 	}
 	return r.contact()

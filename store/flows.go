@@ -61,7 +61,7 @@ func checkFormat(id, format string) error {
 // FlowList returns every flow's draft, by id.
 func (s *sqlStore) FlowList(ctx context.Context) ([]Flow, error) {
 	var rows []flowRow
-	if err := list(ctx, s.db, &rows, `SELECT `+flowColumns+` FROM flows ORDER BY id`); err != nil {
+	if err := list(ctx, s.read, &rows, `SELECT `+flowColumns+` FROM flows ORDER BY id`); err != nil {
 		return nil, fmt.Errorf("flow list: %w", err)
 	}
 	out := make([]Flow, len(rows))
@@ -73,7 +73,7 @@ func (s *sqlStore) FlowList(ctx context.Context) ([]Flow, error) {
 
 // FlowGet returns a flow's draft; ErrNotFound when there is none.
 func (s *sqlStore) FlowGet(ctx context.Context, id string) (Flow, error) {
-	return s.flowGet(ctx, s.db, id, "")
+	return s.flowGet(ctx, s.read, id, "")
 }
 
 func (s *sqlStore) flowGet(ctx context.Context, q sqlx.ExtContext, id, lock string) (Flow, error) {
@@ -231,7 +231,7 @@ func (s *sqlStore) FlowPublish(ctx context.Context, p FlowPublishParams) (FlowVe
 // no such flow.
 func (s *sqlStore) FlowVersionList(ctx context.Context, id string) ([]FlowVersion, error) {
 	var rows []flowVersionRow
-	if err := list(ctx, s.db, &rows, `SELECT `+flowVersionColumns+` FROM flow_versions
+	if err := list(ctx, s.read, &rows, `SELECT `+flowVersionColumns+` FROM flow_versions
 		WHERE flow_id = ? ORDER BY version DESC`, id); err != nil {
 		return nil, fmt.Errorf("flow %s versions: %w", id, err)
 	}
@@ -253,14 +253,14 @@ func (s *sqlStore) FlowVersionGet(ctx context.Context, id string, version int) (
 	var r flowVersionRow
 	var err error
 	if version == 0 {
-		err = get(ctx, s.db, &r, `SELECT `+flowVersionColumns+` FROM flow_versions
+		err = get(ctx, s.read, &r, `SELECT `+flowVersionColumns+` FROM flow_versions
 			WHERE flow_id = ? ORDER BY version DESC LIMIT 1`, id)
 		if err != nil {
 			return FlowVersion{}, s.fail(err, "flow %s: no published version", id)
 		}
 		return r.version(), nil
 	}
-	err = get(ctx, s.db, &r, `SELECT `+flowVersionColumns+` FROM flow_versions WHERE flow_id = ? AND version = ?`, id, version)
+	err = get(ctx, s.read, &r, `SELECT `+flowVersionColumns+` FROM flow_versions WHERE flow_id = ? AND version = ?`, id, version)
 	if err != nil {
 		return FlowVersion{}, s.fail(err, "flow %s version %d", id, version)
 	}

@@ -21,7 +21,7 @@ var migrationFiles embed.FS
 const migrationsTable = "goose_db_version"
 
 func newSQLStore(db *sqlx.DB, d *dialect, opts Options) (*sqlStore, error) {
-	s := &sqlStore{db: db, dialect: d, clock: opts.Clock}
+	s := &sqlStore{db: db, read: db, dialect: d, clock: opts.Clock}
 	p, err := s.newMigrationProvider(opts)
 	if err != nil {
 		db.Close()

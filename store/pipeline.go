@@ -38,10 +38,20 @@ type Pipeline interface {
 	NextDue(ctx context.Context) (time.Time, error)
 
 	ConversationGet(ctx context.Context, id string) (Conversation, error)
+	// ConversationFind returns the open conversation of a customer on a channel; ErrNotFound when none.
+	ConversationFind(ctx context.Context, channelID, customer string) (Conversation, error)
 	ConversationList(ctx context.Context, p ConversationListParams) ([]Conversation, error)
 	InteractionList(ctx context.Context, conversationID string) ([]Interaction, error)
 	InteractionGet(ctx context.Context, id int64) (Interaction, error)
 	SessionGet(ctx context.Context, id string) (Session, error)
+	// SessionActive returns the running or waiting session of a conversation; ErrNotFound when none.
+	SessionActive(ctx context.Context, conversationID string) (Session, error)
+	// EventKeyExists tells whether an event key was recorded (tombstones of removed comments).
+	EventKeyExists(ctx context.Context, channelID, key string) (bool, error)
+	// InteractionByAction returns our outbound interaction of an action.
+	InteractionByAction(ctx context.Context, actionID string) (Interaction, error)
+	// InteractionByExternal returns an interaction by its network id.
+	InteractionByExternal(ctx context.Context, channelID, externalID string) (Interaction, error)
 	OutboxGet(ctx context.Context, actionID string) (OutboxItem, error)
 	// OutboxByPrivateTarget returns the private reply queued for a comment, if any.
 	OutboxByPrivateTarget(ctx context.Context, channelID, target string) (OutboxItem, error)
@@ -55,6 +65,8 @@ type Tx interface {
 	EventKeyInsert(ctx context.Context, channelID, key string) error
 	// EventKeyExists tells whether a key was recorded (tombstones of removed comments).
 	EventKeyExists(ctx context.Context, channelID, key string) (bool, error)
+	// WebhookEventInsert stores a raw payload in the transaction, pending or done.
+	WebhookEventInsert(ctx context.Context, channelID string, body []byte, done bool) (WebhookEvent, error)
 	WebhookEventFinish(ctx context.Context, id int64, failure string) error
 
 	ChannelGet(ctx context.Context, id string) (Channel, error)
@@ -64,6 +76,9 @@ type Tx interface {
 	// ConversationOpen returns the open conversation of a customer on a channel, opening one
 	// when there is none; created tells which. Racing calls open one conversation.
 	ConversationOpen(ctx context.Context, channelID, customer, contactID string) (c Conversation, created bool, err error)
+	// ConversationCreate stores a new open conversation with its id; ErrExists when the customer
+	// has an open one on the channel already.
+	ConversationCreate(ctx context.Context, c Conversation) (Conversation, error)
 	ConversationGet(ctx context.Context, id string) (Conversation, error)
 	// ConversationFind returns the open conversation of a customer on a channel; ErrNotFound when none.
 	ConversationFind(ctx context.Context, channelID, customer string) (Conversation, error)

@@ -22,7 +22,51 @@ type pipe struct {
 
 var _ Tx = pipe{}
 
-func (s *sqlStore) pipe() pipe { return pipe{s: s, q: s.db} }
+func (s *sqlStore) pipe() pipe { return pipe{s: s, q: s.read} }
+
+// get, list and exec run a query of the pipeline. Inside a SQLite transaction they use a
+// statement prepared once: SQLite parses a statement anew each time it is not, which costs
+// more than running it, and the pipeline runs the same few statements for every message.
+func (p pipe) get(ctx context.Context, dest any, query string, args ...any) error {
+	if stmt := p.prepared(ctx, query); stmt != nil {
+		return stmt.GetContext(ctx, dest, args...)
+	}
+	return get(ctx, p.q, dest, query, args...)
+}
+
+func (p pipe) list(ctx context.Context, dest any, query string, args ...any) error {
+	if stmt := p.prepared(ctx, query); stmt != nil {
+		return stmt.SelectContext(ctx, dest, args...)
+	}
+	return list(ctx, p.q, dest, query, args...)
+}
+
+func (p pipe) exec(ctx context.Context, query string, args ...any) (int64, error) {
+	stmt := p.prepared(ctx, query)
+	if stmt == nil {
+		return exec(ctx, p.q, query, args...)
+	}
+	res, err := stmt.ExecContext(ctx, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// prepared returns the transaction's form of a statement prepared on the writing connection,
+// or nil where statements are not kept: outside transactions, and on PostgreSQL, whose driver
+// parses and runs a statement in one round trip already.
+func (p pipe) prepared(ctx context.Context, query string) *sqlx.Stmt {
+	tx, ok := p.q.(*sqlx.Tx)
+	if !ok || p.s.dialect != sqliteDialect {
+		return nil
+	}
+	stmt := p.s.statement(query)
+	if stmt == nil {
+		return nil
+	}
+	return tx.StmtxContext(ctx, stmt)
+}
 
 // InTx runs fn in one transaction.
 func (s *sqlStore) InTx(ctx context.Context, fn func(Tx) error) error {
@@ -61,14 +105,23 @@ func (s *sqlStore) InTxBatch(ctx context.Context, fns []func(Tx) error) []error 
 
 // WebhookEventInsert stores a raw payload.
 func (s *sqlStore) WebhookEventInsert(ctx context.Context, channelID string, body []byte) (WebhookEvent, error) {
-	now := s.now()
+	return pipe{s: s, q: s.db}.WebhookEventInsert(ctx, channelID, body, false)
+}
+
+func (p pipe) WebhookEventInsert(ctx context.Context, channelID string, body []byte, done bool) (WebhookEvent, error) {
+	now := p.s.now()
+	status := "pending"
+	var processed any
+	if done {
+		status, processed = "done", p.s.ts(now)
+	}
 	var id int64
-	err := get(ctx, s.db, &id, `INSERT INTO webhook_events (channel_id, received_at, body) VALUES (?, ?, ?) RETURNING id`,
-		channelID, s.ts(now), body)
+	err := p.get(ctx, &id, `INSERT INTO webhook_events (channel_id, received_at, body, status, processed_at) VALUES (?, ?, ?, ?, ?)
+		RETURNING id`, channelID, p.s.ts(now), body, status, processed)
 	if err != nil {
 		return WebhookEvent{}, fmt.Errorf("webhook event for %s: %w", channelID, err)
 	}
-	return WebhookEvent{ID: id, ChannelID: channelID, ReceivedAt: now, Body: body, Status: "pending"}, nil
+	return WebhookEvent{ID: id, ChannelID: channelID, ReceivedAt: now, Body: body, Status: status}, nil
 }
 
 type webhookEventRow struct {
@@ -108,7 +161,7 @@ func (p pipe) WebhookEventFinish(ctx context.Context, id int64, failure string) 
 	if failure != "" {
 		status = "failed"
 	}
-	n, err := exec(ctx, p.q, `UPDATE webhook_events SET status = ?, error = ?, processed_at = ?, lease_until = NULL WHERE id = ?`,
+	n, err := p.exec(ctx, `UPDATE webhook_events SET status = ?, error = ?, processed_at = ?, lease_until = NULL WHERE id = ?`,
 		status, failure, p.s.ts(p.s.now()), id)
 	if err != nil {
 		return fmt.Errorf("webhook event %d: %w", id, err)
@@ -117,7 +170,7 @@ func (p pipe) WebhookEventFinish(ctx context.Context, id int64, failure string) 
 }
 
 func (p pipe) EventKeyInsert(ctx context.Context, channelID, key string) error {
-	n, err := exec(ctx, p.q, `INSERT INTO event_keys (channel_id, key, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+	n, err := p.exec(ctx, `INSERT INTO event_keys (channel_id, key, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
 		channelID, key, p.s.ts(p.s.now()))
 	if err != nil {
 		return fmt.Errorf("event %s/%s: %w", channelID, key, err)
@@ -130,7 +183,7 @@ func (p pipe) EventKeyInsert(ctx context.Context, channelID, key string) error {
 
 func (p pipe) EventKeyExists(ctx context.Context, channelID, key string) (bool, error) {
 	var n int
-	if err := get(ctx, p.q, &n, `SELECT count(*) FROM event_keys WHERE channel_id = ? AND key = ?`, channelID, key); err != nil {
+	if err := p.get(ctx, &n, `SELECT count(*) FROM event_keys WHERE channel_id = ? AND key = ?`, channelID, key); err != nil {
 		return false, fmt.Errorf("event %s/%s: %w", channelID, key, err)
 	}
 	return n > 0, nil
@@ -141,7 +194,7 @@ func (p pipe) ChannelGet(ctx context.Context, id string) (Channel, error) {
 }
 
 func (p pipe) ChannelNeedsReauth(ctx context.Context, id string) error {
-	n, err := exec(ctx, p.q, `UPDATE channels SET needs_reauth = ?, updated_at = ? WHERE id = ?`, true, p.s.ts(p.s.now()), id)
+	n, err := p.exec(ctx, `UPDATE channels SET needs_reauth = ?, updated_at = ? WHERE id = ?`, true, p.s.ts(p.s.now()), id)
 	if err != nil {
 		return fmt.Errorf("channel %s: %w", id, err)
 	}
@@ -183,14 +236,14 @@ func (r conversationRow) conversation() (Conversation, error) {
 
 func (p pipe) ConversationOpen(ctx context.Context, channelID, customer, contactID string) (Conversation, bool, error) {
 	now := p.s.now()
-	n, err := exec(ctx, p.q, `INSERT INTO conversations (id, channel_id, customer, contact_id, opened_at, updated_at)
+	n, err := p.exec(ctx, `INSERT INTO conversations (id, channel_id, customer, contact_id, opened_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel_id, customer) WHERE status = 'open' DO NOTHING`,
 		"conv_"+uuid.NewString(), channelID, customer, contactID, p.s.ts(now), p.s.ts(now))
 	if err != nil {
 		return Conversation{}, false, fmt.Errorf("open a conversation with %s on %s: %w", customer, channelID, err)
 	}
 	var r conversationRow
-	err = get(ctx, p.q, &r, `SELECT `+conversationColumns+` FROM conversations
+	err = p.get(ctx, &r, `SELECT `+conversationColumns+` FROM conversations
 		WHERE channel_id = ? AND customer = ? AND status = 'open'`, channelID, customer)
 	if err != nil {
 		return Conversation{}, false, p.s.fail(err, "conversation with %s on %s", customer, channelID)
@@ -199,9 +252,23 @@ func (p pipe) ConversationOpen(ctx context.Context, channelID, customer, contact
 	return c, n == 1, err
 }
 
+func (p pipe) ConversationCreate(ctx context.Context, c Conversation) (Conversation, error) {
+	now := p.s.now()
+	c.Status, c.OpenedAt, c.UpdatedAt = ConversationOpen, now, now
+	if c.Tags == nil {
+		c.Tags = []string{}
+	}
+	_, err := p.exec(ctx, `INSERT INTO conversations (id, channel_id, customer, contact_id, opened_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, c.ID, c.ChannelID, c.Customer, c.ContactID, p.s.ts(now), p.s.ts(now))
+	if err != nil {
+		return Conversation{}, p.s.fail(err, "conversation with %s on %s", c.Customer, c.ChannelID)
+	}
+	return c, nil
+}
+
 func (p pipe) ConversationGet(ctx context.Context, id string) (Conversation, error) {
 	var r conversationRow
-	if err := get(ctx, p.q, &r, `SELECT `+conversationColumns+` FROM conversations WHERE id = ?`, id); err != nil {
+	if err := p.get(ctx, &r, `SELECT `+conversationColumns+` FROM conversations WHERE id = ?`, id); err != nil {
 		return Conversation{}, p.s.fail(err, "conversation %s", id)
 	}
 	return r.conversation()
@@ -209,7 +276,7 @@ func (p pipe) ConversationGet(ctx context.Context, id string) (Conversation, err
 
 func (p pipe) ConversationFind(ctx context.Context, channelID, customer string) (Conversation, error) {
 	var r conversationRow
-	err := get(ctx, p.q, &r, `SELECT `+conversationColumns+` FROM conversations
+	err := p.get(ctx, &r, `SELECT `+conversationColumns+` FROM conversations
 		WHERE channel_id = ? AND customer = ? AND status = 'open'`, channelID, customer)
 	if err != nil {
 		return Conversation{}, p.s.fail(err, "open conversation with %s on %s", customer, channelID)
@@ -219,7 +286,7 @@ func (p pipe) ConversationFind(ctx context.Context, channelID, customer string) 
 
 func (p pipe) ConversationUpdate(ctx context.Context, c Conversation) error {
 	tags := mustJSON(c.Tags, "[]")
-	n, err := exec(ctx, p.q, `UPDATE conversations SET contact_id = ?, status = ?, agent = ?, skill = ?, important = ?,
+	n, err := p.exec(ctx, `UPDATE conversations SET contact_id = ?, status = ?, agent = ?, skill = ?, important = ?,
 		tags = ?, disposition = ?, closed_at = ?, last_inbound_at = ?, last_outbound_at = ?, first_response_at = ?, updated_at = ?
 		WHERE id = ?`,
 		c.ContactID, c.Status, c.Agent, c.Skill, c.Important, tags, c.Disposition, p.s.nullTS(c.ClosedAt),
@@ -283,7 +350,7 @@ func (p pipe) InteractionInsert(ctx context.Context, i Interaction) (Interaction
 		i.At = now
 	}
 	var id int64
-	err := get(ctx, p.q, &id, `INSERT INTO interactions (conversation_id, channel_id, direction, external_id, kind, public,
+	err := p.get(ctx, &id, `INSERT INTO interactions (conversation_id, channel_id, direction, external_id, kind, public,
 		author, text, thread, parent, attachments, at, created_at, action_id, agent, status)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		i.ConversationID, i.ChannelID, i.Direction, i.ExternalID, i.Kind, i.Public, mustJSON(i.Author, "{}"), i.Text,
@@ -300,7 +367,7 @@ func (p pipe) InteractionInsert(ctx context.Context, i Interaction) (Interaction
 
 func (p pipe) InteractionByAction(ctx context.Context, actionID string) (Interaction, error) {
 	var r interactionRow
-	err := get(ctx, p.q, &r, `SELECT `+interactionColumns+` FROM interactions WHERE action_id = ? ORDER BY id LIMIT 1`, actionID)
+	err := p.get(ctx, &r, `SELECT `+interactionColumns+` FROM interactions WHERE action_id = ? ORDER BY id LIMIT 1`, actionID)
 	if err != nil {
 		return Interaction{}, p.s.fail(err, "interaction of action %s", actionID)
 	}
@@ -309,7 +376,7 @@ func (p pipe) InteractionByAction(ctx context.Context, actionID string) (Interac
 
 func (p pipe) InteractionByExternal(ctx context.Context, channelID, externalID string) (Interaction, error) {
 	var r interactionRow
-	err := get(ctx, p.q, &r, `SELECT `+interactionColumns+` FROM interactions WHERE channel_id = ? AND external_id = ?
+	err := p.get(ctx, &r, `SELECT `+interactionColumns+` FROM interactions WHERE channel_id = ? AND external_id = ?
 		ORDER BY id LIMIT 1`, channelID, externalID)
 	if err != nil {
 		return Interaction{}, p.s.fail(err, "interaction %s on %s", externalID, channelID)
@@ -318,7 +385,7 @@ func (p pipe) InteractionByExternal(ctx context.Context, channelID, externalID s
 }
 
 func (p pipe) InteractionUpdate(ctx context.Context, i Interaction) error {
-	n, err := exec(ctx, p.q, `UPDATE interactions SET external_id = ?, status = ?, text = ? WHERE id = ?`,
+	n, err := p.exec(ctx, `UPDATE interactions SET external_id = ?, status = ?, text = ? WHERE id = ?`,
 		i.ExternalID, i.Status, i.Text, i.ID)
 	if err != nil {
 		return p.s.fail(err, "interaction %d", i.ID)
@@ -336,7 +403,7 @@ func (p pipe) InteractionsMark(ctx context.Context, conversationID string, upTo 
 	if err != nil {
 		return err
 	}
-	if _, err := exec(ctx, p.q, query, args...); err != nil {
+	if _, err := p.exec(ctx, query, args...); err != nil {
 		return fmt.Errorf("mark conversation %s %s: %w", conversationID, status, err)
 	}
 	return nil
@@ -388,7 +455,7 @@ func sessionIndex(s *Session) {
 
 func (p pipe) SessionGet(ctx context.Context, id string) (Session, error) {
 	var r sessionRow
-	if err := get(ctx, p.q, &r, `SELECT `+sessionColumns+` FROM sessions WHERE id = ?`, id); err != nil {
+	if err := p.get(ctx, &r, `SELECT `+sessionColumns+` FROM sessions WHERE id = ?`, id); err != nil {
 		return Session{}, p.s.fail(err, "session %s", id)
 	}
 	return r.session()
@@ -396,7 +463,7 @@ func (p pipe) SessionGet(ctx context.Context, id string) (Session, error) {
 
 func (p pipe) SessionActive(ctx context.Context, conversationID string) (Session, error) {
 	var r sessionRow
-	err := get(ctx, p.q, &r, `SELECT `+sessionColumns+` FROM sessions WHERE conversation_id = ? AND status IN ('running', 'waiting')`,
+	err := p.get(ctx, &r, `SELECT `+sessionColumns+` FROM sessions WHERE conversation_id = ? AND status IN ('running', 'waiting')`,
 		conversationID)
 	if err != nil {
 		return Session{}, p.s.fail(err, "active session of conversation %s", conversationID)
@@ -412,7 +479,7 @@ func (p pipe) SessionInsert(ctx context.Context, s Session) (Session, error) {
 	}
 	now := p.s.now()
 	s.Version, s.CreatedAt, s.UpdatedAt = 1, now, now
-	_, err = exec(ctx, p.q, `INSERT INTO sessions (`+sessionColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err = p.exec(ctx, `INSERT INTO sessions (`+sessionColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.ID, s.ConversationID, s.FlowID, s.FlowVersion, s.Status, s.WaitKind, p.s.nullTS(s.Deadline), s.Seq, s.Version,
 		state, p.s.ts(now), p.s.ts(now))
 	if err != nil {
@@ -428,7 +495,7 @@ func (p pipe) SessionUpdate(ctx context.Context, s Session, ifVersion int64) (Se
 		return Session{}, invalid("session %s state: %v", s.ID, err)
 	}
 	now := p.s.now()
-	n, err := exec(ctx, p.q, `UPDATE sessions SET status = ?, wait_kind = ?, deadline = ?, seq = ?, version = version + 1,
+	n, err := p.exec(ctx, `UPDATE sessions SET status = ?, wait_kind = ?, deadline = ?, seq = ?, version = version + 1,
 		state = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND version = ?`,
 		s.Status, s.WaitKind, p.s.nullTS(s.Deadline), s.Seq, state, p.s.ts(now), s.ID, ifVersion)
 	if err != nil {
@@ -514,7 +581,7 @@ func (p pipe) OutboxInsert(ctx context.Context, o OutboxItem) (OutboxItem, error
 		target = o.PrivateTarget
 	}
 	var id int64
-	err = get(ctx, p.q, &id, `INSERT INTO outbox (action_id, channel_id, conversation_id, session_id, wait_seq, type, action,
+	err = p.get(ctx, &id, `INSERT INTO outbox (action_id, channel_id, conversation_id, session_id, wait_seq, type, action,
 		private_target, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		o.ActionID, o.ChannelID, o.ConversationID, o.SessionID, o.WaitSeq, string(o.Action.Type), action, target,
 		p.s.ts(o.NextAttemptAt), p.s.ts(now))
@@ -527,7 +594,7 @@ func (p pipe) OutboxInsert(ctx context.Context, o OutboxItem) (OutboxItem, error
 
 func (p pipe) OutboxGet(ctx context.Context, actionID string) (OutboxItem, error) {
 	var r outboxRow
-	if err := get(ctx, p.q, &r, `SELECT `+outboxColumns+` FROM outbox WHERE action_id = ?`, actionID); err != nil {
+	if err := p.get(ctx, &r, `SELECT `+outboxColumns+` FROM outbox WHERE action_id = ?`, actionID); err != nil {
 		return OutboxItem{}, p.s.fail(err, "outbox action %s", actionID)
 	}
 	return r.item()
@@ -538,7 +605,7 @@ func (p pipe) OutboxFinish(ctx context.Context, id int64, status, externalID, la
 		return invalid("outbox %d: status %q", id, status)
 	}
 	now := p.s.now()
-	n, err := exec(ctx, p.q, `UPDATE outbox SET status = ?, external_id = ?, last_error = ?, done_at = ?, lease_until = NULL,
+	n, err := p.exec(ctx, `UPDATE outbox SET status = ?, external_id = ?, last_error = ?, done_at = ?, lease_until = NULL,
 		first_attempt_at = coalesce(first_attempt_at, ?) WHERE id = ?`,
 		status, externalID, lastError, p.s.ts(now), p.s.ts(now), id)
 	if err != nil {
@@ -549,7 +616,7 @@ func (p pipe) OutboxFinish(ctx context.Context, id int64, status, externalID, la
 
 func (p pipe) OutboxRetry(ctx context.Context, id int64, next time.Time, lastError string) error {
 	now := p.s.now()
-	n, err := exec(ctx, p.q, `UPDATE outbox SET next_attempt_at = ?, last_error = ?, lease_until = NULL,
+	n, err := p.exec(ctx, `UPDATE outbox SET next_attempt_at = ?, last_error = ?, lease_until = NULL,
 		first_attempt_at = coalesce(first_attempt_at, ?) WHERE id = ? AND status = 'pending'`,
 		p.s.ts(next), lastError, p.s.ts(now), id)
 	if err != nil {
@@ -583,7 +650,7 @@ func (s *sqlStore) OutboxClaimDue(ctx context.Context, now time.Time, lease time
 // NextDue returns the earliest pending deadline.
 func (s *sqlStore) NextDue(ctx context.Context) (time.Time, error) {
 	var times []nullTimestamp
-	err := list(ctx, s.db, &times, `SELECT min(deadline) FROM sessions WHERE status = 'waiting' AND deadline IS NOT NULL
+	err := list(ctx, s.read, &times, `SELECT min(deadline) FROM sessions WHERE status = 'waiting' AND deadline IS NOT NULL
 		UNION ALL SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending'`)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("next due: %w", err)
@@ -605,13 +672,33 @@ func (s *sqlStore) SessionGet(ctx context.Context, id string) (Session, error) {
 	return s.pipe().SessionGet(ctx, id)
 }
 
+func (s *sqlStore) SessionActive(ctx context.Context, conversationID string) (Session, error) {
+	return s.pipe().SessionActive(ctx, conversationID)
+}
+
+func (s *sqlStore) EventKeyExists(ctx context.Context, channelID, key string) (bool, error) {
+	return s.pipe().EventKeyExists(ctx, channelID, key)
+}
+
+func (s *sqlStore) InteractionByAction(ctx context.Context, actionID string) (Interaction, error) {
+	return s.pipe().InteractionByAction(ctx, actionID)
+}
+
+func (s *sqlStore) InteractionByExternal(ctx context.Context, channelID, externalID string) (Interaction, error) {
+	return s.pipe().InteractionByExternal(ctx, channelID, externalID)
+}
+
+func (s *sqlStore) ConversationFind(ctx context.Context, channelID, customer string) (Conversation, error) {
+	return s.pipe().ConversationFind(ctx, channelID, customer)
+}
+
 func (s *sqlStore) OutboxGet(ctx context.Context, actionID string) (OutboxItem, error) {
 	return s.pipe().OutboxGet(ctx, actionID)
 }
 
 func (s *sqlStore) OutboxByPrivateTarget(ctx context.Context, channelID, target string) (OutboxItem, error) {
 	var r outboxRow
-	err := get(ctx, s.db, &r, `SELECT `+outboxColumns+` FROM outbox WHERE channel_id = ? AND private_target = ?`, channelID, target)
+	err := get(ctx, s.read, &r, `SELECT `+outboxColumns+` FROM outbox WHERE channel_id = ? AND private_target = ?`, channelID, target)
 	if err != nil {
 		return OutboxItem{}, s.fail(err, "private reply to %s", target)
 	}
@@ -663,7 +750,7 @@ func (s *sqlStore) ConversationList(ctx context.Context, p ConversationListParam
 // InteractionList returns a conversation's transcript, oldest first.
 func (s *sqlStore) InteractionList(ctx context.Context, conversationID string) ([]Interaction, error) {
 	var rows []interactionRow
-	if err := list(ctx, s.db, &rows, `SELECT `+interactionColumns+` FROM interactions WHERE conversation_id = ? ORDER BY id`,
+	if err := list(ctx, s.read, &rows, `SELECT `+interactionColumns+` FROM interactions WHERE conversation_id = ? ORDER BY id`,
 		conversationID); err != nil {
 		return nil, fmt.Errorf("interactions of %s: %w", conversationID, err)
 	}
@@ -680,7 +767,7 @@ func (s *sqlStore) InteractionList(ctx context.Context, conversationID string) (
 
 func (s *sqlStore) InteractionGet(ctx context.Context, id int64) (Interaction, error) {
 	var r interactionRow
-	if err := get(ctx, s.db, &r, `SELECT `+interactionColumns+` FROM interactions WHERE id = ?`, id); err != nil {
+	if err := get(ctx, s.read, &r, `SELECT `+interactionColumns+` FROM interactions WHERE id = ?`, id); err != nil {
 		return Interaction{}, s.fail(err, "interaction %d", id)
 	}
 	return r.interaction()
@@ -689,7 +776,7 @@ func (s *sqlStore) InteractionGet(ctx context.Context, id int64) (Interaction, e
 // PipelineCounts counts what is in flight.
 func (s *sqlStore) PipelineCounts(ctx context.Context) (PipelineCounts, error) {
 	var c PipelineCounts
-	err := get(ctx, s.db, &c, `SELECT
+	err := get(ctx, s.read, &c, `SELECT
 		(SELECT count(*) FROM webhook_events WHERE status = 'pending') AS pending_events,
 		(SELECT count(*) FROM sessions WHERE status = 'waiting') AS waiting_sessions,
 		(SELECT count(*) FROM outbox WHERE status = 'pending') AS pending_outbox,

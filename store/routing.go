@@ -121,7 +121,7 @@ func (r agentStateRow) state() AgentState {
 
 func (s *sqlStore) AgentStateList(ctx context.Context) ([]AgentState, error) {
 	var rows []agentStateRow
-	if err := list(ctx, s.db, &rows, `SELECT `+agentStateColumns+` FROM agent_states ORDER BY agent_id`); err != nil {
+	if err := list(ctx, s.read, &rows, `SELECT `+agentStateColumns+` FROM agent_states ORDER BY agent_id`); err != nil {
 		return nil, fmt.Errorf("agent states: %w", err)
 	}
 	out := make([]AgentState, len(rows))
@@ -138,7 +138,7 @@ func (s *sqlStore) AgentStateGet(ctx context.Context, agentID string) (AgentStat
 
 func (p pipe) AgentStateGet(ctx context.Context, agentID string) (AgentState, error) {
 	var r agentStateRow
-	err := get(ctx, p.q, &r, `SELECT `+agentStateColumns+` FROM agent_states WHERE agent_id = ?`, agentID)
+	err := p.get(ctx, &r, `SELECT `+agentStateColumns+` FROM agent_states WHERE agent_id = ?`, agentID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return AgentState{AgentID: agentID, State: "offline"}, nil
 	}
@@ -154,7 +154,7 @@ func (p pipe) AgentStateSet(ctx context.Context, st AgentState) (AgentState, err
 		st.Since = now
 	}
 	st.Since, st.UpdatedAt = dbTime(st.Since), now
-	_, err := exec(ctx, p.q, `INSERT INTO agent_states (`+agentStateColumns+`) VALUES (?, ?, ?, ?, ?, ?)
+	_, err := p.exec(ctx, `INSERT INTO agent_states (`+agentStateColumns+`) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (agent_id) DO UPDATE SET state = excluded.state, reason = excluded.reason, since = excluded.since,
 			idle_since = excluded.idle_since, updated_at = excluded.updated_at`,
 		st.AgentID, st.State, st.Reason, p.s.ts(st.Since), p.s.nullTS(st.IdleSince), p.s.ts(now))
@@ -165,7 +165,7 @@ func (p pipe) AgentStateSet(ctx context.Context, st AgentState) (AgentState, err
 }
 
 func (p pipe) ContactSetLastAgent(ctx context.Context, contactID, agent string) error {
-	n, err := exec(ctx, p.q, `UPDATE contacts SET last_agent = ?, updated_at = ? WHERE id = ?`, agent, p.s.ts(p.s.now()), contactID)
+	n, err := p.exec(ctx, `UPDATE contacts SET last_agent = ?, updated_at = ? WHERE id = ?`, agent, p.s.ts(p.s.now()), contactID)
 	if err != nil {
 		return p.s.fail(err, "contact %s", contactID)
 	}
@@ -218,7 +218,7 @@ func (p pipe) QueueInsert(ctx context.Context, e QueueEntry) error {
 	if e.Status == "" {
 		e.Status = QueueQueued
 	}
-	_, err := exec(ctx, p.q, `INSERT INTO queue_entries (`+queueColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := p.exec(ctx, `INSERT INTO queue_entries (`+queueColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.Ref, e.SessionID, e.ConversationID, e.ChannelID, e.ChannelType, e.Skill, e.Priority, e.Public, p.s.ts(e.EnqueuedAt),
 		e.PreferredAgent, p.s.nullTS(e.PreferredUntil), e.Status, e.Agent, e.Offers, p.s.nullTS(e.OfferedAt),
 		p.s.nullTS(e.OfferExpiresAt), mustJSON(e.Excluded, "[]"), p.s.nullTS(e.AssignedAt), p.s.nullTS(e.ClosedAt),
@@ -231,7 +231,7 @@ func (p pipe) QueueInsert(ctx context.Context, e QueueEntry) error {
 
 func (p pipe) QueueGet(ctx context.Context, ref string) (QueueEntry, error) {
 	var r queueRow
-	if err := get(ctx, p.q, &r, `SELECT `+queueColumns+` FROM queue_entries WHERE ref = ?`+p.lock(), ref); err != nil {
+	if err := p.get(ctx, &r, `SELECT `+queueColumns+` FROM queue_entries WHERE ref = ?`+p.lock(), ref); err != nil {
 		return QueueEntry{}, p.s.fail(err, "queue entry %s", ref)
 	}
 	return r.entry()
@@ -246,7 +246,7 @@ func (p pipe) lock() string {
 }
 
 func (p pipe) QueueUpdate(ctx context.Context, e QueueEntry, ifStatus string) error {
-	n, err := exec(ctx, p.q, `UPDATE queue_entries SET skill = ?, priority = ?, preferred_agent = ?, preferred_until = ?,
+	n, err := p.exec(ctx, `UPDATE queue_entries SET skill = ?, priority = ?, preferred_agent = ?, preferred_until = ?,
 		status = ?, agent = ?, offers = ?, offered_at = ?, offer_expires_at = ?, excluded = ?, assigned_at = ?, closed_at = ?,
 		withdrawn_at = ?, disposition = ?, updated_at = ? WHERE ref = ? AND status = ?`,
 		e.Skill, e.Priority, e.PreferredAgent, p.s.nullTS(e.PreferredUntil), e.Status, e.Agent, e.Offers, p.s.nullTS(e.OfferedAt),
@@ -263,7 +263,7 @@ func (p pipe) QueueUpdate(ctx context.Context, e QueueEntry, ifStatus string) er
 
 func (p pipe) QueueOfConversation(ctx context.Context, conversationID string) (QueueEntry, error) {
 	var r queueRow
-	err := get(ctx, p.q, &r, `SELECT `+queueColumns+` FROM queue_entries WHERE conversation_id = ?
+	err := p.get(ctx, &r, `SELECT `+queueColumns+` FROM queue_entries WHERE conversation_id = ?
 		AND status IN ('queued', 'offered', 'assigned') ORDER BY enqueued_at DESC LIMIT 1`, conversationID)
 	if err != nil {
 		return QueueEntry{}, p.s.fail(err, "open queue entry of conversation %s", conversationID)

@@ -30,7 +30,7 @@ const skillColumns = `name, description, dispositions, require_accept, created_a
 // SkillList returns the skills by name.
 func (s *sqlStore) SkillList(ctx context.Context) ([]Skill, error) {
 	var rows []skillRow
-	if err := list(ctx, s.db, &rows, `SELECT `+skillColumns+` FROM skills ORDER BY name`); err != nil {
+	if err := list(ctx, s.read, &rows, `SELECT `+skillColumns+` FROM skills ORDER BY name`); err != nil {
 		return nil, fmt.Errorf("skill list: %w", err)
 	}
 	out := make([]Skill, len(rows))
@@ -47,7 +47,7 @@ func (s *sqlStore) SkillList(ctx context.Context) ([]Skill, error) {
 // SkillGet returns a skill; ErrNotFound when there is none.
 func (s *sqlStore) SkillGet(ctx context.Context, name string) (Skill, error) {
 	var r skillRow
-	if err := get(ctx, s.db, &r, `SELECT `+skillColumns+` FROM skills WHERE name = ?`, name); err != nil {
+	if err := get(ctx, s.read, &r, `SELECT `+skillColumns+` FROM skills WHERE name = ?`, name); err != nil {
 		return Skill{}, s.fail(err, "skill %s", name)
 	}
 	return r.skill()

@@ -57,7 +57,24 @@ func openSQLite(ctx context.Context, name string, opts Options) (*sqlStore, erro
 		db.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", name, err)
 	}
-	return newSQLStore(db, sqliteDialect, opts)
+	s, err := newSQLStore(db, sqliteDialect, opts)
+	if err != nil || inMemory(name) {
+		return s, err // an in-memory database lives in its one connection
+	}
+	read, err := sqlx.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open sqlite %s for reading: %w", name, err)
+	}
+	read.SetMaxOpenConns(4)
+	read.SetMaxIdleConns(4)
+	s.read = read
+	return s, nil
+}
+
+// inMemory tells a database name that lives in memory only.
+func inMemory(name string) bool {
+	return strings.Contains(name, ":memory:") || strings.Contains(name, "mode=memory")
 }
 
 // sqliteDSN adds the pragmas to a database name.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -16,12 +17,49 @@ import (
 // sqlStore is the Store both databases share: the SQL is written once with ? placeholders
 // (rebound to $n for PostgreSQL) and a dialect supplies what differs.
 type sqlStore struct {
-	db         *sqlx.DB
+	db *sqlx.DB
+	// read serves reads outside transactions: db itself on PostgreSQL, a pool of read-only
+	// connections on SQLite, whose one writing connection they do not wait for (WAL lets
+	// readers and the writer work at once).
+	read       *sqlx.DB
 	dialect    *dialect
 	clock      engine.Clock
 	migrations *goose.Provider
 	bus        Bus
 	closeBus   func()
+
+	stmtMu sync.Mutex
+	stmts  map[string]*sqlx.Stmt // prepared on db, by query; nil while being prepared
+}
+
+// statement returns a statement prepared on the writing connection, or nil when it is not
+// prepared yet. It is called inside transactions, which hold SQLite's one writing connection,
+// so it never waits for it: a statement seen for the first time is prepared in the background,
+// once the connection is free, and used from then on.
+func (s *sqlStore) statement(query string) *sqlx.Stmt {
+	s.stmtMu.Lock()
+	defer s.stmtMu.Unlock()
+	if st, seen := s.stmts[query]; seen {
+		return st
+	}
+	if s.stmts == nil {
+		s.stmts = map[string]*sqlx.Stmt{}
+	}
+	s.stmts[query] = nil
+	go func() {
+		st, err := s.db.Preparex(s.db.Rebind(query))
+		if err != nil {
+			return // the plain path keeps working, and reports what is wrong
+		}
+		s.stmtMu.Lock()
+		defer s.stmtMu.Unlock()
+		if s.stmts == nil { // the store closed meanwhile
+			st.Close()
+			return
+		}
+		s.stmts[query] = st
+	}()
+	return nil
 }
 
 // dialect is what differs between SQLite and PostgreSQL.
@@ -53,8 +91,19 @@ func (s *sqlStore) Dialect() string { return s.dialect.name }
 func (s *sqlStore) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
 func (s *sqlStore) Close() error {
+	s.stmtMu.Lock()
+	for _, st := range s.stmts {
+		if st != nil {
+			st.Close()
+		}
+	}
+	s.stmts = nil
+	s.stmtMu.Unlock()
 	if s.closeBus != nil {
 		s.closeBus()
+	}
+	if s.read != s.db {
+		s.read.Close()
 	}
 	return s.db.Close()
 }

@@ -23,7 +23,7 @@ const switchColumns = `name, is_on, updated_at, updated_by`
 // SwitchList returns the switches ever set, by name.
 func (s *sqlStore) SwitchList(ctx context.Context) ([]Switch, error) {
 	var rows []switchRow
-	if err := list(ctx, s.db, &rows, `SELECT `+switchColumns+` FROM switches ORDER BY name`); err != nil {
+	if err := list(ctx, s.read, &rows, `SELECT `+switchColumns+` FROM switches ORDER BY name`); err != nil {
 		return nil, fmt.Errorf("switch list: %w", err)
 	}
 	out := make([]Switch, len(rows))
@@ -36,7 +36,7 @@ func (s *sqlStore) SwitchList(ctx context.Context) ([]Switch, error) {
 // SwitchGet returns a switch; ErrNotFound when it was never set, which callers read as off.
 func (s *sqlStore) SwitchGet(ctx context.Context, name string) (Switch, error) {
 	var r switchRow
-	if err := get(ctx, s.db, &r, `SELECT `+switchColumns+` FROM switches WHERE name = ?`, name); err != nil {
+	if err := get(ctx, s.read, &r, `SELECT `+switchColumns+` FROM switches WHERE name = ?`, name); err != nil {
 		return Switch{}, s.fail(err, "switch %s", name)
 	}
 	return r.sw(), nil

@@ -75,7 +75,7 @@ func (s *sqlStore) TokenByHash(ctx context.Context, hash string, now time.Time) 
 		return Token{}, fmt.Errorf("token by hash: %w", err)
 	}
 	var r tokenRow
-	if err := get(ctx, s.db, &r, `SELECT `+tokenColumns+` FROM tokens WHERE hash = ?`, hash); err != nil {
+	if err := get(ctx, s.read, &r, `SELECT `+tokenColumns+` FROM tokens WHERE hash = ?`, hash); err != nil {
 		return Token{}, s.fail(err, "token with that hash")
 	}
 	return r.token(), nil
@@ -84,7 +84,7 @@ func (s *sqlStore) TokenByHash(ctx context.Context, hash string, now time.Time) 
 // TokenList returns the tokens, oldest first.
 func (s *sqlStore) TokenList(ctx context.Context) ([]Token, error) {
 	var rows []tokenRow
-	if err := list(ctx, s.db, &rows, `SELECT `+tokenColumns+` FROM tokens ORDER BY created_at, id`); err != nil {
+	if err := list(ctx, s.read, &rows, `SELECT `+tokenColumns+` FROM tokens ORDER BY created_at, id`); err != nil {
 		return nil, fmt.Errorf("token list: %w", err)
 	}
 	out := make([]Token, len(rows))
@@ -109,7 +109,7 @@ func (s *sqlStore) TokenDelete(ctx context.Context, id, by string) error {
 // TokenCount returns how many tokens there are.
 func (s *sqlStore) TokenCount(ctx context.Context) (int, error) {
 	var n int
-	if err := get(ctx, s.db, &n, `SELECT count(*) FROM tokens`); err != nil {
+	if err := get(ctx, s.read, &n, `SELECT count(*) FROM tokens`); err != nil {
 		return 0, fmt.Errorf("token count: %w", err)
 	}
 	return n, nil
