@@ -7,12 +7,16 @@ import (
 	"net/url"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/checker"
+	"github.com/expr-lang/expr/compiler"
+	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/file"
-	"github.com/expr-lang/expr/parser"
+	"github.com/expr-lang/expr/optimizer"
 	"github.com/expr-lang/expr/vm"
 )
 
@@ -140,7 +144,25 @@ func CompileExpression(src, typ string) (*Expression, error) {
 	if strings.TrimSpace(src) == "" {
 		return nil, &ExprError{Message: "the expression is empty"}
 	}
-	opts := make([]expr.Option, 0, len(helperFunctions)+6)
+	program, refs, root, err := compileSafely(src, typ)
+	if err != nil {
+		var fe *file.Error
+		if errors.As(err, &fe) {
+			return nil, &ExprError{Offset: fe.From, Message: fe.Message}
+		}
+		return nil, &ExprError{Message: err.Error()}
+	}
+	e := &Expression{Source: src, Type: typ, program: program, Vars: refs}
+	// A plain path gets a direct accessor; on vars, only when the value needs no conversion.
+	if f := fastPathOf(root); f != nil && (typ == "" || !onVars(root)) {
+		e.fast = f
+	}
+	return e, nil
+}
+
+// options are expr's options for an expression that must yield typ.
+func options(typ string) []expr.Option {
+	opts := make([]expr.Option, 0, len(helperFunctions)+4)
 	opts = append(opts, expr.Env(envType), expr.DisableBuiltin("now"), expr.MaxNodes(MaxExpressionNodes))
 	opts = append(opts, helperFunctions...)
 	switch typ {
@@ -153,35 +175,60 @@ func CompileExpression(src, typ string) (*Expression, error) {
 	case "string":
 		opts = append(opts, expr.AsKind(reflect.String))
 	}
-	program, err := compileSafely(src, opts)
-	if err != nil {
-		var fe *file.Error
-		if errors.As(err, &fe) {
-			return nil, &ExprError{Offset: fe.From, Message: fe.Message}
-		}
-		return nil, &ExprError{Message: err.Error()}
-	}
-	e := &Expression{Source: src, Type: typ, program: program}
-	// The tree again, for the variables it reads and a direct accessor for simple paths; parsing
-	// costs far less than the compiler's type checks.
-	if tree, err := parser.Parse(src); err == nil {
-		refs := &varCollector{}
-		ast.Walk(&tree.Node, refs)
-		e.Vars = refs.refs
-		e.fast = fastPathOf(tree.Node)
-	}
-	return e, nil
+	return opts
 }
 
-// compileSafely turns a panic inside the expression compiler into an error: no flow file may
-// crash the process.
-func compileSafely(src string, opts []expr.Option) (p *vm.Program, err error) {
+// configs keep expr's configurations by expected type, for reuse: building one copies expr's
+// table of built-in functions, which costs more than compiling most expressions. A
+// configuration is used by one compilation at a time.
+var configs = func() map[string]*sync.Pool {
+	m := map[string]*sync.Pool{}
+	for _, typ := range []string{"", "bool", "int", "number", "string"} {
+		m[typ] = &sync.Pool{New: func() any {
+			c := conf.CreateNew()
+			for _, op := range options(typ) {
+				op(c)
+			}
+			for name := range c.Disabled {
+				delete(c.Builtins, name)
+			}
+			c.Check()
+			return c
+		}}
+	}
+	return m
+}()
+
+// compileSafely compiles an expression as expr.Compile does, with a reused configuration, and
+// returns the variables it reads and its syntax tree's root as written (before optimisation).
+// A panic inside the compiler becomes an error: no flow file may crash the process.
+func compileSafely(src, typ string) (p *vm.Program, refs []VarRef, root ast.Node, err error) {
+	pool := configs[typ]
+	c := pool.Get().(*conf.Config)
+	defer pool.Put(c)
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("the expression cannot be compiled: %v", r)
 		}
 	}()
-	return expr.Compile(src, opts...)
+	tree, err := checker.ParseCheck(src, c)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	collect := &varCollector{}
+	ast.Walk(&tree.Node, collect)
+	root = tree.Node
+	if c.Optimize {
+		if err := optimizer.Optimize(&tree.Node, c); err != nil {
+			var fe *file.Error
+			if errors.As(err, &fe) {
+				return nil, nil, nil, fe.Bind(tree.Source)
+			}
+			return nil, nil, nil, err
+		}
+	}
+	p, err = compiler.Compile(tree, c)
+	return p, collect.refs, root, err
 }
 
 // ConstantExpression is an expression that always yields v: a number or a boolean written

@@ -73,6 +73,16 @@ func fastPathOf(n ast.Node) *fastPath {
 	return nil
 }
 
+// onVars tells whether a path reads a variable, whose type only the running session knows.
+func onVars(n ast.Node) bool {
+	m, ok := n.(*ast.MemberNode)
+	if !ok {
+		return false
+	}
+	id, ok := m.Node.(*ast.IdentifierNode)
+	return ok && id.Value == "vars"
+}
+
 func pathOf(n ast.Node) string {
 	switch x := n.(type) {
 	case *ast.IdentifierNode:

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -121,7 +122,7 @@ func ParseDuration(s string) (time.Duration, error) {
 	var days time.Duration
 	if i := strings.IndexByte(s, 'd'); i > 0 {
 		n, err := strconv.Atoi(s[:i])
-		if err != nil || n < 0 {
+		if err != nil || n < 0 || n > int(math.MaxInt64/int64(24*time.Hour)) { // more would overflow
 			return 0, bad
 		}
 		days = time.Duration(n) * 24 * time.Hour
@@ -131,7 +132,7 @@ func ParseDuration(s string) (time.Duration, error) {
 		}
 	}
 	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
+	if err != nil || d < 0 || d > math.MaxInt64-days {
 		return 0, bad
 	}
 	return days + d, nil
@@ -165,7 +166,7 @@ func ParseClockRange(s string) (ClockRange, error) {
 }
 
 func parseClock(s string, end bool) (int, error) {
-	if len(s) != 5 || s[2] != ':' {
+	if len(s) != 5 || s[2] != ':' || !isDigits(s[:2]) || !isDigits(s[3:]) {
 		return 0, fmt.Errorf("%q is not a time of day; write HH:MM from 00:00 to 23:59", s)
 	}
 	h, err1 := strconv.Atoi(s[:2])
@@ -174,6 +175,15 @@ func parseClock(s string, end bool) (int, error) {
 		return 0, fmt.Errorf("%q is not a time of day; write HH:MM from 00:00 to 23:59 (24:00 only as an end)", s)
 	}
 	return h*60 + m, nil
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 var weekdayNames = []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}

@@ -37,6 +37,8 @@ type compiled struct {
 	exits  []string
 	ok     bool // the type is known and the parameters are good
 	node   *engine.Node
+	// edges are the wires a session can take: all but those of exits the block does not have
+	edges []Wire
 }
 
 // Compile checks a parsed document against a registry: block types, parameters, expressions,
@@ -120,11 +122,17 @@ func buildSafely(spec *engine.Spec, p *engine.Params) (b engine.Block, err error
 func (pd *paramDecoder) buildError(b *Block, path string, err error) {
 	var pe *engine.ParamError
 	if errors.As(err, &pe) {
-		n := lookupPath(b.params, pe.Path)
-		if n == nil {
-			n = b.paramsKey
+		var n *yaml.Node
+		if pe.Path != "" {
+			n = lookupPath(b.params, pe.Path)
 		}
-		pd.errorf(n, path+".params."+pe.Path, CodeBadValue, "%s", pe.Message)
+		if pe.Path == "" || n == nil || n == b.params {
+			n = b.paramsKey // a problem of the parameters as a whole sits on their key
+		}
+		if n == nil {
+			n = b.key
+		}
+		pd.errorf(n, join(path+".params", pe.Path), CodeBadValue, "%s", pe.Message)
 		return
 	}
 	at := b.paramsKey
@@ -187,6 +195,7 @@ func (pd *paramDecoder) wiring(c *compiled, byID map[string]*compiled, ids []str
 				continue
 			}
 		}
+		c.edges = append(c.edges, w)
 		if _, ok := byID[w.Target]; !ok {
 			msg := fmt.Sprintf("exit %s leads to %q, and there is no block %q", w.Exit, w.Target, w.Target)
 			if s := suggest(w.Target, ids); s != "" {
@@ -214,7 +223,7 @@ func (pd *paramDecoder) unknownExit(c *compiled, w Wire, exits []string, path st
 	var msg string
 	switch {
 	case c.spec.Ends:
-		msg = fmt.Sprintf("a %s block ends the session and has no exits; remove next", c.spec.Type)
+		msg = fmt.Sprintf("block %s (%s) ends the session and has no exits; remove next", c.b.ID, c.spec.Type)
 	default:
 		msg = fmt.Sprintf("block %s (%s) has no exit %q", c.b.ID, c.spec.Type, w.Exit)
 		if s := suggest(w.Exit, exits); s != "" {
@@ -238,6 +247,9 @@ func (pd *paramDecoder) graph(doc *Document, blocks []*compiled, byID map[string
 		}
 	}
 	if len(triggers) == 0 {
+		if doc.tooMany {
+			return // the blocks were not read; Parse said why
+		}
 		at := doc.blocksKey
 		if at == nil {
 			at = doc.root
@@ -254,7 +266,7 @@ func (pd *paramDecoder) graph(doc *Document, blocks []*compiled, byID map[string
 	for len(queue) > 0 {
 		c := queue[0]
 		queue = queue[1:]
-		for _, w := range c.b.Wires {
+		for _, w := range c.b.Wires { // a misspelt exit still says where the author meant to go
 			if next, ok := byID[w.Target]; ok && !reached[w.Target] {
 				reached[w.Target] = true
 				queue = append(queue, next)
@@ -284,7 +296,7 @@ func (pd *paramDecoder) loops(blocks []*compiled, byID map[string]*compiled) {
 		next++
 		stack = append(stack, c)
 		onStack[c] = true
-		for _, w := range c.b.Wires {
+		for _, w := range c.edges {
 			d, ok := byID[w.Target]
 			if !ok {
 				continue
@@ -320,7 +332,7 @@ func (pd *paramDecoder) loops(blocks []*compiled, byID map[string]*compiled) {
 		order[c] = i
 	}
 	for _, comp := range components {
-		if len(comp) == 1 && !slices.ContainsFunc(comp[0].b.Wires, func(w Wire) bool { return w.Target == comp[0].b.ID }) {
+		if len(comp) == 1 && !slices.ContainsFunc(comp[0].edges, func(w Wire) bool { return w.Target == comp[0].b.ID }) {
 			continue
 		}
 		if slices.ContainsFunc(comp, func(c *compiled) bool { return c.spec == nil || c.spec.Waits }) {

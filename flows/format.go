@@ -19,17 +19,33 @@ import (
 // indentation; comments kept. A JSON file stays JSON. A file that cannot be parsed comes back
 // with its diagnostics and no output.
 func Format(file string, src []byte, reg *engine.Registry) ([]byte, Diagnostics) {
+	to := "yaml"
+	if IsJSON(file) {
+		to = "json"
+	}
+	return Convert(file, src, to, reg)
+}
+
+// Convert writes a flow file as "yaml" or "json", in canonical form. JSON has no comments, so
+// a YAML file's comments do not survive the way to JSON.
+func Convert(file string, src []byte, to string, reg *engine.Registry) ([]byte, Diagnostics) {
 	doc, diags := Parse(file, src)
 	if doc == nil {
 		return nil, diags
 	}
 	canonicalize(doc, reg)
-	if doc.JSON {
+	if to == "json" {
 		var b bytes.Buffer
 		writeJSON(&b, doc.root, "")
 		b.WriteByte('\n')
 		return b.Bytes(), nil
 	}
+	if doc.JSON {
+		yamlStyle(doc.root)
+	}
+	plainMergeKeys(doc.docNode)
+	spellNulls(doc.docNode, false)
+	quoteLossyBlocks(doc.docNode)
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
@@ -39,6 +55,31 @@ func Format(file string, src []byte, reg *engine.Registry) ([]byte, Diagnostics)
 		return nil, d.diags
 	}
 	return unescapeAstral(b.Bytes(), doc.root), nil
+}
+
+// yamlStyle turns JSON's braces and quotes into YAML's usual style: block mappings and lists,
+// with small ones of plain values kept on one line, and quotes only where YAML needs them.
+func yamlStyle(n *yaml.Node) {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 && !strings.ContainsAny(n.Value, "\n\t") {
+			n.Style = 0 // the encoder quotes the values that need it, such as "true" or "10"
+		}
+		return
+	case yaml.MappingNode, yaml.SequenceNode:
+		small := len(n.Content) <= 8
+		for _, c := range n.Content {
+			yamlStyle(c)
+			if c.Kind != yaml.ScalarNode || len(c.Value) > 40 {
+				small = false
+			}
+		}
+		if small && len(n.Content) > 0 {
+			n.Style = yaml.FlowStyle
+		} else {
+			n.Style = 0
+		}
+	}
 }
 
 // unescapeAstral writes back as themselves the characters beyond U+FFFF (emoji) that the YAML
@@ -88,6 +129,13 @@ func canonicalize(doc *Document, reg *engine.Registry) {
 	if header != "" && len(doc.root.Content) > 0 {
 		first := doc.root.Content[0]
 		first.HeadComment = strings.TrimSpace(header + "\n" + first.HeadComment)
+	}
+	// the comment below the last key ends the file: it becomes the document's, after a blank
+	// line, where yaml.v3 reads it back the same way whatever the last value is
+	if n := len(doc.root.Content); n >= 2 && doc.root.Content[n-2].FootComment != "" {
+		last := doc.root.Content[n-2]
+		doc.docNode.FootComment = strings.TrimSpace(last.FootComment + "\n" + doc.docNode.FootComment)
+		last.FootComment = ""
 	}
 	for _, b := range doc.Blocks {
 		if b.node == nil || b.node.Kind != yaml.MappingNode {
@@ -148,16 +196,18 @@ func sortParams(n *yaml.Node, params []engine.Param) {
 }
 
 // sortKeys orders a mapping's pairs: the listed keys first in list order, then the others as
-// written. Merge keys stay first.
+// written. Merge keys stay first, and a pair that defines an anchor stays before the pairs
+// that use it. A comment below the last pair stays below the mapping.
 func sortKeys(m *yaml.Node, order []string) {
-	if m.Kind != yaml.MappingNode {
+	if m.Kind != yaml.MappingNode || len(m.Content) < 2 {
 		return
 	}
-	type kv struct{ k, v *yaml.Node }
 	pairs := make([]kv, 0, len(m.Content)/2)
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		pairs = append(pairs, kv{m.Content[i], m.Content[i+1]})
 	}
+	foot := pairs[len(pairs)-1].k.FootComment
+	pairs[len(pairs)-1].k.FootComment = ""
 	rank := func(p kv) int {
 		if p.k.ShortTag() == "!!merge" {
 			return -1
@@ -168,10 +218,158 @@ func sortKeys(m *yaml.Node, order []string) {
 		return len(order)
 	}
 	slices.SortStableFunc(pairs, func(a, b kv) int { return rank(a) - rank(b) })
+	pairs = anchorsFirst(pairs)
+	if foot != "" {
+		last := pairs[len(pairs)-1].k
+		last.FootComment = strings.TrimSpace(last.FootComment + "\n" + foot)
+	}
 	m.Content = m.Content[:0]
 	for _, p := range pairs {
 		m.Content = append(m.Content, p.k, p.v)
 	}
+}
+
+type kv struct{ k, v *yaml.Node }
+
+// anchorsFirst moves pairs that define anchors before the pairs that use them, changing the
+// sorted order as little as possible: YAML reads an alias only after its anchor.
+func anchorsFirst(pairs []kv) []kv {
+	defines := make([][]string, len(pairs))
+	uses := make([][]string, len(pairs))
+	aliased := false
+	for i, p := range pairs {
+		anchorsAndAliases(p.k, &defines[i], &uses[i])
+		anchorsAndAliases(p.v, &defines[i], &uses[i])
+		aliased = aliased || len(uses[i]) > 0
+	}
+	if !aliased {
+		return pairs
+	}
+	placed := make([]bool, len(pairs))
+	ready := func(i int) bool {
+		for j := range pairs {
+			if j != i && !placed[j] && slices.ContainsFunc(uses[i], func(a string) bool { return slices.Contains(defines[j], a) }) {
+				return false
+			}
+		}
+		return true
+	}
+	out := make([]kv, 0, len(pairs))
+	for len(out) < len(pairs) {
+		next := -1
+		for i := range pairs {
+			if !placed[i] && ready(i) {
+				next = i
+				break
+			}
+		}
+		if next < 0 { // a cycle, which a file that parsed cannot have: keep the sorted order
+			next = slices.Index(placed, false)
+		}
+		out = append(out, pairs[next])
+		placed[next] = true
+	}
+	return out
+}
+
+// anchorsAndAliases collects the anchors a tree defines and the aliases it uses.
+func anchorsAndAliases(n *yaml.Node, defines, uses *[]string) {
+	if n.Anchor != "" {
+		*defines = append(*defines, n.Anchor)
+	}
+	if n.Kind == yaml.AliasNode {
+		*uses = append(*uses, n.Value)
+		return
+	}
+	for _, c := range n.Content {
+		anchorsAndAliases(c, defines, uses)
+	}
+}
+
+// spellNulls writes an empty null value inside a flow collection ({a: }) as null: the encoder
+// would write it quoted and empty, which reads back as the empty string.
+func spellNulls(n *yaml.Node, flow bool) {
+	flow = flow || n.Style&yaml.FlowStyle != 0
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 1; i < len(n.Content); i += 2 {
+			spellNull(n.Content[i], flow)
+			spellNulls(n.Content[i], flow)
+		}
+	case yaml.SequenceNode, yaml.DocumentNode:
+		for _, c := range n.Content {
+			spellNull(c, flow)
+			spellNulls(c, flow)
+		}
+	}
+}
+
+func spellNull(n *yaml.Node, flow bool) {
+	if flow && n.Kind == yaml.ScalarNode && n.Value == "" && n.ShortTag() == "!!null" {
+		n.Value = "null"
+	}
+}
+
+// quoteLossyBlocks writes double-quoted the block scalars (| and >) that yaml.v3 would not
+// write back as they are: it drops a leading line break, and adds blank lines before the
+// more-indented lines of a folded block.
+func quoteLossyBlocks(n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode && n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 && !blockRoundTrips(n) {
+		n.Style = yaml.DoubleQuotedStyle
+	}
+	if n.Kind != yaml.AliasNode {
+		for _, c := range n.Content {
+			quoteLossyBlocks(c)
+		}
+	}
+}
+
+func blockRoundTrips(n *yaml.Node) bool {
+	value := &yaml.Node{Kind: yaml.ScalarNode, Style: n.Style, Tag: n.Tag, Value: n.Value}
+	out, err := yaml.Marshal(&yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: "k"}, value}})
+	var back yaml.Node
+	if err != nil || yaml.Unmarshal(out, &back) != nil || len(back.Content) != 1 || len(back.Content[0].Content) != 2 {
+		return false
+	}
+	return back.Content[0].Content[1].Value == n.Value
+}
+
+// plainMergeKeys drops the !!merge tag of << keys, which yaml.v3 would otherwise write out.
+func plainMergeKeys(n *yaml.Node) {
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if k := n.Content[i]; k.Tag == "!!merge" {
+				k.Tag = ""
+			}
+		}
+	}
+	if n.Kind != yaml.AliasNode {
+		for _, c := range n.Content {
+			plainMergeKeys(c)
+		}
+	}
+}
+
+// jsonPairs returns a mapping's pairs as written, a repeated key too (so that formatting does
+// not hide the mistake), then the pairs merged in by << that no written key overrides.
+func jsonPairs(m *yaml.Node) []pair {
+	var out []pair
+	merges := false
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].ShortTag() == "!!merge" {
+			merges = true
+			continue
+		}
+		out = append(out, pair{m.Content[i], m.Content[i+1]})
+	}
+	if merges {
+		for _, p := range pairs(m) {
+			if !hasKey(out, p.key.Value) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
 }
 
 // writeJSON writes a node tree as indented JSON, keeping numbers as written.
@@ -180,7 +378,7 @@ func writeJSON(b *bytes.Buffer, n *yaml.Node, indent string) {
 	inner := indent + "  "
 	switch n.Kind {
 	case yaml.MappingNode:
-		ps := pairs(n)
+		ps := jsonPairs(n)
 		if len(ps) == 0 {
 			b.WriteString("{}")
 			return

@@ -288,6 +288,7 @@ func (pd *paramDecoder) exprError(n *yaml.Node, path string, e *engine.ExprError
 // once the diagnostic has a line and column), and speaks of the flow's names, not Go's.
 func exprMessage(msg string) string {
 	msg, _, _ = strings.Cut(msg, "\n")
+	msg = strings.TrimSpace(msg) // expr ends some messages with a space
 	switch msg {
 	case "unexpected token EOF":
 		return "the expression ends too early; something is missing at its end"

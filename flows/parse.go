@@ -8,8 +8,10 @@ import (
 	"io"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -45,6 +47,7 @@ type Document struct {
 	docNode   *yaml.Node // the YAML document, which holds the comments before the root
 	root      *yaml.Node
 	blocksKey *yaml.Node
+	tooMany   bool // the blocks were over the limit and not read
 	broken    bool // Parse found errors: the document cannot be loaded
 }
 
@@ -130,6 +133,10 @@ func (d *diagnoser) parse() *Document {
 	}
 	root := docNode.Content[0]
 	if n := countNodes(root, MaxNodes+1); n > MaxNodes {
+		if d.src.json { // JSON has no aliases: the file is only too big to be a flow
+			d.errorf(nil, "", CodeTooManyAliases, "the file holds more than %d values; split the flow into subflows", MaxNodes)
+			return nil
+		}
 		d.errorf(nil, "", CodeTooManyAliases, "the file expands to more than %d YAML nodes once its aliases are followed; write the values out instead of nesting aliases", MaxNodes)
 		return nil
 	}
@@ -150,8 +157,10 @@ func (d *diagnoser) checkJSON() bool {
 	dec := json.NewDecoder(bytes.NewReader(d.src.src))
 	err := dec.Decode(&v)
 	if err == nil {
+		end := int(dec.InputOffset())
 		if _, extra := dec.Token(); extra != io.EOF {
-			line, col := d.src.position(int(dec.InputOffset()))
+			rest := d.src.src[end:]
+			line, col := d.src.position(end + len(rest) - len(bytes.TrimLeft(rest, " \t\r\n")))
 			d.addAt(Error, line, col, "", CodeSyntax, "unexpected text after the JSON object; a flow file holds one object")
 			return false
 		}
@@ -178,7 +187,26 @@ func (d *diagnoser) checkJSON() bool {
 	return false
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var (
+	yamlLine      = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+	unknownAnchor = regexp.MustCompile(`^yaml: unknown anchor '(.*)' referenced$`)
+)
+
+// yamlParserProblems are the problems yaml.v3's parser (not its scanner) reports; it numbers
+// their lines from 0.
+var yamlParserProblems = []string{
+	"did not find expected <stream-start>",
+	"did not find expected <document start>",
+	"found undefined tag handle",
+	"did not find expected node content",
+	"did not find expected '-' indicator",
+	"did not find expected key",
+	"did not find expected ',' or ']'",
+	"did not find expected ',' or '}'",
+	"found duplicate %YAML directive",
+	"found incompatible YAML document",
+	"found duplicate %TAG directive",
+}
 
 func (d *diagnoser) decodeYAML() (docNode *yaml.Node, ok bool) {
 	defer func() {
@@ -219,16 +247,68 @@ func (d *diagnoser) decodeYAML() (docNode *yaml.Node, ok bool) {
 
 func (d *diagnoser) yamlError(err error) {
 	msg := err.Error()
-	line := 1
+	line, col := 1, 1
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		msg = m[2]
+		if slices.Contains(yamlParserProblems, msg) {
+			line++
+		}
+	} else if m := unknownAnchor.FindStringSubmatch(msg); m != nil {
+		// yaml.v3 gives no position: place the error on the first use of the alias
+		if i := bytes.Index(d.src.src, []byte("*"+m[1])); i >= 0 {
+			line, col = d.src.position(i)
+		}
+	} else if i := unreadable(d.src.src); i >= 0 && slices.Contains(yamlReaderProblems, strings.TrimPrefix(msg, "yaml: ")) {
+		// a reader error (bad UTF-8, a control character) comes without a position either
+		line, col = d.src.position(i)
 	}
 	msg = strings.TrimPrefix(msg, "yaml: ")
-	if line > len(d.src.lineStarts) {
-		line = len(d.src.lineStarts)
+	if line < 1 || line > len(d.src.lineStarts) {
+		line, col = min(max(line, 1), len(d.src.lineStarts)), 1
 	}
-	d.addAt(Error, line, 1, "", CodeSyntax, "%s", msg)
+	if slices.Contains(tabProblems, msg) {
+		start := d.src.src[d.src.lineStarts[line-1]:]
+		indent := start[:len(start)-len(bytes.TrimLeft(start, " \t"))]
+		if i := bytes.IndexByte(indent, '\t'); i >= 0 {
+			col = i + 1
+			msg += "; indent with spaces, not tabs"
+		}
+	}
+	d.addAt(Error, line, col, "", CodeSyntax, "%s", msg)
+}
+
+// tabProblems are what yaml.v3 says of a tab in the indentation.
+var tabProblems = []string{
+	"found character that cannot start any token",
+	"found a tab character that violates indentation",
+	"found a tab character where an indentation space is expected",
+}
+
+// yamlReaderProblems are the problems yaml.v3 reports, without a position, for UTF-8 text it
+// cannot read.
+var yamlReaderProblems = []string{
+	"invalid leading UTF-8 octet",
+	"incomplete UTF-8 octet sequence",
+	"invalid trailing UTF-8 octet",
+	"invalid length of a UTF-8 sequence",
+	"invalid Unicode character",
+	"control characters are not allowed",
+}
+
+// unreadable returns the offset of the first rune YAML does not read: invalid UTF-8, or a
+// character outside YAML's printable set. It returns -1 when there is none.
+func unreadable(src []byte) int {
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		printable := r == '\t' || r == '\n' || r == '\r' || (r >= 0x20 && r <= 0x7e) || r == 0x85 ||
+			(r >= 0xa0 && r <= 0xd7ff) || (r >= 0xe000 && r <= 0xfffd) || r >= 0x10000
+		if (r == utf8.RuneError && size == 1) || !printable {
+			return i
+		}
+		i += size
+	}
+	return -1
 }
 
 // countNodes counts the nodes of a tree with aliases followed, stopping at limit.
@@ -480,6 +560,7 @@ func (d *diagnoser) blocks(doc *Document, v *yaml.Node) {
 	ps := pairs(v)
 	if len(ps) > MaxBlocks {
 		d.errorf(doc.blocksKey, "blocks", CodeTooManyBlocks, "the flow has %d blocks; the limit is %d: split it into subflows", len(ps), MaxBlocks)
+		doc.tooMany = true
 		return
 	}
 	for _, p := range ps {

@@ -1,0 +1,83 @@
+package engine_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/switchboardhq/switchboard/engine"
+)
+
+func TestFold(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"Reembolsó ÁGIL", "reembolso agil"}, // Spanish
+		{"¿Dónde está mi pedido? ¡Ñandú!", "¿donde esta mi pedido? ¡nandu!"},
+		{"Ação, informação, pão, VOCÊ", "acao, informacao, pao, voce"}, // Portuguese
+		{"Français, garçon, Noël, œuvre, à bientôt", "francais, garcon, noel, œuvre, a bientot"},
+		{"Perché così? Università", "perche cosi? universita"}, // Italian
+		{"Straße, STRASSE", "strasse, strasse"},                // ß folds to ss
+		{"e\u0301 vs é", "e vs e"},                             // decomposed accents lose their mark too
+		{"İstanbul", "istanbul"},
+		{"ΣΊΣΥΦΟΣ", "σισυφοσ"},
+		{"ﬁne", "fine"},
+		{"plain ascii 123 _-!", "plain ascii 123 _-!"},
+		{"emoji 🙂 stays", "emoji 🙂 stays"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		require.Equal(t, tt.want, engine.Fold(tt.in), "Fold(%q)", tt.in)
+		require.Equal(t, "prefix:"+tt.want, string(engine.AppendFold([]byte("prefix:"), tt.in)), "AppendFold appends")
+	}
+}
+
+func TestHasWord(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		text, word string
+		want       bool
+	}{
+		{"Necesito la factura de octubre", "factura", true},
+		{"¿Me das la factura?", "factura", true},
+		{"¡Reembolso!", "reembolso", true},
+		{"REEMBOLSÓ ya", "reembolso", true},
+		{"reembolso", "Reembolsó", true}, // accents and case ignored on both sides
+		{"quiero dar de baja el servicio", "dar de baja", true},
+		{"quiero dar  de baja", "dar de baja", false}, // a phrase matches as written
+		{"Mis facturas", "factura", false},            // whole words only
+		{"prefactura", "factura", false},
+		{"factura2", "factura", false},
+		{"x_factura", "factura", false}, // _ is part of a word
+		{"no-funciona", "funciona", true},
+		{"(factura)", "factura", true},
+		{"«factura»", "factura", true},
+		{"factura.", "factura", true},
+		{"facturas y factura", "factura", true}, // the second occurrence is a whole word
+		{"éfactura", "factura", false},          // a non-ASCII letter is part of a word
+		{"日factura", "factura", false},
+		{"l'été dernier", "ete", true},
+		{"Perché no?", "perche", true},
+		{"Die Straße", "strasse", true},
+		{"Olá, tudo bem?", "ola", true},
+		{"garçon", "garcon", true},
+		{"factura", "", false},
+		{"factura", "   ", false},
+		{"", "factura", false},
+		{"  factura  ", " factura ", true}, // the word is trimmed
+	}
+	for _, tt := range tests {
+		require.Equal(t, tt.want, engine.HasWord(tt.text, tt.word), "HasWord(%q, %q)", tt.text, tt.word)
+	}
+}
+
+func TestWordBoundaries(t *testing.T) {
+	t.Parallel()
+	s := []byte("¿ab_1 é!")
+	// ¿ is 2 bytes: a=2 b=3 _=4 1=5 space=6 é=7..8 !=9
+	for i, want := range map[int]bool{-1: false, 0: false, 2: true, 4: true, 5: true, 6: false, 7: true, 9: false, 10: false} {
+		require.Equal(t, want, engine.WordAt(s, i), "WordAt(%d)", i)
+	}
+	for i, want := range map[int]bool{0: false, 2: false, 3: true, 6: true, 7: false, 9: true, 10: false, 11: false} {
+		require.Equal(t, want, engine.WordBefore(s, i), "WordBefore(%d)", i)
+	}
+}
