@@ -58,7 +58,7 @@ func TestTestBadFiles(t *testing.T) {
 		file string
 		want string
 	}{
-		{"typo.test.yaml", "FAIL  testdata/test/badfile/typo.test.yaml\n      testdata/test/badfile/typo.test.yaml: yaml: unmarshal errors:\n  line 6: field expct not found"},
+		{"typo.test.yaml", "FAIL  testdata/test/badfile/typo.test.yaml\n      testdata/test/badfile/typo.test.yaml: yaml: unmarshal errors:\n  line 6: a case has no key \"expct\""},
 		{"twokinds.test.yaml", "FAIL  testdata/test/badfile/twokinds.test.yaml\n      testdata/test/badfile/twokinds.test.yaml:7: case advance and reply at once: events[0]: an event is one of advance"},
 	}
 	for _, tt := range tests {

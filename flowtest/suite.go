@@ -32,6 +32,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -130,7 +131,7 @@ func LoadSuite(path string) (*Suite, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %s", path, plainYAMLError(err))
 	}
 	if f.Flow == "" {
 		return nil, fmt.Errorf("%s: name the flow under test with flow: FILE", path)
@@ -321,8 +322,8 @@ func (ey eventYAML) toEvent() (sim.Event, error) {
 		if err != nil {
 			return ev, fmt.Errorf("reply: %w", err)
 		}
-		var in engine.Interaction
-		if err := json.Unmarshal(data, &in); err != nil {
+		in, err := sim.DecodeInteraction(data)
+		if err != nil {
 			return ev, fmt.Errorf("reply: %w", err)
 		}
 		ev.Reply, n = &in, n+1
@@ -360,4 +361,19 @@ func nodeJSON(n *yaml.Node) ([]byte, error) {
 		return nil, err
 	}
 	return json.Marshal(v)
+}
+
+var yamlTypeNames = regexp.MustCompile(`field (\w+) not found in type flowtest\.(\w+)`)
+
+// plainYAMLError speaks of a test file's keys, not of the Go types they are read into.
+func plainYAMLError(err error) string {
+	return yamlTypeNames.ReplaceAllStringFunc(err.Error(), func(m string) string {
+		parts := yamlTypeNames.FindStringSubmatch(m)
+		where := map[string]string{"fileYAML": "a test file", "caseYAML": "a case", "eventYAML": "an event",
+			"expectYAML": "expect"}[parts[2]]
+		if where == "" {
+			where = "this part of a test file"
+		}
+		return fmt.Sprintf("%s has no key %q", where, parts[1])
+	})
 }
