@@ -144,16 +144,23 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 	acd.Resumer = d
 	srv := server.New(server.Config{Store: st, Registry: env.Registry, Logger: log, Editor: EditorFiles, Flows: flowCache,
 		Dispatcher: d, Metrics: metrics, ACD: acd, Hub: hub})
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return usageError("listen on %s: %v", o.addr, err)
+	}
 	d.Start(workCtx)
 	acdDone := make(chan struct{})
 	go func() {
 		defer close(acdDone)
 		acd.Run(workCtx)
 	}()
-	ln, err := net.Listen("tcp", o.addr)
-	if err != nil {
-		return usageError("listen on %s: %v", o.addr, err)
-	}
+	// However serve ends, the workers finish before the store closes.
+	defer func() {
+		stopWork()
+		d.Wait()
+		<-acdDone
+		log.Info("stopped")
+	}()
 	log.Info("switchboard is listening", "url", "http://"+ln.Addr().String(), "database", st.Dialect(), "editor", EditorFiles != nil)
 	if secret != "" {
 		// after listening, so that the hint names the address taken (--addr may say port 0)
@@ -174,10 +181,6 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
-	stopWork()
-	d.Wait()
-	<-acdDone
-	log.Info("stopped")
 	return nil
 }
 

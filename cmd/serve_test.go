@@ -50,17 +50,22 @@ func (o *output) String() string {
 type running struct {
 	stdout, stderr *output
 	stop           context.CancelFunc
-	exited         chan int
-	url            string
+	// exited closes when serve returns; code is then its exit code.
+	exited chan struct{}
+	code   int
+	url    string
 }
 
 // startServe runs serve on a free port and waits until it says where it listens.
 func startServe(t *testing.T, args ...string) *running {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &running{stdout: newOutput(), stderr: newOutput(), stop: cancel, exited: make(chan int, 1)}
+	r := &running{stdout: newOutput(), stderr: newOutput(), stop: cancel, exited: make(chan struct{})}
 	env := Env{Stdin: strings.NewReader(""), Stdout: r.stdout, Stderr: r.stderr, Registry: blocks.NewRegistry()}
-	go func() { r.exited <- Run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-level", "debug"}, args...), env) }()
+	go func() {
+		defer close(r.exited)
+		r.code = Run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-level", "debug"}, args...), env)
+	}()
 	t.Cleanup(func() {
 		cancel()
 		select {
@@ -84,9 +89,8 @@ func (r *running) waitFor(t *testing.T, re *regexp.Regexp) []string {
 		}
 		select {
 		case <-r.stdout.changed:
-		case code := <-r.exited:
-			r.exited <- code
-			t.Fatalf("serve exited with %d before printing %s\nstdout:\n%s\nstderr:\n%s", code, re, r.stdout, r.stderr)
+		case <-r.exited:
+			t.Fatalf("serve exited with %d before printing %s\nstdout:\n%s\nstderr:\n%s", r.code, re, r.stdout, r.stderr)
 		case <-deadline:
 			t.Fatalf("serve did not print %s in 30s\nstdout:\n%s\nstderr:\n%s", re, r.stdout, r.stderr)
 		}
@@ -98,8 +102,8 @@ func (r *running) shutdown(t *testing.T) int {
 	t.Helper()
 	r.stop()
 	select {
-	case code := <-r.exited:
-		return code
+	case <-r.exited:
+		return r.code
 	case <-time.After(30 * time.Second):
 		t.Fatalf("serve did not stop in 30s after its context was cancelled\nstderr:\n%s", r.stderr)
 	}

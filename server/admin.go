@@ -144,7 +144,8 @@ func (s *Server) updateChannel(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var req channelRequest
+	// Fields left out keep their values: the request is read over the current ones.
+	req := channelRequest{Name: current.Name, DefaultFlow: current.DefaultFlow, DefaultSkill: current.DefaultSkill}
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -21,8 +22,9 @@ func (s *Server) agentRoutes() {
 	agent.Post("/logout", s.agentLogout)
 	agent.Put("/state", s.agentSetState)
 	agent.Get("/events", s.agentEvents)
-	agent.Post("/offers/:ref/accept", s.agentAccept)
-	agent.Post("/offers/:ref/reject", s.agentReject)
+	// An offer's ref holds a "/" (session/wait): the greedy parameter takes it, sent as is or as %2F.
+	agent.Post("/offers/+/accept", s.agentAccept)
+	agent.Post("/offers/+/reject", s.agentReject)
 	agent.Get("/conversations/:id", s.agentConversation)
 	agent.Post("/conversations/:id/reply", s.agentReply)
 	agent.Post("/conversations/:id/transfer", s.agentTransfer)
@@ -142,15 +144,24 @@ func (s *Server) setAgentState(c *fiber.Ctx) error {
 	return c.JSON(st)
 }
 
+// offerRef is the ref an offer's path names.
+func offerRef(c *fiber.Ctx) string {
+	ref, err := url.PathUnescape(c.Params("+"))
+	if err != nil {
+		return c.Params("+")
+	}
+	return ref
+}
+
 func (s *Server) agentAccept(c *fiber.Ctx) error {
-	if err := s.cfg.ACD.Accept(c.UserContext(), me(c), c.Params("ref")); err != nil {
+	if err := s.cfg.ACD.Accept(c.UserContext(), me(c), offerRef(c)); err != nil {
 		return routingError(err)
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
 func (s *Server) agentReject(c *fiber.Ctx) error {
-	if err := s.cfg.ACD.Reject(c.UserContext(), me(c), c.Params("ref")); err != nil {
+	if err := s.cfg.ACD.Reject(c.UserContext(), me(c), offerRef(c)); err != nil {
 		return routingError(err)
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -280,12 +291,14 @@ func (s *Server) agentLinkContact(c *fiber.Ctx) error {
 // agentEvents streams an agent's events (offers, assignments, customers' messages) as
 // server-sent events, with a comment every 15 seconds to keep proxies from closing the stream.
 func (s *Server) agentEvents(c *fiber.Ctx) error {
-	events, cancel := s.cfg.Hub.Subscribe(me(c))
+	// The writer runs after the handler returns, when c is no longer ours to read.
+	agent := me(c)
+	events, cancel := s.cfg.Hub.Subscribe(agent)
 	done := s.done
 	streamHeaders(c)
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		defer cancel()
-		fmt.Fprintf(w, "event: hello\ndata: {\"agent\":%q}\n\n", me(c))
+		fmt.Fprintf(w, "event: hello\ndata: {\"agent\":%q}\n\n", agent)
 		if w.Flush() != nil {
 			return
 		}

@@ -89,6 +89,7 @@ func New(cfg Config) *Server {
 		ErrorHandler:          s.handleError,
 		DisableStartupMessage: true,
 		Immutable:             true,
+		UnescapePath:          true, // path parameters arrive decoded: skill sales:tier may be sent as sales%3Atier
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,

@@ -79,6 +79,7 @@ type pgBus struct {
 	s        *sqlStore
 	listener *pq.Listener
 	done     chan struct{}
+	closed   sync.Once
 }
 
 func newPGBus(s *sqlStore, url string, log *slog.Logger) (*pgBus, error) {
@@ -127,7 +128,10 @@ func (b *pgBus) relay() {
 	}
 }
 
+// close stops the relay and the listener; closing again does nothing.
 func (b *pgBus) close() {
-	close(b.done)
-	b.listener.Close()
+	b.closed.Do(func() {
+		close(b.done)
+		b.listener.Close()
+	})
 }

@@ -120,9 +120,10 @@ func (s *sqlStore) ChannelCreate(ctx context.Context, c Channel, by string) (Cha
 	return r.channel()
 }
 
-// ChannelUpdate replaces a channel's type, name, settings, defaults and flags. Its credentials
-// are merged: a key with a value sets it, a key with an empty value removes it, and keys not
-// mentioned are kept. ErrNotFound when there is no such channel. The audit entry names the
+// ChannelUpdate replaces a channel's type, name, settings, defaults and enabled flag. Its
+// credentials are merged: a key with a value sets it, a key with an empty value removes it, and
+// keys not mentioned are kept. NeedsReauth stays set until a credential is set (or is set by
+// c.NeedsReauth). ErrNotFound when there is no such channel. The audit entry names the
 // credential keys set and removed, never their values.
 func (s *sqlStore) ChannelUpdate(ctx context.Context, c Channel, by string) (Channel, error) {
 	settings, err := checkChannel(c)
@@ -147,10 +148,11 @@ func (s *sqlStore) ChannelUpdate(ctx context.Context, c Channel, by string) (Cha
 				removed = append(removed, k)
 			}
 		}
+		needsReauth := c.NeedsReauth || (old.NeedsReauth && len(set) == 0)
 		err = get(ctx, tx, &r, `UPDATE channels SET type = ?, name = ?, credentials = ?, settings = ?, default_flow = ?,
 				default_skill = ?, enabled = ?, needs_reauth = ?, updated_at = ?, updated_by = ?
 			WHERE id = ? RETURNING `+channelColumns,
-			c.Type, c.Name, mustJSON(creds, "{}"), settings, c.DefaultFlow, c.DefaultSkill, c.Enabled, c.NeedsReauth,
+			c.Type, c.Name, mustJSON(creds, "{}"), settings, c.DefaultFlow, c.DefaultSkill, c.Enabled, needsReauth,
 			s.ts(now), by, c.ID)
 		if err != nil {
 			return s.fail(err, "channel %s", c.ID)

@@ -13,6 +13,7 @@ var channelTests = []test{
 	{"CreateErrors", testChannelCreateErrors},
 	{"Update", testChannelUpdate},
 	{"UpdateErrors", testChannelUpdateErrors},
+	{"NeedsReauth", testChannelNeedsReauth},
 	{"Delete", testChannelDelete},
 	{"List", testChannelList},
 }
@@ -89,6 +90,25 @@ func testChannelUpdate(h *harness) {
 	e := h.lastAudit("bob", "channel.update", "page")
 	require.JSONEq(t, `{"type":"facebook","name":"Renamed","credentials_set":["extra","page_token"],"credentials_removed":["app_secret"]}`, e.Detail)
 	require.NotContains(t, e.Detail, "new-", "the audit log holds a credential")
+}
+
+func testChannelNeedsReauth(h *harness) {
+	t := h.t
+	c := h.channel("page", "")
+	require.NoError(t, h.s.InTx(h.ctx, func(tx store.Tx) error { return tx.ChannelNeedsReauth(h.ctx, "page") }))
+	c.Name = "Renamed"
+	c.Credentials = map[string]string{"unrelated": ""}
+	got, err := h.s.ChannelUpdate(h.ctx, c, "ann")
+	require.NoError(t, err)
+	require.True(t, got.NeedsReauth, "a change that sets no credential keeps the flag")
+	c.Credentials = map[string]string{"page_token": "fresh"}
+	got, err = h.s.ChannelUpdate(h.ctx, c, "ann")
+	require.NoError(t, err)
+	require.False(t, got.NeedsReauth, "a new credential clears the flag")
+	c.Credentials, c.NeedsReauth = nil, true
+	got, err = h.s.ChannelUpdate(h.ctx, c, "ann")
+	require.NoError(t, err)
+	require.True(t, got.NeedsReauth, "the caller may set it")
 }
 
 func testChannelUpdateErrors(h *harness) {
