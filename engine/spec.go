@@ -13,7 +13,7 @@ type Spec struct {
 	// Type is the block's type name, dotted lower case: "reply", "calendar.hours".
 	Type string
 	// Title is the short human name shown in the palette.
-	Title string
+	Title string `json:"title"`
 	// Category groups blocks in the palette and the reference ("triggers", "logic", ...).
 	Category string
 	// Description says what the block does, in a paragraph of plain text.
@@ -68,8 +68,8 @@ func (d *DerivedExits) Describe() string {
 
 // Example is a titled YAML snippet of one block (the value under its id: type, params, next).
 type Example struct {
-	Title string
-	YAML  string
+	Title string `json:"title"`
+	YAML  string `json:"yaml"`
 }
 
 // Kind is the kind of value a parameter takes.
