@@ -127,7 +127,8 @@ func (a *ACD) Run(ctx context.Context) {
 		case <-ticker.C:
 		case <-a.wake:
 		case <-ctx.Done():
-			if a.leader.Load() {
+			// a node that stopped leads no more, whether or not its lease could be given up
+			if a.leader.Swap(false) {
 				if err := a.st.LeaseRelease(context.WithoutCancel(ctx), leaseName, a.node); err != nil {
 					a.log.Warn("release the assigner's lease", "err", err)
 				}
@@ -312,7 +313,7 @@ func (a *ACD) cycle(ctx context.Context) error {
 	}
 	for _, as := range b.Match(now) {
 		e := byRef[as.Entry.Ref]
-		if err := a.decide(ctx, w, e, as.Agent.ID); err != nil && !errors.Is(err, store.ErrStale) {
+		if err := a.decide(ctx, w, e, as.Agent.ID); err != nil && !errors.Is(err, store.ErrStale) && !errors.Is(err, engine.ErrStaleEvent) {
 			a.log.Warn("an assignment could not be carried out; the next cycle tries again", "ref", e.Ref, "agent", as.Agent.ID, "err", err)
 		}
 	}
@@ -386,7 +387,10 @@ func (a *ACD) assign(ctx context.Context, e store.QueueEntry, agent, from string
 	}
 	_, err = a.Resumer.Resume(ctx, e.SessionID, engine.Event{Kind: engine.EventAssigned, Seq: sess.Seq, Agent: agent}, extra)
 	if errors.Is(err, engine.ErrStaleEvent) || errors.Is(err, store.ErrStale) {
-		return a.withdrawIfAbandoned(ctx, e)
+		if werr := a.withdrawIfAbandoned(ctx, e); werr != nil {
+			return werr
+		}
+		return err // nothing was assigned: an accepted offer must not look taken
 	}
 	if err != nil {
 		return err

@@ -183,8 +183,8 @@ func (b *Board) AddLoad(id, channelType string, n int, now time.Time) {
 	b.touch(a)
 }
 
-// Add puts an entry on the board: held for its preferred agent until its time, else queued
-// for its skill. It does not assign; Match does.
+// Add puts an entry on the board: held for its preferred agent until its time (unless that
+// agent turned it down), else queued for its skill. It does not assign; Match does.
 func (b *Board) Add(e *Entry) {
 	if old := b.entries[e.Ref]; old != nil {
 		b.Remove(e.Ref)
@@ -192,6 +192,9 @@ func (b *Board) Add(e *Entry) {
 	b.seq++
 	e.seq, e.index = b.seq, -1
 	b.entries[e.Ref] = e
+	if e.Excluded[e.Preferred] {
+		e.Preferred = ""
+	}
 	if e.Preferred != "" {
 		b.held[e.Preferred] = append(b.held[e.Preferred], e)
 		return
@@ -251,15 +254,18 @@ func (b *Board) Match(now time.Time) []Assignment {
 	var out []Assignment
 	for id, hs := range b.held {
 		a := b.agents[id]
-		for len(hs) > 0 && a != nil && a.free() && a.fits(hs[0]) {
-			e := hs[0]
-			hs = hs[1:]
-			out = append(out, b.assign(e, a))
+		kept := hs[:0]
+		for _, e := range hs {
+			if a != nil && a.free() && a.fits(e) {
+				out = append(out, b.assign(e, a))
+				continue
+			}
+			kept = append(kept, e)
 		}
-		if len(hs) == 0 {
+		if len(kept) == 0 {
 			delete(b.held, id)
 		} else {
-			b.held[id] = hs
+			b.held[id] = kept
 		}
 	}
 	// Skill by skill, best entry first, while the skill has a free agent.
@@ -269,6 +275,9 @@ func (b *Board) Match(now time.Time) []Assignment {
 			heap.Push(tops, skillTop{skill: skill, entry: q.entries[0]})
 		}
 	}
+	// Entries the skill's free agents may not take (exclusions, channel capacities) are passed
+	// over for the ones behind them, and put back at the end.
+	var passed []*Entry
 	for tops.Len() > 0 {
 		t := heap.Pop(tops).(skillTop)
 		q := b.skills[t.skill]
@@ -276,23 +285,31 @@ func (b *Board) Match(now time.Time) []Assignment {
 			continue
 		}
 		e := q.entries[0]
-		a := b.bestAgent(q, e)
-		if a == nil {
+		switch a := b.bestAgent(q, e); {
+		case a != nil:
+			heap.Pop(&q.entries)
+			out = append(out, b.assign(e, a))
+		case q.agents.Len() == 0:
 			continue // nobody free for this skill now; later entries of it wait too
+		default:
+			passed = append(passed, heap.Pop(&q.entries).(*Entry))
 		}
-		heap.Pop(&q.entries)
-		out = append(out, b.assign(e, a))
 		if q.entries.Len() > 0 {
 			heap.Push(tops, skillTop{skill: t.skill, entry: q.entries[0]})
 		}
+	}
+	for _, e := range passed {
+		heap.Push(&b.skills[e.Skill].entries, e)
 	}
 	return out
 }
 
 // Offer decides for one new entry at once: the agent it goes to, or nil when it waits (then it
-// is on the board). It is Add and Match for a single entry, in O(log n).
+// is on the board). On a matched board (after Match, and kept so by Offer and Freed) it is Add
+// and Match for a single entry, in O(log n): the entries waiting have nobody free to take them,
+// so the best free agent who may take this one does.
 func (b *Board) Offer(e *Entry, now time.Time) *Agent {
-	if e.Preferred != "" && !now.Before(e.PreferredUntil) {
+	if e.Preferred != "" && (!now.Before(e.PreferredUntil) || e.Excluded[e.Preferred]) {
 		e.Preferred = ""
 	}
 	var a *Agent
@@ -300,9 +317,8 @@ func (b *Board) Offer(e *Entry, now time.Time) *Agent {
 		if p := b.agents[e.Preferred]; p != nil && p.free() && p.fits(e) {
 			a = p
 		}
-	} else if q := b.queues(e.Skill); q.entries.Len() == 0 {
-		// nobody of the skill waits before it: the best free agent, if any, takes it
-		a = b.bestAgent(q, e)
+	} else {
+		a = b.bestAgent(b.queues(e.Skill), e)
 	}
 	if a == nil {
 		b.Add(e)
@@ -315,18 +331,21 @@ func (b *Board) Offer(e *Entry, now time.Time) *Agent {
 }
 
 // Freed decides for an agent who can take one more conversation: the best entry of its skills,
-// or nil.
+// or nil. Entries held past their time are released first.
 func (b *Board) Freed(id string, now time.Time) *Entry {
 	a := b.agents[id]
 	if a == nil || !a.free() {
 		return nil
 	}
-	if hs := b.held[id]; len(hs) > 0 && a.fits(hs[0]) {
-		e := hs[0]
-		if len(hs) == 1 {
+	b.Release(now)
+	for i, e := range b.held[id] {
+		if !a.fits(e) {
+			continue
+		}
+		if hs := b.held[id]; len(hs) == 1 {
 			delete(b.held, id)
 		} else {
-			b.held[id] = hs[1:]
+			b.held[id] = append(hs[:i:i], hs[i+1:]...)
 		}
 		b.assign(e, a)
 		return e

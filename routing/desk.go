@@ -68,7 +68,7 @@ func (a *ACD) Accept(ctx context.Context, agent, ref string) error {
 		return fmt.Errorf("offer %s rang out: %w", ref, ErrNotYours)
 	}
 	if err := a.assign(ctx, e, agent, store.QueueOffered); err != nil {
-		if errors.Is(err, store.ErrStale) {
+		if errors.Is(err, store.ErrStale) || errors.Is(err, engine.ErrStaleEvent) {
 			return fmt.Errorf("offer %s is no longer ringing: %w", ref, ErrNotYours)
 		}
 		return err

@@ -251,6 +251,9 @@ func maxOf(xs []float64) *float64 {
 	return &m
 }
 
+// slaPage is how many conversations the SLA reads at once: the most the store lists.
+const slaPage = 1000
+
 // channelSLA computes a channel's SLA for conversations opened in the period.
 func channelSLA(ctx context.Context, st store.Store, ch store.Channel, from, to time.Time) (ChannelSLA, error) {
 	sla := ChannelSLA{Channel: ch.ID}
@@ -271,9 +274,18 @@ func channelSLA(ctx context.Context, st store.Store, ch store.Channel, from, to 
 			working = func(a, b time.Time) float64 { return c.WorkingTime(a, b).Seconds() }
 		}
 	}
-	convs, err := st.ConversationList(ctx, store.ConversationListParams{ChannelID: ch.ID, From: from, To: to, Limit: 1000})
-	if err != nil {
-		return sla, err
+	// The store lists a page of at most slaPage conversations at a time: every page counts.
+	var convs []store.Conversation
+	for offset := 0; ; offset += slaPage {
+		page, err := st.ConversationList(ctx, store.ConversationListParams{ChannelID: ch.ID, From: from, To: to,
+			Limit: slaPage, Offset: offset})
+		if err != nil {
+			return sla, err
+		}
+		convs = append(convs, page...)
+		if len(page) < slaPage {
+			break
+		}
 	}
 	var firsts, resolutions []float64
 	for _, c := range convs {

@@ -1,0 +1,876 @@
+package routing_test
+
+import (
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/switchboardhq/switchboard/routing"
+	"github.com/switchboardhq/switchboard/store"
+)
+
+// t0 is the boards' "now": a Tuesday morning.
+var t0 = time.Date(2026, 11, 17, 10, 0, 0, 0, time.UTC)
+
+// ago is a time before t0.
+func ago(d time.Duration) time.Time { return t0.Add(-d) }
+
+// boardAgent is an agent of a board case, with the conversations it has already.
+type boardAgent struct {
+	routing.Agent
+	// load counts the agent's conversations by channel type.
+	load map[string]int
+}
+
+func agent(id string, skills map[string]int, opts ...func(*boardAgent)) boardAgent {
+	a := boardAgent{Agent: routing.Agent{ID: id, Skills: skills, Capacity: 1, State: routing.StateAvailable,
+		IdleSince: ago(time.Hour)}}
+	for _, o := range opts {
+		o(&a)
+	}
+	return a
+}
+
+func capacity(n int) func(*boardAgent) { return func(a *boardAgent) { a.Capacity = n } }
+func channelCapacity(typ string, n int) func(*boardAgent) {
+	return func(a *boardAgent) {
+		if a.ChannelCapacity == nil {
+			a.ChannelCapacity = map[string]int{}
+		}
+		a.ChannelCapacity[typ] = n
+	}
+}
+func state(s string) func(*boardAgent)        { return func(a *boardAgent) { a.State = s } }
+func blending(a *boardAgent)                  { a.Blending = true }
+func idleSince(t time.Time) func(*boardAgent) { return func(a *boardAgent) { a.IdleSince = t } }
+func serving(typ string, n int) func(*boardAgent) {
+	return func(a *boardAgent) {
+		if a.load == nil {
+			a.load = map[string]int{}
+		}
+		a.load[typ] += n
+	}
+}
+
+// entry is a webchat conversation for a skill, enqueued some time before t0.
+func entry(ref, skill string, waited time.Duration, opts ...func(*routing.Entry)) *routing.Entry {
+	e := &routing.Entry{Ref: ref, Skill: skill, ChannelType: store.ChannelWebchat, EnqueuedAt: ago(waited)}
+	for _, o := range opts {
+		o(e)
+	}
+	return e
+}
+
+func priority(p int) func(*routing.Entry) { return func(e *routing.Entry) { e.Priority = p } }
+func channelType(typ string) func(*routing.Entry) {
+	return func(e *routing.Entry) { e.ChannelType = typ }
+}
+func preferred(agent string, until time.Time) func(*routing.Entry) {
+	return func(e *routing.Entry) { e.Preferred, e.PreferredUntil = agent, until }
+}
+func excluded(agents ...string) func(*routing.Entry) {
+	return func(e *routing.Entry) {
+		e.Excluded = map[string]bool{}
+		for _, a := range agents {
+			e.Excluded[a] = true
+		}
+	}
+}
+func order(k0, k1 int64) func(*routing.Entry) {
+	return func(e *routing.Entry) { e.Order = [2]int64{k0, k1} }
+}
+
+// newBoard puts agents and their loads on a board, then the entries, in order.
+func newBoard(agents []boardAgent, entries []*routing.Entry) *routing.Board {
+	b := routing.NewBoard()
+	for _, a := range agents {
+		b.PutAgent(a.Agent)
+		for _, typ := range slices.Sorted(maps.Keys(a.load)) {
+			b.AddLoad(a.ID, typ, a.load[typ], time.Time{})
+		}
+	}
+	for _, e := range entries {
+		b.Add(e)
+	}
+	return b
+}
+
+// id is an agent's id; "" for none.
+func id(a *routing.Agent) string {
+	if a == nil {
+		return ""
+	}
+	return a.ID
+}
+
+// decisions are assignments as ref → agent.
+func decisions(as []routing.Assignment) map[string]string {
+	out := map[string]string{}
+	for _, a := range as {
+		out[a.Entry.Ref] = a.Agent.ID
+	}
+	return out
+}
+
+func TestBoardMatch(t *testing.T) {
+	t.Parallel()
+	billing := map[string]int{"billing": 10}
+	cases := []struct {
+		name    string
+		agents  []boardAgent
+		entries []*routing.Entry
+		now     time.Time // t0 when zero
+		// want says who takes each entry; entries left out wait.
+		want map[string]string
+	}{
+		{
+			name:    "the most proficient free agent",
+			agents:  []boardAgent{agent("ana", map[string]int{"billing": 5}), agent("bo", map[string]int{"billing": 12}), agent("cy", map[string]int{"billing": 20}, state(routing.StateBreak))},
+			entries: []*routing.Entry{entry("c1", "billing", time.Minute)},
+			want:    map[string]string{"c1": "bo"},
+		},
+		{
+			name: "equal proficiency: the longest idle",
+			agents: []boardAgent{agent("ana", billing, idleSince(ago(10*time.Minute))), agent("bo", billing, idleSince(ago(50*time.Minute))),
+				agent("cy", billing, idleSince(ago(30*time.Minute)))},
+			entries: []*routing.Entry{entry("c1", "billing", time.Minute), entry("c2", "billing", 30*time.Second)},
+			want:    map[string]string{"c1": "bo", "c2": "cy"},
+		},
+		{
+			name:    "equal proficiency and idle time: the first id",
+			agents:  []boardAgent{agent("bo", billing), agent("ana", billing)},
+			entries: []*routing.Entry{entry("c1", "billing", time.Minute)},
+			want:    map[string]string{"c1": "ana"},
+		},
+		{
+			name:    "an agent without the skill, or at level 0, gets nothing",
+			agents:  []boardAgent{agent("ana", map[string]int{"sales": 20}), agent("bo", map[string]int{"billing": 0})},
+			entries: []*routing.Entry{entry("c1", "billing", time.Minute)},
+			want:    map[string]string{},
+		},
+		{
+			name:    "a full agent is passed over",
+			agents:  []boardAgent{agent("ana", map[string]int{"billing": 5}), agent("bo", map[string]int{"billing": 12}, serving("webchat", 1))},
+			entries: []*routing.Entry{entry("c1", "billing", time.Minute)},
+			want:    map[string]string{"c1": "ana"},
+		},
+		{
+			name:   "capacity: the best agent takes conversations until full",
+			agents: []boardAgent{agent("ana", map[string]int{"billing": 5}, capacity(5)), agent("bo", map[string]int{"billing": 12}, capacity(3), serving("facebook", 1))},
+			entries: []*routing.Entry{entry("c1", "billing", 4*time.Minute), entry("c2", "billing", 3*time.Minute),
+				entry("c3", "billing", 2*time.Minute), entry("c4", "billing", time.Minute)},
+			want: map[string]string{"c1": "bo", "c2": "bo", "c3": "ana", "c4": "ana"},
+		},
+		{
+			name:   "capacity per channel type",
+			agents: []boardAgent{agent("ana", map[string]int{"billing": 5}, capacity(3)), agent("bo", map[string]int{"billing": 12}, capacity(3), channelCapacity("facebook", 1), serving("facebook", 1))},
+			entries: []*routing.Entry{entry("fb", "billing", 2*time.Minute, channelType(store.ChannelFacebook)),
+				entry("web", "billing", time.Minute)},
+			want: map[string]string{"fb": "ana", "web": "bo"},
+		},
+		{
+			name:    "a channel type an agent takes none of",
+			agents:  []boardAgent{agent("bo", billing, capacity(3), channelCapacity("twitter", 0))},
+			entries: []*routing.Entry{entry("tw", "billing", 2*time.Minute, channelType(store.ChannelTwitter)), entry("web", "billing", time.Minute)},
+			want:    map[string]string{"web": "bo"},
+		},
+		{
+			name: "offline and on a break: nothing",
+			agents: []boardAgent{agent("ana", billing, state(routing.StateOffline)), agent("bo", billing, state(routing.StateBreak)),
+				agent("cy", billing, state(routing.StateBreak), blending)},
+			entries: []*routing.Entry{entry("c1", "billing", time.Minute)},
+			want:    map[string]string{},
+		},
+		{
+			name:    "busy: only with blending",
+			agents:  []boardAgent{agent("ana", map[string]int{"billing": 20}, state(routing.StateBusy)), agent("bo", map[string]int{"billing": 1}, state(routing.StateBusy), blending)},
+			entries: []*routing.Entry{entry("c1", "billing", time.Minute), entry("c2", "billing", time.Second)},
+			want:    map[string]string{"c1": "bo"},
+		},
+		{
+			name:   "priority before age",
+			agents: []boardAgent{agent("ana", billing)},
+			entries: []*routing.Entry{entry("old", "billing", time.Hour), entry("vip", "billing", time.Second, priority(10)),
+				entry("low", "billing", 2*time.Hour, priority(-1))},
+			want: map[string]string{"vip": "ana"},
+		},
+		{
+			name:    "the oldest first at equal priority",
+			agents:  []boardAgent{agent("ana", billing)},
+			entries: []*routing.Entry{entry("new", "billing", time.Second), entry("old", "billing", time.Hour), entry("mid", "billing", time.Minute)},
+			want:    map[string]string{"old": "ana"},
+		},
+		{
+			name:    "the first in at equal priority and age",
+			agents:  []boardAgent{agent("ana", billing)},
+			entries: []*routing.Entry{entry("first", "billing", time.Minute), entry("second", "billing", time.Minute)},
+			want:    map[string]string{"first": "ana"},
+		},
+		{
+			name:   "distribution keys after priority, before age",
+			agents: []boardAgent{agent("ana", billing, capacity(2))},
+			entries: []*routing.Entry{entry("old", "billing", time.Hour, order(1, 0)), entry("k0", "billing", time.Second, order(0, 5)),
+				entry("k1", "billing", time.Minute, order(0, 7)), entry("vip", "billing", 0, priority(2), order(9, 9))},
+			want: map[string]string{"vip": "ana", "k0": "ana"},
+		},
+		{
+			name: "skills served in their entries' order",
+			agents: []boardAgent{agent("ana", map[string]int{"billing": 3, "sales": 3}), agent("bo", map[string]int{"sales": 1}),
+				agent("cy", map[string]int{"billing": 1})},
+			entries: []*routing.Entry{entry("b1", "billing", time.Minute), entry("s1", "sales", 2*time.Minute), entry("b2", "billing", 30*time.Second)},
+			// s1 is the oldest: ana takes it, and billing gets cy only
+			want: map[string]string{"s1": "ana", "b1": "cy"},
+		},
+		{
+			name:    "the preferred agent first, however proficient",
+			agents:  []boardAgent{agent("ana", map[string]int{"billing": 1}), agent("bo", map[string]int{"billing": 20})},
+			entries: []*routing.Entry{entry("c1", "billing", time.Minute, preferred("ana", t0.Add(time.Minute)))},
+			want:    map[string]string{"c1": "ana"},
+		},
+		{
+			name:    "the preferred agent takes it even without the skill",
+			agents:  []boardAgent{agent("ana", map[string]int{"sales": 1}), agent("bo", billing)},
+			entries: []*routing.Entry{entry("c1", "billing", time.Minute, preferred("ana", t0.Add(time.Minute)))},
+			want:    map[string]string{"c1": "ana"},
+		},
+		{
+			name:    "held for a busy preferred agent until its time",
+			agents:  []boardAgent{agent("ana", billing, serving("webchat", 1)), agent("bo", billing)},
+			entries: []*routing.Entry{entry("c1", "billing", time.Minute, preferred("ana", t0.Add(time.Second)))},
+			want:    map[string]string{},
+		},
+		{
+			name:    "released to anyone at its time",
+			agents:  []boardAgent{agent("ana", billing, serving("webchat", 1)), agent("bo", billing)},
+			entries: []*routing.Entry{entry("c1", "billing", time.Minute, preferred("ana", t0))},
+			want:    map[string]string{"c1": "bo"},
+		},
+		{
+			name:    "held for a preferred agent unknown to the board",
+			agents:  []boardAgent{agent("bo", billing)},
+			entries: []*routing.Entry{entry("c1", "billing", time.Minute, preferred("gone", t0.Add(time.Minute)))},
+			want:    map[string]string{},
+		},
+		{
+			name:    "a preferred agent who turned it down does not hold it",
+			agents:  []boardAgent{agent("ana", billing), agent("bo", billing)},
+			entries: []*routing.Entry{entry("c1", "billing", time.Minute, preferred("ana", t0.Add(time.Minute)), excluded("ana"))},
+			want:    map[string]string{"c1": "bo"},
+		},
+		{
+			name: "a preferred agent takes the held conversations that fit",
+			agents: []boardAgent{agent("ana", billing, capacity(3), channelCapacity("facebook", 1), serving("facebook", 1)),
+				agent("bo", billing, serving("webchat", 1))},
+			entries: []*routing.Entry{entry("fb", "billing", 2*time.Minute, channelType(store.ChannelFacebook), preferred("ana", t0.Add(time.Minute))),
+				entry("web", "billing", time.Minute, preferred("ana", t0.Add(time.Minute)))},
+			want: map[string]string{"web": "ana"},
+		},
+		{
+			name:    "exclusions: not offered again to who turned it down",
+			agents:  []boardAgent{agent("ana", map[string]int{"billing": 1}), agent("bo", map[string]int{"billing": 20})},
+			entries: []*routing.Entry{entry("c1", "billing", time.Minute, excluded("bo"))},
+			want:    map[string]string{"c1": "ana"},
+		},
+		{
+			name:    "excluded by everyone free: it waits",
+			agents:  []boardAgent{agent("ana", billing), agent("bo", billing, serving("webchat", 1))},
+			entries: []*routing.Entry{entry("c1", "billing", time.Minute, excluded("ana"))},
+			want:    map[string]string{},
+		},
+		{
+			name: "an entry nobody free may take does not hold up the ones behind it",
+			agents: []boardAgent{agent("ana", billing, capacity(2), channelCapacity("facebook", 0)),
+				agent("bo", billing, serving("webchat", 1))},
+			entries: []*routing.Entry{entry("c1", "billing", 3*time.Minute, excluded("ana")),
+				entry("fb", "billing", 2*time.Minute, channelType(store.ChannelFacebook)), entry("c3", "billing", time.Minute)},
+			want: map[string]string{"c3": "ana"},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			now := tc.now
+			if now.IsZero() {
+				now = t0
+			}
+			b := newBoard(tc.agents, tc.entries)
+			got := decisions(b.Match(now))
+			require.Equal(t, tc.want, got, "who takes what")
+			for _, e := range tc.entries {
+				if _, taken := tc.want[e.Ref]; taken {
+					require.Nil(t, b.Entry(e.Ref), "%s was taken: it is off the board", e.Ref)
+				} else {
+					require.NotNil(t, b.Entry(e.Ref), "%s waits on the board", e.Ref)
+				}
+			}
+			require.Empty(t, b.Match(now), "a second match at the same time finds nothing more")
+		})
+	}
+}
+
+func TestBoardMatchCountsLoad(t *testing.T) {
+	t.Parallel()
+	b := newBoard([]boardAgent{agent("ana", map[string]int{"billing": 5}, capacity(2))},
+		[]*routing.Entry{entry("c1", "billing", 3*time.Minute), entry("c2", "billing", 2*time.Minute), entry("c3", "billing", time.Minute)})
+	require.Equal(t, 3, b.Waiting("billing"))
+	require.Equal(t, map[string]string{"c1": "ana", "c2": "ana"}, decisions(b.Match(t0)))
+	require.Equal(t, 2, b.Agent("ana").Load(), "each assignment takes a place of the agent's capacity")
+	require.Equal(t, 1, b.Waiting("billing"))
+
+	b.AddLoad("ana", store.ChannelWebchat, -1, t0)
+	require.Equal(t, t0, b.Agent("ana").IdleSince, "an agent who finishes a conversation is idle from now")
+	require.Equal(t, map[string]string{"c3": "ana"}, decisions(b.Match(t0)))
+	require.Zero(t, b.Waiting("billing"))
+
+	b.AddLoad("ana", store.ChannelWebchat, -5, t0)
+	require.Zero(t, b.Agent("ana").Load(), "load never goes below zero")
+	b.AddLoad("nobody", store.ChannelWebchat, 1, t0) // unknown agents are ignored
+}
+
+func TestBoardPutAgentKeepsLoad(t *testing.T) {
+	t.Parallel()
+	b := newBoard([]boardAgent{agent("ana", map[string]int{"billing": 5}, capacity(2), serving("webchat", 2))},
+		[]*routing.Entry{entry("c1", "billing", time.Minute)})
+	require.Empty(t, b.Match(t0), "ana is full")
+	b.PutAgent(routing.Agent{ID: "ana", Skills: map[string]int{"billing": 5}, Capacity: 3, State: routing.StateAvailable})
+	require.Equal(t, 2, b.Agent("ana").Load(), "a new picture of the agent keeps its load")
+	require.Equal(t, map[string]string{"c1": "ana"}, decisions(b.Match(t0)), "the capacity raised, ana takes one more")
+
+	b.Add(entry("c2", "billing", time.Second))
+	b.PutAgent(routing.Agent{ID: "ana", Skills: map[string]int{"sales": 5}, Capacity: 9, State: routing.StateAvailable})
+	require.Empty(t, b.Match(t0), "ana lost the skill")
+	b.PutAgent(routing.Agent{ID: "ana", Skills: map[string]int{"billing": 5}, Capacity: 0, State: routing.StateAvailable})
+	require.Empty(t, b.Match(t0), "a capacity of zero counts as one, and ana has three")
+}
+
+func TestBoardRemove(t *testing.T) {
+	t.Parallel()
+	b := newBoard([]boardAgent{agent("ana", map[string]int{"billing": 5}, serving("webchat", 1))},
+		[]*routing.Entry{entry("c1", "billing", 3*time.Minute), entry("held", "billing", 2*time.Minute, preferred("ana", t0.Add(time.Hour))),
+			entry("c3", "billing", time.Minute)})
+	require.Equal(t, 3, b.Waiting("billing"), "held entries count as waiting")
+	b.Remove("c1")
+	b.Remove("held")
+	b.Remove("nothing")
+	require.Equal(t, 1, b.Waiting("billing"))
+	b.Add(entry("c3", "billing", time.Hour)) // a second Add replaces the entry
+	require.Equal(t, 1, b.Waiting("billing"))
+	b.AddLoad("ana", store.ChannelWebchat, -1, t0)
+	require.Equal(t, map[string]string{"c3": "ana"}, decisions(b.Match(t0)))
+}
+
+func TestOrderKeys(t *testing.T) {
+	t.Parallel()
+	at := t0.Add(-time.Minute)
+	private := store.QueueEntry{EnqueuedAt: at}
+	public := store.QueueEntry{EnqueuedAt: at, Public: true}
+	channel := func(settings map[string]any) store.Channel { return store.Channel{ID: "c", Settings: settings} }
+	cases := []struct {
+		name     string
+		settings map[string]any
+		e        store.QueueEntry
+		want     [2]int64
+	}{
+		{"none", nil, public, [2]int64{}},
+		{"oldest", map[string]any{"distribution": []any{"oldest"}}, private, [2]int64{at.UnixNano(), 0}},
+		{"newest", map[string]any{"distribution": []any{"newest"}}, private, [2]int64{-at.UnixNano(), 0}},
+		{"account priority", map[string]any{"distribution": []any{"account_priority"}, "account_priority": float64(7)}, private, [2]int64{-7, 0}},
+		{"private first, private", map[string]any{"distribution": []any{"private_first"}}, private, [2]int64{0, 0}},
+		{"private first, public", map[string]any{"distribution": []any{"private_first"}}, public, [2]int64{1, 0}},
+		{"public first, public", map[string]any{"distribution": []any{"public_first"}}, public, [2]int64{0, 0}},
+		{"public first, private", map[string]any{"distribution": []any{"public_first"}}, private, [2]int64{1, 0}},
+		{"two levels", map[string]any{"distribution": []string{"public_first", "newest"}}, private, [2]int64{1, -at.UnixNano()}},
+		{"a third level is ignored", map[string]any{"distribution": []any{"private_first", "account_priority", "newest"}, "account_priority": 3},
+			public, [2]int64{1, -3}},
+		{"unknown orders count as none", map[string]any{"distribution": []any{"loudest", 7}}, public, [2]int64{}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			require.Equal(t, tc.want, routing.OrderKeys(channel(tc.settings), tc.e))
+		})
+	}
+}
+
+// TestBoardDistributionOrders checks the order one agent is given a channel's conversations in,
+// for each distribution the channel may set.
+func TestBoardDistributionOrders(t *testing.T) {
+	t.Parallel()
+	type conv struct {
+		ref    string
+		age    time.Duration
+		public bool
+		pri    int
+	}
+	convs := []conv{
+		{"pub-old", 4 * time.Minute, true, 0},
+		{"priv-old", 3 * time.Minute, false, 0},
+		{"pub-new", 2 * time.Minute, true, 0},
+		{"priv-new", time.Minute, false, 0},
+		{"vip", 30 * time.Second, true, 1},
+	}
+	cases := []struct {
+		distribution []any
+		want         []string
+	}{
+		{nil, []string{"vip", "pub-old", "priv-old", "pub-new", "priv-new"}},
+		{[]any{"oldest"}, []string{"vip", "pub-old", "priv-old", "pub-new", "priv-new"}},
+		{[]any{"newest"}, []string{"vip", "priv-new", "pub-new", "priv-old", "pub-old"}},
+		{[]any{"private_first"}, []string{"vip", "priv-old", "priv-new", "pub-old", "pub-new"}},
+		{[]any{"public_first"}, []string{"vip", "pub-old", "pub-new", "priv-old", "priv-new"}},
+		{[]any{"private_first", "newest"}, []string{"vip", "priv-new", "priv-old", "pub-new", "pub-old"}},
+		{[]any{"public_first", "oldest"}, []string{"vip", "pub-old", "pub-new", "priv-old", "priv-new"}},
+		{[]any{"newest", "private_first"}, []string{"vip", "priv-new", "pub-new", "priv-old", "pub-old"}},
+	}
+	for _, tc := range cases {
+		t.Run(fmt.Sprint(tc.distribution), func(t *testing.T) {
+			t.Parallel()
+			ch := store.Channel{ID: "web", Settings: map[string]any{"distribution": tc.distribution}}
+			b := newBoard([]boardAgent{agent("ana", map[string]int{"billing": 5})}, nil)
+			for _, c := range convs {
+				qe := store.QueueEntry{Ref: c.ref, EnqueuedAt: ago(c.age), Public: c.public}
+				b.Add(entry(c.ref, "billing", c.age, priority(c.pri), order(routing.OrderKeys(ch, qe)[0], routing.OrderKeys(ch, qe)[1])))
+			}
+			var got []string
+			for range convs {
+				as := b.Match(t0)
+				require.Len(t, as, 1, "one place, one conversation")
+				got = append(got, as[0].Entry.Ref)
+				b.AddLoad("ana", store.ChannelWebchat, -1, t0)
+			}
+			require.Equal(t, tc.want, got)
+		})
+	}
+}
+
+func TestBoardAccountPriorityAcrossChannels(t *testing.T) {
+	t.Parallel()
+	gold := store.Channel{ID: "gold", Settings: map[string]any{"distribution": []any{"account_priority"}, "account_priority": float64(9)}}
+	basic := store.Channel{ID: "basic", Settings: map[string]any{"distribution": []any{"account_priority"}, "account_priority": float64(1)}}
+	keys := func(ch store.Channel, age time.Duration) func(*routing.Entry) {
+		k := routing.OrderKeys(ch, store.QueueEntry{EnqueuedAt: ago(age)})
+		return order(k[0], k[1])
+	}
+	b := newBoard([]boardAgent{agent("ana", map[string]int{"billing": 5})},
+		[]*routing.Entry{entry("basic-old", "billing", time.Hour, keys(basic, time.Hour)), entry("gold-new", "billing", time.Second, keys(gold, time.Second))})
+	require.Equal(t, map[string]string{"gold-new": "ana"}, decisions(b.Match(t0)), "the account with the higher priority first")
+}
+
+func TestBoardPreferredHeldThenReleased(t *testing.T) {
+	t.Parallel()
+	until := t0.Add(2 * time.Minute)
+	agents := []boardAgent{agent("ana", map[string]int{"billing": 1}, serving("webchat", 1)), agent("bo", map[string]int{"billing": 20})}
+	b := newBoard(agents, []*routing.Entry{entry("c1", "billing", 0, preferred("ana", until))})
+	require.Empty(t, b.Match(t0), "held for ana, who is busy, though bo is free")
+	require.Empty(t, b.Match(until.Add(-time.Nanosecond)), "still held a moment before its time")
+	require.Equal(t, 1, b.Waiting("billing"))
+	require.Equal(t, map[string]string{"c1": "bo"}, decisions(b.Match(until)), "released to anyone at its time")
+
+	// Freed agrees: the preferred agent freed in time takes it; too late, the best agent does.
+	b = newBoard(agents, []*routing.Entry{entry("c1", "billing", 0, preferred("ana", until))})
+	require.Nil(t, b.Freed("bo", t0), "bo may not take it yet")
+	b.AddLoad("ana", store.ChannelWebchat, -1, t0)
+	require.Equal(t, "c1", b.Freed("ana", t0).Ref)
+
+	b = newBoard(agents, []*routing.Entry{entry("c1", "billing", 0, preferred("ana", until))})
+	b.AddLoad("bo", store.ChannelWebchat, 1, t0)
+	b.AddLoad("bo", store.ChannelWebchat, -1, until)
+	got := b.Freed("bo", until)
+	require.NotNil(t, got, "the hold ran out: bo, freed, takes it")
+	require.Equal(t, "c1", got.Ref)
+
+	// Offer agrees too.
+	b = newBoard(agents, nil)
+	require.Nil(t, b.Offer(entry("c1", "billing", 0, preferred("ana", until)), t0), "held for ana")
+	require.Equal(t, 1, b.Waiting("billing"))
+	b = newBoard(agents, nil)
+	require.Equal(t, "bo", id(b.Offer(entry("c1", "billing", 0, preferred("ana", t0)), t0)), "a hold that ran out holds nothing")
+}
+
+func TestBoardOffer(t *testing.T) {
+	t.Parallel()
+	agents := []boardAgent{agent("ana", map[string]int{"billing": 5}), agent("bo", map[string]int{"billing": 12}, serving("webchat", 1)),
+		agent("cy", map[string]int{"billing": 8}, state(routing.StateBreak))}
+	b := newBoard(agents, nil)
+	require.Equal(t, "ana", id(b.Offer(entry("c1", "billing", 0), t0)), "the best free agent")
+	require.Nil(t, b.Entry("c1"), "an entry offered at once is not on the board")
+	require.Nil(t, b.Offer(entry("c2", "billing", 0), t0), "nobody free: it waits")
+	require.NotNil(t, b.Entry("c2"))
+	require.Nil(t, b.Offer(entry("c3", "sales", 0), t0), "a skill nobody has: it waits")
+	require.Equal(t, 1, b.Waiting("sales"))
+
+	b = newBoard(agents, []*routing.Entry{entry("old", "billing", time.Hour, excluded("ana"))})
+	require.Empty(t, b.Match(t0), "ana turned the old one down; bo is busy")
+	require.Equal(t, "ana", id(b.Offer(entry("new", "billing", 0), t0)), "a new one goes to ana though the old one waits")
+}
+
+func TestBoardFreed(t *testing.T) {
+	t.Parallel()
+	agents := []boardAgent{
+		agent("ana", map[string]int{"billing": 5, "sales": 2}, capacity(2), serving("webchat", 2)),
+		agent("bo", map[string]int{"billing": 12}, state(routing.StateBreak)),
+	}
+	entries := []*routing.Entry{
+		entry("b-old", "billing", 3*time.Minute), entry("s-vip", "sales", time.Minute, priority(3)),
+		entry("b-new", "billing", 2*time.Minute), entry("b-excl", "billing", 4*time.Hour, excluded("ana")),
+	}
+	b := newBoard(agents, entries)
+	require.Nil(t, b.Freed("ana", t0), "ana is full")
+	require.Nil(t, b.Freed("bo", t0), "bo is on a break")
+	require.Nil(t, b.Freed("nobody", t0))
+	b.AddLoad("ana", store.ChannelWebchat, -1, t0)
+	require.Equal(t, "s-vip", b.Freed("ana", t0).Ref, "the best entry of all the agent's skills")
+	require.Nil(t, b.Freed("ana", t0), "full again")
+	b.AddLoad("ana", store.ChannelWebchat, -2, t0)
+	require.Equal(t, "b-old", b.Freed("ana", t0).Ref, "not the one ana turned down")
+	require.Equal(t, "b-new", b.Freed("ana", t0).Ref)
+	require.Nil(t, b.Freed("ana", t0))
+	require.Equal(t, 1, b.Waiting("billing"), "b-excl waits for someone else")
+}
+
+// TestBoardAgreesWithReference compares the board's decisions with a plain O(n) model of the
+// same rules, on random boards: Match, then Offer of a new entry, then an agent freed (Freed
+// until it is full), each against the model's Match.
+func TestBoardAgreesWithReference(t *testing.T) {
+	t.Parallel()
+	seeds := 3000
+	if testing.Short() {
+		seeds = 300
+	}
+	for seed := range seeds {
+		r := rand.New(rand.NewPCG(uint64(seed), 42))
+		sc := randomScenario(r)
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			checkAgainstReference(t, r, sc)
+		})
+	}
+}
+
+// FuzzBoardAgreesWithReference is TestBoardAgreesWithReference on the seeds the fuzzer finds.
+func FuzzBoardAgreesWithReference(f *testing.F) {
+	for seed := range uint64(16) {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, seed uint64) {
+		r := rand.New(rand.NewPCG(seed, 42))
+		checkAgainstReference(t, r, randomScenario(r))
+	})
+}
+
+// scenario is a random board: agents (with loads) and entries, and the time of the match.
+type scenario struct {
+	agents  []boardAgent
+	entries []*routing.Entry
+	now     time.Time
+}
+
+var (
+	refSkills   = []string{"billing", "sales", "tech"}
+	refChannels = []string{store.ChannelWebchat, store.ChannelFacebook, store.ChannelTwitter}
+	refIDs      = []string{"ana", "bo", "cy", "di", "ed", "flo", "gus", "hal"}
+)
+
+func randomScenario(r *rand.Rand) scenario {
+	sc := scenario{now: t0.Add(time.Duration(r.IntN(4)) * time.Minute)}
+	for _, id := range refIDs[:1+r.IntN(len(refIDs))] {
+		a := boardAgent{Agent: routing.Agent{ID: id, Skills: map[string]int{}, Capacity: 1 + r.IntN(3),
+			State: routing.States[r.IntN(len(routing.States))], Blending: r.IntN(2) == 0,
+			IdleSince: t0.Add(-time.Duration(r.IntN(4)) * time.Minute)}, load: map[string]int{}}
+		if r.IntN(3) > 0 {
+			a.State = routing.StateAvailable
+		}
+		for _, s := range refSkills {
+			if r.IntN(3) > 0 {
+				a.Skills[s] = r.IntN(4) // 0 is "not really"
+			}
+		}
+		if r.IntN(3) == 0 {
+			a.ChannelCapacity = map[string]int{refChannels[r.IntN(len(refChannels))]: r.IntN(2)}
+		}
+		for range r.IntN(a.Capacity + 1) {
+			a.load[refChannels[r.IntN(len(refChannels))]]++
+		}
+		sc.agents = append(sc.agents, a)
+	}
+	for i := range r.IntN(16) {
+		sc.entries = append(sc.entries, randomEntry(r, fmt.Sprintf("e%d", i), sc.agents))
+	}
+	return sc
+}
+
+func randomEntry(r *rand.Rand, ref string, agents []boardAgent) *routing.Entry {
+	e := &routing.Entry{Ref: ref, Skill: refSkills[r.IntN(len(refSkills))], Priority: r.IntN(3),
+		ChannelType: refChannels[r.IntN(len(refChannels))], Order: [2]int64{int64(r.IntN(2)), int64(r.IntN(2))},
+		EnqueuedAt: t0.Add(-time.Duration(r.IntN(5)) * time.Minute)}
+	if r.IntN(3) == 0 {
+		e.Preferred = refIDs[r.IntN(len(refIDs))] // maybe not on the board
+		e.PreferredUntil = t0.Add(time.Duration(r.IntN(5)) * time.Minute)
+	}
+	if r.IntN(3) == 0 {
+		e.Excluded = map[string]bool{}
+		for _, a := range agents {
+			if r.IntN(3) == 0 {
+				e.Excluded[a.ID] = true
+			}
+		}
+	}
+	return e
+}
+
+// clone copies an entry, so that the board and the model each have their own.
+func clone(e *routing.Entry) *routing.Entry {
+	c := *e
+	c.Excluded = maps.Clone(e.Excluded)
+	return &c
+}
+
+func checkAgainstReference(t *testing.T, r *rand.Rand, sc scenario) {
+	entries := make([]*routing.Entry, len(sc.entries))
+	for i, e := range sc.entries {
+		entries[i] = clone(e)
+	}
+	b := newBoard(sc.agents, entries)
+	m := newModel(sc.agents, sc.entries)
+
+	require.Equal(t, m.match(sc.now), pairs(b.Match(sc.now)), "Match")
+	require.Empty(t, b.Match(sc.now), "a second Match at the same time")
+	for _, s := range refSkills {
+		require.Equal(t, m.waiting(s), b.Waiting(s), "waiting for %s", s)
+	}
+
+	// A new entry: Offer decides as Add and Match would.
+	e := randomEntry(r, "new", sc.agents)
+	m.add(clone(e))
+	want := m.match(sc.now)
+	require.LessOrEqual(t, len(want), 1, "the model's board was matched: only the new entry may go")
+	got := b.Offer(clone(e), sc.now)
+	if len(want) == 0 {
+		require.Nil(t, got, "Offer: the new entry waits")
+		require.NotNil(t, b.Entry("new"))
+	} else {
+		require.NotNil(t, got, "Offer: the new entry goes to %s", want[0][1])
+		require.Equal(t, want[0], [2]string{"new", got.ID}, "Offer")
+	}
+
+	// An agent finishes a conversation: Freed, until it is full, decides as Match would.
+	var busy []boardAgent
+	for _, a := range sc.agents {
+		if m.agents[a.ID].load > 0 {
+			busy = append(busy, a)
+		}
+	}
+	if len(busy) == 0 {
+		return
+	}
+	a := busy[r.IntN(len(busy))]
+	typ := m.anyLoadType(a.ID)
+	m.addLoad(a.ID, typ, -1, sc.now)
+	want = m.match(sc.now)
+	b.AddLoad(a.ID, typ, -1, sc.now)
+	freed := [][2]string{}
+	for {
+		e := b.Freed(a.ID, sc.now)
+		if e == nil {
+			break
+		}
+		freed = append(freed, [2]string{e.Ref, a.ID})
+	}
+	slices.SortFunc(freed, cmpPair)
+	require.Equal(t, want, freed, "Freed(%s) after it finished a %s conversation", a.ID, typ)
+	require.Empty(t, b.Match(sc.now), "Freed left nothing for Match")
+}
+
+func pairs(as []routing.Assignment) [][2]string {
+	out := [][2]string{}
+	for _, a := range as {
+		out = append(out, [2]string{a.Entry.Ref, a.Agent.ID})
+	}
+	slices.SortFunc(out, func(x, y [2]string) int { return cmpPair(x, y) })
+	return out
+}
+
+func cmpPair(x, y [2]string) int {
+	if x[0] != y[0] {
+		if x[0] < y[0] {
+			return -1
+		}
+		return 1
+	}
+	if x[1] < y[1] {
+		return -1
+	} else if x[1] > y[1] {
+		return 1
+	}
+	return 0
+}
+
+// model is the reference: the board's rules, written plainly, in O(n) per decision.
+type model struct {
+	agents  map[string]*modelAgent
+	entries []*routing.Entry // waiting, in the order they were added
+	seq     map[string]int
+	next    int
+}
+
+type modelAgent struct {
+	routing.Agent
+	load   int
+	byType map[string]int
+}
+
+func newModel(agents []boardAgent, entries []*routing.Entry) *model {
+	m := &model{agents: map[string]*modelAgent{}, seq: map[string]int{}}
+	for _, a := range agents {
+		ma := &modelAgent{Agent: a.Agent, byType: map[string]int{}}
+		if ma.Capacity <= 0 {
+			ma.Capacity = 1
+		}
+		for typ, n := range a.load {
+			ma.load += n
+			ma.byType[typ] += n
+		}
+		m.agents[a.ID] = ma
+	}
+	for _, e := range entries {
+		m.add(clone(e))
+	}
+	return m
+}
+
+func (m *model) add(e *routing.Entry) {
+	m.entries = append(m.entries, e)
+	m.seq[e.Ref] = m.next
+	m.next++
+}
+
+func (m *model) addLoad(id, typ string, n int, now time.Time) {
+	a := m.agents[id]
+	a.load = max(a.load+n, 0)
+	a.byType[typ] = max(a.byType[typ]+n, 0)
+	if n < 0 {
+		a.IdleSince = now
+	}
+}
+
+func (m *model) anyLoadType(id string) string {
+	a := m.agents[id]
+	for _, typ := range slices.Sorted(maps.Keys(a.byType)) {
+		if a.byType[typ] > 0 {
+			return typ
+		}
+	}
+	return ""
+}
+
+func (m *model) free(a *modelAgent) bool {
+	switch {
+	case a.State == routing.StateAvailable:
+	case a.State == routing.StateBusy && a.Blending:
+	default:
+		return false
+	}
+	return a.load < a.Capacity
+}
+
+func (m *model) fits(a *modelAgent, e *routing.Entry) bool {
+	if e.Excluded[a.ID] {
+		return false
+	}
+	limit, ok := a.ChannelCapacity[e.ChannelType]
+	return !ok || a.byType[e.ChannelType] < limit
+}
+
+// held tells whether an entry waits for its preferred agent at a time.
+func held(e *routing.Entry, now time.Time) bool {
+	return e.Preferred != "" && now.Before(e.PreferredUntil) && !e.Excluded[e.Preferred]
+}
+
+func (m *model) waiting(skill string) int {
+	n := 0
+	for _, e := range m.entries {
+		if e.Skill == skill {
+			n++
+		}
+	}
+	return n
+}
+
+// match makes every assignment possible: held entries to their preferred agent, in the order
+// they came; then every other entry, best first (priority, keys, age, arrival), to the best free
+// agent who may take it (proficiency, idle time, id). It returns them sorted.
+func (m *model) match(now time.Time) [][2]string {
+	out := [][2]string{}
+	taken := map[string]bool{}
+	take := func(e *routing.Entry, a *modelAgent) {
+		out = append(out, [2]string{e.Ref, a.ID})
+		taken[e.Ref] = true
+		a.load++
+		a.byType[e.ChannelType]++
+	}
+	for _, e := range m.entries {
+		if held(e, now) {
+			if a := m.agents[e.Preferred]; a != nil && m.free(a) && m.fits(a, e) {
+				take(e, a)
+			}
+		}
+	}
+	var queued []*routing.Entry
+	for _, e := range m.entries {
+		if !taken[e.Ref] && !held(e, now) {
+			queued = append(queued, e)
+		}
+	}
+	slices.SortStableFunc(queued, func(x, y *routing.Entry) int {
+		switch {
+		case x.Priority != y.Priority:
+			return y.Priority - x.Priority
+		case x.Order != y.Order:
+			if x.Order[0] != y.Order[0] {
+				return int(x.Order[0] - y.Order[0])
+			}
+			return int(x.Order[1] - y.Order[1])
+		case !x.EnqueuedAt.Equal(y.EnqueuedAt):
+			return x.EnqueuedAt.Compare(y.EnqueuedAt)
+		}
+		return m.seq[x.Ref] - m.seq[y.Ref]
+	})
+	for _, e := range queued {
+		var best *modelAgent
+		for _, a := range m.agents {
+			if a.Skills[e.Skill] <= 0 || !m.free(a) || !m.fits(a, e) {
+				continue
+			}
+			if best == nil || better(a, best, e.Skill) {
+				best = a
+			}
+		}
+		if best != nil {
+			take(e, best)
+		}
+	}
+	kept := m.entries[:0]
+	for _, e := range m.entries {
+		if !taken[e.Ref] {
+			kept = append(kept, e)
+		}
+	}
+	m.entries = kept
+	slices.SortFunc(out, cmpPair)
+	return out
+}
+
+// better tells whether agent a goes before b for a skill.
+func better(a, b *modelAgent, skill string) bool {
+	if a.Skills[skill] != b.Skills[skill] {
+		return a.Skills[skill] > b.Skills[skill]
+	}
+	if !a.IdleSince.Equal(b.IdleSince) {
+		return a.IdleSince.Before(b.IdleSince)
+	}
+	return a.ID < b.ID
+}
