@@ -202,8 +202,12 @@ func (a *ACD) read(ctx context.Context) (*world, error) {
 	return w, err
 }
 
-// boardOf builds the board of a world: agents with their loads, and the queued entries.
-func (w *world) board() *Board {
+// ReofferAfter is how long a conversation that every working agent of its skill rejected or
+// let ring out waits before a new round of offers to them starts.
+const ReofferAfter = time.Minute
+
+// board builds the board of a world at a moment: agents with their loads, and the queued entries.
+func (w *world) board(now time.Time) *Board {
 	b := NewBoard()
 	for _, ag := range w.agents {
 		st := w.states[ag.ID]
@@ -219,7 +223,7 @@ func (w *world) board() *Board {
 		case store.QueueOffered, store.QueueAssigned:
 			b.AddLoad(e.Agent, e.ChannelType, 1, time.Time{})
 		case store.QueueQueued:
-			b.Add(w.entry(e))
+			b.Add(w.entry(e, now))
 		}
 	}
 	return b
@@ -232,17 +236,37 @@ func cmpOr(s, def string) string {
 	return s
 }
 
-// entry turns a queue row into a board entry, with its channel's distribution order.
-func (w *world) entry(e store.QueueEntry) *Entry {
+// entry turns a queue row into a board entry, with its channel's distribution order. Its
+// exclusions are dropped when they shut out every working agent of its skill and ReofferAfter
+// has passed since the last of them turned it down: a new round of offers starts.
+func (w *world) entry(e store.QueueEntry, now time.Time) *Entry {
 	be := &Entry{Ref: e.Ref, Skill: e.Skill, Priority: e.Priority, ChannelType: e.ChannelType, EnqueuedAt: e.EnqueuedAt,
 		Order: OrderKeys(w.channels[e.ChannelID], e), Excluded: map[string]bool{}}
 	if e.PreferredAgent != "" && e.PreferredUntil != nil {
 		be.Preferred, be.PreferredUntil = e.PreferredAgent, *e.PreferredUntil
 	}
+	if len(e.Excluded) > 0 && w.everyoneExcluded(e) && !now.Before(e.UpdatedAt.Add(ReofferAfter)) {
+		return be
+	}
 	for _, x := range e.Excluded {
 		be.Excluded[x] = true
 	}
 	return be
+}
+
+// everyoneExcluded tells whether every working agent (available or busy) with the entry's
+// skill has rejected it or let it ring out.
+func (w *world) everyoneExcluded(e store.QueueEntry) bool {
+	for id, ag := range w.agents {
+		st := w.states[id].State
+		if _, ok := ag.Skills[e.Skill]; !ok || (st != StateAvailable && st != StateBusy) {
+			continue
+		}
+		if !slices.Contains(e.Excluded, id) {
+			return false
+		}
+	}
+	return true
 }
 
 // Distribution orders a channel may set, as the list "distribution" of up to two of them,
@@ -255,7 +279,11 @@ const (
 	OrderPublicFirst     = "public_first"
 )
 
-// OrderKeys computes an entry's distribution keys: lower goes first.
+// OrderKeys computes an entry's distribution keys: lower goes first. Channels sharing a skill
+// compare keys position by position, a key a channel does not set counting as 0: their
+// conversations interleave by age unless one channel sets newest (its conversations go ahead,
+// newest first), account_priority (a higher priority goes ahead) or private_first /
+// public_first (the other kind goes behind).
 func OrderKeys(ch store.Channel, e store.QueueEntry) [2]int64 {
 	var keys [2]int64
 	for i, order := range stringsSetting(ch, "distribution") {
@@ -264,7 +292,9 @@ func OrderKeys(ch store.Channel, e store.QueueEntry) [2]int64 {
 		}
 		switch order {
 		case OrderOldest:
-			keys[i] = e.EnqueuedAt.UnixNano()
+			// the age decides last anyway, and nothing after it could: the order of channels
+			// that set none
+			return keys
 		case OrderNewest:
 			keys[i] = -e.EnqueuedAt.UnixNano()
 		case OrderAccountPriority:
@@ -306,7 +336,7 @@ func (a *ACD) cycle(ctx context.Context) error {
 			return err
 		}
 	}
-	b := w.board()
+	b := w.board(now)
 	byRef := map[string]store.QueueEntry{}
 	for _, e := range w.entries {
 		byRef[e.Ref] = e

@@ -377,7 +377,9 @@ func TestOrderKeys(t *testing.T) {
 		want     [2]int64
 	}{
 		{"none", nil, public, [2]int64{}},
-		{"oldest", map[string]any{"distribution": []any{"oldest"}}, private, [2]int64{at.UnixNano(), 0}},
+		{"oldest is the age, which decides last", map[string]any{"distribution": []any{"oldest"}}, private, [2]int64{0, 0}},
+		{"after oldest nothing counts", map[string]any{"distribution": []any{"oldest", "public_first"}}, private, [2]int64{0, 0}},
+		{"oldest second", map[string]any{"distribution": []any{"public_first", "oldest"}}, private, [2]int64{1, 0}},
 		{"newest", map[string]any{"distribution": []any{"newest"}}, private, [2]int64{-at.UnixNano(), 0}},
 		{"account priority", map[string]any{"distribution": []any{"account_priority"}, "account_priority": float64(7)}, private, [2]int64{-7, 0}},
 		{"private first, private", map[string]any{"distribution": []any{"private_first"}}, private, [2]int64{0, 0}},
@@ -459,6 +461,29 @@ func TestBoardAccountPriorityAcrossChannels(t *testing.T) {
 	b := newBoard([]boardAgent{agent("ana", map[string]int{"billing": 5})},
 		[]*routing.Entry{entry("basic-old", "billing", time.Hour, keys(basic, time.Hour)), entry("gold-new", "billing", time.Second, keys(gold, time.Second))})
 	require.Equal(t, map[string]string{"gold-new": "ana"}, decisions(b.Match(t0)), "the account with the higher priority first")
+}
+
+func TestBoardOldestAndUnsetChannelsInterleaveByAge(t *testing.T) {
+	t.Parallel()
+	oldest := store.Channel{ID: "oldest", Settings: map[string]any{"distribution": []any{"oldest"}}}
+	unset := store.Channel{ID: "unset"}
+	keys := func(ch store.Channel, age time.Duration) func(*routing.Entry) {
+		k := routing.OrderKeys(ch, store.QueueEntry{EnqueuedAt: ago(age)})
+		return order(k[0], k[1])
+	}
+	b := newBoard([]boardAgent{agent("ana", map[string]int{"billing": 5})}, []*routing.Entry{
+		entry("unset-old", "billing", 3*time.Minute, keys(unset, 3*time.Minute)),
+		entry("oldest-mid", "billing", 2*time.Minute, keys(oldest, 2*time.Minute)),
+		entry("unset-new", "billing", time.Minute, keys(unset, time.Minute)),
+	})
+	var got []string
+	for range 3 {
+		as := b.Match(t0)
+		require.Len(t, as, 1)
+		got = append(got, as[0].Entry.Ref)
+		b.AddLoad("ana", store.ChannelWebchat, -1, t0)
+	}
+	require.Equal(t, []string{"unset-old", "oldest-mid", "unset-new"}, got, "a channel set to oldest is served by age with the others")
 }
 
 func TestBoardPreferredHeldThenReleased(t *testing.T) {

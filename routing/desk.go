@@ -20,6 +20,9 @@ var (
 	ErrNotYours = errors.New("not yours")
 	// ErrRefused means the operation breaks a rule of the channel or the skill.
 	ErrRefused = errors.New("refused")
+	// ErrContactRequired is the refusal to close a conversation with no contact linked, on a
+	// channel that requires one.
+	ErrContactRequired = fmt.Errorf("a contact is required: %w", ErrRefused)
 )
 
 // SetState sets an agent's state with a reason: login is available, logout offline.
@@ -156,7 +159,7 @@ func (a *ACD) Close(ctx context.Context, agent, conversationID, disposition stri
 		return fmt.Errorf("disposition %q is not one of %s: %w", disposition, strings.Join(allowed, ", "), ErrRefused)
 	}
 	if need, _ := ch.Settings["require_contact"].(bool); need && conv.ContactID == "" {
-		return fmt.Errorf("channel %s requires a contact on every conversation before it closes; link one first: %w", ch.ID, ErrRefused)
+		return fmt.Errorf("channel %s requires a contact on every conversation before it closes; link one first: %w", ch.ID, ErrContactRequired)
 	}
 	now := a.now()
 	extra := func(tx store.Tx) error {

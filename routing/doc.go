@@ -8,13 +8,17 @@
 // or queues it, in the transaction of the run that made it.
 //
 // One node at a time decides assignments: the ACD holds a lease in the database, renewed while
-// it runs, and any node takes it over when it lapses. The leader keeps a Board in memory —
-// heaps per skill of waiting conversations (priority, the channel's distribution order, age) and
-// of free agents (proficiency, idle time) — so that each decision costs O(log n). A decision
-// offers the conversation to the agent (ringing, for channels and skills that want an answer)
-// or assigns it directly; an offer rejected or left to ring out goes back to the head of its
-// queue, for another agent, and can pause the agent who missed it. The contact's last agent is
-// offered a conversation first, and holds it for a while before anyone else may take it.
+// it runs, and any node takes it over when it lapses. Each cycle (on a wake-up from the bus, or
+// every second) the leader reads the open queue, agents and states, and builds a Board — heaps
+// per skill of waiting conversations (priority, the channel's distribution order, age) and of
+// free agents (proficiency, idle time) — on which each decision costs O(log n); building it
+// costs O(n) in what is open, which the database read dominates. A decision offers the
+// conversation to the agent (ringing, for channels and skills that want an answer) or assigns
+// it directly; an offer rejected or left to ring out goes back to the head of its queue, for
+// another agent, and can pause the agent who missed it. When every working agent of the skill
+// has turned it down, a new round of offers starts after ReofferAfter. The contact's last agent
+// is offered a conversation first — whether or not it has the skill — and holds it for a while
+// before anyone else may take it.
 //
 // Agents accept, reject, transfer and close conversations through the agent API; closing with a
 // disposition resumes the session that waited in route.skill. Statistics (agents by state,

@@ -218,7 +218,7 @@ func TestRejectedOfferGoesToAnotherAgent(t *testing.T) {
 		require.Empty(t, c.ringing(t, bo), "never offered again to who turned it down")
 
 		// A later conversation is not held up behind the one bo turned down.
-		c.clock.Advance(time.Minute)
+		c.clock.Advance(30 * time.Second)
 		second := c.waitsForAgent(t, "web", "dora")
 		c.step(t)
 		require.Contains(t, c.ringing(t, bo), second, "bo is free for the next one")
@@ -230,6 +230,38 @@ func TestRejectedOfferGoesToAnotherAgent(t *testing.T) {
 		require.True(t, ok, "the one bo turned down rings for ana")
 		c.answer(t, ana, offer.Ref, "accept").expect(t, 204)
 		require.Equal(t, []string{first}, c.serving(t, ana))
+	})
+}
+
+func TestEveryoneRejectedStartsANewRound(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, c *centre) {
+		c.support(t, "web", map[string]any{"offer_mode": "ring"})
+		ana := c.agent(t, "ana", map[string]any{"skills": map[string]int{"billing": 5}})
+		bo := c.agent(t, "bo", map[string]any{"skills": map[string]int{"billing": 15}})
+		c.agent(t, "cy", map[string]any{"skills": map[string]int{"billing": 10}}) // never logs in
+		c.login(t, ana)
+		c.login(t, bo)
+
+		conv := c.waitsForAgent(t, "web", "carla")
+		c.step(t)
+		c.answer(t, bo, c.ringing(t, bo)[conv].Ref, "reject").expect(t, 204)
+		c.step(t)
+		c.advance(20 * time.Second)
+		c.answer(t, ana, c.ringing(t, ana)[conv].Ref, "reject").expect(t, 204)
+		require.ElementsMatch(t, []string{"bo", "ana"}, c.queue(t)[conv].Excluded)
+
+		c.advance(routing.ReofferAfter - time.Second)
+		c.step(t)
+		require.Empty(t, c.ringing(t, bo), "every working agent turned it down: it waits a while")
+		require.Empty(t, c.ringing(t, ana))
+
+		c.advance(time.Second)
+		c.step(t)
+		offer, ok := c.ringing(t, bo)[conv]
+		require.True(t, ok, "a new round starts with the most proficient")
+		c.answer(t, bo, offer.Ref, "accept").expect(t, 204)
+		require.Equal(t, "bo", c.conversation(t, conv).Agent)
 	})
 }
 

@@ -113,8 +113,10 @@ func TestRequireContact(t *testing.T) {
 		require.ElementsMatch(t, []string{known, conv}, c.serving(t, ana))
 		require.Empty(t, c.conversation(t, conv).ContactID, "the strict channel's flow looks nobody up")
 
-		msg := c.close(t, ana, conv, "solved").refused(t, 422, "refused")
+		refusal := c.close(t, ana, conv, "solved")
+		msg := refusal.refused(t, 422, "refused")
 		require.Contains(t, msg, "contact")
+		require.NotContains(t, string(refusal.body), `"field"`, "the disposition was fine: no field is at fault")
 		require.Equal(t, store.ConversationOpen, c.conversation(t, conv).Status)
 
 		link := func(token, contact string) *answer {
@@ -123,6 +125,7 @@ func TestRequireContact(t *testing.T) {
 		link(ana, "").refused(t, 400, "invalid")
 		link(ana, "ct_nobody").refused(t, 400, "invalid")
 		link(bo, contact).refused(t, 409, "not_yours")
+		c.call(t, ana, "PUT", "/api/v1/agent/conversations/cv_nowhere/contact", map[string]any{"contact_id": contact}).refused(t, 404, "not_found")
 		link(ana, contact).expect(t, 204)
 		require.Equal(t, contact, c.conversation(t, conv).ContactID)
 

@@ -210,3 +210,14 @@ func checkSLA(t *testing.T, got []routing.ChannelSLA, want routing.ChannelSLA) {
 	want.FirstResponse, want.FirstResponseMax, want.Resolution, want.ResolutionMax = nil, nil, nil, nil
 	require.Equal(t, want, g)
 }
+
+func TestStatisticsAtMidnight(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, c *centre) {
+		c.clock.Set(day.AddDate(0, 0, 1))
+		var st routing.Stats
+		c.adminCall(t, "GET", "/api/v1/stats", nil).expect(t, 200).decode(t, &st)
+		require.Equal(t, day, st.From.UTC(), "at midnight the default period is the day that ended")
+		require.Equal(t, day.AddDate(0, 0, 1), st.To.UTC())
+	})
+}

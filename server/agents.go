@@ -257,7 +257,7 @@ func (s *Server) agentClose(c *fiber.Ctx) error {
 		return err
 	}
 	if err := s.cfg.ACD.Close(c.UserContext(), me(c), c.Params("id"), req.Disposition); err != nil {
-		if errors.Is(err, routing.ErrRefused) {
+		if errors.Is(err, routing.ErrRefused) && !errors.Is(err, routing.ErrContactRequired) {
 			e := errorf(fiber.StatusUnprocessableEntity, "refused", "%v", err)
 			e.Field = "disposition"
 			return e
@@ -279,10 +279,12 @@ func (s *Server) agentLinkContact(c *fiber.Ctx) error {
 	if req.ContactID == "" {
 		return fieldError("contact_id", "name the contact to link")
 	}
+	if _, err := s.cfg.Store.ContactGet(c.UserContext(), req.ContactID); errors.Is(err, store.ErrNotFound) {
+		return fieldError("contact_id", "there is no contact %q", req.ContactID)
+	} else if err != nil {
+		return err
+	}
 	if err := s.cfg.ACD.LinkContact(c.UserContext(), me(c), c.Params("id"), req.ContactID); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return fieldError("contact_id", "%v", err)
-		}
 		return routingError(err)
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -291,6 +293,9 @@ func (s *Server) agentLinkContact(c *fiber.Ctx) error {
 // agentEvents streams an agent's events (offers, assignments, customers' messages) as
 // server-sent events, with a comment every 15 seconds to keep proxies from closing the stream.
 func (s *Server) agentEvents(c *fiber.Ctx) error {
+	if s.cfg.Hub == nil {
+		return errorf(fiber.StatusServiceUnavailable, "unavailable", "this server does not stream agent events")
+	}
 	// The writer runs after the handler returns, when c is no longer ours to read.
 	agent := me(c)
 	events, cancel := s.cfg.Hub.Subscribe(agent)

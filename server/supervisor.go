@@ -23,12 +23,16 @@ func (s *Server) supervisorRoutes(api fiber.Router, oversee fiber.Handler) {
 	api.Get("/conversations/:id", oversee, s.getConversation)
 }
 
-// period reads from and to (RFC 3339); by default, from midnight UTC to now.
+// period reads from and to (RFC 3339); by default, from midnight UTC to now (at midnight, the
+// day that ended).
 func (s *Server) period(c *fiber.Ctx) (from, to time.Time, err error) {
 	now := s.cfg.Clock.Now()
 	to = now
 	y, m, d := now.UTC().Date()
 	from = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	if !now.After(from) { // at midnight itself, the day that just ended
+		from = from.AddDate(0, 0, -1)
+	}
 	if v := c.Query("from"); v != "" {
 		if from, err = time.Parse(time.RFC3339, v); err != nil {
 			return from, to, fieldError("from", "from %q is not a time such as 2026-11-17T00:00:00Z", v)

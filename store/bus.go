@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -28,8 +30,16 @@ type Message struct {
 	Payload string
 }
 
-// busChannel is the PostgreSQL notification channel.
-const busChannel = "switchboard"
+// busChannel names the PostgreSQL notification channel of a schema: notifications are
+// database-wide, and each schema is its own Switchboard.
+func busChannel(schema string) string {
+	name := "switchboard." + schema
+	if len(name) > 63 { // longer names are refused by pg_notify
+		sum := sha256.Sum256([]byte(schema))
+		name = "switchboard." + hex.EncodeToString(sum[:12])
+	}
+	return name
+}
 
 // localBus fans messages out to the subscribers of this process.
 type localBus struct {
@@ -78,27 +88,33 @@ type pgBus struct {
 	*localBus
 	s        *sqlStore
 	listener *pq.Listener
+	channel  string
 	done     chan struct{}
 	closed   sync.Once
 }
 
 func newPGBus(s *sqlStore, url string, log *slog.Logger) (*pgBus, error) {
+	var schema string
+	if err := s.db.Get(&schema, `SELECT current_schema()`); err != nil {
+		return nil, fmt.Errorf("read the schema: %w", err)
+	}
+	channel := busChannel(schema)
 	l := pq.NewListener(url, 100*time.Millisecond, 10*time.Second, func(ev pq.ListenerEventType, err error) {
 		if err != nil {
 			log.Warn("the notification connection", "event", ev, "err", err)
 		}
 	})
-	if err := l.Listen(busChannel); err != nil {
+	if err := l.Listen(channel); err != nil {
 		l.Close()
 		return nil, fmt.Errorf("listen for notifications: %w", err)
 	}
-	b := &pgBus{localBus: newLocalBus(), s: s, listener: l, done: make(chan struct{})}
+	b := &pgBus{localBus: newLocalBus(), s: s, listener: l, channel: channel, done: make(chan struct{})}
 	go b.relay()
 	return b, nil
 }
 
 func (b *pgBus) Publish(ctx context.Context, topic, payload string) error {
-	_, err := b.s.db.ExecContext(ctx, `SELECT pg_notify($1, $2)`, busChannel, topic+"\n"+payload)
+	_, err := b.s.db.ExecContext(ctx, `SELECT pg_notify($1, $2)`, b.channel, topic+"\n"+payload)
 	if err != nil {
 		return fmt.Errorf("notify %s: %w", topic, err)
 	}
