@@ -217,7 +217,18 @@ func (a *ACD) Transfer(ctx context.Context, agent, conversationID, skill string)
 			return err
 		}
 		conv.Agent, conv.Skill = "", skill
-		return tx.ConversationUpdate(ctx, conv)
+		if err := tx.ConversationUpdate(ctx, conv); err != nil {
+			return err
+		}
+		// handing a conversation on finishes the agent's part: idle from now, as after a close
+		st, err := tx.AgentStateGet(ctx, agent)
+		if err != nil {
+			return err
+		}
+		now := a.now()
+		st.IdleSince = &now
+		_, err = tx.AgentStateSet(ctx, st)
+		return err
 	})
 	if err != nil {
 		return err

@@ -158,6 +158,9 @@ func TestTransfer(t *testing.T) {
 		c.clock.Advance(5 * time.Minute)
 		transfer(ana, "sales").expect(t, 204)
 		require.Empty(t, c.serving(t, ana))
+		idle := c.agentState(t, "ana").IdleSince
+		require.NotNil(t, idle)
+		require.Equal(t, c.clock.Now(), idle.UTC(), "ana is idle from the transfer on")
 		e := c.queue(t)[conv]
 		require.Equal(t, store.QueueQueued, e.Status)
 		require.Equal(t, "sales", e.Skill)
