@@ -93,12 +93,20 @@ func (d *Dispatcher) inbound(ctx context.Context, ch store.Channel, ev channels.
 	}
 	unlock := d.keys.lock(ch.ID + "/" + ev.Customer)
 	defer unlock()
+	duplicate := &Outcome{Delivered: "duplicate", Path: []string{}, Exits: []string{}, Actions: []*engine.Action{}}
+	// A message seen before is not run again: a run calls out (http blocks) before its commit
+	// finds the key taken. The commit stays the judge when two nodes race.
+	if seen, err := d.keyExists(ctx, ch.ID, ev.Key); err != nil {
+		return nil, err
+	} else if seen {
+		return duplicate, nil
+	}
 	var lastErr error
 	for range maxAttempts {
 		out, err := d.inboundOnce(ctx, ch, ev, first)
 		switch {
 		case errors.Is(err, store.ErrDuplicate):
-			return &Outcome{Delivered: "duplicate", Path: []string{}, Exits: []string{}, Actions: []*engine.Action{}}, nil
+			return duplicate, nil
 		case errors.Is(err, errConversationClosed), isRetryable(err):
 			lastErr = err
 			continue
@@ -115,16 +123,6 @@ type final struct{ err error }
 
 func (f final) Error() string { return f.err.Error() }
 func (f final) Unwrap() error { return f.err }
-
-func (d *Dispatcher) openConversation(ctx context.Context, channelID, customer string) (store.Conversation, error) {
-	var conv store.Conversation
-	err := d.commit(ctx, func(tx store.Tx) error {
-		var err error
-		conv, _, err = tx.ConversationOpen(ctx, channelID, customer, "")
-		return err
-	})
-	return conv, err
-}
 
 func (d *Dispatcher) keyExists(ctx context.Context, channelID, key string) (bool, error) {
 	return d.st.EventKeyExists(ctx, channelID, key)

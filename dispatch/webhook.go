@@ -124,17 +124,15 @@ func (d *Dispatcher) handle(ctx context.Context, ch store.Channel, e channels.Ev
 // outbox it was sent, even if this node died before recording it), or something the page wrote
 // from the network's own tools.
 func (d *Dispatcher) outbound(ctx context.Context, ch store.Channel, e channels.Event) (*Outcome, error) {
-	conv, err := d.openConversation(ctx, ch.ID, e.Customer)
-	if err != nil {
-		return nil, err
-	}
-	err = d.commit(ctx, func(tx store.Tx) error {
+	var convID string
+	err := d.commit(ctx, func(tx store.Tx) error {
 		if err := tx.EventKeyInsert(ctx, ch.ID, e.Key); err != nil {
 			return err
 		}
 		if e.Metadata != "" {
 			rec, err := tx.InteractionByAction(ctx, e.Metadata)
 			if err == nil {
+				convID = rec.ConversationID
 				rec.ExternalID = e.Interaction.ID
 				if rec.Status == store.OutboxPending || rec.Status == "" {
 					rec.Status = store.OutboxSent
@@ -145,10 +143,24 @@ func (d *Dispatcher) outbound(ctx context.Context, ch store.Channel, e channels.
 				return err
 			}
 		}
-		c, err := tx.ConversationGet(ctx, conv.ID)
+		// our own comment or tweet coming back: the outbox recorded it with the id the network
+		// gave it (only Messenger and Direct echoes carry the action id)
+		if e.Interaction.ID != "" {
+			rec, err := tx.InteractionByExternal(ctx, ch.ID, e.Interaction.ID)
+			if err == nil && rec.Direction == store.Outbound {
+				convID = rec.ConversationID
+				return nil
+			}
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+		}
+		// opened with the key, so that an echo seen before opens no conversation
+		c, _, err := tx.ConversationOpen(ctx, ch.ID, e.Customer, "")
 		if err != nil {
 			return err
 		}
+		convID = c.ID
 		in := e.Interaction
 		at := in.Time
 		if at.IsZero() {
@@ -164,12 +176,12 @@ func (d *Dispatcher) outbound(ctx context.Context, ch store.Channel, e channels.
 		return tx.ConversationUpdate(ctx, c)
 	})
 	if errors.Is(err, store.ErrDuplicate) {
-		return &Outcome{ConversationID: conv.ID, Delivered: "duplicate"}, nil
+		return &Outcome{Delivered: "duplicate"}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &Outcome{ConversationID: conv.ID, Delivered: "outbound"}, nil
+	return &Outcome{ConversationID: convID, Delivered: "outbound"}, nil
 }
 
 // watermark marks our messages up to a time as delivered or read.

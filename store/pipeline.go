@@ -90,8 +90,8 @@ type Tx interface {
 	// InteractionByExternal returns an interaction by its network id.
 	InteractionByExternal(ctx context.Context, channelID, externalID string) (Interaction, error)
 	InteractionUpdate(ctx context.Context, i Interaction) error
-	// InteractionsMark sets the status of a conversation's outbound interactions written up to
-	// a time to delivered or read (watermarks), never lowering it.
+	// InteractionsMark sets the status of a conversation's outbound interactions sent and
+	// written up to a time to delivered or read (watermarks), never lowering it.
 	InteractionsMark(ctx context.Context, conversationID string, upTo time.Time, status string) error
 
 	SessionGet(ctx context.Context, id string) (Session, error)

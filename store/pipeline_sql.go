@@ -394,7 +394,9 @@ func (p pipe) InteractionUpdate(ctx context.Context, i Interaction) error {
 }
 
 func (p pipe) InteractionsMark(ctx context.Context, conversationID string, upTo time.Time, status string) error {
-	lower := []string{"pending", "sent"}
+	// a message still pending was not sent: no watermark covers it, and marking it would
+	// make the outbox take it for sent (as an echo does) and never send it
+	lower := []string{"sent"}
 	if status == "read" {
 		lower = append(lower, "delivered")
 	}

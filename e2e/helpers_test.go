@@ -1,0 +1,354 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/switchboardhq/switchboard/blocks"
+	"github.com/switchboardhq/switchboard/channels"
+	"github.com/switchboardhq/switchboard/channels/fakenet"
+	"github.com/switchboardhq/switchboard/dispatch"
+	"github.com/switchboardhq/switchboard/engine"
+	"github.com/switchboardhq/switchboard/routing"
+	"github.com/switchboardhq/switchboard/server"
+	"github.com/switchboardhq/switchboard/store"
+	"github.com/switchboardhq/switchboard/store/storetest"
+)
+
+// backend names a fresh database for one test.
+type backend struct {
+	name string
+	url  func(t testing.TB) string
+}
+
+// backends are the databases every test runs on.
+var backends = []backend{
+	{"sqlite", storetest.SQLiteURL},
+	{"postgres", storetest.PostgresURL},
+}
+
+// eachBackend runs test once per database, in parallel.
+func eachBackend(t *testing.T, test func(t *testing.T, b backend)) {
+	t.Helper()
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			test(t, b)
+		})
+	}
+}
+
+// epoch is the in-process servers' time: a few minutes after the webhook fixtures were
+// written, so that their messaging windows are open.
+var epoch = time.Date(2025, 11, 21, 11, 10, 0, 0, time.UTC)
+
+// The channels an in-process node has, each with the fixtures' secrets.
+const (
+	pageChannel      = "acme-page"
+	igChannel        = "acme-ig"
+	xChannel         = "acme-x"
+	webChannel       = "acme-web"
+	signedWebChannel = "acme-web-signed"
+	webSecret        = "switchboard-test-webchat-secret"
+)
+
+// node is a server and a dispatcher wired as `switchboard serve` wires them, listening on a
+// loopback port, with a manual clock, on a fresh database whose channels point at fake networks.
+type node struct {
+	url    string
+	st     store.Store
+	db     rawDB
+	clock  *engine.ManualClock
+	d      *dispatch.Dispatcher
+	graph  *fakenet.FakeGraph
+	x      *fakenet.FakeX
+	client *http.Client
+}
+
+// startNode starts a node on a fresh database of backend b; it stops when the test ends.
+func startNode(t *testing.T, b backend) *node {
+	t.Helper()
+	url := b.url(t)
+	clock := engine.NewManualClock(epoch)
+	log := testLogger(t)
+	ctx := context.Background()
+	st, err := store.Open(ctx, url, store.Options{Clock: clock, Migrate: true})
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	n := &node{st: st, db: openRaw(t, url), clock: clock, graph: fakenet.NewFakeGraph(t), x: fakenet.NewFakeX(t),
+		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{}}}
+	n.x.SetClock(clock)
+
+	reg := blocks.NewRegistry()
+	loaded, err := server.LoadFlows(ctx, st, reg, filepath.Join("testdata", "flows"), "e2e")
+	require.NoError(t, err)
+	require.ElementsMatch(t, []string{"replies", "webchat"}, loaded)
+	n.channels(t)
+
+	// as cmd/serve.go: the workers stop after the server
+	workCtx, stopWork := context.WithCancel(context.Background())
+	flowCache := dispatch.NewFlowCache(st, reg)
+	metrics := server.NewMetrics(nil)
+	hub := routing.NewHub(workCtx, st.Bus())
+	acd := routing.New(routing.Config{Store: st, Hub: hub, Logger: log, Node: "e2e", Clock: clock})
+	acd.Queued = metrics.QueueSize
+	n.d = dispatch.New(dispatch.Config{Store: st, Flows: flowCache, Sender: &channels.Client{Clock: clock}, Logger: log,
+		Metrics: metrics, Queue: routing.NewQueue(st, acd), Observer: routing.Observer{Hub: hub}, Clock: clock})
+	acd.Resumer = n.d
+	srv := server.New(server.Config{Store: st, Registry: reg, Logger: log, Flows: flowCache, Dispatcher: n.d,
+		Metrics: metrics, ACD: acd, Hub: hub, Clock: clock})
+	n.d.Start(workCtx)
+	acdDone := make(chan struct{})
+	go func() {
+		defer close(acdDone)
+		acd.Run(workCtx)
+	}()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	n.url = "http://" + ln.Addr().String()
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	t.Cleanup(func() {
+		n.client.CloseIdleConnections()
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(shutdownCtx); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+		<-served
+		stopWork()
+		n.d.Wait()
+		<-acdDone
+	})
+	return n
+}
+
+// channels stores the node's channels: the fake networks' with the fixtures' secrets, and two
+// web chats, one signing its posts.
+func (n *node) channels(t *testing.T) {
+	t.Helper()
+	fb, ig, x := n.graph.FacebookChannel(), n.graph.InstagramChannel(), n.x.Channel()
+	for _, ch := range []store.Channel{
+		{ID: pageChannel, Type: fb.Type, Credentials: fb.Credentials, Settings: fb.Settings, DefaultFlow: "replies"},
+		{ID: igChannel, Type: ig.Type, Credentials: ig.Credentials, Settings: ig.Settings, DefaultFlow: "replies"},
+		{ID: xChannel, Type: x.Type, Credentials: x.Credentials, Settings: x.Settings, DefaultFlow: "replies"},
+		{ID: webChannel, Type: store.ChannelWebchat, DefaultFlow: "webchat"},
+		{ID: signedWebChannel, Type: store.ChannelWebchat, Credentials: map[string]string{"secret": webSecret}, DefaultFlow: "webchat"},
+	} {
+		ch.Name, ch.Enabled = ch.ID, true
+		_, err := n.st.ChannelCreate(context.Background(), ch, "e2e")
+		require.NoError(t, err)
+	}
+}
+
+// response is an answer of the node.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// json decodes the answer's body.
+func (r response) json(t testing.TB) map[string]any {
+	t.Helper()
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(r.body, &m), "answer: %s", r.body)
+	return m
+}
+
+// do makes a request of the node; header holds names and values.
+func (n *node) do(t testing.TB, method, path string, body []byte, header ...string) response {
+	t.Helper()
+	return request(t, n.client, method, n.url+path, body, header...)
+}
+
+func request(t testing.TB, client *http.Client, method, url string, body []byte, header ...string) response {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequest(method, url, rd)
+	require.NoError(t, err)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := client.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return response{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+// fixture reads a webhook fixture's exact bytes and its signature header value.
+func fixture(t testing.TB, name string) (body []byte, signature string) {
+	t.Helper()
+	dir := filepath.Join("..", "channels", "testdata", "webhooks")
+	body, err := os.ReadFile(filepath.Join(dir, name))
+	require.NoError(t, err)
+	sig, err := os.ReadFile(filepath.Join(dir, strings.TrimSuffix(name, ".json")+".sig"))
+	require.NoError(t, err)
+	return body, strings.TrimSpace(string(sig))
+}
+
+// settle waits until every stored payload is processed and every outbox row is done.
+func (n *node) settle(t testing.TB) {
+	t.Helper()
+	var last store.PipelineCounts
+	require.Eventually(t, func() bool {
+		c, err := n.st.PipelineCounts(context.Background())
+		if err != nil {
+			return false
+		}
+		last = c
+		return c.PendingEvents == 0 && c.PendingOutbox == 0
+	}, 20*time.Second, 5*time.Millisecond, "the pipeline did not settle: %+v", &last)
+}
+
+// snapshot is what the pipeline made so far, and what the networks were asked.
+type snapshot struct {
+	Interactions, Conversations, Sessions, Outbox, EventKeys int
+	GraphRequests, XRequests                                 int
+}
+
+func (n *node) snapshot(t testing.TB) snapshot {
+	t.Helper()
+	return snapshot{
+		Interactions:  n.db.count(t, `SELECT count(*) FROM interactions`),
+		Conversations: n.db.count(t, `SELECT count(*) FROM conversations`),
+		Sessions:      n.db.count(t, `SELECT count(*) FROM sessions`),
+		Outbox:        n.db.count(t, `SELECT count(*) FROM outbox`),
+		EventKeys:     n.db.count(t, `SELECT count(*) FROM event_keys`),
+		GraphRequests: len(n.graph.Requests()),
+		XRequests:     len(n.x.Requests()),
+	}
+}
+
+// interactions returns the interactions of a channel, oldest first.
+func (n *node) interactions(t testing.TB, channelID string) []store.Interaction {
+	t.Helper()
+	ctx := context.Background()
+	convs, err := n.st.ConversationList(ctx, store.ConversationListParams{ChannelID: channelID})
+	require.NoError(t, err)
+	var out []store.Interaction
+	for i := len(convs) - 1; i >= 0; i-- {
+		ins, err := n.st.InteractionList(ctx, convs[i].ID)
+		require.NoError(t, err)
+		out = append(out, ins...)
+	}
+	return out
+}
+
+// rawDB is the database a store URL names, opened beside the store for the tests' own counts.
+type rawDB struct {
+	db *sql.DB
+	pg bool
+}
+
+func openRaw(t testing.TB, url string) rawDB {
+	t.Helper()
+	driver, dsn := "postgres", url
+	if path, ok := strings.CutPrefix(url, "sqlite:"); ok {
+		url = path
+	}
+	if !strings.HasPrefix(url, "postgres://") {
+		driver, dsn = "sqlite", "file:"+url+"?_pragma=busy_timeout(10000)"
+	}
+	db, err := sql.Open(driver, dsn)
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	return rawDB{db: db, pg: driver == "postgres"}
+}
+
+// query rewrites ? placeholders for PostgreSQL.
+func (r rawDB) query(q string) string {
+	if !r.pg {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, c := range q {
+		if c == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// count runs a counting query written with ? placeholders.
+func (r rawDB) count(t testing.TB, q string, args ...any) int {
+	t.Helper()
+	n, err := r.tryCount(q, args...)
+	require.NoError(t, err, q)
+	return n
+}
+
+func (r rawDB) tryCount(q string, args ...any) (int, error) {
+	var n int
+	err := r.db.QueryRow(r.query(q), args...).Scan(&n)
+	return n, err
+}
+
+// strings returns the first column of a query's rows.
+func (r rawDB) strings(t testing.TB, q string, args ...any) []string {
+	t.Helper()
+	rows, err := r.db.Query(r.query(q), args...)
+	require.NoError(t, err, q)
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		require.NoError(t, rows.Scan(&s))
+		out = append(out, s)
+	}
+	require.NoError(t, rows.Err())
+	return out
+}
+
+// testLogger logs through t.Logf while the test runs, when -v is set.
+func testLogger(t testing.TB) *slog.Logger {
+	if !testing.Verbose() {
+		return slog.New(slog.DiscardHandler)
+	}
+	w := &testWriter{t: t}
+	t.Cleanup(func() { w.done.Store(true) })
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+type testWriter struct {
+	t    testing.TB
+	done atomic.Bool
+}
+
+func (w *testWriter) Write(p []byte) (int, error) {
+	if !w.done.Load() {
+		w.t.Logf("%s", strings.TrimRight(string(p), "\n"))
+	}
+	return len(p), nil
+}
+
+func mustJSON(t testing.TB, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return b
+}
