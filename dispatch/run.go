@@ -17,7 +17,9 @@ import (
 // Outcome is what the pipeline did with one event: the session it ran, if any.
 type Outcome struct {
 	ConversationID string `json:"conversation_id"`
-	SessionID      string `json:"session_id,omitempty"`
+	// SessionID names the run; its outbox items and logs carry it. A session that ended in its
+	// first run is not stored: there is nothing to resume.
+	SessionID string `json:"session_id,omitempty"`
 	// Delivered says where the interaction went: "session" (a flow ran), "agent" (the agent who
 	// owns the conversation, or the queue it waits in), "recorded" (no flow to run), "duplicate"
 	// (seen before) or "outbound" (our own message, or a mark of read or delivered).

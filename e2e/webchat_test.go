@@ -174,13 +174,16 @@ blocks:
 		require.Eventually(t, func() bool {
 			return n.db.count(t, `SELECT count(*) FROM interactions WHERE external_id = 'slow-1'`) == 1
 		}, 10*time.Second, 5*time.Millisecond, "the message is handled once the CRM answers")
+		require.Eventually(t, func() bool {
+			return n.db.count(t, `SELECT count(*) FROM webhook_events WHERE status = 'done'`) == 2
+		}, 10*time.Second, 5*time.Millisecond, "the copy stored for the 202 is processed at once, not left for recovery")
 
 		// the network sends it again: still once
 		r = n.do(t, "POST", "/webhooks/webchat/acme-slow", body)
 		require.Equal(t, 200, r.status, "%s", r.body)
 		require.Eventually(t, func() bool {
-			return n.db.count(t, `SELECT count(*) FROM webhook_events WHERE status = 'done'`) == 2
-		}, 10*time.Second, 5*time.Millisecond, "the message handled while the post waited, and the post sent again")
+			return n.db.count(t, `SELECT count(*) FROM webhook_events WHERE status = 'done'`) == 3
+		}, 10*time.Second, 5*time.Millisecond, "the message handled while the post waited, its copy, and the post sent again")
 		require.Equal(t, 1, n.db.count(t, `SELECT count(*) FROM interactions WHERE external_id = 'slow-1'`))
 		select {
 		case <-asked:

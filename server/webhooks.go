@@ -92,8 +92,9 @@ func (s *Server) webhookReceive(c *fiber.Ctx) error {
 
 // handleWaiting stores and handles a payload at once, in one transaction, and answers with the
 // session's outcome once it ends or waits, within the wait. When the wait runs out first, the
-// payload is stored on its own before the answer (202, no outcome yet): whichever of the two
-// commits second finds the event's key taken, so it is handled once.
+// payload is stored on its own before the answer (202, no outcome yet) and processed in the
+// background: whichever of the two commits second finds the event's key taken, so it is
+// handled once.
 func (s *Server) handleWaiting(c *fiber.Ctx, ch store.Channel, body []byte, wait time.Duration) error {
 	type handled struct {
 		ev   store.WebhookEvent
@@ -128,6 +129,9 @@ func (s *Server) handleWaiting(c *fiber.Ctx, ch store.Channel, body []byte, wait
 			s.log.Error("store a webhook payload", "channel", ch.ID, "err", err)
 			return errorf(fiber.StatusServiceUnavailable, "unavailable", "the payload could not be stored; send it again")
 		}
+		// processed in the background like any payload: it waits for the handling under way and
+		// finds the message handled, or handles it if that failed
+		s.cfg.Dispatcher.Submit(ev)
 		return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"received": ev.ID, "outcome": nil})
 	}
 }
