@@ -92,13 +92,15 @@ type Config struct {
 	Stale time.Duration
 	// Committers is how many transactions commit at once (1 for SQLite, more for PostgreSQL).
 	Committers int
-	// Metrics, when set, hear about sessions.
+	// Metrics, when set, hear about sessions and commits.
 	Metrics Metrics
 }
 
 // Metrics hears about the pipeline's work.
 type Metrics interface {
 	SessionRun(status engine.Status)
+	// CommitBatch hears how many units of work one transaction committed.
+	CommitBatch(units int)
 }
 
 // Dispatcher runs sessions durably. It is safe for concurrent use.
@@ -229,9 +231,17 @@ const eventWorkers = 8
 // maxBatch bounds how many units share one transaction.
 const maxBatch = 128
 
+// linger is the longest a committer waits for more units when the last transaction had
+// several: units of concurrent requests arrive a little apart, and one transaction for many
+// costs little more than one for each.
+const linger = 300 * time.Microsecond
+
 func (d *Dispatcher) commitLoop(ctx context.Context) {
 	batch := make([]*unit, 0, maxBatch)
 	fns := make([]func(store.Tx) error, 0, maxBatch)
+	timer := time.NewTimer(linger)
+	timer.Stop()
+	last := 0
 	for {
 		batch, fns = batch[:0], fns[:0]
 		select {
@@ -249,11 +259,30 @@ func (d *Dispatcher) commitLoop(ctx context.Context) {
 				break more
 			}
 		}
+		// As many as last time are likely on their way: wait a moment for them. A lone unit
+		// after a lone unit (a quiet pipeline) does not wait.
+		if len(batch) < min(last, maxBatch) {
+			timer.Reset(linger)
+		wait:
+			for len(batch) < min(last, maxBatch) {
+				select {
+				case u := <-d.commits:
+					batch = append(batch, u)
+				case <-timer.C:
+					break wait
+				}
+			}
+			timer.Stop()
+		}
+		last = len(batch)
 		for _, u := range batch {
 			fns = append(fns, u.fn)
 		}
 		// the batch outlives any one request: commit it whatever its callers do meanwhile
 		errs := d.st.InTxBatch(context.WithoutCancel(ctx), fns)
+		if d.cfg.Metrics != nil {
+			d.cfg.Metrics.CommitBatch(len(fns))
+		}
 		for i, u := range batch {
 			u.done <- errs[i]
 		}

@@ -69,6 +69,10 @@ func TestWebchatWaitAnswersWithTheSessionsOutcome(t *testing.T) {
 		require.Equal(t, 200, again.status, "%s", again.body)
 		require.Equal(t, "duplicate", again.json(t)["outcome"].(map[string]any)["delivered"], "a message sent again is seen before")
 
+		metrics := n.do(t, "GET", "/metrics", nil)
+		require.Equal(t, 200, metrics.status)
+		require.Regexp(t, `(?m)^switchboard_commit_batch_units_count [1-9]`, string(metrics.body), "pipeline transactions are counted")
+
 		ins := n.interactions(t, webChannel)
 		require.Len(t, ins, 4, "two messages and two replies")
 		for i, dir := range []string{store.Inbound, store.Outbound, store.Inbound, store.Outbound} {

@@ -25,6 +25,8 @@ type Metrics struct {
 	Waiting prometheus.Gauge
 	// Queued is the number of conversations queued per skill.
 	Queued *prometheus.GaugeVec
+	// Batches observes how many units of work each pipeline transaction committed.
+	Batches prometheus.Histogram
 	// webhooks counts stored webhook payloads by channel type.
 	webhooks *prometheus.CounterVec
 }
@@ -52,11 +54,15 @@ func NewMetrics(reg *prometheus.Registry) *Metrics {
 		Queued: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "switchboard_queue_size", Help: "Conversations waiting in the queue, by skill.",
 		}, []string{"skill"}),
+		Batches: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "switchboard_commit_batch_units", Help: "Units of work (messages, timers, sends) committed per pipeline transaction.",
+			Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128},
+		}),
 		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "switchboard_webhooks_total", Help: "Webhook payloads stored, by channel type.",
 		}, []string{"channel_type"}),
 	}
-	reg.MustRegister(m.requests, m.latency, m.Sessions, m.Waiting, m.Queued, m.webhooks,
+	reg.MustRegister(m.requests, m.latency, m.Sessions, m.Waiting, m.Queued, m.Batches, m.webhooks,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -91,6 +97,9 @@ func (m *Metrics) QueueSize(skill string, n int) { m.Queued.WithLabelValues(skil
 
 // SessionRun counts a session run by the status it reached; the dispatcher calls it.
 func (m *Metrics) SessionRun(status engine.Status) { m.Sessions.WithLabelValues(string(status)).Inc() }
+
+// CommitBatch observes the units a pipeline transaction committed; the dispatcher calls it.
+func (m *Metrics) CommitBatch(units int) { m.Batches.Observe(float64(units)) }
 
 func (s *Server) metricsHandler() fiber.Handler {
 	return adaptor.HTTPHandler(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))

@@ -53,12 +53,20 @@ func (p pipe) exec(ctx context.Context, query string, args ...any) (int64, error
 	return res.RowsAffected()
 }
 
-// prepared returns the transaction's form of a statement prepared on the writing connection,
-// or nil where statements are not kept: outside transactions, and on PostgreSQL, whose driver
-// parses and runs a statement in one round trip already.
+// prepared returns the statement to run a query with on SQLite: inside a transaction, the
+// transaction's form of a statement prepared on the writing connection; on the read pool, one
+// prepared there. It returns nil where statements are not kept: on the writing connection
+// outside transactions, and on PostgreSQL, whose driver parses and runs a statement in one
+// round trip already.
 func (p pipe) prepared(ctx context.Context, query string) *sqlx.Stmt {
+	if p.s.dialect != sqliteDialect {
+		return nil
+	}
+	if p.q == sqlx.ExtContext(p.s.read) && p.s.read != p.s.db {
+		return p.s.readStatement(query)
+	}
 	tx, ok := p.q.(*sqlx.Tx)
-	if !ok || p.s.dialect != sqliteDialect {
+	if !ok {
 		return nil
 	}
 	stmt := p.s.statement(query)
@@ -79,15 +87,15 @@ func (s *sqlStore) InTxBatch(ctx context.Context, fns []func(Tx) error) []error 
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		p := pipe{s: s, q: tx}
 		for i, fn := range fns {
-			if _, err := tx.ExecContext(ctx, "SAVEPOINT unit"); err != nil {
+			if _, err := p.exec(ctx, "SAVEPOINT unit"); err != nil {
 				return err
 			}
 			if errs[i] = fn(p); errs[i] != nil {
-				if _, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT unit"); err != nil {
+				if _, err := p.exec(ctx, "ROLLBACK TO SAVEPOINT unit"); err != nil {
 					return err
 				}
 			}
-			if _, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT unit"); err != nil {
+			if _, err := p.exec(ctx, "RELEASE SAVEPOINT unit"); err != nil {
 				return err
 			}
 		}

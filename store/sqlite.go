@@ -32,8 +32,10 @@ var sqliteDialect = &dialect{
 
 // sqlitePragmas are set on every connection: write-ahead logging (readers do not block the
 // writer), enforced foreign keys, a wait for other processes holding the file, and syncing at
-// checkpoints only, which WAL makes safe against corruption.
-var sqlitePragmas = []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)"}
+// checkpoints only, which WAL makes safe against corruption. Savepoints' journals and temporary
+// tables stay in memory, and each connection caches up to 32 MiB of pages.
+var sqlitePragmas = []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)",
+	"temp_store(MEMORY)", "cache_size(-32768)"}
 
 // openSQLite opens a SQLite database: "sqlite:PATH", a "file:" URI or a plain path.
 func openSQLite(ctx context.Context, name string, opts Options) (*sqlStore, error) {

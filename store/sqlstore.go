@@ -30,6 +30,27 @@ type sqlStore struct {
 
 	stmtMu sync.Mutex
 	stmts  map[string]*sqlx.Stmt // prepared on db, by query; nil while being prepared
+	// readStmts are prepared on read, by query (each connection of the pool prepares its own
+	// copy the first time it runs one).
+	readStmts map[string]*sqlx.Stmt
+}
+
+// readStatement returns a statement prepared on the read pool, preparing it the first time.
+func (s *sqlStore) readStatement(query string) *sqlx.Stmt {
+	s.stmtMu.Lock()
+	defer s.stmtMu.Unlock()
+	if st, seen := s.readStmts[query]; seen {
+		return st
+	}
+	if s.readStmts == nil {
+		s.readStmts = map[string]*sqlx.Stmt{}
+	}
+	st, err := s.read.Preparex(s.read.Rebind(query))
+	if err != nil {
+		st = nil // the plain path keeps working, and reports what is wrong
+	}
+	s.readStmts[query] = st
+	return st
 }
 
 // statement returns a statement prepared on the writing connection, or nil when it is not
@@ -92,12 +113,14 @@ func (s *sqlStore) Ping(ctx context.Context) error { return s.db.PingContext(ctx
 
 func (s *sqlStore) Close() error {
 	s.stmtMu.Lock()
-	for _, st := range s.stmts {
-		if st != nil {
-			st.Close()
+	for _, stmts := range []map[string]*sqlx.Stmt{s.stmts, s.readStmts} {
+		for _, st := range stmts {
+			if st != nil {
+				st.Close()
+			}
 		}
 	}
-	s.stmts = nil
+	s.stmts, s.readStmts = nil, nil
 	s.stmtMu.Unlock()
 	if s.closeBus != nil {
 		s.closeBus()
