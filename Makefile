@@ -5,7 +5,8 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/switchboardhq/switchboard/cmd.Version=$(VERSION)
 
 # Packages whose code runs concurrently; the race detector checks them on every make test.
-RACE_PKGS := ./engine/... ./blocks/... ./sim/... ./flows/... ./flowtest/...
+RACE_PKGS := ./engine/... ./blocks/... ./sim/... ./flows/... ./flowtest/... ./store/... ./channels/... \
+             ./dispatch/... ./routing/... ./routingtest/... ./server/...
 
 .PHONY: all build run test test-go test-race test-flows lint vet fmt-check docs bench fuzz clean
 
