@@ -1,4 +1,3 @@
-// Command switchboard validates, formats, tests, runs and serves Switchboard routing flows.
 package main
 
 import (
