@@ -8,20 +8,37 @@ LDFLAGS := -X github.com/switchboardhq/switchboard/cmd.Version=$(VERSION)
 RACE_PKGS := ./engine/... ./blocks/... ./sim/... ./flows/... ./flowtest/... ./store/... ./channels/... \
              ./dispatch/... ./routing/... ./routingtest/... ./server/...
 
-.PHONY: all build run test test-go test-race test-flows lint vet fmt-check docs bench fuzz clean
+NPM     ?= npm
+
+# The editor's sources: dist/ is rebuilt when one of them changes.
+EDITOR_SRC := $(shell find editor/src editor/public editor/scripts -type f 2>/dev/null) \
+	editor/index.html editor/package.json editor/vite.config.ts $(wildcard editor/tsconfig*.json)
+
+.PHONY: all build editor run test test-go test-race test-flows test-editor test-browser lint vet fmt-check docs bench fuzz clean
 
 all: build
 
-## build: the switchboard binary in bin/
-build:
+## build: the editor, then the switchboard binary in bin/ that embeds it
+build: editor
 	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/switchboard
+
+## editor: the browser editor in editor/dist (Node.js 20 and npm)
+editor: editor/dist/index.html
+
+editor/dist/index.html: editor/node_modules/.package-lock.json $(EDITOR_SRC)
+	cd editor && $(NPM) run build
+
+# npm ci only when node_modules is missing or package-lock.json is newer than it
+editor/node_modules/.package-lock.json: editor/package-lock.json
+	cd editor && $(NPM) ci
+	@touch $@
 
 ## run: build everything and start the server on ./switchboard.db with the example flows
 run: build
 	$(BIN) serve
 
 ## test: every test suite
-test: lint test-go test-race test-flows
+test: lint test-go test-race test-flows test-editor test-browser
 
 test-go:
 	$(GO) test -count=1 ./...
@@ -32,6 +49,15 @@ test-race:
 test-flows: build
 	$(BIN) validate --strict examples/flows
 	$(BIN) test examples/flows
+
+## test-editor: the editor's unit tests (Vitest)
+test-editor: editor/node_modules/.package-lock.json
+	cd editor && $(NPM) test
+
+## test-browser: the editor in Chromium against the switchboard binary (skipped without
+## /usr/bin/chromium, except in CI)
+test-browser: build
+	cd editor && SWITCHBOARD_EDITOR_BUILT=1 $(NPM) run test:browser
 
 ## lint: vet, gofmt and canonical flow files
 lint: vet fmt-check
@@ -61,4 +87,5 @@ fuzz:
 		$(GO) test -run='^$$' -fuzz=$$f -fuzztime=30s ./channels || exit 1; done
 
 clean:
-	rm -rf bin
+	rm -rf bin editor/test-results
+	find editor/dist -mindepth 1 ! -name .keep -delete 2>/dev/null || true

@@ -1,0 +1,318 @@
+// The canvas: the flow's blocks and wires in React Flow. Blocks come from the palette by drag
+// and drop, wires from dragging an exit's handle to a block; moves are committed when a drag
+// ends, so dragging stays fast on large flows. Only what is in view is rendered.
+
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from 'react'
+import {
+  Background,
+  ControlButton,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useStore as useRFStore,
+  useStoreApi,
+  useReactFlow,
+  type Connection,
+  type OnSelectionChangeParams,
+} from '@xyflow/react'
+import { useDoc, useModel } from '../document/store'
+import type { Position as Point } from '../document/model'
+import { BlockNode, farSelector } from './BlockNode'
+import { fitFlow } from './fit'
+import { NoteNode } from './NoteNode'
+import {
+  createGraphBuilder,
+  isNoteNodeId,
+  noteIdOf,
+  type CanvasNode,
+  type GraphInput,
+  type Wire,
+} from './graph'
+
+const nodeTypes = { block: BlockNode, note: NoteNode }
+
+/** The type of data dragged from the palette. */
+export const blockDragType = 'application/x-switchboard-block'
+
+/** Flows with more blocks open at zoom 1 on their first blocks rather than fitted. */
+const fitLimit = 60
+
+/** Merges freshly built nodes into React Flow's: unchanged ones stay the same objects, and
+ * what React Flow knows and the model does not (measures, selection, a drag) is kept. */
+function mergeNodes(prev: CanvasNode[], next: CanvasNode[]): CanvasNode[] {
+  const old = new Map(prev.map((n) => [n.id, n]))
+  let same = prev.length === next.length
+  const out = next.map((n, i) => {
+    const p = old.get(n.id)
+    if (!p) {
+      same = false
+      return n
+    }
+    if (p.dragging) return p
+    if (p === n || (p.data === n.data && p.position.x === n.position.x && p.position.y === n.position.y && p.width === n.width && p.height === n.height)) {
+      if (prev[i] !== p) same = false
+      return p
+    }
+    same = false
+    return measuredNode({ ...n, measured: p.measured, selected: p.selected } as CanvasNode)
+  })
+  return same ? prev : out
+}
+
+/** Marks the blocks of a selection selected, and the others not (notes keep theirs). */
+function withSelection(nodes: CanvasNode[], want: Set<string>): CanvasNode[] {
+  let same = true
+  const out = nodes.map((n) => {
+    if (n.type !== 'block' || Boolean(n.selected) === want.has(n.id)) return n
+    same = false
+    return { ...n, selected: want.has(n.id) }
+  })
+  return same ? nodes : out
+}
+
+/** Drops the estimated handles of a block the browser has measured, so that React Flow keeps
+ * the measured ones. */
+function measuredNode(n: CanvasNode): CanvasNode {
+  if (!n.measured?.width || !n.handles) return n
+  const copy = { ...n }
+  delete copy.handles
+  return copy
+}
+
+/** Merges freshly built wires into React Flow's, keeping their selection. */
+function mergeEdges(prev: Wire[], next: Wire[]): Wire[] {
+  const old = new Map(prev.map((e) => [e.id, e]))
+  return next.map((e) => {
+    const p = old.get(e.id)
+    if (!p) return e
+    if (p.data === e.data && p.source === e.source && p.target === e.target && p.className === e.className) return p
+    return { ...e, selected: p.selected }
+  })
+}
+
+export interface CanvasProps {
+  readOnly: boolean
+}
+
+export function Canvas({ readOnly }: CanvasProps) {
+  const docModel = useModel()
+  const types = useDoc((s) => s.types)
+  const diagnostics = useDoc((s) => s.diagnostics)
+  const selection = useDoc((s) => s.selection)
+  const trace = useDoc((s) => s.trace)
+  const traceStep = useDoc((s) => s.traceStep)
+  const diffView = useDoc((s) => s.diffView)
+  const focus = useDoc((s) => s.focus)
+  const flow = useReactFlow<CanvasNode, Wire>()
+  const far = useRFStore(farSelector)
+
+  const store = useStoreApi<CanvasNode, Wire>()
+  const fit = useCallback((animate: boolean) => fitFlow(flow, store.getState(), animate), [flow, store])
+
+  const builder = useMemo(() => createGraphBuilder(), [])
+  const graph = useMemo(() => {
+    const input: GraphInput = {
+      model: diffView ? diffView.to : docModel,
+      types,
+      diagnostics: diffView ? [] : diagnostics,
+      readOnly: readOnly || diffView !== null,
+      trace: diffView ? null : trace,
+      traceStep,
+      diff: diffView ? { from: diffView.from, diff: diffView.diff } : null,
+    }
+    return builder(input)
+  }, [builder, docModel, types, diagnostics, readOnly, trace, traceStep, diffView])
+
+  // React Flow keeps the nodes (uncontrolled), so that a drag moves a block without rendering
+  // this component; the model's changes are merged into its nodes, and so is a selection made
+  // outside the canvas (problems list, find, paste): one made on the canvas is there already
+  const [initial] = useState(graph)
+  const synced = useRef(graph)
+  useLayoutEffect(() => {
+    const changed = synced.current !== graph
+    synced.current = graph
+    const want = new Set(selection)
+    const current = flow.getNodes()
+    const differs =
+      current.some((n) => n.type === 'block' && Boolean(n.selected) !== want.has(n.id)) ||
+      selection.some((id) => !current.some((n) => n.id === id))
+    if (!changed && !differs) return
+    flow.setNodes((prev) => withSelection(changed ? mergeNodes(prev, graph.nodes) : prev, want))
+    if (changed) flow.setEdges((prev) => mergeEdges(prev, graph.edges))
+  }, [graph, selection, flow])
+
+  const locked = readOnly || diffView !== null
+
+  const onSelectionChange = useCallback(({ nodes: sel }: OnSelectionChangeParams) => {
+    useDoc.getState().select(sel.filter((n) => n.type === 'block' && !n.id.startsWith('was:')).map((n) => n.id))
+  }, [])
+
+  const onDragStop = useCallback((_: unknown, _node: CanvasNode, dragged: CanvasNode[]) => {
+    const blocks: Record<string, Point> = {}
+    const notes: Record<string, Point> = {}
+    for (const n of dragged) {
+      if (isNoteNodeId(n.id)) notes[noteIdOf(n.id)] = n.position
+      else blocks[n.id] = n.position
+    }
+    useDoc.getState().moveItems({ blocks, notes })
+  }, [])
+
+  const onDelete = useCallback(({ nodes: ns, edges: es }: { nodes: CanvasNode[]; edges: Wire[] }) => {
+    const blocks = ns.filter((n) => n.type === 'block').map((n) => n.id)
+    const notes = ns.filter((n) => n.type === 'note').map((n) => noteIdOf(n.id))
+    const wires = es
+      .filter((e) => !blocks.includes(e.source) && e.sourceHandle)
+      .map((e) => ({ source: e.source, exit: e.sourceHandle as string }))
+    useDoc.getState().deleteItems({ blocks, notes, wires })
+  }, [])
+
+  const onConnect = useCallback((c: Connection) => {
+    if (c.sourceHandle && c.target && !isNoteNodeId(c.target)) useDoc.getState().connect(c.source, c.sourceHandle, c.target)
+  }, [])
+
+  const onReconnect = useCallback((old: Wire, c: Connection) => {
+    if (!old.sourceHandle || !c.target || isNoteNodeId(c.target)) return
+    const d = useDoc.getState()
+    if (c.source === old.source && c.sourceHandle === old.sourceHandle) d.connect(old.source, old.sourceHandle, c.target)
+  }, [])
+
+  const isValidConnection = useCallback(
+    (c: Connection | Wire) => Boolean(c.sourceHandle) && !isNoteNodeId(c.target) && !c.target.startsWith('was:'),
+    [],
+  )
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    if (e.dataTransfer.types.includes(blockDragType)) {
+      e.preventDefault()
+      e.dataTransfer.dropEffect = 'copy'
+    }
+  }, [])
+
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const type = e.dataTransfer.getData(blockDragType)
+      if (!type || locked) return
+      e.preventDefault()
+      const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY })
+      useDoc.getState().addBlock(type, { x: p.x - 90, y: p.y - 30 })
+    },
+    [flow, locked],
+  )
+
+  // a comparison opens fitted, so that every change is in view
+  useEffect(() => {
+    if (!diffView) return
+    const id = requestAnimationFrame(() => requestAnimationFrame(() => fit(true)))
+    return () => cancelAnimationFrame(id)
+  }, [diffView, fit])
+
+  // bring a block into view when asked (problems list, find, trace)
+  useEffect(() => {
+    if (!focus) return
+    const n = flow.getInternalNode(focus.id)
+    if (!n) return
+    const w = n.measured.width ?? 180
+    const h = n.measured.height ?? 100
+    void flow.setCenter(n.internals.positionAbsolute.x + w / 2, n.internals.positionAbsolute.y + h / 2, {
+      zoom: Math.max(flow.getZoom(), 1),
+      duration: 250,
+    })
+  }, [focus, flow])
+
+  // open a flow fitted to the view, or a large one at zoom 1 on its first blocks
+  const [initialView] = useState(() => {
+    if (docModel.blocks.length <= fitLimit) return undefined
+    const first = graph.nodes.find((n) => n.type === 'block')
+    return first ? { x: 40 - first.position.x, y: 80 - first.position.y, zoom: 1 } : undefined
+  })
+
+  // the browser tests compare the handles estimated for a block with those drawn
+  useEffect(() => {
+    const w = window as unknown as { switchboardEstimatedHandles?: (id: string) => unknown }
+    w.switchboardEstimatedHandles = (id: string) => flow.getNode(id)?.handles
+    return () => {
+      delete w.switchboardEstimatedHandles
+    }
+  }, [flow])
+
+  // the moment every block in view is drawn and measured: the browser tests time it
+  const ready = useRef(false)
+  useEffect(() => {
+    let frame = 0
+    let tries = 0
+    const check = () => {
+      const drawn = document.querySelectorAll<HTMLElement>('.canvas .react-flow__node')
+      const { nodeLookup } = store.getState()
+      const all = drawn.length > 0 && [...drawn].every((el) => nodeLookup.get(el.dataset.id ?? '')?.measured.width !== undefined)
+      if ((!all || nodeLookup.size === 0) && tries++ < 600) {
+        frame = requestAnimationFrame(check)
+        return
+      }
+      if (ready.current) return
+      ready.current = true
+      if (initialView === undefined) fit(false)
+      requestAnimationFrame(() => {
+        const w = window as unknown as { switchboardCanvasReady?: number }
+        w.switchboardCanvasReady = performance.now()
+        document.body.dataset.canvasReady = 'true'
+      })
+    }
+    frame = requestAnimationFrame(check)
+    return () => cancelAnimationFrame(frame)
+  }, [store, flow, initialView, fit])
+  useEffect(
+    () => () => {
+      delete document.body.dataset.canvasReady
+    },
+    [],
+  )
+
+  return (
+    <div className={far ? 'canvas far' : 'canvas'} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
+      <ReactFlow<CanvasNode, Wire>
+        defaultNodes={initial.nodes}
+        defaultEdges={initial.edges}
+        nodeTypes={nodeTypes}
+        onSelectionChange={onSelectionChange}
+        onNodeDragStop={onDragStop}
+        onSelectionDragStop={(e, ns) => onDragStop(e, ns[0], ns)}
+        onDelete={onDelete}
+        onConnect={onConnect}
+        onReconnect={onReconnect}
+        isValidConnection={isValidConnection}
+        defaultViewport={initialView}
+        minZoom={0.05}
+        maxZoom={2}
+        onlyRenderVisibleElements
+        zoomOnDoubleClick={false}
+        nodesDraggable={!locked}
+        nodesConnectable={!locked}
+        edgesReconnectable={!locked}
+        deleteKeyCode={locked ? null : ['Delete', 'Backspace']}
+        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        selectionKeyCode="Shift"
+        elevateEdgesOnSelect
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background gap={20} size={1} />
+        <Controls showInteractive={false} showFitView={false}>
+          <ControlButton onClick={() => fit(true)} title="Fit view" aria-label="Fit View" className="react-flow__controls-fitview">
+            <svg viewBox="0 0 32 30" aria-hidden>
+              <path d="M3.7 11.3V4.1h7.2V.5H.1v10.8h3.6zm21.4-7.2v7.2h3.6V.5H17.9v3.6h7.2zM3.7 18.7H.1v10.8h10.8v-3.6H3.7v-7.2zm21.4 7.2h-7.2v3.6h10.8V18.7h-3.6v7.2z" />
+            </svg>
+          </ControlButton>
+        </Controls>
+        <MiniMap pannable zoomable nodeStrokeWidth={2} nodeClassName={minimapClass} />
+      </ReactFlow>
+    </div>
+  )
+}
+
+function minimapClass(n: CanvasNode): string {
+  if (n.type === 'note') return 'mm-note'
+  const d = n.data
+  if (d.diff) return `mm-diff-${d.diff}`
+  if (d.steps) return 'mm-path'
+  if (d.problem) return `mm-${d.problem}`
+  return `mm-${d.info?.category ?? 'unknown'}`
+}

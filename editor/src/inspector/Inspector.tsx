@@ -1,0 +1,302 @@
+// The inspector: the selected block's id, parameters (a form generated from its spec) and
+// exits; or, with nothing selected, the flow's name, description and variables. Problems the
+// server found show at the fields they name.
+
+import { useDeferredValue, useEffect, useMemo, useState, type ReactNode } from 'react'
+import { stringify, parse } from 'yaml'
+import { exitsOf, type Catalogue } from '../catalogue/catalogue'
+import type { Diagnostic } from '../api/types'
+import { EditError, useDoc, useModel } from '../document/store'
+import { flowVariables, type Block, type FlowModel } from '../document/model'
+import type { ParamPath } from '../document/flowText'
+import { FieldView } from './FieldView'
+import { formFor, type Suggest } from './form'
+import { FormCtx, countries, timeZones, type FormContext } from './context'
+import { Problems } from './fields/Problems'
+import { fieldPath } from '../problems/paths'
+
+export interface InspectorProps {
+  catalogue: Catalogue
+  readOnly: boolean
+  /** Names known to the server, for suggestions: skills, flows, switches, calendars. */
+  known: Partial<Record<Suggest, string[]>>
+}
+
+export function Inspector({ catalogue, readOnly, known }: InspectorProps) {
+  // the selection is deferred, so that grabbing a block to drag it does not wait for its form;
+  // the model is not: the fields show what was just typed
+  const model = useModel()
+  const selection = useDeferredValue(useDoc((s) => s.selection))
+  const diagnostics = useDoc((s) => s.diagnostics)
+  const blocks = selection.filter((id) => model.byId.has(id))
+  if (blocks.length > 1) {
+    return (
+      <div className="inspector">
+        <h2>{blocks.length} blocks selected</h2>
+        <p className="muted">Drag them together, copy them (Ctrl+C) to paste here or in another flow, or delete them.</p>
+        <button type="button" className="danger" disabled={readOnly} onClick={() => useDoc.getState().deleteItems({ blocks })}>
+          Delete {blocks.length} blocks
+        </button>
+      </div>
+    )
+  }
+  if (blocks.length === 1) {
+    const block = model.byId.get(blocks[0])!
+    return <BlockInspector key={block.id} block={block} model={model} catalogue={catalogue} diagnostics={diagnostics} readOnly={readOnly} known={known} />
+  }
+  return <FlowInspector model={model} diagnostics={diagnostics} readOnly={readOnly} />
+}
+
+function BlockInspector({
+  block,
+  model,
+  catalogue,
+  diagnostics,
+  readOnly,
+  known,
+}: {
+  block: Block
+  model: FlowModel
+  catalogue: Catalogue
+  diagnostics: Diagnostic[]
+  readOnly: boolean
+  known: Partial<Record<Suggest, string[]>>
+}) {
+  const info = catalogue.blocks.find((b) => b.type === block.type)
+  const form = useMemo(() => (info ? formFor(info) : []), [info])
+  const prefix = `blocks.${block.id}`
+  const mine = useMemo(
+    () =>
+      diagnostics
+        .filter((d) => d.path === prefix || d.path.startsWith(`${prefix}.`))
+        .map((d) => ({ ...d, path: fieldPath(d) })),
+    [diagnostics, prefix],
+  )
+  const variables = useMemo(() => flowVariables(model), [model])
+  const ctx: FormContext = useMemo(
+    () => ({
+      set: (path: ParamPath, value: unknown) => useDoc.getState().setParam(block.id, path, value),
+      move: (path: ParamPath, from: number, to: number) => useDoc.getState().moveParamItem(block.id, path, from, to),
+      problemsAt: (p: string) => mine.filter((d) => d.path === `${prefix}.params.${p}`),
+      problemsUnder: (p: string) =>
+        mine.filter((d) => d.path === `${prefix}.params.${p}` || d.path.startsWith(`${prefix}.params.${p}.`) || d.path.startsWith(`${prefix}.params.${p}[`)),
+      environment: catalogue.environment,
+      functions: catalogue.functions,
+      variables,
+      suggestions: (kind: Suggest) => {
+        if (kind === 'timezone') return timeZones()
+        if (kind === 'country') return countries()
+        if (kind === 'variable') return variables
+        return known[kind] ?? []
+      },
+      readOnly,
+    }),
+    [block.id, mine, prefix, catalogue, variables, known, readOnly],
+  )
+  const exits = exitsOf(info, block.params)
+  const wiredUnknown = Object.keys(block.next).filter((e) => !exits.includes(e))
+  const specParams = new Set(info?.params.map((p) => p.name))
+  const unknownParams = Object.keys(block.params).filter((k) => !specParams.has(k))
+  // problems of the block that no field shows: its type, id, unknown parameters, and so on
+  const shownAtFields = (d: Diagnostic) =>
+    info?.params.some((p) => d.path === `${prefix}.params.${p.name}` || d.path.startsWith(`${prefix}.params.${p.name}.`) || d.path.startsWith(`${prefix}.params.${p.name}[`)) ||
+    d.path.startsWith(`${prefix}.next.`)
+  return (
+    <div className="inspector" data-block={block.id}>
+      <BlockIdEditor id={block.id} readOnly={readOnly} />
+      <div className="block-kind">
+        <strong>{info?.title ?? block.type}</strong> <code>{block.type}</code>
+      </div>
+      {info ? <p className="description">{info.description}</p> : <p className="error">There is no block type {block.type}.</p>}
+      <Problems list={mine.filter((d) => !shownAtFields(d))} />
+      <FormCtx.Provider value={ctx}>
+        <Section title="Parameters">
+          {form.length === 0 && <p className="muted">This block has no parameters.</p>}
+          {form.map((f) => (
+            <FieldView key={f.name} field={f} value={block.params[f.name]} path={[f.name]} />
+          ))}
+          {unknownParams.map((k) => (
+            <div className="field invalid" key={k}>
+              <span className="field-label">{k}</span>
+              <span className="muted">not a parameter of {block.type}</span>
+              <button type="button" className="link" disabled={readOnly} onClick={() => ctx.set([k], undefined)}>
+                remove
+              </button>
+            </div>
+          ))}
+        </Section>
+      </FormCtx.Provider>
+      <Section title="Exits">
+        {exits.length === 0 && wiredUnknown.length === 0 && <p className="muted">{info?.ends ? 'This block ends the session.' : 'No exits.'}</p>}
+        <table className="exits-table">
+          <tbody>
+            {[...exits, ...wiredUnknown].map((e) => (
+              <tr key={e} className={wiredUnknown.includes(e) ? 'unknown-exit' : undefined}>
+                <th scope="row">{e}</th>
+                <td>
+                  <select
+                    aria-label={`Wire of exit ${e}`}
+                    value={block.next[e] ?? ''}
+                    disabled={readOnly}
+                    onChange={(ev) =>
+                      ev.target.value ? useDoc.getState().connect(block.id, e, ev.target.value) : useDoc.getState().disconnect(block.id, e)
+                    }
+                  >
+                    <option value="">(ends the session)</option>
+                    {model.blocks.map((b) => (
+                      <option key={b.id} value={b.id}>
+                        {b.id}
+                      </option>
+                    ))}
+                    {block.next[e] && !model.byId.has(block.next[e]) && <option value={block.next[e]}>{block.next[e]} (missing)</option>}
+                  </select>
+                  <Problems list={mine.filter((d) => d.path === `${prefix}.next.${e}`)} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Section>
+      <button type="button" className="danger" disabled={readOnly} onClick={() => useDoc.getState().deleteItems({ blocks: [block.id] })}>
+        Delete block
+      </button>
+    </div>
+  )
+}
+
+function BlockIdEditor({ id, readOnly }: { id: string; readOnly: boolean }) {
+  const [draft, setDraft] = useState(id)
+  const [error, setError] = useState<string | null>(null)
+  useEffect(() => setDraft(id), [id])
+  const commit = () => {
+    const to = draft.trim()
+    if (to === id) return setError(null)
+    try {
+      useDoc.getState().renameBlock(id, to)
+      setError(null)
+    } catch (e) {
+      setError(e instanceof EditError ? e.message : String(e))
+    }
+  }
+  return (
+    <div className="block-id-editor">
+      <label>
+        Block id
+        <input
+          type="text"
+          aria-label="Block id"
+          value={draft}
+          disabled={readOnly}
+          spellCheck={false}
+          onChange={(e) => setDraft(e.target.value)}
+          onBlur={commit}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') commit()
+            if (e.key === 'Escape') setDraft(id)
+          }}
+        />
+      </label>
+      {error && <div className="field-error">{error}</div>}
+    </div>
+  )
+}
+
+function FlowInspector({ model, diagnostics, readOnly }: { model: FlowModel; diagnostics: Diagnostic[]; readOnly: boolean }) {
+  const flowProblems = diagnostics.filter((d) => !d.path.startsWith('blocks.') || d.path === 'blocks')
+  return (
+    <div className="inspector">
+      <h2>Flow</h2>
+      <p className="muted">Select a block to edit it; drag blocks from the palette; Ctrl+F finds a block.</p>
+      <div className="field">
+        <label className="field-label">Id</label>
+        <code>{model.id}</code>
+      </div>
+      <TextSetting label="Name" value={model.name} readOnly={readOnly} onChange={(v) => useDoc.getState().setFlowField('name', v)} />
+      <TextSetting
+        label="Description"
+        value={model.description}
+        readOnly={readOnly}
+        multiline
+        onChange={(v) => useDoc.getState().setFlowField('description', v)}
+      />
+      <VarsEditor vars={model.vars} readOnly={readOnly} />
+      <Problems list={flowProblems} />
+      <Section title="Notes">
+        <button
+          type="button"
+          disabled={readOnly}
+          onClick={() => {
+            const ids = new Set(model.notes.map((n) => n.id))
+            let i = model.notes.length + 1
+            while (ids.has(`note-${i}`)) i++
+            useDoc.getState().setNotes([...model.notes, { id: `note-${i}`, text: 'A note', x: 40, y: 20, width: 220, height: 100 }])
+          }}
+        >
+          + Add a sticky note
+        </button>
+      </Section>
+    </div>
+  )
+}
+
+function TextSetting(props: { label: string; value: string; readOnly: boolean; multiline?: boolean; onChange: (v: string) => void }) {
+  const common = {
+    'aria-label': props.label,
+    value: props.value,
+    disabled: props.readOnly,
+    onChange: (e: { target: { value: string } }) => props.onChange(e.target.value),
+  }
+  return (
+    <div className="field">
+      <label className="field-label">
+        {props.label}
+        {props.multiline ? <textarea rows={2} {...common} /> : <input type="text" {...common} />}
+      </label>
+    </div>
+  )
+}
+
+/** The flow's variables, as YAML: names and initial values. */
+function VarsEditor({ vars, readOnly }: { vars: Record<string, unknown>; readOnly: boolean }) {
+  const shown = Object.keys(vars).length ? stringify(vars).trimEnd() : ''
+  const [draft, setDraft] = useState(shown)
+  const [error, setError] = useState<string | null>(null)
+  useEffect(() => setDraft(shown), [shown])
+  return (
+    <div className="field">
+      <label className="field-label">
+        Variables
+        <textarea
+          aria-label="Variables"
+          rows={Math.max(2, draft.split('\n').length)}
+          value={draft}
+          placeholder={'brand: Acme\npriority: 1'}
+          disabled={readOnly}
+          spellCheck={false}
+          onChange={(e) => setDraft(e.target.value)}
+          onBlur={() => {
+            try {
+              const v = draft.trim() === '' ? {} : (parse(draft) as unknown)
+              if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('write variables as name: value, one per line')
+              useDoc.getState().setVars(v as Record<string, unknown>)
+              setError(null)
+            } catch (e) {
+              setError(e instanceof Error ? e.message.split('\n')[0] : String(e))
+            }
+          }}
+        />
+      </label>
+      <div className="field-help">Names and initial values; expressions read them as vars.name.</div>
+      {error && <div className="field-error">{error}</div>}
+    </div>
+  )
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section className="inspector-section">
+      <h3>{title}</h3>
+      {children}
+    </section>
+  )
+}

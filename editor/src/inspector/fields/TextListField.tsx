@@ -1,0 +1,56 @@
+// A list of texts, templates or expressions: one row each, added, removed and reordered. A list
+// that may be written as its single element (a reply's text) is written so when it has one.
+
+import { asList, fromList, type Field } from '../form'
+import type { ParamPath } from '../../document/flowText'
+import { useForm } from '../context'
+import { ExpressionInput } from './ExpressionInput'
+
+export function TextListField({ field, value, path }: { field: Field; value: unknown; path: ParamPath }) {
+  const ctx = useForm()
+  const items = asList(value).map((v) => (v === null || v === undefined ? '' : String(v)))
+  const item = field.item
+  const write = (next: string[]) => ctx.set(path, fromList(next, field.orSingle))
+  const single = field.orSingle && !Array.isArray(value)
+  const label = field.label || 'item'
+  return (
+    <div className="text-list">
+      {items.map((v, i) => (
+        <div className="row" key={i}>
+          {item && (item.widget === 'template' || item.widget === 'expression') ? (
+            <ExpressionInput
+              label={`${label} ${i + 1}`}
+              value={v}
+              template={item.widget === 'template'}
+              multiline={item.widget === 'template'}
+              placeholder={item.placeholder}
+              onChange={(t) => (single ? ctx.set(path, t === '' ? undefined : t) : ctx.set([...path, i], t))}
+            />
+          ) : (
+            <input
+              type="text"
+              aria-label={`${label} ${i + 1}`}
+              value={v}
+              placeholder={item?.placeholder}
+              disabled={ctx.readOnly}
+              onChange={(e) => (single ? ctx.set(path, e.target.value === '' ? undefined : e.target.value) : ctx.set([...path, i], e.target.value))}
+            />
+          )}
+          <div className="row-tools">
+            <button type="button" className="icon" title="Move up" disabled={ctx.readOnly || i === 0} onClick={() => ctx.move(path, i, i - 1)}>
+              ↑
+            </button>
+            <button type="button" className="icon" title="Remove" aria-label={`Remove ${label} ${i + 1}`} disabled={ctx.readOnly} onClick={() => write(items.filter((_, j) => j !== i))}>
+              ×
+            </button>
+          </div>
+        </div>
+      ))}
+      {(items.length === 0 || field.widget === 'text-list') && (
+        <button type="button" className="add" disabled={ctx.readOnly} onClick={() => write([...items, ''])}>
+          + {items.length === 0 ? `Add ${label.toLowerCase()}` : field.orSingle ? 'Add a variant' : 'Add'}
+        </button>
+      )}
+    </div>
+  )
+}

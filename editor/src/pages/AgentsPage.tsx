@@ -1,0 +1,143 @@
+// Agents: their skills with a proficiency from 1 to 20, and how many conversations they take.
+
+import { useState, type FormEvent } from 'react'
+import { api, errorText } from '../api/client'
+import { useApi } from '../api/useApi'
+import type { Agent, Skill } from '../api/types'
+import { parseSkills } from '../simulate/scenario'
+
+interface Draft {
+  id: string
+  name: string
+  skills: string
+  capacity: string
+}
+
+const empty: Draft = { id: '', name: '', skills: '', capacity: '1' }
+
+export function AgentsPage() {
+  const { data, error, reload } = useApi<Agent[]>('/agents')
+  const skills = useApi<Skill[]>('/skills')
+  const [draft, setDraft] = useState<Draft>(empty)
+  const [editing, setEditing] = useState(false)
+  const [message, setMessage] = useState<string | null>(null)
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    setMessage(null)
+    try {
+      await api(`/agents/${encodeURIComponent(draft.id.trim())}`, {
+        method: 'PUT',
+        body: { name: draft.name, skills: parseSkills(draft.skills), capacity: Number(draft.capacity) || 1 },
+      })
+      setDraft(empty)
+      setEditing(false)
+      await reload()
+    } catch (err) {
+      setMessage(errorText(err))
+    }
+  }
+  const remove = async (a: Agent) => {
+    if (!confirm(`Delete the agent ${a.name}?`)) return
+    try {
+      await api(`/agents/${encodeURIComponent(a.id)}`, { method: 'DELETE' })
+      await reload()
+    } catch (err) {
+      setMessage(errorText(err))
+    }
+  }
+  return (
+    <div className="list-page">
+      <header className="page-head">
+        <h1>Agents</h1>
+      </header>
+      {(error || message) && <p className="error">{error ?? message}</p>}
+      <table className="table">
+        <thead>
+          <tr>
+            <th>Agent</th>
+            <th>Skills</th>
+            <th>Capacity</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {data?.map((a) => (
+            <tr key={a.id} data-agent={a.id}>
+              <td>
+                <strong>{a.name}</strong>
+                <div className="muted">{a.id}</div>
+              </td>
+              <td>
+                {Object.entries(a.skills ?? {})
+                  .map(([k, v]) => `${k} (${v})`)
+                  .join(', ')}
+              </td>
+              <td>{a.capacity}</td>
+              <td className="row-actions">
+                <button
+                  type="button"
+                  onClick={() => {
+                    setEditing(true)
+                    setDraft({
+                      id: a.id,
+                      name: a.name,
+                      skills: Object.entries(a.skills ?? {})
+                        .map(([k, v]) => `${k}:${v}`)
+                        .join(', '),
+                      capacity: String(a.capacity),
+                    })
+                  }}
+                >
+                  Edit
+                </button>
+                <button type="button" className="danger" onClick={() => void remove(a)}>
+                  Delete
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form className="card stacked" onSubmit={(e) => void submit(e)} aria-label="Agent">
+        <strong>{editing ? `Edit ${draft.id}` : 'New agent'}</strong>
+        <label>
+          Id
+          <input value={draft.id} required readOnly={editing} placeholder="ana" onChange={(e) => setDraft({ ...draft, id: e.target.value })} />
+        </label>
+        <label>
+          Name
+          <input value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })} />
+        </label>
+        <label>
+          Skills
+          <input
+            value={draft.skills}
+            placeholder={`${(skills.data ?? []).map((s) => `${s.name}:10`).join(', ') || 'billing:12, general:8'}`}
+            onChange={(e) => setDraft({ ...draft, skills: e.target.value })}
+          />
+        </label>
+        <label>
+          Conversations at once
+          <input type="number" min={1} max={100} value={draft.capacity} onChange={(e) => setDraft({ ...draft, capacity: e.target.value })} />
+        </label>
+        <div className="actions">
+          <button type="submit" className="primary">
+            Save agent
+          </button>
+          {editing && (
+            <button
+              type="button"
+              className="link"
+              onClick={() => {
+                setEditing(false)
+                setDraft(empty)
+              }}
+            >
+              Cancel
+            </button>
+          )}
+        </div>
+      </form>
+    </div>
+  )
+}

@@ -1,0 +1,191 @@
+// The flows: open, create, rename, delete, import a file and export one as YAML or JSON.
+
+import { useRef, useState, type FormEvent } from 'react'
+import { api, errorText } from '../api/client'
+import { downloadFlow } from '../api/download'
+import { fetchDraft } from '../api/flows'
+import { useApi } from '../api/useApi'
+import type { FlowDraft, FlowSummary } from '../api/types'
+import { parseFlowText, printFlow, setFlowField } from '../document/flowText'
+import { Link, navigate } from '../router'
+
+export function FlowListPage() {
+  const { data: flows, error, reload } = useApi<FlowSummary[]>('/flows')
+  const [message, setMessage] = useState<{ text: string; error?: boolean } | null>(null)
+  const [newId, setNewId] = useState('')
+  const [newName, setNewName] = useState('')
+  const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null)
+  const fileRef = useRef<HTMLInputElement>(null)
+
+  const run = async (what: () => Promise<string | void>) => {
+    setMessage(null)
+    try {
+      const text = await what()
+      if (text) setMessage({ text })
+      await reload()
+    } catch (e) {
+      setMessage({ text: errorText(e), error: true })
+    }
+  }
+
+  const create = (e: FormEvent) => {
+    e.preventDefault()
+    void run(async () => {
+      const f = await api<FlowDraft>('/flows', { method: 'POST', body: { id: newId.trim(), name: newName.trim() } })
+      navigate(`/flows/${f.id}`)
+    })
+  }
+
+  const rename = (e: FormEvent) => {
+    e.preventDefault()
+    if (!renaming) return
+    const { id, name } = renaming
+    void run(async () => {
+      const res = await fetchDraft(id)
+      let source = res.flow.source
+      if (res.flow.format === 'json') {
+        const data = JSON.parse(source) as Record<string, unknown>
+        data.name = name
+        source = JSON.stringify(data, null, 2) + '\n'
+      } else {
+        const doc = parseFlowText(source)
+        setFlowField(doc, 'name', name)
+        source = printFlow(doc)
+      }
+      await api(`/flows/${encodeURIComponent(id)}`, {
+        method: 'PUT',
+        headers: { 'If-Match': res.etag },
+        body: { source, format: res.flow.format },
+      })
+      setRenaming(null)
+      return `Renamed ${id} to “${name}”.`
+    })
+  }
+
+  const remove = (f: FlowSummary) => {
+    if (!confirm(`Delete the flow ${f.name} (${f.id}) with its ${f.latest_version} published versions?`)) return
+    void run(async () => {
+      await api(`/flows/${encodeURIComponent(f.id)}`, { method: 'DELETE' })
+      return `Deleted ${f.id}.`
+    })
+  }
+
+  const importFile = (file: File) => {
+    void run(async () => {
+      const text = await file.text()
+      const json = file.name.endsWith('.json') || text.trimStart().startsWith('{')
+      const f = await api<FlowDraft>('/flows/import', {
+        method: 'POST',
+        raw: { data: text, type: json ? 'application/json' : 'application/yaml' },
+      })
+      return `Imported ${file.name} as ${f.id}${f.diagnostics.length ? ` (${f.diagnostics.length} problems to look at)` : ''}.`
+    })
+  }
+
+  return (
+    <div className="list-page">
+      <header className="page-head">
+        <h1>Flows</h1>
+        <div className="actions">
+          <button type="button" onClick={() => fileRef.current?.click()}>
+            Import YAML or JSON…
+          </button>
+          <input
+            ref={fileRef}
+            type="file"
+            accept=".yaml,.yml,.json"
+            hidden
+            data-testid="import-file"
+            onChange={(e) => {
+              const f = e.target.files?.[0]
+              if (f) importFile(f)
+              e.target.value = ''
+            }}
+          />
+        </div>
+      </header>
+      {error && <p className="error">{error}</p>}
+      {message && (
+        <p className={message.error ? 'error' : 'notice'} role="status">
+          {message.text}
+        </p>
+      )}
+      <form className="inline-form card" onSubmit={create} aria-label="New flow">
+        <strong>New flow</strong>
+        <input
+          name="id"
+          placeholder="id, like facebook-care"
+          value={newId}
+          pattern="[a-z0-9][a-z0-9_\-]{0,63}"
+          required
+          onChange={(e) => setNewId(e.target.value)}
+        />
+        <input name="name" placeholder="Name" value={newName} onChange={(e) => setNewName(e.target.value)} />
+        <button type="submit" className="primary">
+          Create
+        </button>
+      </form>
+      <table className="table flows">
+        <thead>
+          <tr>
+            <th>Flow</th>
+            <th>Published</th>
+            <th>Draft saved</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {(flows ?? []).map((f) => (
+            <tr key={f.id} data-flow={f.id}>
+              <td>
+                {renaming?.id === f.id ? (
+                  <form onSubmit={rename} className="inline-form">
+                    <input
+                      aria-label="New name"
+                      value={renaming.name}
+                      autoFocus
+                      onChange={(e) => setRenaming({ id: f.id, name: e.target.value })}
+                    />
+                    <button type="submit">Save name</button>
+                    <button type="button" className="link" onClick={() => setRenaming(null)}>
+                      Cancel
+                    </button>
+                  </form>
+                ) : (
+                  <>
+                    <Link to={`/flows/${f.id}`} className="flow-name">
+                      {f.name}
+                    </Link>
+                    <div className="muted">
+                      {f.id}
+                      {f.description ? ` — ${f.description}` : ''}
+                    </div>
+                  </>
+                )}
+              </td>
+              <td>{f.latest_version ? `version ${f.latest_version}` : 'never'}</td>
+              <td className="muted">
+                {new Date(f.updated_at).toLocaleString()} by {f.updated_by}
+              </td>
+              <td className="row-actions">
+                <button type="button" onClick={() => setRenaming({ id: f.id, name: f.name })}>
+                  Rename
+                </button>
+                <button type="button" onClick={() => void run(() => downloadFlow(f.id, 'yaml'))}>
+                  YAML
+                </button>
+                <button type="button" onClick={() => void run(() => downloadFlow(f.id, 'json'))}>
+                  JSON
+                </button>
+                <button type="button" className="danger" onClick={() => remove(f)}>
+                  Delete
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {flows && flows.length === 0 && <p className="muted">No flows yet: create one, or import a file.</p>}
+    </div>
+  )
+}

@@ -1,0 +1,153 @@
+// Version history: every published version with its author and message; compare two of them
+// (or one with the draft on screen) on the canvas, with blocks and wires added, removed and
+// changed highlighted; roll back to an old one.
+
+import { useCallback, useEffect, useState } from 'react'
+import { errorText } from '../api/client'
+import { getVersion, listVersions, rollback } from '../api/flows'
+import type { FlowVersion } from '../api/types'
+import { modelOf } from '../document/cache'
+import { describeDiff, diffFlows, isEmptyDiff } from '../document/diff'
+import { useDoc } from '../document/store'
+import { parse } from 'yaml'
+import { modelFromData, type FlowModel } from '../document/model'
+
+export interface VersionsPanelProps {
+  flowId: string
+  /** Changes when a version is published, to list it. */
+  published: number
+  /** Called after a rollback made an old version the draft. */
+  onRolledBack: () => void
+  readOnly: boolean
+}
+
+async function modelOfVersion(flowId: string, which: string): Promise<FlowModel> {
+  if (which === 'draft') return modelOf(useDoc.getState().text)
+  const v = await getVersion(flowId, Number(which))
+  return modelFromData(parse(v.source ?? ''))
+}
+
+export function VersionsPanel({ flowId, published, onRolledBack, readOnly }: VersionsPanelProps) {
+  const [versions, setVersions] = useState<FlowVersion[] | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [from, setFrom] = useState('')
+  const [to, setTo] = useState('draft')
+  const diffView = useDoc((s) => s.diffView)
+
+  const load = useCallback(async () => {
+    try {
+      const vs = await listVersions(flowId)
+      setVersions(vs)
+      setError(null)
+      setFrom((f) => f || (vs[0] ? String(vs[0].version) : ''))
+    } catch (e) {
+      setError(errorText(e))
+    }
+  }, [flowId])
+  useEffect(() => {
+    void load()
+  }, [load, published])
+
+  const label = (w: string) => (w === 'draft' ? 'the draft' : `version ${w}`)
+  const compare = async (a: string, b: string) => {
+    setError(null)
+    try {
+      const [ma, mb] = await Promise.all([modelOfVersion(flowId, a), modelOfVersion(flowId, b)])
+      useDoc.getState().setDiffView({ fromLabel: label(a), toLabel: label(b), from: ma, to: mb, diff: diffFlows(ma, mb) })
+    } catch (e) {
+      setError(errorText(e))
+    }
+  }
+
+  const doRollback = async (v: FlowVersion) => {
+    const dirty = useDoc.getState().saved?.text !== useDoc.getState().text
+    if (!confirm(`Publish version ${v.version} again as the newest version, and make it the draft?${dirty ? ' Your unsaved changes will be lost.' : ''}`)) return
+    try {
+      await rollback(flowId, v.version, `roll back to version ${v.version}`)
+      await load()
+      onRolledBack()
+    } catch (e) {
+      setError(errorText(e))
+    }
+  }
+
+  return (
+    <div className="versions">
+      {error && <p className="error">{error}</p>}
+      <form
+        className="compare card"
+        onSubmit={(e) => {
+          e.preventDefault()
+          void compare(from, to)
+        }}
+        aria-label="Compare versions"
+      >
+        <strong>Compare</strong>
+        <select aria-label="From" value={from} onChange={(e) => setFrom(e.target.value)}>
+          {versions?.map((v) => (
+            <option key={v.version} value={String(v.version)}>
+              version {v.version}
+            </option>
+          ))}
+          <option value="draft">the draft</option>
+        </select>
+        with
+        <select aria-label="To" value={to} onChange={(e) => setTo(e.target.value)}>
+          <option value="draft">the draft</option>
+          {versions?.map((v) => (
+            <option key={v.version} value={String(v.version)}>
+              version {v.version}
+            </option>
+          ))}
+        </select>
+        <button type="submit" disabled={!from || !to || from === to}>
+          Show on the canvas
+        </button>
+      </form>
+      {diffView && (
+        <div className="diff-summary card" aria-label="Differences">
+          <strong>
+            {diffView.fromLabel} → {diffView.toLabel}
+          </strong>
+          {isEmptyDiff(diffView.diff) ? (
+            <p className="muted">No differences (positions on the canvas do not count).</p>
+          ) : (
+            <ul>
+              {describeDiff(diffView.diff).map((l) => (
+                <li key={l}>{l}</li>
+              ))}
+            </ul>
+          )}
+          <button type="button" onClick={() => useDoc.getState().setDiffView(null)}>
+            Back to editing
+          </button>
+        </div>
+      )}
+      <ol className="version-list">
+        {versions?.map((v) => (
+          <li key={v.version} data-version={v.version}>
+            <div>
+              <strong>Version {v.version}</strong> <span className="muted">{new Date(v.created_at).toLocaleString()}</span>
+            </div>
+            <div>{v.message || <span className="muted">no message</span>}</div>
+            <div className="muted">by {v.author}</div>
+            <div className="row-actions">
+              <button type="button" onClick={() => void compare(String(v.version), 'draft')}>
+                Compare with the draft
+              </button>
+              {v.version > 1 && (
+                <button type="button" onClick={() => void compare(String(v.version - 1), String(v.version))}>
+                  What changed
+                </button>
+              )}
+              <button type="button" disabled={readOnly} onClick={() => void doRollback(v)}>
+                Roll back to this
+              </button>
+            </div>
+          </li>
+        ))}
+        {versions?.length === 0 && <li className="muted">Never published.</li>}
+      </ol>
+    </div>
+  )
+}

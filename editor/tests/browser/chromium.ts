@@ -1,0 +1,55 @@
+// The Chromium the browser tests drive: Debian's, never a downloaded one.
+
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+/** Says why the browser tests cannot run here, or null when they can. */
+export function chromiumMissing(): string | null {
+  return existsSync(chromiumPath) ? null : `there is no Chromium at ${chromiumPath}`
+}
+
+const args = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+/** Where screenshots and traces go (gitignored). */
+export const artifacts = new URL('../../test-results/', import.meta.url).pathname
+mkdirSync(artifacts, { recursive: true })
+
+/** Starts Chromium with a fresh user-data dir; the token is in localStorage when asked. close
+ * stops the browser and removes the dir. */
+export async function launch(opts: { url: string; token?: string }): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-chromium-'))
+  const context = await chromium.launchPersistentContext(dataDir, {
+    executablePath: chromiumPath,
+    headless: true,
+    args,
+    viewport: { width: 1440, height: 900 },
+    baseURL: opts.url,
+    permissions: ['clipboard-read', 'clipboard-write'],
+  })
+  if (opts.token) await context.addInitScript((t) => localStorage.setItem('switchboard.token', t), opts.token)
+  const page = context.pages()[0] ?? (await context.newPage())
+  page.on('pageerror', (e) => console.error('page error:', e.message))
+  const close = async () => {
+    await context.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+  return { context, page, close }
+}
+
+/** Keeps a screenshot of the page in test-results/. */
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(artifacts, `${name}.png`) })
+}
