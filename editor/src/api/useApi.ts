@@ -1,7 +1,8 @@
-// Loads an API resource for a page, with its error and a way to load it again.
+// Loads an API resource for a page, with its error and a way to load it again; and changes it,
+// keeping the error of the last change to show.
 
 import { useCallback, useEffect, useState } from 'react'
-import { api } from './client'
+import { api, errorText } from './client'
 
 export function useApi<T>(path: string | null): {
   data: T | null
@@ -28,4 +29,30 @@ export function useApi<T>(path: string | null): {
     void reload()
   }, [reload])
   return { data, error, loading, reload }
+}
+
+/**
+ * useChange runs a page's changes: each one, then reload. It answers whether the change
+ * succeeded; when it failed, message says why until the next change.
+ */
+export function useChange(reload: () => Promise<void>): {
+  message: string | null
+  change: (fn: () => Promise<unknown>) => Promise<boolean>
+} {
+  const [message, setMessage] = useState<string | null>(null)
+  const change = useCallback(
+    async (fn: () => Promise<unknown>) => {
+      setMessage(null)
+      try {
+        await fn()
+        await reload()
+        return true
+      } catch (err) {
+        setMessage(errorText(err))
+        return false
+      }
+    },
+    [reload],
+  )
+  return { message, change }
 }

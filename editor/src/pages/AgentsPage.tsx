@@ -1,8 +1,8 @@
 // Agents: their skills with a proficiency from 1 to 20, and how many conversations they take.
 
 import { useState, type FormEvent } from 'react'
-import { api, errorText } from '../api/client'
-import { useApi } from '../api/useApi'
+import { api } from '../api/client'
+import { useApi, useChange } from '../api/useApi'
 import type { Agent, Skill } from '../api/types'
 import { parseSkills } from '../simulate/scenario'
 
@@ -20,30 +20,23 @@ export function AgentsPage() {
   const skills = useApi<Skill[]>('/skills')
   const [draft, setDraft] = useState<Draft>(empty)
   const [editing, setEditing] = useState(false)
-  const [message, setMessage] = useState<string | null>(null)
+  const { message, change } = useChange(reload)
   const submit = async (e: FormEvent) => {
     e.preventDefault()
-    setMessage(null)
-    try {
-      await api(`/agents/${encodeURIComponent(draft.id.trim())}`, {
+    const saved = await change(() =>
+      api(`/agents/${encodeURIComponent(draft.id.trim())}`, {
         method: 'PUT',
         body: { name: draft.name, skills: parseSkills(draft.skills), capacity: Number(draft.capacity) || 1 },
-      })
+      }),
+    )
+    if (saved) {
       setDraft(empty)
       setEditing(false)
-      await reload()
-    } catch (err) {
-      setMessage(errorText(err))
     }
   }
   const remove = async (a: Agent) => {
     if (!confirm(`Delete the agent ${a.name}?`)) return
-    try {
-      await api(`/agents/${encodeURIComponent(a.id)}`, { method: 'DELETE' })
-      await reload()
-    } catch (err) {
-      setMessage(errorText(err))
-    }
+    await change(() => api(`/agents/${encodeURIComponent(a.id)}`, { method: 'DELETE' }))
   }
   return (
     <div className="list-page">

@@ -2,26 +2,19 @@
 // sees it at once.
 
 import { useState, type FormEvent } from 'react'
-import { api, errorText } from '../api/client'
-import { useApi } from '../api/useApi'
+import { api } from '../api/client'
+import { useApi, useChange } from '../api/useApi'
 import type { EmergencySwitch } from '../api/types'
 
 export function EmergencyPage() {
   const { data, error, reload } = useApi<EmergencySwitch[]>('/emergency')
-  const [message, setMessage] = useState<string | null>(null)
+  const { message, change } = useChange(reload)
   const [name, setName] = useState('')
-  const set = async (n: string, on: boolean) => {
-    setMessage(null)
-    try {
-      await api(`/emergency/${encodeURIComponent(n)}`, { method: 'PUT', body: { on } })
-      await reload()
-    } catch (e) {
-      setMessage(errorText(e))
-    }
-  }
+  const set = (n: string, on: boolean) =>
+    change(() => api(`/emergency/${encodeURIComponent(n)}`, { method: 'PUT', body: { on } }))
   const add = (e: FormEvent) => {
     e.preventDefault()
-    void set(name.trim(), false).then(() => setName(''))
+    void set(name.trim(), false).then((saved) => saved && setName(''))
   }
   return (
     <div className="list-page">

@@ -1,8 +1,8 @@
 // Skills: the queues conversations are routed to, with the dispositions agents close them with.
 
 import { useState, type FormEvent } from 'react'
-import { api, errorText } from '../api/client'
-import { useApi } from '../api/useApi'
+import { api } from '../api/client'
+import { useApi, useChange } from '../api/useApi'
 import type { Skill } from '../api/types'
 
 interface Draft {
@@ -18,34 +18,27 @@ export function SkillsPage() {
   const { data, error, reload } = useApi<Skill[]>('/skills')
   const [draft, setDraft] = useState<Draft>(empty)
   const [editing, setEditing] = useState(false)
-  const [message, setMessage] = useState<string | null>(null)
+  const { message, change } = useChange(reload)
   const submit = async (e: FormEvent) => {
     e.preventDefault()
-    setMessage(null)
-    try {
-      await api(`/skills/${encodeURIComponent(draft.name.trim())}`, {
+    const saved = await change(() =>
+      api(`/skills/${encodeURIComponent(draft.name.trim())}`, {
         method: 'PUT',
         body: {
           description: draft.description,
           dispositions: draft.dispositions.split(/[,\s]+/).filter(Boolean),
           require_accept: draft.require_accept,
         },
-      })
+      }),
+    )
+    if (saved) {
       setDraft(empty)
       setEditing(false)
-      await reload()
-    } catch (err) {
-      setMessage(errorText(err))
     }
   }
   const remove = async (s: Skill) => {
     if (!confirm(`Delete the skill ${s.name}?`)) return
-    try {
-      await api(`/skills/${encodeURIComponent(s.name)}`, { method: 'DELETE' })
-      await reload()
-    } catch (err) {
-      setMessage(errorText(err))
-    }
+    await change(() => api(`/skills/${encodeURIComponent(s.name)}`, { method: 'DELETE' }))
   }
   return (
     <div className="list-page">
