@@ -27,10 +27,7 @@ next: {found: vip-check, created: welcome}
 `}},
 	Build: func(p *engine.Params) (engine.Block, error) {
 		b := &contactLookup{}
-		for _, e := range p.Entries("attributes") {
-			b.attrNames = append(b.attrNames, e.Key)
-			b.attrValues = append(b.attrValues, e.Value.(*engine.Expression))
-		}
+		b.attrNames, b.attrValues = entries[*engine.Expression](p, "attributes")
 		return b, nil
 	},
 }

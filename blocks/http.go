@@ -55,10 +55,7 @@ next: {ok: vip-check, error: topic, timeout: topic}
 	Build: func(p *engine.Params) (engine.Block, error) {
 		b := &httpBlock{url: p.Template("url"), method: p.String("method"), body: p.Expression("body"),
 			timeout: p.Duration("timeout"), saveAs: p.String("save_as")}
-		for _, e := range p.Entries("headers") {
-			b.headerNames = append(b.headerNames, e.Key)
-			b.headerValues = append(b.headerValues, e.Value.(*engine.Template))
-		}
+		b.headerNames, b.headerValues = entries[*engine.Template](p, "headers")
 		if lit, ok := b.url.Literal(); ok {
 			if err := checkURL(lit); err != nil {
 				return nil, engine.ParamErrorf("url", "%v", err)

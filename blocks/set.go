@@ -30,10 +30,7 @@ next: {next: route}
 `}},
 	Build: func(p *engine.Params) (engine.Block, error) {
 		s := &set{}
-		for _, e := range p.Entries("vars") {
-			s.names = append(s.names, e.Key)
-			s.values = append(s.values, e.Value.(*engine.Expression))
-		}
+		s.names, s.values = entries[*engine.Expression](p, "vars")
 		return s, nil
 	},
 }

@@ -34,10 +34,7 @@ next: {done: end, failed: to-general}
 `}},
 	Build: func(p *engine.Params) (engine.Block, error) {
 		b := &subflow{flow: p.String("flow"), version: int(p.Int("version")), saveAs: p.String("save_as")}
-		for _, e := range p.Entries("vars") {
-			b.varNames = append(b.varNames, e.Key)
-			b.varValues = append(b.varValues, e.Value.(*engine.Expression))
-		}
+		b.varNames, b.varValues = entries[*engine.Expression](p, "vars")
 		return b, nil
 	},
 }
