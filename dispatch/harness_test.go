@@ -23,27 +23,10 @@ import (
 )
 
 // backend names a fresh database for one test.
-type backend struct {
-	name string
-	url  func(t testing.TB) string
-}
-
-// backends are the databases every pipeline test runs on.
-var backends = []backend{
-	{"sqlite", storetest.SQLiteURL},
-	{"postgres", storetest.PostgresURL},
-}
+type backend = storetest.Backend
 
 // eachBackend runs test once per database, in parallel.
-func eachBackend(t *testing.T, test func(t *testing.T, b backend)) {
-	t.Helper()
-	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) {
-			t.Parallel()
-			test(t, b)
-		})
-	}
-}
+var eachBackend = storetest.EachBackend
 
 // epoch is where the tests' clocks start: the day of the webhook fixtures, so that their
 // messaging windows are open.
@@ -66,7 +49,7 @@ type harness struct {
 // changes the dispatcher's configuration.
 func newHarness(t *testing.T, b backend, configure func(*Config)) *harness {
 	t.Helper()
-	url := b.url(t)
+	url := b.URL(t)
 	clock := engine.NewManualClock(epoch)
 	st, err := store.Open(context.Background(), url, store.Options{Clock: clock, Migrate: true})
 	require.NoError(t, err)

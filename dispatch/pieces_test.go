@@ -13,6 +13,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/engine"
 	"github.com/switchboardhq/switchboard/store"
+	"github.com/switchboardhq/switchboard/store/storetest"
 )
 
 func TestBackoffGrowsToTenMinutesWithJitter(t *testing.T) {
@@ -313,7 +314,7 @@ func TestCommitBatchesUnitsEachWithItsOwnError(t *testing.T) {
 
 func TestCommitOfACancelledCallerStillCommits(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, backends[0], nil)
+	h := newHarness(t, storetest.Backends[0], nil)
 	ctx, cancel := context.WithCancel(h.ctx)
 	started, release := make(chan struct{}), make(chan struct{})
 	result := make(chan error, 1)

@@ -19,8 +19,8 @@ import (
 
 // A database for a serve process: a SQLite file, or a fresh PostgreSQL schema.
 var processBackends = []backend{
-	{"sqlite", func(t testing.TB) string { return filepath.Join(t.TempDir(), "switchboard.db") }},
-	{"postgres", storetest.PostgresURL},
+	{Name: "sqlite", URL: func(t testing.TB) string { return filepath.Join(t.TempDir(), "switchboard.db") }},
+	{Name: "postgres", URL: storetest.PostgresURL},
 }
 
 // postVisitor posts a visitor's message to a serve process; ok is true when it answered 200.
@@ -42,9 +42,9 @@ func TestDurableAcrossAKill(t *testing.T) {
 	t.Parallel()
 	bin := switchboardBinary(t)
 	for _, b := range processBackends {
-		t.Run(b.name, func(t *testing.T) {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
-			url := b.url(t)
+			url := b.URL(t)
 			first := startServe(t, bin, url, filepath.Join("testdata", "durable"))
 			admin := first.adminToken(t)
 			first.createChannel(t, admin, map[string]any{"id": "chat", "type": "webchat", "default_flow": "durable"})

@@ -31,27 +31,10 @@ import (
 )
 
 // backend names a fresh database for one test.
-type backend struct {
-	name string
-	url  func(t testing.TB) string
-}
-
-// backends are the databases every test runs on.
-var backends = []backend{
-	{"sqlite", storetest.SQLiteURL},
-	{"postgres", storetest.PostgresURL},
-}
+type backend = storetest.Backend
 
 // eachBackend runs test once per database, in parallel.
-func eachBackend(t *testing.T, test func(t *testing.T, b backend)) {
-	t.Helper()
-	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) {
-			t.Parallel()
-			test(t, b)
-		})
-	}
-}
+var eachBackend = storetest.EachBackend
 
 // epoch is the in-process servers' time: a few minutes after the webhook fixtures were
 // written, so that their messaging windows are open.
@@ -83,7 +66,7 @@ type node struct {
 // startNode starts a node on a fresh database of backend b; it stops when the test ends.
 func startNode(t *testing.T, b backend) *node {
 	t.Helper()
-	url := b.url(t)
+	url := b.URL(t)
 	clock := engine.NewManualClock(epoch)
 	log := testLogger(t)
 	ctx := context.Background()

@@ -98,3 +98,26 @@ func open(t testing.TB, url string, opts []store.Options) store.Store {
 	t.Cleanup(func() { s.Close() })
 	return s
 }
+
+// Backend is a kind of database the tests run on: URL names a fresh, empty one for a test.
+type Backend struct {
+	Name string
+	URL  func(t testing.TB) string
+}
+
+// Backends are the databases every suite that touches one runs on.
+var Backends = []Backend{
+	{"sqlite", SQLiteURL},
+	{"postgres", PostgresURL},
+}
+
+// EachBackend runs test once per database, as parallel subtests named after it.
+func EachBackend(t *testing.T, test func(t *testing.T, b Backend)) {
+	t.Helper()
+	for _, b := range Backends {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			test(t, b)
+		})
+	}
+}
