@@ -2,13 +2,9 @@ package dispatch
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
-	"log/slog"
-	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -38,7 +34,7 @@ type harness struct {
 	t     *testing.T
 	ctx   context.Context
 	st    store.Store
-	db    rawDB
+	db    *storetest.Raw
 	clock *engine.ManualClock
 	d     *Dispatcher
 	graph *fakenet.FakeGraph
@@ -54,7 +50,7 @@ func newHarness(t *testing.T, b backend, configure func(*Config)) *harness {
 	st, err := store.Open(context.Background(), url, store.Options{Clock: clock, Migrate: true})
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
-	h := &harness{t: t, st: st, db: openRaw(t, url), clock: clock, graph: fakenet.NewFakeGraph(t), x: fakenet.NewFakeX(t)}
+	h := &harness{t: t, st: st, db: storetest.OpenRaw(t, url), clock: clock, graph: fakenet.NewFakeGraph(t), x: fakenet.NewFakeX(t)}
 	h.x.SetClock(clock)
 	cfg := Config{Store: st, Flows: NewFlowCache(st, blocks.NewRegistry()), Sender: &channels.Client{Clock: clock},
 		Clock: clock, Logger: testLogger(t)}
@@ -75,66 +71,8 @@ func newHarness(t *testing.T, b backend, configure func(*Config)) *harness {
 	return h
 }
 
-// rawDB is the database a store URL names, opened beside the store for the tests' own counts.
-type rawDB struct {
-	db *sql.DB
-	pg bool
-}
-
-func openRaw(t testing.TB, url string) rawDB {
-	t.Helper()
-	driver, dsn := "postgres", url
-	if path, ok := strings.CutPrefix(url, "sqlite:"); ok {
-		driver, dsn = "sqlite", "file:"+path+"?_pragma=busy_timeout(10000)"
-	}
-	db, err := sql.Open(driver, dsn)
-	require.NoError(t, err)
-	t.Cleanup(func() { db.Close() })
-	return rawDB{db: db, pg: driver == "postgres"}
-}
-
-// count runs a counting query written with ? placeholders.
-func (r rawDB) count(t testing.TB, query string, args ...any) int {
-	t.Helper()
-	if r.pg {
-		var b strings.Builder
-		n := 0
-		for _, c := range query {
-			if c == '?' {
-				n++
-				fmt.Fprintf(&b, "$%d", n)
-				continue
-			}
-			b.WriteRune(c)
-		}
-		query = b.String()
-	}
-	var n int
-	require.NoError(t, r.db.QueryRow(query, args...).Scan(&n), query)
-	return n
-}
-
-// testLogger logs through t.Logf while the test runs, when -v is set.
-func testLogger(t testing.TB) *slog.Logger {
-	if !testing.Verbose() {
-		return slog.New(slog.DiscardHandler)
-	}
-	w := &testWriter{t: t}
-	t.Cleanup(func() { w.done.Store(true) })
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
-type testWriter struct {
-	t    testing.TB
-	done atomic.Bool
-}
-
-func (w *testWriter) Write(p []byte) (int, error) {
-	if !w.done.Load() {
-		w.t.Logf("%s", strings.TrimRight(string(p), "\n"))
-	}
-	return len(p), nil
-}
+// testLogger is the tests' logger.
+var testLogger = storetest.Logger
 
 // publish stores and publishes a flow.
 func (h *harness) publish(id, source string) {
@@ -190,7 +128,7 @@ func (h *harness) deliverOne(ch store.Channel, body []byte) *Outcome {
 // count runs a counting query written with ? placeholders.
 func (h *harness) count(query string, args ...any) int {
 	h.t.Helper()
-	return h.db.count(h.t, query, args...)
+	return h.db.Count(h.t, query, args...)
 }
 
 // session returns a stored session.

@@ -15,42 +15,25 @@ import (
 	"github.com/switchboardhq/switchboard/store"
 )
 
+const replyText = "¡Gracias! ¿Nos das más detalles?"
+
 // repliesFlow answers anything on a social channel the way it came, and says in vars.result
 // whether the reply was sent or failed.
-const repliesFlow = `switchboard: 1
-id: replies
-name: Replies
-blocks:
-  facebook:
-    type: facebook.trigger
-    next: {post: answer, comment: answer, message: answer}
-  instagram:
-    type: instagram.trigger
-    next: {comment: answer, mention: answer, message: answer}
-  x:
-    type: twitter.trigger
-    next: {mention: answer, dm: answer}
-  answer:
-    type: reply
+var repliesFlow = triggeredFlow("replies", `    type: reply
     params:
-      text: "¡Gracias! ¿Nos das más detalles?"
-    next: {sent: sent, failed: failed}
-  sent:
-    type: set
-    params: {vars: {result: '"sent"'}}
-  failed:
-    type: set
-    params: {vars: {result: '"failed"'}}
-`
-
-const replyText = "¡Gracias! ¿Nos das más detalles?"
+      text: "`+replyText+`"
+    next: {sent: sent, failed: failed}`)
 
 // actionFlow is a flow whose every trigger leads to the block act, which leaves by sent or
 // done to vars.result "sent", and by failed to "failed".
-func actionFlow(act string) string {
+func actionFlow(act string) string { return triggeredFlow("act", act) }
+
+// triggeredFlow is flow id whose every trigger leads to the block act (its YAML, indented), and
+// whose blocks sent and failed write that word to vars.result.
+func triggeredFlow(id, act string) string {
 	return `switchboard: 1
-id: act
-name: Act
+id: ` + id + `
+name: ` + id + `
 blocks:
   facebook:
     type: facebook.trigger

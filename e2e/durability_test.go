@@ -77,10 +77,10 @@ func TestDurableAcrossAKill(t *testing.T) {
 			kill()
 			client.CloseIdleConnections()
 
-			db := openRaw(t, url)
-			waitingAtKill := db.strings(t, `SELECT id FROM sessions WHERE status = 'waiting'`)
+			db := storetest.OpenRaw(t, url)
+			waitingAtKill := db.Strings(t, `SELECT id FROM sessions WHERE status = 'waiting'`)
 			t.Logf("at the kill: %d acknowledged, %d sessions waiting, %d payloads pending", ackedCount.Load(),
-				len(waitingAtKill), db.count(t, `SELECT count(*) FROM webhook_events WHERE status = 'pending'`))
+				len(waitingAtKill), db.Count(t, `SELECT count(*) FROM webhook_events WHERE status = 'pending'`))
 			require.GreaterOrEqual(t, int(ackedCount.Load()), killAfter)
 			require.NotEmpty(t, waitingAtKill, "the kill came before the sessions' 2 s timers")
 
@@ -102,22 +102,22 @@ func TestDurableAcrossAKill(t *testing.T) {
 					`SELECT count(*) FROM webhook_events WHERE status = 'pending'`:                             0,
 					`SELECT count(*) FROM sessions WHERE status = 'waiting'`:                                   0,
 				} {
-					n, err := db.tryCount(q)
+					n, err := db.TryCount(q)
 					if assert.NoError(c, err) {
 						assert.Equal(c, want, n, q)
 					}
 				}
 			}, 60*time.Second, 50*time.Millisecond)
 
-			require.Zero(t, db.count(t, `SELECT count(*) FROM (SELECT external_id FROM interactions WHERE direction = 'in'
+			require.Zero(t, db.Count(t, `SELECT count(*) FROM (SELECT external_id FROM interactions WHERE direction = 'in'
 				GROUP BY external_id HAVING count(*) > 1) twice`), "no message is handled twice")
-			require.Equal(t, total, db.count(t, `SELECT count(*) FROM interactions WHERE direction = 'in'`))
-			require.Equal(t, total, db.count(t, `SELECT count(*) FROM interactions WHERE direction = 'out'`), "one greeting each")
-			require.Equal(t, total, db.count(t, `SELECT count(*) FROM conversations`))
-			require.Equal(t, total, db.count(t, `SELECT count(*) FROM sessions WHERE status = 'ended'`), "every session ended")
-			require.Zero(t, db.count(t, `SELECT count(*) FROM webhook_events WHERE status = 'failed'`))
+			require.Equal(t, total, db.Count(t, `SELECT count(*) FROM interactions WHERE direction = 'in'`))
+			require.Equal(t, total, db.Count(t, `SELECT count(*) FROM interactions WHERE direction = 'out'`), "one greeting each")
+			require.Equal(t, total, db.Count(t, `SELECT count(*) FROM conversations`))
+			require.Equal(t, total, db.Count(t, `SELECT count(*) FROM sessions WHERE status = 'ended'`), "every session ended")
+			require.Zero(t, db.Count(t, `SELECT count(*) FROM webhook_events WHERE status = 'failed'`))
 			for _, id := range waitingAtKill {
-				require.Equal(t, 1, db.count(t, `SELECT count(*) FROM sessions s JOIN conversations c ON c.id = s.conversation_id
+				require.Equal(t, 1, db.Count(t, `SELECT count(*) FROM sessions s JOIN conversations c ON c.id = s.conversation_id
 					WHERE s.id = ? AND s.status = 'ended' AND c.disposition = 'no_answer'`, id),
 					"session %s, waiting at the kill, ended by its timeout after the restart", id)
 			}

@@ -3,17 +3,13 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
-	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -55,7 +51,7 @@ const (
 type node struct {
 	url    string
 	st     store.Store
-	db     rawDB
+	db     *storetest.Raw
 	clock  *engine.ManualClock
 	d      *dispatch.Dispatcher
 	graph  *fakenet.FakeGraph
@@ -73,7 +69,7 @@ func startNode(t *testing.T, b backend) *node {
 	st, err := store.Open(ctx, url, store.Options{Clock: clock, Migrate: true})
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
-	n := &node{st: st, db: openRaw(t, url), clock: clock, graph: fakenet.NewFakeGraph(t), x: fakenet.NewFakeX(t),
+	n := &node{st: st, db: storetest.OpenRaw(t, url), clock: clock, graph: fakenet.NewFakeGraph(t), x: fakenet.NewFakeX(t),
 		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{}}}
 	n.x.SetClock(clock)
 
@@ -213,11 +209,11 @@ type snapshot struct {
 func (n *node) snapshot(t testing.TB) snapshot {
 	t.Helper()
 	return snapshot{
-		Interactions:  n.db.count(t, `SELECT count(*) FROM interactions`),
-		Conversations: n.db.count(t, `SELECT count(*) FROM conversations`),
-		Sessions:      n.db.count(t, `SELECT count(*) FROM sessions`),
-		Outbox:        n.db.count(t, `SELECT count(*) FROM outbox`),
-		EventKeys:     n.db.count(t, `SELECT count(*) FROM event_keys`),
+		Interactions:  n.db.Count(t, `SELECT count(*) FROM interactions`),
+		Conversations: n.db.Count(t, `SELECT count(*) FROM conversations`),
+		Sessions:      n.db.Count(t, `SELECT count(*) FROM sessions`),
+		Outbox:        n.db.Count(t, `SELECT count(*) FROM outbox`),
+		EventKeys:     n.db.Count(t, `SELECT count(*) FROM event_keys`),
 		GraphRequests: len(n.graph.Requests()),
 		XRequests:     len(n.x.Requests()),
 	}
@@ -238,96 +234,8 @@ func (n *node) interactions(t testing.TB, channelID string) []store.Interaction 
 	return out
 }
 
-// rawDB is the database a store URL names, opened beside the store for the tests' own counts.
-type rawDB struct {
-	db *sql.DB
-	pg bool
-}
-
-func openRaw(t testing.TB, url string) rawDB {
-	t.Helper()
-	driver, dsn := "postgres", url
-	if path, ok := strings.CutPrefix(url, "sqlite:"); ok {
-		url = path
-	}
-	if !strings.HasPrefix(url, "postgres://") {
-		driver, dsn = "sqlite", "file:"+url+"?_pragma=busy_timeout(10000)"
-	}
-	db, err := sql.Open(driver, dsn)
-	require.NoError(t, err)
-	t.Cleanup(func() { db.Close() })
-	return rawDB{db: db, pg: driver == "postgres"}
-}
-
-// query rewrites ? placeholders for PostgreSQL.
-func (r rawDB) query(q string) string {
-	if !r.pg {
-		return q
-	}
-	var b strings.Builder
-	n := 0
-	for _, c := range q {
-		if c == '?' {
-			n++
-			fmt.Fprintf(&b, "$%d", n)
-			continue
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
-
-// count runs a counting query written with ? placeholders.
-func (r rawDB) count(t testing.TB, q string, args ...any) int {
-	t.Helper()
-	n, err := r.tryCount(q, args...)
-	require.NoError(t, err, q)
-	return n
-}
-
-func (r rawDB) tryCount(q string, args ...any) (int, error) {
-	var n int
-	err := r.db.QueryRow(r.query(q), args...).Scan(&n)
-	return n, err
-}
-
-// strings returns the first column of a query's rows.
-func (r rawDB) strings(t testing.TB, q string, args ...any) []string {
-	t.Helper()
-	rows, err := r.db.Query(r.query(q), args...)
-	require.NoError(t, err, q)
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		require.NoError(t, rows.Scan(&s))
-		out = append(out, s)
-	}
-	require.NoError(t, rows.Err())
-	return out
-}
-
-// testLogger logs through t.Logf while the test runs, when -v is set.
-func testLogger(t testing.TB) *slog.Logger {
-	if !testing.Verbose() {
-		return slog.New(slog.DiscardHandler)
-	}
-	w := &testWriter{t: t}
-	t.Cleanup(func() { w.done.Store(true) })
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
-type testWriter struct {
-	t    testing.TB
-	done atomic.Bool
-}
-
-func (w *testWriter) Write(p []byte) (int, error) {
-	if !w.done.Load() {
-		w.t.Logf("%s", strings.TrimRight(string(p), "\n"))
-	}
-	return len(p), nil
-}
+// testLogger is the tests' logger.
+var testLogger = storetest.Logger
 
 func mustJSON(t testing.TB, v any) []byte {
 	t.Helper()

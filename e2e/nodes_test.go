@@ -34,7 +34,7 @@ func TestTwoNodesShareTheWork(t *testing.T) {
 	require.NotContains(t, b.stdout.String(), "sbt_", "the second node finds the database set up")
 	a.createChannel(t, admin, map[string]any{"id": "chat", "type": "webchat", "default_flow": "nodes",
 		"settings": map[string]any{"callback_url": network.URL}})
-	db := openRaw(t, url)
+	db := storetest.OpenRaw(t, url)
 
 	const total = 40
 	pace := func(i int) string {
@@ -71,7 +71,7 @@ func TestTwoNodesShareTheWork(t *testing.T) {
 			`SELECT count(*) FROM outbox WHERE status = 'pending'`:                           0,
 			`SELECT count(*) FROM webhook_events WHERE status = 'pending'`:                   0,
 		} {
-			n, err := db.tryCount(q)
+			n, err := db.TryCount(q)
 			if assert.NoError(c, err) {
 				assert.Equal(c, want, n, q)
 			}
@@ -86,25 +86,25 @@ func TestTwoNodesShareTheWork(t *testing.T) {
 			`SELECT count(*) FROM conversations WHERE status = 'closed' AND disposition = 'no_answer'`: total,
 			`SELECT count(*) FROM outbox WHERE status = 'pending'`:                                     0,
 		} {
-			n, err := db.tryCount(q)
+			n, err := db.TryCount(q)
 			if assert.NoError(c, err) {
 				assert.Equal(c, want, n, q)
 			}
 		}
 	}, 30*time.Second, 20*time.Millisecond, "the surviving node fires the slow timers, the dead node's sessions' too")
 
-	require.Zero(t, db.count(t, `SELECT count(*) FROM (SELECT external_id FROM interactions WHERE direction = 'in'
+	require.Zero(t, db.Count(t, `SELECT count(*) FROM (SELECT external_id FROM interactions WHERE direction = 'in'
 		GROUP BY external_id HAVING count(*) > 1) twice`), "no message is handled twice")
-	require.Equal(t, total, db.count(t, `SELECT count(*) FROM interactions WHERE direction = 'in'`))
-	require.Equal(t, total, db.count(t, `SELECT count(*) FROM sessions WHERE status = 'ended'`))
-	require.Equal(t, total, db.count(t, `SELECT count(*) FROM sessions`), "one session per conversation")
-	require.Zero(t, db.count(t, `SELECT count(*) FROM (SELECT conversation_id FROM interactions WHERE direction = 'out'
+	require.Equal(t, total, db.Count(t, `SELECT count(*) FROM interactions WHERE direction = 'in'`))
+	require.Equal(t, total, db.Count(t, `SELECT count(*) FROM sessions WHERE status = 'ended'`))
+	require.Equal(t, total, db.Count(t, `SELECT count(*) FROM sessions`), "one session per conversation")
+	require.Zero(t, db.Count(t, `SELECT count(*) FROM (SELECT conversation_id FROM interactions WHERE direction = 'out'
 		GROUP BY conversation_id HAVING count(*) <> 2) odd`), "each conversation got one greeting and one goodbye: each timer fired once")
-	require.Equal(t, 2*total, db.count(t, `SELECT count(*) FROM outbox WHERE status = 'sent' AND attempts = 1`),
+	require.Equal(t, 2*total, db.Count(t, `SELECT count(*) FROM outbox WHERE status = 'sent' AND attempts = 1`),
 		"every action was claimed and sent once")
-	require.Equal(t, 2*total, db.count(t, `SELECT count(*) FROM outbox`))
+	require.Equal(t, 2*total, db.Count(t, `SELECT count(*) FROM outbox`))
 
-	actions := db.strings(t, `SELECT action_id FROM outbox`)
+	actions := db.Strings(t, `SELECT action_id FROM outbox`)
 	slices.Sort(actions)
 	var keys []string
 	for _, r := range network.Requests() {

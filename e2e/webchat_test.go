@@ -91,7 +91,7 @@ func TestWebchatWaitAnswersWithTheSessionsOutcome(t *testing.T) {
 			r := n.do(t, "POST", path+"?wait="+bad, visitor(t, "w-4", "v-3", "hola"))
 			require.Equal(t, 400, r.status, "?wait=%s: %s", bad, r.body)
 		}
-		require.Equal(t, 0, n.db.count(t, `SELECT count(*) FROM interactions WHERE external_id = 'w-4'`), "a refused post stores nothing")
+		require.Equal(t, 0, n.db.Count(t, `SELECT count(*) FROM interactions WHERE external_id = 'w-4'`), "a refused post stores nothing")
 	})
 }
 
@@ -108,12 +108,12 @@ func TestSignedWebchatRefusesUnsignedPosts(t *testing.T) {
 		require.Equal(t, 403, r.status, "a post signed with another secret: %s", r.body)
 		r = n.do(t, "POST", path, body, channels.HeaderWebchatSignature, channels.SignHex(webSecret, visitor(t, "s-1", "v-1", "chau")))
 		require.Equal(t, 403, r.status, "another body's signature: %s", r.body)
-		require.Zero(t, n.db.count(t, `SELECT count(*) FROM webhook_events`), "nothing is stored")
+		require.Zero(t, n.db.Count(t, `SELECT count(*) FROM webhook_events`), "nothing is stored")
 
 		out := outcome(t, n.do(t, "POST", path, body, channels.HeaderWebchatSignature, channels.SignHex(webSecret, body)))
 		require.Equal(t, "waiting", out["status"])
 		require.Equal(t, []any{"chat", "remember", "greet", "wait"}, out["path"])
-		require.Equal(t, 1, n.db.count(t, `SELECT count(*) FROM webhook_events`))
+		require.Equal(t, 1, n.db.Count(t, `SELECT count(*) FROM webhook_events`))
 
 		// the unsigned channel takes unsigned posts
 		out = outcome(t, n.do(t, "POST", "/webhooks/webchat/"+webChannel+"?wait=2s", body))
@@ -176,19 +176,19 @@ blocks:
 
 		close(release)
 		require.Eventually(t, func() bool {
-			return n.db.count(t, `SELECT count(*) FROM interactions WHERE external_id = 'slow-1'`) == 1
+			return n.db.Count(t, `SELECT count(*) FROM interactions WHERE external_id = 'slow-1'`) == 1
 		}, 10*time.Second, 5*time.Millisecond, "the message is handled once the CRM answers")
 		require.Eventually(t, func() bool {
-			return n.db.count(t, `SELECT count(*) FROM webhook_events WHERE status = 'done'`) == 2
+			return n.db.Count(t, `SELECT count(*) FROM webhook_events WHERE status = 'done'`) == 2
 		}, 10*time.Second, 5*time.Millisecond, "the copy stored for the 202 is processed at once, not left for recovery")
 
 		// the network sends it again: still once
 		r = n.do(t, "POST", "/webhooks/webchat/acme-slow", body)
 		require.Equal(t, 200, r.status, "%s", r.body)
 		require.Eventually(t, func() bool {
-			return n.db.count(t, `SELECT count(*) FROM webhook_events WHERE status = 'done'`) == 3
+			return n.db.Count(t, `SELECT count(*) FROM webhook_events WHERE status = 'done'`) == 3
 		}, 10*time.Second, 5*time.Millisecond, "the message handled while the post waited, its copy, and the post sent again")
-		require.Equal(t, 1, n.db.count(t, `SELECT count(*) FROM interactions WHERE external_id = 'slow-1'`))
+		require.Equal(t, 1, n.db.Count(t, `SELECT count(*) FROM interactions WHERE external_id = 'slow-1'`))
 		select {
 		case <-asked:
 			t.Fatal("the CRM was asked twice: the message ran twice")

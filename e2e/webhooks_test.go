@@ -163,7 +163,7 @@ func TestEveryFixtureYieldsWhatItsREADMESays(t *testing.T) {
 				}
 				n.settle(t)
 				require.Equal(t, before, n.snapshot(t), "a payload delivered five times is processed once")
-				require.Equal(t, 5, n.db.count(t, `SELECT count(*) FROM webhook_events WHERE status = 'done'`),
+				require.Equal(t, 5, n.db.Count(t, `SELECT count(*) FROM webhook_events WHERE status = 'done'`),
 					"each delivery is stored and done")
 			})
 		})
@@ -284,8 +284,8 @@ func TestUnsignedOrMisaddressedWebhooksStoreNothing(t *testing.T) {
 			})
 		}
 		n.settle(t)
-		require.Zero(t, n.db.count(t, `SELECT count(*) FROM webhook_events`), "nothing is stored")
-		require.Zero(t, n.db.count(t, `SELECT count(*) FROM interactions`))
+		require.Zero(t, n.db.Count(t, `SELECT count(*) FROM webhook_events`), "nothing is stored")
+		require.Zero(t, n.db.Count(t, `SELECT count(*) FROM interactions`))
 		require.Empty(t, n.graph.Requests())
 
 		// a body over the limit is refused before it is read
@@ -293,7 +293,7 @@ func TestUnsignedOrMisaddressedWebhooksStoreNothing(t *testing.T) {
 			status := postOversized(t, n, "/webhooks/facebook/"+pageChannel, size, channels.HeaderMetaSignature, commentSig)
 			require.Equal(t, 413, status, "a body of %d bytes", size)
 		}
-		require.Zero(t, n.db.count(t, `SELECT count(*) FROM webhook_events`), "nothing is stored")
+		require.Zero(t, n.db.Count(t, `SELECT count(*) FROM webhook_events`), "nothing is stored")
 
 		// a disabled channel takes no webhooks either, once its change reaches the pipeline
 		ch, err := n.st.ChannelGet(t.Context(), pageChannel)
@@ -305,7 +305,7 @@ func TestUnsignedOrMisaddressedWebhooksStoreNothing(t *testing.T) {
 		require.Eventually(t, func() bool { return n.do(t, "GET", handshake, nil).status == 404 }, 10*time.Second, 10*time.Millisecond)
 		r := n.do(t, "POST", "/webhooks/facebook/"+pageChannel, comment, channels.HeaderMetaSignature, commentSig)
 		require.Equal(t, 404, r.status, "%s", r.body)
-		require.Zero(t, n.db.count(t, `SELECT count(*) FROM webhook_events`))
+		require.Zero(t, n.db.Count(t, `SELECT count(*) FROM webhook_events`))
 	})
 }
 
@@ -360,6 +360,6 @@ func TestVerificationHandshakes(t *testing.T) {
 		require.Equal(t, 404, r.status, "a facebook channel answers no X CRC")
 		r = n.do(t, "GET", "/webhooks/facebook/no-such-page"+meta("subscribe", fakenet.VerifyToken, "1"), nil)
 		require.Equal(t, 404, r.status)
-		require.Zero(t, n.db.count(t, `SELECT count(*) FROM webhook_events`))
+		require.Zero(t, n.db.Count(t, `SELECT count(*) FROM webhook_events`))
 	})
 }
