@@ -165,6 +165,8 @@ type world struct {
 	channels map[string]store.Channel
 	skills   map[string]store.Skill
 	entries  []store.QueueEntry
+	// working lists the working agents (available or busy) of each skill; built when first needed.
+	working map[string][]string
 }
 
 func (a *ACD) read(ctx context.Context) (*world, error) {
@@ -257,11 +259,17 @@ func (w *world) entry(e store.QueueEntry, now time.Time) *Entry {
 // everyoneExcluded tells whether every working agent (available or busy) with the entry's
 // skill has rejected it or let it ring out.
 func (w *world) everyoneExcluded(e store.QueueEntry) bool {
-	for id, ag := range w.agents {
-		st := w.states[id].State
-		if _, ok := ag.Skills[e.Skill]; !ok || (st != StateAvailable && st != StateBusy) {
-			continue
+	if w.working == nil {
+		w.working = map[string][]string{}
+		for id, ag := range w.agents {
+			if st := w.states[id].State; st == StateAvailable || st == StateBusy {
+				for skill := range ag.Skills {
+					w.working[skill] = append(w.working[skill], id)
+				}
+			}
 		}
+	}
+	for _, id := range w.working[e.Skill] {
 		if !slices.Contains(e.Excluded, id) {
 			return false
 		}

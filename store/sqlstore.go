@@ -33,21 +33,32 @@ type sqlStore struct {
 	// readStmts are prepared on read, by query (each connection of the pool prepares its own
 	// copy the first time it runs one).
 	readStmts map[string]*sqlx.Stmt
+	closed    bool // set by Close, under stmtMu
 }
 
-// readStatement returns a statement prepared on the read pool, preparing it the first time.
+// readStatement returns a statement prepared on the read pool, preparing it the first time
+// (outside the lock, which transactions on the writing connection take too).
 func (s *sqlStore) readStatement(query string) *sqlx.Stmt {
 	s.stmtMu.Lock()
-	defer s.stmtMu.Unlock()
-	if st, seen := s.readStmts[query]; seen {
+	st, seen := s.readStmts[query]
+	s.stmtMu.Unlock()
+	if seen {
 		return st
-	}
-	if s.readStmts == nil {
-		s.readStmts = map[string]*sqlx.Stmt{}
 	}
 	st, err := s.read.Preparex(s.read.Rebind(query))
 	if err != nil {
 		st = nil // the plain path keeps working, and reports what is wrong
+	}
+	s.stmtMu.Lock()
+	defer s.stmtMu.Unlock()
+	if prev, seen := s.readStmts[query]; seen || s.closed {
+		if st != nil {
+			st.Close() // another caller prepared it first, or the store closed meanwhile
+		}
+		return prev
+	}
+	if s.readStmts == nil {
+		s.readStmts = map[string]*sqlx.Stmt{}
 	}
 	s.readStmts[query] = st
 	return st
@@ -120,7 +131,7 @@ func (s *sqlStore) Close() error {
 			}
 		}
 	}
-	s.stmts, s.readStmts = nil, nil
+	s.stmts, s.readStmts, s.closed = nil, nil, true
 	s.stmtMu.Unlock()
 	if s.closeBus != nil {
 		s.closeBus()
