@@ -45,12 +45,8 @@ type run struct {
 
 func (r *run) outcome(conv string) *Outcome {
 	o := &Outcome{ConversationID: conv, SessionID: r.session.ID, Delivered: "session", Status: r.session.Status,
-		Vars: r.session.Vars, Steps: r.steps, Path: make([]string, len(r.steps)), Exits: make([]string, len(r.steps)),
-		Actions: []*engine.Action{}}
-	for i, st := range r.steps {
-		o.Path[i], o.Exits[i] = st.Block, st.Exit
-		o.Actions = append(o.Actions, st.Actions...)
-	}
+		Vars: r.session.Vars, Steps: r.steps}
+	o.Path, o.Exits, o.Actions = engine.Summarise(r.steps)
 	if r.session.Status == engine.StatusWaiting {
 		o.Waiting = r.session.Wait
 	}

@@ -154,6 +154,17 @@ type Step struct {
 	Actions []*Action `json:"actions,omitempty"`
 }
 
+// Summarise lists the blocks a trace ran, the exit each took ("" where it waited or ended), and
+// the actions its steps emitted, in order; never nil.
+func Summarise(steps []Step) (path, exits []string, actions []*Action) {
+	path, exits, actions = make([]string, len(steps)), make([]string, len(steps)), []*Action{}
+	for i, st := range steps {
+		path[i], exits[i] = st.Block, st.Exit
+		actions = append(actions, st.Actions...)
+	}
+	return path, exits, actions
+}
+
 // VarChange is one variable a step set.
 type VarChange struct {
 	Name  string `json:"name"`

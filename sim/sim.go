@@ -324,13 +324,10 @@ func DecodeInteraction(data []byte) (engine.Interaction, error) {
 }
 
 func outcome(s *engine.Session, steps []engine.Step, actions []*engine.Action) *Outcome {
-	o := &Outcome{Status: s.Status, Vars: s.Vars, Steps: steps, Session: s, Actions: actions,
-		Path: make([]string, len(steps)), Exits: make([]string, len(steps))}
+	o := &Outcome{Status: s.Status, Vars: s.Vars, Steps: steps, Session: s, Actions: actions}
+	o.Path, o.Exits, _ = engine.Summarise(steps)
 	if o.Actions == nil {
 		o.Actions = []*engine.Action{}
-	}
-	for i, st := range steps {
-		o.Path[i], o.Exits[i] = st.Block, st.Exit
 	}
 	if s.Status == engine.StatusWaiting {
 		o.Waiting = s.Wait
