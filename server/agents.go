@@ -110,31 +110,18 @@ type stateRequest struct {
 	Reason string `json:"reason"`
 }
 
-func (s *Server) agentSetState(c *fiber.Ctx) error {
-	var req stateRequest
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	st, err := s.cfg.ACD.SetState(c.UserContext(), me(c), req.State, req.Reason)
-	if errors.Is(err, store.ErrInvalid) {
-		return fieldError("state", "%v", err)
-	}
-	if err != nil {
-		return err
-	}
-	return c.JSON(st)
-}
+func (s *Server) agentSetState(c *fiber.Ctx) error { return s.setState(c, me(c)) }
 
 // setAgentState lets a supervisor set an agent's state: a pause, a logout.
-func (s *Server) setAgentState(c *fiber.Ctx) error {
-	if s.cfg.ACD == nil {
-		return errorf(fiber.StatusServiceUnavailable, "unavailable", "this server does not route conversations")
-	}
+func (s *Server) setAgentState(c *fiber.Ctx) error { return s.setState(c, c.Params("id")) }
+
+// setState sets an agent's state from a stateRequest.
+func (s *Server) setState(c *fiber.Ctx, agent string) error {
 	var req stateRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	st, err := s.cfg.ACD.SetState(c.UserContext(), c.Params("id"), req.State, req.Reason)
+	st, err := s.cfg.ACD.SetState(c.UserContext(), agent, req.State, req.Reason)
 	if errors.Is(err, store.ErrInvalid) {
 		return fieldError("state", "%v", err)
 	}

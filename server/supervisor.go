@@ -18,7 +18,7 @@ func (s *Server) supervisorRoutes(api fiber.Router, oversee fiber.Handler) {
 	api.Get("/stats/stream", oversee, s.statsStream)
 	api.Get("/queue", oversee, s.queue)
 	api.Get("/agent-states", oversee, s.agentStates)
-	api.Put("/agents/:id/state", oversee, s.setAgentState)
+	api.Put("/agents/:id/state", oversee, s.needACD, s.setAgentState)
 	api.Get("/conversations", oversee, s.listConversations)
 	api.Get("/conversations/:id", oversee, s.getConversation)
 }
