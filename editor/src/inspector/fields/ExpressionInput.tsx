@@ -1,7 +1,7 @@
 // A text field for expressions and templates with completion of interaction., contact., vars.,
 // flow. and the helper functions: type, then pick with the arrows and Enter or Tab.
 
-import { useMemo, useRef, useState, type KeyboardEvent } from 'react'
+import { useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { completionsAt, type CompletionResult } from '../completion'
 import { useForm } from '../context'
 
@@ -21,6 +21,16 @@ export function ExpressionInput({ value, onChange, template, placeholder, label,
   const [cursor, setCursor] = useState<number | null>(null)
   const [active, setActive] = useState(0)
   const [dismissed, setDismissed] = useState(false)
+  // The caret a picked completion leaves, placed once the field shows the completed value and
+  // before the next key is handled: placed later, it would move back over what was typed since.
+  const caret = useRef<{ value: string; at: number } | null>(null)
+  useLayoutEffect(() => {
+    const c = caret.current
+    if (c && ref.current && ref.current.value === c.value) {
+      ref.current.setSelectionRange(c.at, c.at)
+      caret.current = null
+    }
+  })
 
   const result: CompletionResult | null = useMemo(() => {
     if (cursor === null || dismissed) return null
@@ -31,14 +41,12 @@ export function ExpressionInput({ value, onChange, template, placeholder, label,
     if (!result || cursor === null) return
     const label = result.items[i].label
     const next = value.slice(0, result.from) + label + value.slice(cursor)
-    onChange(next)
     const at = result.from + label.length
+    caret.current = { value: next, at }
+    onChange(next)
     setCursor(at)
     setActive(0)
-    requestAnimationFrame(() => {
-      ref.current?.setSelectionRange(at, at)
-      ref.current?.focus()
-    })
+    ref.current?.focus()
   }
 
   const onKeyDown = (e: KeyboardEvent) => {
@@ -69,6 +77,7 @@ export function ExpressionInput({ value, onChange, template, placeholder, label,
     className: `expr${template ? ' template' : ''}`,
     disabled: ctx.readOnly,
     onChange: (e: { target: { value: string; selectionStart: number | null } }) => {
+      caret.current = null // typing places the caret itself
       setDismissed(false)
       setCursor(e.target.selectionStart)
       setActive(0)
