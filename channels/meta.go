@@ -70,10 +70,10 @@ type metaMessaging struct {
 type metaMessage struct {
 	Mid           id                   `json:"mid"`
 	Text          string               `json:"text"`
-	IsEcho        bool                 `json:"is_echo"`
+	IsEcho        flag                 `json:"is_echo"`
 	Metadata      string               `json:"metadata"`
-	IsDeleted     bool                 `json:"is_deleted"`
-	IsUnsupported bool                 `json:"is_unsupported"`
+	IsDeleted     flag                 `json:"is_deleted"`
+	IsUnsupported flag                 `json:"is_unsupported"`
 	Attachments   list[metaAttachment] `json:"attachments"`
 	QuickReply    *struct {
 		Payload string `json:"payload"`
@@ -310,7 +310,7 @@ func (m metaParser) message(ev metaMessaging, sender, recipient string) ([]Event
 		return nil, errors.New("message has no mid")
 	}
 	mid := string(msg.Mid)
-	own := msg.IsEcho || (sender != "" && sender == m.account)
+	own := bool(msg.IsEcho) || (sender != "" && sender == m.account)
 	customer := sender
 	if own {
 		customer = recipient

@@ -222,6 +222,29 @@ func (l *located) err(network string) error {
 	return fmt.Errorf("%s payload: %w", network, errors.Join(l.errs...))
 }
 
+// flag is a network boolean: true or false, or written as a string or a number ("true", 1),
+// as the reference's samples write every property.
+type flag bool
+
+func (f *flag) UnmarshalJSON(b []byte) error {
+	text := strings.TrimSpace(string(b))
+	if len(text) > 0 && text[0] == '"' {
+		if err := json.Unmarshal(b, &text); err != nil {
+			return err
+		}
+	}
+	switch strings.ToLower(strings.TrimSpace(text)) {
+	case "true", "1":
+		*f = true
+	case "false", "0", "", "null":
+		*f = false
+	default:
+		return &json.UnmarshalTypeError{Value: jsonValueKind([]byte(strings.TrimSpace(string(b)))) + " " + strconv.Quote(text),
+			Type: reflect.TypeFor[bool]()}
+	}
+	return nil
+}
+
 // list is a JSON list the networks sometimes write as a single object (X's DM attachment
 // media, some captured Meta payloads): an object reads as a list of one, null as empty.
 type list[T any] []T

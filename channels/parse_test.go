@@ -326,6 +326,17 @@ func TestParseMessenger(t *testing.T) {
 	require.Equal(t, channels.EventOutbound, e.Kind, "the page's own message, even without is_echo")
 	require.Equal(t, "PSID-1", e.Customer)
 	require.Empty(t, e.Metadata)
+
+	// flags written as strings, as the reference's samples write every property
+	e = parseOne(t, fb, wrap(`{"sender":{"id":"104857600000002"},"recipient":{"id":"PSID-1"},"timestamp":"1763722801400","message":{"mid":"m_str","is_echo":"true","metadata":"out-2","text":"ok"}}`))
+	require.Equal(t, channels.EventOutbound, e.Kind, `is_echo "true"`)
+	require.Equal(t, "out-2", e.Metadata)
+	e = parseOne(t, fb, wrap(`{`+from+`"message":{"mid":"m_del","is_deleted":"1"}}`))
+	require.Equal(t, channels.EventRemoved, e.Kind, `is_deleted "1"`)
+	e = parseOne(t, fb, wrap(`{`+from+`"message":{"mid":"m_f","is_echo":"false","is_deleted":0,"text":"hi"}}`))
+	require.Equal(t, channels.EventInbound, e.Kind)
+	_, err = channels.Parse(fb, []byte(wrap(`{`+from+`"message":{"mid":"m_bad","is_echo":"maybe"}}`)))
+	require.ErrorContains(t, err, `message.is_echo is a JSON string "maybe" where a boolean is expected`)
 }
 
 // TestParseUserRef reads senders known only by a user_ref (the checkbox plugin, chat plugin
