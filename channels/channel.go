@@ -53,7 +53,16 @@ const (
 	EventWatermark EventKind = "watermark"
 	// EventRemoved is a comment, post or message removed or hidden: keep a tombstone upstream.
 	EventRemoved EventKind = "removed"
+	// EventIgnored is an event the engine has no use for (a reaction, a like, an edit, a
+	// follow, a typing indicator, a thread another app owns): Ignored names it, for the logs.
+	// It has no key: nothing is recorded of it.
+	EventIgnored EventKind = "ignored"
 )
+
+// UserRefPrefix marks a customer known by a Messenger user_ref (the checkbox plugin, chat
+// plugin guests) rather than a page-scoped id: such customers are "user_ref:<value>", and
+// messages to them go to recipient.user_ref.
+const UserRefPrefix = "user_ref:"
 
 // Event is one normalised webhook event.
 type Event struct {
@@ -64,7 +73,10 @@ type Event struct {
 	// Interaction is the post, comment, mention or message, for inbound and outbound events.
 	Interaction engine.Interaction `json:"interaction,omitzero"`
 	// Customer is the customer's id on the network: the author of inbound, the recipient of
-	// outbound, the reader of a watermark; empty when the network does not tell.
+	// outbound, the reader of a watermark. A customer known only by a Messenger user_ref is
+	// "user_ref:<value>"; an inbound comment or mention whose author the network does not
+	// tell is a customer of its own, "<kind>:<id>". Empty for our own comments and posts,
+	// whose customer is the one of the comment they answer.
 	Customer string `json:"customer,omitempty"`
 	// Metadata is what we sent along with a Messenger or Instagram message (our action id),
 	// as its echo brings it back.
@@ -73,8 +85,12 @@ type Event struct {
 	Watermark time.Time `json:"watermark,omitzero"`
 	// Read is true for a read watermark, false for a delivery one.
 	Read bool `json:"read,omitempty"`
-	// Target is the comment, post or message a removed event removes.
+	// Target is the comment, post or message a removed event removes, or the one an ignored
+	// event is about when the network names it.
 	Target string `json:"target,omitempty"`
+	// Ignored is the network's name of an ignored event: "reaction", "feed like add",
+	// "favorite_events", "standby"...
+	Ignored string `json:"ignored,omitempty"`
 	// Account is the account the network delivered the event for: the page or Instagram
 	// account (entry.id) or the X user (for_user_id). One app's webhook may serve several.
 	Account string `json:"account,omitempty"`

@@ -11,7 +11,8 @@ import (
 )
 
 // fuzzParse feeds bodies to Parse: it never panics, is deterministic, and every event it
-// returns is whole (a kind, a key, and an interaction for inbound and outbound).
+// returns is whole (a kind, a key, and an interaction for inbound and outbound; a name for
+// an ignored one).
 func fuzzParse(f *testing.F, ch channels.Channel, prefix string, extra ...string) {
 	for _, name := range fixtureNames(f) {
 		if strings.HasPrefix(name, prefix) {
@@ -30,6 +31,11 @@ func fuzzParse(f *testing.F, ch channels.Channel, prefix string, extra ...string
 			require.NotEmpty(t, err.Error())
 		}
 		for _, e := range evs {
+			if e.Kind == channels.EventIgnored {
+				require.Empty(t, e.Key, "nothing is recorded of an ignored event")
+				require.NotEmpty(t, e.Ignored, "an ignored event is named")
+				continue
+			}
 			require.NotEmpty(t, e.Key, "event %+v has no key", e)
 			switch e.Kind {
 			case channels.EventInbound, channels.EventOutbound:
@@ -56,6 +62,8 @@ func FuzzParseFacebook(f *testing.F) {
 		`{"object":"page","entry":[{"id":"1","messaging":[{"sender":{"id":"p"},"recipient":{"id":"1"},"timestamp":1,"delivery":{"mids":["m"],"watermark":1763722802800}}]}]}`,
 		`{"object":"page","entry":[{"id":"1","changes":[{"field":"feed","value":{"item":"comment","verb":"remove","comment_id":"c","post_id":"p","created_time":"1763722800"}}]}]}`,
 		`{"object":"page","entry":[{"id":1,"messaging":[{"sender":{"id":12345678901234567890},"message":{"mid":"m","attachments":[{"type":"image","payload":{"url":"u"}}]}}]}]}`,
+		`{"object":"page","entry":{"id":"1","messaging":{"sender":{"user_ref":"u"},"recipient":{"id":"1"},"timestamp":"1","postback":{"payload":"P"}}}}`,
+		`{"object":"page","entry":[{"id":"1","changes":[{"field":"feed","value":{"item":"comment","verb":"add","comment_id":"c","post":{"id":"p"},"sender_id":1,"sender_name":"n"}}]}]}`,
 	)
 }
 

@@ -167,6 +167,9 @@ func (g graph) privateReply(ctx context.Context, a *engine.Action, sc SendContex
 			return Result{}, refuse(ClassFatal, "a private message needs a recipient")
 		}
 		msg.Recipient = map[string]string{"id": customer}
+		if ref, ok := strings.CutPrefix(customer, UserRefPrefix); ok {
+			msg.Recipient = map[string]string{"user_ref": ref}
+		}
 		mtype, tag, err := g.window(now, sc)
 		if err != nil {
 			return Result{}, err

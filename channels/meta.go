@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,15 +16,17 @@ import (
 // mentions).
 
 type metaPayload struct {
-	Object string            `json:"object"`
-	Entry  []json.RawMessage `json:"entry"`
+	Object string                `json:"object"`
+	Entry  list[json.RawMessage] `json:"entry"`
 }
 
 type metaEntry struct {
-	ID        id                `json:"id"`
-	Time      stamp             `json:"time"`
-	Messaging []json.RawMessage `json:"messaging"`
-	Changes   []json.RawMessage `json:"changes"`
+	ID        id                    `json:"id"`
+	Time      stamp                 `json:"time"`
+	Messaging list[json.RawMessage] `json:"messaging"`
+	Changes   list[json.RawMessage] `json:"changes"`
+	// Standby holds events of threads another app owns: not ours to answer.
+	Standby list[json.RawMessage] `json:"standby"`
 	// Field and Value are a change written on the entry itself, without a changes list.
 	Field string          `json:"field"`
 	Value json.RawMessage `json:"value"`
@@ -35,9 +38,23 @@ type metaChange struct {
 }
 
 type metaParty struct {
-	ID       id     `json:"id"`
+	ID id `json:"id"`
+	// UserRef names a person who has no page-scoped id yet (checkbox plugin, chat plugin
+	// guests).
+	UserRef  id     `json:"user_ref"`
 	Name     string `json:"name"`
 	Username string `json:"username"`
+}
+
+// key is the party's id, or its user_ref marked with UserRefPrefix; "" when it has neither.
+func (p metaParty) key() string {
+	switch {
+	case p.ID != "":
+		return string(p.ID)
+	case p.UserRef != "":
+		return UserRefPrefix + string(p.UserRef)
+	}
+	return ""
 }
 
 type metaMessaging struct {
@@ -51,13 +68,13 @@ type metaMessaging struct {
 }
 
 type metaMessage struct {
-	Mid           id               `json:"mid"`
-	Text          string           `json:"text"`
-	IsEcho        bool             `json:"is_echo"`
-	Metadata      string           `json:"metadata"`
-	IsDeleted     bool             `json:"is_deleted"`
-	IsUnsupported bool             `json:"is_unsupported"`
-	Attachments   []metaAttachment `json:"attachments"`
+	Mid           id                   `json:"mid"`
+	Text          string               `json:"text"`
+	IsEcho        flag                 `json:"is_echo"`
+	Metadata      string               `json:"metadata"`
+	IsDeleted     flag                 `json:"is_deleted"`
+	IsUnsupported flag                 `json:"is_unsupported"`
+	Attachments   list[metaAttachment] `json:"attachments"`
 	QuickReply    *struct {
 		Payload string `json:"payload"`
 	} `json:"quick_reply"`
@@ -88,12 +105,18 @@ type metaMark struct {
 }
 
 type feedValue struct {
-	Item        string          `json:"item"`
-	Verb        string          `json:"verb"`
-	PostID      id              `json:"post_id"`
-	CommentID   id              `json:"comment_id"`
-	ParentID    id              `json:"parent_id"`
-	From        metaParty       `json:"from"`
+	Item      string `json:"item"`
+	Verb      string `json:"verb"`
+	PostID    id     `json:"post_id"`
+	CommentID id     `json:"comment_id"`
+	ParentID  id     `json:"parent_id"`
+	// From is the author; older payloads and some Page subscriptions name it with sender_id
+	// and sender_name instead.
+	From       metaParty `json:"from"`
+	SenderID   id        `json:"sender_id"`
+	SenderName string    `json:"sender_name"`
+	// Post is the post a change is on, in newer payloads: {id, status_type, permalink_url...}.
+	Post        json.RawMessage `json:"post"`
 	Message     string          `json:"message"`
 	CreatedTime stamp           `json:"created_time"`
 	Link        json.RawMessage `json:"link"`
@@ -160,7 +183,9 @@ func parseMeta(ch Channel, body []byte) ([]Event, error) {
 			errs.add(err, "entry %d (%s)", i+1, e.Field)
 			out = append(out, evs...)
 		}
-		// standby[] holds events of threads another app owns: not ours to answer.
+		for _, raw := range e.Standby {
+			out = append(out, m.ignoredMessaging("standby ", raw))
+		}
 	}
 	return out, errs.err(ch.Type)
 }
@@ -188,10 +213,49 @@ func (m metaParser) change(c metaChange) ([]Event, error) {
 		return m.igComment(c.Value)
 	case m.ch.Type == TypeInstagram && c.Field == "mentions":
 		return m.igMention(c.Value)
-	case m.ch.Type == TypeInstagram && c.Field == "messages":
+	case messagingFields[c.Field]:
 		return m.messaging(c.Value)
 	}
-	return nil, nil
+	return []Event{m.ignored(c.Field, "")}, nil
+}
+
+// messagingFields are the subscription fields whose changes carry one messaging event, as
+// the app dashboard's test events and the reference's samples write them.
+var messagingFields = map[string]bool{"messages": true, "messaging_postbacks": true, "message_echoes": true,
+	"message_deliveries": true, "message_reads": true, "message_reactions": true, "messaging_optins": true,
+	"messaging_referrals": true, "messaging_handovers": true, "message_edits": true}
+
+// ignored is an event of no use to the engine, named for the logs.
+func (m metaParser) ignored(name, target string) Event {
+	if name == "" {
+		name = "unnamed"
+	}
+	return Event{Kind: EventIgnored, Ignored: name, Target: target, Account: m.account}
+}
+
+// ignoredMessaging names a messaging event by its first field besides sender, recipient and
+// timestamp ("reaction", "optin", "pass_thread_control"...), with the mid it is about.
+func (m metaParser) ignoredMessaging(prefix string, raw json.RawMessage) Event {
+	var fields map[string]json.RawMessage
+	_ = json.Unmarshal(raw, &fields)
+	var names []string
+	for k := range fields {
+		if k != "sender" && k != "recipient" && k != "timestamp" {
+			names = append(names, k)
+		}
+	}
+	slices.Sort(names)
+	name, target := "", ""
+	if len(names) > 0 {
+		name = names[0]
+		var about struct {
+			Mid id `json:"mid"`
+		}
+		if v := fields[name]; len(v) > 0 && v[0] == '{' && json.Unmarshal(v, &about) == nil {
+			target = string(about.Mid)
+		}
+	}
+	return m.ignored(strings.TrimSpace(prefix+name), target)
 }
 
 func (m metaParser) messaging(raw json.RawMessage) ([]Event, error) {
@@ -199,13 +263,13 @@ func (m metaParser) messaging(raw json.RawMessage) ([]Event, error) {
 	if err := decodeObject(raw, &ev); err != nil {
 		return nil, err
 	}
-	sender, recipient := string(ev.Sender.ID), string(ev.Recipient.ID)
+	sender, recipient := ev.Sender.key(), ev.Recipient.key()
 	switch {
 	case ev.Message != nil:
 		return m.message(ev, sender, recipient)
 	case ev.Postback != nil:
 		if sender == "" {
-			return nil, errors.New("postback has no sender.id")
+			return nil, errors.New("postback has neither sender.id nor sender.user_ref")
 		}
 		p := ev.Postback
 		key := string(p.Mid)
@@ -220,7 +284,7 @@ func (m metaParser) messaging(raw json.RawMessage) ([]Event, error) {
 		return []Event{{Kind: EventInbound, Key: key, Interaction: in, Customer: sender, Account: m.account}}, nil
 	case ev.Read != nil || ev.Delivery != nil:
 		if sender == "" {
-			return nil, errors.New("receipt has no sender.id")
+			return nil, errors.New("receipt has neither sender.id nor sender.user_ref")
 		}
 		mark, read, name := ev.Delivery, false, "delivery"
 		if ev.Read != nil {
@@ -232,12 +296,12 @@ func (m metaParser) messaging(raw json.RawMessage) ([]Event, error) {
 			at = ev.Timestamp.Time
 		}
 		if at.IsZero() {
-			return nil, nil
+			return []Event{m.ignored(name+" without a watermark", string(mark.Mid))}, nil
 		}
 		return []Event{{Kind: EventWatermark, Key: name + ":" + sender + ":" + millis(at), Customer: sender,
 			Watermark: at, Read: read, Account: m.account}}, nil
 	}
-	return nil, nil // reactions, referrals, opt-ins, handovers
+	return []Event{m.ignoredMessaging("", raw)}, nil // reactions, referrals, opt-ins, handovers
 }
 
 func (m metaParser) message(ev metaMessaging, sender, recipient string) ([]Event, error) {
@@ -246,13 +310,13 @@ func (m metaParser) message(ev metaMessaging, sender, recipient string) ([]Event
 		return nil, errors.New("message has no mid")
 	}
 	mid := string(msg.Mid)
-	own := msg.IsEcho || (sender != "" && sender == m.account)
+	own := bool(msg.IsEcho) || (sender != "" && sender == m.account)
 	customer := sender
 	if own {
 		customer = recipient
 	}
 	if customer == "" {
-		return nil, fmt.Errorf("message %s has no customer: sender.id or recipient.id is missing", mid)
+		return nil, fmt.Errorf("message %s has no customer: sender or recipient has neither id nor user_ref", mid)
 	}
 	if msg.IsDeleted {
 		return []Event{{Kind: EventRemoved, Key: "deleted:" + mid, Target: mid, Customer: customer, Account: m.account}}, nil
@@ -298,37 +362,76 @@ func (m metaParser) feed(raw json.RawMessage) ([]Event, error) {
 	if err := decodeObject(raw, &v); err != nil {
 		return nil, err
 	}
+	if v.PostID == "" {
+		v.PostID = id(objectID(v.Post))
+	}
+	name := strings.TrimSpace("feed " + v.Item + " " + v.Verb)
 	var object, kind string
 	switch {
 	case v.Item == "comment":
 		object, kind = string(v.CommentID), "comment"
 	case postItems[v.Item]:
 		object, kind = string(v.PostID), "post"
-	default:
-		return nil, nil // reactions, likes
+	default: // reactions, likes
+		return []Event{m.ignored(name, firstNonEmpty(string(v.CommentID), string(v.PostID)))}, nil
 	}
-	if v.Verb != "add" && v.Verb != "remove" && v.Verb != "hide" {
-		return nil, nil // edits, unhides
+	if v.Verb != "add" && v.Verb != "remove" && v.Verb != "hide" { // edits, unhides
+		return []Event{m.ignored(name, object)}, nil
 	}
 	if object == "" {
 		return nil, fmt.Errorf("feed %s %s has no %s_id", v.Item, v.Verb, kind)
 	}
-	from := string(v.From.ID)
-	key := strings.Join([]string{"feed", object, v.Item, v.Verb, millis(v.CreatedTime.Time), from}, ":")
+	author := engine.Author{ID: firstNonEmpty(string(v.From.ID), string(v.SenderID)), Name: firstNonEmpty(v.From.Name, v.SenderName)}
+	key := strings.Join([]string{"feed", object, v.Item, v.Verb, millis(v.CreatedTime.Time), author.ID}, ":")
 	if v.Verb != "add" {
 		return []Event{{Kind: EventRemoved, Key: key, Target: object, Account: m.account}}, nil
 	}
-	in := m.interaction(object, kind, true, engine.Author{ID: from, Name: v.From.Name}, v.CreatedTime.Time)
+	in := m.interaction(object, kind, true, author, v.CreatedTime.Time)
 	in.Text, in.Thread, in.Parent = v.Message, string(v.PostID), string(v.ParentID)
 	if in.Thread == "" {
 		in.Thread = object
 	}
 	in.Attachments = feedAttachments(v)
-	e := Event{Kind: EventInbound, Key: key, Interaction: in, Customer: from, Account: m.account}
-	if from != "" && from == m.account {
+	e := Event{Kind: EventInbound, Key: key, Interaction: in, Customer: m.customer(author.ID, kind, object), Account: m.account}
+	if author.ID == m.account {
+		// the page's own comment or post: an echo of our public reply, or a page admin's
 		e.Kind, e.Customer = EventOutbound, ""
 	}
 	return []Event{e}, nil
+}
+
+// customer is the customer an inbound interaction belongs to: its author, or, when the
+// network does not tell the author, a customer of the interaction's own ("comment:<id>"),
+// so that the comments of unnamed people never merge into one conversation.
+func (m metaParser) customer(author, kind, object string) string {
+	if author != "" {
+		return author
+	}
+	return kind + ":" + object
+}
+
+// objectID reads the id of a Graph object written as {"id": ...} or as its id alone.
+func objectID(raw json.RawMessage) string {
+	var v struct {
+		ID id `json:"id"`
+	}
+	if len(raw) > 0 && raw[0] == '{' && json.Unmarshal(raw, &v) == nil {
+		return string(v.ID)
+	}
+	var i id
+	if json.Unmarshal(raw, &i) == nil {
+		return string(i)
+	}
+	return ""
+}
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 func feedAttachments(v feedValue) []engine.Attachment {
@@ -382,7 +485,7 @@ func (m metaParser) igComment(raw json.RawMessage) ([]Event, error) {
 	if in.Parent == "" {
 		in.Parent = in.Thread
 	}
-	e := Event{Kind: EventInbound, Key: cid, Interaction: in, Customer: from, Account: m.account}
+	e := Event{Kind: EventInbound, Key: cid, Interaction: in, Customer: m.customer(from, "comment", cid), Account: m.account}
 	if from != "" && from == m.account {
 		e.Kind, e.Customer = EventOutbound, ""
 	}
@@ -414,7 +517,7 @@ func (m metaParser) igMention(raw json.RawMessage) ([]Event, error) {
 	from := string(v.From.ID)
 	in := m.interaction(mid, "mention", true, engine.Author{ID: from, Handle: v.From.Username}, v.Timestamp.Time)
 	in.Text, in.Thread, in.Parent = v.Text, media, parent
-	return []Event{{Kind: EventInbound, Key: mid, Interaction: in, Customer: from, Account: m.account}}, nil
+	return []Event{{Kind: EventInbound, Key: mid, Interaction: in, Customer: m.customer(from, "mention", mid), Account: m.account}}, nil
 }
 
 // text reads a JSON string; anything else reads as "".

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -14,7 +15,10 @@ import (
 
 // Parse normalises a verified webhook body into events: every entry, every messaging and
 // changes item, every X event array. Events the engine has no use for (reactions, likes,
-// edits, follows, typing) are left out.
+// edits, follows, typing, reads without a watermark, standby, leads) come out as EventIgnored,
+// named, so that they can be logged. Fields the networks write in several ways are read in
+// each: ids as strings or whole numbers, times in seconds or milliseconds, as numbers or
+// strings, lists written as a single object, optional objects left out or null.
 //
 // A body that is not the network's JSON is an error, and so is an event that cannot be read
 // (a message without its mid, an id that is neither a string nor a whole number); then Parse
@@ -216,4 +220,68 @@ func (l *located) err(network string) error {
 		return nil
 	}
 	return fmt.Errorf("%s payload: %w", network, errors.Join(l.errs...))
+}
+
+// flag is a network boolean: true or false, or written as a string or a number ("true", 1),
+// as the reference's samples write every property.
+type flag bool
+
+func (f *flag) UnmarshalJSON(b []byte) error {
+	text := strings.TrimSpace(string(b))
+	if len(text) > 0 && text[0] == '"' {
+		if err := json.Unmarshal(b, &text); err != nil {
+			return err
+		}
+	}
+	switch strings.ToLower(strings.TrimSpace(text)) {
+	case "true", "1":
+		*f = true
+	case "false", "0", "", "null":
+		*f = false
+	default:
+		return &json.UnmarshalTypeError{Value: jsonValueKind([]byte(strings.TrimSpace(string(b)))) + " " + strconv.Quote(text),
+			Type: reflect.TypeFor[bool]()}
+	}
+	return nil
+}
+
+// list is a JSON list the networks sometimes write as a single object (X's DM attachment
+// media, some captured Meta payloads): an object reads as a list of one, null as empty.
+type list[T any] []T
+
+func (l *list[T]) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case string(b) == "null":
+		*l = nil
+		return nil
+	case len(b) > 0 && b[0] == '{':
+		var v T
+		if err := json.Unmarshal(b, &v); err != nil {
+			return err
+		}
+		*l = list[T]{v}
+		return nil
+	case len(b) > 0 && b[0] == '[':
+		var s []T
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*l = s
+		return nil
+	}
+	return &json.UnmarshalTypeError{Value: jsonValueKind(b), Type: reflect.TypeFor[[]T]()}
+}
+
+// jsonValueKind names the kind of a JSON value as encoding/json's errors do.
+func jsonValueKind(b []byte) string {
+	switch {
+	case len(b) == 0:
+		return "value"
+	case b[0] == '"':
+		return "string"
+	case b[0] == 't' || b[0] == 'f':
+		return "bool"
+	}
+	return "number"
 }

@@ -31,6 +31,8 @@ func TestParseFixtures(t *testing.T) {
 		want []want
 		// watermark, when set, is a read watermark the payload must also yield.
 		watermark time.Time
+		// ignored are the names of the events the payload yields as ignored, in order.
+		ignored []string
 	}{
 		{file: "facebook-feed-comment.json", want: []want{{kind: channels.EventInbound, ikind: "comment", public: true,
 			author: engine.Author{ID: "7001", Name: "Ana Ruiz"}, text: "duplicada ¿me ayudan?", customer: "7001"}}},
@@ -48,6 +50,19 @@ func TestParseFixtures(t *testing.T) {
 			author: engine.Author{ID: "4002", Name: "Bob Lee", Handle: "bob"}, text: "charged twice", customer: "4002"}}},
 		{file: "x-mention.json", want: []want{{kind: channels.EventInbound, ikind: "mention", public: true,
 			author: engine.Author{ID: "4003", Name: "Carla Diaz", Handle: "carla_d"}, text: "never arrived", customer: "4003"}}},
+		{file: "facebook-feed-comment-sender-id.json", want: []want{{kind: channels.EventInbound, ikind: "comment", public: true,
+			author: engine.Author{ID: "7101", Name: "Lucía Gómez"}, text: "código de verificación", customer: "7101"}}},
+		{file: "facebook-feed-page-comment.json", want: []want{
+			{kind: channels.EventInbound, ikind: "comment", public: true, author: engine.Author{ID: "7102", Name: "Marco Rossi"}, text: "no code", customer: "7102"},
+			{kind: channels.EventInbound, ikind: "comment", public: true, author: engine.Author{ID: "7103", Name: "Nadia Haddad"}, text: "non plus", customer: "7103"},
+			{kind: channels.EventOutbound, ikind: "comment", public: true, author: engine.Author{ID: pageID, Name: "Acme"}, text: "on it"},
+		}, ignored: []string{"feed reaction add"}},
+		{file: "facebook-messenger-postback-user-ref.json", want: []want{{kind: channels.EventInbound, ikind: "message",
+			author: engine.Author{ID: "user_ref:UREF-4411-aa"}, text: "Talk to someone", customer: "user_ref:UREF-4411-aa"}}},
+		{file: "facebook-ignored-events.json", ignored: []string{"reaction", "optin", "delivery without a watermark", "standby message", "leadgen"}},
+		{file: "x-direct-message-media-list.json", want: []want{{kind: channels.EventInbound, ikind: "dm",
+			author: engine.Author{ID: "4005", Name: "Dana Kim", Handle: "dana_k"}, text: "receipt", customer: "4005"}}},
+		{file: "x-ignored-events.json", ignored: []string{"direct_message_indicate_typing_events", "direct_message_mark_read_events", "favorite_events", "follow_events"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -57,7 +72,13 @@ func TestParseFixtures(t *testing.T) {
 			require.NoError(t, err)
 			var interactions []channels.Event
 			var marks []channels.Event
+			var ignored []string
 			for _, e := range evs {
+				if e.Kind == channels.EventIgnored {
+					require.Empty(t, e.Key, "nothing is recorded of an ignored event")
+					ignored = append(ignored, e.Ignored)
+					continue
+				}
 				require.NotEmpty(t, e.Key, "every event has a dedupe key")
 				switch e.Kind {
 				case channels.EventInbound, channels.EventOutbound:
@@ -68,6 +89,7 @@ func TestParseFixtures(t *testing.T) {
 					t.Fatalf("unexpected %s event %+v", e.Kind, e)
 				}
 			}
+			require.Equal(t, tt.ignored, ignored)
 			require.Len(t, interactions, len(tt.want))
 			for i, w := range tt.want {
 				e := interactions[i]
@@ -124,11 +146,27 @@ func keys(t *testing.T, ch channels.Channel, body string) []string {
 	t.Helper()
 	evs, err := channels.Parse(ch, []byte(body))
 	require.NoError(t, err)
-	out := make([]string, len(evs))
-	for i, e := range evs {
-		out[i] = e.Key
+	out := []string{}
+	for _, e := range evs {
+		if e.Kind != channels.EventIgnored {
+			out = append(out, e.Key)
+		}
 	}
 	return out
+}
+
+// ignoredNames parses a body whose events must all be ignored, and names them.
+func ignoredNames(t *testing.T, ch channels.Channel, body string) []string {
+	t.Helper()
+	evs, err := channels.Parse(ch, []byte(body))
+	require.NoError(t, err)
+	var names []string
+	for _, e := range evs {
+		require.Equal(t, channels.EventIgnored, e.Kind, "%+v", e)
+		require.Empty(t, e.Key)
+		names = append(names, e.Ignored)
+	}
+	return names
 }
 
 // TestKeysSurviveRebatching delivers the same events in other batches, at other entry times:
@@ -265,19 +303,74 @@ func TestParseMessenger(t *testing.T) {
 
 	evs, err := channels.Parse(fb, []byte(wrap(
 		`{`+from+`"reaction":{"mid":"m_1","action":"react","reaction":"love","emoji":"❤"}}`,
-		`{`+from+`"optin":{"ref":"x"}}`)))
+		`{`+from+`"optin":{"ref":"x"}}`,
+		`{`+from+`"pass_thread_control":{"new_owner_app_id":"1"}}`)))
 	require.NoError(t, err)
-	require.Empty(t, evs, "reactions and opt-ins are left out")
+	require.Len(t, evs, 3)
+	for i, name := range []string{"reaction", "optin", "pass_thread_control"} {
+		require.Equal(t, channels.EventIgnored, evs[i].Kind, "reactions, opt-ins and handovers are left out")
+		require.Equal(t, name, evs[i].Ignored)
+		require.Equal(t, pageID, evs[i].Account)
+	}
+	require.Equal(t, "m_1", evs[0].Target, "the message reacted to")
 
 	standby := `{"object":"page","entry":[{"id":"104857600000001","time":1,"standby":[{` + from + `"message":{"mid":"m_s","text":"hi"}}]}]}`
 	evs, err = channels.Parse(fb, []byte(standby))
 	require.NoError(t, err)
-	require.Empty(t, evs, "standby events belong to the app that owns the thread")
+	require.Len(t, evs, 1)
+	require.Equal(t, channels.EventIgnored, evs[0].Kind, "standby events belong to the app that owns the thread")
+	require.Equal(t, "standby message", evs[0].Ignored)
+	require.Equal(t, "m_s", evs[0].Target)
 
 	e = parseOne(t, fb, wrap(`{"sender":{"id":"104857600000001"},"recipient":{"id":"PSID-1"},"timestamp":1,"message":{"mid":"m_page","text":"sent from the inbox"}}`))
 	require.Equal(t, channels.EventOutbound, e.Kind, "the page's own message, even without is_echo")
 	require.Equal(t, "PSID-1", e.Customer)
 	require.Empty(t, e.Metadata)
+
+	// flags written as strings, as the reference's samples write every property
+	e = parseOne(t, fb, wrap(`{"sender":{"id":"104857600000002"},"recipient":{"id":"PSID-1"},"timestamp":"1763722801400","message":{"mid":"m_str","is_echo":"true","metadata":"out-2","text":"ok"}}`))
+	require.Equal(t, channels.EventOutbound, e.Kind, `is_echo "true"`)
+	require.Equal(t, "out-2", e.Metadata)
+	e = parseOne(t, fb, wrap(`{`+from+`"message":{"mid":"m_del","is_deleted":"1"}}`))
+	require.Equal(t, channels.EventRemoved, e.Kind, `is_deleted "1"`)
+	e = parseOne(t, fb, wrap(`{`+from+`"message":{"mid":"m_f","is_echo":"false","is_deleted":0,"text":"hi"}}`))
+	require.Equal(t, channels.EventInbound, e.Kind)
+	_, err = channels.Parse(fb, []byte(wrap(`{`+from+`"message":{"mid":"m_bad","is_echo":"maybe"}}`)))
+	require.ErrorContains(t, err, `message.is_echo is a JSON string "maybe" where a boolean is expected`)
+}
+
+// TestParseUserRef reads senders known only by a user_ref (the checkbox plugin, chat plugin
+// guests): their customer is "user_ref:<value>", never a page-scoped id.
+func TestParseUserRef(t *testing.T) {
+	t.Parallel()
+	fb := fixtureChannel("facebook")
+	wrap := func(event string) string {
+		return `{"object":"page","entry":[{"id":"104857600000001","time":1763722801500,"messaging":[` + event + `]}]}`
+	}
+	e := parseOne(t, fb, wrap(`{"sender":{"user_ref":"UREF-1"},"recipient":{"id":"104857600000001"},"timestamp":"1527459824","postback":{"mid":"m_pb1","title":"Start","payload":"GET_STARTED"}}`))
+	require.Equal(t, channels.EventInbound, e.Kind)
+	require.Equal(t, "m_pb1", e.Key)
+	require.Equal(t, "user_ref:UREF-1", e.Customer)
+	require.Equal(t, engine.Author{ID: "user_ref:UREF-1"}, e.Interaction.Author)
+	require.Equal(t, "user_ref:UREF-1", e.Interaction.Thread)
+	require.True(t, time.Unix(1527459824, 0).Equal(e.Interaction.Time), "a timestamp of seconds in a string")
+
+	e = parseOne(t, fb, wrap(`{"sender":{"user_ref":"UREF-1"},"recipient":{"id":"104857600000001"},"timestamp":1527459825000,"postback":{"title":"Start","payload":"GET_STARTED"}}`))
+	require.Equal(t, "postback:user_ref:UREF-1:1527459825000:GET_STARTED", e.Key, "without a mid: the user_ref stands for the sender")
+
+	e = parseOne(t, fb, wrap(`{"sender":{"user_ref":"UREF-2"},"recipient":{"id":"104857600000001"},"timestamp":1,"message":{"mid":"m_guest","text":"hi from the chat plugin"}}`))
+	require.Equal(t, "user_ref:UREF-2", e.Customer, "a chat plugin guest's message")
+
+	e = parseOne(t, fb, wrap(`{"sender":{"id":"PSID-9","user_ref":"UREF-3"},"recipient":{"id":"104857600000001"},"timestamp":1,"message":{"mid":"m_both","text":"hi"}}`))
+	require.Equal(t, "PSID-9", e.Customer, "the page-scoped id first")
+
+	// the reference's sample: the postback as a change of the messaging_postbacks field
+	e = parseOne(t, fb, `{"object":"page","entry":[{"id":"104857600000001","time":1,"changes":[{"field":"messaging_postbacks","value":{"sender":{"user_ref":"UREF-4"},"recipient":{"id":"104857600000001"},"timestamp":"1527459824","postback":{"mid":"m_pb4","title":"T","payload":"P","referral":{"ref":"r","source":"SHORT_URL","type":"OPEN_THREAD"}}}}]}]}`)
+	require.Equal(t, "user_ref:UREF-4", e.Customer)
+	require.Equal(t, "m_pb4", e.Key)
+
+	_, err := channels.Parse(fb, []byte(wrap(`{"sender":{},"recipient":{"id":"104857600000001"},"timestamp":1,"postback":{"title":"T"}}`)))
+	require.ErrorContains(t, err, "postback has neither sender.id nor sender.user_ref")
 }
 
 func TestParseFeed(t *testing.T) {
@@ -296,15 +389,17 @@ func TestParseFeed(t *testing.T) {
 	require.Equal(t, channels.EventRemoved, e.Kind)
 	require.Equal(t, "104857600000001_900200", e.Target)
 
-	for _, ignored := range []string{
-		`{"item":"comment","verb":"edited","comment_id":"c","post_id":"p","from":{"id":"7001"},"message":"new"}`,
-		`{"item":"comment","verb":"unhide","comment_id":"c","post_id":"p"}`,
-		`{"item":"reaction","verb":"add","post_id":"p","reaction_type":"like","from":{"id":"7001"}}`,
-		`{"item":"like","verb":"add","post_id":"p","from":{"id":"7001"}}`,
+	for ignored, name := range map[string]string{
+		`{"item":"comment","verb":"edited","comment_id":"c","post_id":"p","from":{"id":"7001"},"message":"new"}`: "feed comment edited",
+		`{"item":"comment","verb":"unhide","comment_id":"c","post_id":"p"}`:                                      "feed comment unhide",
+		`{"item":"reaction","verb":"add","post_id":"p","reaction_type":"like","from":{"id":"7001"}}`:             "feed reaction add",
+		`{"item":"like","verb":"add","sender_id":"739017722955825"}`:                                             "feed like add",
 	} {
-		evs, err := channels.Parse(fb, []byte(change(ignored)))
-		require.NoError(t, err)
-		require.Empty(t, evs, ignored)
+		require.Equal(t, []string{name}, ignoredNames(t, fb, change(ignored)), ignored)
+	}
+	for field, name := range map[string]string{"leadgen": "leadgen", "ratings": "ratings", "mention": "mention"} {
+		body := `{"object":"page","entry":[{"id":"104857600000001","time":1,"changes":[{"field":"` + field + `","value":{}}]}]}`
+		require.Equal(t, []string{name}, ignoredNames(t, fb, body))
 	}
 
 	e = parseOne(t, fb, change(`{"item":"comment","verb":"add","post_id":"104857600000001_900100","comment_id":"900100_555002","parent_id":"900100_555001","from":{"id":"104857600000001","name":"Acme"},"message":"Te escribimos por privado","created_time":1763722860}`))
@@ -324,6 +419,51 @@ func TestParseFeed(t *testing.T) {
 
 	_, err := channels.Parse(fb, []byte(change(`{"item":"comment","verb":"add","post_id":"p"}`)))
 	require.ErrorContains(t, err, "feed comment add has no comment_id")
+}
+
+// TestParseFeedAuthors reads a comment's author from from, or else from sender_id and
+// sender_name; comments of different people belong to different customers, the page's own
+// comments to none, and a comment whose author is not told to a customer of its own.
+func TestParseFeedAuthors(t *testing.T) {
+	t.Parallel()
+	fb := fixtureChannel("facebook")
+	change := func(values ...string) string {
+		var changes []string
+		for _, v := range values {
+			changes = append(changes, `{"field":"feed","value":`+v+`}`)
+		}
+		return `{"object":"page","entry":[{"id":"104857600000001","time":1763722800,"changes":[` + strings.Join(changes, ",") + `]}]}`
+	}
+	evs, err := channels.Parse(fb, []byte(change(
+		`{"item":"comment","verb":"add","post_id":"1_2","comment_id":"2_10","sender_id":"7101","sender_name":"Lucía","message":"a","created_time":1}`,
+		`{"item":"comment","verb":"add","post_id":"1_2","comment_id":"2_11","sender_id":7102,"sender_name":"Marco","message":"b","created_time":2}`,
+		`{"item":"comment","verb":"add","post_id":"1_2","comment_id":"2_12","from":{"id":"7103","name":"Nadia"},"sender_id":"7103","message":"c","created_time":3}`,
+		`{"item":"comment","verb":"add","post_id":"1_2","comment_id":"2_13","from":{"name":"Omar"},"sender_id":"7104","message":"d","created_time":4}`,
+	)))
+	require.NoError(t, err)
+	require.Len(t, evs, 4)
+	for i, want := range []engine.Author{{ID: "7101", Name: "Lucía"}, {ID: "7102", Name: "Marco"}, {ID: "7103", Name: "Nadia"}, {ID: "7104", Name: "Omar"}} {
+		require.Equal(t, channels.EventInbound, evs[i].Kind)
+		require.Equal(t, want, evs[i].Interaction.Author)
+		require.Equal(t, want.ID, evs[i].Customer)
+		require.True(t, strings.HasSuffix(evs[i].Key, ":"+want.ID), "the author is part of the key: %s", evs[i].Key)
+	}
+
+	e := parseOne(t, fb, change(`{"item":"comment","verb":"add","post_id":"1_2","comment_id":"2_14","parent_id":"2_10","sender_id":"104857600000001","sender_name":"Acme","message":"we are on it","created_time":5}`))
+	require.Equal(t, channels.EventOutbound, e.Kind, "the page's comment, named by sender_id, is ours")
+	require.Empty(t, e.Customer)
+	require.Equal(t, "2_10", e.Interaction.Parent)
+
+	e = parseOne(t, fb, change(`{"item":"status","verb":"add","post_id":"1_3","sender_id":"104857600000001","message":"news","created_time":5}`))
+	require.Equal(t, channels.EventOutbound, e.Kind, "the page's own post")
+
+	e = parseOne(t, fb, change(`{"item":"comment","verb":"add","post_id":"1_2","comment_id":"2_15","message":"who am I","created_time":6}`))
+	require.Equal(t, channels.EventInbound, e.Kind)
+	require.Empty(t, e.Interaction.Author.ID)
+	require.Equal(t, "comment:2_15", e.Customer, "an unnamed author is a customer of the comment's own")
+
+	e = parseOne(t, fb, change(`{"item":"comment","verb":"add","comment_id":"2_16","post":{"id":"1_2","status_type":"mobile_status_update"},"sender_id":"7101","message":"x","created_time":7}`))
+	require.Equal(t, "1_2", e.Interaction.Thread, "the post's id read from the post object")
 }
 
 func TestParseInstagram(t *testing.T) {
@@ -354,9 +494,14 @@ func TestParseInstagram(t *testing.T) {
 	require.Equal(t, "178100", e.Interaction.Thread)
 	require.Equal(t, "178100", e.Interaction.Parent)
 
+	require.Equal(t, "mention:179100", e.Customer, "a mention's author is not told: a customer of its own")
+
 	e = parseOne(t, ig, entry(`"changes":[{"field":"mentions","value":{"media_id":"178101"}}]`))
 	require.Equal(t, "178101", e.Interaction.ID, "a caption mention is the media")
 	require.Empty(t, e.Interaction.Parent)
+
+	e = parseOne(t, ig, entry(`"changes":[{"field":"comments","value":{"id":"179005","text":"no from","media":{"id":"178001"}}}]`))
+	require.Equal(t, "comment:179005", e.Customer, "a comment without from is a customer of its own")
 
 	e = parseOne(t, ig, entry(`"changes":[{"field":"messages","value":{"sender":{"id":"IGSID-3"},"recipient":{"id":"17841400000000001"},"timestamp":"1763723100200","message":{"mid":"aWdf-test","text":"dashboard test"}}}]`))
 	require.Equal(t, "aWdf-test", e.Key, "the dashboard's changes form of Direct")
@@ -396,9 +541,8 @@ func TestParseX(t *testing.T) {
 	require.Equal(t, channels.EventOutbound, e.Kind, "our own tweet")
 	require.Equal(t, "4003", e.Customer)
 
-	evs, err := channels.Parse(x, []byte(`{"for_user_id":"3001","tweet_create_events":[{"id_str":"4","text":"RT @acme_help: news","retweeted_status":{"id_str":"1"},"user":{"id_str":"4004"}}]}`))
-	require.NoError(t, err)
-	require.Empty(t, evs, "retweets are left out")
+	require.Equal(t, []string{"retweet"}, ignoredNames(t, x, `{"for_user_id":"3001","tweet_create_events":[{"id_str":"4","text":"RT @acme_help: news","retweeted_status":{"id_str":"1"},"user":{"id_str":"4004"}}]}`),
+		"retweets are left out")
 
 	e = parseOne(t, x, `{"for_user_id":"3001","direct_message_events":[{"type":"message_create","id":"1811000000000000009","created_timestamp":"1763723500000","message_create":{"target":{"recipient_id":"4002"},"sender_id":"3001","message_data":{"text":"Hi Bob"}}}],"users":{"3001":{"id":"3001","name":"Acme Help","screen_name":"acme_help"},"4002":{"id":"4002","name":"Bob Lee","screen_name":"bob"}}}`)
 	require.Equal(t, channels.EventOutbound, e.Kind, "our own DM")
@@ -406,16 +550,28 @@ func TestParseX(t *testing.T) {
 	require.Equal(t, "4002", e.Interaction.Thread, "a DM's thread is the other participant")
 	require.Equal(t, engine.Author{ID: "3001", Name: "Acme Help", Handle: "acme_help"}, e.Interaction.Author)
 
-	for _, ignored := range []string{
-		`{"for_user_id":"3001","favorite_events":[{"id":"f","favorited_status":{"id_str":"1"},"user":{"id_str":"4003"}}]}`,
-		`{"for_user_id":"3001","follow_events":[{"type":"follow","source":{"id":"4003"},"target":{"id":"3001"}}]}`,
-		`{"for_user_id":"3001","direct_message_indicate_typing_events":[{"created_timestamp":"1","sender_id":"4002","target":{"recipient_id":"3001"}}]}`,
-		`{"for_user_id":"3001","direct_message_mark_read_events":[{"created_timestamp":"1","sender_id":"4002","target":{"recipient_id":"3001"},"last_read_event_id":"1"}]}`,
-		`{"for_user_id":"3001","direct_message_events":[{"type":"reaction_create","id":"9"}]}`,
+	for ignored, name := range map[string]string{
+		`{"for_user_id":"3001","favorite_events":[{"id":"f","favorited_status":{"id_str":"1"},"user":{"id_str":"4003"}}]}`:                                                  "favorite_events",
+		`{"for_user_id":"3001","follow_events":[{"type":"follow","source":{"id":"4003"},"target":{"id":"3001"}}]}`:                                                          "follow_events",
+		`{"for_user_id":"3001","direct_message_indicate_typing_events":[{"created_timestamp":"1","sender_id":"4002","target":{"recipient_id":"3001"}}]}`:                    "direct_message_indicate_typing_events",
+		`{"for_user_id":"3001","direct_message_mark_read_events":[{"created_timestamp":"1","sender_id":"4002","target":{"recipient_id":"3001"},"last_read_event_id":"1"}]}`: "direct_message_mark_read_events",
+		`{"for_user_id":"3001","direct_message_events":[{"type":"reaction_create","id":"9"}]}`:                                                                              "direct_message_events reaction_create",
+		`{"for_user_id":"3001","user_event":{"revoke":{"date_time":"2025-11-21T11:00:00Z","source":{"user_id":"4002"}}}}`:                                                   "user_event",
 	} {
-		evs, err := channels.Parse(x, []byte(ignored))
-		require.NoError(t, err)
-		require.Empty(t, evs, ignored)
+		require.Equal(t, []string{name}, ignoredNames(t, x, ignored), ignored)
+	}
+	evs, err := channels.Parse(x, []byte(`{"for_user_id":"3001","favorite_events":[{"id":"f1"},{"id":"f2"}]}`))
+	require.NoError(t, err)
+	require.Len(t, evs, 2, "one per event")
+	require.Equal(t, "f2", evs[1].Target)
+
+	// a DM's attachment media as one object (DM events v1.1) or as a list
+	for _, media := range []string{
+		`{"type":"photo","media_url_https":"https://ton/1.jpg"}`,
+		`[{"type":"photo","media_url_https":"https://ton/1.jpg"}]`,
+	} {
+		e = parseOne(t, x, `{"for_user_id":"3001","direct_message_events":[{"type":"message_create","id":"18","created_timestamp":"1763723500000","message_create":{"target":{"recipient_id":"3001"},"sender_id":"4002","message_data":{"text":"see","attachment":{"type":"media","media":`+media+`}}}}]}`)
+		require.Equal(t, []engine.Attachment{{Type: "image", URL: "https://ton/1.jpg"}}, e.Interaction.Attachments, media)
 	}
 
 	e = parseOne(t, x, `{"for_user_id":"3001","tweet_delete_events":[{"status":{"id":"1811000000000000101","user_id":"4003"},"timestamp_ms":"1763723600000"}]}`)
@@ -474,7 +630,9 @@ func TestParseMalformed(t *testing.T) {
 		{"page to instagram", ig, `{"object":"page","entry":[]}`, `object is "page"`},
 		{"entry a string", fb, `{"object":"page","entry":["x"]}`, "entry 1: want a JSON object"},
 		{"entry without id", fb, `{"object":"page","entry":[{"time":1}]}`, "entry 1: no id"},
-		{"entry list", fb, `{"object":"page","entry":{}}`, "entry is a JSON object where a list is expected"},
+		{"entry a string", fb, `{"object":"page","entry":"x"}`, "entry is a JSON string where a list is expected"},
+		{"changes a number", fb, `{"object":"page","entry":[{"id":"1","changes":5}]}`, "changes is a JSON number where a list is expected"},
+		{"x events a string", x, `{"for_user_id":"1","direct_message_events":"x"}`, "direct_message_events is a JSON string where a list is expected"},
 		{"message without mid", fb, `{"object":"page","entry":[{"id":"1","messaging":[{"sender":{"id":"p"},"message":{"text":"x"}}]}]}`, "entry 1 messaging 1: message has no mid"},
 		{"text a number", fb, `{"object":"page","entry":[{"id":"1","messaging":[{"sender":{"id":"p"},"message":{"mid":"m","text":5}}]}]}`, "message.text is a JSON number where a string is expected"},
 		{"x text an object", x, `{"for_user_id":"1","tweet_create_events":[{"id_str":"1","text":{},"user":{"id_str":"2"}}]}`, "tweet_create_events 1: text is a JSON object where a string is expected"},

@@ -70,6 +70,27 @@ func TestSendMessengerMessage(t *testing.T) {
 	}, r.Body)
 }
 
+// TestSendToUserRef sends to a customer known by a user_ref: recipient.user_ref, as the Send
+// API takes it, not recipient.id.
+func TestSendToUserRef(t *testing.T) {
+	t.Parallel()
+	g, fb, _ := newGraph(t)
+	sc := messageContext
+	sc.Customer = channels.UserRefPrefix + "UREF-4411-aa"
+	a := &engine.Action{ID: "sess-2/1.0", Type: engine.ActionReply, Visibility: "private", Text: "Hi!", Target: "m_PbUref01"}
+	res, err := newClient().Send(context.Background(), fb, a, sc)
+	require.NoError(t, err)
+	require.Equal(t, "m_fake000001", res.ExternalID)
+	reqs := g.Requests()
+	require.Len(t, reqs, 1)
+	require.Equal(t, map[string]any{"user_ref": "UREF-4411-aa"}, reqs[0].Body["recipient"])
+
+	a.Recipient = channels.UserRefPrefix + "UREF-9"
+	_, err = newClient().Send(context.Background(), fb, a, messageContext)
+	require.NoError(t, err)
+	require.Equal(t, map[string]any{"user_ref": "UREF-9"}, g.Requests()[1].Body["recipient"], "the action's recipient first")
+}
+
 func TestSendMessengerAttachmentsOneByOne(t *testing.T) {
 	t.Parallel()
 	g, fb, _ := newGraph(t)

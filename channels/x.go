@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/switchboardhq/switchboard/engine"
 )
@@ -12,12 +14,16 @@ import (
 // v1.1 tweet objects; direct messages are message_create events with a users map.
 
 type xPayload struct {
-	ForUserID           id                `json:"for_user_id"`
-	TweetCreateEvents   []json.RawMessage `json:"tweet_create_events"`
-	DirectMessageEvents []json.RawMessage `json:"direct_message_events"`
-	TweetDeleteEvents   []json.RawMessage `json:"tweet_delete_events"`
-	Users               map[string]xUser  `json:"users"`
+	ForUserID           id                    `json:"for_user_id"`
+	TweetCreateEvents   list[json.RawMessage] `json:"tweet_create_events"`
+	DirectMessageEvents list[json.RawMessage] `json:"direct_message_events"`
+	TweetDeleteEvents   list[json.RawMessage] `json:"tweet_delete_events"`
+	Users               map[string]xUser      `json:"users"`
 }
+
+// xRead are the payload's fields parseX reads; every other event array is ignored.
+var xRead = map[string]bool{"for_user_id": true, "tweet_create_events": true, "direct_message_events": true,
+	"tweet_delete_events": true, "users": true, "apps": true, "user_has_blocked": true}
 
 type xUser struct {
 	ID         id     `json:"id"`
@@ -45,10 +51,12 @@ type xTweet struct {
 }
 
 type xEntities struct {
-	Media []struct {
-		Type          string `json:"type"`
-		MediaURLHTTPS string `json:"media_url_https"`
-	} `json:"media"`
+	Media list[xMedia] `json:"media"`
+}
+
+type xMedia struct {
+	Type          string `json:"type"`
+	MediaURLHTTPS string `json:"media_url_https"`
 }
 
 type xDirectMessage struct {
@@ -61,13 +69,11 @@ type xDirectMessage struct {
 		} `json:"target"`
 		SenderID    id `json:"sender_id"`
 		MessageData struct {
-			Text       string `json:"text"`
+			Text string `json:"text"`
+			// Attachment.Media is one object in DM events v1.1; some payloads carry a list.
 			Attachment *struct {
-				Type  string `json:"type"`
-				Media struct {
-					Type          string `json:"type"`
-					MediaURLHTTPS string `json:"media_url_https"`
-				} `json:"media"`
+				Type  string       `json:"type"`
+				Media list[xMedia] `json:"media"`
 			} `json:"attachment"`
 		} `json:"message_data"`
 	} `json:"message_create"`
@@ -118,7 +124,8 @@ func parseX(ch Channel, body []byte) ([]Event, error) {
 		out = append(out, Event{Kind: EventRemoved, Key: "deleted:" + string(d.Status.ID), Target: string(d.Status.ID),
 			Customer: string(d.Status.UserID), Account: me})
 	}
-	// favorite, follow, block, typing and read events are left out.
+	// favorite, follow, block, typing and read events are left out, named for the logs.
+	out = append(out, x.ignoredArrays(body)...)
 	return out, errs.err("twitter")
 }
 
@@ -141,7 +148,7 @@ func (x xParser) tweet(raw json.RawMessage) ([]Event, error) {
 		return nil, errors.New("tweet has no id_str")
 	}
 	if len(t.RetweetedStatus) > 0 && string(t.RetweetedStatus) != "null" {
-		return nil, nil // a retweet says nothing to answer
+		return []Event{x.ignored("retweet", tid)}, nil // a retweet says nothing to answer
 	}
 	author := string(t.User.IDStr)
 	if author == "" {
@@ -191,7 +198,7 @@ func (x xParser) directMessage(raw json.RawMessage) ([]Event, error) {
 		return nil, err
 	}
 	if dm.Type != "message_create" || dm.MessageCreate == nil {
-		return nil, nil
+		return []Event{x.ignored(strings.TrimSpace("direct_message_events "+dm.Type), string(dm.ID))}, nil
 	}
 	if dm.ID == "" {
 		return nil, errors.New("direct message has no id")
@@ -213,14 +220,51 @@ func (x xParser) directMessage(raw json.RawMessage) ([]Event, error) {
 	in := engine.Interaction{ID: string(dm.ID), Channel: x.ch.Type, ChannelID: x.ch.ID, Kind: "dm",
 		Text: mc.MessageData.Text, Author: engine.Author{ID: sender, Name: u.Name, Handle: u.ScreenName},
 		Thread: customer, Time: dm.CreatedTimestamp.Time}
-	if a := mc.MessageData.Attachment; a != nil && a.Media.MediaURLHTTPS != "" {
-		in.Attachments = []engine.Attachment{{Type: xMediaType(a.Media.Type), URL: a.Media.MediaURLHTTPS}}
+	if a := mc.MessageData.Attachment; a != nil {
+		for _, m := range a.Media {
+			if m.MediaURLHTTPS != "" {
+				in.Attachments = append(in.Attachments, engine.Attachment{Type: xMediaType(m.Type), URL: m.MediaURLHTTPS})
+			}
+		}
 	}
 	e := Event{Kind: EventInbound, Key: string(dm.ID), Interaction: in, Customer: customer, Account: x.me}
 	if own {
 		e.Kind = EventOutbound
 	}
 	return []Event{e}, nil
+}
+
+func (x xParser) ignored(name, target string) Event {
+	return Event{Kind: EventIgnored, Ignored: name, Target: target, Account: x.me}
+}
+
+// ignoredArrays names the events of the arrays parseX does not read (favorite_events,
+// follow_events, direct_message_indicate_typing_events...), one per element, in the order
+// of their names, with the element's id where it has one.
+func (x xParser) ignoredArrays(body []byte) []Event {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) != nil {
+		return nil
+	}
+	names := make([]string, 0, len(fields))
+	for k := range fields {
+		if !xRead[k] && (strings.HasSuffix(k, "_events") || k == "user_event") {
+			names = append(names, k)
+		}
+	}
+	slices.Sort(names)
+	var out []Event
+	for _, name := range names {
+		var items list[json.RawMessage]
+		if json.Unmarshal(fields[name], &items) != nil {
+			out = append(out, x.ignored(name, "")) // user_event and other single values
+			continue
+		}
+		for _, item := range items {
+			out = append(out, x.ignored(name, objectID(item)))
+		}
+	}
+	return out
 }
 
 func xMediaType(t string) string {

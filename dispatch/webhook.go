@@ -80,6 +80,11 @@ func (d *Dispatcher) Process(ctx context.Context, ev store.WebhookEvent) ([]*Out
 	var outcomes []*Outcome
 	var failures []error
 	for _, e := range events {
+		if e.Kind == channels.EventIgnored {
+			d.log.Debug("a webhook event is ignored", "channel", ch.ID, "event", ev.ID, "type", e.Ignored,
+				"id", e.Target, "account", e.Account)
+			continue
+		}
 		out, err := d.handle(ctx, ch, e)
 		if err != nil {
 			failures = append(failures, fmt.Errorf("event %s: %w", e.Key, err))
@@ -122,7 +127,9 @@ func (d *Dispatcher) handle(ctx context.Context, ch store.Channel, e channels.Ev
 
 // outbound records our own message coming back: an echo of an outbox send (which tells the
 // outbox it was sent, even if this node died before recording it), or something the page wrote
-// from the network's own tools.
+// from the network's own tools. Our own comment or post names no customer: it goes to the
+// conversation of the interaction it answers, and is only noted (by its key) when that is not
+// one of ours.
 func (d *Dispatcher) outbound(ctx context.Context, ch store.Channel, e channels.Event) (*Outcome, error) {
 	var convID string
 	err := d.commit(ctx, func(tx store.Tx) error {
@@ -155,10 +162,28 @@ func (d *Dispatcher) outbound(ctx context.Context, ch store.Channel, e channels.
 				return err
 			}
 		}
-		// opened with the key, so that an echo seen before opens no conversation
-		c, _, err := tx.ConversationOpen(ctx, ch.ID, e.Customer, "")
-		if err != nil {
-			return err
+		var c store.Conversation
+		if e.Customer == "" {
+			parent := e.Interaction.Parent
+			if parent == "" {
+				return nil
+			}
+			rec, err := tx.InteractionByExternal(ctx, ch.ID, parent)
+			if errors.Is(err, store.ErrNotFound) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			if c, err = tx.ConversationGet(ctx, rec.ConversationID); err != nil {
+				return err
+			}
+		} else {
+			// opened with the key, so that an echo seen before opens no conversation
+			var err error
+			if c, _, err = tx.ConversationOpen(ctx, ch.ID, e.Customer, ""); err != nil {
+				return err
+			}
 		}
 		convID = c.ID
 		in := e.Interaction
@@ -166,7 +191,7 @@ func (d *Dispatcher) outbound(ctx context.Context, ch store.Channel, e channels.
 		if at.IsZero() {
 			at = d.cfg.Clock.Now()
 		}
-		_, err = tx.InteractionInsert(ctx, store.Interaction{ConversationID: c.ID, ChannelID: ch.ID, Direction: store.Outbound,
+		_, err := tx.InteractionInsert(ctx, store.Interaction{ConversationID: c.ID, ChannelID: ch.ID, Direction: store.Outbound,
 			ExternalID: in.ID, Kind: in.Kind, Public: in.Public, Author: in.Author, Text: in.Text, Thread: in.Thread,
 			Parent: in.Parent, Attachments: in.Attachments, At: at, Status: store.OutboxSent})
 		if err != nil {

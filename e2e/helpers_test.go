@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -57,6 +59,58 @@ type node struct {
 	graph  *fakenet.FakeGraph
 	x      *fakenet.FakeX
 	client *http.Client
+	// logs keeps what the node logged, at every level.
+	logs *logRecords
+}
+
+// logRecords keeps log records, for tests that check what a node logs.
+type logRecords struct {
+	mu   sync.Mutex
+	list []slog.Record
+}
+
+// messages returns the string attribute key of every record logged with the message at the level.
+func (l *logRecords) messages(level slog.Level, msg, key string) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, r := range l.list {
+		if r.Level == level && r.Message == msg {
+			r.Attrs(func(a slog.Attr) bool {
+				if a.Key == key {
+					out = append(out, a.Value.String())
+				}
+				return true
+			})
+		}
+	}
+	return out
+}
+
+// recordingHandler keeps every record in its logRecords and passes it on to next.
+type recordingHandler struct {
+	logs *logRecords
+	next slog.Handler
+}
+
+func (h recordingHandler) Enabled(context.Context, slog.Level) bool { return true }
+
+func (h recordingHandler) Handle(ctx context.Context, r slog.Record) error {
+	h.logs.mu.Lock()
+	h.logs.list = append(h.logs.list, r.Clone())
+	h.logs.mu.Unlock()
+	if h.next.Enabled(ctx, r.Level) {
+		return h.next.Handle(ctx, r)
+	}
+	return nil
+}
+
+func (h recordingHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return recordingHandler{logs: h.logs, next: h.next.WithAttrs(as)}
+}
+
+func (h recordingHandler) WithGroup(name string) slog.Handler {
+	return recordingHandler{logs: h.logs, next: h.next.WithGroup(name)}
 }
 
 // startNode starts a node on a fresh database of backend b; it stops when the test ends.
@@ -64,13 +118,14 @@ func startNode(t *testing.T, b backend) *node {
 	t.Helper()
 	url := b.URL(t)
 	clock := engine.NewManualClock(epoch)
-	log := testLogger(t)
+	logs := &logRecords{}
+	log := slog.New(recordingHandler{logs: logs, next: testLogger(t).Handler()})
 	ctx := context.Background()
 	st, err := store.Open(ctx, url, store.Options{Clock: clock, Migrate: true})
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	n := &node{st: st, db: storetest.OpenRaw(t, url), clock: clock, graph: fakenet.NewFakeGraph(t), x: fakenet.NewFakeX(t),
-		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{}}}
+		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{}}, logs: logs}
 	n.x.SetClock(clock)
 
 	reg := blocks.NewRegistry()

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -37,6 +38,8 @@ type fixtureCase struct {
 	// path and body are the network request of the flow's reply (graph paths without the version).
 	path string
 	body func(actionID string) map[string]any
+	// attachments, when set, are the customer's interaction's attachments.
+	attachments []engine.Attachment
 }
 
 func (c fixtureCase) network() string {
@@ -94,6 +97,23 @@ var fixtureCases = []fixtureCase{
 		body: func(string) map[string]any {
 			return map[string]any{"text": reply, "reply": map[string]any{"in_reply_to_tweet_id": "1811000000000000101"}}
 		}},
+	{file: "facebook-feed-comment-sender-id.json", channel: pageChannel,
+		in:      store.Interaction{ExternalID: "900300_556001", Kind: "comment", Public: true, Author: author("7101", "Lucía Gómez", "")},
+		textHas: "código de verificación", path: "/900300_556001/comments",
+		body: func(string) map[string]any { return map[string]any{"message": reply} }},
+	{file: "facebook-messenger-postback-user-ref.json", channel: pageChannel,
+		in:      store.Interaction{ExternalID: "m_PbUref01", Kind: "message", Public: false, Author: author("user_ref:UREF-4411-aa", "", "")},
+		textHas: "Talk to someone", path: "/" + fakenet.PageID + "/messages",
+		body: func(id string) map[string]any {
+			return map[string]any{"recipient": map[string]any{"user_ref": "UREF-4411-aa"}, "messaging_type": "RESPONSE",
+				"message": map[string]any{"text": reply, "metadata": id}}
+		}},
+	{file: "x-direct-message-media-list.json", channel: xChannel,
+		in:      store.Interaction{ExternalID: "1811000000000000011", Kind: "dm", Public: false, Author: author("4005", "Dana Kim", "dana_k")},
+		textHas: "receipt", path: "/2/dm_conversations/with/4005/messages",
+		body: func(string) map[string]any { return map[string]any{"text": reply} },
+		attachments: []engine.Attachment{{Type: "image",
+			URL: "https://ton.twitter.com/1.1/ton/data/dm/1811000000000000011/1811000000000000012/receipt.jpg"}}},
 }
 
 func TestEveryFixtureYieldsWhatItsREADMESays(t *testing.T) {
@@ -123,6 +143,12 @@ func TestEveryFixtureYieldsWhatItsREADMESays(t *testing.T) {
 				require.Equal(t, fc.in.Public, got.Public)
 				require.Equal(t, fc.in.Author, got.Author)
 				require.Contains(t, got.Text, fc.textHas)
+				if fc.attachments != nil {
+					require.Equal(t, fc.attachments, got.Attachments)
+				}
+				conv, err := n.st.ConversationGet(t.Context(), got.ConversationID)
+				require.NoError(t, err)
+				require.Equal(t, fc.in.Author.ID, conv.Customer, "the conversation is the author's")
 
 				// the flow's reply, through the outbox, to the network's real endpoint
 				var replies []store.Interaction
@@ -168,6 +194,88 @@ func TestEveryFixtureYieldsWhatItsREADMESays(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestFeedCommentsOfSeveralPeopleNamedBySenderID posts comments of two people named by
+// sender_id, the page's own answer named the same way, and a reaction: each person has a
+// conversation and a reply of their own, the page's answer is recorded as ours, and the
+// reaction leaves nothing.
+func TestFeedCommentsOfSeveralPeopleNamedBySenderID(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, b backend) {
+		n := startNode(t, b)
+		body, sig := fixture(t, "facebook-feed-page-comment.json")
+		path := "/webhooks/facebook/" + pageChannel
+		r := n.do(t, "POST", path, body, channels.HeaderMetaSignature, sig, "Content-Type", "application/json")
+		require.Equal(t, 200, r.status, "%s", r.body)
+		n.settle(t)
+
+		require.Equal(t, 2, n.db.Count(t, `SELECT count(*) FROM conversations`))
+		require.Zero(t, n.db.Count(t, `SELECT count(*) FROM conversations WHERE customer = ''`), "no conversation of nobody")
+		byCustomer := map[string][]store.Interaction{}
+		ctx := t.Context()
+		for _, customer := range []string{"7102", "7103"} {
+			conv, err := n.st.ConversationFind(ctx, pageChannel, customer)
+			require.NoError(t, err, "customer %s has a conversation", customer)
+			ins, err := n.st.InteractionList(ctx, conv.ID)
+			require.NoError(t, err)
+			byCustomer[customer] = ins
+		}
+		inbound := func(ins []store.Interaction) []string {
+			var ids []string
+			for _, in := range ins {
+				if in.Direction == store.Inbound {
+					ids = append(ids, in.ExternalID)
+				}
+			}
+			return ids
+		}
+		require.Equal(t, []string{"900300_556002"}, inbound(byCustomer["7102"]))
+		require.Equal(t, []string{"900300_556003"}, inbound(byCustomer["7103"]))
+
+		var pages []store.Interaction
+		for _, in := range byCustomer["7102"] {
+			if in.ExternalID == "900300_556004" {
+				pages = append(pages, in)
+			}
+		}
+		require.Len(t, pages, 1, "the page's answer is in the conversation of the comment it answers")
+		require.Equal(t, store.Outbound, pages[0].Direction, "the page's comment is ours, not a customer's")
+
+		var paths []string
+		for _, req := range n.graph.Requests() {
+			paths = append(paths, req.Path)
+		}
+		require.ElementsMatch(t, []string{"/" + fakenet.GraphVersion + "/900300_556002/comments", "/" + fakenet.GraphVersion + "/900300_556003/comments"},
+			paths, "one reply to each person, none to the page's comment or the reaction")
+
+		before := n.snapshot(t)
+		r = n.do(t, "POST", path, body, channels.HeaderMetaSignature, sig)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		n.settle(t)
+		require.Equal(t, before, n.snapshot(t), "delivered again: nothing new")
+	})
+}
+
+// TestIgnoredEventFixtures posts payloads of events the engine has no use for: they are
+// answered, stored and done, logged at debug with their type, and leave nothing else.
+func TestIgnoredEventFixtures(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, b backend) {
+		n := startNode(t, b)
+		for _, fc := range []fixtureCase{{file: "facebook-ignored-events.json", channel: pageChannel}, {file: "x-ignored-events.json", channel: xChannel}} {
+			body, sig := fixture(t, fc.file)
+			r := n.do(t, "POST", "/webhooks/"+fc.network()+"/"+fc.channel, body, fc.signatureHeader(), sig, "Content-Type", "application/json")
+			require.Equal(t, 200, r.status, "%s: %s", fc.file, r.body)
+		}
+		n.settle(t)
+		require.Equal(t, 2, n.db.Count(t, `SELECT count(*) FROM webhook_events WHERE status = 'done' AND error = ''`),
+			"each payload is done, none failed")
+		require.Equal(t, snapshot{}, n.snapshot(t), "ignored events leave nothing")
+		require.ElementsMatch(t, []string{"reaction", "optin", "delivery without a watermark", "standby message", "leadgen",
+			"favorite_events", "follow_events", "direct_message_indicate_typing_events", "direct_message_mark_read_events"},
+			n.logs.messages(slog.LevelDebug, "a webhook event is ignored", "type"), "each is logged at debug with its type")
+	})
 }
 
 // checkMessengerBatch checks the batch's echo and read receipt.

@@ -282,8 +282,12 @@ func (f *FakeGraph) message(body map[string]any) (int, any) {
 	n := f.next()
 	to := str(recipient, "id")
 	if to == "" {
+		if str(recipient, "user_ref") != "" {
+			// a send to a user_ref answers without the recipient's id
+			return 200, map[string]any{"message_id": fmt.Sprintf("m_fake%06d", n)}
+		}
 		if str(recipient, "comment_id") == "" && str(recipient, "post_id") == "" {
-			return invalid("param recipient must have id, comment_id or post_id")
+			return invalid("param recipient must have id, user_ref, comment_id or post_id")
 		}
 		to = fmt.Sprintf("PSID-%d", 9000+n)
 	}

@@ -1,0 +1,1 @@
+sha256=79eb8aa375ec1ce3d566bdbaa66d9c8ab17dd3e49463ad9e7ac3e35eab24573d

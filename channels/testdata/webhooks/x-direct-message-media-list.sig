@@ -1,0 +1,1 @@
+sha256=k1aWisi9mnaLei1da4u70Ul8PkINFuL6IlVxhqwIkBI=

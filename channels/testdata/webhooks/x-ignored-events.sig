@@ -1,0 +1,1 @@
+sha256=F8sT+6uIzw6Hziz+ZpmBP0p3BnnqGFsME5fYiRhPwAc=
