@@ -139,6 +139,7 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 	hub := routing.NewHub(workCtx, st.Bus())
 	acd := routing.New(routing.Config{Store: st, Hub: hub, Logger: log, Node: nodeName()})
 	acd.Queued = metrics.QueueSize
+	acd.Refused = metrics.AssignmentRefused
 	d := dispatch.New(dispatch.Config{Store: st, Flows: flowCache, Sender: &channels.Client{}, Logger: log,
 		Metrics: metrics, RetryFor: o.retryFor, Queue: routing.NewQueue(st, acd), Observer: routing.Observer{Hub: hub}})
 	acd.Resumer = d
