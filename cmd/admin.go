@@ -42,7 +42,7 @@ upgrade a database before starting new servers on it.`,
 			if err != nil {
 				return credentialsError(err)
 			}
-			fmt.Fprintln(env.Stdout, describeSecrets(counts))
+			fmt.Fprintln(env.Stderr, describeSecrets(counts))
 			return nil
 		},
 	}

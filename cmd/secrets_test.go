@@ -40,13 +40,13 @@ func TestSecretsRotate(t *testing.T) {
 			st.Close()
 			stored := func() string { return raw.Strings(t, `SELECT credentials FROM channels WHERE id = 'fb'`)[0] }
 
-			code, out, errs := runSwitchboard(t, "migrate", "--db", url)
+			code, _, errs := runSwitchboard(t, "migrate", "--db", url)
 			require.Equal(t, ExitOK, code, errs)
-			require.Contains(t, out, "channel credentials: 2 in plain text")
+			require.Contains(t, errs, "channel credentials: 2 in plain text")
 
 			k1, k2 := storetest.NewSecretKey("k1"), storetest.NewSecretKey("k2")
-			code, _, errs = runSwitchboard(t, "secrets", "rotate", "--db", url)
-			require.Equal(t, ExitUsage, code)
+			code, out, errs := runSwitchboard(t, "secrets", "rotate", "--db", url)
+			require.Equal(t, ExitUsage, code, out)
 			require.Contains(t, errs, "no secret key is given")
 
 			file := writeKeys(t, k1)

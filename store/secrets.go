@@ -97,6 +97,12 @@ func (k *Keyring) Current() string { return k.ids[0] }
 // IDs are the ids of the keys, the current one first.
 func (k *Keyring) IDs() []string { return append([]string(nil), k.ids...) }
 
+// String names the keys, never showing them, so a keyring may be logged.
+func (k *Keyring) String() string { return "keyring(" + strings.Join(k.ids, ", ") + ")" }
+
+// GoString is String, for %#v.
+func (k *Keyring) GoString() string { return k.String() }
+
 // secretLabel is what a credential's encryption is bound to.
 func secretLabel(channelID, field string) []byte {
 	return []byte("switchboard channel " + channelID + " credential " + field)

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -39,6 +40,11 @@ func TestParseKeyring(t *testing.T) {
 		require.NoError(t, err, "%q", tc.text)
 		require.Equal(t, tc.ids, k.IDs())
 		require.Equal(t, tc.ids[0], k.Current(), "the first key encrypts")
+		for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
+			shown := fmt.Sprintf(format, k)
+			require.NotContains(t, shown, key[:12], "a keyring never shows its keys")
+			require.Contains(t, shown, tc.ids[0])
+		}
 	}
 	bad := []struct{ text, msg string }{
 		{"", "no secret key given"},
