@@ -11,9 +11,9 @@ import (
 )
 
 func migrateCommand(env Env) *cobra.Command {
-	var db string
+	var o dbOptions
 	c := &cobra.Command{
-		Use:   "migrate [--db URL]",
+		Use:   "migrate [--db URL] [--secret-key-file FILE]",
 		Short: "Apply the database schema migrations",
 		Long: `Migrate applies the schema migrations embedded in this binary that the database does not
 have yet, and prints the schema version. serve does the same at start; run migrate on its own to
@@ -21,9 +21,9 @@ upgrade a database before starting new servers on it.`,
 		Example: "  switchboard migrate --db postgres://switchboard@db:5432/switchboard",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := store.Open(cmd.Context(), db, store.Options{})
+			st, _, err := o.open(cmd.Context(), false)
 			if err != nil {
-				return usageError("open the database %s: %v", redact(db), err)
+				return err
 			}
 			defer st.Close()
 			before, latest, err := st.MigrationStatus(cmd.Context())
@@ -38,10 +38,15 @@ upgrade a database before starting new servers on it.`,
 			} else {
 				fmt.Fprintf(env.Stdout, "migrated the %s schema from version %d to %d\n", st.Dialect(), before, latest)
 			}
+			counts, err := st.SecretsStatus(cmd.Context())
+			if err != nil {
+				return credentialsError(err)
+			}
+			fmt.Fprintln(env.Stderr, describeSecrets(counts))
 			return nil
 		},
 	}
-	dbFlag(c, &db)
+	dbFlags(c, &o)
 	return c
 }
 
@@ -50,7 +55,8 @@ func tokenCommand(env Env) *cobra.Command {
 		Use:   "token",
 		Short: "Manage API tokens",
 	}
-	var db, role, name, agent string
+	var o dbOptions
+	var role, name, agent string
 	create := &cobra.Command{
 		Use:   "create --role admin|designer|supervisor|agent [--name NAME] [--agent ID] [--db URL]",
 		Short: "Create an API token and print its secret (shown once)",
@@ -66,9 +72,9 @@ switches), agent (the agent API; --agent names the agent).`,
 			if (role == store.RoleAgent) != (agent != "") {
 				return usageError("an agent token needs --agent, and only an agent token takes it")
 			}
-			st, err := store.Open(cmd.Context(), db, store.Options{Migrate: true})
+			st, _, err := o.open(cmd.Context(), true)
 			if err != nil {
-				return usageError("open the database %s: %v", redact(db), err)
+				return err
 			}
 			defer st.Close()
 			if agent != "" {
@@ -94,7 +100,7 @@ switches), agent (the agent API; --agent names the agent).`,
 	create.Flags().StringVar(&agent, "agent", "", "for agent tokens: the agent's id")
 	_ = create.MarkFlagRequired("role")
 	_ = create.RegisterFlagCompletionFunc("role", cobra.FixedCompletions(store.Roles, cobra.ShellCompDirectiveNoFileComp))
-	dbFlag(create, &db)
+	dbFlags(create, &o)
 	c.AddCommand(create)
 	return c
 }

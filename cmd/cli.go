@@ -111,6 +111,7 @@ Exit codes: 0 success, 1 problems in the input (diagnostics, failed tests), 2 us
 		serveCommand(env),
 		migrateCommand(env),
 		tokenCommand(env),
+		secretsCommand(env),
 		loadtestCommand(env),
 	)
 	return root

@@ -20,7 +20,6 @@ import (
 	"github.com/switchboardhq/switchboard/dispatch"
 	"github.com/switchboardhq/switchboard/routing"
 	"github.com/switchboardhq/switchboard/server"
-	"github.com/switchboardhq/switchboard/store"
 )
 
 // EditorFiles holds the editor's built files when the binary embeds them; nil otherwise.
@@ -29,8 +28,9 @@ var EditorFiles fs.FS
 
 // serveOptions are the flags of serve, with environment variables as defaults.
 type serveOptions struct {
-	addr, db, flows, logLevel, logFormat, pprof string
-	shutdown, retryFor                          time.Duration
+	dbOptions
+	addr, flows, logLevel, logFormat, pprof string
+	shutdown, retryFor                      time.Duration
 }
 
 // dbFlag adds --db, defaulting to $SWITCHBOARD_DB or ./switchboard.db.
@@ -59,8 +59,12 @@ With no flags it keeps its data in the SQLite file ./switchboard.db and listens 
 once, and publishes the flows of --flows (examples/flows). For PostgreSQL, pass
 --db postgres://user@host:5432/db; several servers may share one database.
 
+Channel credentials are encrypted at rest with the keys of --secret-key-file or
+SWITCHBOARD_SECRET_KEY (see switchboard secrets --help); without keys they are stored in plain
+text, and serve says so when it starts.
+
 Every flag has an environment variable: SWITCHBOARD_ADDR, SWITCHBOARD_DB, SWITCHBOARD_FLOWS,
-SWITCHBOARD_LOG_LEVEL, SWITCHBOARD_LOG_FORMAT. SIGTERM or SIGINT stops the server gracefully:
+SWITCHBOARD_LOG_LEVEL, SWITCHBOARD_LOG_FORMAT, SWITCHBOARD_SECRET_KEY_FILE. SIGTERM or SIGINT stops the server gracefully:
 requests in flight finish, then it exits.`,
 		Example: "  switchboard serve\n  switchboard serve --addr 0.0.0.0:8080 --db postgres://switchboard@db:5432/switchboard",
 		Args:    cobra.NoArgs,
@@ -69,7 +73,7 @@ requests in flight finish, then it exits.`,
 		},
 	}
 	c.Flags().StringVar(&o.addr, "addr", envOr("SWITCHBOARD_ADDR", "127.0.0.1:8080"), "the address to listen on (env SWITCHBOARD_ADDR)")
-	dbFlag(c, &o.db)
+	dbFlags(c, &o.dbOptions)
 	c.Flags().StringVar(&o.flows, "flows", envOr("SWITCHBOARD_FLOWS", "examples/flows"), "flows to publish on an empty database (env SWITCHBOARD_FLOWS)")
 	c.Flags().StringVar(&o.logLevel, "log-level", envOr("SWITCHBOARD_LOG_LEVEL", "info"), "debug, info, warn or error (env SWITCHBOARD_LOG_LEVEL)")
 	c.Flags().StringVar(&o.logFormat, "log-format", envOr("SWITCHBOARD_LOG_FORMAT", "text"), "text or json (env SWITCHBOARD_LOG_FORMAT)")
@@ -99,11 +103,25 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, o.db, store.Options{Migrate: true})
+	st, keys, err := o.open(ctx, true)
 	if err != nil {
-		return usageError("open the database %s: %v", redact(o.db), err)
+		return err
 	}
 	defer st.Close()
+	// every credential must decrypt before the server takes work: a wrong key fails here,
+	// naming the channel and the credential, not on the first webhook
+	secrets, err := st.SecretsStatus(ctx)
+	if err != nil {
+		return credentialsError(err)
+	}
+	if keys == nil {
+		log.Warn("channel credentials are not encrypted at rest: give keys with --secret-key-file or " + secretKeyEnv)
+	} else {
+		log.Info("channel credentials are encrypted at rest", "key", keys.Current(), "keys", strings.Join(keys.IDs(), ","))
+		if n := secrets[""]; n > 0 {
+			log.Warn("some channel credentials are still in plain text: `switchboard secrets rotate` encrypts them", "count", n)
+		}
+	}
 	if o.pprof != "" {
 		if _, err := loopback("http://" + o.pprof); err != nil {
 			return usageError("--pprof %q: the profiler listens on this machine only", o.pprof)
@@ -139,6 +157,7 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 	hub := routing.NewHub(workCtx, st.Bus())
 	acd := routing.New(routing.Config{Store: st, Hub: hub, Logger: log, Node: nodeName()})
 	acd.Queued = metrics.QueueSize
+	acd.Refused = metrics.AssignmentRefused
 	d := dispatch.New(dispatch.Config{Store: st, Flows: flowCache, Sender: &channels.Client{}, Logger: log,
 		Metrics: metrics, RetryFor: o.retryFor, Queue: routing.NewQueue(st, acd), Observer: routing.Observer{Hub: hub}})
 	acd.Resumer = d

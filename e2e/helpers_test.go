@@ -121,7 +121,9 @@ func startNode(t *testing.T, b backend) *node {
 	logs := &logRecords{}
 	log := slog.New(recordingHandler{logs: logs, next: testLogger(t).Handler()})
 	ctx := context.Background()
-	st, err := store.Open(ctx, url, store.Options{Clock: clock, Migrate: true})
+	// credentials encrypted at rest, as a production node keeps them
+	keys := storetest.Keyring(t, storetest.NewSecretKey("e2e"))
+	st, err := store.Open(ctx, url, store.Options{Clock: clock, Migrate: true, Secrets: keys})
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	n := &node{st: st, db: storetest.OpenRaw(t, url), clock: clock, graph: fakenet.NewFakeGraph(t), x: fakenet.NewFakeX(t),

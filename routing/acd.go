@@ -48,6 +48,9 @@ type ACD struct {
 	mu     sync.Mutex // one cycle at a time on this node
 	// Queued reports the queue size per skill after each cycle, when set.
 	Queued func(skill string, n int)
+	// Refused counts, when set, the decisions refused at their commit because the agent had
+	// changed state or taken other conversations since the cycle read the database.
+	Refused func()
 }
 
 // Config is what an ACD is made of.
@@ -212,13 +215,7 @@ const ReofferAfter = time.Minute
 func (w *world) board(now time.Time) *Board {
 	b := NewBoard()
 	for _, ag := range w.agents {
-		st := w.states[ag.ID]
-		idle := st.Since
-		if st.IdleSince != nil {
-			idle = *st.IdleSince
-		}
-		b.PutAgent(Agent{ID: ag.ID, Skills: ag.Skills, Capacity: ag.Capacity, ChannelCapacity: ag.ChannelCapacity,
-			State: cmpOr(st.State, StateOffline), Blending: ag.Blending, IdleSince: idle})
+		b.PutAgent(boardAgent(ag, w.states[ag.ID]))
 	}
 	for _, e := range w.entries {
 		switch e.Status {
@@ -229,6 +226,16 @@ func (w *world) board(now time.Time) *Board {
 		}
 	}
 	return b
+}
+
+// boardAgent is an agent as the board sees it, from its record and its state.
+func boardAgent(ag store.Agent, st store.AgentState) Agent {
+	idle := st.Since
+	if st.IdleSince != nil {
+		idle = *st.IdleSince
+	}
+	return Agent{ID: ag.ID, Skills: ag.Skills, Capacity: ag.Capacity, ChannelCapacity: ag.ChannelCapacity,
+		State: cmpOr(st.State, StateOffline), Blending: ag.Blending, IdleSince: idle}
 }
 
 func cmpOr(s, def string) string {
@@ -351,7 +358,16 @@ func (a *ACD) cycle(ctx context.Context) error {
 	}
 	for _, as := range b.Match(now) {
 		e := byRef[as.Entry.Ref]
-		if err := a.decide(ctx, w, e, as.Agent.ID); err != nil && !errors.Is(err, store.ErrStale) && !errors.Is(err, engine.ErrStaleEvent) {
+		err := a.decide(ctx, w, e, as.Agent.ID)
+		switch {
+		case err == nil, errors.Is(err, store.ErrStale), errors.Is(err, engine.ErrStaleEvent):
+		case errors.Is(err, ErrAgentNotFree):
+			// the agent changed since the cycle read the database: the entry stays queued
+			a.log.Debug("an assignment was refused at its commit; the entry stays queued", "ref", e.Ref, "agent", as.Agent.ID, "err", err)
+			if a.Refused != nil {
+				a.Refused()
+			}
+		default:
 			a.log.Warn("an assignment could not be carried out; the next cycle tries again", "ref", e.Ref, "agent", as.Agent.ID, "err", err)
 		}
 	}
@@ -382,7 +398,13 @@ func (a *ACD) decide(ctx context.Context, w *world, e store.QueueEntry, agent st
 	}
 	expires := now.Add(ring)
 	e.Status, e.Agent, e.Offers, e.OfferedAt, e.OfferExpiresAt = store.QueueOffered, agent, e.Offers+1, &now, &expires
-	if err := a.st.InTx(ctx, func(tx store.Tx) error { return tx.QueueUpdate(ctx, e, store.QueueQueued) }); err != nil {
+	err := a.st.InTx(ctx, func(tx store.Tx) error {
+		if err := a.reserve(ctx, tx, agent, e.ChannelType); err != nil {
+			return err
+		}
+		return tx.QueueUpdate(ctx, e, store.QueueQueued)
+	})
+	if err != nil {
 		return err
 	}
 	a.tell(ctx, agent, AgentEvent{Type: EventOffer, Ref: e.Ref, Conversation: e.ConversationID, Skill: e.Skill, ExpiresAt: &expires})
@@ -412,6 +434,12 @@ func (a *ACD) assign(ctx context.Context, e store.QueueEntry, agent, from string
 		if s.Status != string(engine.StatusWaiting) || s.WaitKind != string(engine.WaitAgent) {
 			return fmt.Errorf("session %s no longer waits for an agent: %w", s.ID, store.ErrStale)
 		}
+		if from == store.QueueQueued {
+			// an accepted offer holds its place already; a direct assignment takes one now
+			if err := a.reserve(ctx, tx, agent, e.ChannelType); err != nil {
+				return err
+			}
+		}
 		cur.Status, cur.Agent, cur.AssignedAt, cur.OfferExpiresAt = store.QueueAssigned, agent, &now, nil
 		if err := tx.QueueUpdate(ctx, cur, from); err != nil {
 			return err
@@ -424,6 +452,9 @@ func (a *ACD) assign(ctx context.Context, e store.QueueEntry, agent, from string
 		return tx.ConversationUpdate(ctx, conv)
 	}
 	_, err = a.Resumer.Resume(ctx, e.SessionID, engine.Event{Kind: engine.EventAssigned, Seq: sess.Seq, Agent: agent}, extra)
+	if errors.Is(err, ErrAgentNotFree) {
+		return err
+	}
 	if errors.Is(err, engine.ErrStaleEvent) || errors.Is(err, store.ErrStale) {
 		if werr := a.withdrawIfAbandoned(ctx, e); werr != nil {
 			return werr
@@ -434,6 +465,49 @@ func (a *ACD) assign(ctx context.Context, e store.QueueEntry, agent, from string
 		return err
 	}
 	a.tell(ctx, agent, AgentEvent{Type: EventAssigned, Ref: e.Ref, Conversation: e.ConversationID, Skill: e.Skill})
+	return nil
+}
+
+// ErrAgentNotFree means an agent can no longer take the conversation decided for it: the
+// agent left the available state, or took other conversations up to its capacity, after the
+// cycle read the database. Nothing is written; the entry stays queued for the next cycle.
+var ErrAgentNotFree = errors.New("the agent cannot take it now")
+
+// reserve checks, in the transaction that offers or assigns a conversation of a channel type
+// to an agent, that the agent can still take it, by the board's rule: available (or busy with
+// blending), with room under its capacity and its channel type's. The agent's state row stays
+// locked until the transaction ends (on PostgreSQL; SQLite runs one transaction at a time), so
+// a change of state or another assignment waits for this one, and this one sees theirs.
+func (a *ACD) reserve(ctx context.Context, tx store.Tx, agent, channelType string) error {
+	st, err := tx.AgentStateGet(ctx, agent)
+	if err != nil {
+		return err
+	}
+	ag, err := tx.AgentGet(ctx, agent)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("agent %s was deleted: %w", agent, ErrAgentNotFree)
+	}
+	if err != nil {
+		return err
+	}
+	load, err := tx.AgentLoad(ctx, agent)
+	if err != nil {
+		return err
+	}
+	b := boardAgent(ag, st)
+	b.normalise()
+	for typ, n := range load {
+		b.load += n
+		b.loadByType[typ] = n
+	}
+	switch {
+	case !b.free() && b.load >= b.Capacity:
+		return fmt.Errorf("agent %s has %d conversations, its capacity: %w", agent, b.load, ErrAgentNotFree)
+	case !b.free():
+		return fmt.Errorf("agent %s is %s: %w", agent, b.State, ErrAgentNotFree)
+	case !b.roomFor(channelType):
+		return fmt.Errorf("agent %s has %d %s conversations, its capacity for them: %w", agent, b.loadByType[channelType], channelType, ErrAgentNotFree)
+	}
 	return nil
 }
 

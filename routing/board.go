@@ -118,15 +118,20 @@ func (b *Board) PutAgent(a Agent) {
 		a.load, a.loadByType = old.load, old.loadByType
 		a.version = old.version
 	}
+	p := &a
+	p.normalise()
+	b.agents[a.ID] = p
+	b.touch(p)
+}
+
+// normalise gives an agent its defaults: a capacity of one, and no load.
+func (a *Agent) normalise() {
 	if a.loadByType == nil {
 		a.loadByType = map[string]int{}
 	}
 	if a.Capacity <= 0 {
 		a.Capacity = 1
 	}
-	p := &a
-	b.agents[a.ID] = p
-	b.touch(p)
 }
 
 // touch gives an agent a new version and offers it again to the heaps of its skills when it
@@ -159,13 +164,13 @@ func (a *Agent) free() bool {
 
 // fits tells whether the agent can take an entry: its channel type's capacity and exclusions.
 func (a *Agent) fits(e *Entry) bool {
-	if e.Excluded[a.ID] {
-		return false
-	}
-	if limit, ok := a.ChannelCapacity[e.ChannelType]; ok && a.loadByType[e.ChannelType] >= limit {
-		return false
-	}
-	return true
+	return !e.Excluded[a.ID] && a.roomFor(e.ChannelType)
+}
+
+// roomFor tells whether the agent's capacity for a channel type has room for one more.
+func (a *Agent) roomFor(channelType string) bool {
+	limit, ok := a.ChannelCapacity[channelType]
+	return !ok || a.loadByType[channelType] < limit
 }
 
 // AddLoad records that an agent has (n > 0) or no longer has (n < 0) a conversation of a

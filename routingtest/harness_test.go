@@ -126,11 +126,11 @@ func startNode(t *testing.T, st store.Store, clock *engine.ManualClock, node str
 	return c
 }
 
-// racingStore is a store with a hook that runs once, the next time a session is read: what
-// another node does between two steps of this one.
+// racingStore is a store with hooks that run once, the next time a session is read or a
+// transaction begins: what another node does between two steps of this one.
 type racingStore struct {
 	store.Store
-	hook atomic.Pointer[func()]
+	hook, txHook atomic.Pointer[func()]
 }
 
 func (s *racingStore) SessionGet(ctx context.Context, id string) (store.Session, error) {
@@ -140,8 +140,18 @@ func (s *racingStore) SessionGet(ctx context.Context, id string) (store.Session,
 	return s.Store.SessionGet(ctx, id)
 }
 
+func (s *racingStore) InTx(ctx context.Context, fn func(store.Tx) error) error {
+	if f := s.txHook.Swap(nil); f != nil {
+		(*f)()
+	}
+	return s.Store.InTx(ctx, fn)
+}
+
 // meanwhile runs f the next time the ACD reads a session.
 func (c *centre) meanwhile(f func()) { c.racing.hook.Store(&f) }
+
+// meanwhileTx runs f the next time the ACD begins a transaction of its own.
+func (c *centre) meanwhileTx(f func()) { c.racing.txHook.Store(&f) }
 
 // answer is an HTTP response, read whole.
 type answer struct {

@@ -25,6 +25,8 @@ type Metrics struct {
 	Waiting prometheus.Gauge
 	// Queued is the number of conversations queued per skill.
 	Queued *prometheus.GaugeVec
+	// Refused counts assignments and offers refused at their commit: the agent had changed.
+	Refused prometheus.Counter
 	// Batches observes how many units of work each pipeline transaction committed.
 	Batches prometheus.Histogram
 	// webhooks counts stored webhook payloads by channel type.
@@ -54,6 +56,10 @@ func NewMetrics(reg *prometheus.Registry) *Metrics {
 		Queued: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "switchboard_queue_size", Help: "Conversations waiting in the queue, by skill.",
 		}, []string{"skill"}),
+		Refused: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "switchboard_acd_refused_total",
+			Help: "Assignments and offers refused at their commit because the agent had left the available state or reached its capacity meanwhile.",
+		}),
 		Batches: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "switchboard_commit_batch_units", Help: "Units of work (messages, timers, sends) committed per pipeline transaction.",
 			Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128},
@@ -62,7 +68,7 @@ func NewMetrics(reg *prometheus.Registry) *Metrics {
 			Name: "switchboard_webhooks_total", Help: "Webhook payloads stored, by channel type.",
 		}, []string{"channel_type"}),
 	}
-	reg.MustRegister(m.requests, m.latency, m.Sessions, m.Waiting, m.Queued, m.Batches, m.webhooks,
+	reg.MustRegister(m.requests, m.latency, m.Sessions, m.Waiting, m.Queued, m.Refused, m.Batches, m.webhooks,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -94,6 +100,9 @@ func (s *Server) observe(c *fiber.Ctx) error {
 
 // QueueSize reports the conversations waiting for a skill; the ACD calls it.
 func (m *Metrics) QueueSize(skill string, n int) { m.Queued.WithLabelValues(skill).Set(float64(n)) }
+
+// AssignmentRefused counts a decision of the ACD refused at its commit; the ACD calls it.
+func (m *Metrics) AssignmentRefused() { m.Refused.Inc() }
 
 // SessionRun counts a session run by the status it reached; the dispatcher calls it.
 func (m *Metrics) SessionRun(status engine.Status) { m.Sessions.WithLabelValues(string(status)).Inc() }

@@ -24,12 +24,14 @@ type channelRow struct {
 	UpdatedAt    timestamp `db:"updated_at"`
 }
 
-func (r channelRow) channel() (Channel, error) {
-	c := Channel{ID: r.ID, Type: r.Type, Name: r.Name, Credentials: map[string]string{}, Settings: map[string]any{},
+// channel decodes a channel's row, decrypting its credentials.
+func (s *sqlStore) channel(r channelRow) (Channel, error) {
+	c := Channel{ID: r.ID, Type: r.Type, Name: r.Name, Settings: map[string]any{},
 		DefaultFlow: r.DefaultFlow, DefaultSkill: r.DefaultSkill, Enabled: r.Enabled, NeedsReauth: r.NeedsReauth,
 		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
-	if err := fromJSON(r.Credentials, &c.Credentials); err != nil {
-		return Channel{}, fmt.Errorf("channel %s credentials: %w", r.ID, err)
+	var err error
+	if c.Credentials, err = s.openCredentials(r.ID, r.Credentials); err != nil {
+		return Channel{}, err
 	}
 	if err := fromJSON(r.Settings, &c.Settings); err != nil {
 		return Channel{}, fmt.Errorf("channel %s settings: %w", r.ID, err)
@@ -62,7 +64,7 @@ func (s *sqlStore) ChannelList(ctx context.Context) ([]Channel, error) {
 	}
 	out := make([]Channel, len(rows))
 	for i, r := range rows {
-		c, err := r.channel()
+		c, err := s.channel(r)
 		if err != nil {
 			return nil, err
 		}
@@ -81,7 +83,7 @@ func (s *sqlStore) channelGet(ctx context.Context, q sqlx.ExtContext, id, lock s
 	if err := get(ctx, q, &r, `SELECT `+channelColumns+` FROM channels WHERE id = ?`+lock, id); err != nil {
 		return Channel{}, s.fail(err, "channel %s", id)
 	}
-	return r.channel()
+	return s.channel(r)
 }
 
 // ChannelCreate stores a new channel; credentials with empty values are left out. ErrExists
@@ -98,12 +100,16 @@ func (s *sqlStore) ChannelCreate(ctx context.Context, c Channel, by string) (Cha
 			creds[k] = v
 		}
 	}
+	stored, err := s.sealCredentials(c.ID, creds)
+	if err != nil {
+		return Channel{}, err
+	}
 	now := s.now()
 	var r channelRow
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
 		err := get(ctx, tx, &r, `INSERT INTO channels (`+channelColumns+`, updated_by)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING `+channelColumns,
-			c.ID, c.Type, c.Name, mustJSON(creds, "{}"), settings, c.DefaultFlow, c.DefaultSkill, c.Enabled, c.NeedsReauth,
+			c.ID, c.Type, c.Name, stored, settings, c.DefaultFlow, c.DefaultSkill, c.Enabled, c.NeedsReauth,
 			s.ts(now), s.ts(now), by)
 		if err != nil {
 			return s.fail(err, "channel %s", c.ID)
@@ -117,7 +123,7 @@ func (s *sqlStore) ChannelCreate(ctx context.Context, c Channel, by string) (Cha
 	if err != nil {
 		return Channel{}, err
 	}
-	return r.channel()
+	return s.channel(r)
 }
 
 // ChannelUpdate replaces a channel's type, name, settings, defaults and enabled flag. Its
@@ -133,26 +139,43 @@ func (s *sqlStore) ChannelUpdate(ctx context.Context, c Channel, by string) (Cha
 	now := s.now()
 	var r channelRow
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
-		old, err := s.channelGet(ctx, tx, c.ID, s.dialect.lockRow)
-		if err != nil {
-			return err
+		var old channelRow
+		if err := get(ctx, tx, &old, `SELECT `+channelColumns+` FROM channels WHERE id = ?`+s.dialect.lockRow, c.ID); err != nil {
+			return s.fail(err, "channel %s", c.ID)
 		}
-		creds := old.Credentials
+		kept := map[string]string{}
+		if err := fromJSON(old.Credentials, &kept); err != nil {
+			return fmt.Errorf("channel %s credentials: %w", c.ID, err)
+		}
+		creds := map[string]string{}
 		var set, removed []string
 		for _, k := range slices.Sorted(maps.Keys(c.Credentials)) {
 			if v := c.Credentials[k]; v != "" {
 				creds[k] = v
 				set = append(set, k)
-			} else if _, ok := creds[k]; ok {
-				delete(creds, k)
+			} else if _, ok := kept[k]; ok {
 				removed = append(removed, k)
 			}
+			delete(kept, k)
+		}
+		// the credentials kept are written again with the current key; those replaced or
+		// removed need not decrypt, so a credential whose key was lost can be set anew
+		for _, k := range slices.Sorted(maps.Keys(kept)) {
+			v, err := s.secrets.open(c.ID, k, kept[k])
+			if err != nil {
+				return err
+			}
+			creds[k] = v
+		}
+		stored, err := s.sealCredentials(c.ID, creds)
+		if err != nil {
+			return err
 		}
 		needsReauth := c.NeedsReauth || (old.NeedsReauth && len(set) == 0)
 		err = get(ctx, tx, &r, `UPDATE channels SET type = ?, name = ?, credentials = ?, settings = ?, default_flow = ?,
 				default_skill = ?, enabled = ?, needs_reauth = ?, updated_at = ?, updated_by = ?
 			WHERE id = ? RETURNING `+channelColumns,
-			c.Type, c.Name, mustJSON(creds, "{}"), settings, c.DefaultFlow, c.DefaultSkill, c.Enabled, needsReauth,
+			c.Type, c.Name, stored, settings, c.DefaultFlow, c.DefaultSkill, c.Enabled, needsReauth,
 			s.ts(now), by, c.ID)
 		if err != nil {
 			return s.fail(err, "channel %s", c.ID)
@@ -169,7 +192,7 @@ func (s *sqlStore) ChannelUpdate(ctx context.Context, c Channel, by string) (Cha
 	if err != nil {
 		return Channel{}, err
 	}
-	return r.channel()
+	return s.channel(r)
 }
 
 // ChannelDelete deletes a channel; ErrNotFound when there is none.

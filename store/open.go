@@ -18,6 +18,9 @@ type Options struct {
 	Migrate bool
 	// Logger receives what migrations do; nothing is logged when nil.
 	Logger *slog.Logger
+	// Secrets are the keys channel credentials are encrypted with at rest; credentials are
+	// written in plain text when nil (and read either way).
+	Secrets *Keyring
 }
 
 // Open opens the database a URL names: postgres://… or postgresql://… for PostgreSQL, and
@@ -47,6 +50,7 @@ func Open(ctx context.Context, url string, opts Options) (Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.secrets = opts.Secrets
 	if s.dialect == postgresDialect {
 		b, err := newPGBus(s, url, opts.Logger)
 		if err != nil {

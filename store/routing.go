@@ -96,9 +96,14 @@ type RoutingTx interface {
 	QueueUpdate(ctx context.Context, e QueueEntry, ifStatus string) error
 	// QueueOfConversation returns the conversation's open entry; ErrNotFound when none.
 	QueueOfConversation(ctx context.Context, conversationID string) (QueueEntry, error)
-	// AgentStateGet reads an agent's state; an agent never logged in is offline.
+	// AgentStateGet reads an agent's state, locking it until the transaction ends (on
+	// PostgreSQL); an agent never logged in is offline.
 	AgentStateGet(ctx context.Context, agentID string) (AgentState, error)
 	AgentStateSet(ctx context.Context, s AgentState) (AgentState, error)
+	// AgentGet reads an agent: its skills, capacity and blending; ErrNotFound when there is none.
+	AgentGet(ctx context.Context, id string) (Agent, error)
+	// AgentLoad counts the conversations offered or assigned to an agent, by channel type.
+	AgentLoad(ctx context.Context, agentID string) (map[string]int, error)
 	// ContactSetLastAgent records who last served a contact: its preferred agent.
 	ContactSetLastAgent(ctx context.Context, contactID, agent string) error
 }
@@ -138,7 +143,7 @@ func (s *sqlStore) AgentStateGet(ctx context.Context, agentID string) (AgentStat
 
 func (p pipe) AgentStateGet(ctx context.Context, agentID string) (AgentState, error) {
 	var r agentStateRow
-	err := p.get(ctx, &r, `SELECT `+agentStateColumns+` FROM agent_states WHERE agent_id = ?`, agentID)
+	err := p.get(ctx, &r, `SELECT `+agentStateColumns+` FROM agent_states WHERE agent_id = ?`+p.lock(), agentID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return AgentState{AgentID: agentID, State: "offline"}, nil
 	}
@@ -146,6 +151,31 @@ func (p pipe) AgentStateGet(ctx context.Context, agentID string) (AgentState, er
 		return AgentState{}, fmt.Errorf("agent %s state: %w", agentID, err)
 	}
 	return r.state(), nil
+}
+
+func (p pipe) AgentGet(ctx context.Context, id string) (Agent, error) {
+	var r agentRow
+	if err := p.get(ctx, &r, `SELECT `+agentColumns+` FROM agents WHERE id = ?`, id); err != nil {
+		return Agent{}, p.s.fail(err, "agent %s", id)
+	}
+	return r.agent()
+}
+
+func (p pipe) AgentLoad(ctx context.Context, agentID string) (map[string]int, error) {
+	var rows []struct {
+		ChannelType string `db:"channel_type"`
+		N           int    `db:"n"`
+	}
+	err := p.list(ctx, &rows, `SELECT channel_type, count(*) AS n FROM queue_entries
+		WHERE agent = ? AND status IN ('offered', 'assigned') GROUP BY channel_type`, agentID)
+	if err != nil {
+		return nil, fmt.Errorf("agent %s load: %w", agentID, err)
+	}
+	load := make(map[string]int, len(rows))
+	for _, r := range rows {
+		load[r.ChannelType] = r.N
+	}
+	return load, nil
 }
 
 func (p pipe) AgentStateSet(ctx context.Context, st AgentState) (AgentState, error) {

@@ -21,9 +21,11 @@ type sqlStore struct {
 	// read serves reads outside transactions: db itself on PostgreSQL, a pool of read-only
 	// connections on SQLite, whose one writing connection they do not wait for (WAL lets
 	// readers and the writer work at once).
-	read       *sqlx.DB
-	dialect    *dialect
-	clock      engine.Clock
+	read    *sqlx.DB
+	dialect *dialect
+	clock   engine.Clock
+	// secrets encrypts channel credentials at rest; nil keeps them in plain text.
+	secrets    *Keyring
 	migrations *goose.Provider
 	bus        Bus
 	closeBus   func()

@@ -63,6 +63,13 @@ type Store interface {
 	// credentials not mentioned are kept.
 	ChannelUpdate(ctx context.Context, c Channel, by string) (Channel, error)
 	ChannelDelete(ctx context.Context, id, by string) error
+	// SecretsStatus counts the stored channel credentials by the id of the key that encrypts
+	// them ("" for plain text), and checks that each decrypts: ErrSecretKey names the first
+	// channel and credential that does not.
+	SecretsStatus(ctx context.Context) (map[string]int, error)
+	// SecretsRotate encrypts with the current key every stored credential that is not
+	// encrypted with it yet, and returns how many it wrote; ErrInvalid without keys.
+	SecretsRotate(ctx context.Context, by string) (int, error)
 
 	SkillList(ctx context.Context) ([]Skill, error)
 	SkillGet(ctx context.Context, name string) (Skill, error)
