@@ -39,7 +39,7 @@ func Describe() Catalogue {
 		for i := range spec {
 			for _, p := range []*engine.Param{&spec[i].Param, spec[i].Elem} {
 				if p != nil && p.Format != "" {
-					f := engine.Formats[p.Format]
+					f := format(p.Format)
 					out.Formats[p.Format] = FormatInfo{Description: f.Description, Pattern: f.Pattern}
 				}
 			}
@@ -65,6 +65,9 @@ func Schema(spec []Setting) map[string]any {
 	for i := range spec {
 		s := &spec[i]
 		ps := flows.ParamSchema(&s.Param)
+		if f := formats[s.Format]; f != nil && s.Kind == engine.KindString {
+			ps["pattern"] = f.Pattern
+		}
 		if s.Seconds {
 			seconds := map[string]any{"type": "integer"}
 			if s.Min != nil {

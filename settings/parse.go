@@ -120,9 +120,11 @@ func decode(spec []Setting, prefix, channelType string, m map[string]any) (map[s
 			problems = append(problems, Problem{Field: field, Message: fmt.Sprintf("%s: only %s channels have this setting", field, orList(s.Channels))})
 			continue
 		}
-		if v, msg := s.value(m[k]); msg == "" {
-			out[k] = v
-		} else {
+		v, msg := s.value(m[k])
+		if v != nil {
+			out[k] = v // what is valid of a list
+		}
+		if msg != "" {
 			if !strings.HasPrefix(msg, "[") {
 				msg = ": " + msg
 			}
@@ -196,36 +198,48 @@ func (s *Setting) value(v any) (any, string) {
 		if !ok {
 			return nil, fmt.Sprintf("must be a list of %s, got %s", kindText(p.Elem), got(v))
 		}
-		if p.Max != nil && float64(len(items)) > *p.Max {
-			return nil, fmt.Sprintf("holds at most %d values, got %d", int(*p.Max), len(items))
+		// the values that fit are kept, up to the most allowed, so that a stored list is read
+		// for what it holds that is valid; the message says what was wrong first
+		out, first := make([]string, 0, len(items)), ""
+		problem := func(msg string) {
+			if first == "" {
+				first = msg
+			}
 		}
-		out := make([]string, 0, len(items))
+	items:
 		for i, x := range items {
 			elem := Setting{Param: *p.Elem}
 			y, msg := elem.value(x)
 			if msg != "" {
-				return nil, fmt.Sprintf("[%d]: %s", i, msg)
+				problem(fmt.Sprintf("[%d]: %s", i, msg))
+				continue
 			}
 			str := y.(string)
 			if slices.Contains(out, str) {
-				return nil, fmt.Sprintf("[%d]: %q is listed twice", i, str)
+				problem(fmt.Sprintf("[%d]: %q is listed twice", i, str))
+				continue
 			}
 			for _, group := range s.Exclusive {
 				for _, other := range out {
 					if other != str && slices.Contains(group, other) && slices.Contains(group, str) {
-						return nil, fmt.Sprintf("cannot hold both %s and %s, which contradict each other", other, str)
+						problem(fmt.Sprintf("cannot hold both %s and %s, which contradict each other", other, str))
+						continue items
 					}
 				}
 			}
+			if p.Max != nil && float64(len(out)) >= *p.Max {
+				problem(fmt.Sprintf("holds at most %d values, got %d", int(*p.Max), len(items)))
+				break
+			}
 			out = append(out, str)
 		}
-		return out, ""
+		return out, first
 	case engine.KindString:
 		str, ok := v.(string)
 		if !ok {
 			return nil, fmt.Sprintf("must be %s, got %s", kindText(p), got(v))
 		}
-		if f := engine.Formats[p.Format]; f != nil {
+		if f := format(p.Format); f != nil {
 			if err := f.Check(str); err != nil {
 				return nil, err.Error()
 			}
@@ -297,7 +311,7 @@ func kindText(p *engine.Param) string {
 	seconds := func(v float64) string { return (time.Duration(v) * time.Second).String() }
 	switch p.Kind {
 	case engine.KindString:
-		if f := engine.Formats[p.Format]; f != nil {
+		if f := format(p.Format); f != nil {
 			return f.Description
 		}
 		return "text"

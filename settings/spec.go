@@ -123,13 +123,14 @@ func lookup(spec []Setting, name string) *Setting {
 	return nil
 }
 
-func init() {
-	engine.Formats["http-url"] = &engine.Format{
+// formats are the formats of settings beside those of block parameters (engine.Formats).
+var formats = map[string]*engine.Format{
+	"http-url": {
 		Description: "an absolute http or https URL with a host, like https://www.example.com/replies",
 		Pattern:     `^https?://[^\s/?#]+([/?#]\S*)?$`,
 		Check:       checkURL,
-	}
-	engine.Formats["account-id"] = &engine.Format{
+	},
+	"account-id": {
 		Description: "an id on the network: letters, digits, -, _, . or :, like 104857600000001",
 		Pattern:     `^[A-Za-z0-9_.:-]{1,100}$`,
 		Check: func(s string) error {
@@ -138,8 +139,8 @@ func init() {
 			}
 			return nil
 		},
-	}
-	engine.Formats["description"] = &engine.Format{
+	},
+	"description": {
 		Description: "text of at most 500 characters",
 		Pattern:     `^[\s\S]{0,500}$`,
 		Check: func(s string) error {
@@ -148,7 +149,15 @@ func init() {
 			}
 			return nil
 		},
+	},
+}
+
+// format returns the format called name, of settings or of block parameters, or nil.
+func format(name string) *engine.Format {
+	if f := formats[name]; f != nil {
+		return f
 	}
+	return engine.Formats[name]
 }
 
 // checkURL accepts absolute http and https URLs with a host.
