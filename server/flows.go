@@ -30,6 +30,9 @@ type flowSummary struct {
 	LatestVersion int    `json:"latest_version"`
 	UpdatedAt     string `json:"updated_at"`
 	UpdatedBy     string `json:"updated_by"`
+	// Triggers are the channel types the flow has a trigger for: those a channel of the type
+	// may take it as its default flow.
+	Triggers []string `json:"triggers"`
 }
 
 // sourceRequest carries a flow's text.
@@ -96,8 +99,12 @@ func (s *Server) listFlows(c *fiber.Ctx) error {
 	}
 	out := make([]flowSummary, len(fs))
 	for i, f := range fs {
+		triggers, err := s.flowTriggers(c.UserContext(), f)
+		if err != nil {
+			return err
+		}
 		out[i] = flowSummary{ID: f.ID, Name: f.Name, Description: f.Description, Format: f.Format, Revision: f.Revision,
-			LatestVersion: f.LatestVersion, UpdatedAt: f.UpdatedAt.Format(timeFormat), UpdatedBy: f.UpdatedBy}
+			LatestVersion: f.LatestVersion, UpdatedAt: f.UpdatedAt.Format(timeFormat), UpdatedBy: f.UpdatedBy, Triggers: triggers}
 	}
 	return c.JSON(out)
 }

@@ -65,7 +65,7 @@ func (s *Server) flowTriggers(ctx context.Context, f store.Flow) ([]string, erro
 		source, format = v.Source, v.Format
 	}
 	doc, _ := flows.Parse(dispatch.SourceName(f.ID, format), []byte(source))
-	var out []string
+	out := []string{}
 	if doc == nil {
 		return out, nil
 	}

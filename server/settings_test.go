@@ -95,6 +95,13 @@ func TestDefaultFlowMustHaveTheChannelsTrigger(t *testing.T) {
 		api.call(t, "PUT", "/api/v1/channels/page", withJSON(map[string]any{"default_flow": "greeting"})).invalid(t, "default_flow")
 		api.call(t, "POST", "/api/v1/channels", withJSON(map[string]any{"id": "chat", "type": "webchat", "default_flow": "greeting"})).expect(t, 201)
 
+		// the list of flows says which channel types each can serve, for the admin page's picker
+		triggers := map[string]any{}
+		for _, f := range api.call(t, "GET", "/api/v1/flows").expect(t, 200).list(t) {
+			triggers[f["id"].(string)] = f["triggers"]
+		}
+		require.Equal(t, map[string]any{"greeting": []any{"webchat"}, "page-care": []any{"facebook"}}, triggers)
+
 		// what counts is the published version, which channels run
 		api.publish(t, "page-care")
 		flow, etag := api.getFlow(t, "page-care")
