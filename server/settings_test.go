@@ -141,11 +141,11 @@ func TestSettingsSchema(t *testing.T) {
 			Formats map[string]struct{ Description string }
 		}
 		r := api.call(t, "GET", "/api/v1/settings/schema").expect(t, 200)
-	r.decode(t, &cat)
-	// the editor's tests read the same spec
-	fixture, err := os.ReadFile("../editor/src/settings/testdata/settings.json")
-	require.NoError(t, err)
-	require.JSONEq(t, string(fixture), string(r.Body), "editor/src/settings/testdata/settings.json is not what the server serves; write it again with curl -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:8080/api/v1/settings/schema")
+		r.decode(t, &cat)
+		// the editor's tests read the same spec
+		fixture, err := os.ReadFile("../editor/src/settings/testdata/settings.json")
+		require.NoError(t, err)
+		require.JSONEq(t, string(fixture), string(r.Body), "editor/src/settings/testdata/settings.json is not what the server serves; write it again with curl -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:8080/api/v1/settings/schema")
 		names := map[string]int{}
 		for i, s := range cat.Channel {
 			names[s.Name] = i
