@@ -84,7 +84,7 @@ var Channel = []Setting{
 		Description: "A conversation cannot be closed until it is linked to a contact."}},
 	{Param: engine.Param{Name: "service_level_seconds", Kind: engine.KindInt, Default: 60, Min: engine.Bound(1), Max: engine.Bound(86400),
 		Description: "The wait within which a conversation counts as answered in time, for the service level."}},
-	{Param: engine.Param{Name: "working_hours", Kind: engine.KindString, Format: "flow-id", Example: "support-hours",
+	{Param: engine.Param{Name: "working_hours", Kind: engine.KindString, Format: "calendar-name", Example: "support-hours",
 		Description: "The calendar whose open hours count for the channel's first response and resolution times; all the time when unset."},
 		Refers: RefCalendar},
 }
@@ -136,6 +136,16 @@ var formats = map[string]*engine.Format{
 		Check: func(s string) error {
 			if s == "" || len(s) > 100 || strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-") != "" {
 				return fmt.Errorf("%q is not an id on the network; write letters, digits, -, _, . or :, like 104857600000001", s)
+			}
+			return nil
+		},
+	},
+	"calendar-name": {
+		Description: "a calendar name: lower case letters, digits, - and _, like support-hours",
+		Pattern:     engine.Formats["flow-id"].Pattern,
+		Check: func(s string) error {
+			if engine.Formats["flow-id"].Check(s) != nil {
+				return fmt.Errorf("%q is not a calendar name; write lower case letters, digits, - and _, like support-hours", s)
 			}
 			return nil
 		},
