@@ -14,7 +14,7 @@ var emergencySpec = engine.Spec{
 	Description: "Reads a named emergency switch that an admin turns on and off (a storm, an outage, a " +
 		"strike) and leaves by on or off. A switch nobody has created yet is off.",
 	Params: []engine.Param{
-		{Name: "switch", Kind: engine.KindString, Format: "switch-name", Required: true,
+		{Name: "switch", Kind: engine.KindString, Refers: "switch", Format: "switch-name", Required: true,
 			Description: "the switch's name", Example: "outage"},
 	},
 	Exits: []string{"on", "off"},

@@ -24,7 +24,7 @@ var hoursSpec = engine.Spec{
 			Example:     map[string]any{"mon-fri": []string{"09:00-13:00", "14:00-18:00"}, "sat": []string{"10:00-13:00"}},
 			Elem: &engine.Param{Kind: engine.KindList, Description: "time ranges HH:MM-HH:MM",
 				Elem: &engine.Param{Kind: engine.KindString, Format: "clock-range", Description: "a time range"}}},
-		{Name: "calendar", Kind: engine.KindString, Format: "flow-id",
+		{Name: "calendar", Kind: engine.KindString, Refers: "calendar", Format: "flow-id",
 			Description: "the name of a calendar kept by an admin, instead of inline hours", Example: "support-hours"},
 		atParam,
 	},

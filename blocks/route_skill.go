@@ -18,7 +18,7 @@ var routeSkillSpec = engine.Spec{
 		"vars.agent and vars.disposition set. It leaves by timeout when nobody took it in time, by " +
 		"overflow when the queue is full, and by no_agents when nobody with the skill is logged in.",
 	Params: []engine.Param{
-		{Name: "skill", Kind: engine.KindTemplate, Format: "skill",
+		{Name: "skill", Kind: engine.KindTemplate, Refers: "skill", Format: "skill",
 			Description: "the skill; the channel's default skill when left out", Example: "billing"},
 		{Name: "priority", Kind: engine.KindExpression, Type: "int", Default: 1,
 			Description: "the priority in the queue; higher is served first", Example: "contact.vip ? 10 : 1"},

@@ -20,7 +20,7 @@ var specialDaysSpec = engine.Spec{
 			Elem:        &engine.Param{Kind: engine.KindString, Format: "date-spec", Description: "a date or range"}},
 		{Name: "country", Kind: engine.KindString, Format: "holiday-country",
 			Description: "also count this country's public holidays", Example: "AR"},
-		{Name: "calendar", Kind: engine.KindString, Format: "flow-id",
+		{Name: "calendar", Kind: engine.KindString, Refers: "calendar", Format: "flow-id",
 			Description: "the name of a calendar kept by an admin, instead of inline days", Example: "support-hours"},
 		{Name: "save_as", Kind: engine.KindString, Format: "identifier",
 			Description: "a variable to set to the holiday's name (empty for a listed date)", Example: "holiday"},

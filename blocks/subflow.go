@@ -16,7 +16,7 @@ var subflowSpec = engine.Spec{
 		"with the given variables, and when it ends the block leaves by done (with the subflow's variables " +
 		"in save_as), or by failed when it failed. A close block in the subflow ends everything.",
 	Params: []engine.Param{
-		{Name: "flow", Kind: engine.KindString, Format: "flow-id", Required: true,
+		{Name: "flow", Kind: engine.KindString, Refers: "flow", Format: "flow-id", Required: true,
 			Description: "the id of the flow to run", Example: "vip-care"},
 		{Name: "version", Kind: engine.KindInt, Default: 0, Min: engine.Bound(0),
 			Description: "the published version to run; 0 runs the latest"},

@@ -11,14 +11,19 @@ import (
 )
 
 func validateCommand(env Env) *cobra.Command {
-	var format string
+	var format, server, token string
 	var strict bool
 	c := &cobra.Command{
-		Use:   "validate [--format text|json|github] [--strict] PATH...",
+		Use:   "validate [--format text|json|github] [--strict] [--server URL --token TOKEN] PATH...",
 		Short: "Check flow files and report every problem with its line and column",
 		Long: `Validate checks flow files: their syntax, block types, parameters, expressions, wiring, and the
 shape of the graph. Directories are searched recursively for *.yaml, *.yml and *.json files
 (*.test.yaml files are flow tests, for 'switchboard test').
+
+With --server, the skills, calendars, emergency switches and subflows the flows name are also
+checked against what that server has (unknown-skill, unknown-calendar, unknown-switch,
+unknown-flow), as errors, as the server does on publish. It needs a --token (or
+$SWITCHBOARD_TOKEN) of an admin, designer or supervisor.
 
 Formats:
   text    file:line:col: severity: message [code]   (the default)
@@ -27,8 +32,9 @@ Formats:
 
 Exit status: 0 with no errors (warnings allowed), 1 with any error (or any warning with
 --strict), 2 for usage and I/O errors.`,
-		Example: "  switchboard validate examples/flows\n  switchboard validate --format github --strict flows/",
-		Args:    cobra.MinimumNArgs(1),
+		Example: "  switchboard validate examples/flows\n  switchboard validate --format github --strict flows/\n" +
+			"  SWITCHBOARD_TOKEN=sbt_… switchboard validate --server https://switchboard.example.com flows/",
+		Args: cobra.MinimumNArgs(1),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return []string{"yaml", "yml", "json"}, cobra.ShellCompDirectiveFilterFileExt
 		},
@@ -44,13 +50,28 @@ Exit status: 0 with no errors (warnings allowed), 1 with any error (or any warni
 			if len(files) == 0 {
 				return usageError("no flow files (*.yaml, *.yml, *.json) in %v", args)
 			}
+			var refs flows.References
+			if server != "" {
+				if refs, err = newServerReferences(cmd.Context(), server, token); err != nil {
+					return err
+				}
+			}
 			var all flows.Diagnostics
 			for _, f := range files {
 				src, err := os.ReadFile(f)
 				if err != nil {
 					return usageError("%v", err)
 				}
-				all = append(all, flows.Validate(f, src, env.Registry)...)
+				ds := flows.Validate(f, src, env.Registry)
+				if refs != nil {
+					more, err := flows.CheckReferences(f, src, env.Registry, refs, flows.Error)
+					if err != nil {
+						return usageError("ask %s: %v", server, err)
+					}
+					ds = append(ds, more...)
+					ds.Sort()
+				}
+				all = append(all, ds...)
 			}
 			if err := write(all, env.Stdout); err != nil {
 				return usageError("%v", err)
@@ -68,6 +89,8 @@ Exit status: 0 with no errors (warnings allowed), 1 with any error (or any warni
 	}
 	c.Flags().StringVar(&format, "format", "text", "output format: text, json or github")
 	c.Flags().BoolVar(&strict, "strict", false, "fail on warnings too")
+	c.Flags().StringVar(&server, "server", os.Getenv("SWITCHBOARD_SERVER"), "also check the names of skills, calendars, switches and subflows against this server (env SWITCHBOARD_SERVER)")
+	c.Flags().StringVar(&token, "token", os.Getenv("SWITCHBOARD_TOKEN"), "a token for --server: admin, designer or supervisor (env SWITCHBOARD_TOKEN)")
 	_ = c.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "github"}, cobra.ShellCompDirectiveNoFileComp))
 	return c
 }

@@ -125,7 +125,13 @@ type Param struct {
 	Min, Max *float64
 	// OrSingle lets a list be written as its single element ("text: hi" for "text: [hi]").
 	OrSingle bool
+	// Refers names what a string value is the name of, which must exist where the flow runs:
+	// "skill", "calendar", "switch" or "flow". Validation against a server checks it.
+	Refers string
 }
+
+// RefKinds are the kinds of things outside a flow that a parameter may name (Param.Refers).
+var RefKinds = []string{"skill", "calendar", "switch", "flow"}
 
 // Bound returns a pointer to v, for Param.Min and Param.Max.
 func Bound(v float64) *float64 { return &v }
@@ -246,6 +252,12 @@ func (p *Param) check() error {
 		if f != "" && Formats[f] == nil {
 			return fmt.Errorf("unknown format %q", f)
 		}
+	}
+	if p.Refers != "" && !slices.Contains(RefKinds, p.Refers) {
+		return fmt.Errorf("refers to %q: want one of %s", p.Refers, strings.Join(RefKinds, ", "))
+	}
+	if p.Refers != "" && p.Kind != KindString && p.Kind != KindTemplate {
+		return fmt.Errorf("only text names what it refers to")
 	}
 	if p.KeyFormat != "" && p.Kind != KindMap {
 		return fmt.Errorf("only a map has KeyFormat")

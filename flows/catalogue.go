@@ -79,3 +79,6 @@ func paramInfo(p *engine.Param) ParamInfo {
 	}
 	return info
 }
+
+// DescribeParam describes one parameter as plain data, as the catalogue does.
+func DescribeParam(p *engine.Param) ParamInfo { return paramInfo(p) }

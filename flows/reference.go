@@ -89,6 +89,12 @@ func Reference(reg *engine.Registry) []byte {
 	for _, c := range Codes {
 		w("| `%s` | %s | %s |\n", c.Code, c.Severity, c.Meaning)
 	}
+	w("\nChecked against a server (on save and publish there, and by `switchboard validate --server`),\n")
+	w("the names of things outside the flow: warnings on a draft, errors on publish.\n\n")
+	w("| code | meaning |\n|---|---|\n")
+	for _, c := range ReferenceCodes {
+		w("| `%s` | %s |\n", c.Code, c.Meaning)
+	}
 	return b.Bytes()
 }
 

@@ -186,3 +186,6 @@ func paramSchema(p *engine.Param) object {
 	}
 	return s
 }
+
+// ParamSchema returns the JSON Schema of one parameter's values, as the flow schema has it.
+func ParamSchema(p *engine.Param) map[string]any { return paramSchema(p) }

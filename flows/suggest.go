@@ -43,3 +43,7 @@ func distance(a, b string) int {
 	}
 	return levenshtein.ComputeDistance(a, b)
 }
+
+// Suggest returns the candidate closest to name when one is close enough to be a typo, or "":
+// the "did you mean" of unknown block types, parameters and settings.
+func Suggest(name string, candidates []string) string { return suggest(name, candidates) }

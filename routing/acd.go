@@ -12,6 +12,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/dispatch"
 	"github.com/switchboardhq/switchboard/engine"
+	"github.com/switchboardhq/switchboard/settings"
 	"github.com/switchboardhq/switchboard/store"
 )
 
@@ -46,6 +47,8 @@ type ACD struct {
 	wake   chan struct{}
 	leader atomic.Bool
 	mu     sync.Mutex // one cycle at a time on this node
+	// settings are the channels' typed settings, as last read
+	settings settingsCache
 	// Queued reports the queue size per skill after each cycle, when set.
 	Queued func(skill string, n int)
 	// Refused counts, when set, the decisions refused at their commit because the agent had
@@ -166,6 +169,8 @@ type world struct {
 	agents   map[string]store.Agent
 	states   map[string]store.AgentState
 	channels map[string]store.Channel
+	// settings are the channels' typed settings, by channel id
+	settings map[string]settings.ChannelSettings
 	skills   map[string]store.Skill
 	entries  []store.QueueEntry
 	// working lists the working agents (available or busy) of each skill; built when first needed.
@@ -174,7 +179,7 @@ type world struct {
 
 func (a *ACD) read(ctx context.Context) (*world, error) {
 	w := &world{agents: map[string]store.Agent{}, states: map[string]store.AgentState{}, channels: map[string]store.Channel{},
-		skills: map[string]store.Skill{}}
+		settings: map[string]settings.ChannelSettings{}, skills: map[string]store.Skill{}}
 	agents, err := a.st.AgentList(ctx)
 	if err != nil {
 		return nil, err
@@ -195,6 +200,7 @@ func (a *ACD) read(ctx context.Context) (*world, error) {
 	}
 	for _, c := range chs {
 		w.channels[c.ID] = c
+		w.settings[c.ID] = a.settingsOf(c)
 	}
 	skills, err := a.st.SkillList(ctx)
 	if err != nil {
@@ -250,7 +256,7 @@ func cmpOr(s, def string) string {
 // has passed since the last of them turned it down: a new round of offers starts.
 func (w *world) entry(e store.QueueEntry, now time.Time) *Entry {
 	be := &Entry{Ref: e.Ref, Skill: e.Skill, Priority: e.Priority, ChannelType: e.ChannelType, EnqueuedAt: e.EnqueuedAt,
-		Order: OrderKeys(w.channels[e.ChannelID], e), Excluded: map[string]bool{}}
+		Order: orderKeys(w.settings[e.ChannelID], e), Excluded: map[string]bool{}}
 	if e.PreferredAgent != "" && e.PreferredUntil != nil {
 		be.Preferred, be.PreferredUntil = e.PreferredAgent, *e.PreferredUntil
 	}
@@ -287,11 +293,11 @@ func (w *world) everyoneExcluded(e store.QueueEntry) bool {
 // Distribution orders a channel may set, as the list "distribution" of up to two of them,
 // applied in turn after the priority and before the age.
 const (
-	OrderOldest          = "oldest"
-	OrderNewest          = "newest"
-	OrderAccountPriority = "account_priority"
-	OrderPrivateFirst    = "private_first"
-	OrderPublicFirst     = "public_first"
+	OrderOldest          = settings.OrderOldest
+	OrderNewest          = settings.OrderNewest
+	OrderAccountPriority = settings.OrderAccountPriority
+	OrderPrivateFirst    = settings.OrderPrivateFirst
+	OrderPublicFirst     = settings.OrderPublicFirst
 )
 
 // OrderKeys computes an entry's distribution keys: lower goes first. Channels sharing a skill
@@ -300,8 +306,13 @@ const (
 // newest first), account_priority (a higher priority goes ahead) or private_first /
 // public_first (the other kind goes behind).
 func OrderKeys(ch store.Channel, e store.QueueEntry) [2]int64 {
+	s, _ := settings.ParseChannel(ch.Type, ch.Settings)
+	return orderKeys(s, e)
+}
+
+func orderKeys(s settings.ChannelSettings, e store.QueueEntry) [2]int64 {
 	var keys [2]int64
-	for i, order := range stringsSetting(ch, "distribution") {
+	for i, order := range s.Distribution {
 		if i >= len(keys) {
 			break
 		}
@@ -313,7 +324,7 @@ func OrderKeys(ch store.Channel, e store.QueueEntry) [2]int64 {
 		case OrderNewest:
 			keys[i] = -e.EnqueuedAt.UnixNano()
 		case OrderAccountPriority:
-			keys[i] = -int64(intSetting(ch, "account_priority"))
+			keys[i] = -int64(s.AccountPriority)
 		case OrderPrivateFirst:
 			if e.Public {
 				keys[i] = 1
@@ -382,8 +393,7 @@ func (a *ACD) cycle(ctx context.Context) error {
 // rings tells whether a conversation is offered (ringing until the agent answers) rather than
 // assigned directly: the channel's offer_mode, or a skill that wants an answer.
 func (w *world) rings(e store.QueueEntry) bool {
-	mode, _ := w.channels[e.ChannelID].Settings["offer_mode"].(string)
-	return mode == "ring" || w.skills[e.Skill].RequireAccept
+	return w.settings[e.ChannelID].OfferMode == settings.OfferRing || w.skills[e.Skill].RequireAccept
 }
 
 // decide carries out an assignment: an offer that rings, or an assignment.
@@ -392,11 +402,7 @@ func (a *ACD) decide(ctx context.Context, w *world, e store.QueueEntry, agent st
 		return a.assign(ctx, e, agent, store.QueueQueued)
 	}
 	now := a.now()
-	ring := time.Duration(intSetting(w.channels[e.ChannelID], "ring_timeout")) * time.Second
-	if ring <= 0 {
-		ring = DefaultRingTimeout
-	}
-	expires := now.Add(ring)
+	expires := now.Add(ringTimeout(w.settings[e.ChannelID]))
 	e.Status, e.Agent, e.Offers, e.OfferedAt, e.OfferExpiresAt = store.QueueOffered, agent, e.Offers+1, &now, &expires
 	err := a.st.InTx(ctx, func(tx store.Tx) error {
 		if err := a.reserve(ctx, tx, agent, e.ChannelType); err != nil {
@@ -536,7 +542,7 @@ func (a *ACD) withdrawIfAbandoned(ctx context.Context, e store.QueueEntry) error
 // agent again; the agent is paused when the channel says so (pause_on_missed_offer).
 func (a *ACD) missed(ctx context.Context, w *world, e store.QueueEntry) error {
 	agent := e.Agent
-	pause, _ := w.channels[e.ChannelID].Settings["pause_on_missed_offer"].(bool)
+	pause := w.settings[e.ChannelID].PauseOnMissedOffer
 	err := a.st.InTx(ctx, func(tx store.Tx) error {
 		cur := e
 		cur.Status, cur.Agent, cur.OfferExpiresAt = store.QueueQueued, "", nil

@@ -128,7 +128,7 @@ func (a *ACD) Dispositions(ctx context.Context, ch store.Channel, skill string) 
 			return sk.Dispositions, nil
 		}
 	}
-	return stringsSetting(ch, "dispositions"), nil
+	return a.settingsOf(ch).Dispositions, nil
 }
 
 // Close ends an agent's conversation with a disposition: the conversation closes, the contact
@@ -158,7 +158,7 @@ func (a *ACD) Close(ctx context.Context, agent, conversationID, disposition stri
 	case len(allowed) > 0 && !slices.Contains(allowed, disposition):
 		return fmt.Errorf("disposition %q is not one of %s: %w", disposition, strings.Join(allowed, ", "), ErrRefused)
 	}
-	if need, _ := ch.Settings["require_contact"].(bool); need && conv.ContactID == "" {
+	if a.settingsOf(ch).RequireContact && conv.ContactID == "" {
 		return fmt.Errorf("channel %s requires a contact on every conversation before it closes; link one first: %w", ch.ID, ErrContactRequired)
 	}
 	now := a.now()
@@ -296,7 +296,7 @@ func (a *ACD) Reply(ctx context.Context, agent, conversationID, text, visibility
 		if visibility == "private" && !last.Public && conv.LastInboundAt != nil &&
 			(ch.Type == store.ChannelFacebook || ch.Type == store.ChannelInstagram) {
 			age := a.now().Sub(*conv.LastInboundAt)
-			human, _ := ch.Settings["human_agent"].(bool)
+			human := a.settingsOf(ch).HumanAgent
 			if age > messagingWindow && !(human && age <= humanAgentWindow) {
 				return fmt.Errorf("the customer last wrote %s ago, outside the messaging window: %w", age.Round(time.Minute), ErrRefused)
 			}

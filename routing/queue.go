@@ -2,7 +2,6 @@ package routing
 
 import (
 	"context"
-	"slices"
 
 	"github.com/switchboardhq/switchboard/dispatch"
 	"github.com/switchboardhq/switchboard/engine"
@@ -52,7 +51,7 @@ func (q *Queue) Admit(ctx context.Context, req *engine.RouteRequest, ch store.Ch
 	if loggedIn == 0 && !req.QueueWithoutAgents {
 		return engine.RouteNoAgents, nil
 	}
-	if limit := intSetting(ch, "queue_limit"); limit > 0 {
+	if limit := q.acd.settingsOf(ch).QueueLimit; limit > 0 {
 		waiting, err := q.st.QueueList(ctx, store.QueueListParams{Statuses: []string{store.QueueQueued, store.QueueOffered}, Skill: req.Skill})
 		if err != nil {
 			return "", err
@@ -101,32 +100,3 @@ func (q *Queue) Withdraw(ctx context.Context, tx store.Tx, ref string) error {
 
 // Wake tells the ACD, on whichever node leads, that the queue changed.
 func (q *Queue) Wake() { q.acd.Wake() }
-
-// intSetting reads a whole number from a channel's settings.
-func intSetting(ch store.Channel, name string) int {
-	switch v := ch.Settings[name].(type) {
-	case float64:
-		return int(v)
-	case int:
-		return v
-	case int64:
-		return int(v)
-	}
-	return 0
-}
-
-// stringsSetting reads a list of names from a channel's settings.
-func stringsSetting(ch store.Channel, name string) []string {
-	var out []string
-	switch v := ch.Settings[name].(type) {
-	case []any:
-		for _, x := range v {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-	case []string:
-		out = slices.Clone(v)
-	}
-	return out
-}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/switchboardhq/switchboard/blocks"
+	"github.com/switchboardhq/switchboard/settings"
 	"github.com/switchboardhq/switchboard/store"
 )
 
@@ -94,9 +95,9 @@ func Compute(ctx context.Context, st store.Store, from, to, now time.Time) (*Sta
 	if err != nil {
 		return nil, err
 	}
-	chByID := map[string]store.Channel{}
+	chByID := map[string]settings.ChannelSettings{}
 	for _, c := range channels {
-		chByID[c.ID] = c
+		chByID[c.ID] = channelSettings(c)
 	}
 	skills, err := st.SkillList(ctx)
 	if err != nil {
@@ -193,7 +194,7 @@ func filter(es []store.QueueEntry, keep func(store.QueueEntry) bool) []store.Que
 }
 
 // figures computes a skill's or a channel's queue figures.
-func figures(name string, now time.Time, channels map[string]store.Channel, period, waiting []store.QueueEntry) QueueStats {
+func figures(name string, now time.Time, channels map[string]settings.ChannelSettings, period, waiting []store.QueueEntry) QueueStats {
 	q := QueueStats{Name: name, Offered: len(period), Waiting: len(waiting)}
 	for _, e := range waiting {
 		q.LongestWait = max(q.LongestWait, now.Sub(e.EnqueuedAt).Seconds())
@@ -224,11 +225,11 @@ func figures(name string, now time.Time, channels map[string]store.Channel, peri
 	return q
 }
 
-func serviceLevel(ch store.Channel) time.Duration {
-	if n := intSetting(ch, "service_level_seconds"); n > 0 {
-		return time.Duration(n) * time.Second
-	}
-	return DefaultServiceLevel
+// channelSettings reads a channel's typed settings for the statistics; the ACD logs those
+// that do not fit their spec.
+func channelSettings(ch store.Channel) settings.ChannelSettings {
+	s, _ := settings.ParseChannel(ch.Type, ch.Settings)
+	return s
 }
 
 func mean(xs []float64) *float64 {
@@ -258,7 +259,7 @@ const slaPage = 1000
 func channelSLA(ctx context.Context, st store.Store, ch store.Channel, from, to time.Time) (ChannelSLA, error) {
 	sla := ChannelSLA{Channel: ch.ID}
 	working := func(a, b time.Time) float64 { return b.Sub(a).Seconds() }
-	if name, _ := ch.Settings["working_hours"].(string); name != "" {
+	if name := channelSettings(ch).WorkingHours; name != "" {
 		cal, err := st.CalendarGet(ctx, name)
 		switch {
 		case errors.Is(err, store.ErrNotFound):

@@ -2,7 +2,6 @@ package server
 
 import (
 	"errors"
-	"fmt"
 	"maps"
 	"slices"
 	"sort"
@@ -13,6 +12,7 @@ import (
 	"github.com/switchboardhq/switchboard/blocks"
 	"github.com/switchboardhq/switchboard/engine"
 	"github.com/switchboardhq/switchboard/flows"
+	"github.com/switchboardhq/switchboard/settings"
 	"github.com/switchboardhq/switchboard/store"
 )
 
@@ -72,9 +72,7 @@ func (s *Server) checkChannel(c *fiber.Ctx, req *channelRequest) error {
 		req.Name = req.ID
 	}
 	if req.DefaultFlow != "" {
-		if _, err := s.cfg.Store.FlowGet(c.UserContext(), req.DefaultFlow); errors.Is(err, store.ErrNotFound) {
-			return fieldError("default_flow", "there is no flow %q", req.DefaultFlow)
-		} else if err != nil {
+		if err := s.checkDefaultFlow(c.UserContext(), req.Type, req.DefaultFlow); err != nil {
 			return err
 		}
 	}
@@ -82,6 +80,9 @@ func (s *Server) checkChannel(c *fiber.Ctx, req *channelRequest) error {
 		if err := s.checkSkill(c, req.DefaultSkill, "default_skill"); err != nil {
 			return err
 		}
+	}
+	if req.Settings != nil {
+		return s.checkChannelSettings(c.UserContext(), req.Type, req.Settings)
 	}
 	return nil
 }
@@ -168,11 +169,11 @@ func (s *Server) updateChannel(c *fiber.Ctx) error {
 	if req.Enabled != nil {
 		enabled = *req.Enabled
 	}
-	settings := req.Settings
-	if settings == nil {
-		settings = current.Settings
+	values := req.Settings
+	if values == nil {
+		values = current.Settings
 	}
-	ch := store.Channel{ID: id, Type: req.Type, Name: req.Name, Credentials: req.Credentials, Settings: settings,
+	ch := store.Channel{ID: id, Type: req.Type, Name: req.Name, Credentials: req.Credentials, Settings: values,
 		DefaultFlow: req.DefaultFlow, DefaultSkill: req.DefaultSkill, Enabled: enabled}
 	updated, err := s.cfg.Store.ChannelUpdate(ctx, ch, by(c))
 	if err != nil {
@@ -204,27 +205,21 @@ func (s *Server) getSkill(c *fiber.Ctx) error {
 	return c.JSON(sk)
 }
 
-type skillRequest struct {
-	Description   string   `json:"description"`
-	Dispositions  []string `json:"dispositions"`
-	RequireAccept bool     `json:"require_accept"`
-}
-
 func (s *Server) putSkill(c *fiber.Ctx) error {
 	name := c.Params("name")
 	if err := engine.Formats["skill"].Check(name); err != nil {
 		return fieldError("name", "%v", err)
 	}
-	var req skillRequest
+	// the body is checked against the spec of skill settings, which names the field
+	var body map[string]any
 	if len(c.Body()) > 0 {
-		if err := decodeJSON(c, &req); err != nil {
+		if err := decodeJSON(c, &body); err != nil {
 			return err
 		}
 	}
-	for i, d := range req.Dispositions {
-		if err := engine.Formats["identifier"].Check(d); err != nil {
-			return fieldError(fmt.Sprintf("dispositions[%d]", i), "disposition codes are names like solved or no_answer: %v", err)
-		}
+	req, problems := settings.ParseSkill(body)
+	if err := firstProblem(problems); err != nil {
+		return err
 	}
 	sk, err := s.cfg.Store.SkillPut(c.UserContext(), store.Skill{Name: name, Description: req.Description,
 		Dispositions: req.Dispositions, RequireAccept: req.RequireAccept}, by(c))

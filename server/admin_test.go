@@ -15,21 +15,21 @@ import (
 func TestChannels(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, api *testAPI) {
-		api.createFlow(t, fixture(t, "greeting.yaml"))
+		api.createFlow(t, fixture(t, "page-care.yaml"))
 		api.call(t, "PUT", "/api/v1/skills/billing").expect(t, 200)
 
 		r := api.call(t, "POST", "/api/v1/channels", withJSON(map[string]any{"id": "acme-page", "type": "facebook", "name": "Acme",
 			"credentials": map[string]string{"app_secret": "s3cret-app", "page_access_token": "s3cret-page"},
-			"settings":    map[string]any{"graph_version": "v21.0"}, "default_flow": "greeting", "default_skill": "billing"})).expect(t, 201)
+			"settings":    map[string]any{"account_id": "104857600000001"}, "default_flow": "page-care", "default_skill": "billing"})).expect(t, 201)
 		require.Equal(t, "/api/v1/channels/acme-page", r.Header.Get("Location"))
 		require.NotContains(t, string(r.Body), "s3cret", "credentials are never returned")
 		ch := r.object(t)
 		require.Equal(t, map[string]any{"app_secret": "set", "page_access_token": "set", "verify_token": "unset"}, ch["credentials"])
 		require.Equal(t, "/webhooks/facebook/acme-page", ch["webhook_path"])
 		require.Equal(t, true, ch["enabled"])
-		require.Equal(t, "greeting", ch["default_flow"])
+		require.Equal(t, "page-care", ch["default_flow"])
 		require.Equal(t, "billing", ch["default_skill"])
-		require.Equal(t, map[string]any{"graph_version": "v21.0"}, ch["settings"])
+		require.Equal(t, map[string]any{"account_id": "104857600000001"}, ch["settings"])
 
 		api.call(t, "POST", "/api/v1/channels", withJSON(map[string]any{"id": "acme-page", "type": "facebook"})).fails(t, 409, "exists")
 
@@ -51,19 +51,19 @@ func TestChannels(t *testing.T) {
 
 		// credentials merge: set one, remove one, keep the other
 		r = api.call(t, "PUT", "/api/v1/channels/acme-page", withJSON(map[string]any{"name": "Acme Care",
-			"credentials": map[string]string{"verify_token": "s3cret-verify", "page_access_token": ""}, "default_flow": "greeting"})).expect(t, 200)
+			"credentials": map[string]string{"verify_token": "s3cret-verify", "page_access_token": ""}, "default_flow": "page-care"})).expect(t, 200)
 		require.NotContains(t, string(r.Body), "s3cret")
 		updated := r.object(t)
 		require.Equal(t, map[string]any{"app_secret": "set", "page_access_token": "unset", "verify_token": "set"}, updated["credentials"])
 		require.Equal(t, "Acme Care", updated["name"])
 		require.Equal(t, "facebook", updated["type"], "the type is kept when left out")
-		require.Equal(t, map[string]any{"graph_version": "v21.0"}, updated["settings"], "settings are kept when left out")
+		require.Equal(t, map[string]any{"account_id": "104857600000001"}, updated["settings"], "settings are kept when left out")
 		require.Equal(t, true, updated["enabled"])
 		stored, err := api.store.ChannelGet(context.Background(), "acme-page")
 		require.NoError(t, err)
 		require.Equal(t, map[string]string{"app_secret": "s3cret-app", "verify_token": "s3cret-verify"}, stored.Credentials)
 
-		r = api.call(t, "PUT", "/api/v1/channels/chat", withJSON(map[string]any{"settings": map[string]any{"color": "teal"}})).expect(t, 200)
+		r = api.call(t, "PUT", "/api/v1/channels/chat", withJSON(map[string]any{"settings": map[string]any{"callback_url": "https://www.example.com/replies"}})).expect(t, 200)
 		require.Equal(t, false, r.object(t)["enabled"], "enabled is kept when left out")
 
 		// a change of one field keeps the others; a refused token stays flagged until a credential is set
@@ -73,7 +73,7 @@ func TestChannels(t *testing.T) {
 		r = api.call(t, "PUT", "/api/v1/channels/acme-page", withJSON(map[string]any{"enabled": false})).expect(t, 200)
 		kept := r.object(t)
 		require.Equal(t, "Acme Care", kept["name"], "the name is kept when left out")
-		require.Equal(t, "greeting", kept["default_flow"], "the default flow is kept when left out")
+		require.Equal(t, "page-care", kept["default_flow"], "the default flow is kept when left out")
 		require.Equal(t, "billing", kept["default_skill"], "the default skill is kept when left out")
 		require.Equal(t, false, kept["enabled"])
 		require.Equal(t, true, kept["needs_reauth"], "a change that sets no credential leaves needs_reauth")

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -29,6 +30,9 @@ type flowSummary struct {
 	LatestVersion int    `json:"latest_version"`
 	UpdatedAt     string `json:"updated_at"`
 	UpdatedBy     string `json:"updated_by"`
+	// Triggers are the channel types the flow has a trigger for: those a channel of the type
+	// may take it as its default flow.
+	Triggers []string `json:"triggers"`
 }
 
 // sourceRequest carries a flow's text.
@@ -70,9 +74,15 @@ func formatOf(declared, source string) (string, error) {
 	return "", fieldError("format", "format %q: use yaml or json", declared)
 }
 
-// withDiagnostics validates a draft for the answer.
-func (s *Server) withDiagnostics(f store.Flow) flowBody {
-	return flowBody{Flow: f, Diagnostics: nonNil(flows.Validate(dispatch.SourceName(f.ID, f.Format), []byte(f.Source), s.cfg.Registry))}
+// withDiagnostics validates a draft for the answer, with warnings for the skills, calendars,
+// switches and flows it names that do not exist.
+func (s *Server) withDiagnostics(ctx context.Context, f store.Flow) flowBody {
+	v, err := s.validation(ctx, dispatch.SourceName(f.ID, f.Format), f.Source, flows.Warning)
+	if err != nil {
+		// the draft is saved either way; only the warnings about names are missing
+		s.log.Warn("check the names a flow gives", "flow", f.ID, "err", err)
+	}
+	return flowBody{Flow: f, Diagnostics: v.Diagnostics}
 }
 
 func nonNil(d flows.Diagnostics) flows.Diagnostics {
@@ -89,8 +99,12 @@ func (s *Server) listFlows(c *fiber.Ctx) error {
 	}
 	out := make([]flowSummary, len(fs))
 	for i, f := range fs {
+		triggers, err := s.flowTriggers(c.UserContext(), f)
+		if err != nil {
+			return err
+		}
 		out[i] = flowSummary{ID: f.ID, Name: f.Name, Description: f.Description, Format: f.Format, Revision: f.Revision,
-			LatestVersion: f.LatestVersion, UpdatedAt: f.UpdatedAt.Format(timeFormat), UpdatedBy: f.UpdatedBy}
+			LatestVersion: f.LatestVersion, UpdatedAt: f.UpdatedAt.Format(timeFormat), UpdatedBy: f.UpdatedBy, Triggers: triggers}
 	}
 	return c.JSON(out)
 }
@@ -103,7 +117,7 @@ func (s *Server) getFlow(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderETag, etag(f.Revision))
-	return c.JSON(s.withDiagnostics(f))
+	return c.JSON(s.withDiagnostics(c.UserContext(), f))
 }
 
 // newFlowSource is the draft of a flow created by id and name alone: a web chat trigger to
@@ -148,7 +162,7 @@ func (s *Server) createFlow(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderLocation, "/api/v1/flows/"+created.ID)
 	c.Set(fiber.HeaderETag, etag(created.Revision))
-	return c.Status(fiber.StatusCreated).JSON(s.withDiagnostics(created))
+	return c.Status(fiber.StatusCreated).JSON(s.withDiagnostics(c.UserContext(), created))
 }
 
 // draftFromSource reads what a draft needs from its text: the id (which must be the flow's,
@@ -211,21 +225,21 @@ func (s *Server) updateFlow(c *fiber.Ctx) error {
 	updated, err := s.cfg.Store.FlowUpdateDraft(c.UserContext(), store.FlowUpdateParams{
 		ID: id, Name: f.Name, Description: f.Description, Source: f.Source, Format: f.Format, IfRevision: rev, By: by(c)})
 	if errors.Is(err, store.ErrStale) {
-		return s.conflict(updated, f)
+		return s.conflict(c.UserContext(), updated, f)
 	}
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderETag, etag(updated.Revision))
-	return c.JSON(s.withDiagnostics(updated))
+	return c.JSON(s.withDiagnostics(c.UserContext(), updated))
 }
 
 // conflict answers a stale write: who saved the draft meanwhile, and which blocks differ
 // between their draft and the one sent.
-func (s *Server) conflict(current, sent store.Flow) error {
+func (s *Server) conflict(ctx context.Context, current, sent store.Flow) error {
 	e := errorf(fiber.StatusConflict, "conflict", "%s saved this draft at %s (revision %d) after you read it; your changes were not saved",
 		current.UpdatedBy, current.UpdatedAt.Format(timeFormat), current.Revision)
-	extra := map[string]any{"current": s.withDiagnostics(current)}
+	extra := map[string]any{"current": s.withDiagnostics(ctx, current)}
 	a, _ := flows.Parse(dispatch.SourceName(current.ID, current.Format), []byte(current.Source))
 	b, _ := flows.Parse(dispatch.SourceName(sent.ID, sent.Format), []byte(sent.Source))
 	if a != nil && b != nil {
@@ -282,10 +296,18 @@ type validateResponse struct {
 	Diagnostics flows.Diagnostics `json:"diagnostics"`
 }
 
-func validation(name, source string, s *Server) validateResponse {
-	d := nonNil(flows.Validate(name, []byte(source), s.cfg.Registry))
+// validation validates a flow's text, and checks the skills, calendars, switches and flows it
+// names against the store: refs is the severity of those that do not exist (a warning for a
+// draft, an error on publish). When the store cannot say, the flow's own diagnostics come
+// back with the error.
+func (s *Server) validation(ctx context.Context, name, source string, refs flows.Severity) (validateResponse, error) {
+	d := flows.Validate(name, []byte(source), s.cfg.Registry)
+	more, err := flows.CheckReferences(name, []byte(source), s.cfg.Registry, storeReferences{ctx: ctx, st: s.cfg.Store}, refs)
+	d = append(d, more...)
+	d.Sort()
+	d = nonNil(d)
 	errs, warns := d.Count()
-	return validateResponse{Valid: errs == 0, Errors: errs, Warnings: warns, Diagnostics: d}
+	return validateResponse{Valid: errs == 0, Errors: errs, Warnings: warns, Diagnostics: d}, err
 }
 
 func (s *Server) validateSource(c *fiber.Ctx) error {
@@ -297,7 +319,11 @@ func (s *Server) validateSource(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(validation(dispatch.SourceName("draft", format), req.Source, s))
+	v, err := s.validation(c.UserContext(), dispatch.SourceName("draft", format), req.Source, flows.Warning)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
 }
 
 func (s *Server) validateFlow(c *fiber.Ctx) error {
@@ -318,7 +344,11 @@ func (s *Server) validateFlow(c *fiber.Ctx) error {
 			source = req.Source
 		}
 	}
-	return c.JSON(validation(dispatch.SourceName(f.ID, format), source, s))
+	v, err := s.validation(c.UserContext(), dispatch.SourceName(f.ID, format), source, flows.Warning)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
 }
 
 type publishRequest struct {
@@ -350,7 +380,10 @@ func (s *Server) publishFlow(c *fiber.Ctx) error {
 // publish checks a source and stores it as the flow's next version; a source with errors is
 // refused with its diagnostics.
 func (s *Server) publish(c *fiber.Ctx, source, format, id, message string) error {
-	v := validation(dispatch.SourceName(id, format), source, s)
+	v, err := s.validation(c.UserContext(), dispatch.SourceName(id, format), source, flows.Error)
+	if err != nil {
+		return err
+	}
 	if !v.Valid {
 		e := errorf(fiber.StatusUnprocessableEntity, "invalid_flow", "the flow has %d errors; fix them before publishing", v.Errors)
 		e.Extra = map[string]any{"diagnostics": v.Diagnostics}
@@ -531,5 +564,5 @@ func (s *Server) importFlow(c *fiber.Ctx) error {
 		return s.publish(c, saved.Source, saved.Format, saved.ID, firstNonEmpty(c.Query("message"), "imported"))
 	}
 	c.Set(fiber.HeaderETag, etag(saved.Revision))
-	return c.Status(status).JSON(s.withDiagnostics(saved))
+	return c.Status(status).JSON(s.withDiagnostics(ctx, saved))
 }

@@ -477,6 +477,10 @@ func TestFlowExportAndImport(t *testing.T) {
 		r.decode(t, &v)
 		require.Equal(t, 2, v.Version)
 		require.Equal(t, "from git", v.Message)
+		// what desk.yaml names exists before it is published
+		api.call(t, "PUT", "/api/v1/skills/billing").expect(t, 200)
+		api.call(t, "PUT", "/api/v1/calendars/support-hours", withJSON(map[string]any{"timezone": "UTC"})).expect(t, 200)
+		api.call(t, "PUT", "/api/v1/emergency/outage", withJSON(map[string]any{"on": false})).expect(t, 200)
 		api.call(t, "POST", "/api/v1/flows/import?publish=true", withBody("text/plain", fixture(t, "desk.yaml"))).expect(t, 201).decode(t, &v)
 		require.Equal(t, flowVersion{FlowID: "desk", Version: 1, Source: fixture(t, "desk.yaml"), Format: "yaml", Author: v.Author, Message: "imported"}, v)
 

@@ -129,6 +129,7 @@ func (s *Server) routes() {
 
 	api.Get("/blocks", read, s.blocksCatalogue)
 	api.Get("/schema", read, s.flowSchema)
+	api.Get("/settings/schema", read, s.settingsSchema)
 	api.Post("/validate", design, s.validateSource)
 
 	api.Get("/flows", read, s.listFlows)

@@ -22,6 +22,8 @@ export interface FlowSummary {
   latest_version: number
   updated_at: string
   updated_by: string
+  /** The channel types the flow has a trigger for. */
+  triggers?: string[]
 }
 
 /** A flow's draft, with its diagnostics. */

@@ -1,10 +1,12 @@
 // Channels: each point of contact with the flow that takes its interactions and the skill that
 // route.skill blocks use when they name none.
 
-import { useState, type FormEvent } from 'react'
+import { Fragment, useState, type FormEvent } from 'react'
 import { api, errorText } from '../api/client'
 import { useApi } from '../api/useApi'
-import type { Channel, FlowSummary, Skill } from '../api/types'
+import type { Calendar, Channel, FlowSummary, Skill } from '../api/types'
+import { SettingsForm } from '../settings/SettingsForm'
+import { compatibleFlows, settingFields, type SettingsCatalogue } from '../settings/settingsForm'
 
 const types = ['facebook', 'instagram', 'twitter', 'webchat'] as const
 
@@ -12,6 +14,9 @@ export function ChannelsPage() {
   const channels = useApi<Channel[]>('/channels')
   const flows = useApi<FlowSummary[]>('/flows')
   const skills = useApi<Skill[]>('/skills')
+  const spec = useApi<SettingsCatalogue>('/settings/schema')
+  const calendars = useApi<Calendar[]>('/calendars')
+  const [open, setOpen] = useState<string | null>(null)
   const [message, setMessage] = useState<{ text: string; error?: boolean } | null>(null)
   const [draft, setDraft] = useState({ id: '', type: 'webchat', name: '' })
 
@@ -25,6 +30,17 @@ export function ChannelsPage() {
       })
       await channels.reload()
       setMessage({ text: `Saved ${ch.id}.` })
+    } catch (e) {
+      setMessage({ text: errorText(e), error: true })
+    }
+  }
+
+  const saveSettings = async (ch: Channel, settings: Record<string, unknown>) => {
+    setMessage(null)
+    try {
+      await api(`/channels/${encodeURIComponent(ch.id)}`, { method: 'PUT', body: { settings } })
+      await channels.reload()
+      setMessage({ text: `Saved the settings of ${ch.id}.` })
     } catch (e) {
       setMessage({ text: errorText(e), error: true })
     }
@@ -61,45 +77,69 @@ export function ChannelsPage() {
             <th>Default skill</th>
             <th>Enabled</th>
             <th>Webhook</th>
+            <th />
           </tr>
         </thead>
         <tbody>
           {channels.data?.map((ch) => (
-            <tr key={ch.id} data-channel={ch.id}>
-              <td>
-                <strong>{ch.name}</strong>
-                <div className="muted">
-                  {ch.id} · {ch.type}
-                  {ch.needs_reauth && <span className="error"> · needs new credentials</span>}
-                </div>
-              </td>
-              <td>
-                <select aria-label={`Default flow of ${ch.id}`} value={ch.default_flow} onChange={(e) => void update(ch, { default_flow: e.target.value })}>
-                  <option value="">(none)</option>
-                  {flows.data?.map((f) => (
-                    <option key={f.id} value={f.id}>
-                      {f.name} ({f.id})
-                    </option>
-                  ))}
-                </select>
-              </td>
-              <td>
-                <select aria-label={`Default skill of ${ch.id}`} value={ch.default_skill} onChange={(e) => void update(ch, { default_skill: e.target.value })}>
-                  <option value="">(none)</option>
-                  {skills.data?.map((s) => (
-                    <option key={s.name} value={s.name}>
-                      {s.name}
-                    </option>
-                  ))}
-                </select>
-              </td>
-              <td>
-                <input type="checkbox" aria-label={`${ch.id} enabled`} checked={ch.enabled} onChange={(e) => void update(ch, { enabled: e.target.checked })} />
-              </td>
-              <td>
-                <code>{ch.webhook_path}</code>
-              </td>
-            </tr>
+            <Fragment key={ch.id}>
+              <tr data-channel={ch.id}>
+                <td>
+                  <strong>{ch.name}</strong>
+                  <div className="muted">
+                    {ch.id} · {ch.type}
+                    {ch.needs_reauth && <span className="error"> · needs new credentials</span>}
+                  </div>
+                </td>
+                <td>
+                  <select aria-label={`Default flow of ${ch.id}`} value={ch.default_flow} onChange={(e) => void update(ch, { default_flow: e.target.value })}>
+                    <option value="">(none)</option>
+                    {compatibleFlows(flows.data ?? [], ch.type, ch.default_flow).map((f) => (
+                      <option key={f.id} value={f.id}>
+                        {f.name} ({f.id})
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td>
+                  <select aria-label={`Default skill of ${ch.id}`} value={ch.default_skill} onChange={(e) => void update(ch, { default_skill: e.target.value })}>
+                    <option value="">(none)</option>
+                    {skills.data?.map((s) => (
+                      <option key={s.name} value={s.name}>
+                        {s.name}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td>
+                  <input type="checkbox" aria-label={`${ch.id} enabled`} checked={ch.enabled} onChange={(e) => void update(ch, { enabled: e.target.checked })} />
+                </td>
+                <td>
+                  <code>{ch.webhook_path}</code>
+                </td>
+                <td>
+                  <button type="button" aria-expanded={open === ch.id} onClick={() => setOpen(open === ch.id ? null : ch.id)}>
+                    Settings
+                  </button>
+                </td>
+              </tr>
+              {open === ch.id && spec.data && (
+                <tr className="settings-row">
+                  <td colSpan={6}>
+                    <SettingsForm
+                      key={ch.updated_at}
+                      label={`Settings of ${ch.id}`}
+                      catalogue={spec.data}
+                      fields={settingFields(spec.data.channel, ch.type)}
+                      settings={ch.settings}
+                      prefix="settings."
+                      names={{ calendar: (calendars.data ?? []).map((c) => c.name) }}
+                      onSave={(settings) => saveSettings(ch, settings)}
+                    />
+                  </td>
+                </tr>
+              )}
+            </Fragment>
           ))}
         </tbody>
       </table>

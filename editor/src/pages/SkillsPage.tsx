@@ -1,39 +1,24 @@
 // Skills: the queues conversations are routed to, with the dispositions agents close them with.
 
-import { useState, type FormEvent } from 'react'
+import { useState } from 'react'
 import { api } from '../api/client'
 import { useApi, useChange } from '../api/useApi'
 import type { Skill } from '../api/types'
-
-interface Draft {
-  name: string
-  description: string
-  dispositions: string
-  require_accept: boolean
-}
-
-const empty: Draft = { name: '', description: '', dispositions: '', require_accept: false }
+import { SettingsForm } from '../settings/SettingsForm'
+import { settingFields, type SettingsCatalogue } from '../settings/settingsForm'
 
 export function SkillsPage() {
   const { data, error, reload } = useApi<Skill[]>('/skills')
-  const [draft, setDraft] = useState<Draft>(empty)
-  const [editing, setEditing] = useState(false)
+  const spec = useApi<SettingsCatalogue>('/settings/schema')
+  // the skill being edited, or null for a new one
+  const [editing, setEditing] = useState<Skill | null>(null)
+  const [name, setName] = useState('')
   const { message, change } = useChange(reload)
-  const submit = async (e: FormEvent) => {
-    e.preventDefault()
-    const saved = await change(() =>
-      api(`/skills/${encodeURIComponent(draft.name.trim())}`, {
-        method: 'PUT',
-        body: {
-          description: draft.description,
-          dispositions: draft.dispositions.split(/[,\s]+/).filter(Boolean),
-          require_accept: draft.require_accept,
-        },
-      }),
-    )
+  const save = async (settings: Record<string, unknown>) => {
+    const saved = await change(() => api(`/skills/${encodeURIComponent(name.trim())}`, { method: 'PUT', body: settings }))
     if (saved) {
-      setDraft(empty)
-      setEditing(false)
+      setName('')
+      setEditing(null)
     }
   }
   const remove = async (s: Skill) => {
@@ -68,8 +53,8 @@ export function SkillsPage() {
                 <button
                   type="button"
                   onClick={() => {
-                    setEditing(true)
-                    setDraft({ name: s.name, description: s.description, dispositions: (s.dispositions ?? []).join(', '), require_accept: s.require_accept })
+                    setEditing(s)
+                    setName(s.name)
                   }}
                 >
                   Edit
@@ -82,41 +67,39 @@ export function SkillsPage() {
           ))}
         </tbody>
       </table>
-      <form className="card stacked" onSubmit={(e) => void submit(e)} aria-label="Skill">
-        <strong>{editing ? `Edit ${draft.name}` : 'New skill'}</strong>
-        <label>
-          Name
-          <input value={draft.name} required readOnly={editing} placeholder="billing" onChange={(e) => setDraft({ ...draft, name: e.target.value })} />
-        </label>
-        <label>
-          Description
-          <input value={draft.description} onChange={(e) => setDraft({ ...draft, description: e.target.value })} />
-        </label>
-        <label>
-          Dispositions
-          <input value={draft.dispositions} placeholder="solved, invoice_sent, no_answer" onChange={(e) => setDraft({ ...draft, dispositions: e.target.value })} />
-        </label>
-        <label className="check">
-          <input type="checkbox" checked={draft.require_accept} onChange={(e) => setDraft({ ...draft, require_accept: e.target.checked })} /> Agents accept or reject each offer
-        </label>
-        <div className="actions">
-          <button type="submit" className="primary">
-            Save skill
-          </button>
-          {editing && (
-            <button
-              type="button"
-              className="link"
-              onClick={() => {
-                setEditing(false)
-                setDraft(empty)
-              }}
-            >
-              Cancel
-            </button>
-          )}
+      {spec.data && (
+        <div className="card">
+          <SettingsForm
+            key={editing?.name ?? ''}
+            label="Skill"
+            catalogue={spec.data}
+            fields={settingFields(spec.data.skill, null)}
+            settings={editing ? { ...editing } : {}}
+            prefix=""
+            names={{}}
+            saveText="Save skill"
+            onSave={save}
+          >
+            <strong>{editing ? `Edit ${editing.name}` : 'New skill'}</strong>
+            <label>
+              Name
+              <input value={name} required readOnly={editing !== null} placeholder="billing" onChange={(e) => setName(e.target.value)} />
+            </label>
+            {editing && (
+              <button
+                type="button"
+                className="link"
+                onClick={() => {
+                  setEditing(null)
+                  setName('')
+                }}
+              >
+                Cancel
+              </button>
+            )}
+          </SettingsForm>
         </div>
-      </form>
+      )}
     </div>
   )
 }

@@ -1,0 +1,114 @@
+package settings_test
+
+import (
+	"errors"
+	"flag"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/switchboardhq/switchboard/settings"
+)
+
+var update = flag.Bool("update", false, "rewrite the generated tables of docs/ with the current spec")
+
+// generated is a table of docs/ generated from a spec, between two markers.
+var generated = []struct {
+	file, name string
+	spec       []settings.Setting
+}{
+	{"../docs/channels.md", "channel settings", settings.Channel},
+	{"../docs/routing.md", "skill settings", settings.Skill},
+}
+
+// The docs list every setting of the spec, as the spec says it.
+func TestDocsListEverySetting(t *testing.T) {
+	for _, g := range generated {
+		src, err := os.ReadFile(g.file)
+		require.NoError(t, err)
+		begin := "<!-- " + g.name + ": generated from the spec by go test ./settings -update; do not edit -->\n"
+		end := "<!-- end of " + g.name + " -->"
+		i, j := strings.Index(string(src), begin), strings.Index(string(src), end)
+		require.True(t, i >= 0 && j > i, "%s has no table of %s between %q and %q", g.file, g.name, begin, end)
+		want := string(settings.Markdown(g.spec))
+		got := string(src[i+len(begin) : j])
+		if *update {
+			out := string(src[:i+len(begin)]) + want + string(src[j:])
+			require.NoError(t, os.WriteFile(g.file, []byte(out), 0o644))
+			continue
+		}
+		require.Equal(t, want, got, "the table of %s in %s differs from the spec; run go test ./settings -update", g.name, g.file)
+	}
+}
+
+func TestParseChannelDefaults(t *testing.T) {
+	t.Parallel()
+	s, problems := settings.ParseChannel("facebook", nil)
+	require.Empty(t, problems)
+	require.Equal(t, settings.ChannelSettings{OfferMode: "direct", RingTimeout: 30 * time.Second, ServiceLevel: time.Minute}, s)
+
+	s, problems = settings.ParseChannel("webchat", map[string]any{"callback_url": "https://chat.example.com/r", "ring_timeout": "2m",
+		"distribution": []string{"newest", "public_first"}, "queue_limit": 3})
+	require.Empty(t, problems)
+	require.Equal(t, "https://chat.example.com/r", s.CallbackURL)
+	require.Equal(t, 2*time.Minute, s.RingTimeout)
+	require.Equal(t, []string{"newest", "public_first"}, s.Distribution)
+	require.Equal(t, 3, s.QueueLimit)
+}
+
+// Every setting of the spec reaches the typed settings: a value other than the default, set
+// for each, changes what ParseChannel returns.
+func TestEverySettingIsTyped(t *testing.T) {
+	t.Parallel()
+	values := map[string]any{"account_id": "42", "base_url": "http://127.0.0.1:1", "human_agent": true,
+		"callback_url": "http://127.0.0.1:2", "offer_mode": "ring", "ring_timeout": 5, "pause_on_missed_offer": true,
+		"queue_limit": 2, "distribution": []any{"newest"}, "account_priority": 3, "dispositions": []any{"ok"},
+		"require_contact": true, "service_level_seconds": 9, "working_hours": "w"}
+	for _, s := range settings.Channel {
+		require.Contains(t, values, s.Name, "give the test a value for %s", s.Name)
+	}
+	for name, v := range values {
+		typ := "facebook"
+		if name == "callback_url" {
+			typ = "webchat"
+		}
+		base, _ := settings.ParseChannel(typ, nil)
+		s, problems := settings.ParseChannel(typ, map[string]any{name: v})
+		require.Empty(t, problems, name)
+		require.NotEqual(t, base, s, "%s does not reach the typed settings", name)
+	}
+}
+
+func TestCheckChannelReferences(t *testing.T) {
+	t.Parallel()
+	none := func(kind, name string) (bool, error) { return false, nil }
+	problems, err := settings.CheckChannel("twitter", map[string]any{"working_hours": "nights"}, none)
+	require.NoError(t, err)
+	require.Equal(t, []settings.Problem{{Field: "settings.working_hours",
+		Message: `settings.working_hours: there is no calendar "nights"; create it first`}}, problems)
+
+	// a name that is badly formed is not looked up
+	problems, err = settings.CheckChannel("twitter", map[string]any{"working_hours": "Nights!"}, func(string, string) (bool, error) {
+		return false, errors.New("not asked")
+	})
+	require.NoError(t, err)
+	require.Len(t, problems, 1)
+
+	_, err = settings.CheckChannel("twitter", map[string]any{"working_hours": "nights"}, func(string, string) (bool, error) {
+		return false, errors.New("the database is down")
+	})
+	require.ErrorContains(t, err, "the database is down")
+}
+
+func TestParseSkill(t *testing.T) {
+	t.Parallel()
+	s, problems := settings.ParseSkill(map[string]any{"description": "Bills", "dispositions": []any{"solved"}, "require_accept": true})
+	require.Empty(t, problems)
+	require.Equal(t, settings.SkillSettings{Description: "Bills", Dispositions: []string{"solved"}, RequireAccept: true}, s)
+	_, problems = settings.ParseSkill(map[string]any{"dispositions": []any{"solved", 3}})
+	require.Equal(t, "dispositions[1]", problems[0].Field)
+	require.Equal(t, "dispositions[1]: must be a variable name: a letter or _, then letters, digits or _, got 3", problems[0].Message)
+}

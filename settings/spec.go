@@ -1,0 +1,181 @@
+package settings
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/switchboardhq/switchboard/engine"
+	"github.com/switchboardhq/switchboard/store"
+)
+
+// Setting is one setting: a parameter as blocks have them (name, kind, default, description,
+// values, range, format), where it applies and what it names.
+type Setting struct {
+	engine.Param
+	// Channels are the channel types the setting means something for; empty means all.
+	Channels []string
+	// Refers names what the value is the name of, which must exist: RefCalendar.
+	Refers string
+	// Seconds lets a duration also be written as a whole number of seconds.
+	Seconds bool
+	// Exclusive are groups of list values that contradict each other: a list holds at most
+	// one value of each group.
+	Exclusive [][]string
+}
+
+// RefCalendar is a setting that names a calendar.
+const RefCalendar = "calendar"
+
+// The offer modes of a channel.
+const (
+	OfferDirect = "direct"
+	OfferRing   = "ring"
+)
+
+// The distribution orders a channel may set.
+const (
+	OrderOldest          = "oldest"
+	OrderNewest          = "newest"
+	OrderAccountPriority = "account_priority"
+	OrderPrivateFirst    = "private_first"
+	OrderPublicFirst     = "public_first"
+)
+
+var (
+	meta    = []string{store.ChannelFacebook, store.ChannelInstagram}
+	network = []string{store.ChannelFacebook, store.ChannelInstagram, store.ChannelTwitter}
+	webchat = []string{store.ChannelWebchat}
+)
+
+// Channel lists the settings of channels, in the order the docs and the admin page show them.
+var Channel = []Setting{
+	{Param: engine.Param{Name: "account_id", Kind: engine.KindString, Format: "account-id", Example: "104857600000001",
+		Description: "Our page, business account or user id on the network: events about our own posts and messages are ours."},
+		Channels: network},
+	{Param: engine.Param{Name: "base_url", Kind: engine.KindString, Format: "http-url", Example: "https://graph.facebook.com/v21.0",
+		Description: "The network API's base URL, to point the channel at another server (tests use local fakes)."}},
+	{Param: engine.Param{Name: "human_agent", Kind: engine.KindBool, Default: false,
+		Description: "Agents may answer up to 7 days after the customer's last message, with the HUMAN_AGENT tag (the app must be approved for it)."},
+		Channels: meta},
+	{Param: engine.Param{Name: "callback_url", Kind: engine.KindString, Format: "http-url", Example: "https://www.example.com/chat/replies",
+		Description: "Where the web chat's replies are POSTed, signed with the channel's secret."},
+		Channels: webchat},
+	{Param: engine.Param{Name: "offer_mode", Kind: engine.KindEnum, Values: []string{OfferDirect, OfferRing}, Default: OfferDirect,
+		Description: "direct assigns a conversation to the chosen agent at once; ring offers it, ringing until the agent accepts or rejects it."}},
+	{Param: engine.Param{Name: "ring_timeout", Kind: engine.KindDuration, Default: "30s", Min: engine.Bound(1), Max: engine.Bound(3600),
+		Description: "How long an offer rings before it goes back to the queue: a duration such as 45s or 2m, or a number of seconds."},
+		Seconds: true},
+	{Param: engine.Param{Name: "pause_on_missed_offer", Kind: engine.KindBool, Default: false,
+		Description: "An agent who lets an offer ring out is put on a break with the reason \"missed offer\"."}},
+	{Param: engine.Param{Name: "queue_limit", Kind: engine.KindInt, Min: engine.Bound(1), Max: engine.Bound(10000), Example: 5,
+		Description: "The most conversations a skill's queue holds per working agent (available or busy); beyond it route.skill leaves by overflow. Unset: no limit."}},
+	{Param: engine.Param{Name: "distribution", Kind: engine.KindList, Max: engine.Bound(2), Example: []string{OrderPrivateFirst, OrderOldest},
+		Elem: &engine.Param{Kind: engine.KindEnum, Values: []string{OrderOldest, OrderNewest, OrderAccountPriority, OrderPrivateFirst, OrderPublicFirst},
+			Description: "An order."},
+		Description: "Up to two orders applied after the priority and before the age: oldest, newest, account_priority, private_first, public_first."},
+		Exclusive: [][]string{{OrderOldest, OrderNewest}, {OrderPrivateFirst, OrderPublicFirst}}},
+	{Param: engine.Param{Name: "account_priority", Kind: engine.KindInt, Default: 0, Min: engine.Bound(0), Max: engine.Bound(1000),
+		Description: "With the account_priority order, a channel with a higher priority goes ahead of the others sharing its skills."}},
+	{Param: engine.Param{Name: "dispositions", Kind: engine.KindList, Example: []string{"solved", "no_answer"},
+		Elem:        &engine.Param{Kind: engine.KindString, Format: "identifier", Description: "A disposition code."},
+		Description: "The codes agents may close the channel's conversations with, when the skill has no list; any code when neither has one."}},
+	{Param: engine.Param{Name: "require_contact", Kind: engine.KindBool, Default: false,
+		Description: "A conversation cannot be closed until it is linked to a contact."}},
+	{Param: engine.Param{Name: "service_level_seconds", Kind: engine.KindInt, Default: 60, Min: engine.Bound(1), Max: engine.Bound(86400),
+		Description: "The wait within which a conversation counts as answered in time, for the service level."}},
+	{Param: engine.Param{Name: "working_hours", Kind: engine.KindString, Format: "calendar-name", Example: "support-hours",
+		Description: "The calendar whose open hours count for the channel's first response and resolution times; all the time when unset."},
+		Refers: RefCalendar},
+}
+
+// Skill lists the settings of skills (the body of PUT /api/v1/skills/{name}).
+var Skill = []Setting{
+	{Param: engine.Param{Name: "description", Kind: engine.KindString, Format: "description", Example: "Invoices and refunds",
+		Description: "What the skill is for, as people read it."}},
+	{Param: engine.Param{Name: "dispositions", Kind: engine.KindList, Example: []string{"solved", "refunded"},
+		Elem:        &engine.Param{Kind: engine.KindString, Format: "identifier", Description: "A disposition code."},
+		Description: "The codes agents may close the skill's conversations with; empty: the channel's list, or any code."}},
+	{Param: engine.Param{Name: "require_accept", Kind: engine.KindBool, Default: false,
+		Description: "Offers of the skill ring until the agent accepts or rejects them, whatever the channel's offer_mode."}},
+}
+
+// AppliesTo tells whether the setting means something for a channel type.
+func (s *Setting) AppliesTo(channelType string) bool {
+	if len(s.Channels) == 0 {
+		return true
+	}
+	for _, c := range s.Channels {
+		if c == channelType {
+			return true
+		}
+	}
+	return false
+}
+
+// lookup returns the setting called name, or nil.
+func lookup(spec []Setting, name string) *Setting {
+	for i := range spec {
+		if spec[i].Name == name {
+			return &spec[i]
+		}
+	}
+	return nil
+}
+
+// formats are the formats of settings beside those of block parameters (engine.Formats).
+var formats = map[string]*engine.Format{
+	"http-url": {
+		Description: "an absolute http or https URL with a host, like https://www.example.com/replies",
+		Pattern:     `^https?://[^\s/?#]+([/?#]\S*)?$`,
+		Check:       checkURL,
+	},
+	"account-id": {
+		Description: "an id on the network: letters, digits, -, _, . or :, like 104857600000001",
+		Pattern:     `^[A-Za-z0-9_.:-]{1,100}$`,
+		Check: func(s string) error {
+			if s == "" || len(s) > 100 || strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-") != "" {
+				return fmt.Errorf("%q is not an id on the network; write letters, digits, -, _, . or :, like 104857600000001", s)
+			}
+			return nil
+		},
+	},
+	"calendar-name": {
+		Description: "a calendar name: lower case letters, digits, - and _, like support-hours",
+		Pattern:     engine.Formats["flow-id"].Pattern,
+		Check: func(s string) error {
+			if engine.Formats["flow-id"].Check(s) != nil {
+				return fmt.Errorf("%q is not a calendar name; write lower case letters, digits, - and _, like support-hours", s)
+			}
+			return nil
+		},
+	},
+	"description": {
+		Description: "text of at most 500 characters",
+		Pattern:     `^[\s\S]{0,500}$`,
+		Check: func(s string) error {
+			if n := len([]rune(s)); n > 500 {
+				return fmt.Errorf("the text is %d characters long; the most allowed is 500", n)
+			}
+			return nil
+		},
+	},
+}
+
+// format returns the format called name, of settings or of block parameters, or nil.
+func format(name string) *engine.Format {
+	if f := formats[name]; f != nil {
+		return f
+	}
+	return engine.Formats[name]
+}
+
+// checkURL accepts absolute http and https URLs with a host.
+func checkURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Hostname() == "" ||
+		strings.ContainsAny(s, " \t\r\n") || u.User != nil {
+		return fmt.Errorf("%q is not an absolute http or https URL with a host, like https://www.example.com/replies", s)
+	}
+	return nil
+}
