@@ -9,6 +9,9 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 300_000,
+    // A busy machine may take seconds to lay a flow out or answer a poll: wait for the state,
+    // never for a fixed time.
+    expect: { poll: { timeout: 30_000 } },
     reporters: ['verbose'],
   },
 })
