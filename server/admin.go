@@ -112,7 +112,7 @@ func (s *Server) listChannels(c *fiber.Ctx) error {
 }
 
 func (s *Server) getChannel(c *fiber.Ctx) error {
-	ch, err := s.cfg.Store.ChannelGet(c.UserContext(), c.Params("id"))
+	ch, err := s.cfg.Store.ChannelGet(c.UserContext(), param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -139,7 +139,7 @@ func (s *Server) createChannel(c *fiber.Ctx) error {
 
 func (s *Server) updateChannel(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	id := c.Params("id")
+	id := param(c, "id")
 	current, err := s.cfg.Store.ChannelGet(ctx, id)
 	if err != nil {
 		return err
@@ -182,7 +182,7 @@ func (s *Server) updateChannel(c *fiber.Ctx) error {
 }
 
 func (s *Server) deleteChannel(c *fiber.Ctx) error {
-	if err := s.cfg.Store.ChannelDelete(c.UserContext(), c.Params("id"), by(c)); err != nil {
+	if err := s.cfg.Store.ChannelDelete(c.UserContext(), param(c, "id"), by(c)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -197,7 +197,7 @@ func (s *Server) listSkills(c *fiber.Ctx) error {
 }
 
 func (s *Server) getSkill(c *fiber.Ctx) error {
-	sk, err := s.cfg.Store.SkillGet(c.UserContext(), c.Params("name"))
+	sk, err := s.cfg.Store.SkillGet(c.UserContext(), param(c, "name"))
 	if err != nil {
 		return err
 	}
@@ -211,7 +211,7 @@ type skillRequest struct {
 }
 
 func (s *Server) putSkill(c *fiber.Ctx) error {
-	name := c.Params("name")
+	name := param(c, "name")
 	if err := engine.Formats["skill"].Check(name); err != nil {
 		return fieldError("name", "%v", err)
 	}
@@ -235,7 +235,7 @@ func (s *Server) putSkill(c *fiber.Ctx) error {
 }
 
 func (s *Server) deleteSkill(c *fiber.Ctx) error {
-	if err := s.cfg.Store.SkillDelete(c.UserContext(), c.Params("name"), by(c)); err != nil {
+	if err := s.cfg.Store.SkillDelete(c.UserContext(), param(c, "name"), by(c)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -250,7 +250,7 @@ func (s *Server) listAgents(c *fiber.Ctx) error {
 }
 
 func (s *Server) getAgent(c *fiber.Ctx) error {
-	a, err := s.cfg.Store.AgentGet(c.UserContext(), c.Params("id"))
+	a, err := s.cfg.Store.AgentGet(c.UserContext(), param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -267,7 +267,7 @@ type agentRequest struct {
 }
 
 func (s *Server) putAgent(c *fiber.Ctx) error {
-	id := c.Params("id")
+	id := param(c, "id")
 	if !flows.IDPattern.MatchString(id) {
 		return fieldError("id", "agent id %q must be lower case letters, digits, - and _", id)
 	}
@@ -309,7 +309,7 @@ func (s *Server) putAgent(c *fiber.Ctx) error {
 }
 
 func (s *Server) deleteAgent(c *fiber.Ctx) error {
-	if err := s.cfg.Store.AgentDelete(c.UserContext(), c.Params("id"), by(c)); err != nil {
+	if err := s.cfg.Store.AgentDelete(c.UserContext(), param(c, "id"), by(c)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -324,7 +324,7 @@ func (s *Server) listCalendars(c *fiber.Ctx) error {
 }
 
 func (s *Server) getCalendar(c *fiber.Ctx) error {
-	cal, err := s.cfg.Store.CalendarGet(c.UserContext(), c.Params("name"))
+	cal, err := s.cfg.Store.CalendarGet(c.UserContext(), param(c, "name"))
 	if err != nil {
 		return err
 	}
@@ -339,7 +339,7 @@ type calendarRequest struct {
 }
 
 func (s *Server) putCalendar(c *fiber.Ctx) error {
-	name := c.Params("name")
+	name := param(c, "name")
 	if !flows.IDPattern.MatchString(name) {
 		return fieldError("name", "calendar name %q must be lower case letters, digits, - and _, like support-hours", name)
 	}
@@ -367,7 +367,7 @@ func (s *Server) putCalendar(c *fiber.Ctx) error {
 }
 
 func (s *Server) deleteCalendar(c *fiber.Ctx) error {
-	if err := s.cfg.Store.CalendarDelete(c.UserContext(), c.Params("name"), by(c)); err != nil {
+	if err := s.cfg.Store.CalendarDelete(c.UserContext(), param(c, "name"), by(c)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -386,7 +386,7 @@ type switchRequest struct {
 }
 
 func (s *Server) setSwitch(c *fiber.Ctx) error {
-	name := c.Params("name")
+	name := param(c, "name")
 	if err := engine.Formats["switch-name"].Check(name); err != nil {
 		return fieldError("name", "%v", err)
 	}
@@ -433,7 +433,7 @@ func queryInt(c *fiber.Ctx, name string, def int) (int, error) {
 }
 
 func (s *Server) getContact(c *fiber.Ctx) error {
-	ct, err := s.cfg.Store.ContactGet(c.UserContext(), c.Params("id"))
+	ct, err := s.cfg.Store.ContactGet(c.UserContext(), param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -449,7 +449,7 @@ type contactRequest struct {
 
 func (s *Server) updateContact(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	ct, err := s.cfg.Store.ContactGet(ctx, c.Params("id"))
+	ct, err := s.cfg.Store.ContactGet(ctx, param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -523,7 +523,7 @@ func (s *Server) createToken(c *fiber.Ctx) error {
 }
 
 func (s *Server) deleteToken(c *fiber.Ctx) error {
-	if err := s.cfg.Store.TokenDelete(c.UserContext(), c.Params("id"), by(c)); err != nil {
+	if err := s.cfg.Store.TokenDelete(c.UserContext(), param(c, "id"), by(c)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
