@@ -368,7 +368,7 @@ type desk struct {
 func (c *centre) desk(t *testing.T, token string) desk {
 	t.Helper()
 	var d desk
-	c.call(t, token, "GET", "/api/v1/agent/", nil).expect(t, 200).decode(t, &d)
+	c.call(t, token, "GET", "/api/v1/agent", nil).expect(t, 200).decode(t, &d)
 	return d
 }
 
