@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -149,4 +150,45 @@ func fillPath(path, bad string) string {
 		}
 	}
 	return strings.Join(segments, "/")
+}
+
+// Requests are checked against one loaded document from many connections at once (run with
+// -race).
+func TestRequestChecksAreSafeForConcurrentUse(t *testing.T) {
+	t.Parallel()
+	api := startAPI(t, backends[0].open(t), nil)
+	var wg sync.WaitGroup
+	statuses := make(chan int, 80)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 5 {
+				for _, req := range []struct{ method, path, body string }{
+					{"POST", "/api/v1/flows", `{"id":"x","format":"xml"}`},
+					{"GET", "/api/v1/conversations?status=bogus", ""},
+				} {
+					r, err := http.NewRequest(req.method, api.url+req.path, strings.NewReader(req.body))
+					if err != nil {
+						statuses <- 0
+						continue
+					}
+					r.Header.Set("Authorization", "Bearer "+api.admin)
+					r.Header.Set("Content-Type", "application/json")
+					resp, err := api.client.Do(r)
+					if err != nil {
+						statuses <- 0
+						continue
+					}
+					resp.Body.Close()
+					statuses <- resp.StatusCode
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	for status := range statuses {
+		require.Equal(t, 400, status)
+	}
 }
