@@ -54,6 +54,8 @@ func TestBodiesAreJSONInUTF8(t *testing.T) {
 		api.call(t, "POST", "/api/v1/tokens", withBody("", `{"role":"designer"}`)).fails(t, 415, "unsupported_media_type")
 		api.call(t, "POST", "/api/v1/tokens", withBody("application/x-www-form-urlencoded", `{"role":"designer"}`)).fails(t, 415, "unsupported_media_type")
 		api.call(t, "POST", "/api/v1/tokens", withBody("application/json; charset=utf-8", `{"role":"designer"}`)).expect(t, 201)
+		e = api.call(t, "PUT", "/api/v1/skills/billing", withBody("application/json", "null")).fails(t, 400, "invalid")
+		require.Contains(t, e.Error.Message, "not null")
 
 		e = api.call(t, "POST", "/api/v1/tokens", withBody("application/json", "{\"role\":\"designer\",\"name\":\"caf\xe9\"}")).fails(t, 400, "invalid")
 		require.Contains(t, e.Error.Message, "UTF-8 (at byte 30)")
