@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
@@ -120,16 +121,12 @@ func checkParams(c *fiber.Ctx) error {
 	return nil
 }
 
-// bodyTypes are the media types a route's body may have, when not JSON alone.
-var bodyTypes = map[string][]string{
-	"POST /api/v1/flows/import": {"application/json", "application/yaml", "application/x-yaml", "text/yaml", "text/plain"},
-}
-
-// checkBody answers 415 for a body of a media type the operation does not take, and 400 for
-// one that is not valid UTF-8. It returns whether the body is JSON.
-func checkBody(c *fiber.Ctx) (isJSON bool, err error) {
+// checkBody answers 415 for a body of a media type the operation does not take (those its
+// request body lists in the document), and 400 for one that is not valid UTF-8. It returns
+// whether the body is JSON.
+func checkBody(c *fiber.Ctx, op *openapi3.Operation) (isJSON bool, err error) {
 	body := c.Body()
-	if len(body) == 0 {
+	if len(body) == 0 || op.RequestBody == nil || op.RequestBody.Value == nil {
 		return false, nil
 	}
 	header := c.Get(fiber.HeaderContentType)
@@ -139,10 +136,7 @@ func checkBody(c *fiber.Ctx) (isJSON bool, err error) {
 	}
 	media = strings.ToLower(media)
 	isJSON = media == "application/json" || strings.HasSuffix(media, "+json")
-	takes, ok := bodyTypes[c.Method()+" "+c.Route().Path]
-	if !ok {
-		takes = []string{"application/json"}
-	}
+	takes := slices.Sorted(maps.Keys(op.RequestBody.Value.Content))
 	if !isJSON && !slices.Contains(takes, media) {
 		if header == "" {
 			header = "none"
@@ -344,15 +338,11 @@ func (s *Server) checkRequest(c *fiber.Ctx) error {
 	if err := checkParams(c); err != nil {
 		return err
 	}
-	route := s.contract.operation(c)
-	isJSON := false
-	if route != nil && route.Operation.RequestBody != nil {
-		var err error
-		if isJSON, err = checkBody(c); err != nil {
+	if route := s.contract.operation(c); route != nil {
+		isJSON, err := checkBody(c, route.Operation)
+		if err != nil {
 			return err
 		}
-	}
-	if route != nil {
 		if err := checkEnums(c, route, isJSON); err != nil {
 			return err
 		}
