@@ -291,7 +291,7 @@ func TestSupervisorSetsAgentState(t *testing.T) {
 		c.call(t, sup.Secret, "PUT", "/api/v1/agents/ana/state", map[string]any{"state": "available"}).expect(t, 200)
 		c.step(t)
 		require.Equal(t, []string{conv}, c.serving(t, ana))
-		c.call(t, sup.Secret, "GET", "/api/v1/agent/", nil).refused(t, 403, "forbidden")
+		c.call(t, sup.Secret, "GET", "/api/v1/agent", nil).refused(t, 403, "forbidden")
 		c.call(t, ana, "GET", "/api/v1/queue?skill="+url.QueryEscape("billing"), nil).refused(t, 403, "forbidden")
 	})
 }

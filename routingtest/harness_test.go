@@ -23,6 +23,7 @@ import (
 	"github.com/switchboardhq/switchboard/engine"
 	"github.com/switchboardhq/switchboard/routing"
 	"github.com/switchboardhq/switchboard/server"
+	"github.com/switchboardhq/switchboard/server/openapitest"
 	"github.com/switchboardhq/switchboard/store"
 	"github.com/switchboardhq/switchboard/store/storetest"
 )
@@ -160,13 +161,16 @@ type answer struct {
 	body   []byte
 }
 
-// call sends a request with a token ("" for none) and a JSON body (nil for none).
+// call sends a request with a token ("" for none) and a JSON body (nil for none), and checks
+// the answer against the OpenAPI document.
 func (c *centre) call(t *testing.T, token, method, path string, body any) *answer {
 	t.Helper()
 	var r io.Reader
+	var sent []byte
 	if body != nil {
 		b, err := json.Marshal(body)
 		require.NoError(t, err)
+		sent = b
 		r = strings.NewReader(string(b))
 	}
 	req, err := http.NewRequest(method, c.url+path, r)
@@ -182,6 +186,11 @@ func (c *centre) call(t *testing.T, token, method, path string, body any) *answe
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
+	spec, err := openapitest.Load()
+	require.NoError(t, err, "openapi.yaml")
+	if err := spec.Check(req, sent, resp, b); err != nil {
+		t.Errorf("%s %s answered %d, which the OpenAPI document does not describe: %v\nbody: %s", method, path, resp.StatusCode, err, b)
+	}
 	return &answer{what: method + " " + path, status: resp.StatusCode, body: b}
 }
 
@@ -272,12 +281,18 @@ func (c *centre) publishFlow(t *testing.T, source string) string {
 // skill creates a skill.
 func (c *centre) skill(t *testing.T, name string, body map[string]any) {
 	t.Helper()
+	if body == nil {
+		body = map[string]any{}
+	}
 	c.adminCall(t, "PUT", "/api/v1/skills/"+name, body).expect(t, 200)
 }
 
 // channel creates a web chat channel whose conversations run a flow and route to a skill.
 func (c *centre) channel(t *testing.T, id, flow, skill string, settings map[string]any) {
 	t.Helper()
+	if settings == nil {
+		settings = map[string]any{}
+	}
 	c.adminCall(t, "POST", "/api/v1/channels", map[string]any{"id": id, "type": "webchat", "name": id,
 		"settings": settings, "default_flow": flow, "default_skill": skill, "enabled": true}).expect(t, 201)
 }
@@ -378,7 +393,7 @@ type desk struct {
 func (c *centre) desk(t *testing.T, token string) desk {
 	t.Helper()
 	var d desk
-	c.call(t, token, "GET", "/api/v1/agent/", nil).expect(t, 200).decode(t, &d)
+	c.call(t, token, "GET", "/api/v1/agent", nil).expect(t, 200).decode(t, &d)
 	return d
 }
 

@@ -113,7 +113,7 @@ func (s *Server) listChannels(c *fiber.Ctx) error {
 }
 
 func (s *Server) getChannel(c *fiber.Ctx) error {
-	ch, err := s.cfg.Store.ChannelGet(c.UserContext(), c.Params("id"))
+	ch, err := s.cfg.Store.ChannelGet(c.UserContext(), param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -140,7 +140,7 @@ func (s *Server) createChannel(c *fiber.Ctx) error {
 
 func (s *Server) updateChannel(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	id := c.Params("id")
+	id := param(c, "id")
 	current, err := s.cfg.Store.ChannelGet(ctx, id)
 	if err != nil {
 		return err
@@ -183,7 +183,7 @@ func (s *Server) updateChannel(c *fiber.Ctx) error {
 }
 
 func (s *Server) deleteChannel(c *fiber.Ctx) error {
-	if err := s.cfg.Store.ChannelDelete(c.UserContext(), c.Params("id"), by(c)); err != nil {
+	if err := s.cfg.Store.ChannelDelete(c.UserContext(), param(c, "id"), by(c)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -198,7 +198,7 @@ func (s *Server) listSkills(c *fiber.Ctx) error {
 }
 
 func (s *Server) getSkill(c *fiber.Ctx) error {
-	sk, err := s.cfg.Store.SkillGet(c.UserContext(), c.Params("name"))
+	sk, err := s.cfg.Store.SkillGet(c.UserContext(), param(c, "name"))
 	if err != nil {
 		return err
 	}
@@ -206,7 +206,7 @@ func (s *Server) getSkill(c *fiber.Ctx) error {
 }
 
 func (s *Server) putSkill(c *fiber.Ctx) error {
-	name := c.Params("name")
+	name := param(c, "name")
 	if err := engine.Formats["skill"].Check(name); err != nil {
 		return fieldError("name", "%v", err)
 	}
@@ -230,7 +230,7 @@ func (s *Server) putSkill(c *fiber.Ctx) error {
 }
 
 func (s *Server) deleteSkill(c *fiber.Ctx) error {
-	if err := s.cfg.Store.SkillDelete(c.UserContext(), c.Params("name"), by(c)); err != nil {
+	if err := s.cfg.Store.SkillDelete(c.UserContext(), param(c, "name"), by(c)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -245,7 +245,7 @@ func (s *Server) listAgents(c *fiber.Ctx) error {
 }
 
 func (s *Server) getAgent(c *fiber.Ctx) error {
-	a, err := s.cfg.Store.AgentGet(c.UserContext(), c.Params("id"))
+	a, err := s.cfg.Store.AgentGet(c.UserContext(), param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -262,7 +262,7 @@ type agentRequest struct {
 }
 
 func (s *Server) putAgent(c *fiber.Ctx) error {
-	id := c.Params("id")
+	id := param(c, "id")
 	if !flows.IDPattern.MatchString(id) {
 		return fieldError("id", "agent id %q must be lower case letters, digits, - and _", id)
 	}
@@ -304,7 +304,7 @@ func (s *Server) putAgent(c *fiber.Ctx) error {
 }
 
 func (s *Server) deleteAgent(c *fiber.Ctx) error {
-	if err := s.cfg.Store.AgentDelete(c.UserContext(), c.Params("id"), by(c)); err != nil {
+	if err := s.cfg.Store.AgentDelete(c.UserContext(), param(c, "id"), by(c)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -319,7 +319,7 @@ func (s *Server) listCalendars(c *fiber.Ctx) error {
 }
 
 func (s *Server) getCalendar(c *fiber.Ctx) error {
-	cal, err := s.cfg.Store.CalendarGet(c.UserContext(), c.Params("name"))
+	cal, err := s.cfg.Store.CalendarGet(c.UserContext(), param(c, "name"))
 	if err != nil {
 		return err
 	}
@@ -334,7 +334,7 @@ type calendarRequest struct {
 }
 
 func (s *Server) putCalendar(c *fiber.Ctx) error {
-	name := c.Params("name")
+	name := param(c, "name")
 	if !flows.IDPattern.MatchString(name) {
 		return fieldError("name", "calendar name %q must be lower case letters, digits, - and _, like support-hours", name)
 	}
@@ -362,7 +362,7 @@ func (s *Server) putCalendar(c *fiber.Ctx) error {
 }
 
 func (s *Server) deleteCalendar(c *fiber.Ctx) error {
-	if err := s.cfg.Store.CalendarDelete(c.UserContext(), c.Params("name"), by(c)); err != nil {
+	if err := s.cfg.Store.CalendarDelete(c.UserContext(), param(c, "name"), by(c)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -381,7 +381,7 @@ type switchRequest struct {
 }
 
 func (s *Server) setSwitch(c *fiber.Ctx) error {
-	name := c.Params("name")
+	name := param(c, "name")
 	if err := engine.Formats["switch-name"].Check(name); err != nil {
 		return fieldError("name", "%v", err)
 	}
@@ -428,7 +428,7 @@ func queryInt(c *fiber.Ctx, name string, def int) (int, error) {
 }
 
 func (s *Server) getContact(c *fiber.Ctx) error {
-	ct, err := s.cfg.Store.ContactGet(c.UserContext(), c.Params("id"))
+	ct, err := s.cfg.Store.ContactGet(c.UserContext(), param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -444,7 +444,7 @@ type contactRequest struct {
 
 func (s *Server) updateContact(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	ct, err := s.cfg.Store.ContactGet(ctx, c.Params("id"))
+	ct, err := s.cfg.Store.ContactGet(ctx, param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -518,7 +518,7 @@ func (s *Server) createToken(c *fiber.Ctx) error {
 }
 
 func (s *Server) deleteToken(c *fiber.Ctx) error {
-	if err := s.cfg.Store.TokenDelete(c.UserContext(), c.Params("id"), by(c)); err != nil {
+	if err := s.cfg.Store.TokenDelete(c.UserContext(), param(c, "id"), by(c)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -408,6 +408,21 @@ func TestTokens(t *testing.T) {
 		require.Contains(t, e.Error.Message, "not valid")
 		api.call(t, "DELETE", "/api/v1/tokens/"+created.Token.ID).fails(t, 404, "not_found")
 		require.Len(t, api.call(t, "GET", "/api/v1/tokens").expect(t, 200).list(t), 2)
+
+		// the last admin token is kept, so that someone can still manage the server
+		first := tokens[0]["id"].(string)
+		e = api.call(t, "DELETE", "/api/v1/tokens/"+first).fails(t, 409, "in_use")
+		require.Contains(t, e.Error.Message, "last admin token")
+		api.call(t, "GET", "/api/v1/tokens").expect(t, 200)
+		var second struct {
+			Token struct {
+				ID string `json:"id"`
+			} `json:"token"`
+			Secret string `json:"secret"`
+		}
+		api.call(t, "POST", "/api/v1/tokens", withJSON(map[string]any{"role": "admin"})).expect(t, 201).decode(t, &second)
+		api.call(t, "DELETE", "/api/v1/tokens/"+first, withToken(second.Secret)).expect(t, 204)
+		api.call(t, "DELETE", "/api/v1/tokens/"+second.Token.ID, withToken(second.Secret)).fails(t, 409, "in_use")
 	})
 }
 

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -16,20 +15,25 @@ import (
 
 // The agent API: an agent's token speaks for the agent it names.
 func (s *Server) agentRoutes() {
-	agent := s.app.Group("/api/v1/agent", s.auth(store.RoleAgent), s.needACD)
-	agent.Get("/", s.agentMe)
-	agent.Post("/login", s.agentLogin)
-	agent.Post("/logout", s.agentLogout)
-	agent.Put("/state", s.agentSetState)
-	agent.Get("/events", s.agentEvents)
+	// Each route has its own guards: a group's would also stand before /api/v1/agents/....
+	agent := s.app.Group("/api/v1/agent")
+	guards := []fiber.Handler{s.auth(store.RoleAgent), s.needACD}
+	on := func(add func(string, ...fiber.Handler) fiber.Router, path string, h fiber.Handler) {
+		add(path, append(guards[:len(guards):len(guards)], h)...)
+	}
+	on(agent.Get, "", s.agentMe)
+	on(agent.Post, "/login", s.agentLogin)
+	on(agent.Post, "/logout", s.agentLogout)
+	on(agent.Put, "/state", s.agentSetState)
+	on(agent.Get, "/events", s.agentEvents)
 	// An offer's ref holds a "/" (session/wait): the greedy parameter takes it, sent as is or as %2F.
-	agent.Post("/offers/+/accept", s.agentAccept)
-	agent.Post("/offers/+/reject", s.agentReject)
-	agent.Get("/conversations/:id", s.agentConversation)
-	agent.Post("/conversations/:id/reply", s.agentReply)
-	agent.Post("/conversations/:id/transfer", s.agentTransfer)
-	agent.Post("/conversations/:id/close", s.agentClose)
-	agent.Put("/conversations/:id/contact", s.agentLinkContact)
+	on(agent.Post, "/offers/+/accept", s.agentAccept)
+	on(agent.Post, "/offers/+/reject", s.agentReject)
+	on(agent.Get, "/conversations/:id", s.agentConversation)
+	on(agent.Post, "/conversations/:id/reply", s.agentReply)
+	on(agent.Post, "/conversations/:id/transfer", s.agentTransfer)
+	on(agent.Post, "/conversations/:id/close", s.agentClose)
+	on(agent.Put, "/conversations/:id/contact", s.agentLinkContact)
 }
 
 func (s *Server) needACD(c *fiber.Ctx) error {
@@ -113,7 +117,7 @@ type stateRequest struct {
 func (s *Server) agentSetState(c *fiber.Ctx) error { return s.setState(c, me(c)) }
 
 // setAgentState lets a supervisor set an agent's state: a pause, a logout.
-func (s *Server) setAgentState(c *fiber.Ctx) error { return s.setState(c, c.Params("id")) }
+func (s *Server) setAgentState(c *fiber.Ctx) error { return s.setState(c, param(c, "id")) }
 
 // setState sets an agent's state from a stateRequest.
 func (s *Server) setState(c *fiber.Ctx, agent string) error {
@@ -132,13 +136,7 @@ func (s *Server) setState(c *fiber.Ctx, agent string) error {
 }
 
 // offerRef is the ref an offer's path names.
-func offerRef(c *fiber.Ctx) string {
-	ref, err := url.PathUnescape(c.Params("+"))
-	if err != nil {
-		return c.Params("+")
-	}
-	return ref
-}
+func offerRef(c *fiber.Ctx) string { return param(c, "+") }
 
 func (s *Server) agentAccept(c *fiber.Ctx) error {
 	if err := s.cfg.ACD.Accept(c.UserContext(), me(c), offerRef(c)); err != nil {
@@ -173,7 +171,7 @@ func (s *Server) transcriptOf(c *fiber.Ctx, id string) (transcript, error) {
 }
 
 func (s *Server) agentConversation(c *fiber.Ctx) error {
-	t, err := s.transcriptOf(c, c.Params("id"))
+	t, err := s.transcriptOf(c, param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -209,7 +207,7 @@ func (s *Server) agentReply(c *fiber.Ctx) error {
 	default:
 		return fieldError("visibility", "visibility %q: use same, public or private", req.Visibility)
 	}
-	item, err := s.cfg.ACD.Reply(c.UserContext(), me(c), c.Params("id"), req.Text, req.Visibility)
+	item, err := s.cfg.ACD.Reply(c.UserContext(), me(c), param(c, "id"), req.Text, req.Visibility)
 	if err != nil {
 		return routingError(err)
 	}
@@ -228,7 +226,7 @@ func (s *Server) agentTransfer(c *fiber.Ctx) error {
 	if err := s.checkSkill(c, req.Skill, "skill"); err != nil {
 		return err
 	}
-	if err := s.cfg.ACD.Transfer(c.UserContext(), me(c), c.Params("id"), req.Skill); err != nil {
+	if err := s.cfg.ACD.Transfer(c.UserContext(), me(c), param(c, "id"), req.Skill); err != nil {
 		return routingError(err)
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -243,7 +241,7 @@ func (s *Server) agentClose(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if err := s.cfg.ACD.Close(c.UserContext(), me(c), c.Params("id"), req.Disposition); err != nil {
+	if err := s.cfg.ACD.Close(c.UserContext(), me(c), param(c, "id"), req.Disposition); err != nil {
 		if errors.Is(err, routing.ErrRefused) && !errors.Is(err, routing.ErrContactRequired) {
 			e := errorf(fiber.StatusUnprocessableEntity, "refused", "%v", err)
 			e.Field = "disposition"
@@ -271,7 +269,7 @@ func (s *Server) agentLinkContact(c *fiber.Ctx) error {
 	} else if err != nil {
 		return err
 	}
-	if err := s.cfg.ACD.LinkContact(c.UserContext(), me(c), c.Params("id"), req.ContactID); err != nil {
+	if err := s.cfg.ACD.LinkContact(c.UserContext(), me(c), param(c, "id"), req.ContactID); err != nil {
 		return routingError(err)
 	}
 	return c.SendStatus(fiber.StatusNoContent)

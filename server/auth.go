@@ -36,7 +36,7 @@ func HashToken(secret string) string {
 }
 
 // auth admits requests with a bearer token of one of the roles: 401 without a valid token,
-// 403 with one of another role.
+// 403 with one of another role; then it checks the request (checkRequest).
 func (s *Server) auth(roles ...string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		header := c.Get(fiber.HeaderAuthorization)
@@ -57,6 +57,6 @@ func (s *Server) auth(roles ...string) fiber.Handler {
 			return errorf(fiber.StatusForbidden, "forbidden", "a %s token cannot do this; it needs the role %s", t.Role, strings.Join(roles, " or "))
 		}
 		c.Locals(tokenKey, t)
-		return c.Next()
+		return s.checkRequest(c)
 	}
 }

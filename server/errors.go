@@ -96,6 +96,9 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	if len(c.Body()) == 0 {
 		return errorf(fiber.StatusBadRequest, "invalid", "the request needs a JSON body")
 	}
+	if string(bytes.TrimSpace(c.Body())) == "null" {
+		return errorf(fiber.StatusBadRequest, "invalid", "the body must be a JSON object, not null")
+	}
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)

@@ -112,7 +112,7 @@ func (s *Server) listFlows(c *fiber.Ctx) error {
 const timeFormat = "2006-01-02T15:04:05.000000Z07:00"
 
 func (s *Server) getFlow(c *fiber.Ctx) error {
-	f, err := s.cfg.Store.FlowGet(c.UserContext(), c.Params("id"))
+	f, err := s.cfg.Store.FlowGet(c.UserContext(), param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -205,7 +205,7 @@ func firstNonEmpty(values ...string) string {
 }
 
 func (s *Server) updateFlow(c *fiber.Ctx) error {
-	id := c.Params("id")
+	id := param(c, "id")
 	rev, err := ifMatch(c)
 	if err != nil {
 		return err
@@ -275,7 +275,7 @@ func describeDiff(d flows.Diff) string {
 }
 
 func (s *Server) deleteFlow(c *fiber.Ctx) error {
-	id := c.Params("id")
+	id := param(c, "id")
 	if err := s.cfg.Store.FlowDelete(c.UserContext(), id, by(c)); err != nil {
 		return err
 	}
@@ -327,7 +327,7 @@ func (s *Server) validateSource(c *fiber.Ctx) error {
 }
 
 func (s *Server) validateFlow(c *fiber.Ctx) error {
-	f, err := s.cfg.Store.FlowGet(c.UserContext(), c.Params("id"))
+	f, err := s.cfg.Store.FlowGet(c.UserContext(), param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -356,7 +356,7 @@ type publishRequest struct {
 }
 
 func (s *Server) publishFlow(c *fiber.Ctx) error {
-	id := c.Params("id")
+	id := param(c, "id")
 	rev, err := ifMatch(c)
 	if err != nil {
 		return err
@@ -406,7 +406,7 @@ type rollbackRequest struct {
 }
 
 func (s *Server) rollbackFlow(c *fiber.Ctx) error {
-	id := c.Params("id")
+	id := param(c, "id")
 	var req rollbackRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
@@ -433,7 +433,7 @@ type versionSummary struct {
 }
 
 func (s *Server) listVersions(c *fiber.Ctx) error {
-	id := c.Params("id")
+	id := param(c, "id")
 	if _, err := s.cfg.Store.FlowGet(c.UserContext(), id); err != nil {
 		return err
 	}
@@ -456,7 +456,7 @@ func (s *Server) getVersion(c *fiber.Ctx) error {
 	if n == 0 {
 		return fieldError("version", "versions are numbered from 1")
 	}
-	v, err := s.cfg.Store.FlowVersionGet(c.UserContext(), c.Params("id"), n)
+	v, err := s.cfg.Store.FlowVersionGet(c.UserContext(), param(c, "id"), n)
 	if err != nil {
 		return err
 	}
@@ -484,7 +484,7 @@ func (s *Server) revisionSource(c *fiber.Ctx, id, which string) (source, format 
 }
 
 func (s *Server) diffFlow(c *fiber.Ctx) error {
-	id := c.Params("id")
+	id := param(c, "id")
 	from, to := c.Query("from", "0"), c.Query("to", "draft")
 	fromSrc, fromFormat, err := s.revisionSource(c, id, from)
 	if err != nil {
@@ -505,7 +505,7 @@ func (s *Server) diffFlow(c *fiber.Ctx) error {
 }
 
 func (s *Server) exportFlow(c *fiber.Ctx) error {
-	id := c.Params("id")
+	id := param(c, "id")
 	which := c.Query("version", "draft")
 	source, format, err := s.revisionSource(c, id, which)
 	if err != nil {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	_ "embed"
 	"encoding/json"
 	"sync"
@@ -13,6 +14,9 @@ import (
 //
 //go:embed openapi.yaml
 var openAPIYAML []byte
+
+// OpenAPIDocument returns the OpenAPI document of /api/v1, as YAML.
+func OpenAPIDocument() []byte { return bytes.Clone(openAPIYAML) }
 
 var openAPIJSON = sync.OnceValues(func() ([]byte, error) {
 	var doc any

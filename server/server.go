@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -53,7 +54,9 @@ type Server struct {
 	log     *slog.Logger
 	metrics *Metrics
 	flows   *dispatch.FlowCache
-	started time.Time
+	// contract is the OpenAPI document requests are checked against.
+	contract *contract
+	started  time.Time
 	// done closes when the server shuts down, ending the event streams.
 	done     chan struct{}
 	shutdown sync.Once
@@ -89,12 +92,21 @@ func New(cfg Config) *Server {
 		ErrorHandler:          s.handleError,
 		DisableStartupMessage: true,
 		Immutable:             true,
-		UnescapePath:          true, // path parameters arrive decoded: skill sales:tier may be sent as sales%3Atier
-		ReadTimeout:           30 * time.Second,
-		WriteTimeout:          60 * time.Second,
-		IdleTimeout:           120 * time.Second,
+		// Routes match the raw path, exactly: an encoded / (%2F) stays in its segment, and a
+		// trailing slash names no route. Handlers read parameters decoded (param), so that skill
+		// sales:tier may be sent as sales%3Atier.
+		UnescapePath:  false,
+		StrictRouting: true,
+		ReadTimeout:   30 * time.Second,
+		WriteTimeout:  60 * time.Second,
+		IdleTimeout:   120 * time.Second,
 	})
 	s.routes()
+	k, err := loadContract(s.app)
+	if err != nil {
+		panic("switchboard: " + err.Error()) // the embedded document is broken: a build error
+	}
+	s.contract = k
 	return s
 }
 
@@ -188,6 +200,9 @@ func (s *Server) routes() {
 	s.webhookRoutes()
 
 	api.All("/*", func(c *fiber.Ctx) error {
+		if p := c.Path(); len(p) > 1 && strings.HasSuffix(p, "/") {
+			return errorf(fiber.StatusNotFound, "not_found", "there is no %s %s in the API: paths end without a slash (%s)", c.Method(), p, strings.TrimRight(p, "/"))
+		}
 		return errorf(fiber.StatusNotFound, "not_found", "there is no %s %s in the API (see /api/v1/openapi.json)", c.Method(), c.Path())
 	})
 	s.editorRoutes()
@@ -202,9 +217,9 @@ func by(c *fiber.Ctx) string {
 }
 
 func intParam(c *fiber.Ctx, name string) (int, error) {
-	n, err := strconv.Atoi(c.Params(name))
+	n, err := strconv.Atoi(param(c, name))
 	if err != nil || n < 0 {
-		return 0, fieldError(name, "%q is not a version number", c.Params(name))
+		return 0, fieldError(name, "%q is not a version number", param(c, name))
 	}
 	return n, nil
 }

@@ -47,7 +47,7 @@ type simulateEvent struct {
 
 func (s *Server) simulateFlow(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	id := c.Params("id")
+	id := param(c, "id")
 	var req simulateRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err

@@ -152,7 +152,7 @@ func (s *Server) listConversations(c *fiber.Ctx) error {
 }
 
 func (s *Server) getConversation(c *fiber.Ctx) error {
-	t, err := s.transcriptOf(c, c.Params("id"))
+	t, err := s.transcriptOf(c, param(c, "id"))
 	if err != nil {
 		return err
 	}

@@ -163,10 +163,11 @@ type ConversationListParams struct {
 	Offset   int
 }
 
-// Directions of interactions.
+// Directions of interactions: the customer's, and ours. The database keeps them as "in" and
+// "out".
 const (
-	Inbound  = "in"
-	Outbound = "out"
+	Inbound  = "inbound"
+	Outbound = "outbound"
 )
 
 // Interaction is one message of a transcript: the customer's, or ours.

@@ -333,11 +333,17 @@ type interactionRow struct {
 	Status         string    `db:"status"`
 }
 
+// directionColumn is how the database spells a direction, and directionOf how the model does.
+var (
+	directionColumn = map[string]string{Inbound: "in", Outbound: "out"}
+	directionOf     = map[string]string{"in": Inbound, "out": Outbound}
+)
+
 const interactionColumns = `id, conversation_id, channel_id, direction, external_id, kind, public, author, text, thread,
 	parent, attachments, at, created_at, action_id, agent, status`
 
 func (r interactionRow) interaction() (Interaction, error) {
-	i := Interaction{ID: r.ID, ConversationID: r.ConversationID, ChannelID: r.ChannelID, Direction: r.Direction,
+	i := Interaction{ID: r.ID, ConversationID: r.ConversationID, ChannelID: r.ChannelID, Direction: directionOf[r.Direction],
 		ExternalID: r.ExternalID, Kind: r.Kind, Public: r.Public, Text: r.Text, Thread: r.Thread, Parent: r.Parent,
 		At: r.At.Time, CreatedAt: r.CreatedAt.Time, ActionID: r.ActionID, Agent: r.Agent, Status: r.Status}
 	if err := fromJSON(r.Author, &i.Author); err != nil {
@@ -361,7 +367,7 @@ func (p pipe) InteractionInsert(ctx context.Context, i Interaction) (Interaction
 	err := p.get(ctx, &id, `INSERT INTO interactions (conversation_id, channel_id, direction, external_id, kind, public,
 		author, text, thread, parent, attachments, at, created_at, action_id, agent, status)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		i.ConversationID, i.ChannelID, i.Direction, i.ExternalID, i.Kind, i.Public, mustJSON(i.Author, "{}"), i.Text,
+		i.ConversationID, i.ChannelID, directionColumn[i.Direction], i.ExternalID, i.Kind, i.Public, mustJSON(i.Author, "{}"), i.Text,
 		i.Thread, i.Parent, mustJSON(i.Attachments, "[]"), p.s.ts(i.At), p.s.ts(now), i.ActionID, i.Agent, i.Status)
 	if err != nil {
 		return Interaction{}, p.s.fail(err, "interaction in conversation %s", i.ConversationID)

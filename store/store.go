@@ -103,6 +103,7 @@ type Store interface {
 	// TokenByHash finds a token by the hash of its secret and records that it was used.
 	TokenByHash(ctx context.Context, hash string, now time.Time) (Token, error)
 	TokenList(ctx context.Context) ([]Token, error)
+	// TokenDelete deletes a token, but never the last admin token (ErrInUse).
 	TokenDelete(ctx context.Context, id, by string) error
 	TokenCount(ctx context.Context) (int, error)
 

@@ -94,13 +94,22 @@ func (s *sqlStore) TokenList(ctx context.Context) ([]Token, error) {
 	return out, nil
 }
 
-// TokenDelete deletes a token; ErrNotFound when there is none.
+// TokenDelete deletes a token; ErrNotFound when there is none, and ErrInUse for the last
+// admin token, without which nobody could manage the server through the API. The admin tokens
+// are locked before the delete, so that two deletes of the last two cannot both succeed.
 func (s *sqlStore) TokenDelete(ctx context.Context, id, by string) error {
 	now := s.now()
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var admins []string
+		if err := list(ctx, tx, &admins, `SELECT id FROM tokens WHERE role = ?`+s.dialect.lockRow, RoleAdmin); err != nil {
+			return fmt.Errorf("token %s: admin tokens: %w", id, err)
+		}
 		var r tokenRow
 		if err := get(ctx, tx, &r, `DELETE FROM tokens WHERE id = ? RETURNING `+tokenColumns, id); err != nil {
 			return s.fail(err, "token %s", id)
+		}
+		if r.Role == RoleAdmin && len(admins) <= 1 {
+			return fmt.Errorf("token %s is the last admin token; create another admin token before deleting it: %w", id, ErrInUse)
 		}
 		return s.audit(ctx, tx, now, by, auditToken, "delete", id, map[string]any{"name": r.Name, "role": r.Role})
 	})

@@ -1,7 +1,9 @@
 package storetest
 
 import (
+	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/stretchr/testify/require"
@@ -14,6 +16,8 @@ var tokenTests = []test{
 	{"CreateErrors", testTokenCreateErrors},
 	{"ByHash", testTokenByHash},
 	{"Delete", testTokenDelete},
+	{"DeleteLastAdmin", testTokenDeleteLastAdmin},
+	{"DeleteLastAdminsConcurrently", testTokenDeleteLastAdminsConcurrently},
 }
 
 func testTokenCreate(h *harness) {
@@ -98,6 +102,8 @@ func testTokenByHash(h *harness) {
 
 func testTokenDelete(h *harness) {
 	t := h.t
+	_, err := h.s.TokenCreate(h.ctx, store.Token{Name: "keeper", Role: store.RoleAdmin, Hash: "h0"}, "ops")
+	require.NoError(t, err)
 	tok, err := h.s.TokenCreate(h.ctx, store.Token{Name: "ops", Role: store.RoleAdmin, Hash: "h1"}, "ops")
 	require.NoError(t, err)
 	h.tick()
@@ -109,5 +115,71 @@ func testTokenDelete(h *harness) {
 	h.unchanged(store.ErrNotFound, func() error { return h.s.TokenDelete(h.ctx, tok.ID, "ann") })
 	n, err := h.s.TokenCount(h.ctx)
 	require.NoError(t, err)
-	require.Zero(t, n)
+	require.Equal(t, 1, n)
+}
+
+func testTokenDeleteLastAdmin(h *harness) {
+	t := h.t
+	admin, err := h.s.TokenCreate(h.ctx, store.Token{Name: "ops", Role: store.RoleAdmin, Hash: "h1"}, "ops")
+	require.NoError(t, err)
+	designer, err := h.s.TokenCreate(h.ctx, store.Token{Name: "ed", Role: store.RoleDesigner, Hash: "h2"}, "ops")
+	require.NoError(t, err)
+
+	h.unchanged(store.ErrInUse, func() error { return h.s.TokenDelete(h.ctx, admin.ID, "ann") })
+	_, err = h.s.TokenByHash(h.ctx, "h1", h.now())
+	require.NoError(t, err, "the last admin token is kept")
+
+	require.NoError(t, h.s.TokenDelete(h.ctx, designer.ID, "ann"), "other roles' tokens go")
+	h.unchanged(store.ErrNotFound, func() error { return h.s.TokenDelete(h.ctx, "t_none", "ann") })
+
+	other, err := h.s.TokenCreate(h.ctx, store.Token{Name: "ops 2", Role: store.RoleAdmin, Hash: "h3"}, "ops")
+	require.NoError(t, err)
+	require.NoError(t, h.s.TokenDelete(h.ctx, admin.ID, "ann"), "with another admin token, the first one goes")
+	h.unchanged(store.ErrInUse, func() error { return h.s.TokenDelete(h.ctx, other.ID, "ann") })
+}
+
+// Two deletes of the last two admin tokens, at once: one succeeds, the other is refused.
+func testTokenDeleteLastAdminsConcurrently(h *harness) {
+	t := h.t
+	survivor := ""
+	for round := range 10 {
+		// The pair: the admin token the last round left, and a new one.
+		ids := [2]string{survivor}
+		for i := range ids {
+			if ids[i] != "" {
+				continue
+			}
+			tok, err := h.s.TokenCreate(h.ctx, store.Token{Name: "ops", Role: store.RoleAdmin,
+				Hash: fmt.Sprintf("h-%d-%d", round, i)}, "ops")
+			require.NoError(t, err)
+			ids[i] = tok.ID
+		}
+		var wg sync.WaitGroup
+		var errs [2]error
+		ready := make(chan struct{})
+		for i := range ids {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-ready
+				errs[i] = h.s.TokenDelete(h.ctx, ids[i], "ann")
+			}()
+		}
+		close(ready)
+		wg.Wait()
+		var refused int
+		for _, err := range errs {
+			if err != nil {
+				require.ErrorIs(t, err, store.ErrInUse, "round %d", round)
+				refused++
+			}
+		}
+		require.Equal(t, 1, refused, "round %d: one of the two deletes is refused", round)
+		n, err := h.s.TokenCount(h.ctx)
+		require.NoError(t, err)
+		require.Equal(t, 1, n, "round %d: one admin token is left", round)
+		tokens, err := h.s.TokenList(h.ctx)
+		require.NoError(t, err)
+		survivor = tokens[0].ID
+	}
 }

@@ -204,7 +204,7 @@ export interface StoredInteraction {
   id: number
   conversation_id: string
   channel_id: string
-  direction: 'in' | 'out' | string
+  direction: 'inbound' | 'outbound'
   kind: string
   public: boolean
   author: Author

@@ -253,7 +253,7 @@ function Replay({ onReplay, busy }: { onReplay: (interactionId: number) => void;
       {transcript && (
         <ul className="transcript">
           {transcript.interactions
-            .filter((i) => i.direction === 'in')
+            .filter((i) => i.direction === 'inbound')
             .map((i) => (
               <li key={i.id}>
                 <span className="muted">{new Date(i.at).toLocaleString()}</span> {i.author.name || i.author.id}: “{i.text}”{' '}
