@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -280,7 +281,7 @@ func firstEnumError(err error, field string, schema *openapi3.Schema) *apiError 
 	}
 	pointer := se.JSONPointer()
 	if len(pointer) > 0 {
-		field = strings.Join(pointer, ".")
+		field = fieldPath(pointer)
 	}
 	enum := schemaAt(schema, pointer)
 	if enum == nil {
@@ -299,7 +300,29 @@ func firstEnumError(err error, field string, schema *openapi3.Schema) *apiError 
 	if optional {
 		or = " (or leave it out)"
 	}
-	return fieldError(field, "%s %s is not one of %s%s", field, quoteValue(se.Value), strings.Join(allowed, ", "), or)
+	hint := ""
+	if v, ok := se.Value.(string); ok {
+		if sug := flows.Suggest(v, allowed); sug != "" {
+			hint = fmt.Sprintf("; did you mean %q?", sug)
+		}
+	}
+	return fieldError(field, "%s %s is not one of %s%s%s", field, quoteValue(se.Value), strings.Join(allowed, ", "), or, hint)
+}
+
+// fieldPath writes a JSON pointer as the API names fields: settings.distribution[1].
+func fieldPath(pointer []string) string {
+	var b strings.Builder
+	for _, key := range pointer {
+		if _, err := strconv.Atoi(key); err == nil && b.Len() > 0 {
+			b.WriteString("[" + key + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(key)
+	}
+	return b.String()
 }
 
 // schemaAt follows a JSON pointer of a value down its schema, to the schema with the enum.

@@ -48,7 +48,7 @@ func TestChannelSettingsAreChecked(t *testing.T) {
 			{"oldest and newest at once", "facebook", map[string]any{"distribution": []string{"oldest", "newest"}}, "settings.distribution", "cannot hold both oldest and newest"},
 			{"private and public first at once", "facebook", map[string]any{"distribution": []string{"private_first", "public_first"}}, "settings.distribution", "cannot hold both"},
 			{"three orders", "facebook", map[string]any{"distribution": []string{"account_priority", "private_first", "oldest"}}, "settings.distribution", "at most 2"},
-			{"an order that does not exist", "facebook", map[string]any{"distribution": []string{"oldest", "random"}}, "settings.distribution[1]", `got "random"`},
+			{"an order that does not exist", "facebook", map[string]any{"distribution": []string{"oldest", "random"}}, "settings.distribution[1]", `"random" is not one of`},
 			{"an order listed twice", "facebook", map[string]any{"distribution": []string{"newest", "newest"}}, "settings.distribution[1]", "listed twice"},
 			{"a distribution that is not a list", "facebook", map[string]any{"distribution": "oldest"}, "settings.distribution", "must be a list"},
 			{"a disposition that is not a name", "facebook", map[string]any{"dispositions": []string{"solved", "2bad"}}, "settings.dispositions[1]", "2bad"},
