@@ -24,6 +24,7 @@ import (
 	"github.com/switchboardhq/switchboard/engine"
 	"github.com/switchboardhq/switchboard/routing"
 	"github.com/switchboardhq/switchboard/server"
+	"github.com/switchboardhq/switchboard/server/openapitest"
 	"github.com/switchboardhq/switchboard/store"
 	"github.com/switchboardhq/switchboard/store/storetest"
 )
@@ -229,6 +230,11 @@ func request(t testing.TB, client *http.Client, method, url string, body []byte,
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
+	spec, err := openapitest.Load()
+	require.NoError(t, err, "openapi.yaml")
+	if err := spec.Check(req, body, resp, b); err != nil {
+		t.Errorf("%s %s answered %d, which the OpenAPI document does not describe: %v\nbody: %s", method, req.URL.Path, resp.StatusCode, err, b)
+	}
 	return response{status: resp.StatusCode, header: resp.Header, body: b}
 }
 
