@@ -74,7 +74,7 @@ func TestServeRefusesBadRetention(t *testing.T) {
 		env  string
 		want string
 	}{
-		{args: []string{"--retain-event-keys", "1d"}, want: "--retain-event-keys: 24h0m0s is shorter than 168h0m0s"},
+		{args: []string{"--retain-event-keys", "1d"}, want: "--retain-event-keys: 1d is shorter than 7d"},
 		{args: []string{"--retain-outbox", "-1h"}, want: "--retain-outbox: -1h0m0s is negative"},
 		{args: []string{"--prune-every", "0"}, want: "--prune-every 0s: give a positive duration"},
 		{args: []string{"--retain-audit", "a year"}, want: `invalid argument "a year" for "--retain-audit" flag`},

@@ -77,14 +77,22 @@ func (p RetentionPolicy) Check() error {
 	}{{"payloads", p.Payloads}, {"event_keys", p.EventKeys}, {"conversations", p.Conversations},
 		{"outbox", p.Outbox}, {"audit", p.Audit}} {
 		if f.d < 0 {
-			return invalid("retention of %s: %s is negative (0 keeps forever)", f.name, f.d)
+			return invalid("retention of %s: %s is negative (0 keeps forever)", f.name, inDays(f.d))
 		}
 	}
 	if p.EventKeys > 0 && p.EventKeys < MinEventKeyRetention {
 		return invalid("retention of event_keys: %s is shorter than %s, the longest a network may redeliver an event",
-			p.EventKeys, MinEventKeyRetention)
+			inDays(p.EventKeys), inDays(MinEventKeyRetention))
 	}
 	return nil
+}
+
+// inDays writes a duration of whole days as days (30d), and others as Go does (36h0m0s).
+func inDays(d time.Duration) string {
+	if d != 0 && d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	return d.String()
 }
 
 // RetentionPruneParams are what one round of pruning applies.
