@@ -36,7 +36,7 @@ func retentionFlags(c *cobra.Command, o *retentionOptions) {
 		d                *time.Duration
 	}{
 		{"retain-payloads", "SWITCHBOARD_RETAIN_PAYLOADS", "how long a processed webhook payload is kept", &o.policy.Payloads},
-		{"retain-event-keys", "SWITCHBOARD_RETAIN_EVENT_KEYS", "how long the key that deduplicates a webhook event is kept (0, or at least 7d)", &o.policy.EventKeys},
+		{"retain-event-keys", "SWITCHBOARD_RETAIN_EVENT_KEYS", "how long the key that deduplicates a webhook event is kept, at least 7d", &o.policy.EventKeys},
 		{"retain-conversations", "SWITCHBOARD_RETAIN_CONVERSATIONS", "how long a closed conversation is kept, with its interactions", &o.policy.Conversations},
 		{"retain-outbox", "SWITCHBOARD_RETAIN_OUTBOX", "how long a sent or failed outbound action is kept", &o.policy.Outbox},
 		{"retain-audit", "SWITCHBOARD_RETAIN_AUDIT", "how long an audit entry is kept", &o.policy.Audit},
