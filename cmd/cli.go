@@ -110,6 +110,7 @@ Exit codes: 0 success, 1 problems in the input (diagnostics, failed tests), 2 us
 		testCommand(env),
 		serveCommand(env),
 		migrateCommand(env),
+		backupCommand(env),
 		tokenCommand(env),
 		secretsCommand(env),
 		loadtestCommand(env),

@@ -29,6 +29,7 @@ var EditorFiles fs.FS
 // serveOptions are the flags of serve, with environment variables as defaults.
 type serveOptions struct {
 	dbOptions
+	retention                               retentionOptions
 	addr, flows, logLevel, logFormat, pprof string
 	shutdown, retryFor                      time.Duration
 }
@@ -65,7 +66,15 @@ text, and serve says so when it starts.
 
 Every flag has an environment variable: SWITCHBOARD_ADDR, SWITCHBOARD_DB, SWITCHBOARD_FLOWS,
 SWITCHBOARD_LOG_LEVEL, SWITCHBOARD_LOG_FORMAT, SWITCHBOARD_SECRET_KEY_FILE. SIGTERM or SIGINT stops the server gracefully:
-requests in flight finish, then it exits.`,
+requests in flight finish, then it exits.
+
+One node at a time prunes what grows: processed webhook payloads after --retain-payloads (30d),
+the keys that deduplicate events after --retain-event-keys (30d, at least 7d), closed
+conversations with their interactions after --retain-conversations (365d), sent and failed
+outbound actions after --retain-outbox (30d) and audit entries after --retain-audit (365d); 0
+keeps forever. Their environment variables are SWITCHBOARD_RETAIN_PAYLOADS,
+SWITCHBOARD_RETAIN_EVENT_KEYS, SWITCHBOARD_RETAIN_CONVERSATIONS, SWITCHBOARD_RETAIN_OUTBOX,
+SWITCHBOARD_RETAIN_AUDIT and SWITCHBOARD_PRUNE_EVERY.`,
 		Example: "  switchboard serve\n  switchboard serve --addr 0.0.0.0:8080 --db postgres://switchboard@db:5432/switchboard",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -79,6 +88,7 @@ requests in flight finish, then it exits.`,
 	c.Flags().StringVar(&o.logFormat, "log-format", envOr("SWITCHBOARD_LOG_FORMAT", "text"), "text or json (env SWITCHBOARD_LOG_FORMAT)")
 	c.Flags().DurationVar(&o.shutdown, "shutdown-timeout", 30*time.Second, "how long requests in flight may take to finish when stopping")
 	c.Flags().DurationVar(&o.retryFor, "retry-for", dispatch.DefaultRetryFor, "how long a failing send to a network is retried")
+	retentionFlags(c, &o.retention)
 	c.Flags().StringVar(&o.pprof, "pprof", "", "serve Go's profiler on this address (on this machine only), such as 127.0.0.1:6060")
 	return c
 }
@@ -101,6 +111,9 @@ func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 func serve(ctx context.Context, env Env, o serveOptions) error {
 	log, err := newLogger(env.Stderr, o.logLevel, o.logFormat)
 	if err != nil {
+		return err
+	}
+	if err := o.retention.check(); err != nil {
 		return err
 	}
 	st, keys, err := o.open(ctx, true)
@@ -155,7 +168,8 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 	flowCache := dispatch.NewFlowCache(st, env.Registry)
 	metrics := server.NewMetrics(nil)
 	hub := routing.NewHub(workCtx, st.Bus())
-	acd := routing.New(routing.Config{Store: st, Hub: hub, Logger: log, Node: nodeName()})
+	node := nodeName()
+	acd := routing.New(routing.Config{Store: st, Hub: hub, Logger: log, Node: node})
 	acd.Queued = metrics.QueueSize
 	acd.Refused = metrics.AssignmentRefused
 	d := dispatch.New(dispatch.Config{Store: st, Flows: flowCache, Sender: &channels.Client{}, Logger: log,
@@ -173,11 +187,19 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 		defer close(acdDone)
 		acd.Run(workCtx)
 	}()
+	pruner := dispatch.NewPruner(dispatch.PrunerConfig{Store: st, Policy: o.retention.policy, Logger: log, Node: node,
+		Every: o.retention.every, Pruned: metrics.RowsPruned})
+	prunerDone := make(chan struct{})
+	go func() {
+		defer close(prunerDone)
+		pruner.Run(workCtx)
+	}()
 	// However serve ends, the workers finish before the store closes.
 	defer func() {
 		stopWork()
 		d.Wait()
 		<-acdDone
+		<-prunerDone
 		log.Info("stopped")
 	}()
 	log.Info("switchboard is listening", "url", "http://"+ln.Addr().String(), "database", st.Dialect(), "editor", EditorFiles != nil)

@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/switchboardhq/switchboard/engine"
+	"github.com/switchboardhq/switchboard/store"
 )
 
 // Metrics are the server's Prometheus metrics; the dispatcher reports its sessions to them.
@@ -31,6 +32,8 @@ type Metrics struct {
 	Batches prometheus.Histogram
 	// webhooks counts stored webhook payloads by channel type.
 	webhooks *prometheus.CounterVec
+	// pruned counts the rows retention deleted, by kind.
+	pruned *prometheus.CounterVec
 }
 
 // NewMetrics registers the server's metrics in a registry (a new one when nil).
@@ -67,8 +70,14 @@ func NewMetrics(reg *prometheus.Registry) *Metrics {
 		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "switchboard_webhooks_total", Help: "Webhook payloads stored, by channel type.",
 		}, []string{"channel_type"}),
+		pruned: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "switchboard_pruned_rows_total", Help: "Rows deleted by retention, by kind (payloads, event_keys, conversations, interactions, sessions, outbox, audit).",
+		}, []string{"kind"}),
 	}
-	reg.MustRegister(m.requests, m.latency, m.Sessions, m.Waiting, m.Queued, m.Refused, m.Batches, m.webhooks,
+	for _, kind := range store.PruneKinds {
+		m.pruned.WithLabelValues(kind) // every kind is shown from the start, at zero
+	}
+	reg.MustRegister(m.requests, m.latency, m.Sessions, m.Waiting, m.Queued, m.Refused, m.Batches, m.webhooks, m.pruned,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -106,6 +115,9 @@ func (m *Metrics) AssignmentRefused() { m.Refused.Inc() }
 
 // SessionRun counts a session run by the status it reached; the dispatcher calls it.
 func (m *Metrics) SessionRun(status engine.Status) { m.Sessions.WithLabelValues(string(status)).Inc() }
+
+// RowsPruned counts rows of a kind that retention deleted; the pruner calls it.
+func (m *Metrics) RowsPruned(kind string, n int) { m.pruned.WithLabelValues(kind).Add(float64(n)) }
 
 // CommitBatch observes the units a pipeline transaction committed; the dispatcher calls it.
 func (m *Metrics) CommitBatch(units int) { m.Batches.Observe(float64(units)) }

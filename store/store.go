@@ -111,6 +111,7 @@ type Store interface {
 
 	Pipeline
 	Routing
+	Retention
 }
 
 // Flow is a flow's draft: its source as written, and where it stands.
