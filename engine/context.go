@@ -164,6 +164,18 @@ func (c *Context) EvalInt(e *Expression) (int, error) {
 	return 0, typeError(e, "a number", v)
 }
 
+// Reserve counts n bytes a block is about to build from the values of expressions (a JSON
+// body, say) against the run's memory budget; it fails, naming what, when they do not fit.
+func (c *Context) Reserve(n int64, what string) error { return c.env.budget.alloc(n, what) }
+
+// MemoryLeft is what remains of the run's memory budget, in bytes.
+func (c *Context) MemoryLeft() int64 {
+	if b := c.env.budget; b != nil {
+		return b.memoryLimit - b.memory
+	}
+	return DefaultMemoryBudget
+}
+
 // Render renders a template in the session's environment.
 func (c *Context) Render(t *Template) (string, error) { return t.Render(c.vm, &c.env) }
 

@@ -44,6 +44,15 @@ type Runtime struct {
 	MaxSteps int
 	// MaxDepth bounds nested subflows (DefaultMaxDepth when zero).
 	MaxDepth int
+	// MemoryBudget bounds the bytes the expressions and templates of one Start or Resume
+	// build, all blocks together (DefaultMemoryBudget when zero).
+	MemoryBudget int64
+	// OperationBudget bounds the operations of one Start or Resume: blocks run, list items
+	// walked, text scanned in 256-byte pieces (DefaultOperationBudget when zero).
+	OperationBudget int64
+	// RunDeadline bounds the wall-clock time of one Start or Resume (DefaultRunDeadline when
+	// zero, none when negative). The caller's context stops a run too.
+	RunDeadline time.Duration
 	// Stopwatch measures how long steps take; the wall clock when nil.
 	Stopwatch func() time.Time
 
@@ -131,6 +140,7 @@ type run struct {
 	s      *Session
 	trace  []Step
 	waited *Wait // the wait a Resume ends
+	budget budget
 
 	vars     []VarChange // every variable set in this run; each step's Vars is a window of it
 	actions  []*Action   // likewise for actions
@@ -162,6 +172,27 @@ func (r *Runtime) maxSteps() int {
 	return DefaultMaxSteps
 }
 
+func (r *Runtime) memoryBudget() int64 {
+	if r.MemoryBudget > 0 {
+		return r.MemoryBudget
+	}
+	return DefaultMemoryBudget
+}
+
+func (r *Runtime) operationBudget() int64 {
+	if r.OperationBudget > 0 {
+		return r.OperationBudget
+	}
+	return DefaultOperationBudget
+}
+
+func (r *Runtime) runDeadline() time.Duration {
+	if r.RunDeadline == 0 {
+		return DefaultRunDeadline
+	}
+	return max(r.RunDeadline, 0)
+}
+
 func (r *Runtime) stopwatch() time.Time {
 	if r.Stopwatch != nil {
 		return r.Stopwatch()
@@ -186,6 +217,13 @@ func (r *Runtime) getVM() *vm.VM {
 // advance runs blocks from node until the session waits or ends. ev, when set, resumes node.
 func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 	s := rn.s
+	deadline := r.runDeadline()
+	if deadline > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, deadline)
+		defer cancel()
+	}
+	rn.budget.reset(ctx, r.memoryBudget(), r.operationBudget(), deadline)
 	m := r.getVM()
 	defer r.vms.Put(m)
 	c := &rn.c
@@ -198,8 +236,8 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 			r.fail(s, node, fmt.Errorf("ran %d steps without waiting; a loop in the flow never reaches a waiting block", r.maxSteps()))
 			return
 		}
-		if err := ctx.Err(); err != nil {
-			r.fail(s, node, fmt.Errorf("stopped: %w", err))
+		if err := rn.budget.work(1); err != nil {
+			r.fail(s, node, err)
 			return
 		}
 		f := rn.flow()
@@ -209,7 +247,7 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 			step.Flow = f.Info.ID
 		}
 		c.flow, c.node, c.step, c.rng, c.actions = f, node, step, nil, 0
-		c.env = Env{Interaction: &s.Interaction, Contact: &s.Contact, Vars: s.Vars, Now: now, Flow: &f.Info}
+		c.env = Env{Interaction: &s.Interaction, Contact: &s.Contact, Vars: s.Vars, Now: now, Flow: &f.Info, budget: &rn.budget}
 		s.Block = node.ID
 		varsFrom, actionsFrom := len(rn.vars), len(rn.actions)
 		var res Result
@@ -237,6 +275,9 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 
 		if res.Err != nil {
 			step.Error = res.Err.Error()
+			if errors.Is(res.Err, ErrRunStopped) {
+				step.Error = "block " + node.ID + ": " + step.Error // the trace says where a budget ran out
+			}
 			exit := errorExit(node)
 			if res.Close {
 				exit = "" // the conversation closes all the same; the step keeps the error
