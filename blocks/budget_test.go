@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -13,8 +14,8 @@ import (
 	"github.com/switchboardhq/switchboard/sim"
 )
 
-// doubling builds a string of 2^41 bytes unless something stops it.
-const doubling = `reduce(1..40, #acc + #acc, "ab")`
+// doubling builds a string of 128 MiB unless something stops it.
+const doubling = `reduce(1..26, #acc + #acc, "ab")`
 
 // totalAlloc runs f and returns the bytes it allocated.
 func totalAlloc(f func()) uint64 {
@@ -60,7 +61,7 @@ e: {type: end}
 	require.Equal(t, `block d (set): expression "repeat(\"zzzzzzzz\", 393216)": run stopped: memory budget of 8 MiB exceeded building a string`, s.Error)
 	require.Equal(t, `block d: expression "repeat(\"zzzzzzzz\", 393216)": run stopped: memory budget of 8 MiB exceeded building a string`, trace[3].Error)
 
-	s, _ = (&engine.Runtime{MemoryBudget: 16 << 20}).Start(t.Context(), f, webchat("hola"), engine.StartOptions{})
+	s, _ = (&engine.Runtime{Limits: engine.Limits{Memory: 16 << 20}}).Start(t.Context(), f, webchat("hola"), engine.StartOptions{})
 	require.Equal(t, engine.StatusEnded, s.Status, "a larger budget lets the flow through: %s", s.Error)
 
 	// The budget is per run: a resumed session starts afresh.
@@ -98,7 +99,7 @@ func TestRunDeadlineAndCancel(t *testing.T) {
 		},
 	}))
 	f := load(t, reg, flowDoc("test", "webchat", "b: {type: test.slow, next: {next: e}}\ne: {type: end}\n"))
-	s, trace := (&engine.Runtime{RunDeadline: 1e6}).Start(t.Context(), f, webchat("hola"), engine.StartOptions{})
+	s, trace := (&engine.Runtime{Limits: engine.Limits{Deadline: time.Millisecond}}).Start(t.Context(), f, webchat("hola"), engine.StartOptions{})
 	require.Equal(t, engine.StatusFailed, s.Status)
 	require.Equal(t, "block e (end): run stopped: deadline of 1ms passed", s.Error)
 	require.Len(t, trace, 2, "the run stops before the next block")

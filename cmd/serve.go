@@ -31,6 +31,7 @@ var EditorFiles fs.FS
 type serveOptions struct {
 	addr, db, flows, logLevel, logFormat, pprof string
 	shutdown, retryFor                          time.Duration
+	budget                                      budgetFlags
 }
 
 // dbFlag adds --db, defaulting to $SWITCHBOARD_DB or ./switchboard.db.
@@ -59,8 +60,14 @@ With no flags it keeps its data in the SQLite file ./switchboard.db and listens 
 once, and publishes the flows of --flows (examples/flows). For PostgreSQL, pass
 --db postgres://user@host:5432/db; several servers may share one database.
 
+Each run of a flow (an interaction, or an event that resumes a session, through every block it
+runs) has budgets: --memory-budget for what its expressions and templates build,
+--operation-budget for what they do, --run-deadline for the time it takes. A run that exceeds
+one stops; the block leaves by its failed exit, or the session fails.
+
 Every flag has an environment variable: SWITCHBOARD_ADDR, SWITCHBOARD_DB, SWITCHBOARD_FLOWS,
-SWITCHBOARD_LOG_LEVEL, SWITCHBOARD_LOG_FORMAT. SIGTERM or SIGINT stops the server gracefully:
+SWITCHBOARD_LOG_LEVEL, SWITCHBOARD_LOG_FORMAT, SWITCHBOARD_MEMORY_BUDGET,
+SWITCHBOARD_OPERATION_BUDGET, SWITCHBOARD_RUN_DEADLINE. SIGTERM or SIGINT stops the server gracefully:
 requests in flight finish, then it exits.`,
 		Example: "  switchboard serve\n  switchboard serve --addr 0.0.0.0:8080 --db postgres://switchboard@db:5432/switchboard",
 		Args:    cobra.NoArgs,
@@ -75,6 +82,7 @@ requests in flight finish, then it exits.`,
 	c.Flags().StringVar(&o.logFormat, "log-format", envOr("SWITCHBOARD_LOG_FORMAT", "text"), "text or json (env SWITCHBOARD_LOG_FORMAT)")
 	c.Flags().DurationVar(&o.shutdown, "shutdown-timeout", 30*time.Second, "how long requests in flight may take to finish when stopping")
 	c.Flags().DurationVar(&o.retryFor, "retry-for", dispatch.DefaultRetryFor, "how long a failing send to a network is retried")
+	addBudgetFlags(c, &o.budget)
 	c.Flags().StringVar(&o.pprof, "pprof", "", "serve Go's profiler on this address (on this machine only), such as 127.0.0.1:6060")
 	return c
 }
@@ -96,6 +104,10 @@ func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 
 func serve(ctx context.Context, env Env, o serveOptions) error {
 	log, err := newLogger(env.Stderr, o.logLevel, o.logFormat)
+	if err != nil {
+		return err
+	}
+	limits, err := o.budget.limits()
 	if err != nil {
 		return err
 	}
@@ -140,10 +152,10 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 	acd := routing.New(routing.Config{Store: st, Hub: hub, Logger: log, Node: nodeName()})
 	acd.Queued = metrics.QueueSize
 	d := dispatch.New(dispatch.Config{Store: st, Flows: flowCache, Sender: &channels.Client{}, Logger: log,
-		Metrics: metrics, RetryFor: o.retryFor, Queue: routing.NewQueue(st, acd), Observer: routing.Observer{Hub: hub}})
+		Metrics: metrics, RetryFor: o.retryFor, Queue: routing.NewQueue(st, acd), Observer: routing.Observer{Hub: hub}, Limits: limits})
 	acd.Resumer = d
 	srv := server.New(server.Config{Store: st, Registry: env.Registry, Logger: log, Editor: EditorFiles, Flows: flowCache,
-		Dispatcher: d, Metrics: metrics, ACD: acd, Hub: hub})
+		Dispatcher: d, Metrics: metrics, ACD: acd, Hub: hub, Limits: limits})
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return usageError("listen on %s: %v", o.addr, err)

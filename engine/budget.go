@@ -20,6 +20,56 @@ const (
 	DefaultRunDeadline = 30 * time.Second
 )
 
+// Limits are the budgets of a run: one Start or Resume, all the blocks it runs. Zero fields
+// take the defaults.
+type Limits struct {
+	// Memory bounds the bytes the run's expressions and templates build, all blocks together:
+	// strings, lists, maps, JSON and rendered text (DefaultMemoryBudget when zero).
+	Memory int64 `json:"memory,omitempty"`
+	// Operations bounds the run's operations: blocks run, list items walked, text scanned in
+	// 256-byte pieces (DefaultOperationBudget when zero).
+	Operations int64 `json:"operations,omitempty"`
+	// Deadline bounds the run's wall-clock time (DefaultRunDeadline when zero, none when
+	// negative). The caller's context stops a run too.
+	Deadline time.Duration `json:"deadline,omitempty"`
+}
+
+func (l Limits) memory() int64 {
+	if l.Memory > 0 {
+		return l.Memory
+	}
+	return DefaultMemoryBudget
+}
+
+func (l Limits) operations() int64 {
+	if l.Operations > 0 {
+		return l.Operations
+	}
+	return DefaultOperationBudget
+}
+
+func (l Limits) deadline() time.Duration {
+	if l.Deadline == 0 {
+		return DefaultRunDeadline
+	}
+	return max(l.Deadline, 0)
+}
+
+// Check reports a limit that cannot work, naming it.
+func (l Limits) Check() error {
+	switch {
+	case l.Memory < 0:
+		return fmt.Errorf("memory budget %d: it must be positive (0 takes the default, %s)", l.Memory, FormatBytes(DefaultMemoryBudget))
+	case l.Memory > 0 && l.Memory < 64<<10:
+		return fmt.Errorf("memory budget %s: it must be at least 64 KiB", FormatBytes(l.Memory))
+	case l.Operations < 0:
+		return fmt.Errorf("operation budget %d: it must be positive (0 takes the default, %d)", l.Operations, DefaultOperationBudget)
+	case l.Operations > 0 && l.Operations < 1000:
+		return fmt.Errorf("operation budget %d: it must be at least 1000", l.Operations)
+	}
+	return nil
+}
+
 // ErrRunStopped is what every *BudgetError is: a run stopped by one of its budgets, by its
 // deadline or because its caller went away.
 var ErrRunStopped = errors.New("run stopped")
@@ -84,7 +134,7 @@ func (b *budget) reset(ctx context.Context, memory, ops int64, deadline time.Dur
 }
 
 // alloc counts n bytes about to be built; it refuses them, before they are built, when they
-// do not fit. A nil budget (an evaluation outside a run) refuses any single value larger
+// do not fit. What was refused is not counted: a failed path may still build a little. A nil budget (an evaluation outside a run) refuses any single value larger
 // than the default budget.
 func (b *budget) alloc(n int64, what string) error {
 	if b == nil {
@@ -94,7 +144,6 @@ func (b *budget) alloc(n int64, what string) error {
 		return nil
 	}
 	if n > b.memoryLimit-b.memory {
-		b.memory = b.memoryLimit // spent: whatever the run tries next fails as well
 		return &BudgetError{Budget: BudgetMemory, Limit: b.memoryLimit, Building: what}
 	}
 	b.memory += n
@@ -110,7 +159,6 @@ func (b *budget) work(n int64) error {
 		return nil
 	}
 	if n > b.opsLimit-b.ops {
-		b.ops = b.opsLimit
 		return &BudgetError{Budget: BudgetOperations, Limit: b.opsLimit}
 	}
 	b.ops += n

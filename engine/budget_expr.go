@@ -151,7 +151,11 @@ var budgetFunctions = map[string]*builtin.Function{
 		switch a := x.(type) {
 		case string:
 			if c, ok := y.(string); ok {
-				if err := b.alloc(int64(len(a))+int64(len(c)), "a string"); err != nil {
+				n := int64(len(a)) + int64(len(c))
+				if err := b.work(1 + n/scanBytes); err != nil {
+					return nil, err
+				}
+				if err := b.alloc(n, "a string"); err != nil {
 					return nil, err
 				}
 				return a + c, nil
@@ -206,10 +210,11 @@ var budgetFunctions = map[string]*builtin.Function{
 		if b != nil {
 			limit = b.memoryLimit - b.memory
 		}
-		if err := b.work(1 + int64(len(str(args, 0))/scanBytes)); err != nil {
+		size := f.size(args, limit)
+		if err := b.work(1 + (int64(len(str(args, 0)))+min(size, limit+1))/scanBytes); err != nil {
 			return nil, err
 		}
-		if err := b.alloc(f.size(args, limit), f.what); err != nil {
+		if err := b.alloc(size, f.what); err != nil {
 			return nil, err
 		}
 		return f.call(args...)

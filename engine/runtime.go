@@ -44,15 +44,8 @@ type Runtime struct {
 	MaxSteps int
 	// MaxDepth bounds nested subflows (DefaultMaxDepth when zero).
 	MaxDepth int
-	// MemoryBudget bounds the bytes the expressions and templates of one Start or Resume
-	// build, all blocks together (DefaultMemoryBudget when zero).
-	MemoryBudget int64
-	// OperationBudget bounds the operations of one Start or Resume: blocks run, list items
-	// walked, text scanned in 256-byte pieces (DefaultOperationBudget when zero).
-	OperationBudget int64
-	// RunDeadline bounds the wall-clock time of one Start or Resume (DefaultRunDeadline when
-	// zero, none when negative). The caller's context stops a run too.
-	RunDeadline time.Duration
+	// Limits are the budgets of one Start or Resume.
+	Limits Limits
 	// Stopwatch measures how long steps take; the wall clock when nil.
 	Stopwatch func() time.Time
 
@@ -172,27 +165,6 @@ func (r *Runtime) maxSteps() int {
 	return DefaultMaxSteps
 }
 
-func (r *Runtime) memoryBudget() int64 {
-	if r.MemoryBudget > 0 {
-		return r.MemoryBudget
-	}
-	return DefaultMemoryBudget
-}
-
-func (r *Runtime) operationBudget() int64 {
-	if r.OperationBudget > 0 {
-		return r.OperationBudget
-	}
-	return DefaultOperationBudget
-}
-
-func (r *Runtime) runDeadline() time.Duration {
-	if r.RunDeadline == 0 {
-		return DefaultRunDeadline
-	}
-	return max(r.RunDeadline, 0)
-}
-
 func (r *Runtime) stopwatch() time.Time {
 	if r.Stopwatch != nil {
 		return r.Stopwatch()
@@ -217,13 +189,13 @@ func (r *Runtime) getVM() *vm.VM {
 // advance runs blocks from node until the session waits or ends. ev, when set, resumes node.
 func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 	s := rn.s
-	deadline := r.runDeadline()
+	deadline := r.Limits.deadline()
 	if deadline > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, deadline)
 		defer cancel()
 	}
-	rn.budget.reset(ctx, r.memoryBudget(), r.operationBudget(), deadline)
+	rn.budget.reset(ctx, r.Limits.memory(), r.Limits.operations(), deadline)
 	m := r.getVM()
 	defer r.vms.Put(m)
 	c := &rn.c

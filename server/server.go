@@ -43,6 +43,8 @@ type Config struct {
 	// 503 without them.
 	ACD *routing.ACD
 	Hub *routing.Hub
+	// Limits are the budgets of each simulated run: memory, operations, deadline.
+	Limits engine.Limits
 }
 
 // Server is the HTTP server: the admin and editor API under /api/v1, operations endpoints, and
@@ -54,8 +56,11 @@ type Server struct {
 	metrics *Metrics
 	flows   *dispatch.FlowCache
 	started time.Time
-	// done closes when the server shuts down, ending the event streams.
+	// done closes when the server shuts down, ending the event streams; life ends with it,
+	// stopping simulations in flight.
 	done     chan struct{}
+	life     context.Context
+	endLife  context.CancelFunc
 	shutdown sync.Once
 }
 
@@ -78,6 +83,7 @@ func New(cfg Config) *Server {
 		cfg.BodyLimit = DefaultBodyLimit
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, started: cfg.Clock.Now(), done: make(chan struct{})}
+	s.life, s.endLife = context.WithCancel(context.Background())
 	s.metrics = cfg.Metrics
 	s.flows = cfg.Flows
 	if s.flows == nil {
@@ -107,7 +113,7 @@ func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
 // Shutdown stops taking connections, ends the event streams, and waits for requests in flight
 // to finish, or for ctx.
 func (s *Server) Shutdown(ctx context.Context) error {
-	s.shutdown.Do(func() { close(s.done) })
+	s.shutdown.Do(func() { close(s.done); s.endLife() })
 	return s.app.ShutdownWithContext(ctx)
 }
 
