@@ -1,13 +1,21 @@
 package server_test
 
 import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"runtime"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboardhq/switchboard/engine"
 	"github.com/switchboardhq/switchboard/server"
+	"github.com/switchboardhq/switchboard/store"
 )
 
 // doublingFlow answers with a text that doubles 26 times (128 MiB), unless the run's budget
@@ -84,4 +92,57 @@ blocks:
 		require.Contains(t, o.Steps[1].Error, "block count: ")
 		require.Contains(t, o.Steps[1].Error, "run stopped: operation budget of 5000 exceeded")
 	})
+}
+
+func TestShutdownStopsASimulationPastItsGracePeriod(t *testing.T) {
+	t.Parallel()
+	called, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	crm := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		once.Do(func() { close(called) })
+		select { // the CRM answers only when released, or when the caller gives up
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer crm.Close()
+	defer close(release)
+
+	st := backends[0].open(t)
+	srv := server.New(server.Config{Store: st, Registry: engine.DefaultRegistry(), Logger: discardLogger()})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	api := &testAPI{url: "http://" + ln.Addr().String(), store: st, client: &http.Client{Timeout: time.Minute, Transport: &http.Transport{}}}
+	api.admin = api.storeToken(t, "test admin", store.RoleAdmin, "")
+	api.createFlow(t, fmt.Sprintf(`switchboard: 1
+id: crm
+blocks:
+  chat:
+    type: webchat.trigger
+    next: {message: ask-crm}
+  ask-crm:
+    type: http
+    params: {url: "%s/customers/7001", timeout: 60s, save_as: crm}
+    next: {ok: end, error: end, timeout: end}
+  end:
+    type: end
+`, crm.URL))
+
+	done := make(chan *reply, 1)
+	go func() { done <- api.call(t, "POST", "/api/v1/flows/crm/simulate", withJSON(map[string]any{})) }()
+	<-called
+
+	// The grace period is over at once: the simulation in flight stops.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_ = srv.Shutdown(ctx)
+	var o budgetOutcome
+	(<-done).expect(t, 200).decode(t, &o)
+	require.Equal(t, "failed", o.Status)
+	require.Equal(t, []string{"chat", "ask-crm"}, o.Path)
+	require.Equal(t, "error", o.Exits[1], "the CRM call was cancelled")
+	require.Contains(t, o.Steps[1].Error, "context canceled")
+	require.NoError(t, <-served)
 }

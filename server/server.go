@@ -56,8 +56,8 @@ type Server struct {
 	metrics *Metrics
 	flows   *dispatch.FlowCache
 	started time.Time
-	// done closes when the server shuts down, ending the event streams; life ends with it,
-	// stopping simulations in flight.
+	// done closes when the server shuts down, ending the event streams; life ends when the
+	// shutdown's grace period does, stopping simulations still in flight.
 	done     chan struct{}
 	life     context.Context
 	endLife  context.CancelFunc
@@ -113,7 +113,11 @@ func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
 // Shutdown stops taking connections, ends the event streams, and waits for requests in flight
 // to finish, or for ctx.
 func (s *Server) Shutdown(ctx context.Context) error {
-	s.shutdown.Do(func() { close(s.done); s.endLife() })
+	s.shutdown.Do(func() { close(s.done) })
+	// Simulations in flight may finish while ctx lasts; then they stop.
+	stop := context.AfterFunc(ctx, s.endLife)
+	defer stop()
+	defer s.endLife()
 	return s.app.ShutdownWithContext(ctx)
 }
 

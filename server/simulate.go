@@ -47,7 +47,7 @@ type simulateEvent struct {
 }
 
 func (s *Server) simulateFlow(c *fiber.Ctx) error {
-	// The run stops at its deadline, or when the server shuts down.
+	// The run stops at its deadline, or when the server's shutdown stops waiting for it.
 	ctx, cancel := context.WithCancel(c.UserContext())
 	defer cancel()
 	defer context.AfterFunc(s.life, cancel)()
