@@ -16,8 +16,9 @@ const (
 	// DefaultOperationBudget bounds the operations of a run: blocks run, items visited by list
 	// functions and ranges, strings joined.
 	DefaultOperationBudget = 1_000_000
-	// DefaultRunDeadline bounds the wall-clock time of a run.
-	DefaultRunDeadline = 30 * time.Second
+	// DefaultRunDeadline bounds the wall-clock time of a run: room for a few http blocks, which
+	// may wait up to a minute each.
+	DefaultRunDeadline = 2 * time.Minute
 )
 
 // Limits are the budgets of a run: one Start or Resume, all the blocks it runs. Zero fields
