@@ -126,12 +126,40 @@ type budget struct {
 	memory, memoryLimit int64
 	ops, opsLimit       int64
 	deadline            time.Duration
-	ctx                 context.Context
-	done                <-chan struct{}
+	until               time.Time // the deadline on the wall clock; zero for none
+	parent              context.Context
+	done                <-chan struct{} // the parent's
+	ctx                 context.Context // the parent with the deadline, made when a block asks for it
+	cancel              context.CancelFunc
 }
 
-func (b *budget) reset(ctx context.Context, memory, ops int64, deadline time.Duration) {
-	*b = budget{memoryLimit: memory, opsLimit: ops, deadline: deadline, ctx: ctx, done: ctx.Done()}
+// reset prepares the budget of a run that starts now under parent.
+func (b *budget) reset(parent context.Context, memory, ops int64, deadline time.Duration) {
+	*b = budget{memoryLimit: memory, opsLimit: ops, deadline: deadline, parent: parent, done: parent.Done()}
+	if deadline > 0 {
+		// A deadline is wall-clock time, not the session's clock.
+		b.until = time.Now().Add(deadline)
+	}
+}
+
+// context is the run's context: the caller's, with the run's deadline. It is made on first
+// use, so that runs whose blocks never wait on anything do not pay for a timer.
+func (b *budget) context() context.Context {
+	if b.ctx == nil {
+		if b.until.IsZero() {
+			b.ctx = b.parent
+		} else {
+			b.ctx, b.cancel = context.WithDeadline(b.parent, b.until)
+		}
+	}
+	return b.ctx
+}
+
+// release frees the run's context.
+func (b *budget) release() {
+	if b.cancel != nil {
+		b.cancel()
+	}
 }
 
 // alloc counts n bytes about to be built; it refuses them, before they are built, when they
@@ -165,18 +193,13 @@ func (b *budget) work(n int64) error {
 	b.ops += n
 	select {
 	case <-b.done:
-		return b.stopped()
+		return &BudgetError{Budget: BudgetCancelled}
 	default:
-		return nil
 	}
-}
-
-// stopped says why the run's context ended.
-func (b *budget) stopped() error {
-	if errors.Is(b.ctx.Err(), context.DeadlineExceeded) && b.deadline > 0 {
+	if !b.until.IsZero() && !time.Now().Before(b.until) {
 		return &BudgetError{Budget: BudgetDeadline, Limit: int64(b.deadline)}
 	}
-	return &BudgetError{Budget: BudgetCancelled}
+	return nil
 }
 
 // mul multiplies sizes, saturating instead of overflowing.

@@ -60,7 +60,6 @@ func Fail(err error) Result { return Result{Err: err} }
 
 // Context is what a block sees while it runs one step of one session.
 type Context struct {
-	ctx     context.Context
 	rt      *Runtime
 	session *Session
 	flow    *Flow
@@ -74,8 +73,8 @@ type Context struct {
 	run     *run
 }
 
-// Context returns the request's context.
-func (c *Context) Context() context.Context { return c.ctx }
+// Context returns the run's context: the caller's, with the run's deadline.
+func (c *Context) Context() context.Context { return c.run.budget.context() }
 
 // Runtime returns the runtime the session runs in, for its services.
 func (c *Context) Runtime() *Runtime { return c.rt }
@@ -211,7 +210,7 @@ func (c *Context) Emit(a *Action) SendResult {
 	if c.rt.Outbox == nil {
 		return SendResult{}
 	}
-	return c.rt.Outbox.Send(c.ctx, a)
+	return c.rt.Outbox.Send(c.Context(), a)
 }
 
 // Ref returns an id for what this step waits on: the session and step.

@@ -189,17 +189,12 @@ func (r *Runtime) getVM() *vm.VM {
 // advance runs blocks from node until the session waits or ends. ev, when set, resumes node.
 func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 	s := rn.s
-	deadline := r.Limits.deadline()
-	if deadline > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, deadline)
-		defer cancel()
-	}
-	rn.budget.reset(ctx, r.Limits.memory(), r.Limits.operations(), deadline)
+	rn.budget.reset(ctx, r.Limits.memory(), r.Limits.operations(), r.Limits.deadline())
+	defer rn.budget.release()
 	m := r.getVM()
 	defer r.vms.Put(m)
 	c := &rn.c
-	*c = Context{ctx: ctx, rt: r, session: s, vm: m, run: rn}
+	*c = Context{rt: r, session: s, vm: m, run: rn}
 	now := r.now() // one reading of the clock for the whole run: its steps are one moment
 	lap := r.stopwatch()
 	var ret *returning // a subflow that ended, to hand back to its caller's block
