@@ -64,8 +64,7 @@ func init() {
 		size func([]any, int64) int64
 	}{
 		"repeat": {"a string", func(a []any, _ int64) int64 {
-			n, _ := a[1].(int)
-			return mul(int64(len(str(a, 0))), int64(n))
+			return mul(int64(len(str(a, 0))), count(a[1]))
 		}},
 		"join":    {"a string", joinSize},
 		"replace": {"a string", replaceSize},
@@ -77,8 +76,13 @@ func init() {
 		"splitAfter": {"a list", func(a []any, _ int64) int64 {
 			return mul(pieces(str(a, 0), str(a, 1)), entrySize)
 		}},
-		"toJSON":     {"JSON", func(a []any, limit int64) int64 { return JSONSize(a[0], true, limit) }},
-		"string":     {"a string", func(a []any, limit int64) int64 { return TextSize(a[0], limit) }},
+		"toJSON": {"JSON", func(a []any, limit int64) int64 { return JSONSize(a[0], true, limit) }},
+		"string": {"a string", func(a []any, limit int64) int64 {
+			if _, ok := a[0].(string); ok {
+				return 0 // the same string
+			}
+			return TextSize(a[0], limit)
+		}},
 		"toBase64":   {"a string", func(a []any, _ int64) int64 { return int64(len(str(a, 0)))*4/3 + 4 }},
 		"fromBase64": {"a string", text(1)},
 		"fromJSON":   {"a value", text(4)},
@@ -239,6 +243,21 @@ func str(a []any, i int) string {
 		}
 	}
 	return ""
+}
+
+// count reads a repetition count; anything but a number counts as 0 (the built-in refuses it).
+func count(v any) int64 {
+	switch n := v.(type) {
+	case int:
+		return int64(n)
+	case int64:
+		return n
+	case int32:
+		return int64(n)
+	case float64:
+		return int64(n)
+	}
+	return 0
 }
 
 // lenOf is the length of a list or map, 0 for anything else.

@@ -163,3 +163,15 @@ func TestFormatBytes(t *testing.T) {
 		require.Equal(t, want, engine.FormatBytes(n))
 	}
 }
+
+func TestBudgetCountsRepeatOfAnyNumber(t *testing.T) {
+	t.Parallel()
+	e, err := engine.CompileExpression(`repeat("abcdefgh", vars.n)`, "")
+	require.NoError(t, err)
+	for _, n := range []any{500_000, int64(500_000), 500_000.0} {
+		env := testEnv()
+		env.Vars["n"] = n
+		_, err = e.Eval(nil, engine.WithBudget(t.Context(), env, 1<<20, engine.DefaultOperationBudget))
+		require.ErrorContains(t, err, "memory budget of 1 MiB exceeded building a string", "%T", n)
+	}
+}
