@@ -78,13 +78,19 @@ docs: build
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -cpu=1 ./...
 
-## fuzz: each fuzz target for a minute
+## fuzz: every fuzz target of the repository, FUZZTIME each (30s unless given)
+FUZZTIME ?= 30s
+FUZZ_TARGETS = \
+	flows:FuzzParse flows:FuzzCompile flows:FuzzFormat flows:FuzzSourcePositions flows:FuzzValuePosition \
+	flowtest:FuzzLoadSuite \
+	engine:FuzzCompileExpression engine:FuzzParseTemplate \
+	channels:FuzzParseFacebook channels:FuzzParseInstagram channels:FuzzParseX channels:FuzzParseWebchat \
+	sim:FuzzDecodeInteraction \
+	routing:FuzzBoardAgreesWithReference
 fuzz:
-	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=60s ./flows
-	$(GO) test -run='^$$' -fuzz=FuzzCompileExpression -fuzztime=60s ./engine
-	$(GO) test -run='^$$' -fuzz=FuzzParseTemplate -fuzztime=60s ./engine
-	for f in FuzzParseFacebook FuzzParseInstagram FuzzParseX FuzzParseWebchat; do \
-		$(GO) test -run='^$$' -fuzz=$$f -fuzztime=30s ./channels || exit 1; done
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t#*:}; echo "fuzz $$name ($$pkg)"; \
+		$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) ./$$pkg || exit 1; done
 
 clean:
 	rm -rf bin editor/test-results

@@ -102,6 +102,9 @@ func (b *httpBlock) Run(c *engine.Context) engine.Result {
 		if err != nil {
 			return engine.Fail(err)
 		}
+		if err := c.Reserve(engine.JSONSize(v, false, c.MemoryLeft()), "a JSON body"); err != nil {
+			return engine.Fail(err)
+		}
 		buf, err := json.Marshal(v)
 		if err != nil {
 			return engine.Fail(fmt.Errorf("the body cannot be written as JSON: %w", err))

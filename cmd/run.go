@@ -22,6 +22,7 @@ func runCommand(env Env) *cobra.Command {
 	var interaction, at, contact, agents, format, defaultSkill string
 	var emergency []string
 	var seed uint64
+	var budget budgetFlags
 	c := &cobra.Command{
 		Use:   "run FLOW --interaction FILE|- [--at RFC3339] [--contact FILE] [--agents FILE] [--emergency NAME=on|off] [--seed N] [--format text|json]",
 		Short: "Run one interaction through a flow and print the trace",
@@ -40,6 +41,8 @@ With no agents, route.skill finds nobody logged in. --contact is the known conta
 ({"name": "…", "vip": true, "last_agent": "a1", "attributes": {…}}). Subflows are looked up by id
 among the flow files beside FLOW.
 
+The run has the budgets of serve: --memory-budget, --operation-budget and --run-deadline.
+
 Exit status: 0 when the session ends or waits, 1 when it fails or the flow has errors, 2 for
 usage and I/O errors.`,
 		Example: `  echo '{"channel":"facebook","kind":"comment","text":"quiero la factura"}' |
@@ -53,7 +56,11 @@ usage and I/O errors.`,
 			if err != nil {
 				return err
 			}
-			sc := sim.Scenario{Seed: seed, Emergency: map[string]bool{}, DefaultSkill: defaultSkill}
+			limits, err := budget.limits()
+			if err != nil {
+				return err
+			}
+			sc := sim.Scenario{Seed: seed, Emergency: map[string]bool{}, DefaultSkill: defaultSkill, Limits: limits}
 			if interaction == "" {
 				return usageError("give the interaction with --interaction FILE, or - for standard input")
 			}
@@ -118,6 +125,7 @@ usage and I/O errors.`,
 	c.Flags().StringVar(&defaultSkill, "default-skill", "", "the channel's default skill, for route.skill blocks that name none")
 	c.Flags().Uint64Var(&seed, "seed", 1, "the seed of random choices (reply variants)")
 	c.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	addBudgetFlags(c, &budget)
 	return c
 }
 

@@ -3,6 +3,7 @@ package cmd_test
 import (
 	"encoding/json"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -215,6 +216,32 @@ func TestRunFailures(t *testing.T) {
 	})
 }
 
+// Not parallel with the package's other tests: it measures what the process allocates.
+func TestRunStopsAtTheRunBudget(t *testing.T) {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	code, out := runJSON(t, "", "testdata/run/doubling.yaml", "-i", "testdata/run/inputs/hola.json", "--at", at)
+	runtime.ReadMemStats(&after)
+	allocated := after.TotalAlloc - before.TotalAlloc
+	require.Less(t, allocated, uint64(64<<20), "the run allocated %d bytes", allocated)
+	require.Equal(t, cmd.ExitOK, code, "the session ends by the failed exit")
+	require.Equal(t, "ended", out["status"])
+	require.Equal(t, []any{"chat", "greet", "sorry", "end"}, out["path"])
+	require.Equal(t, []any{"message", "failed", "sent", ""}, out["exits"])
+	step := out["steps"].([]any)[1].(map[string]any)
+	require.Contains(t, step["error"], "block greet: ")
+	require.Contains(t, step["error"], "run stopped: memory budget of 8 MiB exceeded building a string")
+
+	res := switchboard(t, "", "run", "testdata/run/doubling.yaml", "-i", "testdata/run/inputs/hola.json", "--at", at, "--memory-budget", "64KiB")
+	require.Equal(t, cmd.ExitOK, res.code, res.stderr)
+	require.True(t, strings.Contains(res.stdout, "run stopped: memory budget of 64 KiB exceeded building a string"), "the flag sets the budget")
+
+	t.Setenv("SWITCHBOARD_MEMORY_BUDGET", "1GiB")
+	res = switchboard(t, "", "run", "testdata/run/doubling.yaml", "-i", "testdata/run/inputs/hola.json", "--at", at, "--operation-budget", "1000")
+	require.Equal(t, cmd.ExitOK, res.code, res.stderr)
+	require.True(t, strings.Contains(res.stdout, "run stopped: operation budget of 1000 exceeded"), "the flag sets the budget; the environment sets the memory budget")
+}
+
 func TestRunUsageErrors(t *testing.T) {
 	t.Parallel()
 	flow, hola := "testdata/run/outage.yaml", "testdata/run/inputs/hola.json"
@@ -246,6 +273,14 @@ func TestRunUsageErrors(t *testing.T) {
 			"switchboard: open testdata/run/nowhere.yaml: no such file or directory"},
 		{"an unknown format", []string{flow, "-i", hola, "--format", "yaml"}, `switchboard: unknown format "yaml": use text or json`},
 		{"two flows", []string{flow, flow, "-i", hola}, "switchboard: accepts 1 arg(s), received 2"},
+		{"a memory budget that is not a size", []string{flow, "-i", hola, "--memory-budget", "lots"},
+			`switchboard: --memory-budget "lots": write a size such as 8MiB or 16MB`},
+		{"a tiny memory budget", []string{flow, "-i", hola, "--memory-budget", "1KiB"},
+			`switchboard: memory budget 1 KiB: it must be at least 64 KiB`},
+		{"an operation budget that is not a number", []string{flow, "-i", hola, "--operation-budget", "-5"},
+			`switchboard: --operation-budget "-5": write a whole number of operations such as 1000000`},
+		{"a run deadline that is not a duration", []string{flow, "-i", hola, "--run-deadline", "thirty"},
+			`switchboard: --run-deadline "thirty": write a duration such as 30s or 2m`},
 		{"no flow", []string{"-i", hola}, "switchboard: accepts 1 arg(s), received 0"},
 	}
 	for _, tt := range tests {

@@ -30,6 +30,7 @@ var EditorFiles fs.FS
 type serveOptions struct {
 	dbOptions
 	retention                               retentionOptions
+	budget                                  budgetFlags
 	addr, flows, logLevel, logFormat, pprof string
 	shutdown, retryFor                      time.Duration
 }
@@ -64,9 +65,15 @@ Channel credentials are encrypted at rest with the keys of --secret-key-file or
 SWITCHBOARD_SECRET_KEY (see switchboard secrets --help); without keys they are stored in plain
 text, and serve says so when it starts.
 
+Each run of a flow (an interaction, or an event that resumes a session, through every block it
+runs) has budgets: --memory-budget for what its expressions and templates build,
+--operation-budget for what they do, --run-deadline for the time it takes. A run that exceeds
+one stops; the block leaves by its failed exit, or the session fails.
+
 Every flag has an environment variable: SWITCHBOARD_ADDR, SWITCHBOARD_DB, SWITCHBOARD_FLOWS,
-SWITCHBOARD_LOG_LEVEL, SWITCHBOARD_LOG_FORMAT, SWITCHBOARD_SECRET_KEY_FILE. SIGTERM or SIGINT stops the server gracefully:
-requests in flight finish, then it exits.
+SWITCHBOARD_LOG_LEVEL, SWITCHBOARD_LOG_FORMAT, SWITCHBOARD_SECRET_KEY_FILE,
+SWITCHBOARD_MEMORY_BUDGET, SWITCHBOARD_OPERATION_BUDGET, SWITCHBOARD_RUN_DEADLINE. SIGTERM or
+SIGINT stops the server gracefully: requests in flight finish, then it exits.
 
 One node at a time prunes what grows: processed webhook payloads after --retain-payloads (30d),
 the keys that deduplicate events after --retain-event-keys (30d, at least 7d), closed
@@ -89,6 +96,7 @@ SWITCHBOARD_RETAIN_AUDIT and SWITCHBOARD_PRUNE_EVERY.`,
 	c.Flags().DurationVar(&o.shutdown, "shutdown-timeout", 30*time.Second, "how long requests in flight may take to finish when stopping")
 	c.Flags().DurationVar(&o.retryFor, "retry-for", dispatch.DefaultRetryFor, "how long a failing send to a network is retried")
 	retentionFlags(c, &o.retention)
+	addBudgetFlags(c, &o.budget)
 	c.Flags().StringVar(&o.pprof, "pprof", "", "serve Go's profiler on this address (on this machine only), such as 127.0.0.1:6060")
 	return c
 }
@@ -114,6 +122,10 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 		return err
 	}
 	if err := o.retention.check(); err != nil {
+		return err
+	}
+	limits, err := o.budget.limits()
+	if err != nil {
 		return err
 	}
 	st, keys, err := o.open(ctx, true)
@@ -173,10 +185,10 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 	acd.Queued = metrics.QueueSize
 	acd.Refused = metrics.AssignmentRefused
 	d := dispatch.New(dispatch.Config{Store: st, Flows: flowCache, Sender: &channels.Client{}, Logger: log,
-		Metrics: metrics, RetryFor: o.retryFor, Queue: routing.NewQueue(st, acd), Observer: routing.Observer{Hub: hub}})
+		Metrics: metrics, RetryFor: o.retryFor, Queue: routing.NewQueue(st, acd), Observer: routing.Observer{Hub: hub}, Limits: limits})
 	acd.Resumer = d
 	srv := server.New(server.Config{Store: st, Registry: env.Registry, Logger: log, Editor: EditorFiles, Flows: flowCache,
-		Dispatcher: d, Metrics: metrics, ACD: acd, Hub: hub})
+		Dispatcher: d, Metrics: metrics, ACD: acd, Hub: hub, Limits: limits})
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return usageError("listen on %s: %v", o.addr, err)

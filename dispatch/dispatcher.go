@@ -80,7 +80,9 @@ type Config struct {
 	Clock  engine.Clock
 	Logger *slog.Logger
 	// HTTP serves the http block; the default client when nil.
-	HTTP     engine.HTTPDoer
+	HTTP engine.HTTPDoer
+	// Limits are the budgets of each run of a flow: memory, operations, deadline.
+	Limits   engine.Limits
 	Observer Observer
 	// RetryFor is how long an outbox send is retried before it fails.
 	RetryFor time.Duration
@@ -154,6 +156,7 @@ func New(cfg Config) *Dispatcher {
 	d.rt = &engine.Runtime{
 		Clock: cfg.Clock, Outbox: runOutbox{d}, Router: runRouter{d}, Contacts: storeContacts{cfg.Store},
 		Switches: storeSwitches{cfg.Store}, Calendars: storeCalendars{cfg.Store}, HTTP: cfg.HTTP, Flows: cfg.Flows,
+		Limits: cfg.Limits,
 	}
 	return d
 }

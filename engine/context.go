@@ -60,7 +60,6 @@ func Fail(err error) Result { return Result{Err: err} }
 
 // Context is what a block sees while it runs one step of one session.
 type Context struct {
-	ctx     context.Context
 	rt      *Runtime
 	session *Session
 	flow    *Flow
@@ -74,8 +73,8 @@ type Context struct {
 	run     *run
 }
 
-// Context returns the request's context.
-func (c *Context) Context() context.Context { return c.ctx }
+// Context returns the run's context: the caller's, with the run's deadline.
+func (c *Context) Context() context.Context { return c.run.budget.context() }
 
 // Runtime returns the runtime the session runs in, for its services.
 func (c *Context) Runtime() *Runtime { return c.rt }
@@ -164,6 +163,18 @@ func (c *Context) EvalInt(e *Expression) (int, error) {
 	return 0, typeError(e, "a number", v)
 }
 
+// Reserve counts n bytes a block is about to build from the values of expressions (a JSON
+// body, say) against the run's memory budget; it fails, naming what, when they do not fit.
+func (c *Context) Reserve(n int64, what string) error { return c.env.budget.alloc(n, what) }
+
+// MemoryLeft is what remains of the run's memory budget, in bytes.
+func (c *Context) MemoryLeft() int64 {
+	if b := c.env.budget; b != nil {
+		return b.memoryLimit - b.memory
+	}
+	return DefaultMemoryBudget
+}
+
 // Render renders a template in the session's environment.
 func (c *Context) Render(t *Template) (string, error) { return t.Render(c.vm, &c.env) }
 
@@ -199,7 +210,7 @@ func (c *Context) Emit(a *Action) SendResult {
 	if c.rt.Outbox == nil {
 		return SendResult{}
 	}
-	return c.rt.Outbox.Send(c.ctx, a)
+	return c.rt.Outbox.Send(c.Context(), a)
 }
 
 // Ref returns an id for what this step waits on: the session and step.

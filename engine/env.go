@@ -75,6 +75,8 @@ type Env struct {
 	Vars        map[string]any `expr:"vars"`
 	Now         time.Time      `expr:"now"`
 	Flow        *FlowInfo      `expr:"flow"`
+
+	budget *budget // what the run has left; nil outside a run
 }
 
 // EnvFields documents the expression environment, for the reference and editor completion.

@@ -26,7 +26,8 @@ const (
 	MaxExpressionNodes = 2000
 	// MaxExpressionLength bounds the length of one expression's source.
 	MaxExpressionLength = 4096
-	// ExpressionMemoryBudget bounds what one evaluation may allocate, in expr's units.
+	// ExpressionMemoryBudget bounds the list and map entries one evaluation may allocate, in
+	// expr's units; the bytes every evaluation of a run builds count against the run's budget.
 	ExpressionMemoryBudget = 100_000
 )
 
@@ -193,19 +194,24 @@ var configs = func() map[string]*sync.Pool {
 				delete(c.Builtins, name)
 			}
 			c.Check()
-			return c
+			return &config{check: c, compile: compileConfig(c)}
 		}}
 	}
 	return m
 }()
+
+// config is expr's configuration for checking an expression, and the one for compiling it,
+// which knows the budget's functions besides.
+type config struct{ check, compile *conf.Config }
 
 // compileSafely compiles an expression as expr.Compile does, with a reused configuration, and
 // returns the variables it reads and its syntax tree's root as written (before optimisation).
 // A panic inside the compiler becomes an error: no flow file may crash the process.
 func compileSafely(src, typ string) (p *vm.Program, refs []VarRef, root ast.Node, err error) {
 	pool := configs[typ]
-	c := pool.Get().(*conf.Config)
-	defer pool.Put(c)
+	cs := pool.Get().(*config)
+	defer pool.Put(cs)
+	c := cs.check
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("the expression cannot be compiled: %v", r)
@@ -227,7 +233,8 @@ func compileSafely(src, typ string) (p *vm.Program, refs []VarRef, root ast.Node
 			return nil, nil, nil, err
 		}
 	}
-	p, err = compiler.Compile(tree, c)
+	ast.Walk(&tree.Node, budgetPatch{})
+	p, err = compiler.Compile(tree, cs.compile)
 	return p, collect.refs, root, err
 }
 
@@ -256,8 +263,13 @@ func (e *Expression) Eval(m *vm.VM, env *Env) (any, error) {
 	return v, nil
 }
 
-// unwrapExprError keeps expr's message without the snippet it adds for compile errors.
+// unwrapExprError keeps expr's message without the snippet it adds for compile errors; a run
+// stopped by its budget stays a *BudgetError.
 func unwrapExprError(err error) error {
+	var be *BudgetError
+	if errors.As(err, &be) {
+		return be
+	}
 	var fe *file.Error
 	if errors.As(err, &fe) {
 		return errors.New(fe.Message)

@@ -100,12 +100,24 @@ func pathOf(n ast.Node) string {
 }
 
 // appendValue appends the text of the expression's value in env: what a template hole shows.
+// The text counts against the run's memory budget before it is appended.
 func (e *Expression) appendValue(b []byte, m *vm.VM, env *Env) ([]byte, error) {
 	if e.fast != nil && e.fast.text != nil {
-		return append(b, e.fast.text(env)...), nil
+		s := e.fast.text(env)
+		if err := env.budget.alloc(int64(len(s)), "a text"); err != nil {
+			return b, err
+		}
+		return append(b, s...), nil
 	}
 	v, err := e.Eval(m, env)
 	if err != nil {
+		return b, err
+	}
+	limit := int64(DefaultMemoryBudget)
+	if env.budget != nil {
+		limit = env.budget.memoryLimit - env.budget.memory
+	}
+	if err := env.budget.alloc(TextSize(v, limit), "a text"); err != nil {
 		return b, err
 	}
 	return AppendText(b, v), nil

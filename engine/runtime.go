@@ -44,6 +44,8 @@ type Runtime struct {
 	MaxSteps int
 	// MaxDepth bounds nested subflows (DefaultMaxDepth when zero).
 	MaxDepth int
+	// Limits are the budgets of one Start or Resume.
+	Limits Limits
 	// Stopwatch measures how long steps take; the wall clock when nil.
 	Stopwatch func() time.Time
 
@@ -131,6 +133,7 @@ type run struct {
 	s      *Session
 	trace  []Step
 	waited *Wait // the wait a Resume ends
+	budget budget
 
 	vars     []VarChange // every variable set in this run; each step's Vars is a window of it
 	actions  []*Action   // likewise for actions
@@ -186,10 +189,12 @@ func (r *Runtime) getVM() *vm.VM {
 // advance runs blocks from node until the session waits or ends. ev, when set, resumes node.
 func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 	s := rn.s
+	rn.budget.reset(ctx, r.Limits.memory(), r.Limits.operations(), r.Limits.deadline())
+	defer rn.budget.release()
 	m := r.getVM()
 	defer r.vms.Put(m)
 	c := &rn.c
-	*c = Context{ctx: ctx, rt: r, session: s, vm: m, run: rn}
+	*c = Context{rt: r, session: s, vm: m, run: rn}
 	now := r.now() // one reading of the clock for the whole run: its steps are one moment
 	lap := r.stopwatch()
 	var ret *returning // a subflow that ended, to hand back to its caller's block
@@ -198,8 +203,8 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 			r.fail(s, node, fmt.Errorf("ran %d steps without waiting; a loop in the flow never reaches a waiting block", r.maxSteps()))
 			return
 		}
-		if err := ctx.Err(); err != nil {
-			r.fail(s, node, fmt.Errorf("stopped: %w", err))
+		if err := rn.budget.work(1); err != nil {
+			r.fail(s, node, err)
 			return
 		}
 		f := rn.flow()
@@ -209,7 +214,7 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 			step.Flow = f.Info.ID
 		}
 		c.flow, c.node, c.step, c.rng, c.actions = f, node, step, nil, 0
-		c.env = Env{Interaction: &s.Interaction, Contact: &s.Contact, Vars: s.Vars, Now: now, Flow: &f.Info}
+		c.env = Env{Interaction: &s.Interaction, Contact: &s.Contact, Vars: s.Vars, Now: now, Flow: &f.Info, budget: &rn.budget}
 		s.Block = node.ID
 		varsFrom, actionsFrom := len(rn.vars), len(rn.actions)
 		var res Result
@@ -237,6 +242,9 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 
 		if res.Err != nil {
 			step.Error = res.Err.Error()
+			if errors.Is(res.Err, ErrRunStopped) {
+				step.Error = "block " + node.ID + ": " + step.Error // the trace says where a budget ran out
+			}
 			exit := errorExit(node)
 			if res.Close {
 				exit = "" // the conversation closes all the same; the step keeps the error

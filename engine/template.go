@@ -130,6 +130,9 @@ func (t *Template) Render(m *vm.VM, env *Env) (string, error) {
 	if s, ok := t.Literal(); ok {
 		return s, nil
 	}
+	if err := env.budget.alloc(int64(t.size), "a text"); err != nil {
+		return "", err
+	}
 	b := make([]byte, 0, t.size+32)
 	for _, p := range t.parts {
 		if p.expr == nil {

@@ -47,7 +47,7 @@ var Codes = []struct {
 	Meaning  string
 }{
 	{CodeSyntax, Error, "the file is not valid YAML or JSON"},
-	{CodeTooLarge, Error, "the file is larger than the limit"},
+	{CodeTooLarge, Error, "the file is larger than the limit, in bytes or in values"},
 	{CodeTooManyBlocks, Error, "the flow has more blocks than the limit"},
 	{CodeTooManyAliases, Error, "YAML aliases expand to more nodes than the limit (an alias bomb)"},
 	{CodeUnknownField, Error, "a key the format or the block's spec does not have"},

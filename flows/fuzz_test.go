@@ -1,8 +1,6 @@
 package flows_test
 
 import (
-	"os"
-	"path/filepath"
 	"regexp"
 	"testing"
 
@@ -12,28 +10,58 @@ import (
 	"github.com/switchboardhq/switchboard/flows"
 )
 
-// addFlowSeeds seeds a fuzz target with every file in the examples and in testdata/invalid,
-// each read both as YAML and as JSON.
+// fuzzSeeds are small flows, valid and not, in YAML and JSON: the fuzzer mutates small inputs
+// thousands of times a second, where a big one (an example flow, an alias bomb) keeps it
+// minimising for a minute. The limits on big files have their golden tests.
+var fuzzSeeds = []struct {
+	src    string
+	asJSON bool
+}{
+	{"switchboard: 1\nid: hi\nblocks:\n  chat: {type: webchat.trigger, next: {message: say}}\n" +
+		"  say: {type: reply, params: {text: 'Hola {{ contact.name }}'}, next: {sent: end, failed: end}}\n  end: {type: end}\n", false},
+	{"switchboard: 1\nid: care\nvars: {brand: Acme, n: 2}\nblocks:\n  fb:\n    type: facebook.trigger\n" +
+		"    params: {events: [comment, message]}\n    next: {comment: topic, message: topic}\n  topic:\n    type: filter.keywords\n" +
+		"    params:\n      rules:\n        - {exit: billing, any: [factura, refund]}\n    next: {billing: route, nomatch: done}\n" +
+		"  route:\n    type: route.skill\n    params: {skill: billing, priority: 'contact.vip ? 10 : vars.n'}\n    next: {done: done}\n" +
+		"  done: {type: end}\n", false},
+	{"switchboard: 1\nid: anchors\nui:\n  r: &r {text: hi}\nblocks:\n  chat: {type: webchat.trigger, next: {message: a}}\n" +
+		"  a: {type: reply, params: *r, next: &w {sent: b, failed: b}}\n  b:\n    type: reply\n    params: {<<: *r, visibility: public}\n" +
+		"    next: {<<: *w, sent: c}\n  c: {type: end}\n", false},
+	{"# a comment\nswitchboard: 1\nid: wait\nblocks:\n  chat:\n    type: webchat.trigger\n    next: {message: ask}\n" +
+		"  ask:\n    type: wait.reply\n    params: {timeout: 10m, save_as: answer}\n    next: {replied: set, timeout: set}\n" +
+		"  set:\n    type: set\n    params:\n      vars: {n: 'len(vars.answer ?? \"\")'}\n    next: {next: ask}\n", false},
+	{"switchboard: 1\nid: bad\nblocks:\n  chat: {type: webchat.trigger, next: {message: nowhere}}\n  x: {type: replly, params: {txet: 1}}\n", false},
+	{"switchboard: 1\nid: dup\nid: again\nblocks: {}\n", false},
+	{`{"switchboard": 1, "id": "hi", "blocks": {"chat": {"type": "webchat.trigger", "next": {"message": "say"}},` +
+		` "say": {"type": "reply", "params": {"text": "Hola {{ contact.name }}"}, "next": {"sent": "end", "failed": "end"}},` +
+		` "end": {"type": "end"}}}`, true},
+	{`{"switchboard": 1, "id": "x", "vars": {"k": [1, "a", null, true]}, "blocks": {"x": {"type": "twitter.trigger",` +
+		` "next": {"mention": "c", "dm": "c"}}, "c": {"type": "condition", "params": {"when": "interaction.public"}, "next": {"true": "e"}}, "e": {"type": "end"}}}`, true},
+	{`{"switchboard": 1, "id": "bad", "blocks": {"a": {"type": "end"}, "a": {"type": 2}}}`, true},
+	{"", false},
+}
+
+// addFlowSeeds seeds a fuzz target with the small flows, each also read the other way (YAML
+// as JSON, JSON as YAML).
 func addFlowSeeds(f *testing.F) {
-	var paths []string
-	for _, dir := range []string{examplesDir, invalidDir} {
-		entries, err := os.ReadDir(dir)
-		require.NoError(f, err)
-		for _, e := range entries {
-			if !e.IsDir() && filepath.Ext(e.Name()) != ".golden" {
-				paths = append(paths, filepath.Join(dir, e.Name()))
-			}
+	for _, s := range fuzzSeeds {
+		f.Add([]byte(s.src), s.asJSON)
+		f.Add([]byte(s.src), !s.asJSON)
+	}
+}
+
+// TestFuzzSeedsAreSmall keeps the seeds what they are for, and the valid ones valid.
+func TestFuzzSeedsAreSmall(t *testing.T) {
+	t.Parallel()
+	reg := blocks.NewRegistry()
+	valid := 0
+	for _, s := range fuzzSeeds {
+		require.Less(t, len(s.src), 1024, "a seed of %d bytes slows the fuzzer down", len(s.src))
+		if f, _ := flows.Load(fuzzName(s.asJSON), []byte(s.src), reg); f != nil {
+			valid++
 		}
 	}
-	require.NotEmpty(f, paths)
-	for _, p := range paths {
-		src, err := os.ReadFile(p)
-		require.NoError(f, err)
-		f.Add(src, false)
-		f.Add(src, true)
-	}
-	f.Add([]byte(anchoredFlow), false)
-	f.Add([]byte(varsFlow), false)
+	require.GreaterOrEqual(t, valid, 5, "most seeds are valid flows, which reach the most code")
 }
 
 func fuzzName(asJSON bool) string {

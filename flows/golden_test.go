@@ -28,7 +28,11 @@ var generatedInputs = map[string]func() []byte{
 	invalidDir + "/too-large.json":       func() []byte { return oversized(true) },
 	invalidDir + "/too-many-blocks.yaml": func() []byte { return manyEnds(flows.MaxBlocks+1, false) },
 	invalidDir + "/too-many-blocks.json": func() []byte { return manyEnds(flows.MaxBlocks+1, true) },
-	invalidDir + "/too-many-nodes.json":  manyNodes,
+	invalidDir + "/too-many-nodes.json":  func() []byte { return manyNodes(true) },
+	invalidDir + "/too-many-nodes.yaml":  func() []byte { return manyNodes(false) },
+	// Past MaxNodes without an alias, and past MaxBlocks: the blocks are what is too many.
+	invalidDir + "/too-many-blocks-and-nodes.yaml": func() []byte { return manyLaidOutEnds(40_000, false) },
+	invalidDir + "/too-many-blocks-and-nodes.json": func() []byte { return manyLaidOutEnds(40_000, true) },
 }
 
 // oversized is a valid flow padded past flows.MaxFileSize with a comment or with spaces.
@@ -59,11 +63,33 @@ func manyEnds(n int, asJSON bool) []byte {
 	return []byte(b.String())
 }
 
-// manyNodes is a JSON flow under the size limit whose ui holds more than flows.MaxNodes values:
-// JSON has no aliases, but the node limit still holds.
-func manyNodes() []byte {
+// manyNodes is a flow under the size limit whose ui holds more than flows.MaxNodes values, and
+// no alias: the file is too large, in values.
+func manyNodes(asJSON bool) []byte {
 	zeros := strings.Repeat("0,", flows.MaxNodes) + "0"
-	return []byte(`{"switchboard": 1, "id": "nodes", "blocks": {"chat": {"type": "webchat.trigger"}}, "ui": {"n": [` + zeros + "]}}\n")
+	if asJSON {
+		return []byte(`{"switchboard": 1, "id": "nodes", "blocks": {"chat": {"type": "webchat.trigger"}}, "ui": {"n": [` + zeros + "]}}\n")
+	}
+	return []byte("switchboard: 1\nid: nodes\nblocks:\n  chat: {type: webchat.trigger}\nui: {n: [" + zeros + "]}\n")
+}
+
+// manyLaidOutEnds is a flow with a trigger and n-1 end blocks placed on the canvas, under the
+// size limit.
+func manyLaidOutEnds(n int, asJSON bool) []byte {
+	var b strings.Builder
+	if asJSON {
+		b.WriteString("{\"switchboard\": 1, \"id\": \"many\", \"blocks\": {\"chat\": {\"type\": \"webchat.trigger\"}")
+		for i := 1; i < n; i++ {
+			fmt.Fprintf(&b, ",\n\"e%d\": {\"type\": \"end\", \"ui\": {\"x\": %d, \"y\": 80, \"w\": 1, \"h\": 1}}", i, i)
+		}
+		b.WriteString("}}\n")
+		return []byte(b.String())
+	}
+	b.WriteString("switchboard: 1\nid: many\nblocks:\n  chat: {type: webchat.trigger}\n")
+	for i := 1; i < n; i++ {
+		fmt.Fprintf(&b, "  e%d: {type: end, ui: {x: %d, y: 80, w: 1, h: 1}}\n", i, i)
+	}
+	return []byte(b.String())
 }
 
 // invalidInputs returns every invalid input by its path relative to the package: the files
@@ -180,9 +206,13 @@ func TestEveryCodeIsGolden(t *testing.T) {
 			seen[d.Code][ext] = true
 		}
 	}
+	// JSON has no aliases: a JSON file past the node limit is too large (too-many-nodes.json).
+	require.False(t, seen[flows.CodeTooManyAliases][".json"], "a JSON file has no aliases to blame")
 	for _, c := range flows.Codes {
 		require.True(t, seen[c.Code][".yaml"], "no golden YAML file in %s produces %s", invalidDir, c.Code)
-		require.True(t, seen[c.Code][".json"], "no golden JSON file in %s produces %s", invalidDir, c.Code)
+		if c.Code != flows.CodeTooManyAliases {
+			require.True(t, seen[c.Code][".json"], "no golden JSON file in %s produces %s", invalidDir, c.Code)
+		}
 	}
 }
 

@@ -22,7 +22,8 @@ const (
 	MaxFileSize = 4 << 20
 	// MaxBlocks is the most blocks one flow may have.
 	MaxBlocks = 5000
-	// MaxNodes is the most YAML nodes a file may expand to, aliases followed.
+	// MaxNodes is the most YAML nodes (values, keys included) a file may expand to, aliases
+	// followed.
 	MaxNodes = 500_000
 )
 
@@ -132,12 +133,8 @@ func (d *diagnoser) parse() *Document {
 		return nil
 	}
 	root := docNode.Content[0]
-	if n := countNodes(root, MaxNodes+1); n > MaxNodes {
-		if d.src.json { // JSON has no aliases: the file is only too big to be a flow
-			d.errorf(nil, "", CodeTooManyAliases, "the file holds more than %d values; split the flow into subflows", MaxNodes)
-			return nil
-		}
-		d.errorf(nil, "", CodeTooManyAliases, "the file expands to more than %d YAML nodes once its aliases are followed; write the values out instead of nesting aliases", MaxNodes)
+	if n := countNodes(root, MaxNodes+1, true); n > MaxNodes {
+		d.tooManyNodes(root)
 		return nil
 	}
 	d.duplicates(root, "")
@@ -311,8 +308,27 @@ func unreadable(src []byte) int {
 	return -1
 }
 
-// countNodes counts the nodes of a tree with aliases followed, stopping at limit.
-func countNodes(n *yaml.Node, limit int) int {
+// tooManyNodes says which limit a file past MaxNodes exceeds: aliases that expand past it (an
+// alias bomb), more blocks than MaxBlocks, or more values than any flow needs.
+func (d *diagnoser) tooManyNodes(root *yaml.Node) {
+	if countNodes(root, MaxNodes+1, false) <= MaxNodes {
+		d.errorf(nil, "", CodeTooManyAliases, "the file expands to more than %d YAML nodes once its aliases are followed; write the values out instead of nesting aliases", MaxNodes)
+		return
+	}
+	if root.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			key, v := root.Content[i], resolve(root.Content[i+1])
+			if key.Value == "blocks" && v.Kind == yaml.MappingNode && len(v.Content)/2 > MaxBlocks {
+				d.errorf(key, "blocks", CodeTooManyBlocks, "the flow has %d blocks; the limit is %d: split it into subflows", len(v.Content)/2, MaxBlocks)
+				return
+			}
+		}
+	}
+	d.errorf(nil, "", CodeTooLarge, "the file holds more than %d values, keys included; split the flow into subflows", MaxNodes)
+}
+
+// countNodes counts the nodes of a tree, with aliases followed or not, stopping at limit.
+func countNodes(n *yaml.Node, limit int, aliases bool) int {
 	count := 0
 	var walk func(*yaml.Node, int)
 	walk = func(n *yaml.Node, depth int) {
@@ -325,7 +341,9 @@ func countNodes(n *yaml.Node, limit int) int {
 			return
 		}
 		if n.Kind == yaml.AliasNode {
-			walk(n.Alias, depth+1)
+			if aliases {
+				walk(n.Alias, depth+1)
+			}
 			return
 		}
 		for _, c := range n.Content {

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -151,7 +152,20 @@ func FuzzValuePosition(f *testing.F) {
 			line, col := s.valuePosition(n, k)
 			off := s.offset(line, col)
 			got, _ := utf8.DecodeRune(out[off:])
+			if got == '\\' { // a letter yaml.v3 does not know as printable is written as an escape
+				got = unescape(t, out[off:])
+			}
 			require.Equal(t, string(r), string(got), "rune %d of %q in\n%s", k, n.Value, out)
 		}
 	})
+}
+
+// unescape decodes the \xXX, \uXXXX or \UXXXXXXXX escape at the start of b.
+func unescape(t *testing.T, b []byte) rune {
+	t.Helper()
+	digits := map[byte]int{'x': 2, 'u': 4, 'U': 8}[b[1]]
+	require.NotZero(t, digits, "%q is not a hexadecimal escape", b)
+	v, err := strconv.ParseUint(string(b[2:2+digits]), 16, 32)
+	require.NoError(t, err)
+	return rune(v)
 }

@@ -197,17 +197,40 @@ func TestIsTestFile(t *testing.T) {
 	}
 }
 
+// suiteSeeds are small test files, valid and not, for FuzzLoadSuite: the fuzzer mutates small
+// inputs thousands of times a second, where big ones keep it minimising.
+var suiteSeeds = []string{
+	"flow: care.yaml\ncases:\n  - name: hola\n    at: 2001-02-03T04:05:06Z\n    interaction: {text: hola}\n    expect: {status: ended}\n",
+	"flow: care.yaml\ndefaults:\n  at: 2001-02-03T04:05:06Z\n  interaction: {channel: facebook, kind: comment, text: hi, author: {id: '7'}}\n" +
+		"  agents: [{id: g1, skills: {care: 10}}]\ncases:\n  - name: routed\n    fail: [reply, 'route#1']\n" +
+		"    events:\n      - advance: 1h\n      - reply: {text: more}\n      - assign: g1\n      - close: {agent: g1, disposition: ok}\n" +
+		"    expect:\n      path: [chat, ask]\n      exits: {ask: sent}\n      actions: [{type: reply, text_contains: Hola}]\n      vars: {n: 1}\n      waiting: none\n",
+	"flow: care.yaml\ncases:\n  - name: a reply that is text\n    at: 2001-02-03T04:05:06Z\n    events: [{reply: hi}]\n    expect: {status: waiting}\n",
+	"flow: care.yaml\ncases: []\n",
+	"cases:\n  - expect: {}\n",
+	"",
+}
+
+// TestSuiteSeedsAreSmall keeps the seeds small, and some of them valid.
+func TestSuiteSeedsAreSmall(t *testing.T) {
+	t.Parallel()
+	valid := 0
+	for _, s := range suiteSeeds {
+		require.Less(t, len(s), 1024, "a seed of %d bytes slows the fuzzer down", len(s))
+		path := filepath.Join(t.TempDir(), "seed.test.yaml")
+		require.NoError(t, os.WriteFile(path, []byte(s), 0o644))
+		if _, err := flowtest.LoadSuite(path); err == nil {
+			valid++
+		}
+	}
+	require.GreaterOrEqual(t, valid, 2)
+}
+
 // FuzzLoadSuite checks that any test file is either refused with an error or loads into cases
 // that each have a name and a time.
 func FuzzLoadSuite(f *testing.F) {
-	for _, pattern := range []string{"testdata/*.test.yaml", "testdata/bad/*.test.yaml", "../examples/flows/*.test.yaml"} {
-		files, err := filepath.Glob(pattern)
-		require.NoError(f, err)
-		for _, file := range files {
-			src, err := os.ReadFile(file)
-			require.NoError(f, err)
-			f.Add(src)
-		}
+	for _, s := range suiteSeeds {
+		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		path := filepath.Join(t.TempDir(), "fuzz.test.yaml")

@@ -44,6 +44,8 @@ type Config struct {
 	// 503 without them.
 	ACD *routing.ACD
 	Hub *routing.Hub
+	// Limits are the budgets of each simulated run: memory, operations, deadline.
+	Limits engine.Limits
 }
 
 // Server is the HTTP server: the admin and editor API under /api/v1, operations endpoints, and
@@ -57,8 +59,11 @@ type Server struct {
 	// contract is the OpenAPI document requests are checked against.
 	contract *contract
 	started  time.Time
-	// done closes when the server shuts down, ending the event streams.
+	// done closes when the server shuts down, ending the event streams; life ends when the
+	// shutdown's grace period does, stopping simulations still in flight.
 	done     chan struct{}
+	life     context.Context
+	endLife  context.CancelFunc
 	shutdown sync.Once
 }
 
@@ -81,6 +86,7 @@ func New(cfg Config) *Server {
 		cfg.BodyLimit = DefaultBodyLimit
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, started: cfg.Clock.Now(), done: make(chan struct{})}
+	s.life, s.endLife = context.WithCancel(context.Background())
 	s.metrics = cfg.Metrics
 	s.flows = cfg.Flows
 	if s.flows == nil {
@@ -120,6 +126,10 @@ func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
 // to finish, or for ctx.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.shutdown.Do(func() { close(s.done) })
+	// Simulations in flight may finish while ctx lasts; then they stop.
+	stop := context.AfterFunc(ctx, s.endLife)
+	defer stop()
+	defer s.endLife()
 	return s.app.ShutdownWithContext(ctx)
 }
 

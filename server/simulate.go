@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -46,7 +47,10 @@ type simulateEvent struct {
 }
 
 func (s *Server) simulateFlow(c *fiber.Ctx) error {
-	ctx := c.UserContext()
+	// The run stops at its deadline, or when the server's shutdown stops waiting for it.
+	ctx, cancel := context.WithCancel(c.UserContext())
+	defer cancel()
+	defer context.AfterFunc(s.life, cancel)()
 	id := param(c, "id")
 	var req simulateRequest
 	if err := decodeJSON(c, &req); err != nil {
@@ -96,7 +100,7 @@ func (s *Server) scenario(c *fiber.Ctx, req simulateRequest) (sim.Scenario, erro
 	ctx := c.UserContext()
 	sc := sim.Scenario{Contact: req.Contact, Agents: req.Agents, DefaultSkill: req.DefaultSkill, Vars: req.Vars,
 		QueueLimit: req.QueueLimit, Failures: req.Fail, Seed: req.Seed, Emergency: map[string]bool{},
-		Calendars: map[string]*engine.CalendarDef{}}
+		Calendars: map[string]*engine.CalendarDef{}, Limits: s.cfg.Limits}
 	if sc.Seed == 0 {
 		sc.Seed = 1
 	}

@@ -33,6 +33,8 @@ type Scenario struct {
 	Events []Event
 	// HTTP answers the http block; nil uses the network.
 	HTTP engine.HTTPDoer
+	// Limits are the budgets of each run: memory, operations, deadline.
+	Limits engine.Limits
 }
 
 // Nth names the n-th action of a type, counting from 1.
@@ -116,7 +118,7 @@ func Run(ctx context.Context, flow *engine.Flow, sc Scenario, flows engine.FlowL
 	rt := &engine.Runtime{
 		Clock: clock, Outbox: outbox, Router: router, Contacts: contacts,
 		Switches: engine.MemorySwitches(sc.Emergency), Calendars: engine.MemoryCalendars(sc.Calendars),
-		Flows: selfLoader{flow: flow, others: flows}, HTTP: sc.HTTP,
+		Flows: selfLoader{flow: flow, others: flows}, HTTP: sc.HTTP, Limits: sc.Limits,
 	}
 	s, steps := rt.Start(ctx, flow, in, engine.StartOptions{SessionID: "simulation", Contact: sc.Contact, Seed: sc.Seed, DefaultSkill: sc.DefaultSkill, Vars: sc.Vars})
 	for i, ev := range sc.Events {
