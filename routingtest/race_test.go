@@ -129,7 +129,7 @@ func TestDecisionCheckedAtCommit(t *testing.T) {
 func TestAssignmentsRespectAgentsUnderRaces(t *testing.T) {
 	t.Parallel()
 	const (
-		rounds        = 6
+		rounds        = 4
 		agents        = 5
 		conversations = 10
 		cycles        = 12

@@ -47,7 +47,7 @@ describe.skipIf(!server)('the editor', () => {
   beforeAll(async () => {
     ;({ page, close } = await launch({ url: server!.url }))
     page.on('dialog', (d) => void d.accept())
-    page.setDefaultTimeout(10_000)
+    page.setDefaultTimeout(30_000)
   })
 
   afterEach(async (ctx) => {

@@ -41,7 +41,7 @@ describe.skipIf(!server)('the README pictures', () => {
 
   beforeAll(async () => {
     ;({ page, close } = await launch({ url: server!.url, token: server!.token }))
-    page.setDefaultTimeout(10_000)
+    page.setDefaultTimeout(30_000)
     page.on('dialog', (d) => void d.accept())
   })
 
