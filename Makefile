@@ -15,7 +15,7 @@ NPM     ?= npm
 EDITOR_SRC := $(shell find editor/src editor/public editor/scripts -type f 2>/dev/null) \
 	editor/index.html editor/package.json editor/vite.config.ts $(wildcard editor/tsconfig*.json)
 
-.PHONY: all build editor run test test-go-suites test-go test-race test-flows test-editor test-browser lint vet fmt-check docs bench fuzz clean
+.PHONY: all build editor run test test-go-suites test-go test-race test-flows test-editor test-browser lint vet fmt-check docs bench bench-editor fuzz clean
 
 all: build
 
@@ -85,6 +85,11 @@ docs: build
 ## bench: the benchmarks, one core
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -cpu=1 ./...
+
+## bench-editor: the editor's figures on a 500-block flow in Chromium (open time, frames per
+## second while panning and dragging), held to their targets
+bench-editor: build
+	cd editor && SWITCHBOARD_EDITOR_BUILT=1 SWITCHBOARD_EDITOR_BENCH=1 $(NPM) run test:browser -- tests/browser/performance.test.ts
 
 ## fuzz: every fuzz target of the repository, FUZZTIME each (30s unless given)
 FUZZTIME ?= 30s
