@@ -2,20 +2,16 @@ package server_test
 
 import (
 	"context"
-	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboardhq/switchboard/engine"
 	"github.com/switchboardhq/switchboard/server"
-	"github.com/switchboardhq/switchboard/store"
 )
 
 // doublingFlow answers with a text that doubles 26 times (128 MiB), unless the run's budget
@@ -108,27 +104,7 @@ func TestShutdownStopsASimulationPastItsGracePeriod(t *testing.T) {
 	defer crm.Close()
 	defer close(release)
 
-	st := backends[0].open(t)
-	srv := server.New(server.Config{Store: st, Registry: engine.DefaultRegistry(), Logger: discardLogger()})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	api := &testAPI{url: "http://" + ln.Addr().String(), store: st, client: &http.Client{Timeout: time.Minute, Transport: &http.Transport{}}}
-	api.admin = api.storeToken(t, "test admin", store.RoleAdmin, "")
-	api.createFlow(t, fmt.Sprintf(`switchboard: 1
-id: crm
-blocks:
-  chat:
-    type: webchat.trigger
-    next: {message: ask-crm}
-  ask-crm:
-    type: http
-    params: {url: "%s/customers/7001", timeout: 60s, save_as: crm}
-    next: {ok: end, error: end, timeout: end}
-  end:
-    type: end
-`, crm.URL))
+	srv, api, served := serveCRMFlow(t, backends[0].open(t), crm.URL)
 
 	done := make(chan *reply, 1)
 	go func() { done <- api.call(t, "POST", "/api/v1/flows/crm/simulate", withJSON(map[string]any{})) }()

@@ -18,32 +18,28 @@ type storeReferences struct {
 var _ flows.References = storeReferences{}
 
 func (r storeReferences) Names(kind string) ([]string, error) {
-	var names []string
 	switch kind {
 	case "skill":
 		list, err := r.st.SkillList(r.ctx)
-		for _, x := range list {
-			names = append(names, x.Name)
-		}
-		return names, err
+		return namesOf(list, func(x store.Skill) string { return x.Name }), err
 	case "calendar":
 		list, err := r.st.CalendarList(r.ctx)
-		for _, x := range list {
-			names = append(names, x.Name)
-		}
-		return names, err
+		return namesOf(list, func(x store.Calendar) string { return x.Name }), err
 	case "switch":
 		list, err := r.st.SwitchList(r.ctx)
-		for _, x := range list {
-			names = append(names, x.Name)
-		}
-		return names, err
+		return namesOf(list, func(x store.Switch) string { return x.Name }), err
 	case "flow":
 		list, err := r.st.FlowList(r.ctx)
-		for _, x := range list {
-			names = append(names, x.ID)
-		}
-		return names, err
+		return namesOf(list, func(x store.Flow) string { return x.ID }), err
 	}
 	return nil, fmt.Errorf("no names of %ss", kind)
+}
+
+// namesOf lists what names each item of a store list.
+func namesOf[T any](list []T, name func(T) string) []string {
+	names := make([]string, 0, len(list))
+	for _, x := range list {
+		names = append(names, name(x))
+	}
+	return names
 }

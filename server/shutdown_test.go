@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -45,28 +46,8 @@ func TestGracefulShutdown(t *testing.T) {
 				}
 			}()
 
-			st := b.open(t)
-			srv := server.New(server.Config{Store: st, Registry: engine.DefaultRegistry(), Logger: discardLogger()})
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
-			require.NoError(t, err)
-			addr := ln.Addr().String()
-			served := make(chan error, 1)
-			go func() { served <- srv.Serve(ln) }()
-			api := &testAPI{url: "http://" + addr, store: st, client: &http.Client{Timeout: time.Minute, Transport: &http.Transport{}}}
-			api.admin = api.storeToken(t, "test admin", store.RoleAdmin, "")
-			api.createFlow(t, fmt.Sprintf(`switchboard: 1
-id: crm
-blocks:
-  chat:
-    type: webchat.trigger
-    next: {message: ask-crm}
-  ask-crm:
-    type: http
-    params: {url: "%s/customers/7001", timeout: 60s, save_as: crm}
-    next: {ok: end, error: end, timeout: end}
-  end:
-    type: end
-`, crm.URL))
+			srv, api, served := serveCRMFlow(t, b.open(t), crm.URL)
+			addr := strings.TrimPrefix(api.url, "http://")
 
 			type result struct {
 				status int
@@ -129,8 +110,35 @@ blocks:
 			require.NoError(t, <-stopped, "Shutdown returns once the request is done")
 			require.NoError(t, <-served, "Serve returns after Shutdown")
 			require.True(t, dialRefused(addr), "the server takes no connections after")
-			_, err = (&http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{}}).Get(api.url + "/healthz")
+			_, err := (&http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{}}).Get(api.url + "/healthz")
 			require.Error(t, err)
 		})
 	}
+}
+
+// serveCRMFlow serves the API of st on a loopback port, with an admin token and the published
+// flow crm, whose http block asks crmURL about the customer. served gets what Serve returns.
+func serveCRMFlow(t *testing.T, st store.Store, crmURL string) (srv *server.Server, api *testAPI, served chan error) {
+	t.Helper()
+	srv = server.New(server.Config{Store: st, Registry: engine.DefaultRegistry(), Logger: discardLogger()})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	served = make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	api = &testAPI{url: "http://" + ln.Addr().String(), store: st, client: &http.Client{Timeout: time.Minute, Transport: &http.Transport{}}}
+	api.admin = api.storeToken(t, "test admin", store.RoleAdmin, "")
+	api.createFlow(t, fmt.Sprintf(`switchboard: 1
+id: crm
+blocks:
+  chat:
+    type: webchat.trigger
+    next: {message: ask-crm}
+  ask-crm:
+    type: http
+    params: {url: "%s/customers/7001", timeout: 60s, save_as: crm}
+    next: {ok: end, error: end, timeout: end}
+  end:
+    type: end
+`, crmURL))
+	return srv, api, served
 }
