@@ -62,8 +62,8 @@ type channelRequest struct {
 }
 
 func (s *Server) checkChannel(c *fiber.Ctx, req *channelRequest) error {
-	if !flows.IDPattern.MatchString(req.ID) {
-		return fieldError("id", "channel id %q must be lower case letters, digits, - and _, like acme-page", req.ID)
+	if err := checkID("channel id", "acme-page", req.ID); err != nil {
+		return fieldError("id", "%v", err)
 	}
 	if !slices.Contains(store.ChannelTypes, req.Type) {
 		return fieldError("type", "channel type %q: use facebook, instagram, twitter or webchat", req.Type)
@@ -262,10 +262,7 @@ type agentRequest struct {
 }
 
 func (s *Server) putAgent(c *fiber.Ctx) error {
-	id := param(c, "id")
-	if !flows.IDPattern.MatchString(id) {
-		return fieldError("id", "agent id %q must be lower case letters, digits, - and _", id)
-	}
+	id := param(c, "id") // of its form: checkRequest checked it
 	var req agentRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
@@ -334,10 +331,7 @@ type calendarRequest struct {
 }
 
 func (s *Server) putCalendar(c *fiber.Ctx) error {
-	name := param(c, "name")
-	if !flows.IDPattern.MatchString(name) {
-		return fieldError("name", "calendar name %q must be lower case letters, digits, - and _, like support-hours", name)
-	}
+	name := param(c, "name") // of its form: checkRequest checked it
 	var req calendarRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err

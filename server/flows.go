@@ -143,8 +143,8 @@ func (s *Server) createFlow(c *fiber.Ctx) error {
 		if req.ID == "" {
 			return fieldError("id", "give the new flow an id, or its whole source")
 		}
-		if !flows.IDPattern.MatchString(req.ID) {
-			return fieldError("id", "flow id %q must be lower case letters, digits, - and _, like facebook-care", req.ID)
+		if err := checkID("flow id", "facebook-care", req.ID); err != nil {
+			return fieldError("id", "%v", err)
 		}
 		name := req.Name
 		if name == "" {
@@ -188,8 +188,9 @@ func (s *Server) draftFromSource(req sourceRequest, id string) (store.Flow, erro
 		return store.Flow{}, e
 	case id != "" && doc.ID != id:
 		return store.Flow{}, fieldError("source", "the source's id is %q, but this is flow %q; a flow's id cannot change", doc.ID, id)
-	case !flows.IDPattern.MatchString(doc.ID):
-		return store.Flow{}, fieldError("source", "flow id %q must be lower case letters, digits, - and _", doc.ID)
+	}
+	if err := checkID("flow id", "facebook-care", doc.ID); err != nil {
+		return store.Flow{}, fieldError("source", "%v", err)
 	}
 	return store.Flow{ID: doc.ID, Name: firstNonEmpty(doc.Name, req.Name, doc.ID), Description: doc.Description,
 		Source: req.Source, Format: format}, nil

@@ -46,12 +46,7 @@ type pathRule func(value string) error
 
 var (
 	idRule = func(what, example string) pathRule {
-		return func(v string) error {
-			if !flows.IDPattern.MatchString(v) {
-				return fmt.Errorf("%s %q must be 1 to 64 lower case letters, digits, - and _, starting with a letter or digit, like %s", what, v, example)
-			}
-			return nil
-		}
+		return func(v string) error { return checkID(what, example, v) }
 	}
 	formatRule = func(format string) pathRule {
 		return func(v string) error { return engine.Formats[format].Check(v) }
@@ -71,6 +66,14 @@ var (
 		}
 	}
 )
+
+// checkID checks the form of the ids and names admins choose: flows, channels, agents, calendars.
+func checkID(what, example, v string) error {
+	if !flows.IDPattern.MatchString(v) {
+		return fmt.Errorf("%s %q must be 1 to 64 lower case letters, digits, - and _, starting with a letter or digit, like %s", what, v, example)
+	}
+	return nil
+}
 
 // pathRules are the forms of path parameters: "collection/:parameter" → rule.
 var pathRules = map[string]pathRule{
