@@ -202,6 +202,7 @@ func (a *ACD) read(ctx context.Context) (*world, error) {
 		w.channels[c.ID] = c
 		w.settings[c.ID] = a.settingsOf(c)
 	}
+	a.forgetSettings(w.channels)
 	skills, err := a.st.SkillList(ctx)
 	if err != nil {
 		return nil, err

@@ -49,6 +49,18 @@ func (a *ACD) settingsOf(ch store.Channel) settings.ChannelSettings {
 	return s
 }
 
+// forgetSettings drops the cached settings of channels that are gone, so the cache holds at most
+// the channels that exist.
+func (a *ACD) forgetSettings(channels map[string]store.Channel) {
+	a.settings.mu.Lock()
+	defer a.settings.mu.Unlock()
+	for id := range a.settings.byID {
+		if _, ok := channels[id]; !ok {
+			delete(a.settings.byID, id)
+		}
+	}
+}
+
 // ringTimeout is how long an offer of the channel rings.
 func ringTimeout(s settings.ChannelSettings) time.Duration {
 	if s.RingTimeout > 0 {

@@ -49,3 +49,16 @@ func TestSettingsOfLogsBadStoredSettingsOnce(t *testing.T) {
 	require.Equal(t, DefaultServiceLevel, serviceLevel(d))
 	require.Empty(t, quiet.String())
 }
+
+// The cache holds only the channels that exist: a deleted channel's settings are dropped.
+func TestSettingsCacheForgetsDeletedChannels(t *testing.T) {
+	t.Parallel()
+	a := New(Config{Logger: slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))})
+	page := store.Channel{ID: "page", Type: store.ChannelFacebook}
+	chat := store.Channel{ID: "chat", Type: store.ChannelWebchat}
+	a.settingsOf(page)
+	a.settingsOf(chat)
+	a.forgetSettings(map[string]store.Channel{"chat": chat})
+	require.NotContains(t, a.settings.byID, "page")
+	require.Contains(t, a.settings.byID, "chat")
+}
