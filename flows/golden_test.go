@@ -159,17 +159,23 @@ func TestDiagnosticsGolden(t *testing.T) {
 			for _, d := range ds {
 				require.Equal(t, path, d.File, "diagnostics name the file they were given")
 			}
-			got := renderDiagnostics(t, ds)
-			golden := path + ".golden"
-			if *update {
-				require.NoError(t, os.WriteFile(golden, got, 0o644))
-				return
-			}
-			want, err := os.ReadFile(golden)
-			require.NoError(t, err, "run go test ./flows -run TestDiagnosticsGolden -update to create it")
-			require.Equal(t, string(want), string(got), "diagnostics of %s differ from %s (run with -update to accept)", path, golden)
+			matchGolden(t, path, renderDiagnostics(t, ds), "TestDiagnosticsGolden")
 		})
 	}
+}
+
+// matchGolden compares the diagnostics rendered for path with path.golden, or writes them there
+// with -update; test is the test to run to make a missing golden.
+func matchGolden(t *testing.T, path string, got []byte, test string) {
+	t.Helper()
+	golden := path + ".golden"
+	if *update {
+		require.NoError(t, os.WriteFile(golden, got, 0o644))
+		return
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err, "run go test ./flows -run %s -update to create it", test)
+	require.Equal(t, string(want), string(got), "diagnostics of %s differ from %s (run with -update to accept)", path, golden)
 }
 
 // TestGoldenFilesHaveInputs keeps testdata/invalid free of goldens whose input was removed.

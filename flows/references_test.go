@@ -50,15 +50,7 @@ func TestReferencesGolden(t *testing.T) {
 			require.False(t, flows.Validate(path, src, reg).HasErrors(), "the flow itself is valid")
 			ds, err := flows.CheckReferences(path, src, reg, goldenServer, flows.Warning)
 			require.NoError(t, err)
-			got := renderDiagnostics(t, ds)
-			golden := path + ".golden"
-			if *update {
-				require.NoError(t, os.WriteFile(golden, got, 0o644))
-				return
-			}
-			want, err := os.ReadFile(golden)
-			require.NoError(t, err, "run go test ./flows -run TestReferencesGolden -update to create it")
-			require.Equal(t, string(want), string(got), "diagnostics of %s differ from %s (run with -update to accept)", path, golden)
+			matchGolden(t, path, renderDiagnostics(t, ds), "TestReferencesGolden")
 		})
 	}
 }
