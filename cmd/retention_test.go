@@ -13,7 +13,6 @@ import (
 
 	"github.com/switchboardhq/switchboard/engine"
 	"github.com/switchboardhq/switchboard/store"
-	"github.com/switchboardhq/switchboard/store/storetest"
 )
 
 // waitForLog waits until serve's log matches re.
@@ -36,13 +35,7 @@ func (r *running) waitForLog(t *testing.T, re *regexp.Regexp) {
 // same day stays, as audit is kept a year.
 func TestServePrunes(t *testing.T) {
 	t.Parallel()
-	for _, db := range []struct {
-		name string
-		url  func(t testing.TB) string
-	}{
-		{"sqlite", func(t testing.TB) string { return filepath.Join(t.TempDir(), "switchboard.db") }},
-		{"postgres", storetest.PostgresURL},
-	} {
+	for _, db := range databases {
 		t.Run(db.name, func(t *testing.T) {
 			t.Parallel()
 			url := db.url(t)

@@ -135,17 +135,20 @@ func runSwitchboard(t *testing.T, args ...string) (code int, stdout, stderr stri
 	return code, out.String(), errs.String()
 }
 
+// databases are the two the command line's server tests run on, each a new database per test.
+var databases = []struct {
+	name string
+	url  func(t testing.TB) string
+}{
+	{"sqlite", func(t testing.TB) string { return filepath.Join(t.TempDir(), "switchboard.db") }},
+	{"postgres", storetest.PostgresURL},
+}
+
 var adminToken = regexp.MustCompile(`An admin API token was created\. It is shown only this once; keep it:\n\n    (sbt_[a-z0-9]+)\n`)
 
 func TestServe(t *testing.T) {
 	t.Parallel()
-	for _, db := range []struct {
-		name string
-		url  func(t testing.TB) string
-	}{
-		{"sqlite", func(t testing.TB) string { return filepath.Join(t.TempDir(), "switchboard.db") }},
-		{"postgres", storetest.PostgresURL},
-	} {
+	for _, db := range databases {
 		t.Run(db.name, func(t *testing.T) {
 			t.Parallel()
 			url := db.url(t)
