@@ -10,13 +10,11 @@ import (
 )
 
 // Setting is one setting: a parameter as blocks have them (name, kind, default, description,
-// values, range, format), where it applies and what it names.
+// values, range, format, what it names), and where it applies.
 type Setting struct {
 	engine.Param
 	// Channels are the channel types the setting means something for; empty means all.
 	Channels []string
-	// Refers names what the value is the name of, which must exist: RefCalendar.
-	Refers string
 	// Seconds lets a duration also be written as a whole number of seconds.
 	Seconds bool
 	// Exclusive are groups of list values that contradict each other: a list holds at most
@@ -24,7 +22,7 @@ type Setting struct {
 	Exclusive [][]string
 }
 
-// RefCalendar is a setting that names a calendar.
+// RefCalendar is what a setting that names a calendar refers to (engine.Param.Refers).
 const RefCalendar = "calendar"
 
 // The offer modes of a channel.
@@ -85,8 +83,8 @@ var Channel = []Setting{
 	{Param: engine.Param{Name: "service_level_seconds", Kind: engine.KindInt, Default: 60, Min: engine.Bound(1), Max: engine.Bound(86400),
 		Description: "The wait within which a conversation counts as answered in time, for the service level."}},
 	{Param: engine.Param{Name: "working_hours", Kind: engine.KindString, Format: "calendar-name", Example: "support-hours",
-		Description: "The calendar whose open hours count for the channel's first response and resolution times; all the time when unset."},
-		Refers: RefCalendar},
+		Description: "The calendar whose open hours count for the channel's first response and resolution times; all the time when unset.",
+		Refers:      RefCalendar}},
 }
 
 // Skill lists the settings of skills (the body of PUT /api/v1/skills/{name}).
