@@ -15,7 +15,7 @@ NPM     ?= npm
 EDITOR_SRC := $(shell find editor/src editor/public editor/scripts -type f 2>/dev/null) \
 	editor/index.html editor/package.json editor/vite.config.ts $(wildcard editor/tsconfig*.json)
 
-.PHONY: all build editor run test test-go-suites test-go test-race test-flows test-editor test-browser lint vet fmt-check docs bench bench-editor fuzz clean
+.PHONY: all build editor run test test-suites test-go test-race test-flows test-editor test-browser lint vet fmt-check docs bench bench-editor fuzz clean
 
 all: build
 
@@ -38,13 +38,14 @@ editor/node_modules/.package-lock.json: editor/package-lock.json
 run: build
 	$(BIN) serve
 
-## test: every test suite; the Go suites two at a time (one's waits on databases and processes
-## overlap the other's work; each prints whole when it ends), then the editor's
+## test: every test suite; the Go suites and the editor's unit tests two at a time (one's waits on
+## databases and processes overlap the other's work; each prints whole when it ends), then the
+## browser tests alone
 test:
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-go-suites
-	@$(MAKE) --no-print-directory test-editor test-browser
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-suites
+	@$(MAKE) --no-print-directory test-browser
 
-test-go-suites: lint test-go test-race test-flows
+test-suites: lint test-go test-race test-flows test-editor
 
 # test-go runs the packages that test-race does not: those get their one run under the race
 # detector, which runs the same tests.
