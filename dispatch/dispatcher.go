@@ -103,6 +103,11 @@ type Metrics interface {
 	SessionRun(status engine.Status)
 	// CommitBatch hears how many units of work one transaction committed.
 	CommitBatch(units int)
+	// Reconciled hears how a send whose outcome was unknown (a timeout, a node that died
+	// between sending and recording) was settled by reading the network back: "found" (the
+	// network has it; it is not sent again), "absent" (it is sent again) or "unknown" (the
+	// network cannot tell).
+	Reconciled(channelID, outcome string)
 }
 
 // Dispatcher runs sessions durably. It is safe for concurrent use.

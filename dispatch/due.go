@@ -1,13 +1,13 @@
 package dispatch
 
+// Due work: timers that fire and outbox rows whose attempt is due.
+
 import (
 	"context"
 	"errors"
-	"math/rand/v2"
 	"sync"
 	"time"
 
-	"github.com/switchboardhq/switchboard/channels"
 	"github.com/switchboardhq/switchboard/engine"
 	"github.com/switchboardhq/switchboard/store"
 )
@@ -82,158 +82,5 @@ func (d *Dispatcher) fire(ctx context.Context, s store.Session) {
 	_, err := d.Resume(ctx, s.ID, engine.Event{Kind: engine.EventTimeout, Seq: s.Seq}, nil)
 	if err != nil && !errors.Is(err, engine.ErrStaleEvent) && ctx.Err() == nil {
 		d.log.Warn("a timer could not fire; it will be tried again", "session", s.ID, "err", err)
-	}
-}
-
-// send performs one outbox row: it calls the network and records the result, resuming the
-// block that waits for it. Failures the network says are temporary are retried with backoff
-// and jitter for Config.RetryFor; the others fail at once.
-func (d *Dispatcher) send(ctx context.Context, it store.OutboxItem) {
-	ch, err := d.st.ChannelGet(ctx, it.ChannelID)
-	if errors.Is(err, store.ErrNotFound) {
-		d.finishSend(ctx, it, store.OutboxFailed, "", "the channel was deleted")
-		return
-	}
-	if err != nil {
-		d.log.Warn("send: read the channel", "action", it.ActionID, "err", err)
-		return
-	}
-	conv, err := d.st.ConversationGet(ctx, it.ConversationID)
-	if err != nil {
-		d.log.Warn("send: read the conversation", "action", it.ActionID, "err", err)
-		return
-	}
-	// An echo (Messenger's metadata) may have told us the network has it already: a node died
-	// between sending and recording it. Then it is not sent twice.
-	if rec, err := d.interactionByAction(ctx, it.ActionID); err == nil && rec.Status != store.OutboxPending && rec.Status != "" &&
-		rec.Status != store.OutboxFailed {
-		d.finishSend(ctx, it, store.OutboxSent, rec.ExternalID, "")
-		return
-	}
-	if ch.NeedsReauth {
-		d.finishSend(ctx, it, store.OutboxFailed, "", "the channel needs re-authorisation: its token was refused")
-		return
-	}
-	sc := channels.SendContext{Customer: conv.Customer, Human: it.Action.Agent != ""}
-	if conv.LastInboundAt != nil {
-		sc.LastInbound = *conv.LastInboundAt
-	}
-	if in, err := d.interactionByExternal(ctx, ch.ID, it.Action.InReplyTo); err == nil {
-		sc.InteractionKind, sc.InteractionTime, sc.Thread = in.Kind, in.At, in.Thread
-	}
-	if d.cfg.Sender == nil {
-		d.finishSend(ctx, it, store.OutboxFailed, "", "this server sends nothing to networks")
-		return
-	}
-	res, err := d.cfg.Sender.Send(ctx, AdapterChannel(ch), &it.Action, sc)
-	if err == nil {
-		d.finishSend(ctx, it, store.OutboxSent, res.ExternalID, "")
-		return
-	}
-	var se *channels.SendError
-	if !errors.As(err, &se) {
-		se = &channels.SendError{Class: channels.ClassRetry, Message: err.Error()}
-	}
-	switch se.Class {
-	case channels.ClassDuplicate:
-		d.finishSend(ctx, it, store.OutboxSent, "", "")
-	case channels.ClassRetry, channels.ClassThrottle:
-		d.retry(ctx, it, se)
-	case channels.ClassReauth:
-		if err := d.commit(ctx, func(tx store.Tx) error { return tx.ChannelNeedsReauth(ctx, ch.ID) }); err != nil {
-			d.log.Warn("mark the channel for re-authorisation", "channel", ch.ID, "err", err)
-		}
-		d.log.Error("the network refused the channel's token; its sends stop until it is re-authorised", "channel", ch.ID, "err", se.Message)
-		d.finishSend(ctx, it, store.OutboxFailed, "", se.Error())
-	default:
-		d.finishSend(ctx, it, store.OutboxFailed, "", se.Error())
-	}
-}
-
-func (d *Dispatcher) interactionByAction(ctx context.Context, actionID string) (store.Interaction, error) {
-	return d.st.InteractionByAction(ctx, actionID)
-}
-
-func (d *Dispatcher) interactionByExternal(ctx context.Context, channelID, externalID string) (store.Interaction, error) {
-	if externalID == "" {
-		return store.Interaction{}, store.ErrNotFound
-	}
-	return d.st.InteractionByExternal(ctx, channelID, externalID)
-}
-
-// retry schedules another attempt, or fails the send once Config.RetryFor has passed.
-func (d *Dispatcher) retry(ctx context.Context, it store.OutboxItem, se *channels.SendError) {
-	now := d.cfg.Clock.Now()
-	first := now
-	if it.FirstAttemptAt != nil {
-		first = *it.FirstAttemptAt
-	}
-	next := now.Add(backoff(it.Attempts, se.RetryAfter))
-	if next.Sub(first) > d.cfg.RetryFor {
-		d.finishSend(ctx, it, store.OutboxFailed, "", "gave up after "+now.Sub(first).Round(time.Second).String()+": "+se.Error())
-		return
-	}
-	if err := d.commit(ctx, func(tx store.Tx) error { return tx.OutboxRetry(ctx, it.ID, next, se.Error()) }); err != nil {
-		d.log.Warn("schedule a retry", "action", it.ActionID, "err", err)
-	}
-}
-
-// backoff is the wait before attempt n+1: exponential from 2 s up to 10 min, with ±20 % jitter
-// so that a network's recovery is not met by every retry at once; a network's own Retry-After
-// wins when it is longer.
-func backoff(attempts int, retryAfter time.Duration) time.Duration {
-	d := 2 * time.Second << min(max(attempts-1, 0), 9)
-	d = min(d, 10*time.Minute)
-	d = time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
-	return max(d, retryAfter)
-}
-
-// finishSend records a send's result, and resumes the block that waits for it in the same
-// transaction.
-func (d *Dispatcher) finishSend(ctx context.Context, it store.OutboxItem, status, externalID, failure string) {
-	extra := func(tx store.Tx) error {
-		if err := tx.OutboxFinish(ctx, it.ID, status, externalID, failure); err != nil {
-			return err
-		}
-		rec, err := tx.InteractionByAction(ctx, it.ActionID)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-		case err != nil:
-			return err
-		default:
-			if rec.Status == store.OutboxPending || rec.Status == "" || status == store.OutboxFailed {
-				rec.Status = status
-			}
-			if externalID != "" {
-				rec.ExternalID = externalID
-			}
-			if err := tx.InteractionUpdate(ctx, rec); err != nil {
-				return err
-			}
-		}
-		if status != store.OutboxSent {
-			return nil
-		}
-		c, err := tx.ConversationGet(ctx, it.ConversationID)
-		if err != nil {
-			return err
-		}
-		responded(&c, d.cfg.Clock.Now())
-		return tx.ConversationUpdate(ctx, c)
-	}
-	if it.SessionID != "" && it.WaitSeq > 0 {
-		kind := engine.EventSent
-		if status == store.OutboxFailed {
-			kind = engine.EventSendFailed
-		}
-		_, err := d.Resume(ctx, it.SessionID, engine.Event{Kind: kind, Seq: it.WaitSeq, Error: failure}, extra)
-		if err == nil || errors.Is(err, engine.ErrStaleEvent) {
-			return
-		}
-		d.log.Warn("resume a session with its send's result; it will be tried again", "action", it.ActionID, "err", err)
-		return
-	}
-	if err := d.commit(ctx, extra); err != nil {
-		d.log.Warn("record a send's result; it will be tried again", "action", it.ActionID, "err", err)
 	}
 }

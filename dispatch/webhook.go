@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/switchboardhq/switchboard/channels"
 	"github.com/switchboardhq/switchboard/store"
@@ -55,9 +54,6 @@ func (d *Dispatcher) Handle(ctx context.Context, ch store.Channel, body []byte) 
 	outs, err := d.Process(ctx, ev)
 	return ev, outs, err
 }
-
-// maxEventAttempts is how often a payload is processed before it is set aside as failed.
-const maxEventAttempts = 10
 
 // Process handles a stored payload: every event in it, each once (events seen before are
 // skipped by their key), then marks the payload done. A payload whose events could not all be
@@ -258,88 +254,4 @@ func (d *Dispatcher) removed(ctx context.Context, ch store.Channel, e channels.E
 		return nil, err
 	}
 	return &Outcome{Delivered: "outbound"}, nil
-}
-
-// Submit processes a stored payload in the background. The payload is durable already: if this
-// node is too busy, or dies, the recovery loop of some node processes it later.
-func (d *Dispatcher) Submit(ev store.WebhookEvent) {
-	select {
-	case d.events <- ev:
-	default:
-		d.log.Debug("the event workers are busy; the payload waits for recovery", "event", ev.ID)
-	}
-}
-
-// eventLoop processes submitted payloads.
-func (d *Dispatcher) eventLoop(ctx context.Context) {
-	for {
-		select {
-		case ev := <-d.events:
-			if _, err := d.Process(ctx, ev); err != nil && ctx.Err() == nil {
-				d.log.Warn("a webhook payload will be processed again", "event", ev.ID, "err", err)
-			}
-		case <-ctx.Done():
-			return
-		}
-	}
-}
-
-// recoveryLoop processes the payloads no node finished: stored, then their node died or
-// restarted before it processed them.
-func (d *Dispatcher) recoveryLoop(ctx context.Context) {
-	tick := time.NewTicker(d.cfg.Stale / 2)
-	defer tick.Stop()
-	for {
-		d.recover(ctx)
-		select {
-		case <-tick.C:
-		case <-ctx.Done():
-			return
-		}
-	}
-}
-
-// recover processes the stale payloads once; it returns how many it claimed.
-func (d *Dispatcher) recover(ctx context.Context) int {
-	evs, err := d.st.WebhookEventClaim(ctx, d.cfg.Clock.Now().Add(-d.cfg.Stale), d.cfg.Lease, 100)
-	if err != nil {
-		if ctx.Err() == nil {
-			d.log.Warn("claim stored payloads", "err", err)
-		}
-		return 0
-	}
-	for _, ev := range evs {
-		if _, err := d.Process(ctx, ev); err != nil && ctx.Err() == nil {
-			d.log.Warn("a recovered webhook payload will be processed again", "event", ev.ID, "err", err)
-		}
-	}
-	return len(evs)
-}
-
-// channelTTL is how long a channel read is reused: an admin's change reaches the pipeline
-// within it.
-const channelTTL = time.Second
-
-type cachedChannel struct {
-	ch   store.Channel
-	read time.Time
-}
-
-// Channel returns a channel, read at most channelTTL ago.
-func (d *Dispatcher) Channel(ctx context.Context, id string) (store.Channel, error) {
-	now := time.Now()
-	d.chMu.Lock()
-	c, ok := d.channels[id]
-	d.chMu.Unlock()
-	if ok && now.Sub(c.read) < channelTTL {
-		return c.ch, nil
-	}
-	ch, err := d.st.ChannelGet(ctx, id)
-	if err != nil {
-		return ch, err
-	}
-	d.chMu.Lock()
-	d.channels[id] = cachedChannel{ch: ch, read: now}
-	d.chMu.Unlock()
-	return ch, nil
 }

@@ -34,6 +34,8 @@ type Metrics struct {
 	webhooks *prometheus.CounterVec
 	// pruned counts the rows retention deleted, by kind.
 	pruned *prometheus.CounterVec
+	// reconciled counts sends of unknown outcome settled by reading the network back.
+	reconciled *prometheus.CounterVec
 }
 
 // NewMetrics registers the server's metrics in a registry (a new one when nil).
@@ -73,12 +75,16 @@ func NewMetrics(reg *prometheus.Registry) *Metrics {
 		pruned: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "switchboard_pruned_rows_total", Help: "Rows deleted by retention, by kind (payloads, event_keys, conversations, interactions, sessions, outbox, audit).",
 		}, []string{"kind"}),
+		reconciled: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "switchboard_outbox_reconciled_total",
+			Help: "Sends of unknown outcome settled by reading the network back, by channel and outcome (found, absent, unknown).",
+		}, []string{"channel", "outcome"}),
 	}
 	for _, kind := range store.PruneKinds {
 		m.pruned.WithLabelValues(kind) // every kind is shown from the start, at zero
 	}
 	reg.MustRegister(m.requests, m.latency, m.Sessions, m.Waiting, m.Queued, m.Refused, m.Batches, m.webhooks, m.pruned,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		m.reconciled, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 
@@ -121,6 +127,12 @@ func (m *Metrics) RowsPruned(kind string, n int) { m.pruned.WithLabelValues(kind
 
 // CommitBatch observes the units a pipeline transaction committed; the dispatcher calls it.
 func (m *Metrics) CommitBatch(units int) { m.Batches.Observe(float64(units)) }
+
+// Reconciled counts a send of unknown outcome settled by reading the network back; the
+// dispatcher calls it.
+func (m *Metrics) Reconciled(channelID, outcome string) {
+	m.reconciled.WithLabelValues(channelID, outcome).Inc()
+}
 
 func (s *Server) metricsHandler() fiber.Handler {
 	return adaptor.HTTPHandler(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))

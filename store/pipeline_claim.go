@@ -1,0 +1,91 @@
+package store
+
+// Claiming work: payloads to process, sessions whose deadline passed and outbox rows due to
+// be sent are leased to one node at a time.
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// WebhookEventClaim leases pending payloads.
+func (s *sqlStore) WebhookEventClaim(ctx context.Context, before time.Time, lease time.Duration, limit int) ([]WebhookEvent, error) {
+	now := s.now()
+	var rows []webhookEventRow
+	err := list(ctx, s.db, &rows, `UPDATE webhook_events SET lease_until = ?, attempts = attempts + 1
+		WHERE id IN (SELECT id FROM webhook_events WHERE status = 'pending' AND received_at < ?
+			AND (lease_until IS NULL OR lease_until < ?) ORDER BY id LIMIT ?`+s.dialect.skipLocked+`)
+		RETURNING `+webhookEventColumns,
+		s.ts(now.Add(lease)), s.ts(before), s.ts(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("claim webhook events: %w", err)
+	}
+	out := make([]WebhookEvent, len(rows))
+	for i, r := range rows {
+		out[i] = WebhookEvent{ID: r.ID, ChannelID: r.ChannelID, ReceivedAt: r.ReceivedAt.Time, Body: r.Body,
+			Status: r.Status, Attempts: r.Attempts, Error: r.Error}
+	}
+	return out, nil
+}
+
+// SessionClaimDue leases waiting sessions whose deadline passed.
+func (s *sqlStore) SessionClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Session, error) {
+	var rows []sessionRow
+	err := list(ctx, s.db, &rows, `UPDATE sessions SET lease_until = ?
+		WHERE id IN (SELECT id FROM sessions WHERE status = 'waiting' AND deadline IS NOT NULL AND deadline <= ?
+			AND (lease_until IS NULL OR lease_until < ?) ORDER BY deadline LIMIT ?`+s.dialect.skipLocked+`)
+		RETURNING `+sessionColumns,
+		s.ts(now.Add(lease)), s.ts(now), s.ts(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("claim due sessions: %w", err)
+	}
+	out := make([]Session, 0, len(rows))
+	for _, r := range rows {
+		sess, err := r.session()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sess)
+	}
+	return out, nil
+}
+
+// OutboxClaimDue leases pending rows whose next attempt is due and counts the attempt.
+func (s *sqlStore) OutboxClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxItem, error) {
+	var rows []outboxRow
+	err := list(ctx, s.db, &rows, `UPDATE outbox SET lease_until = ?, attempts = attempts + 1
+		WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?
+			AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_attempt_at LIMIT ?`+s.dialect.skipLocked+`)
+		RETURNING `+outboxColumns,
+		s.ts(now.Add(lease)), s.ts(now), s.ts(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("claim due outbox: %w", err)
+	}
+	out := make([]OutboxItem, 0, len(rows))
+	for _, r := range rows {
+		o, err := r.item()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// NextDue returns the earliest pending deadline.
+func (s *sqlStore) NextDue(ctx context.Context) (time.Time, error) {
+	var times []nullTimestamp
+	err := list(ctx, s.read, &times, `SELECT min(deadline) FROM sessions WHERE status = 'waiting' AND deadline IS NOT NULL
+		UNION ALL SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending'`)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("next due: %w", err)
+	}
+	var next time.Time
+	for _, t := range times {
+		if t.Time != nil && (next.IsZero() || t.Time.Before(next)) {
+			next = *t.Time
+		}
+	}
+	return next, nil
+}

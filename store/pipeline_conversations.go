@@ -1,0 +1,314 @@
+package store
+
+// Conversations and their interactions: the transcript of every customer.
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jmoiron/sqlx"
+
+	"github.com/switchboardhq/switchboard/engine"
+)
+
+type conversationRow struct {
+	ID              string        `db:"id"`
+	ChannelID       string        `db:"channel_id"`
+	Customer        string        `db:"customer"`
+	ContactID       string        `db:"contact_id"`
+	Status          string        `db:"status"`
+	Agent           string        `db:"agent"`
+	Skill           string        `db:"skill"`
+	Important       bool          `db:"important"`
+	Tags            string        `db:"tags"`
+	Disposition     string        `db:"disposition"`
+	OpenedAt        timestamp     `db:"opened_at"`
+	ClosedAt        nullTimestamp `db:"closed_at"`
+	LastInboundAt   nullTimestamp `db:"last_inbound_at"`
+	LastOutboundAt  nullTimestamp `db:"last_outbound_at"`
+	FirstResponseAt nullTimestamp `db:"first_response_at"`
+	UpdatedAt       timestamp     `db:"updated_at"`
+}
+
+const conversationColumns = `id, channel_id, customer, contact_id, status, agent, skill, important, tags, disposition,
+	opened_at, closed_at, last_inbound_at, last_outbound_at, first_response_at, updated_at`
+
+func (r conversationRow) conversation() (Conversation, error) {
+	c := Conversation{ID: r.ID, ChannelID: r.ChannelID, Customer: r.Customer, ContactID: r.ContactID, Status: r.Status,
+		Agent: r.Agent, Skill: r.Skill, Important: r.Important, Tags: []string{}, Disposition: r.Disposition,
+		OpenedAt: r.OpenedAt.Time, ClosedAt: r.ClosedAt.Time, LastInboundAt: r.LastInboundAt.Time,
+		LastOutboundAt: r.LastOutboundAt.Time, FirstResponseAt: r.FirstResponseAt.Time, UpdatedAt: r.UpdatedAt.Time}
+	if err := fromJSON(r.Tags, &c.Tags); err != nil {
+		return Conversation{}, fmt.Errorf("conversation %s tags: %w", r.ID, err)
+	}
+	return c, nil
+}
+
+func (p pipe) ConversationOpen(ctx context.Context, channelID, customer, contactID string) (Conversation, bool, error) {
+	now := p.s.now()
+	n, err := p.exec(ctx, `INSERT INTO conversations (id, channel_id, customer, contact_id, opened_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel_id, customer) WHERE status = 'open' DO NOTHING`,
+		"conv_"+uuid.NewString(), channelID, customer, contactID, p.s.ts(now), p.s.ts(now))
+	if err != nil {
+		return Conversation{}, false, fmt.Errorf("open a conversation with %s on %s: %w", customer, channelID, err)
+	}
+	var r conversationRow
+	err = p.get(ctx, &r, `SELECT `+conversationColumns+` FROM conversations
+		WHERE channel_id = ? AND customer = ? AND status = 'open'`, channelID, customer)
+	if err != nil {
+		return Conversation{}, false, p.s.fail(err, "conversation with %s on %s", customer, channelID)
+	}
+	c, err := r.conversation()
+	return c, n == 1, err
+}
+
+func (p pipe) ConversationCreate(ctx context.Context, c Conversation) (Conversation, error) {
+	now := p.s.now()
+	c.Status, c.OpenedAt, c.UpdatedAt = ConversationOpen, now, now
+	if c.Tags == nil {
+		c.Tags = []string{}
+	}
+	_, err := p.exec(ctx, `INSERT INTO conversations (id, channel_id, customer, contact_id, opened_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, c.ID, c.ChannelID, c.Customer, c.ContactID, p.s.ts(now), p.s.ts(now))
+	if err != nil {
+		return Conversation{}, p.s.fail(err, "conversation with %s on %s", c.Customer, c.ChannelID)
+	}
+	return c, nil
+}
+
+func (p pipe) ConversationGet(ctx context.Context, id string) (Conversation, error) {
+	var r conversationRow
+	if err := p.get(ctx, &r, `SELECT `+conversationColumns+` FROM conversations WHERE id = ?`, id); err != nil {
+		return Conversation{}, p.s.fail(err, "conversation %s", id)
+	}
+	return r.conversation()
+}
+
+func (p pipe) ConversationFind(ctx context.Context, channelID, customer string) (Conversation, error) {
+	var r conversationRow
+	err := p.get(ctx, &r, `SELECT `+conversationColumns+` FROM conversations
+		WHERE channel_id = ? AND customer = ? AND status = 'open'`, channelID, customer)
+	if err != nil {
+		return Conversation{}, p.s.fail(err, "open conversation with %s on %s", customer, channelID)
+	}
+	return r.conversation()
+}
+
+func (p pipe) ConversationUpdate(ctx context.Context, c Conversation) error {
+	tags := mustJSON(c.Tags, "[]")
+	n, err := p.exec(ctx, `UPDATE conversations SET contact_id = ?, status = ?, agent = ?, skill = ?, important = ?,
+		tags = ?, disposition = ?, closed_at = ?, last_inbound_at = ?, last_outbound_at = ?, first_response_at = ?, updated_at = ?
+		WHERE id = ?`,
+		c.ContactID, c.Status, c.Agent, c.Skill, c.Important, tags, c.Disposition, p.s.nullTS(c.ClosedAt),
+		p.s.nullTS(c.LastInboundAt), p.s.nullTS(c.LastOutboundAt), p.s.nullTS(c.FirstResponseAt), p.s.ts(p.s.now()), c.ID)
+	if err != nil {
+		return p.s.fail(err, "conversation %s", c.ID)
+	}
+	return notFound(n, "conversation %s", c.ID)
+}
+
+// nullTS is a nullable time as a query argument.
+func (s *sqlStore) nullTS(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return s.ts(*t)
+}
+
+type interactionRow struct {
+	ID             int64     `db:"id"`
+	ConversationID string    `db:"conversation_id"`
+	ChannelID      string    `db:"channel_id"`
+	Direction      string    `db:"direction"`
+	ExternalID     string    `db:"external_id"`
+	Kind           string    `db:"kind"`
+	Public         bool      `db:"public"`
+	Author         string    `db:"author"`
+	Text           string    `db:"text"`
+	Thread         string    `db:"thread"`
+	Parent         string    `db:"parent"`
+	Attachments    string    `db:"attachments"`
+	At             timestamp `db:"at"`
+	CreatedAt      timestamp `db:"created_at"`
+	ActionID       string    `db:"action_id"`
+	Agent          string    `db:"agent"`
+	Status         string    `db:"status"`
+}
+
+const interactionColumns = `id, conversation_id, channel_id, direction, external_id, kind, public, author, text, thread,
+	parent, attachments, at, created_at, action_id, agent, status`
+
+func (r interactionRow) interaction() (Interaction, error) {
+	i := Interaction{ID: r.ID, ConversationID: r.ConversationID, ChannelID: r.ChannelID, Direction: directionOf[r.Direction],
+		ExternalID: r.ExternalID, Kind: r.Kind, Public: r.Public, Text: r.Text, Thread: r.Thread, Parent: r.Parent,
+		At: r.At.Time, CreatedAt: r.CreatedAt.Time, ActionID: r.ActionID, Agent: r.Agent, Status: r.Status}
+	if err := fromJSON(r.Author, &i.Author); err != nil {
+		return Interaction{}, fmt.Errorf("interaction %d author: %w", r.ID, err)
+	}
+	if err := fromJSON(r.Attachments, &i.Attachments); err != nil {
+		return Interaction{}, fmt.Errorf("interaction %d attachments: %w", r.ID, err)
+	}
+	return i, nil
+}
+
+func (p pipe) InteractionInsert(ctx context.Context, i Interaction) (Interaction, error) {
+	if i.Direction != Inbound && i.Direction != Outbound {
+		return Interaction{}, invalid("interaction direction %q", i.Direction)
+	}
+	now := p.s.now()
+	if i.At.IsZero() {
+		i.At = now
+	}
+	var id int64
+	err := p.get(ctx, &id, `INSERT INTO interactions (conversation_id, channel_id, direction, external_id, kind, public,
+		author, text, thread, parent, attachments, at, created_at, action_id, agent, status)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		i.ConversationID, i.ChannelID, directionColumn[i.Direction], i.ExternalID, i.Kind, i.Public, mustJSON(i.Author, "{}"), i.Text,
+		i.Thread, i.Parent, mustJSON(i.Attachments, "[]"), p.s.ts(i.At), p.s.ts(now), i.ActionID, i.Agent, i.Status)
+	if err != nil {
+		return Interaction{}, p.s.fail(err, "interaction in conversation %s", i.ConversationID)
+	}
+	i.ID, i.At, i.CreatedAt = id, dbTime(i.At), now
+	if i.Attachments == nil {
+		i.Attachments = []engine.Attachment{}
+	}
+	return i, nil
+}
+
+func (p pipe) InteractionByAction(ctx context.Context, actionID string) (Interaction, error) {
+	var r interactionRow
+	err := p.get(ctx, &r, `SELECT `+interactionColumns+` FROM interactions WHERE action_id = ? ORDER BY id LIMIT 1`, actionID)
+	if err != nil {
+		return Interaction{}, p.s.fail(err, "interaction of action %s", actionID)
+	}
+	return r.interaction()
+}
+
+func (p pipe) InteractionByExternal(ctx context.Context, channelID, externalID string) (Interaction, error) {
+	var r interactionRow
+	err := p.get(ctx, &r, `SELECT `+interactionColumns+` FROM interactions WHERE channel_id = ? AND external_id = ?
+		ORDER BY id LIMIT 1`, channelID, externalID)
+	if err != nil {
+		return Interaction{}, p.s.fail(err, "interaction %s on %s", externalID, channelID)
+	}
+	return r.interaction()
+}
+
+func (p pipe) InteractionUpdate(ctx context.Context, i Interaction) error {
+	n, err := p.exec(ctx, `UPDATE interactions SET external_id = ?, status = ?, text = ? WHERE id = ?`,
+		i.ExternalID, i.Status, i.Text, i.ID)
+	if err != nil {
+		return p.s.fail(err, "interaction %d", i.ID)
+	}
+	return notFound(n, "interaction %d", i.ID)
+}
+
+func (p pipe) InteractionsMark(ctx context.Context, conversationID string, upTo time.Time, status string) error {
+	// a message still pending was not sent: no watermark covers it, and marking it would
+	// make the outbox take it for sent (as an echo does) and never send it
+	lower := []string{"sent"}
+	if status == "read" {
+		lower = append(lower, "delivered")
+	}
+	query, args, err := sqlx.In(`UPDATE interactions SET status = ? WHERE conversation_id = ? AND direction = 'out'
+		AND at <= ? AND status IN (?)`, status, conversationID, p.s.ts(upTo), lower)
+	if err != nil {
+		return err
+	}
+	if _, err := p.exec(ctx, query, args...); err != nil {
+		return fmt.Errorf("mark conversation %s %s: %w", conversationID, status, err)
+	}
+	return nil
+}
+
+func (s *sqlStore) ConversationGet(ctx context.Context, id string) (Conversation, error) {
+	return s.pipe().ConversationGet(ctx, id)
+}
+
+func (s *sqlStore) InteractionByAction(ctx context.Context, actionID string) (Interaction, error) {
+	return s.pipe().InteractionByAction(ctx, actionID)
+}
+
+func (s *sqlStore) InteractionByExternal(ctx context.Context, channelID, externalID string) (Interaction, error) {
+	return s.pipe().InteractionByExternal(ctx, channelID, externalID)
+}
+
+func (s *sqlStore) ConversationFind(ctx context.Context, channelID, customer string) (Conversation, error) {
+	return s.pipe().ConversationFind(ctx, channelID, customer)
+}
+
+// ConversationList returns conversations newest first.
+func (s *sqlStore) ConversationList(ctx context.Context, p ConversationListParams) ([]Conversation, error) {
+	query := `SELECT ` + conversationColumns + ` FROM conversations WHERE 1 = 1`
+	var args []any
+	for _, f := range []struct{ column, value string }{
+		{"channel_id", p.ChannelID}, {"status", p.Status}, {"agent", p.Agent}, {"skill", p.Skill},
+		{"contact_id", p.ContactID}, {"disposition", p.Disposition},
+	} {
+		if f.value != "" {
+			query += " AND " + f.column + " = ?"
+			args = append(args, f.value)
+		}
+	}
+	if !p.From.IsZero() {
+		query += " AND opened_at >= ?"
+		args = append(args, s.ts(p.From))
+	}
+	if !p.To.IsZero() {
+		query += " AND opened_at < ?"
+		args = append(args, s.ts(p.To))
+	}
+	limit := p.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	query += " ORDER BY opened_at DESC, id DESC LIMIT ? OFFSET ?"
+	args = append(args, min(limit, 1000), max(p.Offset, 0))
+	var rows []conversationRow
+	if err := list(ctx, s.db, &rows, query, args...); err != nil {
+		return nil, fmt.Errorf("conversation list: %w", err)
+	}
+	out := make([]Conversation, 0, len(rows))
+	for _, r := range rows {
+		c, err := r.conversation()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// InteractionList returns a conversation's transcript, oldest first.
+func (s *sqlStore) InteractionList(ctx context.Context, conversationID string) ([]Interaction, error) {
+	var rows []interactionRow
+	if err := list(ctx, s.read, &rows, `SELECT `+interactionColumns+` FROM interactions WHERE conversation_id = ? ORDER BY id`,
+		conversationID); err != nil {
+		return nil, fmt.Errorf("interactions of %s: %w", conversationID, err)
+	}
+	out := make([]Interaction, 0, len(rows))
+	for _, r := range rows {
+		i, err := r.interaction()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, i)
+	}
+	return out, nil
+}
+
+func (s *sqlStore) InteractionGet(ctx context.Context, id int64) (Interaction, error) {
+	var r interactionRow
+	if err := get(ctx, s.read, &r, `SELECT `+interactionColumns+` FROM interactions WHERE id = ?`, id); err != nil {
+		return Interaction{}, s.fail(err, "interaction %d", id)
+	}
+	return r.interaction()
+}
+
+// directionColumn is how the database spells a direction, and directionOf how the model does.
+var (
+	directionColumn = map[string]string{Inbound: "in", Outbound: "out"}
+	directionOf     = map[string]string{"in": Inbound, "out": Outbound}
+)
