@@ -32,20 +32,16 @@ type serveOptions struct {
 	retention                               retentionOptions
 	budget                                  budgetFlags
 	addr, flows, logLevel, logFormat, pprof string
+	accessLog                               bool
 	shutdown, retryFor                      time.Duration
 }
 
-// dbFlag adds --db, defaulting to $SWITCHBOARD_DB or ./switchboard.db.
+// dbFlag adds --db, a configured flag (SWITCHBOARD_DB or SWITCHBOARD_DB_FILE) that defaults to
+// ./switchboard.db.
 func dbFlag(c *cobra.Command, db *string) {
-	c.Flags().StringVar(db, "db", envOr("SWITCHBOARD_DB", "switchboard.db"),
-		"the database: a SQLite file, or postgres://user@host:5432/db (env SWITCHBOARD_DB)")
-}
-
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
+	c.Flags().StringVar(db, "db", "switchboard.db", "the database: a SQLite file, or postgres://user@host:5432/db")
+	secretFlags(c, "db")
+	configure(c, "db")
 }
 
 func serveCommand(env Env) *cobra.Command {
@@ -70,34 +66,37 @@ runs) has budgets: --memory-budget for what its expressions and templates build,
 --operation-budget for what they do, --run-deadline for the time it takes. A run that exceeds
 one stops; the block leaves by its failed exit, or the session fails.
 
-Every flag has an environment variable: SWITCHBOARD_ADDR, SWITCHBOARD_DB, SWITCHBOARD_FLOWS,
-SWITCHBOARD_LOG_LEVEL, SWITCHBOARD_LOG_FORMAT, SWITCHBOARD_SECRET_KEY_FILE,
-SWITCHBOARD_MEMORY_BUDGET, SWITCHBOARD_OPERATION_BUDGET, SWITCHBOARD_RUN_DEADLINE. SIGTERM or
-SIGINT stops the server gracefully: requests in flight finish, then it exits.
+Every flag has an environment variable, SWITCHBOARD_ and the flag's name in upper snake case
+(each named below), and a key in the optional configuration file of --config (SWITCHBOARD_CONFIG):
+YAML keyed by flag name, such as "retry-for: 1h". A flag on the command line wins over its
+variable, the variable over the file, the file over the default. The database URL may instead
+come from a file named by SWITCHBOARD_DB_FILE. SIGTERM or SIGINT stops the server gracefully:
+requests in flight finish, then it exits.
 
 One node at a time prunes what grows: processed webhook payloads after --retain-payloads (30d),
 the keys that deduplicate events after --retain-event-keys (30d, at least 7d), closed
 conversations with their interactions after --retain-conversations (365d), sent and failed
 outbound actions after --retain-outbox (30d) and audit entries after --retain-audit (365d); 0
-keeps forever. Their environment variables are SWITCHBOARD_RETAIN_PAYLOADS,
-SWITCHBOARD_RETAIN_EVENT_KEYS, SWITCHBOARD_RETAIN_CONVERSATIONS, SWITCHBOARD_RETAIN_OUTBOX,
-SWITCHBOARD_RETAIN_AUDIT and SWITCHBOARD_PRUNE_EVERY.`,
-		Example: "  switchboard serve\n  switchboard serve --addr 0.0.0.0:8080 --db postgres://switchboard@db:5432/switchboard",
-		Args:    cobra.NoArgs,
+keeps forever.`,
+		Example: "  switchboard serve\n  switchboard serve --addr 0.0.0.0:8080 --db postgres://switchboard@db:5432/switchboard\n" +
+			"  switchboard serve --config switchboard.yaml",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return serve(cmd.Context(), env, o)
 		},
 	}
-	c.Flags().StringVar(&o.addr, "addr", envOr("SWITCHBOARD_ADDR", "127.0.0.1:8080"), "the address to listen on (env SWITCHBOARD_ADDR)")
+	c.Flags().StringVar(&o.addr, "addr", "127.0.0.1:8080", "the address to listen on")
 	dbFlags(c, &o.dbOptions)
-	c.Flags().StringVar(&o.flows, "flows", envOr("SWITCHBOARD_FLOWS", "examples/flows"), "flows to publish on an empty database (env SWITCHBOARD_FLOWS)")
-	c.Flags().StringVar(&o.logLevel, "log-level", envOr("SWITCHBOARD_LOG_LEVEL", "info"), "debug, info, warn or error (env SWITCHBOARD_LOG_LEVEL)")
-	c.Flags().StringVar(&o.logFormat, "log-format", envOr("SWITCHBOARD_LOG_FORMAT", "text"), "text or json (env SWITCHBOARD_LOG_FORMAT)")
+	c.Flags().StringVar(&o.flows, "flows", "examples/flows", "flows to publish on an empty database")
+	c.Flags().StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
+	c.Flags().StringVar(&o.logFormat, "log-format", "text", "text or json")
 	c.Flags().DurationVar(&o.shutdown, "shutdown-timeout", 30*time.Second, "how long requests in flight may take to finish when stopping")
 	c.Flags().DurationVar(&o.retryFor, "retry-for", dispatch.DefaultRetryFor, "how long a failing send to a network is retried")
 	retentionFlags(c, &o.retention)
 	addBudgetFlags(c, &o.budget)
 	c.Flags().StringVar(&o.pprof, "pprof", "", "serve Go's profiler on this address (on this machine only), such as 127.0.0.1:6060")
+	c.Flags().BoolVar(&o.accessLog, "access-log", false, "log every HTTP request: method, path, route, status, duration, bytes, request id, remote address")
+	configure(c)
 	return c
 }
 
