@@ -20,6 +20,7 @@ import (
 	"github.com/switchboardhq/switchboard/dispatch"
 	"github.com/switchboardhq/switchboard/routing"
 	"github.com/switchboardhq/switchboard/server"
+	"github.com/switchboardhq/switchboard/telemetry"
 )
 
 // EditorFiles holds the editor's built files when the binary embeds them; nil otherwise.
@@ -105,12 +106,13 @@ func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 	if err := l.UnmarshalText([]byte(level)); err != nil {
 		return nil, usageError("--log-level %q: use debug, info, warn or error", level)
 	}
-	opts := &slog.HandlerOptions{Level: l}
+	// durations are written as seconds; lines logged with a request's context name its id
+	opts := &slog.HandlerOptions{Level: l, ReplaceAttr: telemetry.DurationSeconds}
 	switch format {
 	case "text":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
+		return slog.New(telemetry.NewLogHandler(slog.NewTextHandler(w, opts))), nil
 	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
+		return slog.New(telemetry.NewLogHandler(slog.NewJSONHandler(w, opts))), nil
 	}
 	return nil, usageError("--log-format %q: use text or json", format)
 }
@@ -187,7 +189,7 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 		Metrics: metrics, RetryFor: o.retryFor, Queue: routing.NewQueue(st, acd), Observer: routing.Observer{Hub: hub}, Limits: limits})
 	acd.Resumer = d
 	srv := server.New(server.Config{Store: st, Registry: env.Registry, Logger: log, Editor: EditorFiles, Flows: flowCache,
-		Dispatcher: d, Metrics: metrics, ACD: acd, Hub: hub, Limits: limits})
+		Dispatcher: d, Metrics: metrics, ACD: acd, Hub: hub, Limits: limits, AccessLog: o.accessLog})
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return usageError("listen on %s: %v", o.addr, err)
@@ -214,12 +216,18 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 		log.Info("stopped")
 	}()
 	log.Info("switchboard is listening", "url", "http://"+ln.Addr().String(), "database", st.Dialect(), "editor", EditorFiles != nil)
+	// the banner and the token are for whoever started serve; with JSON logs they are log
+	// lines on stderr, so that standard output carries nothing a log collector cannot parse
+	stdout := env.Stdout
+	if o.logFormat == "json" {
+		stdout = logWriter{log}
+	}
 	if secret != "" {
 		// after listening, so that the hint names the address taken (--addr may say port 0)
-		fmt.Fprintf(env.Stdout, "\nAn admin API token was created. It is shown only this once; keep it:\n\n    %s\n\n", secret)
-		fmt.Fprintf(env.Stdout, "Use it as: curl -H 'Authorization: Bearer %s' http://%s/api/v1/flows\n\n", secret, ln.Addr())
+		fmt.Fprintf(stdout, "\nAn admin API token was created. It is shown only this once; keep it:\n\n    %s\n\n", secret)
+		fmt.Fprintf(stdout, "Use it as: curl -H 'Authorization: Bearer %s' http://%s/api/v1/flows\n\n", secret, ln.Addr())
 	}
-	fmt.Fprintf(env.Stdout, "Switchboard is listening on http://%s (editor at /, API at /api/v1)\n", ln.Addr())
+	fmt.Fprintf(stdout, "Switchboard is listening on http://%s (editor at /, API at /api/v1)\n", ln.Addr())
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
@@ -234,6 +242,14 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// logWriter writes each text written to it as one log line at info level.
+type logWriter struct{ log *slog.Logger }
+
+func (w logWriter) Write(p []byte) (int, error) {
+	w.log.Info(strings.TrimSpace(string(p)))
+	return len(p), nil
 }
 
 // nodeName names this process among the nodes sharing a database: host and process id.

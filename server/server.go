@@ -16,6 +16,7 @@ import (
 	"github.com/switchboardhq/switchboard/engine"
 	"github.com/switchboardhq/switchboard/routing"
 	"github.com/switchboardhq/switchboard/store"
+	"github.com/switchboardhq/switchboard/telemetry"
 )
 
 // DefaultBodyLimit bounds request bodies: flow sources, imports and webhook payloads.
@@ -46,6 +47,8 @@ type Config struct {
 	Hub *routing.Hub
 	// Limits are the budgets of each simulated run: memory, operations, deadline.
 	Limits engine.Limits
+	// AccessLog logs every request at info level (see accessLog).
+	AccessLog bool
 }
 
 // Server is the HTTP server: the admin and editor API under /api/v1, operations endpoints, and
@@ -79,6 +82,8 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	// every line logged with a request's context names its request id
+	cfg.Logger = slog.New(telemetry.NewLogHandler(cfg.Logger.Handler()))
 	if cfg.Metrics == nil {
 		cfg.Metrics = NewMetrics(nil)
 	}
@@ -135,6 +140,10 @@ func (s *Server) Shutdown(ctx context.Context) error {
 
 func (s *Server) routes() {
 	app := s.app
+	app.Use(s.requestID)
+	if s.cfg.AccessLog {
+		app.Use(s.accessLog)
+	}
 	app.Use(s.observe, s.recoverPanics)
 
 	app.Get("/healthz", s.healthz)

@@ -80,7 +80,7 @@ func (s *Server) webhookReceive(c *fiber.Ctx) error {
 	}
 	ev, err := s.cfg.Dispatcher.Ingest(c.UserContext(), ch, body)
 	if err != nil {
-		s.log.Error("store a webhook payload", "channel", ch.ID, "err", err)
+		s.log.ErrorContext(c.UserContext(), "store a webhook payload", "channel", ch.ID, "err", err)
 		return errorf(fiber.StatusServiceUnavailable, "unavailable", "the payload could not be stored; send it again")
 	}
 	s.cfg.Dispatcher.Submit(ev)
@@ -111,11 +111,11 @@ func (s *Server) handleWaiting(c *fiber.Ctx, ch store.Channel, body []byte, wait
 	select {
 	case h := <-done:
 		if h.err != nil && h.ev.ID == 0 {
-			s.log.Error("store a webhook payload", "channel", ch.ID, "err", h.err)
+			s.log.ErrorContext(c.UserContext(), "store a webhook payload", "channel", ch.ID, "err", h.err)
 			return errorf(fiber.StatusServiceUnavailable, "unavailable", "the payload could not be stored; send it again")
 		}
 		if h.err != nil {
-			s.log.Warn("a webhook payload will be processed again", "event", h.ev.ID, "err", h.err)
+			s.log.WarnContext(c.UserContext(), "a webhook payload will be processed again", "event", h.ev.ID, "err", h.err)
 		}
 		for _, o := range h.outs {
 			if o != nil && o.Delivered != "outbound" {
@@ -126,7 +126,7 @@ func (s *Server) handleWaiting(c *fiber.Ctx, ch store.Channel, body []byte, wait
 	case <-timer.C:
 		ev, err := s.cfg.Dispatcher.Ingest(c.UserContext(), ch, body)
 		if err != nil {
-			s.log.Error("store a webhook payload", "channel", ch.ID, "err", err)
+			s.log.ErrorContext(c.UserContext(), "store a webhook payload", "channel", ch.ID, "err", err)
 			return errorf(fiber.StatusServiceUnavailable, "unavailable", "the payload could not be stored; send it again")
 		}
 		// processed in the background like any payload: it waits for the handling under way and
