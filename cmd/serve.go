@@ -178,6 +178,26 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 	// The workers stop after the server: requests in flight finish their work first.
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
+	// tracing, when OTEL_EXPORTER_OTLP_ENDPOINT asks for it: spans of webhooks, runs, blocks
+	// and sends; its shutdown exports the last spans after the workers stop
+	tracing, err := telemetry.StartTracing(ctx, env.Getenv, Version)
+	if err != nil {
+		return usageError("tracing: %v", err)
+	}
+	if tracing != nil {
+		log.Info("tracing to an OTLP collector", "endpoint", tracing.Endpoint())
+	}
+	defer func() {
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := tracing.Shutdown(shutdownCtx); err != nil {
+			log.Warn("tracing: the last spans were not exported", "err", err)
+		}
+	}()
+	// with tracing, each request to a network (a send) and of an http block is a span; without
+	// it both keep their default clients (nil)
+	sendHTTP := tracing.HTTPClient(&http.Client{Timeout: 15 * time.Second}) // the networks' client's own timeout
+	blockHTTP := tracing.HTTPClient(&http.Client{})                         // as http.DefaultClient
 	flowCache := dispatch.NewFlowCache(st, env.Registry)
 	metrics := server.NewMetrics(nil)
 	hub := routing.NewHub(workCtx, st.Bus())
@@ -185,11 +205,17 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 	acd := routing.New(routing.Config{Store: st, Hub: hub, Logger: log, Node: node})
 	acd.Queued = metrics.QueueSize
 	acd.Refused = metrics.AssignmentRefused
-	d := dispatch.New(dispatch.Config{Store: st, Flows: flowCache, Sender: &channels.Client{}, Logger: log,
-		Metrics: metrics, RetryFor: o.retryFor, Queue: routing.NewQueue(st, acd), Observer: routing.Observer{Hub: hub}, Limits: limits})
+	dcfg := dispatch.Config{Store: st, Flows: flowCache, Sender: &channels.Client{HTTP: sendHTTP}, Logger: log,
+		Metrics: metrics, RetryFor: o.retryFor, Queue: routing.NewQueue(st, acd), Observer: routing.Observer{Hub: hub}, Limits: limits,
+		Tracer: tracing.Engine()}
+	if blockHTTP != nil {
+		dcfg.HTTP = blockHTTP
+	}
+	d := dispatch.New(dcfg)
 	acd.Resumer = d
 	srv := server.New(server.Config{Store: st, Registry: env.Registry, Logger: log, Editor: EditorFiles, Flows: flowCache,
-		Dispatcher: d, Metrics: metrics, ACD: acd, Hub: hub, Limits: limits, AccessLog: o.accessLog})
+		Dispatcher: d, Metrics: metrics, ACD: acd, Hub: hub, Limits: limits, AccessLog: o.accessLog,
+		Tracer: tracing.Tracer()})
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return usageError("listen on %s: %v", o.addr, err)

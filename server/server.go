@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/switchboardhq/switchboard/dispatch"
 	"github.com/switchboardhq/switchboard/engine"
@@ -49,6 +50,8 @@ type Config struct {
 	Limits engine.Limits
 	// AccessLog logs every request at info level (see accessLog).
 	AccessLog bool
+	// Tracer makes a span per webhook request; nil records nothing.
+	Tracer trace.Tracer
 }
 
 // Server is the HTTP server: the admin and editor API under /api/v1, operations endpoints, and
@@ -58,6 +61,7 @@ type Server struct {
 	app     *fiber.App
 	log     *slog.Logger
 	metrics *Metrics
+	tracer  trace.Tracer
 	flows   *dispatch.FlowCache
 	// contract is the OpenAPI document requests are checked against.
 	contract *contract
@@ -93,6 +97,10 @@ func New(cfg Config) *Server {
 	s := &Server{cfg: cfg, log: cfg.Logger, started: cfg.Clock.Now(), done: make(chan struct{})}
 	s.life, s.endLife = context.WithCancel(context.Background())
 	s.metrics = cfg.Metrics
+	s.tracer = cfg.Tracer
+	if s.tracer == nil {
+		s.tracer = (*telemetry.Tracing)(nil).Tracer()
+	}
 	s.flows = cfg.Flows
 	if s.flows == nil {
 		s.flows = dispatch.NewFlowCache(cfg.Store, cfg.Registry)
