@@ -37,7 +37,9 @@ func (r *recorder) EndBlock(ctx context.Context, exit string, err error) {
 	r.events = append(r.events, e)
 }
 
-func (r *recorder) EndRun(s *engine.Session) { r.events = append(r.events, "end run "+string(s.Status)) }
+func (r *recorder) EndRun(s *engine.Session) {
+	r.events = append(r.events, "end run "+string(s.Status))
+}
 
 func TestTracerSeesRunsAndBlocks(t *testing.T) {
 	t.Parallel()
