@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -167,12 +168,25 @@ func TestConfigErrors(t *testing.T) {
 	require.ErrorContains(t, err, "--config: open /nonexistent/switchboard.yaml")
 }
 
-// The example file of the docs is a valid configuration of serve.
+// The example file of the docs is a valid configuration of serve that shows every key.
 func TestConfigExampleFile(t *testing.T) {
 	t.Parallel()
-	c, err := configured(t, []string{"serve"}, []string{"--config", "../docs/switchboard.example.yaml"}, nil)
+	const example = "../docs/switchboard.example.yaml"
+	c, err := configured(t, []string{"serve"}, []string{"--config", example}, nil)
 	require.NoError(t, err)
 	require.Equal(t, "127.0.0.1:8080", c.Flags().Lookup("addr").Value.String())
+	text, err := os.ReadFile(example)
+	require.NoError(t, err)
+	keys := regexp.MustCompile(`(?m)^(?:# )?([a-z-]+):`)
+	var shown []string
+	for _, m := range keys.FindAllStringSubmatch(string(text), -1) {
+		shown = append(shown, m[1])
+	}
+	c.Flags().VisitAll(func(f *pflag.Flag) {
+		if f.Name != "help" && f.Name != configFlagName {
+			require.Contains(t, shown, f.Name, "%s shows --%s, set or commented out", example, f.Name)
+		}
+	})
 }
 
 // A bad configuration stops serve before it opens anything, with exit code 2.
