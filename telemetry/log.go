@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"time"
+
+	"go.opentelemetry.io/otel/trace"
 )
 
 // requestIDKey is the context key of the request id.
@@ -23,7 +25,7 @@ func RequestID(ctx context.Context) string {
 // RequestIDKey is the attribute a log line names its request id with.
 const RequestIDKey = "request_id"
 
-// LogHandler adds to each record logged with a request's context its request id.
+// LogHandler adds to each record logged with a request's context its request id, and its trace.
 type LogHandler struct{ next slog.Handler }
 
 // NewLogHandler wraps next so that records logged with a request's context carry its request
@@ -40,11 +42,19 @@ func (h *LogHandler) Enabled(ctx context.Context, level slog.Level) bool {
 	return h.next.Enabled(ctx, level)
 }
 
-// Handle writes r with the request id of ctx, if any.
+// Handle writes r with the request id of ctx, and the trace and span ids of its span when
+// tracing records one.
 func (h *LogHandler) Handle(ctx context.Context, r slog.Record) error {
-	if id := RequestID(ctx); id != "" {
+	id := RequestID(ctx)
+	sc := trace.SpanContextFromContext(ctx)
+	if id != "" || sc.IsValid() {
 		r = r.Clone()
+	}
+	if id != "" {
 		r.AddAttrs(slog.String(RequestIDKey, id))
+	}
+	if sc.IsValid() {
+		r.AddAttrs(slog.String("trace_id", sc.TraceID().String()), slog.String("span_id", sc.SpanID().String()))
 	}
 	return h.next.Handle(ctx, r)
 }

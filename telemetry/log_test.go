@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/switchboardhq/switchboard/telemetry"
 )
@@ -37,6 +38,15 @@ func TestLogHandler(t *testing.T) {
 	require.Equal(t, 2.0, rec["duration"])
 	rec = decode(t, lines[2])
 	require.Equal(t, map[string]any{"took": 0.25, "request_id": "req-1"}, rec["g"])
+
+	// a line logged in a traced span names the trace and the span
+	buf.Reset()
+	sc := trace.NewSpanContext(trace.SpanContextConfig{TraceID: trace.TraceID{1}, SpanID: trace.SpanID{2}, TraceFlags: trace.FlagsSampled})
+	log.InfoContext(trace.ContextWithSpanContext(ctx, sc), "traced")
+	rec = decode(t, bytes.TrimSpace(buf.Bytes()))
+	require.Equal(t, "01000000000000000000000000000000", rec["trace_id"])
+	require.Equal(t, "0200000000000000", rec["span_id"])
+	require.Equal(t, "req-1", rec["request_id"])
 }
 
 func decode(t *testing.T, line []byte) map[string]any {
