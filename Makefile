@@ -15,7 +15,7 @@ NPM     ?= npm
 EDITOR_SRC := $(shell find editor/src editor/public editor/scripts -type f 2>/dev/null) \
 	editor/index.html editor/package.json editor/vite.config.ts $(wildcard editor/tsconfig*.json)
 
-.PHONY: all build editor run test test-suites test-go test-race test-flows test-editor test-browser lint vet fmt-check docs bench bench-editor fuzz clean
+.PHONY: all build editor run test test-suites test-go docs-test test-race test-flows test-editor test-browser lint vet fmt-check docs bench bench-editor fuzz clean
 
 all: build
 
@@ -54,6 +54,11 @@ test-go:
 
 test-race:
 	$(GO) test -count=1 -race $(RACE_PKGS)
+
+## docs-test: run the runnable shell blocks of README.md and docs/*.md against a fresh server
+## (docs/contributing.md); test-go runs it too, as the Go package ./docs
+docs-test:
+	$(GO) test -count=1 ./docs/
 
 test-flows: build
 	$(BIN) validate --strict examples/flows

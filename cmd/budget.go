@@ -10,17 +10,18 @@ import (
 	"github.com/switchboardhq/switchboard/engine"
 )
 
-// budgetFlags are the flags of a run's budgets, with environment variables as defaults.
+// budgetFlags are the flags of a run's budgets.
 type budgetFlags struct{ memory, operations, deadline string }
 
-// addBudgetFlags adds --memory-budget, --operation-budget and --run-deadline.
+// addBudgetFlags adds --memory-budget, --operation-budget and --run-deadline, configured flags.
 func addBudgetFlags(c *cobra.Command, b *budgetFlags) {
-	c.Flags().StringVar(&b.memory, "memory-budget", envOr("SWITCHBOARD_MEMORY_BUDGET", "8MiB"),
-		"what the expressions and templates of one run of a flow may build, such as 8MiB (env SWITCHBOARD_MEMORY_BUDGET)")
-	c.Flags().StringVar(&b.operations, "operation-budget", envOr("SWITCHBOARD_OPERATION_BUDGET", strconv.Itoa(engine.DefaultOperationBudget)),
-		"the operations one run of a flow may do: blocks, list items walked, text scanned (env SWITCHBOARD_OPERATION_BUDGET)")
-	c.Flags().StringVar(&b.deadline, "run-deadline", envOr("SWITCHBOARD_RUN_DEADLINE", engine.DefaultRunDeadline.String()),
-		"how long one run of a flow may take on the wall clock, such as 30s (env SWITCHBOARD_RUN_DEADLINE)")
+	c.Flags().StringVar(&b.memory, "memory-budget", "8MiB",
+		"what the expressions and templates of one run of a flow may build, such as 8MiB")
+	c.Flags().StringVar(&b.operations, "operation-budget", strconv.Itoa(engine.DefaultOperationBudget),
+		"the operations one run of a flow may do: blocks, list items walked, text scanned")
+	c.Flags().StringVar(&b.deadline, "run-deadline", engine.DefaultRunDeadline.String(),
+		"how long one run of a flow may take on the wall clock, such as 30s")
+	configure(c, "memory-budget", "operation-budget", "run-deadline")
 }
 
 // limits reads the flags; an error names the flag.

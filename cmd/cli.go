@@ -62,6 +62,8 @@ type Env struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	Registry       *engine.Registry
+	// Getenv reads the environment; os.Getenv when nil.
+	Getenv func(string) string
 }
 
 // Run runs the command line with arguments and returns its exit code.
@@ -89,6 +91,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 }
 
 func newRoot(env Env) *cobra.Command {
+	if env.Getenv == nil {
+		env.Getenv = os.Getenv
+	}
 	root := &cobra.Command{
 		Use:   "switchboard",
 		Short: "Routing flows for digital contact centres",
@@ -100,6 +105,11 @@ Exit codes: 0 success, 1 problems in the input (diagnostics, failed tests), 2 us
 		Version:       Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// the flags the command line left unset take their environment variables, then the
+		// configuration file's keys
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			return applyConfig(cmd, env.Getenv)
+		},
 	}
 	root.AddCommand(
 		validateCommand(env),

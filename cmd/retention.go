@@ -22,45 +22,33 @@ import (
 type retentionOptions struct {
 	policy store.RetentionPolicy
 	every  time.Duration
-	// envErr is the first environment variable that did not parse, reported when serve runs.
-	envErr error
 }
 
-// retentionFlags adds the --retain-* flags and --prune-every, each defaulting to its
-// environment variable, then to the documented default.
+// retentionFlags adds the --retain-* flags and --prune-every.
 func retentionFlags(c *cobra.Command, o *retentionOptions) {
 	o.policy = store.DefaultRetention
 	o.every = dispatch.DefaultPruneEvery
 	for _, f := range []struct {
-		name, env, usage string
-		d                *time.Duration
+		name, usage string
+		d           *time.Duration
 	}{
-		{"retain-payloads", "SWITCHBOARD_RETAIN_PAYLOADS", "how long a processed webhook payload is kept", &o.policy.Payloads},
-		{"retain-event-keys", "SWITCHBOARD_RETAIN_EVENT_KEYS", "how long the key that deduplicates a webhook event is kept, at least 7d", &o.policy.EventKeys},
-		{"retain-conversations", "SWITCHBOARD_RETAIN_CONVERSATIONS", "how long a closed conversation is kept, with its interactions", &o.policy.Conversations},
-		{"retain-outbox", "SWITCHBOARD_RETAIN_OUTBOX", "how long a sent or failed outbound action is kept", &o.policy.Outbox},
-		{"retain-audit", "SWITCHBOARD_RETAIN_AUDIT", "how long an audit entry is kept", &o.policy.Audit},
-		{"prune-every", "SWITCHBOARD_PRUNE_EVERY", "how often the pruning node deletes what is older than the --retain-* flags allow", &o.every},
+		{"retain-payloads", "how long a processed webhook payload is kept", &o.policy.Payloads},
+		{"retain-event-keys", "how long the key that deduplicates a webhook event is kept, at least 7d", &o.policy.EventKeys},
+		{"retain-conversations", "how long a closed conversation is kept, with its interactions", &o.policy.Conversations},
+		{"retain-outbox", "how long a sent or failed outbound action is kept", &o.policy.Outbox},
+		{"retain-audit", "how long an audit entry is kept", &o.policy.Audit},
+		{"prune-every", "how often the pruning node deletes what is older than the --retain-* flags allow", &o.every},
 	} {
-		v := (*days)(f.d)
-		if env := os.Getenv(f.env); env != "" && o.envErr == nil {
-			if err := v.Set(env); err != nil {
-				o.envErr = usageError("$%s %q: %v", f.env, env, err)
-			}
-		}
-		usage := f.usage + " (env " + f.env + ")"
+		usage := f.usage
 		if f.name != "prune-every" {
-			usage = f.usage + "; 0 keeps forever (env " + f.env + ")"
+			usage += "; 0 keeps forever"
 		}
-		c.Flags().Var(v, f.name, usage)
+		c.Flags().Var((*days)(f.d), f.name, usage)
 	}
 }
 
 // check refuses a policy that cannot be applied, naming the flag.
 func (o *retentionOptions) check() error {
-	if o.envErr != nil {
-		return o.envErr
-	}
 	if o.every <= 0 {
 		return usageError("--prune-every %s: give a positive duration, such as 1m", (*days)(&o.every))
 	}

@@ -26,12 +26,13 @@ type dbOptions struct {
 	db, keyFile string
 }
 
-// dbFlags adds --db and --secret-key-file, with their environment variables as defaults.
+// dbFlags adds --db and --secret-key-file, configured flags.
 func dbFlags(c *cobra.Command, o *dbOptions) {
 	dbFlag(c, &o.db)
-	c.Flags().StringVar(&o.keyFile, "secret-key-file", envOr(secretKeyFileEnv, ""),
+	c.Flags().StringVar(&o.keyFile, "secret-key-file", "",
 		"a file of keys that encrypt channel credentials at rest, the first encrypting and all decrypting "+
-			"(env "+secretKeyFileEnv+"; or give the keys themselves in "+secretKeyEnv+")")
+			"(or give the keys themselves in "+secretKeyEnv+")")
+	configure(c, "secret-key-file")
 }
 
 // keyring reads the secret keys from --secret-key-file or SWITCHBOARD_SECRET_KEY; nil when

@@ -20,6 +20,7 @@ import (
 	"github.com/switchboardhq/switchboard/dispatch"
 	"github.com/switchboardhq/switchboard/routing"
 	"github.com/switchboardhq/switchboard/server"
+	"github.com/switchboardhq/switchboard/telemetry"
 )
 
 // EditorFiles holds the editor's built files when the binary embeds them; nil otherwise.
@@ -32,20 +33,16 @@ type serveOptions struct {
 	retention                               retentionOptions
 	budget                                  budgetFlags
 	addr, flows, logLevel, logFormat, pprof string
+	accessLog                               bool
 	shutdown, retryFor                      time.Duration
 }
 
-// dbFlag adds --db, defaulting to $SWITCHBOARD_DB or ./switchboard.db.
+// dbFlag adds --db, a configured flag (SWITCHBOARD_DB or SWITCHBOARD_DB_FILE) that defaults to
+// ./switchboard.db.
 func dbFlag(c *cobra.Command, db *string) {
-	c.Flags().StringVar(db, "db", envOr("SWITCHBOARD_DB", "switchboard.db"),
-		"the database: a SQLite file, or postgres://user@host:5432/db (env SWITCHBOARD_DB)")
-}
-
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
+	c.Flags().StringVar(db, "db", "switchboard.db", "the database: a SQLite file, or postgres://user@host:5432/db")
+	secretFlags(c, "db")
+	configure(c, "db")
 }
 
 func serveCommand(env Env) *cobra.Command {
@@ -70,34 +67,37 @@ runs) has budgets: --memory-budget for what its expressions and templates build,
 --operation-budget for what they do, --run-deadline for the time it takes. A run that exceeds
 one stops; the block leaves by its failed exit, or the session fails.
 
-Every flag has an environment variable: SWITCHBOARD_ADDR, SWITCHBOARD_DB, SWITCHBOARD_FLOWS,
-SWITCHBOARD_LOG_LEVEL, SWITCHBOARD_LOG_FORMAT, SWITCHBOARD_SECRET_KEY_FILE,
-SWITCHBOARD_MEMORY_BUDGET, SWITCHBOARD_OPERATION_BUDGET, SWITCHBOARD_RUN_DEADLINE. SIGTERM or
-SIGINT stops the server gracefully: requests in flight finish, then it exits.
+Every flag has an environment variable, SWITCHBOARD_ and the flag's name in upper snake case
+(each named below), and a key in the optional configuration file of --config (SWITCHBOARD_CONFIG):
+YAML keyed by flag name, such as "retry-for: 1h". A flag on the command line wins over its
+variable, the variable over the file, the file over the default. The database URL may instead
+come from a file named by SWITCHBOARD_DB_FILE. SIGTERM or SIGINT stops the server gracefully:
+requests in flight finish, then it exits.
 
 One node at a time prunes what grows: processed webhook payloads after --retain-payloads (30d),
 the keys that deduplicate events after --retain-event-keys (30d, at least 7d), closed
 conversations with their interactions after --retain-conversations (365d), sent and failed
 outbound actions after --retain-outbox (30d) and audit entries after --retain-audit (365d); 0
-keeps forever. Their environment variables are SWITCHBOARD_RETAIN_PAYLOADS,
-SWITCHBOARD_RETAIN_EVENT_KEYS, SWITCHBOARD_RETAIN_CONVERSATIONS, SWITCHBOARD_RETAIN_OUTBOX,
-SWITCHBOARD_RETAIN_AUDIT and SWITCHBOARD_PRUNE_EVERY.`,
-		Example: "  switchboard serve\n  switchboard serve --addr 0.0.0.0:8080 --db postgres://switchboard@db:5432/switchboard",
-		Args:    cobra.NoArgs,
+keeps forever.`,
+		Example: "  switchboard serve\n  switchboard serve --addr 0.0.0.0:8080 --db postgres://switchboard@db:5432/switchboard\n" +
+			"  switchboard serve --config switchboard.yaml",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return serve(cmd.Context(), env, o)
 		},
 	}
-	c.Flags().StringVar(&o.addr, "addr", envOr("SWITCHBOARD_ADDR", "127.0.0.1:8080"), "the address to listen on (env SWITCHBOARD_ADDR)")
+	c.Flags().StringVar(&o.addr, "addr", "127.0.0.1:8080", "the address to listen on")
 	dbFlags(c, &o.dbOptions)
-	c.Flags().StringVar(&o.flows, "flows", envOr("SWITCHBOARD_FLOWS", "examples/flows"), "flows to publish on an empty database (env SWITCHBOARD_FLOWS)")
-	c.Flags().StringVar(&o.logLevel, "log-level", envOr("SWITCHBOARD_LOG_LEVEL", "info"), "debug, info, warn or error (env SWITCHBOARD_LOG_LEVEL)")
-	c.Flags().StringVar(&o.logFormat, "log-format", envOr("SWITCHBOARD_LOG_FORMAT", "text"), "text or json (env SWITCHBOARD_LOG_FORMAT)")
+	c.Flags().StringVar(&o.flows, "flows", "examples/flows", "flows to publish on an empty database")
+	c.Flags().StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
+	c.Flags().StringVar(&o.logFormat, "log-format", "text", "text or json")
 	c.Flags().DurationVar(&o.shutdown, "shutdown-timeout", 30*time.Second, "how long requests in flight may take to finish when stopping")
 	c.Flags().DurationVar(&o.retryFor, "retry-for", dispatch.DefaultRetryFor, "how long a failing send to a network is retried")
 	retentionFlags(c, &o.retention)
 	addBudgetFlags(c, &o.budget)
 	c.Flags().StringVar(&o.pprof, "pprof", "", "serve Go's profiler on this address (on this machine only), such as 127.0.0.1:6060")
+	c.Flags().BoolVar(&o.accessLog, "access-log", false, "log every HTTP request: method, path, route, status, duration, bytes, request id, remote address")
+	configure(c)
 	return c
 }
 
@@ -106,12 +106,13 @@ func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 	if err := l.UnmarshalText([]byte(level)); err != nil {
 		return nil, usageError("--log-level %q: use debug, info, warn or error", level)
 	}
-	opts := &slog.HandlerOptions{Level: l}
+	// durations are written as seconds; lines logged with a request's context name its id
+	opts := &slog.HandlerOptions{Level: l, ReplaceAttr: telemetry.DurationSeconds}
 	switch format {
 	case "text":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
+		return slog.New(telemetry.NewLogHandler(slog.NewTextHandler(w, opts))), nil
 	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
+		return slog.New(telemetry.NewLogHandler(slog.NewJSONHandler(w, opts))), nil
 	}
 	return nil, usageError("--log-format %q: use text or json", format)
 }
@@ -177,6 +178,26 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 	// The workers stop after the server: requests in flight finish their work first.
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
+	// tracing, when OTEL_EXPORTER_OTLP_ENDPOINT asks for it: spans of webhooks, runs, blocks
+	// and sends; its shutdown exports the last spans after the workers stop
+	tracing, err := telemetry.StartTracing(ctx, env.Getenv, Version)
+	if err != nil {
+		return usageError("tracing: %v", err)
+	}
+	if tracing != nil {
+		log.Info("tracing to an OTLP collector", "endpoint", tracing.Endpoint())
+	}
+	defer func() {
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := tracing.Shutdown(shutdownCtx); err != nil {
+			log.Warn("tracing: the last spans were not exported", "err", err)
+		}
+	}()
+	// with tracing, each request to a network (a send) and of an http block is a span; without
+	// it both keep their default clients (nil)
+	sendHTTP := tracing.HTTPClient(&http.Client{Timeout: 15 * time.Second}) // the networks' client's own timeout
+	blockHTTP := tracing.HTTPClient(&http.Client{})                         // as http.DefaultClient
 	flowCache := dispatch.NewFlowCache(st, env.Registry)
 	metrics := server.NewMetrics(nil)
 	hub := routing.NewHub(workCtx, st.Bus())
@@ -184,11 +205,17 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 	acd := routing.New(routing.Config{Store: st, Hub: hub, Logger: log, Node: node})
 	acd.Queued = metrics.QueueSize
 	acd.Refused = metrics.AssignmentRefused
-	d := dispatch.New(dispatch.Config{Store: st, Flows: flowCache, Sender: &channels.Client{}, Logger: log,
-		Metrics: metrics, RetryFor: o.retryFor, Queue: routing.NewQueue(st, acd), Observer: routing.Observer{Hub: hub}, Limits: limits})
+	dcfg := dispatch.Config{Store: st, Flows: flowCache, Sender: &channels.Client{HTTP: sendHTTP}, Logger: log,
+		Metrics: metrics, RetryFor: o.retryFor, Queue: routing.NewQueue(st, acd), Observer: routing.Observer{Hub: hub}, Limits: limits,
+		Tracer: tracing.Engine()}
+	if blockHTTP != nil {
+		dcfg.HTTP = blockHTTP
+	}
+	d := dispatch.New(dcfg)
 	acd.Resumer = d
 	srv := server.New(server.Config{Store: st, Registry: env.Registry, Logger: log, Editor: EditorFiles, Flows: flowCache,
-		Dispatcher: d, Metrics: metrics, ACD: acd, Hub: hub, Limits: limits})
+		Dispatcher: d, Metrics: metrics, ACD: acd, Hub: hub, Limits: limits, AccessLog: o.accessLog,
+		Tracer: tracing.Tracer()})
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return usageError("listen on %s: %v", o.addr, err)
@@ -215,12 +242,18 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 		log.Info("stopped")
 	}()
 	log.Info("switchboard is listening", "url", "http://"+ln.Addr().String(), "database", st.Dialect(), "editor", EditorFiles != nil)
+	// the banner and the token are for whoever started serve; with JSON logs they are log
+	// lines on stderr, so that standard output carries nothing a log collector cannot parse
+	stdout := env.Stdout
+	if o.logFormat == "json" {
+		stdout = logWriter{log}
+	}
 	if secret != "" {
 		// after listening, so that the hint names the address taken (--addr may say port 0)
-		fmt.Fprintf(env.Stdout, "\nAn admin API token was created. It is shown only this once; keep it:\n\n    %s\n\n", secret)
-		fmt.Fprintf(env.Stdout, "Use it as: curl -H 'Authorization: Bearer %s' http://%s/api/v1/flows\n\n", secret, ln.Addr())
+		fmt.Fprintf(stdout, "\nAn admin API token was created. It is shown only this once; keep it:\n\n    %s\n\n", secret)
+		fmt.Fprintf(stdout, "Use it as: curl -H 'Authorization: Bearer %s' http://%s/api/v1/flows\n\n", secret, ln.Addr())
 	}
-	fmt.Fprintf(env.Stdout, "Switchboard is listening on http://%s (editor at /, API at /api/v1)\n", ln.Addr())
+	fmt.Fprintf(stdout, "Switchboard is listening on http://%s (editor at /, API at /api/v1)\n", ln.Addr())
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
@@ -235,6 +268,14 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// logWriter writes each text written to it as one log line at info level.
+type logWriter struct{ log *slog.Logger }
+
+func (w logWriter) Write(p []byte) (int, error) {
+	w.log.Info(strings.TrimSpace(string(p)))
+	return len(p), nil
 }
 
 // nodeName names this process among the nodes sharing a database: host and process id.

@@ -89,8 +89,10 @@ Exit status: 0 with no errors (warnings allowed), 1 with any error (or any warni
 	}
 	c.Flags().StringVar(&format, "format", "text", "output format: text, json or github")
 	c.Flags().BoolVar(&strict, "strict", false, "fail on warnings too")
-	c.Flags().StringVar(&server, "server", os.Getenv("SWITCHBOARD_SERVER"), "also check the names of skills, calendars, switches and subflows against this server (env SWITCHBOARD_SERVER)")
-	c.Flags().StringVar(&token, "token", os.Getenv("SWITCHBOARD_TOKEN"), "a token for --server: admin, designer or supervisor (env SWITCHBOARD_TOKEN)")
+	c.Flags().StringVar(&server, "server", "", "also check the names of skills, calendars, switches and subflows against this server")
+	c.Flags().StringVar(&token, "token", "", "a token for --server: admin, designer or supervisor")
+	secretFlags(c, "token")
+	configure(c, "server", "token")
 	_ = c.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "github"}, cobra.ShellCompDirectiveNoFileComp))
 	return c
 }

@@ -96,6 +96,8 @@ type Config struct {
 	Committers int
 	// Metrics, when set, hear about sessions and commits.
 	Metrics Metrics
+	// Tracer, when set, observes each run of a flow and its blocks.
+	Tracer engine.Tracer
 }
 
 // Metrics hears about the pipeline's work.
@@ -161,7 +163,7 @@ func New(cfg Config) *Dispatcher {
 	d.rt = &engine.Runtime{
 		Clock: cfg.Clock, Outbox: runOutbox{d}, Router: runRouter{d}, Contacts: storeContacts{cfg.Store},
 		Switches: storeSwitches{cfg.Store}, Calendars: storeCalendars{cfg.Store}, HTTP: cfg.HTTP, Flows: cfg.Flows,
-		Limits: cfg.Limits,
+		Limits: cfg.Limits, Tracer: cfg.Tracer,
 	}
 	return d
 }

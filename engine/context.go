@@ -71,10 +71,16 @@ type Context struct {
 	actions int
 	waited  *Wait
 	run     *run
+	traced  context.Context // the step's context when a Tracer observes the run; nil otherwise
 }
 
 // Context returns the run's context: the caller's, with the run's deadline.
-func (c *Context) Context() context.Context { return c.run.budget.context() }
+func (c *Context) Context() context.Context {
+	if c.traced != nil {
+		return c.traced
+	}
+	return c.run.budget.context()
+}
 
 // Runtime returns the runtime the session runs in, for its services.
 func (c *Context) Runtime() *Runtime { return c.rt }

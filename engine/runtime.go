@@ -48,6 +48,8 @@ type Runtime struct {
 	Limits Limits
 	// Stopwatch measures how long steps take; the wall clock when nil.
 	Stopwatch func() time.Time
+	// Tracer observes runs and their blocks; nil observes nothing.
+	Tracer Tracer
 
 	vms sync.Pool
 }
@@ -189,6 +191,11 @@ func (r *Runtime) getVM() *vm.VM {
 // advance runs blocks from node until the session waits or ends. ev, when set, resumes node.
 func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 	s := rn.s
+	var tr RunTracer
+	if r.Tracer != nil {
+		ctx, tr = r.Tracer.StartRun(ctx, rn.flow(), s, ev != nil)
+		defer tr.EndRun(s)
+	}
 	rn.budget.reset(ctx, r.Limits.memory(), r.Limits.operations(), r.Limits.deadline())
 	defer rn.budget.release()
 	m := r.getVM()
@@ -217,6 +224,9 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 		c.env = Env{Interaction: &s.Interaction, Contact: &s.Contact, Vars: s.Vars, Now: now, Flow: &f.Info, budget: &rn.budget}
 		s.Block = node.ID
 		varsFrom, actionsFrom := len(rn.vars), len(rn.actions)
+		if tr != nil {
+			c.traced = tr.StartBlock(rn.budget.context(), f, node)
+		}
 		var res Result
 		switch {
 		case ret != nil:
@@ -229,6 +239,10 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 			ev, c.waited = nil, nil
 		default:
 			res = r.runBlock(c, node)
+		}
+		if tr != nil {
+			tr.EndBlock(c.traced, res.Exit, res.Err)
+			c.traced = nil
 		}
 		s.Steps++
 		end := r.stopwatch()

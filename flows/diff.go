@@ -4,7 +4,7 @@ import (
 	"reflect"
 	"slices"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // Diff is what changed between two versions of a flow, block by block. Layout (ui) is ignored:

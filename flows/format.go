@@ -9,7 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/switchboardhq/switchboard/engine"
 )
@@ -310,11 +310,13 @@ func spellNull(n *yaml.Node, flow bool) {
 	}
 }
 
-// quoteLossyBlocks writes double-quoted the block scalars (| and >) that yaml.v3 would not
-// write back as they are: it drops a leading line break, and adds blank lines before the
-// more-indented lines of a folded block.
+// quoteLossyBlocks writes double-quoted the block scalars (| and >) that the YAML writer would
+// not write back as they are (it adds blank lines before the more-indented lines of a folded
+// block), and those that start with a line break, which it would write with an indentation
+// indicator (|2) that fmt has always written double-quoted.
 func quoteLossyBlocks(n *yaml.Node) {
-	if n.Kind == yaml.ScalarNode && n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 && !blockRoundTrips(n) {
+	if n.Kind == yaml.ScalarNode && n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 &&
+		(strings.HasPrefix(n.Value, "\n") || !blockRoundTrips(n)) {
 		n.Style = yaml.DoubleQuotedStyle
 	}
 	if n.Kind != yaml.AliasNode {

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // source is one flow file's text, with what it takes to turn positions into offsets and back.

@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // naiveOffset and naivePosition walk from the start of the line, as the rune marks must agree.

@@ -56,7 +56,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	case errors.As(err, &fe):
 		ae = fiberError(fe)
 	default:
-		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+		s.log.ErrorContext(c.UserContext(), "request failed", "method", c.Method(), "path", c.Path(), "err", err)
 		ae = errorf(fiber.StatusInternalServerError, "internal", "the server could not do this; the log says why")
 	}
 	body := fiber.Map{"error": ae}
@@ -84,7 +84,7 @@ func fiberError(fe *fiber.Error) *apiError {
 func (s *Server) recoverPanics(c *fiber.Ctx) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			s.log.Error("panic in a handler", "method", c.Method(), "path", c.Path(), "panic", r, "stack", string(debug.Stack()))
+			s.log.ErrorContext(c.UserContext(), "panic in a handler", "method", c.Method(), "path", c.Path(), "panic", r, "stack", string(debug.Stack()))
 			err = errorf(fiber.StatusInternalServerError, "internal", "the server could not do this; the log says why")
 		}
 	}()

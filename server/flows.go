@@ -80,7 +80,7 @@ func (s *Server) withDiagnostics(ctx context.Context, f store.Flow) flowBody {
 	v, err := s.validation(ctx, dispatch.SourceName(f.ID, f.Format), f.Source, flows.Warning)
 	if err != nil {
 		// the draft is saved either way; only the warnings about names are missing
-		s.log.Warn("check the names a flow gives", "flow", f.ID, "err", err)
+		s.log.WarnContext(ctx, "check the names a flow gives", "flow", f.ID, "err", err)
 	}
 	return flowBody{Flow: f, Diagnostics: v.Diagnostics}
 }

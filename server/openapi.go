@@ -7,7 +7,7 @@ import (
 	"sync"
 
 	"github.com/gofiber/fiber/v2"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // openAPIYAML is the OpenAPI document of /api/v1; a test keeps it true to the routes.

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"log/slog"
 	"strconv"
 	"time"
 
@@ -105,11 +106,11 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	elapsed := time.Since(start)
 	s.metrics.requests.WithLabelValues(c.Method(), route, strconv.Itoa(status)).Inc()
 	s.metrics.latency.WithLabelValues(c.Method(), route).Observe(elapsed.Seconds())
-	level := s.log.Debug
+	level := slog.LevelDebug
 	if status >= 500 {
-		level = s.log.Error
+		level = slog.LevelError
 	}
-	level("request", "method", c.Method(), "path", c.Path(), "status", status, "duration", elapsed)
+	s.log.Log(c.UserContext(), level, "request", "method", c.Method(), "path", c.Path(), "status", status, "duration", elapsed)
 	return nil
 }
 

@@ -11,11 +11,13 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/switchboardhq/switchboard/dispatch"
 	"github.com/switchboardhq/switchboard/engine"
 	"github.com/switchboardhq/switchboard/routing"
 	"github.com/switchboardhq/switchboard/store"
+	"github.com/switchboardhq/switchboard/telemetry"
 )
 
 // DefaultBodyLimit bounds request bodies: flow sources, imports and webhook payloads.
@@ -46,6 +48,10 @@ type Config struct {
 	Hub *routing.Hub
 	// Limits are the budgets of each simulated run: memory, operations, deadline.
 	Limits engine.Limits
+	// AccessLog logs every request at info level (see accessLog).
+	AccessLog bool
+	// Tracer makes a span per webhook request; nil records nothing.
+	Tracer trace.Tracer
 }
 
 // Server is the HTTP server: the admin and editor API under /api/v1, operations endpoints, and
@@ -55,6 +61,7 @@ type Server struct {
 	app     *fiber.App
 	log     *slog.Logger
 	metrics *Metrics
+	tracer  trace.Tracer
 	flows   *dispatch.FlowCache
 	// contract is the OpenAPI document requests are checked against.
 	contract *contract
@@ -79,6 +86,8 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	// every line logged with a request's context names its request id
+	cfg.Logger = slog.New(telemetry.NewLogHandler(cfg.Logger.Handler()))
 	if cfg.Metrics == nil {
 		cfg.Metrics = NewMetrics(nil)
 	}
@@ -88,6 +97,10 @@ func New(cfg Config) *Server {
 	s := &Server{cfg: cfg, log: cfg.Logger, started: cfg.Clock.Now(), done: make(chan struct{})}
 	s.life, s.endLife = context.WithCancel(context.Background())
 	s.metrics = cfg.Metrics
+	s.tracer = cfg.Tracer
+	if s.tracer == nil {
+		s.tracer = (*telemetry.Tracing)(nil).Tracer()
+	}
 	s.flows = cfg.Flows
 	if s.flows == nil {
 		s.flows = dispatch.NewFlowCache(cfg.Store, cfg.Registry)
@@ -135,6 +148,10 @@ func (s *Server) Shutdown(ctx context.Context) error {
 
 func (s *Server) routes() {
 	app := s.app
+	app.Use(s.requestID)
+	if s.cfg.AccessLog {
+		app.Use(s.accessLog)
+	}
 	app.Use(s.observe, s.recoverPanics)
 
 	app.Get("/healthz", s.healthz)

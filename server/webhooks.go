@@ -6,10 +6,14 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/switchboardhq/switchboard/channels"
 	"github.com/switchboardhq/switchboard/dispatch"
 	"github.com/switchboardhq/switchboard/store"
+	"github.com/switchboardhq/switchboard/telemetry"
 )
 
 // maxWait bounds how long a web chat post may wait for its session's outcome.
@@ -48,10 +52,28 @@ func (s *Server) webhookHandshake(c *fiber.Ctx) error {
 	return c.Status(status).Send(body)
 }
 
-// webhookReceive verifies a payload's signature on its raw bytes, stores it durably, answers at
+// webhookReceive receives a payload in a span of its own, a child of the sender's trace
+// context when the request carries one (traceparent); what handles it at once (a web chat
+// post with ?wait) runs in that span.
+func (s *Server) webhookReceive(c *fiber.Ctx) error {
+	ctx := telemetry.Propagator().Extract(c.UserContext(), fiberCarrier{c})
+	ctx, span := s.tracer.Start(ctx, "webhook "+c.Params("network"), trace.WithSpanKind(trace.SpanKindServer),
+		trace.WithAttributes(attribute.String("switchboard.channel", c.Params("channel")),
+			attribute.String("switchboard.request.id", telemetry.RequestID(ctx))))
+	defer span.End()
+	c.SetUserContext(ctx)
+	err := s.receiveWebhook(c)
+	if err != nil {
+		span.RecordError(err)
+		span.SetStatus(codes.Error, err.Error())
+	}
+	return err
+}
+
+// receiveWebhook verifies a payload's signature on its raw bytes, stores it durably, answers at
 // once, and processes it afterwards. A web chat post with ?wait=2s gets its session's outcome
 // in the answer when the session ends or waits within that time.
-func (s *Server) webhookReceive(c *fiber.Ctx) error {
+func (s *Server) receiveWebhook(c *fiber.Ctx) error {
 	if s.cfg.Dispatcher == nil {
 		return errorf(fiber.StatusServiceUnavailable, "unavailable", "this server does not take webhooks")
 	}
@@ -80,7 +102,7 @@ func (s *Server) webhookReceive(c *fiber.Ctx) error {
 	}
 	ev, err := s.cfg.Dispatcher.Ingest(c.UserContext(), ch, body)
 	if err != nil {
-		s.log.Error("store a webhook payload", "channel", ch.ID, "err", err)
+		s.log.ErrorContext(c.UserContext(), "store a webhook payload", "channel", ch.ID, "err", err)
 		return errorf(fiber.StatusServiceUnavailable, "unavailable", "the payload could not be stored; send it again")
 	}
 	s.cfg.Dispatcher.Submit(ev)
@@ -111,11 +133,11 @@ func (s *Server) handleWaiting(c *fiber.Ctx, ch store.Channel, body []byte, wait
 	select {
 	case h := <-done:
 		if h.err != nil && h.ev.ID == 0 {
-			s.log.Error("store a webhook payload", "channel", ch.ID, "err", h.err)
+			s.log.ErrorContext(c.UserContext(), "store a webhook payload", "channel", ch.ID, "err", h.err)
 			return errorf(fiber.StatusServiceUnavailable, "unavailable", "the payload could not be stored; send it again")
 		}
 		if h.err != nil {
-			s.log.Warn("a webhook payload will be processed again", "event", h.ev.ID, "err", h.err)
+			s.log.WarnContext(c.UserContext(), "a webhook payload will be processed again", "event", h.ev.ID, "err", h.err)
 		}
 		for _, o := range h.outs {
 			if o != nil && o.Delivered != "outbound" {
@@ -126,7 +148,7 @@ func (s *Server) handleWaiting(c *fiber.Ctx, ch store.Channel, body []byte, wait
 	case <-timer.C:
 		ev, err := s.cfg.Dispatcher.Ingest(c.UserContext(), ch, body)
 		if err != nil {
-			s.log.Error("store a webhook payload", "channel", ch.ID, "err", err)
+			s.log.ErrorContext(c.UserContext(), "store a webhook payload", "channel", ch.ID, "err", err)
 			return errorf(fiber.StatusServiceUnavailable, "unavailable", "the payload could not be stored; send it again")
 		}
 		// processed in the background like any payload: it waits for the handling under way and
@@ -134,4 +156,17 @@ func (s *Server) handleWaiting(c *fiber.Ctx, ch store.Channel, body []byte, wait
 		s.cfg.Dispatcher.Submit(ev)
 		return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"received": ev.ID, "outcome": nil})
 	}
+}
+
+// fiberCarrier reads a request's trace context headers for the propagator.
+type fiberCarrier struct{ c *fiber.Ctx }
+
+func (f fiberCarrier) Get(key string) string { return f.c.Get(key) }
+func (f fiberCarrier) Set(key, value string) { f.c.Set(key, value) }
+func (f fiberCarrier) Keys() []string {
+	var keys []string
+	for k := range f.c.GetReqHeaders() {
+		keys = append(keys, k)
+	}
+	return keys
 }
