@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -312,3 +313,78 @@ var (
 	directionColumn = map[string]string{Inbound: "in", Outbound: "out"}
 	directionOf     = map[string]string{"in": Inbound, "out": Outbound}
 )
+
+// InboundState is what handling a customer's message reads before its transaction.
+type InboundState struct {
+	// Conversation is the customer's open conversation on the channel; nil when none.
+	Conversation *Conversation
+	// Session is the conversation's running or waiting session; nil when none.
+	Session *Session
+	// KeySeen and RemovedSeen tell whether the message's event key, and the tombstone of its
+	// removal, were recorded.
+	KeySeen, RemovedSeen bool
+}
+
+type inboundRow struct {
+	HasConversation bool            `db:"has_conversation"`
+	HasSession      bool            `db:"has_session"`
+	KeySeen         bool            `db:"key_seen"`
+	RemovedSeen     bool            `db:"removed_seen"`
+	C               conversationRow `db:"c"`
+	S               sessionRow      `db:"s"`
+}
+
+// inboundQuery reads a customer's open conversation, its active session and two event keys at
+// once; the columns of the rows a LEFT JOIN may leave out read as zero values.
+var inboundQuery = func() string {
+	q := `SELECT c.id IS NOT NULL AS has_conversation, s.id IS NOT NULL AS has_session,
+	EXISTS (SELECT 1 FROM event_keys WHERE channel_id = ? AND key = ?) AS key_seen,
+	EXISTS (SELECT 1 FROM event_keys WHERE channel_id = ? AND key = ?) AS removed_seen`
+	nullable := func(alias, columns string, zero map[string]string) {
+		for _, col := range strings.Split(columns, ",") {
+			col = strings.TrimSpace(col)
+			expr := alias + "." + col
+			if z, ok := zero[col]; ok {
+				expr = "coalesce(" + expr + ", " + z + ")"
+			}
+			q += ", " + expr + ` AS "` + alias + "." + col + `"`
+		}
+	}
+	nullable("c", conversationColumns, map[string]string{"id": "''", "channel_id": "''", "customer": "''", "contact_id": "''",
+		"status": "''", "agent": "''", "skill": "''", "important": "false", "tags": "'[]'", "disposition": "''",
+		"opened_at": "?", "updated_at": "?"})
+	nullable("s", sessionColumns, map[string]string{"id": "''", "conversation_id": "''", "flow_id": "''", "flow_version": "0",
+		"status": "''", "wait_kind": "''", "seq": "0", "version": "0", "state": "'{}'", "created_at": "?", "updated_at": "?"})
+	return q + ` FROM (SELECT 1 AS one) AS one
+	LEFT JOIN conversations c ON c.channel_id = ? AND c.customer = ? AND c.status = 'open'
+	LEFT JOIN sessions s ON s.conversation_id = c.id AND s.status IN ('running', 'waiting')`
+}()
+
+// InboundState reads, in one query, the customer's open conversation on a channel, its active
+// session, and whether the event key and the removal tombstone were recorded (removedKey ""
+// reads as not recorded).
+func (s *sqlStore) InboundState(ctx context.Context, channelID, customer, key, removedKey string) (InboundState, error) {
+	zero := s.ts(time.Unix(0, 0))
+	var r inboundRow
+	err := s.pipe().get(ctx, &r, inboundQuery, channelID, key, channelID, removedKey, zero, zero, zero, zero,
+		channelID, customer)
+	if err != nil {
+		return InboundState{}, fmt.Errorf("open conversation with %s on %s: %w", customer, channelID, err)
+	}
+	st := InboundState{KeySeen: r.KeySeen, RemovedSeen: r.RemovedSeen && removedKey != ""}
+	if r.HasConversation {
+		c, err := r.C.conversation()
+		if err != nil {
+			return InboundState{}, err
+		}
+		st.Conversation = &c
+	}
+	if r.HasSession {
+		sess, err := r.S.session()
+		if err != nil {
+			return InboundState{}, err
+		}
+		st.Session = &sess
+	}
+	return st, nil
+}

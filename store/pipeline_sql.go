@@ -5,6 +5,7 @@ package store
 
 import (
 	"context"
+	"errors"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -78,32 +79,42 @@ func (s *sqlStore) InTx(ctx context.Context, fn func(Tx) error) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error { return fn(pipe{s: s, q: tx}) })
 }
 
-// InTxBatch runs each unit in a savepoint of one transaction.
+// InTxBatch runs the units one after the other in one transaction, without a savepoint each.
+// When a unit fails, the transaction is rolled back and run again without it (its error is
+// kept at its index), so one failing unit costs one more transaction and the others commit
+// as if it had never run: units must be safe to run more than once.
 func (s *sqlStore) InTxBatch(ctx context.Context, fns []func(Tx) error) []error {
 	errs := make([]error, len(fns))
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		p := pipe{s: s, q: tx}
-		for i, fn := range fns {
-			if _, err := p.exec(ctx, "SAVEPOINT unit"); err != nil {
-				return err
-			}
-			if errs[i] = fn(p); errs[i] != nil {
-				if _, err := p.exec(ctx, "ROLLBACK TO SAVEPOINT unit"); err != nil {
-					return err
+	// each pass either commits or takes one more unit out, so there are at most len(fns)+1
+	for left := len(fns); left > 0; left-- {
+		err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+			p := pipe{s: s, q: tx}
+			for i, fn := range fns {
+				if errs[i] != nil {
+					continue
+				}
+				if err := fn(p); err != nil {
+					errs[i] = err
+					return errUnitFailed
 				}
 			}
-			if _, err := p.exec(ctx, "RELEASE SAVEPOINT unit"); err != nil {
-				return err
-			}
+			return nil
+		})
+		if err == nil {
+			return errs
 		}
-		return nil
-	})
-	if err != nil {
-		for i := range errs {
-			if errs[i] == nil {
-				errs[i] = err
+		if !errors.Is(err, errUnitFailed) {
+			// the transaction itself failed (begin, commit, the connection): no unit committed
+			for i := range errs {
+				if errs[i] == nil {
+					errs[i] = err
+				}
 			}
+			return errs
 		}
 	}
 	return errs
 }
+
+// errUnitFailed rolls back a batch in which a unit failed, to run it again without that unit.
+var errUnitFailed = errors.New("a unit of the batch failed")
