@@ -47,7 +47,7 @@ func withBinaryParameters(raw string) string {
 // openPostgres opens a PostgreSQL database by its URL. Options in the URL (sslmode,
 // search_path, application_name...) pass to the server.
 func openPostgres(ctx context.Context, url string, opts Options) (*sqlStore, error) {
-	db, err := sqlx.Open("postgres", withBinaryParameters(url))
+	db, err := sqlx.Open(driverName(opts, "postgres"), withBinaryParameters(url))
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
