@@ -16,6 +16,8 @@ var _ Pipeline = (*sqlStore)(nil)
 type pipe struct {
 	s *sqlStore
 	q sqlx.ExtContext
+	// b buffers the writes of a batch on PostgreSQL; nil elsewhere.
+	b *writeBuffer
 }
 
 var _ Tx = pipe{}
@@ -26,6 +28,9 @@ func (s *sqlStore) pipe() pipe { return pipe{s: s, q: s.read} }
 // statement prepared once: SQLite parses a statement anew each time it is not, which costs
 // more than running it, and the pipeline runs the same few statements for every message.
 func (p pipe) get(ctx context.Context, dest any, query string, args ...any) error {
+	if err := p.flushFor(ctx, query); err != nil {
+		return err
+	}
 	if stmt := p.prepared(ctx, query); stmt != nil {
 		return stmt.GetContext(ctx, dest, args...)
 	}
@@ -33,6 +38,9 @@ func (p pipe) get(ctx context.Context, dest any, query string, args ...any) erro
 }
 
 func (p pipe) list(ctx context.Context, dest any, query string, args ...any) error {
+	if err := p.flushFor(ctx, query); err != nil {
+		return err
+	}
 	if stmt := p.prepared(ctx, query); stmt != nil {
 		return stmt.SelectContext(ctx, dest, args...)
 	}
@@ -40,6 +48,9 @@ func (p pipe) list(ctx context.Context, dest any, query string, args ...any) err
 }
 
 func (p pipe) exec(ctx context.Context, query string, args ...any) (int64, error) {
+	if err := p.flushFor(ctx, query); err != nil {
+		return 0, err
+	}
 	stmt := p.prepared(ctx, query)
 	if stmt == nil {
 		return exec(ctx, p.q, query, args...)
@@ -49,6 +60,14 @@ func (p pipe) exec(ctx context.Context, query string, args ...any) (int64, error
 		return 0, err
 	}
 	return res.RowsAffected()
+}
+
+// flushFor writes the buffer out before a statement that touches what it holds.
+func (p pipe) flushFor(ctx context.Context, query string) error {
+	if p.b == nil || !p.b.dirty() || !touchesBuffered(query) {
+		return nil
+	}
+	return p.flush(ctx)
 }
 
 // prepared returns the statement to run a query with on SQLite: inside a transaction, the
@@ -82,35 +101,53 @@ func (s *sqlStore) InTx(ctx context.Context, fn func(Tx) error) error {
 // InTxBatch runs the units one after the other in one transaction, without a savepoint each.
 // When a unit fails, the transaction is rolled back and run again without it (its error is
 // kept at its index), so one failing unit costs one more transaction and the others commit
-// as if it had never run: units must be safe to run more than once.
+// as if it had never run: units must be safe to run more than once. On PostgreSQL the writes
+// of a batch of several units are buffered and written at commit (pipeline_buffer.go).
 func (s *sqlStore) InTxBatch(ctx context.Context, fns []func(Tx) error) []error {
 	errs := make([]error, len(fns))
-	// each pass either commits or takes one more unit out, so there are at most len(fns)+1
-	for left := len(fns); left > 0; left-- {
+	var b *writeBuffer
+	if s.dialect == postgresDialect && len(fns) > 1 {
+		b = newWriteBuffer()
+	}
+	// each run commits, takes one more unit out, or sends one more buffered write at once
+	for range 3*len(fns) + 3 {
+		if b != nil {
+			b.reset()
+		}
 		err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-			p := pipe{s: s, q: tx}
+			p := pipe{s: s, q: tx, b: b}
 			for i, fn := range fns {
 				if errs[i] != nil {
 					continue
 				}
-				if err := fn(p); err != nil {
+				err := fn(p)
+				if b != nil && b.replay {
+					return errReplay
+				}
+				if err != nil {
 					errs[i] = err
 					return errUnitFailed
 				}
 			}
-			return nil
+			return p.flush(ctx)
 		})
-		if err == nil {
+		switch {
+		case err == nil:
 			return errs
+		case errors.Is(err, errUnitFailed), errors.Is(err, errReplay):
+			continue
 		}
-		if !errors.Is(err, errUnitFailed) {
-			// the transaction itself failed (begin, commit, the connection): no unit committed
-			for i := range errs {
-				if errs[i] == nil {
-					errs[i] = err
-				}
+		// the transaction itself failed (begin, commit, the connection): no unit committed
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = err
 			}
-			return errs
+		}
+		return errs
+	}
+	for i := range errs {
+		if errs[i] == nil {
+			errs[i] = errors.New("the batch kept failing to commit")
 		}
 	}
 	return errs
