@@ -158,4 +158,3 @@ func TestInTxBatch(t *testing.T) {
 		require.True(t, seen)
 	})
 }
-

@@ -50,7 +50,7 @@ type writeBuffer struct {
 
 type bufferedKey struct {
 	channelID, key string
-	seen      any
+	seen           any
 }
 
 type bufferedSession struct {
