@@ -43,10 +43,24 @@ func serverCPU(ctx context.Context, client *http.Client, base *url.URL) (float64
 // of 1/100 s to user space on every architecture it supports.
 const userHZ = 100
 
-// postgresCPU sums the user and system CPU seconds of the postgres processes running on this
-// machine (the server and its backends), read from /proc; ok is false where there is no /proc
-// or no postgres process is visible.
-func postgresCPU() (seconds float64, ok bool) {
+// servesDatabase tells whether a PostgreSQL process title ("postgres: [CLUSTER:] USER DATABASE
+// HOST(PORT) STATE") is a backend serving the database.
+func servesDatabase(title, database string) bool {
+	f := strings.Fields(strings.ReplaceAll(title, "\x00", " "))
+	if len(f) == 0 || f[0] != "postgres:" {
+		return false
+	}
+	f = f[1:]
+	for len(f) > 0 && strings.HasSuffix(f[0], ":") { // the cluster's name
+		f = f[1:]
+	}
+	return len(f) >= 2 && f[1] == database
+}
+
+// postgresCPU sums the user and system CPU seconds of the PostgreSQL backends on this machine
+// that serve a database (their command line names it: "postgres: USER DATABASE HOST..."), read
+// from /proc; ok is false where there is no /proc or no such backend is visible.
+func postgresCPU(database string) (seconds float64, ok bool) {
 	stats, err := filepath.Glob("/proc/[0-9]*/stat")
 	if err != nil {
 		return 0, false
@@ -61,6 +75,13 @@ func postgresCPU() (seconds float64, ok bool) {
 		s := string(data)
 		open, end := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
 		if open < 0 || end < open || s[open+1:end] != "postgres" {
+			continue
+		}
+		cmdline, err := os.ReadFile(filepath.Join(filepath.Dir(path), "cmdline"))
+		if err != nil {
+			continue
+		}
+		if !servesDatabase(string(cmdline), database) {
 			continue
 		}
 		f := strings.Fields(s[end+1:])

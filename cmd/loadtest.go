@@ -30,8 +30,9 @@ type loadOptions struct {
 	requests            int
 	wait                time.Duration
 	setup               bool
-	// postgres also measures the CPU of the PostgreSQL processes on this machine.
-	postgres bool
+	// postgresDB, when set, also measures the CPU of the PostgreSQL backends on this machine
+	// that serve this database.
+	postgresDB string
 }
 
 func loadtestCommand(env Env) *cobra.Command {
@@ -43,9 +44,9 @@ func loadtestCommand(env Env) *cobra.Command {
 channel whose default flow is examples/flows/bench-routing.yaml, each with ?wait so that the
 answer carries the session's outcome; it checks every outcome against the expected one and
 reports requests per second, latency percentiles and the server's CPU per request (its
-process_cpu_seconds_total on /metrics, read before and after). With --postgres it also reports
-the CPU that the PostgreSQL processes of this machine (server and backends, from /proc) spent per
-request. Every answer comes after the interaction was committed.
+process_cpu_seconds_total on /metrics, read before and after). With --postgres-db NAME it also
+reports the CPU per request of the PostgreSQL backends on this machine that serve database NAME
+(from /proc; backends that end during the run are not counted). Every answer comes after the interaction was committed.
 
 It only talks to servers on this machine (127.0.0.1, ::1 or localhost), over keep-alive
 connections, and stops by itself after --duration or --requests. With --setup and an admin
@@ -67,7 +68,7 @@ usage errors.`,
 	c.Flags().IntVar(&o.connections, "connections", 64, "keep-alive connections posting at once")
 	c.Flags().DurationVar(&o.duration, "duration", 10*time.Second, "how long to post")
 	c.Flags().IntVar(&o.requests, "requests", 0, "stop after this many requests instead (0: use --duration)")
-	c.Flags().BoolVar(&o.postgres, "postgres", false, "also report the CPU of the PostgreSQL processes on this machine (read from /proc)")
+	c.Flags().StringVar(&o.postgresDB, "postgres-db", "", "also report the CPU of this machine's PostgreSQL backends serving this database (read from /proc)")
 	c.Flags().DurationVar(&o.wait, "wait", 2*time.Second, "how long each post waits for its outcome")
 	return c
 }
@@ -112,8 +113,8 @@ func loadtest(ctx context.Context, env Env, o loadOptions) error {
 
 	cpuBefore, cpuErr := serverCPU(ctx, client, base)
 	pgBefore, pgOK := 0.0, false
-	if o.postgres {
-		pgBefore, pgOK = postgresCPU()
+	if o.postgresDB != "" {
+		pgBefore, pgOK = postgresCPU(o.postgresDB)
 	}
 	run := fmt.Sprintf("%d", time.Now().UnixNano()) // ids unique to this run, so nothing is deduplicated
 	var next, done, failed, wrong atomic.Int64
@@ -156,7 +157,7 @@ func loadtest(ctx context.Context, env Env, o loadOptions) error {
 	}
 	pgAfter, pgAfterOK := 0.0, false
 	if pgOK {
-		pgAfter, pgAfterOK = postgresCPU()
+		pgAfter, pgAfterOK = postgresCPU(o.postgresDB)
 	}
 	var all []time.Duration
 	for _, l := range latencies {
@@ -181,8 +182,8 @@ func loadtest(ctx context.Context, env Env, o loadOptions) error {
 				(cpuAfter-cpuBefore)*1e6/float64(n), cpuAfter-cpuBefore)
 		}
 		if pgAfterOK {
-			fmt.Fprintf(env.Stdout, "cpu       %.0f µs of PostgreSQL processes' CPU per request, on this machine (%.1f s in all)\n",
-				(pgAfter-pgBefore)*1e6/float64(n), pgAfter-pgBefore)
+			fmt.Fprintf(env.Stdout, "cpu       %.0f µs of CPU per request in the PostgreSQL backends serving %s (%.1f s in all)\n",
+				(pgAfter-pgBefore)*1e6/float64(n), o.postgresDB, pgAfter-pgBefore)
 		}
 	}
 	fmt.Fprintf(env.Stdout, "outcomes  %d matched, %d wrong, %d failed\n", done.Load()-wrong.Load()-failed.Load(), wrong.Load(), failed.Load())
