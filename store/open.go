@@ -54,6 +54,7 @@ func Open(ctx context.Context, url string, opts Options) (Store, error) {
 		return nil, err
 	}
 	s.secrets = opts.Secrets
+	s.log = opts.Logger
 	if s.dialect == postgresDialect {
 		b, err := newPGBus(s, url, opts.Logger)
 		if err != nil {

@@ -131,6 +131,7 @@ func (s *sqlStore) InTxBatch(ctx context.Context, fns []func(Tx) error) []error 
 			}
 			return p.flush(ctx)
 		})
+		s.noteDeadlocks(err, errs)
 		switch {
 		case err == nil:
 			return errs
@@ -155,3 +156,22 @@ func (s *sqlStore) InTxBatch(ctx context.Context, fns []func(Tx) error) []error 
 
 // errUnitFailed rolls back a batch in which a unit failed, to run it again without that unit.
 var errUnitFailed = errors.New("a unit of the batch failed")
+
+// noteDeadlocks counts and logs the deadlocks PostgreSQL broke in a run of a batch: the lock
+// order of dispatch/doc.go is meant to leave none.
+func (s *sqlStore) noteDeadlocks(err error, errs []error) {
+	if s.dialect.isDeadlock == nil {
+		return
+	}
+	for _, e := range append([]error{err}, errs...) {
+		if e != nil && s.dialect.isDeadlock(e) {
+			s.deadlocks.Add(1)
+			s.log.Warn("the database broke a deadlock; the batch's work is tried again", "err", e)
+			break
+		}
+	}
+}
+
+// Deadlocks counts the deadlocks the database broke in the pipeline's batches since the store
+// opened.
+func (s *sqlStore) Deadlocks() int64 { return s.deadlocks.Load() }

@@ -22,6 +22,10 @@ var postgresDialect = &dialect{
 		var e *pq.Error
 		return errors.As(err, &e) && e.Code == pqerror.UniqueViolation
 	},
+	isDeadlock: func(err error) bool {
+		var e *pq.Error
+		return errors.As(err, &e) && e.Code == "40P01"
+	},
 	time:     func(t time.Time) any { return t },
 	hasTable: "SELECT to_regclass(?) IS NOT NULL",
 	goose:    goose.DialectPostgres,
