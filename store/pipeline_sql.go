@@ -64,7 +64,13 @@ func (p pipe) exec(ctx context.Context, query string, args ...any) (int64, error
 
 // flushFor writes the buffer out before a statement that touches what it holds.
 func (p pipe) flushFor(ctx context.Context, query string) error {
-	if p.b == nil || !p.b.dirty() || !touchesBuffered(query) {
+	if p.b == nil {
+		return nil
+	}
+	if p.b.replay { // the run is rolled back whatever comes next
+		return errReplay
+	}
+	if !p.b.dirty() || !touchesBuffered(query) {
 		return nil
 	}
 	return p.flush(ctx)
