@@ -106,6 +106,10 @@ func (p pipe) buffering() bool { return p.b != nil }
 // raw is the pipe without its buffer: statements that go to the database as they are.
 func (p pipe) raw() pipe { return pipe{s: p.s, q: p.q} }
 
+// unbuffered is the pipe without its buffer, nor prepared statements: for the buffer's own
+// statements, whose shape changes with the number of rows.
+func (p pipe) unbuffered() pipe { return pipe{s: p.s, q: p.q, unprepared: true} }
+
 // nextID allocates an identity of a table for a buffered insert: identities are taken from the
 // table's sequence for the whole batch at once, and used again by the batch's next run.
 func (p pipe) nextID(ctx context.Context, table string, want int) (int64, error) {
@@ -131,7 +135,7 @@ func (p pipe) flush(ctx context.Context) error {
 	if b == nil || !b.dirty() {
 		return nil
 	}
-	r := p.raw()
+	r := p.unbuffered()
 	failed := false
 	fail := func(key string) {
 		b.direct[key] = true

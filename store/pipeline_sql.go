@@ -18,6 +18,8 @@ type pipe struct {
 	q sqlx.ExtContext
 	// b buffers the writes of a batch on PostgreSQL; nil elsewhere.
 	b *writeBuffer
+	// unprepared runs statements as they come, without preparing them.
+	unprepared bool
 }
 
 var _ Tx = pipe{}
@@ -76,16 +78,18 @@ func (p pipe) flushFor(ctx context.Context, query string) error {
 	return p.flush(ctx)
 }
 
-// prepared returns the statement to run a query with on SQLite: inside a transaction, the
-// transaction's form of a statement prepared on the writing connection; on the read pool, one
-// prepared there. It returns nil where statements are not kept: on the writing connection
-// outside transactions, and on PostgreSQL, whose driver parses and runs a statement in one
-// round trip already.
+// prepared returns the statement to run a query with: inside a transaction, the transaction's
+// form of a statement prepared on the writing pool; outside, one prepared on the read pool. A
+// statement prepared once is parsed and planned once per connection: SQLite parses a statement
+// anew each time it is not, which costs more than running it, and PostgreSQL plans it, which
+// costs more than running the pipeline's short queries. It returns nil where statements are not
+// kept: on SQLite's writing connection outside transactions, and for the statements of the
+// buffer (pipe.raw), whose shape changes with the number of rows.
 func (p pipe) prepared(ctx context.Context, query string) *sqlx.Stmt {
-	if p.s.dialect != sqliteDialect {
+	if p.unprepared {
 		return nil
 	}
-	if p.q == sqlx.ExtContext(p.s.read) && p.s.read != p.s.db {
+	if p.q == sqlx.ExtContext(p.s.read) && (p.s.read != p.s.db || p.s.dialect == postgresDialect) {
 		return p.s.readStatement(query)
 	}
 	tx, ok := p.q.(*sqlx.Tx)

@@ -104,6 +104,7 @@ func (c *countingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driv
 }
 
 func (c *countingConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	c.counts.roundTrips.Add(1)
 	var (
 		st  driver.Stmt
 		err error
