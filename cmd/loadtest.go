@@ -30,6 +30,9 @@ type loadOptions struct {
 	requests            int
 	wait                time.Duration
 	setup               bool
+	// postgresDB, when set, also measures the CPU of the PostgreSQL backends on this machine
+	// that serve this database.
+	postgresDB string
 }
 
 func loadtestCommand(env Env) *cobra.Command {
@@ -40,8 +43,10 @@ func loadtestCommand(env Env) *cobra.Command {
 		Long: `Loadtest posts the 1000 messages of the routing benchmark (bench/README.md) to a web chat
 channel whose default flow is examples/flows/bench-routing.yaml, each with ?wait so that the
 answer carries the session's outcome; it checks every outcome against the expected one and
-reports requests per second and latency percentiles. Every answer comes after the interaction
-was committed.
+reports requests per second, latency percentiles and the server's CPU per request (its
+process_cpu_seconds_total on /metrics, read before and after). With --postgres-db NAME it also
+reports the CPU per request of the PostgreSQL backends on this machine that serve database NAME
+(from /proc; backends that end during the run are not counted). Every answer comes after the interaction was committed.
 
 It only talks to servers on this machine (127.0.0.1, ::1 or localhost), over keep-alive
 connections, and stops by itself after --duration or --requests. With --setup and an admin
@@ -63,6 +68,7 @@ usage errors.`,
 	c.Flags().IntVar(&o.connections, "connections", 64, "keep-alive connections posting at once")
 	c.Flags().DurationVar(&o.duration, "duration", 10*time.Second, "how long to post")
 	c.Flags().IntVar(&o.requests, "requests", 0, "stop after this many requests instead (0: use --duration)")
+	c.Flags().StringVar(&o.postgresDB, "postgres-db", "", "also report the CPU of this machine's PostgreSQL backends serving this database (read from /proc)")
 	c.Flags().DurationVar(&o.wait, "wait", 2*time.Second, "how long each post waits for its outcome")
 	return c
 }
@@ -105,6 +111,11 @@ func loadtest(ctx context.Context, env Env, o loadOptions) error {
 	}
 	target := base.JoinPath("/webhooks/webchat", o.channel).String() + "?wait=" + o.wait.String()
 
+	cpuBefore, cpuErr := serverCPU(ctx, client, base)
+	pgBefore, pgOK := 0.0, false
+	if o.postgresDB != "" {
+		pgBefore, pgOK = postgresCPU(o.postgresDB)
+	}
 	run := fmt.Sprintf("%d", time.Now().UnixNano()) // ids unique to this run, so nothing is deduplicated
 	var next, done, failed, wrong atomic.Int64
 	latencies := make([][]time.Duration, o.connections)
@@ -140,6 +151,14 @@ func loadtest(ctx context.Context, env Env, o loadOptions) error {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	cpuAfter, err := serverCPU(ctx, client, base)
+	if cpuErr == nil {
+		cpuErr = err
+	}
+	pgAfter, pgAfterOK := 0.0, false
+	if pgOK {
+		pgAfter, pgAfterOK = postgresCPU(o.postgresDB)
+	}
 	var all []time.Duration
 	for _, l := range latencies {
 		all = append(all, l...)
@@ -155,6 +174,18 @@ func loadtest(ctx context.Context, env Env, o loadOptions) error {
 	fmt.Fprintf(env.Stdout, "rate      %.0f requests/s\n", float64(done.Load())/elapsed.Seconds())
 	fmt.Fprintf(env.Stdout, "latency   p50 %s  p90 %s  p99 %s  max %s\n", pct(0.50).Round(10*time.Microsecond),
 		pct(0.90).Round(10*time.Microsecond), pct(0.99).Round(10*time.Microsecond), pct(1).Round(10*time.Microsecond))
+	if n := done.Load(); n > 0 {
+		if cpuErr != nil {
+			fmt.Fprintf(env.Stdout, "cpu       server's CPU unknown: %v\n", cpuErr)
+		} else {
+			fmt.Fprintf(env.Stdout, "cpu       %.0f µs of server CPU per request (%.1f s in all)\n",
+				(cpuAfter-cpuBefore)*1e6/float64(n), cpuAfter-cpuBefore)
+		}
+		if pgAfterOK {
+			fmt.Fprintf(env.Stdout, "cpu       %.0f µs of CPU per request in the PostgreSQL backends serving %s (%.1f s in all)\n",
+				(pgAfter-pgBefore)*1e6/float64(n), o.postgresDB, pgAfter-pgBefore)
+		}
+	}
 	fmt.Fprintf(env.Stdout, "outcomes  %d matched, %d wrong, %d failed\n", done.Load()-wrong.Load()-failed.Load(), wrong.Load(), failed.Load())
 	if p := firstProblem.Load(); p != nil {
 		fmt.Fprintf(env.Stdout, "first problem: %s\n", p)

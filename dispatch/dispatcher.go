@@ -217,8 +217,9 @@ type unit struct {
 	done chan error
 }
 
-// commit applies fn in a transaction shared with other units committed at the same moment
-// (each in its own savepoint), and returns once it is durable.
+// commit applies fn in a transaction shared with other units committed at the same moment,
+// and returns once it is durable. fn may run more than once (when another unit of its batch
+// fails, the batch runs again without it): it must set what it captures afresh at its start.
 func (d *Dispatcher) commit(ctx context.Context, fn func(store.Tx) error) error {
 	u := &unit{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	select {

@@ -72,36 +72,42 @@ func (d *Dispatcher) inbound(ctx context.Context, ch store.Channel, ev channels.
 	if in.Time.IsZero() { // web chat may leave the time out: it is now
 		ev.Interaction.Time = d.cfg.Clock.Now()
 	}
-	if in.Kind == "comment" || in.Kind == "post" {
-		removed, err := d.keyExists(ctx, ch.ID, removedKey(in.ID))
-		if err != nil {
-			return nil, err
-		}
-		if removed { // a late "add" never revives a removed comment
-			if first != nil {
-				if err := d.commit(ctx, first); err != nil {
-					return nil, err
-				}
-			}
-			return &Outcome{Delivered: "duplicate"}, nil
-		}
-	}
 	if ev.Customer == "" {
 		ev.Customer = in.Author.ID
 	}
 	unlock := d.keys.lock(ch.ID + "/" + ev.Customer)
 	defer unlock()
-	duplicate := &Outcome{Delivered: "duplicate", Path: []string{}, Exits: []string{}, Actions: []*engine.Action{}}
-	// A message seen before is not run again: a run calls out (http blocks) before its commit
-	// finds the key taken. The commit stays the judge when two nodes race.
-	if seen, err := d.keyExists(ctx, ch.ID, ev.Key); err != nil {
+	removed := ""
+	if in.Kind == "comment" || in.Kind == "post" {
+		removed = removedKey(in.ID)
+	}
+	// One read before the transaction: the conversation, its session, and whether the message
+	// was seen before. A message seen before is not run again: a run calls out (http blocks)
+	// before its commit finds the key taken. The commit stays the judge when two nodes race.
+	state, err := d.st.InboundState(ctx, ch.ID, ev.Customer, ev.Key, removed)
+	if err != nil {
 		return nil, err
-	} else if seen {
+	}
+	if state.RemovedSeen { // a late "add" never revives a removed comment
+		if first != nil {
+			if err := d.commit(ctx, first); err != nil {
+				return nil, err
+			}
+		}
+		return &Outcome{Delivered: "duplicate"}, nil
+	}
+	duplicate := &Outcome{Delivered: "duplicate", Path: []string{}, Exits: []string{}, Actions: []*engine.Action{}}
+	if state.KeySeen {
 		return duplicate, nil
 	}
 	var lastErr error
-	for range maxAttempts {
-		out, err := d.inboundOnce(ctx, ch, ev, first)
+	for attempt := range maxAttempts {
+		if attempt > 0 { // the conversation changed meanwhile: read it again
+			if state, err = d.st.InboundState(ctx, ch.ID, ev.Customer, ev.Key, ""); err != nil {
+				return nil, err
+			}
+		}
+		out, err := d.inboundOnce(ctx, ch, ev, first, state)
 		switch {
 		case errors.Is(err, store.ErrDuplicate):
 			return duplicate, nil
@@ -122,35 +128,24 @@ type final struct{ err error }
 func (f final) Error() string { return f.err.Error() }
 func (f final) Unwrap() error { return f.err }
 
-func (d *Dispatcher) keyExists(ctx context.Context, channelID, key string) (bool, error) {
-	return d.st.EventKeyExists(ctx, channelID, key)
-}
-
 func removedKey(id string) string { return "removed:" + id }
 
-func (d *Dispatcher) inboundOnce(ctx context.Context, ch store.Channel, ev channels.Event, first func(store.Tx) error) (*Outcome, error) {
+// inboundOnce runs a message against the state read before (state), and commits what it did;
+// the commit checks that the conversation still holds.
+func (d *Dispatcher) inboundOnce(ctx context.Context, ch store.Channel, ev channels.Event, first func(store.Tx) error,
+	state store.InboundState) (*Outcome, error) {
 	in := ev.Interaction
 	in.ChannelID = ch.ID
-	// What the conversation is now, read without a transaction; the commit checks it still holds.
-	conv, err := d.st.ConversationFind(ctx, ch.ID, ev.Customer)
-	known := err == nil
-	switch {
-	case errors.Is(err, store.ErrNotFound):
+	var conv store.Conversation
+	known := state.Conversation != nil
+	if known {
+		conv = *state.Conversation
+	} else {
 		conv = store.Conversation{ID: "conv_" + uuid.NewString(), ChannelID: ch.ID, Customer: ev.Customer,
 			Status: store.ConversationOpen, OpenedAt: d.cfg.Clock.Now(), Tags: []string{}}
-	case err != nil:
-		return nil, err
 	}
-	var sess *store.Session
-	if known {
-		s, err := d.st.SessionActive(ctx, conv.ID)
-		switch {
-		case err == nil:
-			sess = &s
-		case !errors.Is(err, store.ErrNotFound):
-			return nil, err
-		}
-	}
+	sess := state.Session
+	var err error
 	record := store.Interaction{ConversationID: conv.ID, ChannelID: ch.ID, Direction: store.Inbound, ExternalID: in.ID,
 		Kind: in.Kind, Public: in.Public, Author: in.Author, Text: in.Text, Thread: in.Thread, Parent: in.Parent,
 		Attachments: in.Attachments, At: in.Time}

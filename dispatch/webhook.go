@@ -129,6 +129,7 @@ func (d *Dispatcher) handle(ctx context.Context, ch store.Channel, e channels.Ev
 func (d *Dispatcher) outbound(ctx context.Context, ch store.Channel, e channels.Event) (*Outcome, error) {
 	var convID string
 	err := d.commit(ctx, func(tx store.Tx) error {
+		convID = "" // a batch may run this again
 		if err := tx.EventKeyInsert(ctx, ch.ID, e.Key); err != nil {
 			return err
 		}
@@ -213,6 +214,7 @@ func (d *Dispatcher) watermark(ctx context.Context, ch store.Channel, e channels
 	}
 	var convID string
 	err := d.commit(ctx, func(tx store.Tx) error {
+		convID = "" // a batch may run this again
 		if err := tx.EventKeyInsert(ctx, ch.ID, e.Key); err != nil {
 			return err
 		}

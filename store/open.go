@@ -21,6 +21,9 @@ type Options struct {
 	// Secrets are the keys channel credentials are encrypted with at rest; credentials are
 	// written in plain text when nil (and read either way).
 	Secrets *Keyring
+	// Driver, when set, is the database/sql driver to open the database with instead of the
+	// dialect's own ("postgres" or "sqlite"): tests wrap the driver to count statements.
+	Driver string
 }
 
 // Open opens the database a URL names: postgres://… or postgresql://… for PostgreSQL, and
@@ -51,6 +54,7 @@ func Open(ctx context.Context, url string, opts Options) (Store, error) {
 		return nil, err
 	}
 	s.secrets = opts.Secrets
+	s.log = opts.Logger
 	if s.dialect == postgresDialect {
 		b, err := newPGBus(s, url, opts.Logger)
 		if err != nil {

@@ -24,9 +24,11 @@ type Pipeline interface {
 
 	// InTx runs fn in a transaction: everything it writes is committed together, or nothing.
 	InTx(ctx context.Context, fn func(Tx) error) error
-	// InTxBatch runs several units of work in one transaction, each in a savepoint of its own:
-	// a unit that fails is rolled back alone, and its error returned at its index. Committing
-	// many units at once is what lets a busy server acknowledge each only once it is durable.
+	// InTxBatch runs several units of work in one transaction: a unit that fails is left out
+	// (the transaction is rolled back and the others run again without it) and its error
+	// returned at its index, so units must be safe to run more than once: they keep nothing
+	// from a run that was rolled back. Committing many units at once is what lets a busy
+	// server acknowledge each only once it is durable.
 	InTxBatch(ctx context.Context, fns []func(Tx) error) []error
 
 	// SessionClaimDue leases waiting sessions whose deadline has passed, earliest first.
@@ -40,6 +42,10 @@ type Pipeline interface {
 	ConversationGet(ctx context.Context, id string) (Conversation, error)
 	// ConversationFind returns the open conversation of a customer on a channel; ErrNotFound when none.
 	ConversationFind(ctx context.Context, channelID, customer string) (Conversation, error)
+	// InboundState reads in one query what handling a customer's message needs first: the
+	// customer's open conversation on the channel, its active session, and whether the
+	// message's event key and its removal tombstone (removedKey, "" for none) were recorded.
+	InboundState(ctx context.Context, channelID, customer, key, removedKey string) (InboundState, error)
 	ConversationList(ctx context.Context, p ConversationListParams) ([]Conversation, error)
 	InteractionList(ctx context.Context, conversationID string) ([]Interaction, error)
 	InteractionGet(ctx context.Context, id int64) (Interaction, error)

@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -65,6 +66,9 @@ func (p pipe) ConversationOpen(ctx context.Context, channelID, customer, contact
 }
 
 func (p pipe) ConversationCreate(ctx context.Context, c Conversation) (Conversation, error) {
+	if p.buffering() && !p.b.holdsCustomer(c.ChannelID, c.Customer) {
+		p = p.raw() // a new row, which nothing the buffer holds changes
+	}
 	now := p.s.now()
 	c.Status, c.OpenedAt, c.UpdatedAt = ConversationOpen, now, now
 	if c.Tags == nil {
@@ -79,6 +83,12 @@ func (p pipe) ConversationCreate(ctx context.Context, c Conversation) (Conversat
 }
 
 func (p pipe) ConversationGet(ctx context.Context, id string) (Conversation, error) {
+	if p.buffering() {
+		if c, ok := p.b.conversations[id]; ok {
+			return copyConversation(*c), nil
+		}
+		p = p.raw()
+	}
 	var r conversationRow
 	if err := p.get(ctx, &r, `SELECT `+conversationColumns+` FROM conversations WHERE id = ?`, id); err != nil {
 		return Conversation{}, p.s.fail(err, "conversation %s", id)
@@ -87,6 +97,9 @@ func (p pipe) ConversationGet(ctx context.Context, id string) (Conversation, err
 }
 
 func (p pipe) ConversationFind(ctx context.Context, channelID, customer string) (Conversation, error) {
+	if p.buffering() && !p.b.holdsCustomer(channelID, customer) {
+		p = p.raw()
+	}
 	var r conversationRow
 	err := p.get(ctx, &r, `SELECT `+conversationColumns+` FROM conversations
 		WHERE channel_id = ? AND customer = ? AND status = 'open'`, channelID, customer)
@@ -97,6 +110,11 @@ func (p pipe) ConversationFind(ctx context.Context, channelID, customer string) 
 }
 
 func (p pipe) ConversationUpdate(ctx context.Context, c Conversation) error {
+	if p.buffering() && !p.sendsDirect("c:"+c.ID) {
+		c = copyConversation(c)
+		p.b.conversations[c.ID] = &c
+		return nil
+	}
 	tags := mustJSON(c.Tags, "[]")
 	n, err := p.exec(ctx, `UPDATE conversations SET contact_id = ?, status = ?, agent = ?, skill = ?, important = ?,
 		tags = ?, disposition = ?, closed_at = ?, last_inbound_at = ?, last_outbound_at = ?, first_response_at = ?, updated_at = ?
@@ -107,6 +125,22 @@ func (p pipe) ConversationUpdate(ctx context.Context, c Conversation) error {
 		return p.s.fail(err, "conversation %s", c.ID)
 	}
 	return notFound(n, "conversation %s", c.ID)
+}
+
+// copyConversation is a conversation that shares nothing with c.
+func copyConversation(c Conversation) Conversation {
+	c.Tags = append([]string{}, c.Tags...)
+	return c
+}
+
+// holdsCustomer tells whether the buffer holds a change of a conversation of a customer.
+func (b *writeBuffer) holdsCustomer(channelID, customer string) bool {
+	for _, c := range b.conversations {
+		if c.ChannelID == channelID && c.Customer == customer {
+			return true
+		}
+	}
+	return false
 }
 
 // nullTS is a nullable time as a query argument.
@@ -161,6 +195,18 @@ func (p pipe) InteractionInsert(ctx context.Context, i Interaction) (Interaction
 	if i.At.IsZero() {
 		i.At = now
 	}
+	if p.buffering() && !p.sendsDirect("*") {
+		id, err := p.nextID(ctx, "interactions", 0)
+		if err != nil {
+			return Interaction{}, err
+		}
+		i.ID, i.At, i.CreatedAt = id, dbTime(i.At), now
+		if i.Attachments == nil {
+			i.Attachments = []engine.Attachment{}
+		}
+		p.b.interactions[id] = &bufferedInteraction{i: i, insert: true}
+		return i, nil
+	}
 	var id int64
 	err := p.get(ctx, &id, `INSERT INTO interactions (conversation_id, channel_id, direction, external_id, kind, public,
 		author, text, thread, parent, attachments, at, created_at, action_id, agent, status)
@@ -178,6 +224,11 @@ func (p pipe) InteractionInsert(ctx context.Context, i Interaction) (Interaction
 }
 
 func (p pipe) InteractionByAction(ctx context.Context, actionID string) (Interaction, error) {
+	if p.buffering() {
+		return p.b.interactionOverlay(p.raw().InteractionByAction(ctx, actionID))(func(i Interaction) bool {
+			return i.ActionID == actionID
+		})
+	}
 	var r interactionRow
 	err := p.get(ctx, &r, `SELECT `+interactionColumns+` FROM interactions WHERE action_id = ? ORDER BY id LIMIT 1`, actionID)
 	if err != nil {
@@ -187,6 +238,11 @@ func (p pipe) InteractionByAction(ctx context.Context, actionID string) (Interac
 }
 
 func (p pipe) InteractionByExternal(ctx context.Context, channelID, externalID string) (Interaction, error) {
+	if p.buffering() {
+		return p.b.interactionOverlay(p.raw().InteractionByExternal(ctx, channelID, externalID))(func(i Interaction) bool {
+			return i.ChannelID == channelID && i.ExternalID == externalID
+		})
+	}
 	var r interactionRow
 	err := p.get(ctx, &r, `SELECT `+interactionColumns+` FROM interactions WHERE channel_id = ? AND external_id = ?
 		ORDER BY id LIMIT 1`, channelID, externalID)
@@ -197,6 +253,16 @@ func (p pipe) InteractionByExternal(ctx context.Context, channelID, externalID s
 }
 
 func (p pipe) InteractionUpdate(ctx context.Context, i Interaction) error {
+	if p.buffering() {
+		if bi, ok := p.b.interactions[i.ID]; ok {
+			bi.i.ExternalID, bi.i.Status, bi.i.Text = i.ExternalID, i.Status, i.Text
+			return nil
+		}
+		if !p.sendsDirect(fmt.Sprint("i:", i.ID)) {
+			p.b.interactions[i.ID] = &bufferedInteraction{i: i}
+			return nil
+		}
+	}
 	n, err := p.exec(ctx, `UPDATE interactions SET external_id = ?, status = ?, text = ? WHERE id = ?`,
 		i.ExternalID, i.Status, i.Text, i.ID)
 	if err != nil {
@@ -221,6 +287,37 @@ func (p pipe) InteractionsMark(ctx context.Context, conversationID string, upTo 
 		return fmt.Errorf("mark conversation %s %s: %w", conversationID, status, err)
 	}
 	return nil
+}
+
+// interactionOverlay answers a read of one interaction inside a batch: the stored one (read
+// from the database) as the buffer changed it, or one the buffer holds that matches, whichever
+// has the lower id, as the database's ORDER BY id would.
+func (b *writeBuffer) interactionOverlay(stored Interaction, err error) func(match func(Interaction) bool) (Interaction, error) {
+	return func(match func(Interaction) bool) (Interaction, error) {
+		if err != nil && !isNotFound(err) {
+			return Interaction{}, err
+		}
+		found := err == nil
+		if found {
+			if bi, ok := b.interactions[stored.ID]; ok {
+				stored.ExternalID, stored.Status, stored.Text = bi.i.ExternalID, bi.i.Status, bi.i.Text
+				found = match(stored)
+			}
+		}
+		for _, bi := range b.interactions {
+			// an update holds the whole row it changes, as the unit read it
+			if match(bi.i) && (!found || bi.i.ID < stored.ID) {
+				stored, found = bi.i, true
+			}
+		}
+		if !found {
+			if err == nil {
+				err = fmt.Errorf("interaction: %w", ErrNotFound)
+			}
+			return Interaction{}, err
+		}
+		return stored, nil
+	}
 }
 
 func (s *sqlStore) ConversationGet(ctx context.Context, id string) (Conversation, error) {
@@ -312,3 +409,78 @@ var (
 	directionColumn = map[string]string{Inbound: "in", Outbound: "out"}
 	directionOf     = map[string]string{"in": Inbound, "out": Outbound}
 )
+
+// InboundState is what handling a customer's message reads before its transaction.
+type InboundState struct {
+	// Conversation is the customer's open conversation on the channel; nil when none.
+	Conversation *Conversation
+	// Session is the conversation's running or waiting session; nil when none.
+	Session *Session
+	// KeySeen and RemovedSeen tell whether the message's event key, and the tombstone of its
+	// removal, were recorded.
+	KeySeen, RemovedSeen bool
+}
+
+type inboundRow struct {
+	HasConversation bool            `db:"has_conversation"`
+	HasSession      bool            `db:"has_session"`
+	KeySeen         bool            `db:"key_seen"`
+	RemovedSeen     bool            `db:"removed_seen"`
+	C               conversationRow `db:"c"`
+	S               sessionRow      `db:"s"`
+}
+
+// inboundQuery reads a customer's open conversation, its active session and two event keys at
+// once; the columns of the rows a LEFT JOIN may leave out read as zero values.
+var inboundQuery = func() string {
+	q := `SELECT c.id IS NOT NULL AS has_conversation, s.id IS NOT NULL AS has_session,
+	EXISTS (SELECT 1 FROM event_keys WHERE channel_id = ? AND key = ?) AS key_seen,
+	EXISTS (SELECT 1 FROM event_keys WHERE channel_id = ? AND key = ?) AS removed_seen`
+	nullable := func(alias, columns string, zero map[string]string) {
+		for _, col := range strings.Split(columns, ",") {
+			col = strings.TrimSpace(col)
+			expr := alias + "." + col
+			if z, ok := zero[col]; ok {
+				expr = "coalesce(" + expr + ", " + z + ")"
+			}
+			q += ", " + expr + ` AS "` + alias + "." + col + `"`
+		}
+	}
+	nullable("c", conversationColumns, map[string]string{"id": "''", "channel_id": "''", "customer": "''", "contact_id": "''",
+		"status": "''", "agent": "''", "skill": "''", "important": "false", "tags": "'[]'", "disposition": "''",
+		"opened_at": "?", "updated_at": "?"})
+	nullable("s", sessionColumns, map[string]string{"id": "''", "conversation_id": "''", "flow_id": "''", "flow_version": "0",
+		"status": "''", "wait_kind": "''", "seq": "0", "version": "0", "state": "'{}'", "created_at": "?", "updated_at": "?"})
+	return q + ` FROM (SELECT 1 AS one) AS one
+	LEFT JOIN conversations c ON c.channel_id = ? AND c.customer = ? AND c.status = 'open'
+	LEFT JOIN sessions s ON s.conversation_id = c.id AND s.status IN ('running', 'waiting')`
+}()
+
+// InboundState reads, in one query, the customer's open conversation on a channel, its active
+// session, and whether the event key and the removal tombstone were recorded (removedKey ""
+// reads as not recorded).
+func (s *sqlStore) InboundState(ctx context.Context, channelID, customer, key, removedKey string) (InboundState, error) {
+	zero := s.ts(time.Unix(0, 0))
+	var r inboundRow
+	err := s.pipe().get(ctx, &r, inboundQuery, channelID, key, channelID, removedKey, zero, zero, zero, zero,
+		channelID, customer)
+	if err != nil {
+		return InboundState{}, fmt.Errorf("open conversation with %s on %s: %w", customer, channelID, err)
+	}
+	st := InboundState{KeySeen: r.KeySeen, RemovedSeen: r.RemovedSeen && removedKey != ""}
+	if r.HasConversation {
+		c, err := r.C.conversation()
+		if err != nil {
+			return InboundState{}, err
+		}
+		st.Conversation = &c
+	}
+	if r.HasSession {
+		sess, err := r.S.session()
+		if err != nil {
+			return InboundState{}, err
+		}
+		st.Session = &sess
+	}
+	return st, nil
+}

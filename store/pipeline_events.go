@@ -6,6 +6,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 )
 
 // WebhookEventInsert stores a raw payload.
@@ -19,6 +20,15 @@ func (p pipe) WebhookEventInsert(ctx context.Context, channelID string, body []b
 	var processed any
 	if done {
 		status, processed = "done", p.s.ts(now)
+	}
+	if p.buffering() && !p.sendsDirect("*") {
+		id, err := p.nextID(ctx, "webhook_events", 0)
+		if err != nil {
+			return WebhookEvent{}, err
+		}
+		ev := WebhookEvent{ID: id, ChannelID: channelID, ReceivedAt: now, Body: body, Status: status}
+		p.b.events = append(p.b.events, &ev)
+		return ev, nil
 	}
 	var id int64
 	err := p.get(ctx, &id, `INSERT INTO webhook_events (channel_id, received_at, body, status, processed_at) VALUES (?, ?, ?, ?, ?)
@@ -46,7 +56,11 @@ func (p pipe) WebhookEventFinish(ctx context.Context, id int64, failure string) 
 	if failure != "" {
 		status = "failed"
 	}
-	n, err := p.exec(ctx, `UPDATE webhook_events SET status = ?, error = ?, processed_at = ?, lease_until = NULL WHERE id = ?`,
+	q := p
+	if p.buffering() && !slices.ContainsFunc(p.b.events, func(e *WebhookEvent) bool { return e.ID == id }) {
+		q = p.raw() // a stored payload: what the buffer holds does not change it
+	}
+	n, err := q.exec(ctx, `UPDATE webhook_events SET status = ?, error = ?, processed_at = ?, lease_until = NULL WHERE id = ?`,
 		status, failure, p.s.ts(p.s.now()), id)
 	if err != nil {
 		return fmt.Errorf("webhook event %d: %w", id, err)
@@ -55,6 +69,18 @@ func (p pipe) WebhookEventFinish(ctx context.Context, id int64, failure string) 
 }
 
 func (p pipe) EventKeyInsert(ctx context.Context, channelID, key string) error {
+	if p.buffering() {
+		id := eventKeyID(channelID, key)
+		if p.b.keySeen[id] {
+			return fmt.Errorf("event %s/%s: %w", channelID, key, ErrDuplicate)
+		}
+		if !p.sendsDirect(id) {
+			p.b.keySeen[id] = true
+			p.b.keys = append(p.b.keys, bufferedKey{channelID: channelID, key: key, seen: p.s.ts(p.s.now())})
+			return nil
+		}
+		p = p.raw()
+	}
 	n, err := p.exec(ctx, `INSERT INTO event_keys (channel_id, key, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
 		channelID, key, p.s.ts(p.s.now()))
 	if err != nil {
@@ -67,6 +93,12 @@ func (p pipe) EventKeyInsert(ctx context.Context, channelID, key string) error {
 }
 
 func (p pipe) EventKeyExists(ctx context.Context, channelID, key string) (bool, error) {
+	if p.buffering() {
+		if p.b.keySeen[eventKeyID(channelID, key)] {
+			return true, nil
+		}
+		p = p.raw()
+	}
 	var n int
 	if err := p.get(ctx, &n, `SELECT count(*) FROM event_keys WHERE channel_id = ? AND key = ?`, channelID, key); err != nil {
 		return false, fmt.Errorf("event %s/%s: %w", channelID, key, err)

@@ -52,6 +52,12 @@ func sessionIndex(s *Session) {
 }
 
 func (p pipe) SessionGet(ctx context.Context, id string) (Session, error) {
+	if p.buffering() {
+		if bs, ok := p.b.sessions[id]; ok {
+			return bs.row, nil
+		}
+		p = p.raw()
+	}
 	var r sessionRow
 	if err := p.get(ctx, &r, `SELECT `+sessionColumns+` FROM sessions WHERE id = ?`, id); err != nil {
 		return Session{}, p.s.fail(err, "session %s", id)
@@ -60,6 +66,9 @@ func (p pipe) SessionGet(ctx context.Context, id string) (Session, error) {
 }
 
 func (p pipe) SessionActive(ctx context.Context, conversationID string) (Session, error) {
+	if p.buffering() && !p.b.holdsSessionOf(conversationID) {
+		p = p.raw()
+	}
 	var r sessionRow
 	err := p.get(ctx, &r, `SELECT `+sessionColumns+` FROM sessions WHERE conversation_id = ? AND status IN ('running', 'waiting')`,
 		conversationID)
@@ -70,6 +79,9 @@ func (p pipe) SessionActive(ctx context.Context, conversationID string) (Session
 }
 
 func (p pipe) SessionInsert(ctx context.Context, s Session) (Session, error) {
+	if p.buffering() && !p.b.holdsSessionOf(s.ConversationID) {
+		p = p.raw() // a new row, which nothing the buffer holds changes
+	}
 	sessionIndex(&s)
 	state, err := jsonArg(s.State, "{}")
 	if err != nil {
@@ -93,6 +105,20 @@ func (p pipe) SessionUpdate(ctx context.Context, s Session, ifVersion int64) (Se
 		return Session{}, invalid("session %s state: %v", s.ID, err)
 	}
 	now := p.s.now()
+	if p.buffering() && !p.sendsDirect("s:"+s.ID) {
+		bs, ok := p.b.sessions[s.ID]
+		switch {
+		case !ok:
+			bs = &bufferedSession{ifVersion: ifVersion}
+			p.b.sessions[s.ID] = bs
+		case bs.row.Version != ifVersion:
+			// changed earlier in this batch: its version is the one that change gave it
+			return Session{}, fmt.Errorf("session %s (version %d): %w", s.ID, ifVersion, ErrStale)
+		}
+		s.Version, s.UpdatedAt = ifVersion+1, now
+		bs.row, bs.state = s, state
+		return s, nil
+	}
 	n, err := p.exec(ctx, `UPDATE sessions SET status = ?, wait_kind = ?, deadline = ?, seq = ?, version = version + 1,
 		state = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND version = ?`,
 		s.Status, s.WaitKind, p.s.nullTS(s.Deadline), s.Seq, state, p.s.ts(now), s.ID, ifVersion)
@@ -107,6 +133,16 @@ func (p pipe) SessionUpdate(ctx context.Context, s Session, ifVersion int64) (Se
 	}
 	s.Version, s.UpdatedAt = ifVersion+1, now
 	return s, nil
+}
+
+// holdsSessionOf tells whether the buffer holds a change of a session of a conversation.
+func (b *writeBuffer) holdsSessionOf(conversationID string) bool {
+	for _, bs := range b.sessions {
+		if bs.row.ConversationID == conversationID {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *sqlStore) SessionGet(ctx context.Context, id string) (Session, error) {

@@ -5,6 +5,7 @@ package store
 
 import (
 	"context"
+	"errors"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -15,6 +16,10 @@ var _ Pipeline = (*sqlStore)(nil)
 type pipe struct {
 	s *sqlStore
 	q sqlx.ExtContext
+	// b buffers the writes of a batch on PostgreSQL; nil elsewhere.
+	b *writeBuffer
+	// unprepared runs statements as they come, without preparing them.
+	unprepared bool
 }
 
 var _ Tx = pipe{}
@@ -25,6 +30,9 @@ func (s *sqlStore) pipe() pipe { return pipe{s: s, q: s.read} }
 // statement prepared once: SQLite parses a statement anew each time it is not, which costs
 // more than running it, and the pipeline runs the same few statements for every message.
 func (p pipe) get(ctx context.Context, dest any, query string, args ...any) error {
+	if err := p.flushFor(ctx, query); err != nil {
+		return err
+	}
 	if stmt := p.prepared(ctx, query); stmt != nil {
 		return stmt.GetContext(ctx, dest, args...)
 	}
@@ -32,6 +40,9 @@ func (p pipe) get(ctx context.Context, dest any, query string, args ...any) erro
 }
 
 func (p pipe) list(ctx context.Context, dest any, query string, args ...any) error {
+	if err := p.flushFor(ctx, query); err != nil {
+		return err
+	}
 	if stmt := p.prepared(ctx, query); stmt != nil {
 		return stmt.SelectContext(ctx, dest, args...)
 	}
@@ -39,6 +50,9 @@ func (p pipe) list(ctx context.Context, dest any, query string, args ...any) err
 }
 
 func (p pipe) exec(ctx context.Context, query string, args ...any) (int64, error) {
+	if err := p.flushFor(ctx, query); err != nil {
+		return 0, err
+	}
 	stmt := p.prepared(ctx, query)
 	if stmt == nil {
 		return exec(ctx, p.q, query, args...)
@@ -50,16 +64,32 @@ func (p pipe) exec(ctx context.Context, query string, args ...any) (int64, error
 	return res.RowsAffected()
 }
 
-// prepared returns the statement to run a query with on SQLite: inside a transaction, the
-// transaction's form of a statement prepared on the writing connection; on the read pool, one
-// prepared there. It returns nil where statements are not kept: on the writing connection
-// outside transactions, and on PostgreSQL, whose driver parses and runs a statement in one
-// round trip already.
-func (p pipe) prepared(ctx context.Context, query string) *sqlx.Stmt {
-	if p.s.dialect != sqliteDialect {
+// flushFor writes the buffer out before a statement that touches what it holds.
+func (p pipe) flushFor(ctx context.Context, query string) error {
+	if p.b == nil {
 		return nil
 	}
-	if p.q == sqlx.ExtContext(p.s.read) && p.s.read != p.s.db {
+	if p.b.replay { // the run is rolled back whatever comes next
+		return errReplay
+	}
+	if !p.b.dirty() || !touchesBuffered(query) {
+		return nil
+	}
+	return p.flush(ctx)
+}
+
+// prepared returns the statement to run a query with: inside a transaction, the transaction's
+// form of a statement prepared on the writing pool; outside, one prepared on the read pool. A
+// statement prepared once is parsed and planned once per connection: SQLite parses a statement
+// anew each time it is not, which costs more than running it, and PostgreSQL plans it, which
+// costs more than running the pipeline's short queries. It returns nil where statements are not
+// kept: on SQLite's writing connection outside transactions, and for the statements of the
+// buffer (pipe.raw), whose shape changes with the number of rows.
+func (p pipe) prepared(ctx context.Context, query string) *sqlx.Stmt {
+	if p.unprepared {
+		return nil
+	}
+	if p.q == sqlx.ExtContext(p.s.read) && (p.s.read != p.s.db || p.s.dialect == postgresDialect) {
 		return p.s.readStatement(query)
 	}
 	tx, ok := p.q.(*sqlx.Tx)
@@ -78,32 +108,80 @@ func (s *sqlStore) InTx(ctx context.Context, fn func(Tx) error) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error { return fn(pipe{s: s, q: tx}) })
 }
 
-// InTxBatch runs each unit in a savepoint of one transaction.
+// InTxBatch runs the units one after the other in one transaction, without a savepoint each.
+// When a unit fails, the transaction is rolled back and run again without it (its error is
+// kept at its index), so one failing unit costs one more transaction and the others commit
+// as if it had never run: units must be safe to run more than once. On PostgreSQL the writes
+// of a batch of several units are buffered and written at commit (pipeline_buffer.go).
 func (s *sqlStore) InTxBatch(ctx context.Context, fns []func(Tx) error) []error {
 	errs := make([]error, len(fns))
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		p := pipe{s: s, q: tx}
-		for i, fn := range fns {
-			if _, err := p.exec(ctx, "SAVEPOINT unit"); err != nil {
-				return err
-			}
-			if errs[i] = fn(p); errs[i] != nil {
-				if _, err := p.exec(ctx, "ROLLBACK TO SAVEPOINT unit"); err != nil {
-					return err
+	var b *writeBuffer
+	if s.dialect == postgresDialect && len(fns) > 1 {
+		b = newWriteBuffer()
+	}
+	// each run commits, takes one more unit out, or sends one more buffered write at once
+	for range 3*len(fns) + 3 {
+		if b != nil {
+			b.reset()
+		}
+		err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+			p := pipe{s: s, q: tx, b: b}
+			for i, fn := range fns {
+				if errs[i] != nil {
+					continue
+				}
+				err := fn(p)
+				if b != nil && b.replay {
+					return errReplay
+				}
+				if err != nil {
+					errs[i] = err
+					return errUnitFailed
 				}
 			}
-			if _, err := p.exec(ctx, "RELEASE SAVEPOINT unit"); err != nil {
-				return err
-			}
+			return p.flush(ctx)
+		})
+		s.noteDeadlocks(err, errs)
+		switch {
+		case err == nil:
+			return errs
+		case errors.Is(err, errUnitFailed), errors.Is(err, errReplay):
+			continue
 		}
-		return nil
-	})
-	if err != nil {
+		// the transaction itself failed (begin, commit, the connection): no unit committed
 		for i := range errs {
 			if errs[i] == nil {
 				errs[i] = err
 			}
 		}
+		return errs
+	}
+	for i := range errs {
+		if errs[i] == nil {
+			errs[i] = errors.New("the batch kept failing to commit")
+		}
 	}
 	return errs
 }
+
+// errUnitFailed rolls back a batch in which a unit failed, to run it again without that unit.
+var errUnitFailed = errors.New("a unit of the batch failed")
+
+// noteDeadlocks counts and logs the deadlocks PostgreSQL broke in a run of a batch: the lock
+// order of dispatch/doc.go is meant to leave none.
+func (s *sqlStore) noteDeadlocks(err error, errs []error) {
+	if s.dialect.isDeadlock == nil {
+		return
+	}
+	for _, e := range append([]error{err}, errs...) {
+		if e != nil && s.dialect.isDeadlock(e) {
+			s.deadlocks.Add(1)
+			s.log.Warn("the database broke a deadlock; the batch's work is tried again", "err", e)
+			break
+		}
+	}
+}
+
+// Deadlocks counts the deadlocks the database broke in the pipeline's batches since the store
+// opened.
+func (s *sqlStore) Deadlocks() int64 { return s.deadlocks.Load() }

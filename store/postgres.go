@@ -22,6 +22,10 @@ var postgresDialect = &dialect{
 		var e *pq.Error
 		return errors.As(err, &e) && e.Code == pqerror.UniqueViolation
 	},
+	isDeadlock: func(err error) bool {
+		var e *pq.Error
+		return errors.As(err, &e) && e.Code == "40P01"
+	},
 	time:     func(t time.Time) any { return t },
 	hasTable: "SELECT to_regclass(?) IS NOT NULL",
 	goose:    goose.DialectPostgres,
@@ -47,7 +51,7 @@ func withBinaryParameters(raw string) string {
 // openPostgres opens a PostgreSQL database by its URL. Options in the URL (sslmode,
 // search_path, application_name...) pass to the server.
 func openPostgres(ctx context.Context, url string, opts Options) (*sqlStore, error) {
-	db, err := sqlx.Open("postgres", withBinaryParameters(url))
+	db, err := sqlx.Open(driverName(opts, "postgres"), withBinaryParameters(url))
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}

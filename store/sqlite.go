@@ -40,7 +40,7 @@ var sqlitePragmas = []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreig
 // openSQLite opens a SQLite database: "sqlite:PATH", a "file:" URI or a plain path.
 func openSQLite(ctx context.Context, name string, opts Options) (*sqlStore, error) {
 	dsn := sqliteDSN(name)
-	db, err := sqlx.Open("sqlite", dsn)
+	db, err := sqlx.Open(driverName(opts, "sqlite"), dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", name, err)
 	}
@@ -63,7 +63,7 @@ func openSQLite(ctx context.Context, name string, opts Options) (*sqlStore, erro
 	if err != nil || inMemory(name) {
 		return s, err // an in-memory database lives in its one connection
 	}
-	read, err := sqlx.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	read, err := sqlx.Open(driverName(opts, "sqlite"), dsn+"&_pragma=query_only(1)")
 	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open sqlite %s for reading: %w", name, err)
@@ -95,4 +95,13 @@ func sqliteDSN(name string) string {
 		sep = "&"
 	}
 	return name + sep + q.Encode()
+}
+
+// driverName is the database/sql driver a store opens: the dialect's own unless the options
+// name another (a wrapper of it).
+func driverName(opts Options, own string) string {
+	if opts.Driver != "" {
+		return opts.Driver
+	}
+	return own
 }

@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -36,6 +38,10 @@ type sqlStore struct {
 	// copy the first time it runs one).
 	readStmts map[string]*sqlx.Stmt
 	closed    bool // set by Close, under stmtMu
+
+	// deadlocks counts the deadlocks the database broke in batches; log hears of each.
+	deadlocks atomic.Int64
+	log       *slog.Logger
 }
 
 // readStatement returns a statement prepared on the read pool, preparing it the first time
@@ -110,6 +116,9 @@ type dialect struct {
 	ilike string
 	// isUnique tells a unique-constraint violation.
 	isUnique func(error) bool
+	// isDeadlock tells a transaction the database chose to break a deadlock (nil where
+	// transactions are serialised anyway).
+	isDeadlock func(error) bool
 	// time is the value a timestamp is written as.
 	time func(time.Time) any
 	// hasTable asks whether the table named by the argument exists.
