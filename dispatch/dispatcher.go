@@ -10,6 +10,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/channels"
 	"github.com/switchboardhq/switchboard/engine"
+	"github.com/switchboardhq/switchboard/routing"
 	"github.com/switchboardhq/switchboard/store"
 )
 
@@ -33,28 +34,11 @@ type Queue interface {
 	// Admit decides a routing request during a run: no_agents or overflow at once, or queued.
 	Admit(ctx context.Context, req *engine.RouteRequest, ch store.Channel) (engine.RouteOutcome, error)
 	// Enqueue writes an admitted request, in the transaction of the run that made it.
-	Enqueue(ctx context.Context, tx store.Tx, req QueueRequest) error
+	Enqueue(ctx context.Context, tx store.Tx, req routing.QueueRequest) error
 	// Withdraw takes a request out of the queue: its wait timed out.
 	Withdraw(ctx context.Context, tx store.Tx, ref string) error
 	// Wake tells the assigner that the queue changed, after the transaction committed.
 	Wake()
-}
-
-// QueueRequest is a routing request as the queue stores it.
-type QueueRequest struct {
-	Ref              string
-	SessionID        string
-	ConversationID   string
-	Channel          store.Channel
-	Skill            string
-	Priority         int
-	Preferred        string
-	PreferredTimeout time.Duration
-	Timeout          time.Duration
-	// Public tells a public interaction (a comment, a mention) from a private one.
-	Public bool
-	// EnqueuedAt is when the customer wrote: the queue's age order.
-	EnqueuedAt time.Time
 }
 
 // Observer hears what the pipeline did, after it is committed: the agent API streams

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/switchboardhq/switchboard/engine"
+	"github.com/switchboardhq/switchboard/routing"
 	"github.com/switchboardhq/switchboard/store"
 )
 
@@ -20,7 +21,7 @@ type effects struct {
 	// network are actions for the outbox; immediate are those done as the run commits.
 	network   []*engine.Action
 	immediate []*engine.Action
-	routes    []QueueRequest
+	routes    []routing.QueueRequest
 	cancels   []string
 	now       time.Time
 }
@@ -147,7 +148,7 @@ func (r runRouter) Route(ctx context.Context, req *engine.RouteRequest) (engine.
 		at = req.Interaction.Time
 	}
 	public := req.Interaction != nil && req.Interaction.Public
-	e.routes = append(e.routes, QueueRequest{Ref: req.Ref, SessionID: req.SessionID, ConversationID: e.conversation.ID,
+	e.routes = append(e.routes, routing.QueueRequest{Ref: req.Ref, SessionID: req.SessionID, ConversationID: e.conversation.ID,
 		Channel: e.channel, Skill: req.Skill, Priority: req.Priority, Preferred: req.Preferred,
 		PreferredTimeout: req.PreferredTimeout, Timeout: req.Timeout, Public: public, EnqueuedAt: at})
 	return engine.RouteResult{Outcome: engine.RouteQueued}, nil

@@ -10,7 +10,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/switchboardhq/switchboard/dispatch"
 	"github.com/switchboardhq/switchboard/engine"
 	"github.com/switchboardhq/switchboard/settings"
 	"github.com/switchboardhq/switchboard/store"
@@ -26,9 +25,10 @@ const (
 	leaseName          = "acd"
 )
 
-// Resumer resumes sessions: *dispatch.Dispatcher.
+// Resumer resumes a session waiting for an agent with what happened to its request (assigned,
+// done), writing extra in the same transaction; the pipeline implements it.
 type Resumer interface {
-	Resume(ctx context.Context, sessionID string, ev engine.Event, extra func(store.Tx) error) (*dispatch.Outcome, error)
+	ResumeSession(ctx context.Context, sessionID string, ev engine.Event, extra func(store.Tx) error) error
 }
 
 // ACD decides assignments on the node that holds its lease, and carries out what agents do on
@@ -458,7 +458,7 @@ func (a *ACD) assign(ctx context.Context, e store.QueueEntry, agent, from string
 		conv.Agent, conv.Skill = agent, e.Skill
 		return tx.ConversationUpdate(ctx, conv)
 	}
-	_, err = a.Resumer.Resume(ctx, e.SessionID, engine.Event{Kind: engine.EventAssigned, Seq: sess.Seq, Agent: agent}, extra)
+	err = a.Resumer.ResumeSession(ctx, e.SessionID, engine.Event{Kind: engine.EventAssigned, Seq: sess.Seq, Agent: agent}, extra)
 	if errors.Is(err, ErrAgentNotFree) {
 		return err
 	}

@@ -192,7 +192,7 @@ func (a *ACD) Close(ctx context.Context, agent, conversationID, disposition stri
 	if s, err := a.st.SessionGet(ctx, e.SessionID); err == nil {
 		seq = s.Seq
 	}
-	_, err = a.Resumer.Resume(ctx, e.SessionID, engine.Event{Kind: engine.EventDone, Seq: seq, Agent: agent, Disposition: disposition}, extra)
+	err = a.Resumer.ResumeSession(ctx, e.SessionID, engine.Event{Kind: engine.EventDone, Seq: seq, Agent: agent, Disposition: disposition}, extra)
 	if err != nil && !errors.Is(err, engine.ErrStaleEvent) {
 		return err
 	}

@@ -2,21 +2,37 @@ package routing
 
 import (
 	"context"
+	"time"
 
-	"github.com/switchboardhq/switchboard/dispatch"
 	"github.com/switchboardhq/switchboard/engine"
 	"github.com/switchboardhq/switchboard/store"
 )
 
-// Queue is the routing queue as sessions see it (dispatch.Queue): it admits requests at once
+// QueueRequest is a routing request as the queue stores it: what a session's route block asked
+// for, written in the transaction of the run that made it.
+type QueueRequest struct {
+	Ref              string
+	SessionID        string
+	ConversationID   string
+	Channel          store.Channel
+	Skill            string
+	Priority         int
+	Preferred        string
+	PreferredTimeout time.Duration
+	Timeout          time.Duration
+	// Public tells a public interaction (a comment, a mention) from a private one.
+	Public bool
+	// EnqueuedAt is when the customer wrote: the queue's age order.
+	EnqueuedAt time.Time
+}
+
+// Queue is the routing queue as sessions see it (the pipeline's Queue): it admits requests at once
 // from what the database says of agents and queues, and writes them in the session's
 // transaction. Any node may run it; the ACD assigns.
 type Queue struct {
 	st  store.Store
 	acd *ACD
 }
-
-var _ dispatch.Queue = (*Queue)(nil)
 
 // NewQueue returns the queue of a store, which wakes the ACD when it changes.
 func NewQueue(st store.Store, acd *ACD) *Queue { return &Queue{st: st, acd: acd} }
@@ -64,7 +80,7 @@ func (q *Queue) Admit(ctx context.Context, req *engine.RouteRequest, ch store.Ch
 }
 
 // Enqueue writes an admitted request.
-func (q *Queue) Enqueue(ctx context.Context, tx store.Tx, req dispatch.QueueRequest) error {
+func (q *Queue) Enqueue(ctx context.Context, tx store.Tx, req QueueRequest) error {
 	e := store.QueueEntry{Ref: req.Ref, SessionID: req.SessionID, ConversationID: req.ConversationID,
 		ChannelID: req.Channel.ID, ChannelType: req.Channel.Type, Skill: req.Skill, Priority: req.Priority,
 		Public: req.Public, EnqueuedAt: req.EnqueuedAt, Status: store.QueueQueued}
