@@ -117,7 +117,7 @@ func TestBackup(t *testing.T) {
 	require.Equal(t, "switchboard: 1\n", f.Source)
 	_, err = copied.FlowGet(ctx, "after")
 	require.ErrorIs(t, err, store.ErrNotFound, "the copy is the database as it was")
-	claimed, err := copied.WebhookEventClaim(ctx, time.Now().Add(time.Minute), time.Minute, 10)
+	claimed, err := copied.WebhookEventClaim(ctx, time.Minute, 10)
 	require.NoError(t, err)
 	require.Len(t, claimed, 1)
 	require.Equal(t, ev.ID, claimed[0].ID)

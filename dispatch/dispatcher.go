@@ -19,9 +19,9 @@ const (
 	DefaultRetryFor = 24 * time.Hour
 	DefaultPoll     = time.Second
 	DefaultLease    = time.Minute
-	// DefaultStale is how long a stored webhook payload may stay unprocessed before any node
-	// takes it over: its node died or restarted before processing it.
-	DefaultStale = 30 * time.Second
+	// DefaultEventLease is how long a claimed webhook payload stays with its node unless the
+	// node renews it: how long the payloads of a node that died wait before another takes them.
+	DefaultEventLease = 10 * time.Second
 )
 
 // Sender sends an action to its network: *channels.Client.
@@ -74,8 +74,8 @@ type Config struct {
 	Poll time.Duration
 	// Lease is how long a claimed row stays with this node.
 	Lease time.Duration
-	// Stale is how long a stored payload may wait before any node processes it.
-	Stale time.Duration
+	// EventLease is how long a claimed webhook payload stays with this node unless renewed.
+	EventLease time.Duration
 	// Committers is how many transactions commit at once (1 for SQLite, more for PostgreSQL).
 	Committers int
 	// Metrics, when set, hear about sessions and commits.
@@ -103,13 +103,13 @@ type Dispatcher struct {
 	rt      *engine.Runtime
 	log     *slog.Logger
 	commits chan *unit
-	events  chan store.WebhookEvent
+	queue   *eventQueue
 	wake    chan struct{}
 	wg      sync.WaitGroup
 	keys    keyedMutex
 
 	chMu     sync.Mutex
-	channels map[string]cachedChannel
+	channels channelCache
 }
 
 type wallClock struct{}
@@ -133,8 +133,8 @@ func New(cfg Config) *Dispatcher {
 	if cfg.Lease == 0 {
 		cfg.Lease = DefaultLease
 	}
-	if cfg.Stale == 0 {
-		cfg.Stale = DefaultStale
+	if cfg.EventLease == 0 {
+		cfg.EventLease = DefaultEventLease
 	}
 	if cfg.Committers == 0 {
 		cfg.Committers = 1
@@ -143,7 +143,7 @@ func New(cfg Config) *Dispatcher {
 		}
 	}
 	d := &Dispatcher{cfg: cfg, st: cfg.Store, log: cfg.Logger, commits: make(chan *unit, 1024),
-		events: make(chan store.WebhookEvent, 1024), wake: make(chan struct{}, 1), channels: map[string]cachedChannel{}}
+		queue: newEventQueue(), wake: make(chan struct{}, 1), channels: channelCache{byID: map[string]store.Channel{}}}
 	d.rt = &engine.Runtime{
 		Clock: cfg.Clock, Outbox: runOutbox{d}, Router: runRouter{d}, Contacts: storeContacts{cfg.Store},
 		Switches: storeSwitches{cfg.Store}, Calendars: storeCalendars{cfg.Store}, HTTP: cfg.HTTP, Flows: cfg.Flows,
@@ -161,14 +161,8 @@ func (d *Dispatcher) Start(ctx context.Context) {
 			d.commitLoop(ctx)
 		}()
 	}
-	for range eventWorkers {
-		d.wg.Add(1)
-		go func() {
-			defer d.wg.Done()
-			d.eventLoop(ctx)
-		}()
-	}
-	d.wg.Add(3)
+	d.startQueue(ctx)
+	d.wg.Add(2)
 	go func() {
 		defer d.wg.Done()
 		d.dueLoop(ctx)
@@ -176,10 +170,6 @@ func (d *Dispatcher) Start(ctx context.Context) {
 	go func() {
 		defer d.wg.Done()
 		d.listen(ctx)
-	}()
-	go func() {
-		defer d.wg.Done()
-		d.recoveryLoop(ctx)
 	}()
 }
 
@@ -219,9 +209,6 @@ func (d *Dispatcher) commit(ctx context.Context, fn func(store.Tx) error) error 
 		return ctx.Err()
 	}
 }
-
-// eventWorkers is how many goroutines process submitted webhook payloads.
-const eventWorkers = 8
 
 // maxBatch bounds how many units share one transaction.
 const maxBatch = 128
@@ -292,7 +279,8 @@ func (d *Dispatcher) notify(ctx context.Context, topic string) {
 	}
 }
 
-// listen wakes the workers when another node announces work.
+// listen wakes the workers when another node announces work, and forgets the channels that
+// changed.
 func (d *Dispatcher) listen(ctx context.Context) {
 	msgs, cancel := d.st.Bus().Subscribe()
 	defer cancel()
@@ -300,8 +288,16 @@ func (d *Dispatcher) listen(ctx context.Context) {
 		select {
 		case m := <-msgs:
 			switch m.Topic {
-			case TopicDue, "reconnected":
+			case TopicDue:
 				d.Wake()
+			case TopicEvents:
+				d.queue.kick()
+			case store.TopicChannel:
+				d.ChannelChanged(m.Payload)
+			case store.TopicReconnected:
+				d.ChannelChanged("")
+				d.Wake()
+				d.queue.kick()
 			}
 		case <-ctx.Done():
 			return

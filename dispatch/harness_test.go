@@ -29,7 +29,7 @@ var eachBackend = storetest.EachBackend
 var epoch = time.Date(2025, 11, 21, 11, 10, 0, 0, time.UTC)
 
 // harness is a dispatcher on a fresh database with a manual clock, fake networks, and only
-// its committers running: the tests drive Process, RunDue and recover themselves.
+// its committers running: the tests drive Process, RunDue and claim themselves.
 type harness struct {
 	t     *testing.T
 	ctx   context.Context
@@ -105,6 +105,20 @@ func (h *harness) twitter(flow string) store.Channel { return h.channel(h.x.Chan
 // webchat stores a web chat channel without a callback: its replies are immediate.
 func (h *harness) webchat(flow string) store.Channel {
 	return h.channel(channels.Channel{ID: "webchat-test", Type: channels.TypeWebchat}, flow)
+}
+
+// claim claims one batch of pending payloads as the node's claimer does, and processes each in
+// its lane, here and now; it returns how many it claimed.
+func (h *harness) claim() int {
+	h.t.Helper()
+	n, err := h.d.claimOnce(h.ctx, eventClaimBatch)
+	require.NoError(h.t, err)
+	for _, lane := range h.d.queue.lanes {
+		for len(lane) > 0 {
+			h.d.processClaimed(h.ctx, <-lane)
+		}
+	}
+	return n
 }
 
 // deliver stores a payload and processes it, as a webhook and its event worker do.

@@ -364,7 +364,7 @@ func TestProcessPartlyUnreadablePayload(t *testing.T) {
 			"the payload is set aside as failed, with the reasons")
 
 		h.clock.Advance(time.Hour)
-		require.Zero(t, h.d.recover(h.ctx), "a payload set aside is not recovered")
+		require.Zero(t, h.claim(), "a payload set aside is not claimed")
 
 		// a payload that is not JSON at all is set aside with nothing handled
 		ev, err = h.d.Ingest(h.ctx, fb, []byte(`{"object":"page","entry":[`))

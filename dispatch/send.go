@@ -72,6 +72,8 @@ func (d *Dispatcher) send(ctx context.Context, it store.OutboxItem) *channels.Se
 	case channels.ClassReauth:
 		if err := d.commit(ctx, func(tx store.Tx) error { return tx.ChannelNeedsReauth(ctx, ch.ID) }); err != nil {
 			d.log.Warn("mark the channel for re-authorisation", "channel", ch.ID, "err", err)
+		} else if err := d.AnnounceChannelChange(ctx, ch.ID); err != nil {
+			d.log.Warn("announce the channel's re-authorisation", "channel", ch.ID, "err", err)
 		}
 		d.log.Error("the network refused the channel's token; its sends stop until it is re-authorised", "channel", ch.ID, "err", se.Message)
 		d.finishSend(ctx, it, store.OutboxFailed, "", se.Error())

@@ -145,40 +145,36 @@ func TestTimerOfADeadNodeIsTakenOver(t *testing.T) {
 	})
 }
 
-func TestRecoverPayloadsADeadNodeLeft(t *testing.T) {
+func TestClaimPayloadsADeadNodeLeft(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, b backend) {
 		h := newHarness(t, b, nil)
 		h.publish("wait", waitFlow)
 		ch := h.webchat("wait")
 
-		// stored and acknowledged, then the node died before processing it
+		// stored and acknowledged, then the node died before claiming it: claimed at once,
+		// whatever its age
 		left, err := h.d.Ingest(h.ctx, ch, webchatMessage(t, "w-1", "visitor-1", "hola"))
 		require.NoError(t, err)
-		require.Zero(t, h.d.recover(h.ctx), "a fresh payload may still be in its node's hands")
-
-		// one processed before the node died: nothing to recover
+		// one processed before the node died: nothing to claim
 		h.deliverOne(ch, webchatMessage(t, "w-2", "visitor-2", "hola"))
-
-		h.clock.Advance(h.d.cfg.Stale + time.Second)
-		require.Equal(t, 1, h.d.recover(h.ctx))
+		require.Equal(t, 1, h.claim())
 		require.Equal(t, 1, h.count(`SELECT count(*) FROM interactions WHERE direction = 'in' AND external_id = 'w-1'`))
 		require.Equal(t, 1, h.count(`SELECT count(*) FROM webhook_events WHERE id = ? AND status = 'done'`, left.ID))
-		require.Zero(t, h.d.recover(h.ctx))
+		require.Zero(t, h.claim())
 
-		// a payload claimed by recovery on a node that died before finishing it
+		// a payload claimed by a node that died before finishing it
 		third, err := h.d.Ingest(h.ctx, ch, webchatMessage(t, "w-3", "visitor-3", "hola"))
 		require.NoError(t, err)
-		h.clock.Advance(h.d.cfg.Stale + time.Second)
-		evs, err := h.st.WebhookEventClaim(h.ctx, h.clock.Now().Add(-h.d.cfg.Stale), h.d.cfg.Lease, 10)
+		evs, err := h.st.WebhookEventClaim(h.ctx, h.d.cfg.EventLease, 10)
 		require.NoError(t, err)
 		require.Len(t, evs, 1)
 		// it got as far as handling the event, not as far as marking the payload done
 		_, err = h.d.handle(h.ctx, ch, parseOne(t, ch, evs[0].Body))
 		require.NoError(t, err)
-		require.Zero(t, h.d.recover(h.ctx), "its lease holds")
-		h.clock.Advance(h.d.cfg.Lease + time.Second)
-		require.Equal(t, 1, h.d.recover(h.ctx))
+		require.Zero(t, h.claim(), "its lease holds")
+		h.clock.Advance(h.d.cfg.EventLease + time.Second)
+		require.Equal(t, 1, h.claim())
 		require.Equal(t, 1, h.count(`SELECT count(*) FROM interactions WHERE direction = 'in' AND external_id = 'w-3'`),
 			"the event is not handled twice")
 		require.Equal(t, 1, h.count(`SELECT count(*) FROM webhook_events WHERE id = ? AND status = 'done' AND attempts = 2`, third.ID))

@@ -29,7 +29,7 @@ func (d *Dispatcher) Ingest(ctx context.Context, ch store.Channel, body []byte) 
 // outcome (web chats with ?wait). A payload of one customer message is stored and handled in a
 // single transaction, so the answer comes once everything is durable; anything else, or a
 // message that cannot be handled now, is stored first and processed as Process does (what was
-// stored but not processed is picked up by the recovery loop).
+// stored but not processed stays in the payload queue).
 func (d *Dispatcher) Handle(ctx context.Context, ch store.Channel, body []byte) (store.WebhookEvent, []*Outcome, error) {
 	events, err := channels.Parse(AdapterChannel(ch), body)
 	if err == nil && len(events) == 1 && events[0].Kind == channels.EventInbound {
@@ -67,9 +67,14 @@ func (d *Dispatcher) Process(ctx context.Context, ev store.WebhookEvent) ([]*Out
 	if err != nil {
 		return nil, err
 	}
-	// A payload may be partly unreadable: the events that could be read are handled, and the
-	// payload is set aside as failed, with the reason, once they are.
 	events, unreadable := channels.Parse(AdapterChannel(ch), ev.Body)
+	return d.process(ctx, ev, ch, events, unreadable)
+}
+
+// process handles a payload's events, parsed from it on its channel. A payload may be partly
+// unreadable: the events that could be read are handled, and the payload is set aside as
+// failed, with the reason, once they are.
+func (d *Dispatcher) process(ctx context.Context, ev store.WebhookEvent, ch store.Channel, events []channels.Event, unreadable error) ([]*Outcome, error) {
 	if unreadable != nil {
 		d.log.Warn("a webhook payload cannot be read in full", "channel", ch.ID, "event", ev.ID, "err", unreadable)
 	}

@@ -99,9 +99,9 @@ func startNode(t *testing.T, st store.Store, clock *engine.ManualClock, node str
 	hub := routing.NewHub(ctx, st.Bus())
 	racing := &racingStore{Store: st}
 	acd := routing.New(routing.Config{Store: racing, Hub: hub, Clock: clock, Logger: log, Node: node})
-	// The workers poll rarely and never take over payloads as stale: the tests say when due work runs.
+	// The workers poll rarely: the tests say when due work runs.
 	d := dispatch.New(dispatch.Config{Store: st, Flows: flows, Sender: &channels.Client{Clock: clock}, Clock: clock, Logger: log,
-		Queue: routing.NewQueue(st, acd), Observer: routing.Observer{Hub: hub}, Poll: time.Hour, Stale: 24 * 365 * time.Hour})
+		Queue: routing.NewQueue(st, acd), Observer: routing.Observer{Hub: hub}, Poll: time.Hour})
 	acd.Resumer = d
 	srv := server.New(server.Config{Store: st, Registry: reg, Clock: clock, Logger: log, Flows: flows, Dispatcher: d, ACD: acd, Hub: hub})
 	d.Start(ctx)

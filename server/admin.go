@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"maps"
 	"slices"
@@ -134,6 +135,7 @@ func (s *Server) createChannel(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.announceChannel(c.UserContext(), created.ID)
 	c.Set(fiber.HeaderLocation, "/api/v1/channels/"+created.ID)
 	return c.Status(fiber.StatusCreated).JSON(showChannel(created))
 }
@@ -179,6 +181,7 @@ func (s *Server) updateChannel(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.announceChannel(ctx, id)
 	return c.JSON(showChannel(updated))
 }
 
@@ -186,7 +189,23 @@ func (s *Server) deleteChannel(c *fiber.Ctx) error {
 	if err := s.cfg.Store.ChannelDelete(c.UserContext(), param(c, "id"), by(c)); err != nil {
 		return err
 	}
+	s.announceChannel(c.UserContext(), param(c, "id"))
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// announceChannel tells every node that a channel changed, once the change is committed and
+// before it is acknowledged: the next webhook of the channel, on any node, sees the change.
+func (s *Server) announceChannel(ctx context.Context, id string) {
+	var err error
+	if s.cfg.Dispatcher != nil {
+		err = s.cfg.Dispatcher.AnnounceChannelChange(ctx, id)
+	} else {
+		err = s.cfg.Store.Bus().Publish(ctx, store.TopicChannel, id)
+	}
+	if err != nil {
+		// the change is saved; nodes whose bus reconnects forget every channel they cached
+		s.log.ErrorContext(ctx, "announce a channel change to the other nodes", "channel", id, "err", err)
+	}
 }
 
 func (s *Server) listSkills(c *fiber.Ctx) error {

@@ -24,6 +24,18 @@ type Bus interface {
 	Subscribe() (messages <-chan Message, cancel func())
 }
 
+// Topics the store's users share. Each package names its own wake-up topics; these are read
+// by more than one.
+const (
+	// TopicChannel says a channel was created, changed or deleted; the payload is its id.
+	// Every node drops what it cached of the channel.
+	TopicChannel = "channel"
+	// TopicReconnected is delivered by the bus itself after its connection came back:
+	// notifications may have been missed, so subscribers look again at whatever they wait for
+	// and forget what they cached.
+	TopicReconnected = "reconnected"
+)
+
 // Message is one notification.
 type Message struct {
 	Topic   string
@@ -131,7 +143,7 @@ func (b *pgBus) relay() {
 				return
 			}
 			if n == nil { // the connection was re-established
-				b.deliver(Message{Topic: "reconnected"})
+				b.deliver(Message{Topic: TopicReconnected})
 				continue
 			}
 			topic, payload, _ := strings.Cut(n.Extra, "\n")

@@ -18,9 +18,16 @@ var ErrDuplicate = errors.New("seen before")
 type Pipeline interface {
 	// WebhookEventInsert stores a raw payload, pending processing.
 	WebhookEventInsert(ctx context.Context, channelID string, body []byte) (WebhookEvent, error)
-	// WebhookEventClaim leases pending payloads received before `before` whose lease, if any,
-	// has run out: those a node took and did not finish (it died, or it was restarted).
-	WebhookEventClaim(ctx context.Context, before time.Time, lease time.Duration, limit int) ([]WebhookEvent, error)
+	// WebhookEventClaim leases up to limit pending payloads, oldest first, that no node holds
+	// (no lease, or one that ran out: its node died) and whose next attempt is due, and counts
+	// the attempt.
+	WebhookEventClaim(ctx context.Context, lease time.Duration, limit int) ([]WebhookEvent, error)
+	// WebhookEventExtend renews the leases of payloads still being processed.
+	WebhookEventExtend(ctx context.Context, ids []int64, lease time.Duration) error
+	// WebhookEventRetry releases a payload whose processing failed until its next attempt.
+	WebhookEventRetry(ctx context.Context, id int64, next time.Time, lastError string) error
+	// WebhookEventBacklog counts the pending payloads and tells when the oldest was received.
+	WebhookEventBacklog(ctx context.Context) (pending int, oldest time.Time, err error)
 
 	// InTx runs fn in a transaction: everything it writes is committed together, or nothing.
 	InTx(ctx context.Context, fn func(Tx) error) error

@@ -1,33 +1,13 @@
 package store
 
-// Claiming work: payloads to process, sessions whose deadline passed and outbox rows due to
-// be sent are leased to one node at a time.
+// Claiming work: sessions whose deadline passed and outbox rows due to be sent are leased to
+// one node at a time (payloads to process: pipeline_queue.go).
 
 import (
 	"context"
 	"fmt"
 	"time"
 )
-
-// WebhookEventClaim leases pending payloads.
-func (s *sqlStore) WebhookEventClaim(ctx context.Context, before time.Time, lease time.Duration, limit int) ([]WebhookEvent, error) {
-	now := s.now()
-	var rows []webhookEventRow
-	err := list(ctx, s.db, &rows, `UPDATE webhook_events SET lease_until = ?, attempts = attempts + 1
-		WHERE id IN (SELECT id FROM webhook_events WHERE status = 'pending' AND received_at < ?
-			AND (lease_until IS NULL OR lease_until < ?) ORDER BY id LIMIT ?`+s.dialect.skipLocked+`)
-		RETURNING `+webhookEventColumns,
-		s.ts(now.Add(lease)), s.ts(before), s.ts(now), limit)
-	if err != nil {
-		return nil, fmt.Errorf("claim webhook events: %w", err)
-	}
-	out := make([]WebhookEvent, len(rows))
-	for i, r := range rows {
-		out[i] = WebhookEvent{ID: r.ID, ChannelID: r.ChannelID, ReceivedAt: r.ReceivedAt.Time, Body: r.Body,
-			Status: r.Status, Attempts: r.Attempts, Error: r.Error}
-	}
-	return out, nil
-}
 
 // SessionClaimDue leases waiting sessions whose deadline passed.
 func (s *sqlStore) SessionClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Session, error) {

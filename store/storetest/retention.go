@@ -65,7 +65,7 @@ func (h *retention) seed(tag string) seeded {
 	// payloads: claimed (in flight), done, failed, and pending
 	for _, state := range []string{"claimed", "done", "failed", "pending"} {
 		if state == "pending" {
-			_, err := s.WebhookEventClaim(ctx, h.clock.Now().Add(time.Second), 1000*day, 100)
+			_, err := s.WebhookEventClaim(ctx, 1000*day, 100)
 			require.NoError(t, err)
 			require.NoError(t, s.InTx(ctx, func(tx store.Tx) error {
 				if err := tx.WebhookEventFinish(ctx, out.payloads[tag+"-done"], ""); err != nil {
