@@ -27,12 +27,12 @@ const (
 	// eventClaimBatch is the most payloads one claim takes.
 	eventClaimBatch = 64
 	// eventLanes is how many payloads a node processes at once.
-	eventLanes = 8
+	eventLanes = 32
 	// queueCapacity is how many claimed payloads a node holds at most, waiting in its lanes or
 	// being processed: the claimer claims no more while the lanes hold this many. A lane's queue
 	// has room for all of them, so a lane that falls behind (one customer writing a lot) never
 	// holds up the claimer, and the others keep working.
-	queueCapacity = 128
+	queueCapacity = 256
 	// firstEventRetry and lastEventRetry bound the wait before a failed payload is processed
 	// again; it doubles with each attempt.
 	firstEventRetry = time.Second
