@@ -26,8 +26,6 @@ type Pipeline interface {
 	WebhookEventExtend(ctx context.Context, ids []int64, lease time.Duration) error
 	// WebhookEventRetry releases a payload whose processing failed until its next attempt.
 	WebhookEventRetry(ctx context.Context, id int64, next time.Time, lastError string) error
-	// WebhookEventBacklog counts the pending payloads and tells when the oldest was received.
-	WebhookEventBacklog(ctx context.Context) (pending int, oldest time.Time, err error)
 
 	// InTx runs fn in a transaction: everything it writes is committed together, or nothing.
 	InTx(ctx context.Context, fn func(Tx) error) error

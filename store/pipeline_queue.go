@@ -68,23 +68,3 @@ func (s *sqlStore) WebhookEventRetry(ctx context.Context, id int64, next time.Ti
 	}
 	return nil
 }
-
-// WebhookEventBacklog counts pending payloads.
-func (s *sqlStore) WebhookEventBacklog(ctx context.Context) (int, time.Time, error) {
-	var n int
-	if err := get(ctx, s.read, &n, `SELECT count(*) FROM webhook_events WHERE status = 'pending'`); err != nil {
-		return 0, time.Time{}, fmt.Errorf("webhook event backlog: %w", err)
-	}
-	if n == 0 {
-		return 0, time.Time{}, nil
-	}
-	var oldest []timestamp
-	err := list(ctx, s.read, &oldest, `SELECT received_at FROM webhook_events WHERE status = 'pending' ORDER BY id LIMIT 1`)
-	if err != nil {
-		return 0, time.Time{}, fmt.Errorf("webhook event backlog: %w", err)
-	}
-	if len(oldest) == 0 {
-		return 0, time.Time{}, nil
-	}
-	return n, oldest[0].Time, nil
-}
