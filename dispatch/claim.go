@@ -271,18 +271,20 @@ func (d *Dispatcher) runLane(ctx context.Context, lane chan claimedEvent) {
 // processClaimed processes a claimed payload; one that failed is released until its next
 // attempt.
 func (d *Dispatcher) processClaimed(ctx context.Context, c claimedEvent) {
-	defer d.queue.release(c.ev.ID)
 	var err error
 	if c.gone {
 		err = d.finishEvent(ctx, c.ev.ID, "the channel was deleted")
 	} else {
 		_, err = d.process(ctx, c.ev, c.ch, c.events, c.unreadable)
 	}
-	if err == nil || ctx.Err() != nil {
-		return
+	if err != nil && ctx.Err() != nil {
+		return // the node stops: the payload is handed back with those not processed
 	}
-	d.log.Warn("a webhook payload will be processed again", "event", c.ev.ID, "attempt", c.ev.Attempts, "err", err)
-	d.retryEvent(ctx, c.ev, err)
+	if err != nil {
+		d.log.Warn("a webhook payload will be processed again", "event", c.ev.ID, "attempt", c.ev.Attempts, "err", err)
+		d.retryEvent(ctx, c.ev, err)
+	}
+	d.queue.release(c.ev.ID)
 }
 
 // retryEvent releases a payload until its next attempt: a second after the first, doubling up

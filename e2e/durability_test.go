@@ -93,8 +93,9 @@ func TestDurableAcrossAKill(t *testing.T) {
 				}
 			}
 
-			// payloads the first process stored and did not process are taken over once they are
-			// stale (30 s); timers fire two seconds after their sessions started
+			// payloads the first process stored and did not claim are claimed at once, those it had
+			// claimed once their leases run out (10 s); timers fire two seconds after their
+			// sessions started
 			require.EventuallyWithT(t, func(c *assert.CollectT) {
 				for q, want := range map[string]int{
 					`SELECT count(DISTINCT external_id) FROM interactions WHERE direction = 'in'`:              total,
