@@ -408,4 +408,3 @@ func (x xAPI) get(ctx context.Context, path string, q url.Values, into any) (Rea
 	}
 	return ReadBack{}, true
 }
-
