@@ -47,6 +47,9 @@ type ReadBack struct {
 	ExternalID string
 	// Reason says why the outcome is unknown, or where it was looked for.
 	Reason string
+	// Temporary is true for an Unknown that a later read may settle: the read failed (no
+	// answer, a temporary error, a rate limit), rather than the network having no way to tell.
+	Temporary bool
 }
 
 // The bounds of a read back.
@@ -100,6 +103,18 @@ func (c *Client) ReadBack(ctx context.Context, ch Channel, at Attempt) ReadBack 
 }
 
 func unknown(reason string) ReadBack { return ReadBack{Outcome: Unknown, Reason: reason} }
+
+// failedRead is the outcome of a read the network failed: temporary unless the network
+// refused it for good (a permission, a token).
+func failedRead(path string, err error) ReadBack {
+	rb := unknown("GET " + path + ": " + err.Error())
+	switch ClassOf(err) {
+	case ClassFatal, ClassReauth, ClassWindow:
+	default:
+		rb.Temporary = true
+	}
+	return rb
+}
 
 // matcher finds the attempt's item among what the network lists.
 type matcher struct {
@@ -292,10 +307,10 @@ func (g graph) get(ctx context.Context, path string, q url.Values, into any) (Re
 	}
 	r, err := g.c.do(ctx, http.MethodGet, g.base+path+"?"+all.Encode(), nil, nil)
 	if err != nil {
-		return unknown("GET " + path + ": " + err.Error()), false
+		return failedRead(path, err), false
 	}
 	if r.status/100 != 2 || hasGraphError(r.body) {
-		return unknown("GET " + path + ": " + classifyGraph(r, g.c.now()).Error()), false
+		return failedRead(path, classifyGraph(r, g.c.now())), false
 	}
 	if err := json.Unmarshal(r.body, into); err != nil {
 		return unknown(fmt.Sprintf("GET %s: reading the answer: %v", path, err)), false
@@ -398,10 +413,10 @@ func (x xAPI) get(ctx context.Context, path string, q url.Values, into any) (Rea
 	header := http.Header{"Authorization": {"Bearer " + x.token}}
 	r, err := x.c.do(ctx, http.MethodGet, x.base+path+"?"+q.Encode(), header, nil)
 	if err != nil {
-		return unknown("GET " + path + ": " + err.Error()), false
+		return failedRead(path, err), false
 	}
 	if r.status/100 != 2 {
-		return unknown("GET " + path + ": " + classifyX(r, x.c.now()).Error()), false
+		return failedRead(path, classifyX(r, x.c.now())), false
 	}
 	if err := json.Unmarshal(r.body, into); err != nil {
 		return unknown(fmt.Sprintf("GET %s: reading the answer: %v", path, err)), false
