@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboardhq/switchboard/channels"
 	"github.com/switchboardhq/switchboard/channels/fakenet"
 	"github.com/switchboardhq/switchboard/engine"
 	"github.com/switchboardhq/switchboard/store"
@@ -195,3 +196,48 @@ func TestAnAttemptNeedsItsClaim(t *testing.T) {
 		require.Len(t, h.graph.Sent(), 1)
 	})
 }
+
+// TestPartlySentReplyIsNotRepeated: a reply that goes as two messages, whose second meets a
+// temporary failure after the first went, fails rather than sending the first one again.
+func TestPartlySentReplyIsNotRepeated(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, b backend) {
+		var h *harness
+		var mu sync.Mutex
+		calls := 0
+		h = newHarness(t, b, func(c *Config) {
+			c.Sender.(*channels.Client).HTTP = &http.Client{Transport: roundTrip(func(r *http.Request) (*http.Response, error) {
+				mu.Lock()
+				calls++
+				second := calls == 2
+				mu.Unlock()
+				if second {
+					h.graph.FailNext(1200, 0, 1)
+				}
+				return http.DefaultTransport.RoundTrip(r)
+			})}
+		})
+		h.publish("act", actionFlow(`    type: reply
+    params:
+      text: "Te mando los horarios"
+      attachments: [{type: image, url: "https://example.com/hours.png"}]
+    next: {sent: sent, failed: failed}`))
+		fb := h.facebook("act")
+		out := h.deliverOne(fb, messengerMessage(t, "page", pageID, "PSID-1", "m_1", "hola", epoch.Add(-time.Minute)))
+		actionID := h.waitingAction(out.SessionID)
+		h.sendNow(1)
+		require.Len(t, h.graph.Sent(), 1, "the text went, the image met a temporary failure")
+		o := h.outbox(actionID)
+		require.Equal(t, store.OutboxFailed, o.Status)
+		require.Contains(t, o.LastError, "after 1 of 2 messages were sent")
+		require.Contains(t, o.LastError, "not sent again")
+		require.Equal(t, "failed", h.result(out.SessionID))
+		h.clock.Advance(time.Hour)
+		h.sendNow(0)
+		require.Len(t, h.graph.Sent(), 1, "the text is not sent twice")
+	})
+}
+
+type roundTrip func(*http.Request) (*http.Response, error)
+
+func (f roundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

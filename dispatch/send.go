@@ -81,6 +81,11 @@ func (d *Dispatcher) send(ctx context.Context, it store.OutboxItem) *channels.Se
 	if !errors.As(err, &se) {
 		se = &channels.SendError{Class: channels.ClassRetry, Message: err.Error()}
 	}
+	if len(res.Parts) > 0 && se.Class != channels.ClassDuplicate {
+		// some of the action's messages went: repeating the action would send them twice
+		d.finishSend(ctx, it, store.OutboxFailed, "", se.Error()+"; the messages already sent are not sent again, so that none arrives twice")
+		return se
+	}
 	switch se.Class {
 	case channels.ClassDuplicate:
 		d.finishSend(ctx, it, store.OutboxSent, "", "")
