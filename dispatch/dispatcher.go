@@ -22,11 +22,15 @@ const (
 	// DefaultEventLease is how long a claimed webhook payload stays with its node unless the
 	// node renews it: how long the payloads of a node that died wait before another takes them.
 	DefaultEventLease = 10 * time.Second
+	// DefaultSendTimeout bounds one call to a network.
+	DefaultSendTimeout = 15 * time.Second
 )
 
-// Sender sends an action to its network: *channels.Client.
+// Sender sends an action to its network, and reads a send of unknown outcome back from it:
+// *channels.Client.
 type Sender interface {
 	Send(ctx context.Context, ch channels.Channel, a *engine.Action, sc channels.SendContext) (channels.Result, error)
+	ReadBack(ctx context.Context, ch channels.Channel, at channels.Attempt) channels.ReadBack
 }
 
 // Queue is the routing queue as sessions see it; package routing implements it.
@@ -76,6 +80,9 @@ type Config struct {
 	Lease time.Duration
 	// EventLease is how long a claimed webhook payload stays with this node unless renewed.
 	EventLease time.Duration
+	// SendTimeout bounds one call to a network; a send in flight holds its row for this and
+	// sendMargin more, so no other node takes it meanwhile.
+	SendTimeout time.Duration
 	// Committers is how many transactions commit at once (1 for SQLite, more for PostgreSQL).
 	Committers int
 	// Metrics, when set, hear about sessions and commits.
@@ -135,6 +142,9 @@ func New(cfg Config) *Dispatcher {
 	}
 	if cfg.EventLease == 0 {
 		cfg.EventLease = DefaultEventLease
+	}
+	if cfg.SendTimeout == 0 {
+		cfg.SendTimeout = DefaultSendTimeout
 	}
 	if cfg.Committers == 0 {
 		cfg.Committers = 1

@@ -40,6 +40,9 @@ type ChannelSettings struct {
 	RequireContact  bool
 	ServiceLevel    time.Duration
 	WorkingHours    string
+	// UnknownSend is hold or resend: what a send of unknown outcome does when reading back
+	// cannot settle it.
+	UnknownSend string
 }
 
 // SkillSettings are a skill's settings, typed.
@@ -59,6 +62,7 @@ func ParseChannel(channelType string, m map[string]any) (ChannelSettings, []Prob
 		QueueLimit: integer(v, "queue_limit"), Distribution: list(v, "distribution"), AccountPriority: integer(v, "account_priority"),
 		Dispositions: list(v, "dispositions"), RequireContact: v["require_contact"] == true,
 		ServiceLevel: time.Duration(integer(v, "service_level_seconds")) * time.Second, WorkingHours: str(v, "working_hours"),
+		UnknownSend: str(v, "unknown_send"),
 	}
 	out.RingTimeout, _ = v["ring_timeout"].(time.Duration)
 	return out, problems
