@@ -403,14 +403,16 @@ func TestUnsignedOrMisaddressedWebhooksStoreNothing(t *testing.T) {
 		}
 		require.Zero(t, n.db.Count(t, `SELECT count(*) FROM webhook_events`), "nothing is stored")
 
-		// a disabled channel takes no webhooks either, once its change reaches the pipeline
+		// a disabled channel takes no webhooks either, from the moment its change is announced
+		// (as the admin API does once it committed the change)
 		ch, err := n.st.ChannelGet(t.Context(), pageChannel)
 		require.NoError(t, err)
 		ch.Enabled = false
 		_, err = n.st.ChannelUpdate(t.Context(), ch, "e2e")
 		require.NoError(t, err)
+		require.NoError(t, n.d.AnnounceChannelChange(t.Context(), pageChannel))
 		handshake := "/webhooks/facebook/" + pageChannel + "?hub.mode=subscribe&hub.challenge=1&hub.verify_token=" + fakenet.VerifyToken
-		require.Eventually(t, func() bool { return n.do(t, "GET", handshake, nil).status == 404 }, 10*time.Second, 10*time.Millisecond)
+		require.Equal(t, 404, n.do(t, "GET", handshake, nil).status)
 		r := n.do(t, "POST", "/webhooks/facebook/"+pageChannel, comment, channels.HeaderMetaSignature, commentSig)
 		require.Equal(t, 404, r.status, "%s", r.body)
 		require.Zero(t, n.db.Count(t, `SELECT count(*) FROM webhook_events`))
