@@ -27,7 +27,7 @@ const (
 	// eventClaimBatch is the most payloads one claim takes.
 	eventClaimBatch = 64
 	// eventLanes is how many payloads a node processes at once.
-	eventLanes = 32
+	eventLanes = 16
 	// queueCapacity is how many claimed payloads a node holds at most, waiting in its lanes or
 	// being processed: the claimer claims no more while the lanes hold this many. A lane's queue
 	// has room for all of them, so a lane that falls behind (one customer writing a lot) never

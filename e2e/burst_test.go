@@ -33,6 +33,18 @@ func burstSize(t *testing.T, small int) int {
 	return small
 }
 
+// onePostgresBurst lets one burst at a time run on PostgreSQL: a serve process under a burst
+// uses its whole pool of connections, and the tests share one server.
+var onePostgresBurst sync.Mutex
+
+// burstBackend holds a PostgreSQL burst's turn until the test ends.
+func burstBackend(t *testing.T, name string) {
+	if name == "postgres" {
+		onePostgresBurst.Lock()
+		t.Cleanup(onePostgresBurst.Unlock)
+	}
+}
+
 // burstSenders is how many senders post a burst at once.
 const burstSenders = 16
 
@@ -161,6 +173,7 @@ func TestBurstOfComments(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			url := b.URL(t)
+			burstBackend(t, b.Name)
 			graph := fakenet.NewFakeGraph(t)
 			p := startPage(t, bin, url, graph, true)
 			client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: burstSenders}}
@@ -209,6 +222,7 @@ func TestBurstAcrossAKill(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			url := b.URL(t)
+			burstBackend(t, b.Name)
 			graph := fakenet.NewFakeGraph(t)
 			first := startPage(t, bin, url, graph, true)
 			client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: burstSenders}}
