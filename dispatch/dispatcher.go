@@ -126,6 +126,9 @@ type Dispatcher struct {
 
 	chMu     sync.Mutex
 	channels map[string]cachedChannel
+
+	lanes   *lanes
+	sendLog *sendLog
 }
 
 type wallClock struct{}
@@ -160,6 +163,7 @@ func New(cfg Config) *Dispatcher {
 	}
 	d := &Dispatcher{cfg: cfg, st: cfg.Store, log: cfg.Logger, commits: make(chan *unit, 1024),
 		events: make(chan store.WebhookEvent, 1024), wake: make(chan struct{}, 1), channels: map[string]cachedChannel{}}
+	d.lanes, d.sendLog = newLanes(d), newSendLog(cfg.Logger, cfg.Clock)
 	d.rt = &engine.Runtime{
 		Clock: cfg.Clock, Outbox: runOutbox{d}, Router: runRouter{d}, Contacts: storeContacts{cfg.Store},
 		Switches: storeSwitches{cfg.Store}, Calendars: storeCalendars{cfg.Store}, HTTP: cfg.HTTP, Flows: cfg.Flows,
