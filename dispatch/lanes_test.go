@@ -129,10 +129,14 @@ func newSendRecorder() *sendRecorder {
 	return &sendRecorder{outcomes: map[string]int{}, throttled: map[string]int{}, paused: map[string]bool{}}
 }
 
-func (r *sendRecorder) SessionRun(engine.Status)   {}
-func (r *sendRecorder) CommitBatch(int)            {}
-func (r *sendRecorder) Reconciled(string, string)  {}
-func (r *sendRecorder) LaneDropped(channel string) { r.mu.Lock(); r.dropped = append(r.dropped, channel); r.mu.Unlock() }
+func (r *sendRecorder) SessionRun(engine.Status)  {}
+func (r *sendRecorder) CommitBatch(int)           {}
+func (r *sendRecorder) Reconciled(string, string) {}
+func (r *sendRecorder) LaneDropped(channel string) {
+	r.mu.Lock()
+	r.dropped = append(r.dropped, channel)
+	r.mu.Unlock()
+}
 func (r *sendRecorder) SendDone(channel, typ, outcome string, seconds float64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
