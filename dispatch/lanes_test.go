@@ -5,12 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,50 +17,6 @@ import (
 	"github.com/switchboardhq/switchboard/engine"
 	"github.com/switchboardhq/switchboard/store"
 )
-
-// hangingNetwork is a proxy in front of a fake network that holds every request until the test
-// lets them through: a network that does not answer.
-type hangingNetwork struct {
-	URL     string
-	arrived atomic.Int64
-	release chan struct{}
-	once    sync.Once
-}
-
-func newHangingNetwork(t *testing.T, target string) *hangingNetwork {
-	u, err := url.Parse(target)
-	require.NoError(t, err)
-	proxy := httputil.NewSingleHostReverseProxy(u)
-	n := &hangingNetwork{release: make(chan struct{})}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n.arrived.Add(1)
-		select {
-		case <-n.release:
-		case <-r.Context().Done():
-			return
-		}
-		proxy.ServeHTTP(w, r)
-	}))
-	n.URL = srv.URL
-	t.Cleanup(srv.Close)
-	t.Cleanup(n.answer) // before the server closes: its handlers return
-	return n
-}
-
-// answer lets the held requests and all later ones through.
-func (n *hangingNetwork) answer() { n.once.Do(func() { close(n.release) }) }
-
-// waitFor polls cond until it holds, failing the test after a generous deadline.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting: %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
 
 // lanesHarness is a harness whose tests drive the due work without waiting for sends, and
 // wait for the lanes' workers when they end.
