@@ -31,15 +31,16 @@ type SendBudget struct {
 }
 
 // DefaultSendBudget is the budget of a channel type that sets none, from the networks' documented
-// limits (docs/channels.md, Rate budgets): Messenger pages stop showing messages above 40 sent per
-// second, Instagram accounts above 72,000 messages an hour (20 per second), and X allows 200 posts
-// or direct messages per user per 15 minutes. Web chat has no budget: Rate 0 means no limit.
+// limits (docs/channels.md, Rate budgets): a Messenger page that sends more than 40 messages a
+// second stops showing them, Instagram's Send API takes 300 calls a second per account, and X
+// allows 200 posts or direct messages per user per 15 minutes. Web chat has no budget: Rate 0
+// means no limit.
 func DefaultSendBudget(channelType string) SendBudget {
 	switch channelType {
 	case store.ChannelFacebook:
 		return SendBudget{Rate: 40, Burst: 40, Concurrency: 8}
 	case store.ChannelInstagram:
-		return SendBudget{Rate: 20, Burst: 20, Concurrency: 8}
+		return SendBudget{Rate: 300, Burst: 100, Concurrency: 8}
 	case store.ChannelTwitter:
 		return SendBudget{Rate: 200.0 / (15 * 60), Burst: 50, Concurrency: 8}
 	}
