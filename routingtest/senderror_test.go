@@ -34,10 +34,13 @@ func TestAgentSeesWhyAReplyFailed(t *testing.T) {
 			}
 			return store.Interaction{}
 		}
+		// the workers may have taken the reply before RunDue did: wait for its result
 		var mine conversation
-		c.call(t, ana, "GET", "/api/v1/agent/conversations/"+conv, nil).expect(t, 200).decode(t, &mine)
+		eventually(t, "the reply has failed", func() bool {
+			c.call(t, ana, "GET", "/api/v1/agent/conversations/"+conv, nil).expect(t, 200).decode(t, &mine)
+			return failed(mine.Interactions).Status == store.OutboxFailed
+		})
 		in := failed(mine.Interactions)
-		require.Equal(t, store.OutboxFailed, in.Status)
 		require.Contains(t, in.Error, "HTTP 400", "the agent sees the network's answer")
 		require.Equal(t, in.Error, failed(c.conversation(t, conv).Interactions).Error, "and so does the supervisor")
 	})

@@ -42,6 +42,9 @@ type ChannelSettings struct {
 	WorkingHours    string
 	// Send is the channel's send budget: its settings over the type's default.
 	Send SendBudget
+	// UnknownSend is hold or resend: what a send of unknown outcome does when reading back
+	// cannot settle it.
+	UnknownSend string
 }
 
 // SkillSettings are a skill's settings, typed.
@@ -61,6 +64,7 @@ func ParseChannel(channelType string, m map[string]any) (ChannelSettings, []Prob
 		QueueLimit: integer(v, "queue_limit"), Distribution: list(v, "distribution"), AccountPriority: integer(v, "account_priority"),
 		Dispositions: list(v, "dispositions"), RequireContact: v["require_contact"] == true,
 		ServiceLevel: time.Duration(integer(v, "service_level_seconds")) * time.Second, WorkingHours: str(v, "working_hours"),
+		UnknownSend: str(v, "unknown_send"),
 	}
 	out.RingTimeout, _ = v["ring_timeout"].(time.Duration)
 	out.Send = DefaultSendBudget(channelType)

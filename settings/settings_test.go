@@ -49,7 +49,7 @@ func TestParseChannelDefaults(t *testing.T) {
 	s, problems := settings.ParseChannel("facebook", nil)
 	require.Empty(t, problems)
 	require.Equal(t, settings.ChannelSettings{OfferMode: "direct", RingTimeout: 30 * time.Second, ServiceLevel: time.Minute,
-		Send: settings.DefaultSendBudget("facebook")}, s)
+		UnknownSend: settings.UnknownSendHold, Send: settings.DefaultSendBudget("facebook")}, s)
 
 	s, problems = settings.ParseChannel("webchat", map[string]any{"callback_url": "https://chat.example.com/r", "ring_timeout": "2m",
 		"distribution": []string{"newest", "public_first"}, "queue_limit": 3})
@@ -67,8 +67,8 @@ func TestEverySettingIsTyped(t *testing.T) {
 	values := map[string]any{"account_id": "42", "base_url": "http://127.0.0.1:1", "human_agent": true,
 		"callback_url": "http://127.0.0.1:2", "offer_mode": "ring", "ring_timeout": 5, "pause_on_missed_offer": true,
 		"queue_limit": 2, "distribution": []any{"newest"}, "account_priority": 3, "dispositions": []any{"ok"},
-		"require_contact": true, "service_level_seconds": 9, "working_hours": "w", "send_rate": 2.5, "send_burst": 3,
-		"send_concurrency": 2}
+		"require_contact": true, "service_level_seconds": 9, "working_hours": "w", "unknown_send": "resend", "send_rate": 2.5,
+		"send_burst": 3, "send_concurrency": 2}
 	for _, s := range settings.Channel {
 		require.Contains(t, values, s.Name, "give the test a value for %s", s.Name)
 	}

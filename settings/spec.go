@@ -56,6 +56,12 @@ const (
 	OfferRing   = "ring"
 )
 
+// What a channel does with a send whose outcome stays unknown (the unknown_send setting).
+const (
+	UnknownSendHold   = "hold"
+	UnknownSendResend = "resend"
+)
+
 // The distribution orders a channel may set.
 const (
 	OrderOldest          = "oldest"
@@ -90,6 +96,8 @@ var Channel = []Setting{
 		Description: "How many sends may leave at once after a quiet spell, above send_rate; unset: the network's documented budget."}},
 	{Param: engine.Param{Name: "send_concurrency", Kind: engine.KindInt, Min: engine.Bound(1), Max: engine.Bound(256), Example: 8,
 		Description: "How many sends to the network may wait for its answer at once; unset: 8. A network that hangs holds at most this many."}},
+	{Param: engine.Param{Name: "unknown_send", Kind: engine.KindEnum, Values: []string{UnknownSendHold, UnknownSendResend}, Default: UnknownSendHold,
+		Description: "What to do with a send whose outcome stays unknown after reading the network back (it timed out, or cannot be read back): hold fails it, saying it may or may not have arrived (a late or missing reply rather than a double one); resend sends it again."}},
 	{Param: engine.Param{Name: "offer_mode", Kind: engine.KindEnum, Values: []string{OfferDirect, OfferRing}, Default: OfferDirect,
 		Description: "direct assigns a conversation to the chosen agent at once; ring offers it, ringing until the agent accepts or rejects it."}},
 	{Param: engine.Param{Name: "ring_timeout", Kind: engine.KindDuration, Default: "30s", Min: engine.Bound(1), Max: engine.Bound(3600),

@@ -41,6 +41,9 @@ type Pipeline interface {
 	// OutboxRelease gives claimed rows back without an attempt: their lease ends, the attempt
 	// their claim counted is taken back, and they are due at notBefore at the earliest.
 	OutboxRelease(ctx context.Context, ids []int64, notBefore time.Time) error
+	// OutboxAttemptStart records that the attempt of a row claimed with attempts begins, and
+	// holds the row until leaseUntil; ErrNotFound when the claim is no longer this one.
+	OutboxAttemptStart(ctx context.Context, id int64, attempts int, leaseUntil time.Time) error
 	// NextDue returns the earliest deadline of a waiting session or pending outbox row, or the
 	// zero time when there is none: how long the workers may sleep.
 	NextDue(ctx context.Context) (time.Time, error)
@@ -123,8 +126,11 @@ type Tx interface {
 	OutboxGet(ctx context.Context, actionID string) (OutboxItem, error)
 	// OutboxFinish marks an item sent or failed.
 	OutboxFinish(ctx context.Context, id int64, status, externalID, lastError string) error
-	// OutboxRetry schedules another attempt.
+	// OutboxRetry schedules another attempt of a send that failed for sure.
 	OutboxRetry(ctx context.Context, id int64, next time.Time, lastError string) error
+	// OutboxReconcileLater schedules a look at a send whose outcome is unknown: its attempt
+	// mark stays, so that it is read back from its network before being sent again.
+	OutboxReconcileLater(ctx context.Context, id int64, next time.Time, lastError string) error
 
 	RoutingTx
 }
@@ -263,6 +269,9 @@ type OutboxItem struct {
 	ExternalID     string     `json:"external_id"`
 	CreatedAt      time.Time  `json:"created_at"`
 	DoneAt         *time.Time `json:"done_at"`
+	// AttemptStartedAt is when the last attempt began; set on a pending row, that attempt's
+	// outcome is unknown (it timed out, or its node died before recording it).
+	AttemptStartedAt *time.Time `json:"attempt_started_at"`
 }
 
 // PipelineCounts count what is in flight.
