@@ -117,6 +117,9 @@ type Dispatcher struct {
 
 	chMu     sync.Mutex
 	channels channelCache
+
+	lanes   *lanes
+	sendLog *sendLog
 }
 
 type wallClock struct{}
@@ -154,6 +157,7 @@ func New(cfg Config) *Dispatcher {
 	}
 	d := &Dispatcher{cfg: cfg, st: cfg.Store, log: cfg.Logger, commits: make(chan *unit, 1024),
 		queue: newEventQueue(), wake: make(chan struct{}, 1), channels: channelCache{byID: map[string]store.Channel{}}}
+	d.lanes, d.sendLog = newLanes(d), newSendLog(cfg.Logger, cfg.Clock)
 	d.rt = &engine.Runtime{
 		Clock: cfg.Clock, Outbox: runOutbox{d}, Router: runRouter{d}, Contacts: storeContacts{cfg.Store},
 		Switches: storeSwitches{cfg.Store}, Calendars: storeCalendars{cfg.Store}, HTTP: cfg.HTTP, Flows: cfg.Flows,

@@ -40,6 +40,12 @@ type Pipeline interface {
 	SessionClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Session, error)
 	// OutboxClaimDue leases pending outbox rows whose next attempt is due.
 	OutboxClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxItem, error)
+	// OutboxClaimDueExcept leases due outbox rows as OutboxClaimDue does, passing over the rows
+	// of the channels in except: send lanes that are full or paused.
+	OutboxClaimDueExcept(ctx context.Context, now time.Time, lease time.Duration, limit int, except []string) ([]OutboxItem, error)
+	// OutboxRelease gives claimed rows back without an attempt: their lease ends, the attempt
+	// their claim counted is taken back, and they are due at notBefore at the earliest.
+	OutboxRelease(ctx context.Context, ids []int64, notBefore time.Time) error
 	// OutboxAttemptStart records that the attempt of a row claimed with attempts begins, and
 	// holds the row until leaseUntil; ErrNotFound when the claim is no longer this one.
 	OutboxAttemptStart(ctx context.Context, id int64, attempts int, leaseUntil time.Time) error
@@ -71,6 +77,9 @@ type Pipeline interface {
 	OutboxByPrivateTarget(ctx context.Context, channelID, target string) (OutboxItem, error)
 	// PipelineCounts counts what is in flight, for metrics and tests.
 	PipelineCounts(ctx context.Context) (PipelineCounts, error)
+	// PipelineMetrics reads the outbox per channel and the backlog of pending payloads, for
+	// /metrics.
+	PipelineMetrics(ctx context.Context, now time.Time) (PipelineMetrics, error)
 }
 
 // Tx is the pipeline's writes and reads inside one transaction.
@@ -210,6 +219,9 @@ type Interaction struct {
 	Agent string `json:"agent"`
 	// Status of outbound ones: pending, sent, delivered, read or failed.
 	Status string `json:"status"`
+	// Error is why an outbound message that is not sent failed, or why its last attempt did
+	// while it is retried: the network's words and codes. InteractionList fills it.
+	Error string `json:"error,omitempty"`
 }
 
 // Engine returns the interaction as the engine sees it.
