@@ -159,6 +159,7 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 			}
 		}()
 	}
+	build := buildInfo()
 	secret, err := server.EnsureAdminToken(ctx, st)
 	if err != nil {
 		return usageError("create the first admin token: %v", err)
@@ -180,7 +181,7 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 	defer stopWork()
 	// tracing, when OTEL_EXPORTER_OTLP_ENDPOINT asks for it: spans of webhooks, runs, blocks
 	// and sends; its shutdown exports the last spans after the workers stop
-	tracing, err := telemetry.StartTracing(ctx, env.Getenv, Version)
+	tracing, err := telemetry.StartTracing(ctx, env.Getenv, build.Version)
 	if err != nil {
 		return usageError("tracing: %v", err)
 	}
@@ -215,7 +216,7 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 	acd.Resumer = d
 	srv := server.New(server.Config{Store: st, Registry: env.Registry, Logger: log, Editor: EditorFiles, Flows: flowCache,
 		Dispatcher: d, Metrics: metrics, ACD: acd, Hub: hub, Limits: limits, AccessLog: o.accessLog,
-		Tracer: tracing.Tracer()})
+		Tracer: tracing.Tracer(), Build: build})
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return usageError("listen on %s: %v", o.addr, err)

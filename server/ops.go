@@ -37,6 +37,8 @@ type Metrics struct {
 	pruned *prometheus.CounterVec
 	// reconciled counts sends of unknown outcome settled by reading the network back.
 	reconciled *prometheus.CounterVec
+	// build is switchboard_build_info (see SetBuild).
+	build *prometheus.GaugeVec
 }
 
 // NewMetrics registers the server's metrics in a registry (a new one when nil).
@@ -80,12 +82,13 @@ func NewMetrics(reg *prometheus.Registry) *Metrics {
 			Name: "switchboard_outbox_reconciled_total",
 			Help: "Sends of unknown outcome settled by reading the network back, by channel and outcome (found, absent, unknown).",
 		}, []string{"channel", "outcome"}),
+		build: newBuildInfoGauge(),
 	}
 	for _, kind := range store.PruneKinds {
 		m.pruned.WithLabelValues(kind) // every kind is shown from the start, at zero
 	}
 	reg.MustRegister(m.requests, m.latency, m.Sessions, m.Waiting, m.Queued, m.Refused, m.Batches, m.webhooks, m.pruned,
-		m.reconciled, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		m.reconciled, m.build, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 
@@ -139,9 +142,9 @@ func (s *Server) metricsHandler() fiber.Handler {
 	return adaptor.HTTPHandler(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
 }
 
-// healthz says the process is up.
+// healthz says the process is up, and which version runs.
 func (s *Server) healthz(c *fiber.Ctx) error {
-	return c.JSON(fiber.Map{"status": "ok"})
+	return c.JSON(fiber.Map{"status": "ok", "version": s.cfg.Build.Version})
 }
 
 // readyz says the server can serve: the database answers and its schema is up to date.
