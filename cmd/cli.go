@@ -117,6 +117,7 @@ Exit codes: 0 success, 1 problems in the input (diagnostics, failed tests), 2 us
 	root.SetVersionTemplate(version.String())
 	root.AddCommand(
 		versionCommand(env),
+		healthcheckCommand(env),
 		validateCommand(env),
 		fmtCommand(env),
 		schemaCommand(env),
