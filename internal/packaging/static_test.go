@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -62,29 +63,33 @@ func TestStaticBinary(t *testing.T) {
 
 	// an empty folder, a clean environment, a free port, and no privileges
 	data := openDir(t, 0o777)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
 	args := []string{bin, "serve", "--addr", "127.0.0.1:0", "--flows", ""}
 	if os.Geteuid() == 0 {
 		setpriv, err := exec.LookPath("setpriv")
 		require.NoError(t, err, "setpriv (util-linux) runs the binary as nobody")
 		args = append([]string{setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"}, args...)
 	}
-	serve := exec.CommandContext(ctx, args[0], args[1:]...)
+	serve := exec.Command(args[0], args[1:]...)
 	serve.Dir = data
 	serve.Env = []string{"HOME=" + data, "PATH=/usr/bin:/bin"}
-	serve.Cancel = func() error { return serve.Process.Signal(syscall.SIGTERM) }
-	serve.WaitDelay = 10 * time.Second
 	stdout, err := serve.StdoutPipe()
 	require.NoError(t, err)
-	var stderr strings.Builder
+	var stderr lockedBuffer
 	serve.Stderr = &stderr
 	require.NoError(t, serve.Start())
-	exited := make(chan error, 1)
+	// exited closes when serve has exited; waitErr is then how
+	exited := make(chan struct{})
+	var waitErr error
 	t.Cleanup(func() {
-		cancel()
-		<-exited
+		select {
+		case <-exited:
+		default:
+			_ = serve.Process.Kill()
+			<-exited
+		}
 	})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
 
 	listening := regexp.MustCompile(`Switchboard is listening on (http://127\.0\.0\.1:\d+) `)
 	urls := make(chan string, 1)
@@ -95,11 +100,14 @@ func TestStaticBinary(t *testing.T) {
 				urls <- m[1]
 			}
 		}
-		exited <- serve.Wait()
+		waitErr = serve.Wait()
+		close(exited)
 	}()
 	var url string
 	select {
 	case url = <-urls:
+	case <-exited:
+		t.Fatalf("the static binary exited (%v) before it said where it listens\nstderr:\n%s", waitErr, stderr.String())
 	case <-ctx.Done():
 		t.Fatalf("the static binary did not say where it listens\nstderr:\n%s", stderr.String())
 	}
@@ -132,9 +140,13 @@ func TestStaticBinary(t *testing.T) {
 	if os.Geteuid() == 0 {
 		require.Equal(t, uint32(65534), info.Sys().(*syscall.Stat_t).Uid, "the database belongs to the user serve runs as")
 	}
-	cancel()
-	require.NoError(t, <-exited, "serve stops cleanly on SIGTERM\nstderr:\n%s", stderr.String())
-	exited <- nil
+	require.NoError(t, serve.Process.Signal(syscall.SIGTERM))
+	select {
+	case <-exited:
+		require.NoError(t, waitErr, "serve stops cleanly on SIGTERM\nstderr:\n%s", stderr.String())
+	case <-ctx.Done():
+		t.Fatalf("serve did not stop on SIGTERM\nstderr:\n%s", stderr.String())
+	}
 }
 
 // openDir is a new folder with the permissions given, removed at the end of the test.
@@ -145,4 +157,22 @@ func openDir(t *testing.T, perm os.FileMode) string {
 	t.Cleanup(func() { _ = os.RemoveAll(dir) })
 	require.NoError(t, os.Chmod(dir, perm))
 	return dir
+}
+
+// lockedBuffer is a buffer a process writes to while the test may read it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
