@@ -151,6 +151,12 @@ func (ch Channel) baseURL() string {
 	return ""
 }
 
+// Remote tells whether sends to the channel call a network: all but a web chat without a
+// callback_url, whose widget polls the transcript.
+func (ch Channel) Remote() bool {
+	return ch.Type != TypeWebchat || ch.setting("callback_url") != ""
+}
+
 // accountID is our own id on the network: settings.account_id.
 func (ch Channel) accountID() string { return ch.setting("account_id") }
 

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
+	"sync/atomic"
 	"time"
 
 	"github.com/switchboardhq/switchboard/engine"
@@ -121,8 +123,9 @@ type response struct {
 // maxAnswer bounds how much of an answer is read.
 const maxAnswer = 1 << 20
 
-// do makes one request. A request that gets no answer is ClassRetry; its message never shows
-// the URL, whose query holds the access token.
+// do makes one request. A request that gets no answer is ClassRetry when it was never written
+// whole (the network cannot have it) and ClassUnknown once it was (the network may have it);
+// its message never shows the URL, whose query holds the access token.
 func (c *Client) do(ctx context.Context, method, rawURL string, header http.Header, body []byte) (*response, error) {
 	var rd io.Reader
 	if body != nil {
@@ -139,15 +142,32 @@ func (c *Client) do(ctx context.Context, method, rawURL string, header http.Head
 	if hc == nil {
 		hc = defaultHTTP
 	}
+	var written atomic.Bool
+	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		WroteRequest: func(w httptrace.WroteRequestInfo) {
+			if w.Err == nil {
+				written.Store(true)
+			}
+		},
+	}))
 	resp, err := hc.Do(req)
 	if err != nil {
 		err = redact(err)
-		return nil, &SendError{Class: ClassRetry, Message: fmt.Sprintf("%s %s: %v", method, req.URL.Path, err), Err: err}
+		class, what := ClassRetry, "the request was not sent"
+		if written.Load() {
+			class, what = ClassUnknown, "the request was sent and got no answer; the network may have it"
+		}
+		return nil, &SendError{Class: class, Message: fmt.Sprintf("%s %s: %s: %v", method, req.URL.Path, what, err), Err: err}
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
 	if err != nil {
-		return nil, &SendError{Class: ClassRetry, Status: resp.StatusCode,
+		// the network answered with a status: it has the request; only its answer is cut short
+		class := ClassUnknown
+		if resp.StatusCode/100 != 2 {
+			class = ClassRetry
+		}
+		return nil, &SendError{Class: class, Status: resp.StatusCode,
 			Message: fmt.Sprintf("%s %s: reading the answer: %v", method, req.URL.Path, err), Err: err}
 	}
 	return &response{status: resp.StatusCode, header: resp.Header, body: b}, nil

@@ -16,7 +16,8 @@ type ErrorClass string
 
 // The classes of send failures.
 const (
-	// ClassRetry is a temporary failure (Meta 1, 2, 1200; 5xx; network errors): retry with backoff.
+	// ClassRetry is a temporary failure (Meta 1, 2, 1200; 5xx; a request that could not be
+	// written, such as a refused connection): retry with backoff.
 	ClassRetry ErrorClass = "retry"
 	// ClassThrottle is a rate limit (Meta 4, 17, 32, 341, 613, 800xx, 368; X 429): wait RetryAfter.
 	ClassThrottle ErrorClass = "throttle"
@@ -29,6 +30,10 @@ const (
 	ClassReauth ErrorClass = "reauth"
 	// ClassDuplicate is a send the network already has (Meta 506): count the action as sent.
 	ClassDuplicate ErrorClass = "duplicate"
+	// ClassUnknown is a request that was written to the network and got no answer (a timeout,
+	// a connection reset): the network may or may not have it. Read it back (Client.ReadBack)
+	// before sending it again; it says nothing of the network's rate limits.
+	ClassUnknown ErrorClass = "unknown"
 )
 
 // SendError is a classified send failure; Send returns one for every failure.

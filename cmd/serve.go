@@ -35,7 +35,7 @@ type serveOptions struct {
 	budget                                  budgetFlags
 	addr, flows, logLevel, logFormat, pprof string
 	accessLog                               bool
-	shutdown, retryFor                      time.Duration
+	shutdown, retryFor, lease, sendTimeout  time.Duration
 }
 
 // dbFlag adds --db, a configured flag (SWITCHBOARD_DB or SWITCHBOARD_DB_FILE) that defaults to
@@ -97,6 +97,8 @@ keeps forever.`,
 	c.Flags().StringVar(&o.logFormat, "log-format", "text", "text or json")
 	c.Flags().DurationVar(&o.shutdown, "shutdown-timeout", 30*time.Second, "how long requests in flight may take to finish when stopping")
 	c.Flags().DurationVar(&o.retryFor, "retry-for", dispatch.DefaultRetryFor, "how long a failing send to a network is retried")
+	c.Flags().DurationVar(&o.lease, "lease", dispatch.DefaultLease, "how long a node holds the work it claims (payloads, timers, sends) before another node may take it over")
+	c.Flags().DurationVar(&o.sendTimeout, "send-timeout", dispatch.DefaultSendTimeout, "how long one call to a network may take; a send in flight holds its row this long and 5s more")
 	retentionFlags(c, &o.retention)
 	addBudgetFlags(c, &o.budget)
 	c.Flags().StringVar(&o.pprof, "pprof", "", "serve Go's profiler on this address (on this machine only), such as 127.0.0.1:6060")
@@ -128,6 +130,11 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 	}
 	if err := o.retention.check(); err != nil {
 		return err
+	}
+	for name, d := range map[string]time.Duration{"lease": o.lease, "send-timeout": o.sendTimeout} {
+		if d <= 0 {
+			return fmt.Errorf("--%s %s: must be a positive duration, such as 30s", name, d)
+		}
 	}
 	limits, err := o.budget.limits()
 	if err != nil {
@@ -212,8 +219,11 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 	}()
 	// with tracing, each request to a network (a send) and of an http block is a span; without
 	// it both keep their default clients (nil)
-	sendHTTP := tracing.HTTPClient(&http.Client{Timeout: 15 * time.Second}) // the networks' client's own timeout
-	blockHTTP := tracing.HTTPClient(&http.Client{})                         // as http.DefaultClient
+	sendHTTP := tracing.HTTPClient(&http.Client{Timeout: o.sendTimeout}) // the networks' client's own timeout
+	if sendHTTP == nil {
+		sendHTTP = &http.Client{Timeout: o.sendTimeout}
+	}
+	blockHTTP := tracing.HTTPClient(&http.Client{}) // as http.DefaultClient
 	flowCache := dispatch.NewFlowCache(st, env.Registry)
 	metrics := server.NewMetrics(nil)
 	hub := routing.NewHub(workCtx, st.Bus())
@@ -222,7 +232,7 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 	acd.Queued = metrics.QueueSize
 	acd.Refused = metrics.AssignmentRefused
 	dcfg := dispatch.Config{Store: st, Flows: flowCache, Sender: &channels.Client{HTTP: sendHTTP}, Logger: log,
-		Metrics: metrics, RetryFor: o.retryFor, Queue: routing.NewQueue(st, acd), Observer: routing.Observer{Hub: hub}, Limits: limits,
+		Metrics: metrics, RetryFor: o.retryFor, Lease: o.lease, SendTimeout: o.sendTimeout, Queue: routing.NewQueue(st, acd), Observer: routing.Observer{Hub: hub}, Limits: limits,
 		Tracer: tracing.Engine()}
 	if blockHTTP != nil {
 		dcfg.HTTP = blockHTTP

@@ -18,14 +18,18 @@ const (
 	DefaultRetryFor = 24 * time.Hour
 	DefaultPoll     = time.Second
 	DefaultLease    = time.Minute
+	// DefaultSendTimeout bounds one call to a network.
+	DefaultSendTimeout = 15 * time.Second
 	// DefaultStale is how long a stored webhook payload may stay unprocessed before any node
 	// takes it over: its node died or restarted before processing it.
 	DefaultStale = 30 * time.Second
 )
 
-// Sender sends an action to its network: *channels.Client.
+// Sender sends an action to its network, and reads a send of unknown outcome back from it:
+// *channels.Client.
 type Sender interface {
 	Send(ctx context.Context, ch channels.Channel, a *engine.Action, sc channels.SendContext) (channels.Result, error)
+	ReadBack(ctx context.Context, ch channels.Channel, at channels.Attempt) channels.ReadBack
 }
 
 // Queue is the routing queue as sessions see it; package routing implements it.
@@ -90,6 +94,9 @@ type Config struct {
 	Poll time.Duration
 	// Lease is how long a claimed row stays with this node.
 	Lease time.Duration
+	// SendTimeout bounds one call to a network; a send in flight holds its row for this and
+	// sendMargin more, so no other node takes it meanwhile.
+	SendTimeout time.Duration
 	// Stale is how long a stored payload may wait before any node processes it.
 	Stale time.Duration
 	// Committers is how many transactions commit at once (1 for SQLite, more for PostgreSQL).
@@ -126,6 +133,9 @@ type Dispatcher struct {
 
 	chMu     sync.Mutex
 	channels map[string]cachedChannel
+
+	lanes   *lanes
+	sendLog *sendLog
 }
 
 type wallClock struct{}
@@ -149,6 +159,9 @@ func New(cfg Config) *Dispatcher {
 	if cfg.Lease == 0 {
 		cfg.Lease = DefaultLease
 	}
+	if cfg.SendTimeout == 0 {
+		cfg.SendTimeout = DefaultSendTimeout
+	}
 	if cfg.Stale == 0 {
 		cfg.Stale = DefaultStale
 	}
@@ -160,6 +173,7 @@ func New(cfg Config) *Dispatcher {
 	}
 	d := &Dispatcher{cfg: cfg, st: cfg.Store, log: cfg.Logger, commits: make(chan *unit, 1024),
 		events: make(chan store.WebhookEvent, 1024), wake: make(chan struct{}, 1), channels: map[string]cachedChannel{}}
+	d.lanes, d.sendLog = newLanes(d), newSendLog(cfg.Logger, cfg.Clock)
 	d.rt = &engine.Runtime{
 		Clock: cfg.Clock, Outbox: runOutbox{d}, Router: runRouter{d}, Contacts: storeContacts{cfg.Store},
 		Switches: storeSwitches{cfg.Store}, Calendars: storeCalendars{cfg.Store}, HTTP: cfg.HTTP, Flows: cfg.Flows,

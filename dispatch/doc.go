@@ -11,6 +11,12 @@
 // networks' error codes, and the result resumes the waiting block. Deadlines (wait.reply, queue
 // timeouts) are rows too; workers claim the due ones and resume them with a timeout.
 //
+// A send is never repeated blindly. Its attempt is recorded (committed on its own) before the
+// network is called, with the row held for the send timeout and a margin; a call written and
+// not answered, or a node that died mid-send, leaves the attempt on record with no result, and
+// whoever claims the row next reads the network back first (reconcile.go): found is recorded
+// sent, absent is sent again, and what no network can tell follows the channel's unknown_send.
+//
 // Every node of a PostgreSQL deployment runs the same workers: claims lease rows with FOR
 // UPDATE SKIP LOCKED so each is handled once, and notifications wake idle nodes, with polling as
 // the fallback. Nothing lives only in memory: a node that dies leaves leases that run out, and

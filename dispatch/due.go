@@ -1,6 +1,8 @@
 package dispatch
 
-// Due work: timers that fire and outbox rows whose attempt is due.
+// Due work: timers that fire and outbox rows whose attempt is due. Timers are fired here;
+// outbox rows are handed to their channels' send lanes (lanes.go), which the loop does not wait
+// for.
 
 import (
 	"context"
@@ -12,25 +14,32 @@ import (
 	"github.com/switchboardhq/switchboard/store"
 )
 
-// claimBatch is how many due rows a worker claims at once; parallel is how many it handles at once.
+// claimBatch is how many due rows a worker claims at once; parallel is how many timers it fires
+// at once.
 const (
 	claimBatch = 64
 	parallel   = 16
 )
 
-// dueLoop fires due timers and sends due outbox rows, sleeping until the next deadline, a
-// wake-up, or the poll interval, whichever comes first.
+// dueLoop fires due timers and hands due outbox rows to their lanes, sleeping until the next
+// deadline, a wake-up, or the poll interval, whichever comes first.
 func (d *Dispatcher) dueLoop(ctx context.Context) {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
-		if n := d.RunDue(ctx); n > 0 {
+		n, blocked := d.runDue(ctx, false)
+		if n > 0 {
 			continue
 		}
 		wait := d.cfg.Poll
 		if next, err := d.st.NextDue(ctx); err == nil && !next.IsZero() {
 			if until := next.Sub(d.cfg.Clock.Now()); until < wait {
 				wait = max(until, 10*time.Millisecond)
+				if blocked {
+					// what is due may be rows of full or paused lanes: they wake the loop
+					// when they take rows again
+					wait = max(wait, blockedPoll)
+				}
 			}
 		}
 		timer.Reset(wait)
@@ -43,38 +52,64 @@ func (d *Dispatcher) dueLoop(ctx context.Context) {
 	}
 }
 
-// RunDue fires the timers and sends the outbox rows that are due now, and returns how many it
-// claimed. The workers call it; tests call it after moving the clock.
+// RunDue fires the timers that are due now and sends the outbox rows that are, and returns how
+// many it claimed, once they are all done. Tests call it after moving the clock; the workers
+// do not wait for the sends.
 func (d *Dispatcher) RunDue(ctx context.Context) int {
+	n, _ := d.runDue(ctx, true)
+	return n
+}
+
+// runDue fires the due timers, waiting for them, and hands the due outbox rows to their
+// lanes, waiting for their sends only when wait is set. blocked tells whether some lanes took
+// no rows (full or paused).
+func (d *Dispatcher) runDue(ctx context.Context, wait bool) (n int, blocked bool) {
 	now := d.cfg.Clock.Now()
 	sessions, err := d.st.SessionClaimDue(ctx, now, d.cfg.Lease, claimBatch)
 	if err != nil && ctx.Err() == nil {
 		d.log.Warn("claim due sessions", "err", err)
 	}
-	items, err := d.st.OutboxClaimDue(ctx, now, d.cfg.Lease, claimBatch)
+	except := d.lanes.blocked()
+	items, err := d.st.OutboxClaimDueExcept(ctx, now, d.cfg.Lease, claimBatch, except)
 	if err != nil && ctx.Err() == nil {
 		d.log.Warn("claim due outbox rows", "err", err)
 	}
+	var sends sync.WaitGroup
+	var done func()
+	if wait {
+		done = sends.Done
+	}
+	var refused []int64
+	for _, it := range items {
+		if wait {
+			sends.Add(1)
+		}
+		if !d.lanes.offer(ctx, it, done) {
+			if wait {
+				sends.Done()
+			}
+			refused = append(refused, it.ID)
+		}
+	}
+	if len(refused) > 0 {
+		// a lane that filled up or paused meanwhile: any node may take them at once
+		if err := d.st.OutboxRelease(context.WithoutCancel(ctx), refused, now); err != nil {
+			d.log.Warn("give claimed sends back; their lease will run out instead", "rows", len(refused), "err", err)
+		}
+	}
 	sem := make(chan struct{}, parallel)
-	var wg sync.WaitGroup
+	var timers sync.WaitGroup
 	for _, s := range sessions {
 		sem <- struct{}{}
-		wg.Add(1)
+		timers.Add(1)
 		go func() {
-			defer func() { <-sem; wg.Done() }()
+			defer func() { <-sem; timers.Done() }()
 			d.fire(ctx, s)
 		}()
 	}
-	for _, it := range items {
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			d.send(ctx, it)
-		}()
-	}
-	wg.Wait()
-	return len(sessions) + len(items)
+	timers.Wait()
+	sends.Wait()
+	return len(sessions) + len(items), len(except) > 0 || len(refused) > 0
 }
 
 // fire resumes a session whose wait timed out; a session that moved on meanwhile is left alone.

@@ -55,7 +55,24 @@ func (d *Dispatcher) send(ctx context.Context, it store.OutboxItem) *channels.Se
 		d.finishSend(ctx, it, store.OutboxFailed, "", "this server sends nothing to networks")
 		return nil
 	}
-	res, err := d.cfg.Sender.Send(ctx, AdapterChannel(ch), &it.Action, sc)
+	adapter := AdapterChannel(ch)
+	if it.AttemptStartedAt != nil && !d.reconcile(ctx, it, ch, adapter, sc) {
+		return nil
+	}
+	if adapter.Remote() {
+		// the attempt is on record before the network is called: if this node dies or the
+		// call times out, whoever takes the row next reads the network back first
+		hold := d.cfg.Clock.Now().Add(d.cfg.SendTimeout + sendMargin)
+		if err := d.st.OutboxAttemptStart(ctx, it.ID, it.Attempts, hold); err != nil {
+			if !errors.Is(err, store.ErrNotFound) && ctx.Err() == nil {
+				d.log.Warn("send: record the attempt; it will be tried again", "action", it.ActionID, "err", err)
+			}
+			return nil
+		}
+	}
+	sendCtx, cancel := context.WithTimeout(ctx, d.cfg.SendTimeout)
+	res, err := d.cfg.Sender.Send(sendCtx, adapter, &it.Action, sc)
+	cancel()
 	if err == nil {
 		d.finishSend(ctx, it, store.OutboxSent, res.ExternalID, "")
 		return nil
@@ -64,11 +81,18 @@ func (d *Dispatcher) send(ctx context.Context, it store.OutboxItem) *channels.Se
 	if !errors.As(err, &se) {
 		se = &channels.SendError{Class: channels.ClassRetry, Message: err.Error()}
 	}
+	if len(res.Parts) > 0 && se.Class != channels.ClassDuplicate {
+		// some of the action's messages went: repeating the action would send them twice
+		d.finishSend(ctx, it, store.OutboxFailed, "", se.Error()+"; the messages already sent are not sent again, so that none arrives twice")
+		return se
+	}
 	switch se.Class {
 	case channels.ClassDuplicate:
 		d.finishSend(ctx, it, store.OutboxSent, "", "")
 	case channels.ClassRetry, channels.ClassThrottle:
-		d.retry(ctx, it, se)
+		d.retry(ctx, it, se, false)
+	case channels.ClassUnknown:
+		d.retry(ctx, it, se, true)
 	case channels.ClassReauth:
 		if err := d.commit(ctx, func(tx store.Tx) error { return tx.ChannelNeedsReauth(ctx, ch.ID) }); err != nil {
 			d.log.Warn("mark the channel for re-authorisation", "channel", ch.ID, "err", err)
@@ -92,8 +116,10 @@ func (d *Dispatcher) interactionByExternal(ctx context.Context, channelID, exter
 	return d.st.InteractionByExternal(ctx, channelID, externalID)
 }
 
-// retry schedules another attempt, or fails the send once Config.RetryFor has passed.
-func (d *Dispatcher) retry(ctx context.Context, it store.OutboxItem, se *channels.SendError) {
+// retry schedules another attempt, or fails the send once Config.RetryFor has passed. A send
+// whose outcome is unknown keeps its attempt's mark, so that the next attempt reads it back
+// from the network first.
+func (d *Dispatcher) retry(ctx context.Context, it store.OutboxItem, se *channels.SendError, unknown bool) {
 	now := d.cfg.Clock.Now()
 	first := now
 	if it.FirstAttemptAt != nil {
@@ -101,10 +127,18 @@ func (d *Dispatcher) retry(ctx context.Context, it store.OutboxItem, se *channel
 	}
 	next := now.Add(backoff(it.Attempts, se.RetryAfter))
 	if next.Sub(first) > d.cfg.RetryFor {
-		d.finishSend(ctx, it, store.OutboxFailed, "", "gave up after "+now.Sub(first).Round(time.Second).String()+": "+se.Error())
+		msg := "gave up after " + now.Sub(first).Round(time.Second).String() + ": " + se.Error()
+		if unknown {
+			msg += "; the last attempt may or may not have reached the customer"
+		}
+		d.finishSend(ctx, it, store.OutboxFailed, "", msg)
 		return
 	}
-	if err := d.commit(ctx, func(tx store.Tx) error { return tx.OutboxRetry(ctx, it.ID, next, se.Error()) }); err != nil {
+	schedule := func(tx store.Tx) error { return tx.OutboxRetry(ctx, it.ID, next, se.Error()) }
+	if unknown {
+		schedule = func(tx store.Tx) error { return tx.OutboxReconcileLater(ctx, it.ID, next, se.Error()) }
+	}
+	if err := d.commit(ctx, schedule); err != nil {
 		d.log.Warn("schedule a retry", "action", it.ActionID, "err", err)
 	}
 }

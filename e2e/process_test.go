@@ -104,13 +104,15 @@ type serveProcess struct {
 var listening = regexp.MustCompile(`Switchboard is listening on (http://127\.0\.0\.1:\d+) `)
 
 // startServe runs serve on a free loopback port with a database and a flows directory, and
-// waits until it listens. The process is killed when the test ends, if it still runs.
-func startServe(t *testing.T, bin, db, flows string) *serveProcess {
+// more flags when given, and waits until it listens. The process is killed when the test ends,
+// if it still runs.
+func startServe(t *testing.T, bin, db, flows string, flags ...string) *serveProcess {
 	t.Helper()
 	flows, err := filepath.Abs(flows)
 	require.NoError(t, err)
 	p := &serveProcess{stdout: newOutput(), stderr: newOutput(), exited: make(chan struct{})}
-	p.cmd = exec.Command(bin, "serve", "--db", db, "--addr", "127.0.0.1:0", "--flows", flows, "--shutdown-timeout", "10s")
+	args := append([]string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--flows", flows, "--shutdown-timeout", "10s"}, flags...)
+	p.cmd = exec.Command(bin, args...)
 	p.cmd.Env = serveEnv()
 	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
 	require.NoError(t, p.cmd.Start())

@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/switchboardhq/switchboard/dispatch"
 	"github.com/switchboardhq/switchboard/engine"
 	"github.com/switchboardhq/switchboard/store"
 )
@@ -37,6 +38,14 @@ type Metrics struct {
 	pruned *prometheus.CounterVec
 	// reconciled counts sends of unknown outcome settled by reading the network back.
 	reconciled *prometheus.CounterVec
+	// sends counts sends by channel and outcome; sendLatency times them by channel type.
+	sends       *prometheus.CounterVec
+	sendLatency *prometheus.HistogramVec
+	// throttled counts the rate-limit answers that paused a channel's lane; lanePaused and
+	// laneInFlight are each lane's state now.
+	throttled    *prometheus.CounterVec
+	lanePaused   *prometheus.GaugeVec
+	laneInFlight *prometheus.GaugeVec
 	// build is switchboard_build_info (see SetBuild).
 	build *prometheus.GaugeVec
 }
@@ -82,6 +91,23 @@ func NewMetrics(reg *prometheus.Registry) *Metrics {
 			Name: "switchboard_outbox_reconciled_total",
 			Help: "Sends of unknown outcome settled by reading the network back, by channel and outcome (found, absent, unknown).",
 		}, []string{"channel", "outcome"}),
+		sends: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "switchboard_sends_total",
+			Help: "Sends to the networks by channel and outcome: sent, or the class of the error (retry, throttle, fatal, window, reauth, duplicate).",
+		}, []string{"channel", "channel_type", "outcome"}),
+		sendLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "switchboard_send_duration_seconds", Help: "How long a send took, the network's answer and its recording, by channel type.",
+			Buckets: []float64{.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 15},
+		}, []string{"channel_type"}),
+		throttled: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "switchboard_lane_throttled_total", Help: "Rate-limit answers that paused a channel's send lane, by channel.",
+		}, []string{"channel"}),
+		lanePaused: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "switchboard_lane_paused", Help: "1 while a channel's send lane waits because its network asked us to slow down.",
+		}, []string{"channel"}),
+		laneInFlight: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "switchboard_lane_in_flight", Help: "Sends of a channel waiting for the network's answer on this node.",
+		}, []string{"channel"}),
 		build: newBuildInfoGauge(),
 	}
 	for _, kind := range store.PruneKinds {
@@ -89,6 +115,7 @@ func NewMetrics(reg *prometheus.Registry) *Metrics {
 	}
 	reg.MustRegister(m.requests, m.latency, m.Sessions, m.Waiting, m.Queued, m.Refused, m.Batches, m.webhooks, m.pruned,
 		m.reconciled, m.build, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(m.sends, m.sendLatency, m.throttled, m.lanePaused, m.laneInFlight)
 	return m
 }
 
@@ -136,6 +163,85 @@ func (m *Metrics) CommitBatch(units int) { m.Batches.Observe(float64(units)) }
 // dispatcher calls it.
 func (m *Metrics) Reconciled(channelID, outcome string) {
 	m.reconciled.WithLabelValues(channelID, outcome).Inc()
+}
+
+// The dispatcher's send lanes report to the server's metrics.
+var _ dispatch.SendMetrics = (*Metrics)(nil)
+
+// SendDone counts a send and times it; the dispatcher's send lanes call it.
+func (m *Metrics) SendDone(channelID, channelType, outcome string, seconds float64) {
+	m.sends.WithLabelValues(channelID, channelType, outcome).Inc()
+	m.sendLatency.WithLabelValues(channelType).Observe(seconds)
+}
+
+// Throttled counts a rate-limit answer that paused a channel's lane.
+func (m *Metrics) Throttled(channelID string) { m.throttled.WithLabelValues(channelID).Inc() }
+
+// LaneState sets a lane's sends in flight and whether it is paused.
+func (m *Metrics) LaneState(channelID string, inFlight int, paused bool) {
+	m.laneInFlight.WithLabelValues(channelID).Set(float64(inFlight))
+	v := 0.0
+	if paused {
+		v = 1
+	}
+	m.lanePaused.WithLabelValues(channelID).Set(v)
+}
+
+// LaneDropped forgets the gauges of a lane that was dropped when idle, so that their series
+// stay as few as the lanes.
+func (m *Metrics) LaneDropped(channelID string) {
+	m.laneInFlight.DeleteLabelValues(channelID)
+	m.lanePaused.DeleteLabelValues(channelID)
+}
+
+// pipelineCollector reads the outbox per channel and the backlog of webhook payloads from the
+// database when /metrics is scraped: one query each, bounded by the number of channels.
+type pipelineCollector struct {
+	st      store.Store
+	clock   engine.Clock
+	log     *slog.Logger
+	outbox  *prometheus.Desc
+	backlog *prometheus.Desc
+	age     *prometheus.Desc
+}
+
+func newPipelineCollector(st store.Store, clock engine.Clock, log *slog.Logger) *pipelineCollector {
+	return &pipelineCollector{st: st, clock: clock, log: log,
+		outbox: prometheus.NewDesc("switchboard_outbox_rows",
+			"Outbox rows waiting to be sent, by channel and state: pending (no attempt yet), in_flight (leased to a node sending it), retrying (an attempt failed; another is scheduled).",
+			[]string{"channel", "state"}, nil),
+		backlog: prometheus.NewDesc("switchboard_webhook_backlog_payloads", "Stored webhook payloads not processed yet.", nil, nil),
+		age: prometheus.NewDesc("switchboard_webhook_backlog_age_seconds",
+			"How long the oldest webhook payload not processed yet has waited; 0 when there is none.", nil, nil),
+	}
+}
+
+func (c *pipelineCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.outbox
+	ch <- c.backlog
+	ch <- c.age
+}
+
+func (c *pipelineCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	now := c.clock.Now()
+	m, err := c.st.PipelineMetrics(ctx, now)
+	if err != nil {
+		c.log.Warn("metrics: read the pipeline's queues", "err", err)
+		return
+	}
+	for _, o := range m.Outbox {
+		ch <- prometheus.MustNewConstMetric(c.outbox, prometheus.GaugeValue, float64(o.Pending), o.ChannelID, "pending")
+		ch <- prometheus.MustNewConstMetric(c.outbox, prometheus.GaugeValue, float64(o.InFlight), o.ChannelID, "in_flight")
+		ch <- prometheus.MustNewConstMetric(c.outbox, prometheus.GaugeValue, float64(o.Retrying), o.ChannelID, "retrying")
+	}
+	ch <- prometheus.MustNewConstMetric(c.backlog, prometheus.GaugeValue, float64(m.PendingPayloads))
+	age := 0.0
+	if m.OldestPayload != nil {
+		age = max(now.Sub(*m.OldestPayload).Seconds(), 0)
+	}
+	ch <- prometheus.MustNewConstMetric(c.age, prometheus.GaugeValue, age)
 }
 
 func (s *Server) metricsHandler() fiber.Handler {

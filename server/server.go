@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/switchboardhq/switchboard/dispatch"
@@ -102,6 +104,12 @@ func New(cfg Config) *Server {
 	s := &Server{cfg: cfg, log: cfg.Logger, started: cfg.Clock.Now(), done: make(chan struct{})}
 	s.life, s.endLife = context.WithCancel(context.Background())
 	s.metrics = cfg.Metrics
+	// the pipeline's queues are read from the database at each scrape; a registry two servers
+	// share (two nodes in one process) reads them once
+	if err := s.metrics.registry.Register(newPipelineCollector(cfg.Store, cfg.Clock, cfg.Logger)); err != nil &&
+		!errors.As(err, new(prometheus.AlreadyRegisteredError)) {
+		panic("switchboard: " + err.Error()) // a programmer error
+	}
 	s.tracer = cfg.Tracer
 	if s.tracer == nil {
 		s.tracer = (*telemetry.Tracing)(nil).Tracer()

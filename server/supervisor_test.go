@@ -28,8 +28,22 @@ func TestConversationTranscript(t *testing.T) {
 				Text: "necesito la factura", At: written}); err != nil {
 				return err
 			}
+			if _, err = tx.InteractionInsert(context.Background(), store.Interaction{ConversationID: conv.ID, ChannelID: "chat",
+				Direction: store.Outbound, ExternalID: "m2", Kind: "message", Text: "Hola Berta", At: written.Add(time.Second)}); err != nil {
+				return err
+			}
+			// a reply the network refused
+			o, err := tx.OutboxInsert(context.Background(), store.OutboxItem{ActionID: "a3", ChannelID: "chat", ConversationID: conv.ID,
+				Action: engine.Action{ID: "a3", Type: engine.ActionReply, Text: "¿Algo más?"}})
+			if err != nil {
+				return err
+			}
+			if err := tx.OutboxFinish(context.Background(), o.ID, store.OutboxFailed, "", "fatal: HTTP 400 Bad Request (HTTP 400)"); err != nil {
+				return err
+			}
 			_, err = tx.InteractionInsert(context.Background(), store.Interaction{ConversationID: conv.ID, ChannelID: "chat",
-				Direction: store.Outbound, ExternalID: "m2", Kind: "message", Text: "Hola Berta", At: written.Add(time.Second)})
+				Direction: store.Outbound, Kind: "message", Text: "¿Algo más?", At: written.Add(2 * time.Second), ActionID: "a3",
+				Status: store.OutboxFailed})
 			return err
 		}))
 
@@ -39,13 +53,16 @@ func TestConversationTranscript(t *testing.T) {
 			Interactions []struct {
 				Direction string `json:"direction"`
 				Text      string `json:"text"`
+				Error     string `json:"error"`
 			} `json:"interactions"`
 		}
 		api.call(t, "GET", "/api/v1/conversations/"+conv.ID).expect(t, 200).decode(t, &transcript)
 		require.Equal(t, conv.ID, transcript.ID)
-		require.Len(t, transcript.Interactions, 2)
+		require.Len(t, transcript.Interactions, 3)
 		require.Equal(t, "inbound", transcript.Interactions[0].Direction)
 		require.Equal(t, "outbound", transcript.Interactions[1].Direction)
+		require.Empty(t, transcript.Interactions[1].Error)
+		require.Equal(t, "fatal: HTTP 400 Bad Request (HTTP 400)", transcript.Interactions[2].Error, "a failed reply says why")
 		require.Empty(t, api.call(t, "GET", "/api/v1/conversations?status=closed").expect(t, 200).list(t))
 	})
 }

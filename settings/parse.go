@@ -40,6 +40,11 @@ type ChannelSettings struct {
 	RequireContact  bool
 	ServiceLevel    time.Duration
 	WorkingHours    string
+	// Send is the channel's send budget: its settings over the type's default.
+	Send SendBudget
+	// UnknownSend is hold or resend: what a send of unknown outcome does when reading back
+	// cannot settle it.
+	UnknownSend string
 }
 
 // SkillSettings are a skill's settings, typed.
@@ -59,8 +64,19 @@ func ParseChannel(channelType string, m map[string]any) (ChannelSettings, []Prob
 		QueueLimit: integer(v, "queue_limit"), Distribution: list(v, "distribution"), AccountPriority: integer(v, "account_priority"),
 		Dispositions: list(v, "dispositions"), RequireContact: v["require_contact"] == true,
 		ServiceLevel: time.Duration(integer(v, "service_level_seconds")) * time.Second, WorkingHours: str(v, "working_hours"),
+		UnknownSend: str(v, "unknown_send"),
 	}
 	out.RingTimeout, _ = v["ring_timeout"].(time.Duration)
+	out.Send = DefaultSendBudget(channelType)
+	if r, ok := v["send_rate"].(float64); ok {
+		out.Send.Rate = r
+	}
+	if n := integer(v, "send_burst"); n > 0 {
+		out.Send.Burst = n
+	}
+	if n := integer(v, "send_concurrency"); n > 0 {
+		out.Send.Concurrency = n
+	}
 	return out, problems
 }
 
@@ -267,6 +283,12 @@ func (s *Setting) value(v any) (any, string) {
 			return nil, fmt.Sprintf("must be %s, got %s", kindText(p), got(v))
 		}
 		return n, ""
+	case engine.KindNumber:
+		n, ok := number(v)
+		if !ok || p.Min != nil && n < *p.Min || p.Max != nil && n > *p.Max {
+			return nil, fmt.Sprintf("must be %s, got %s", kindText(p), got(v))
+		}
+		return n, ""
 	case engine.KindDuration:
 		var d time.Duration
 		if n, ok := whole(v); ok && s.Seconds {
@@ -306,6 +328,27 @@ func whole(v any) (int, bool) {
 	return 0, false
 }
 
+// number reads a finite number as JSON or Go code writes it.
+func number(v any) (float64, bool) {
+	var f float64
+	switch n := v.(type) {
+	case float64:
+		f = n
+	case int:
+		f = float64(n)
+	case int64:
+		f = float64(n)
+	case json.Number:
+		var err error
+		if f, err = n.Float64(); err != nil {
+			return 0, false
+		}
+	default:
+		return 0, false
+	}
+	return f, !math.IsNaN(f) && !math.IsInf(f, 0)
+}
+
 // kindText says what a setting takes, for messages.
 func kindText(p *engine.Param) string {
 	seconds := func(v float64) string { return (time.Duration(v) * time.Second).String() }
@@ -327,6 +370,14 @@ func kindText(p *engine.Param) string {
 			return fmt.Sprintf("a whole number of at least %v", *p.Min)
 		}
 		return "a whole number"
+	case engine.KindNumber:
+		switch {
+		case p.Min != nil && p.Max != nil:
+			return fmt.Sprintf("a number from %v to %v", *p.Min, *p.Max)
+		case p.Min != nil:
+			return fmt.Sprintf("a number of at least %v", *p.Min)
+		}
+		return "a number"
 	case engine.KindDuration:
 		s := "a duration"
 		if p.Min != nil {

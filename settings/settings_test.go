@@ -48,7 +48,8 @@ func TestParseChannelDefaults(t *testing.T) {
 	t.Parallel()
 	s, problems := settings.ParseChannel("facebook", nil)
 	require.Empty(t, problems)
-	require.Equal(t, settings.ChannelSettings{OfferMode: "direct", RingTimeout: 30 * time.Second, ServiceLevel: time.Minute}, s)
+	require.Equal(t, settings.ChannelSettings{OfferMode: "direct", RingTimeout: 30 * time.Second, ServiceLevel: time.Minute,
+		UnknownSend: settings.UnknownSendHold, Send: settings.DefaultSendBudget("facebook")}, s)
 
 	s, problems = settings.ParseChannel("webchat", map[string]any{"callback_url": "https://chat.example.com/r", "ring_timeout": "2m",
 		"distribution": []string{"newest", "public_first"}, "queue_limit": 3})
@@ -66,7 +67,8 @@ func TestEverySettingIsTyped(t *testing.T) {
 	values := map[string]any{"account_id": "42", "base_url": "http://127.0.0.1:1", "human_agent": true,
 		"callback_url": "http://127.0.0.1:2", "offer_mode": "ring", "ring_timeout": 5, "pause_on_missed_offer": true,
 		"queue_limit": 2, "distribution": []any{"newest"}, "account_priority": 3, "dispositions": []any{"ok"},
-		"require_contact": true, "service_level_seconds": 9, "working_hours": "w"}
+		"require_contact": true, "service_level_seconds": 9, "working_hours": "w", "unknown_send": "resend", "send_rate": 2.5,
+		"send_burst": 3, "send_concurrency": 2}
 	for _, s := range settings.Channel {
 		require.Contains(t, values, s.Name, "give the test a value for %s", s.Name)
 	}
@@ -80,6 +82,33 @@ func TestEverySettingIsTyped(t *testing.T) {
 		require.Empty(t, problems, name)
 		require.NotEqual(t, base, s, "%s does not reach the typed settings", name)
 	}
+}
+
+// A channel's send budget is its network's documented one, unless its settings say otherwise;
+// a rate is any positive number, fractions included, and a bad one names its field.
+func TestSendBudget(t *testing.T) {
+	t.Parallel()
+	for _, typ := range []string{"facebook", "instagram", "twitter"} {
+		b := settings.DefaultSendBudget(typ)
+		require.Positive(t, b.Rate, typ)
+		require.Positive(t, b.Burst, typ)
+		require.Positive(t, b.Concurrency, typ)
+	}
+	require.Zero(t, settings.DefaultSendBudget("webchat").Rate, "web chat has no budget")
+
+	s, problems := settings.ParseChannel("twitter", map[string]any{"send_rate": 0.5, "send_burst": 4})
+	require.Empty(t, problems)
+	require.Equal(t, settings.SendBudget{Rate: 0.5, Burst: 4, Concurrency: settings.DefaultSendBudget("twitter").Concurrency}, s.Send)
+
+	for _, bad := range []any{0, -1, "fast", 20000, true} {
+		_, problems := settings.ParseChannel("facebook", map[string]any{"send_rate": bad})
+		require.Len(t, problems, 1, "%v", bad)
+		require.Equal(t, "settings.send_rate", problems[0].Field)
+		require.Contains(t, problems[0].Message, "must be a number from 0.001 to 10000")
+	}
+	_, problems = settings.ParseChannel("facebook", map[string]any{"send_concurrency": 0})
+	require.Len(t, problems, 1)
+	require.Equal(t, "settings.send_concurrency", problems[0].Field)
 }
 
 func TestCheckChannelReferences(t *testing.T) {

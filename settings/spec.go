@@ -22,6 +22,31 @@ type Setting struct {
 	Exclusive [][]string
 }
 
+// SendBudget is how fast a channel's sends may leave: its send lane's token bucket (Rate per
+// second, Burst) and how many sends wait for the network's answer at once (Concurrency).
+type SendBudget struct {
+	Rate        float64
+	Burst       int
+	Concurrency int
+}
+
+// DefaultSendBudget is the budget of a channel type that sets none, from the networks' documented
+// limits (docs/channels.md, Rate budgets): a Messenger page that sends more than 40 messages a
+// second stops showing them, Instagram's Send API takes 300 calls a second per account, and X
+// allows 200 posts or direct messages per user per 15 minutes. Web chat has no budget: Rate 0
+// means no limit.
+func DefaultSendBudget(channelType string) SendBudget {
+	switch channelType {
+	case store.ChannelFacebook:
+		return SendBudget{Rate: 40, Burst: 40, Concurrency: 8}
+	case store.ChannelInstagram:
+		return SendBudget{Rate: 300, Burst: 100, Concurrency: 8}
+	case store.ChannelTwitter:
+		return SendBudget{Rate: 200.0 / (15 * 60), Burst: 50, Concurrency: 8}
+	}
+	return SendBudget{Concurrency: 8}
+}
+
 // RefCalendar is what a setting that names a calendar refers to (engine.Param.Refers).
 const RefCalendar = "calendar"
 
@@ -29,6 +54,12 @@ const RefCalendar = "calendar"
 const (
 	OfferDirect = "direct"
 	OfferRing   = "ring"
+)
+
+// What a channel does with a send whose outcome stays unknown (the unknown_send setting).
+const (
+	UnknownSendHold   = "hold"
+	UnknownSendResend = "resend"
 )
 
 // The distribution orders a channel may set.
@@ -59,6 +90,14 @@ var Channel = []Setting{
 	{Param: engine.Param{Name: "callback_url", Kind: engine.KindString, Format: "http-url", Example: "https://www.example.com/chat/replies",
 		Description: "Where the web chat's replies are POSTed, signed with the channel's secret."},
 		Channels: webchat},
+	{Param: engine.Param{Name: "send_rate", Kind: engine.KindNumber, Min: engine.Bound(0.001), Max: engine.Bound(10000), Example: 20,
+		Description: "The most sends per second to the network, on average (a token bucket); unset: the network's documented budget (docs/channels.md, Rate budgets)."}},
+	{Param: engine.Param{Name: "send_burst", Kind: engine.KindInt, Min: engine.Bound(1), Max: engine.Bound(10000), Example: 20,
+		Description: "How many sends may leave at once after a quiet spell, above send_rate; unset: the network's documented budget."}},
+	{Param: engine.Param{Name: "send_concurrency", Kind: engine.KindInt, Min: engine.Bound(1), Max: engine.Bound(256), Example: 8,
+		Description: "How many sends to the network may wait for its answer at once; unset: 8. A network that hangs holds at most this many."}},
+	{Param: engine.Param{Name: "unknown_send", Kind: engine.KindEnum, Values: []string{UnknownSendHold, UnknownSendResend}, Default: UnknownSendHold,
+		Description: "What to do with a send whose outcome stays unknown after reading the network back (it timed out, or cannot be read back): hold fails it, saying it may or may not have arrived (a late or missing reply rather than a double one); resend sends it again."}},
 	{Param: engine.Param{Name: "offer_mode", Kind: engine.KindEnum, Values: []string{OfferDirect, OfferRing}, Default: OfferDirect,
 		Description: "direct assigns a conversation to the chosen agent at once; ring offers it, ringing until the agent accepts or rejects it."}},
 	{Param: engine.Param{Name: "ring_timeout", Kind: engine.KindDuration, Default: "30s", Min: engine.Bound(1), Max: engine.Bound(3600),

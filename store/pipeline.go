@@ -35,6 +35,15 @@ type Pipeline interface {
 	SessionClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Session, error)
 	// OutboxClaimDue leases pending outbox rows whose next attempt is due.
 	OutboxClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxItem, error)
+	// OutboxClaimDueExcept leases due outbox rows as OutboxClaimDue does, passing over the rows
+	// of the channels in except: send lanes that are full or paused.
+	OutboxClaimDueExcept(ctx context.Context, now time.Time, lease time.Duration, limit int, except []string) ([]OutboxItem, error)
+	// OutboxRelease gives claimed rows back without an attempt: their lease ends, the attempt
+	// their claim counted is taken back, and they are due at notBefore at the earliest.
+	OutboxRelease(ctx context.Context, ids []int64, notBefore time.Time) error
+	// OutboxAttemptStart records that the attempt of a row claimed with attempts begins, and
+	// holds the row until leaseUntil; ErrNotFound when the claim is no longer this one.
+	OutboxAttemptStart(ctx context.Context, id int64, attempts int, leaseUntil time.Time) error
 	// NextDue returns the earliest deadline of a waiting session or pending outbox row, or the
 	// zero time when there is none: how long the workers may sleep.
 	NextDue(ctx context.Context) (time.Time, error)
@@ -63,6 +72,9 @@ type Pipeline interface {
 	OutboxByPrivateTarget(ctx context.Context, channelID, target string) (OutboxItem, error)
 	// PipelineCounts counts what is in flight, for metrics and tests.
 	PipelineCounts(ctx context.Context) (PipelineCounts, error)
+	// PipelineMetrics reads the outbox per channel and the backlog of pending payloads, for
+	// /metrics.
+	PipelineMetrics(ctx context.Context, now time.Time) (PipelineMetrics, error)
 }
 
 // Tx is the pipeline's writes and reads inside one transaction.
@@ -114,8 +126,11 @@ type Tx interface {
 	OutboxGet(ctx context.Context, actionID string) (OutboxItem, error)
 	// OutboxFinish marks an item sent or failed.
 	OutboxFinish(ctx context.Context, id int64, status, externalID, lastError string) error
-	// OutboxRetry schedules another attempt.
+	// OutboxRetry schedules another attempt of a send that failed for sure.
 	OutboxRetry(ctx context.Context, id int64, next time.Time, lastError string) error
+	// OutboxReconcileLater schedules a look at a send whose outcome is unknown: its attempt
+	// mark stays, so that it is read back from its network before being sent again.
+	OutboxReconcileLater(ctx context.Context, id int64, next time.Time, lastError string) error
 
 	RoutingTx
 }
@@ -199,6 +214,9 @@ type Interaction struct {
 	Agent string `json:"agent"`
 	// Status of outbound ones: pending, sent, delivered, read or failed.
 	Status string `json:"status"`
+	// Error is why an outbound message that is not sent failed, or why its last attempt did
+	// while it is retried: the network's words and codes. InteractionList fills it.
+	Error string `json:"error,omitempty"`
 }
 
 // Engine returns the interaction as the engine sees it.
@@ -251,6 +269,9 @@ type OutboxItem struct {
 	ExternalID     string     `json:"external_id"`
 	CreatedAt      time.Time  `json:"created_at"`
 	DoneAt         *time.Time `json:"done_at"`
+	// AttemptStartedAt is when the last attempt began; set on a pending row, that attempt's
+	// outcome is unknown (it timed out, or its node died before recording it).
+	AttemptStartedAt *time.Time `json:"attempt_started_at"`
 }
 
 // PipelineCounts count what is in flight.

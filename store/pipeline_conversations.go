@@ -4,6 +4,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -173,6 +174,15 @@ type interactionRow struct {
 
 const interactionColumns = `id, conversation_id, channel_id, direction, external_id, kind, public, author, text, thread,
 	parent, attachments, at, created_at, action_id, agent, status`
+
+// interactionColumnsOf is interactionColumns qualified by a table alias, for joins.
+func interactionColumnsOf(alias string) string {
+	cols := strings.Split(interactionColumns, ",")
+	for i, c := range cols {
+		cols[i] = alias + "." + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
+}
 
 func (r interactionRow) interaction() (Interaction, error) {
 	i := Interaction{ID: r.ID, ConversationID: r.ConversationID, ChannelID: r.ChannelID, Direction: directionOf[r.Direction],
@@ -380,9 +390,15 @@ func (s *sqlStore) ConversationList(ctx context.Context, p ConversationListParam
 
 // InteractionList returns a conversation's transcript, oldest first.
 func (s *sqlStore) InteractionList(ctx context.Context, conversationID string) ([]Interaction, error) {
-	var rows []interactionRow
-	if err := list(ctx, s.read, &rows, `SELECT `+interactionColumns+` FROM interactions WHERE conversation_id = ? ORDER BY id`,
-		conversationID); err != nil {
+	var rows []struct {
+		interactionRow
+		LastError sql.NullString `db:"last_error"`
+	}
+	// an outbound message's last error is its outbox row's: why its send failed, or why the
+	// last attempt did while it is retried
+	if err := list(ctx, s.read, &rows, `SELECT `+interactionColumnsOf("i")+`, o.last_error AS last_error
+		FROM interactions i LEFT JOIN outbox o ON i.action_id <> '' AND o.action_id = i.action_id
+		WHERE i.conversation_id = ? ORDER BY i.id`, conversationID); err != nil {
 		return nil, fmt.Errorf("interactions of %s: %w", conversationID, err)
 	}
 	out := make([]Interaction, 0, len(rows))
@@ -390,6 +406,9 @@ func (s *sqlStore) InteractionList(ctx context.Context, conversationID string) (
 		i, err := r.interaction()
 		if err != nil {
 			return nil, err
+		}
+		if i.Direction == Outbound && i.Status != OutboxSent && i.Status != "delivered" && i.Status != "read" {
+			i.Error = r.LastError.String
 		}
 		out = append(out, i)
 	}

@@ -27,16 +27,18 @@ type outboxRow struct {
 	ExternalID     string         `db:"external_id"`
 	CreatedAt      timestamp      `db:"created_at"`
 	DoneAt         nullTimestamp  `db:"done_at"`
+	AttemptStarted nullTimestamp  `db:"attempt_started_at"`
 }
 
 const outboxColumns = `id, action_id, channel_id, conversation_id, session_id, wait_seq, type, action, private_target, status,
-	attempts, next_attempt_at, first_attempt_at, last_error, external_id, created_at, done_at`
+	attempts, next_attempt_at, first_attempt_at, last_error, external_id, created_at, done_at, attempt_started_at`
 
 func (r outboxRow) item() (OutboxItem, error) {
 	o := OutboxItem{ID: r.ID, ActionID: r.ActionID, ChannelID: r.ChannelID, ConversationID: r.ConversationID,
 		SessionID: r.SessionID, WaitSeq: r.WaitSeq, PrivateTarget: r.PrivateTarget.String, Status: r.Status,
 		Attempts: r.Attempts, NextAttemptAt: r.NextAttemptAt.Time, FirstAttemptAt: r.FirstAttemptAt.Time,
-		LastError: r.LastError, ExternalID: r.ExternalID, CreatedAt: r.CreatedAt.Time, DoneAt: r.DoneAt.Time}
+		LastError: r.LastError, ExternalID: r.ExternalID, CreatedAt: r.CreatedAt.Time, DoneAt: r.DoneAt.Time,
+		AttemptStartedAt: r.AttemptStarted.Time}
 	if err := fromJSON(r.Action, &o.Action); err != nil {
 		return OutboxItem{}, fmt.Errorf("outbox %d action: %w", r.ID, err)
 	}
@@ -92,13 +94,39 @@ func (p pipe) OutboxFinish(ctx context.Context, id int64, status, externalID, la
 
 func (p pipe) OutboxRetry(ctx context.Context, id int64, next time.Time, lastError string) error {
 	now := p.s.now()
-	n, err := p.exec(ctx, `UPDATE outbox SET next_attempt_at = ?, last_error = ?, lease_until = NULL,
+	n, err := p.exec(ctx, `UPDATE outbox SET next_attempt_at = ?, last_error = ?, lease_until = NULL, attempt_started_at = NULL,
 		first_attempt_at = coalesce(first_attempt_at, ?) WHERE id = ? AND status = 'pending'`,
 		p.s.ts(next), lastError, p.s.ts(now), id)
 	if err != nil {
 		return fmt.Errorf("outbox %d: %w", id, err)
 	}
 	return notFound(n, "pending outbox %d", id)
+}
+
+func (p pipe) OutboxReconcileLater(ctx context.Context, id int64, next time.Time, lastError string) error {
+	now := p.s.now()
+	n, err := p.exec(ctx, `UPDATE outbox SET next_attempt_at = ?, last_error = ?, lease_until = NULL,
+		attempt_started_at = coalesce(attempt_started_at, ?), first_attempt_at = coalesce(first_attempt_at, ?)
+		WHERE id = ? AND status = 'pending'`,
+		p.s.ts(next), lastError, p.s.ts(now), p.s.ts(now), id)
+	if err != nil {
+		return fmt.Errorf("outbox %d: %w", id, err)
+	}
+	return notFound(n, "pending outbox %d", id)
+}
+
+// OutboxAttemptStart records, durably and before the network is called, that the attempt of
+// a claimed row begins; it holds the row until leaseUntil. It is ErrNotFound when the row is no
+// longer this claim's: another claim counted an attempt since (attempts moved on), or it is done.
+func (s *sqlStore) OutboxAttemptStart(ctx context.Context, id int64, attempts int, leaseUntil time.Time) error {
+	now := s.now()
+	n, err := exec(ctx, s.db, `UPDATE outbox SET attempt_started_at = ?, lease_until = ?, first_attempt_at = coalesce(first_attempt_at, ?)
+		WHERE id = ? AND attempts = ? AND status = 'pending'`,
+		s.ts(now), s.ts(leaseUntil), s.ts(now), id, attempts)
+	if err != nil {
+		return fmt.Errorf("outbox %d: start an attempt: %w", id, err)
+	}
+	return notFound(n, "outbox %d claimed by attempt %d", id, attempts)
 }
 
 func (s *sqlStore) OutboxGet(ctx context.Context, actionID string) (OutboxItem, error) {

@@ -1,6 +1,7 @@
 package fakenet
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -9,8 +10,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/switchboardhq/switchboard/channels"
+	"github.com/switchboardhq/switchboard/engine"
 )
 
 // Test credentials and ids, the same as the webhook fixtures'.
@@ -34,11 +37,14 @@ type FakeGraph struct {
 	URL    string
 	server *httptest.Server
 	rec    recorder
+	ledger ledger
+	misbehaviour
 
 	mu        sync.Mutex
 	seq       int
 	tokens    []string
 	appSecret string
+	clock     engine.Clock
 }
 
 // NewFakeGraph starts a fake Graph API, closed when the test ends.
@@ -76,8 +82,34 @@ func (f *FakeGraph) RequireToken(appSecret string, tokens ...string) {
 // Requests returns a copy of the requests received so far, in order.
 func (f *FakeGraph) Requests() []Request { return f.rec.snapshot() }
 
-// Reset forgets the requests received and the failures still queued.
-func (f *FakeGraph) Reset() { f.rec.reset() }
+// Reset forgets the requests received, what was accepted, the failures still queued and the
+// switches.
+func (f *FakeGraph) Reset() {
+	f.rec.reset()
+	f.ledger.reset()
+	f.misbehaviour.reset()
+}
+
+// Sent returns what the fake accepted so far (messages, comments, replies), oldest first. The
+// fake sends no echoes: a sender learns of what it sent from the answer, or by reading back.
+func (f *FakeGraph) Sent() []Sent { return f.ledger.snapshot() }
+
+// SetClock makes the fake stamp what it accepts with the clock's time rather than the wall
+// clock's.
+func (f *FakeGraph) SetClock(c engine.Clock) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.clock = c
+}
+
+func (f *FakeGraph) now() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.clock != nil {
+		return f.clock.Now()
+	}
+	return time.Now()
+}
 
 // SetHeader sets a header on every answer, such as X-App-Usage or X-Business-Use-Case-Usage.
 func (f *FakeGraph) SetHeader(name, value string) { f.rec.setHeader(name, value) }
@@ -171,8 +203,26 @@ func (f *FakeGraph) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	path := strings.Trim(graphVersion.ReplaceAllString(r.URL.Path, ""), "/")
 	parts := strings.Split(path, "/")
-	status, body := f.route(r.Method, parts, rec.Body)
-	f.rec.write(w, status, nil, mustJSON(body))
+	if r.Method == http.MethodGet {
+		status, body := f.read(parts, rec.Query)
+		f.rec.write(w, status, nil, mustJSON(body))
+		return
+	}
+	status, body := f.route(r.Method, parts, rec.Body, f.from(rec.Query.Get("access_token")))
+	if r.Method != http.MethodPost || status != http.StatusOK {
+		f.rec.write(w, status, nil, mustJSON(body))
+		return
+	}
+	f.deliver(w, r, func() { f.rec.write(w, status, nil, mustJSON(body)) })
+}
+
+// from is the account a token belongs to: the Instagram account for the Instagram token, else
+// the page.
+func (f *FakeGraph) from(token string) string {
+	if token == IGAccessToken {
+		return IGAccountID
+	}
+	return PageID
 }
 
 func (f *FakeGraph) checkToken(rec Request) (int, []byte) {
@@ -212,7 +262,7 @@ func invalid(msg string) (int, any) {
 	return 400, map[string]any{"error": map[string]any{"message": "(#100) " + msg, "type": "OAuthException", "code": 100, "fbtrace_id": "AbCdEfGhIjK"}}
 }
 
-func (f *FakeGraph) route(method string, parts []string, body map[string]any) (int, any) {
+func (f *FakeGraph) route(method string, parts []string, body map[string]any, from string) (int, any) {
 	if len(parts) == 0 || parts[0] == "" {
 		return invalid("Unsupported request: no object id")
 	}
@@ -226,23 +276,30 @@ func (f *FakeGraph) route(method string, parts []string, body map[string]any) (i
 	}
 	switch {
 	case method == http.MethodPost && edge == "messages":
-		return f.message(body)
+		return f.message(body, object, from)
 	case method == http.MethodPost && edge == "comments":
 		if str(body, "message") == "" && str(body, "attachment_url") == "" {
 			return invalid("param message must be non-empty")
 		}
 		prefix, _, _ := strings.Cut(object, "_")
-		return 200, map[string]any{"id": fmt.Sprintf("%s_%d", prefix, 880000+f.next())}
+		id := fmt.Sprintf("%s_%d", prefix, 880000+f.next())
+		f.ledger.add(Sent{ID: id, Kind: "comment", Parent: object, From: from, Text: str(body, "message"), At: f.now()})
+		return 200, map[string]any{"id": id}
 	case method == http.MethodPost && edge == "replies":
 		if str(body, "message") == "" {
 			return invalid("param message must be non-empty")
 		}
-		return 200, map[string]any{"id": fmt.Sprintf("%d", 17900000000100000+f.next())}
+		id := fmt.Sprintf("%d", 17900000000100000+f.next())
+		f.ledger.add(Sent{ID: id, Kind: "reply", Parent: object, From: from, Text: str(body, "message"), At: f.now()})
+		return 200, map[string]any{"id": id}
 	case method == http.MethodPost && edge == "mentions":
 		if str(body, "media_id") == "" || str(body, "message") == "" {
 			return invalid("params media_id and message are required")
 		}
-		return 200, map[string]any{"id": fmt.Sprintf("%d", 17900000000200000+f.next())}
+		id := fmt.Sprintf("%d", 17900000000200000+f.next())
+		parent := cmp.Or(str(body, "comment_id"), str(body, "media_id"))
+		f.ledger.add(Sent{ID: id, Kind: "mention", Parent: parent, From: from, Text: str(body, "message"), At: f.now()})
+		return 200, map[string]any{"id": id}
 	case (method == http.MethodPost || method == http.MethodDelete) && edge == "likes":
 		return 200, map[string]any{"success": true}
 	case method == http.MethodPost && edge == "":
@@ -257,7 +314,7 @@ func (f *FakeGraph) route(method string, parts []string, body map[string]any) (i
 }
 
 // message answers POST /{id}/messages as the Send API does, checking what it checks.
-func (f *FakeGraph) message(body map[string]any) (int, any) {
+func (f *FakeGraph) message(body map[string]any, object, from string) (int, any) {
 	recipient := obj(body, "recipient")
 	message := obj(body, "message")
 	switch {
@@ -280,16 +337,28 @@ func (f *FakeGraph) message(body map[string]any) (int, any) {
 		return invalid("param messaging_type must be one of {RESPONSE, UPDATE, MESSAGE_TAG}")
 	}
 	n := f.next()
+	id := fmt.Sprintf("m_fake%06d", n)
+	if object != "me" {
+		from = object
+	}
+	sent := Sent{ID: id, Kind: "message", From: from, Text: str(message, "text"), Metadata: str(message, "metadata"), At: f.now()}
+	if sent.Text == "" {
+		sent.Text = str(obj(obj(message, "attachment"), "payload"), "url")
+	}
 	to := str(recipient, "id")
 	if to == "" {
-		if str(recipient, "user_ref") != "" {
+		if ref := str(recipient, "user_ref"); ref != "" {
 			// a send to a user_ref answers without the recipient's id
-			return 200, map[string]any{"message_id": fmt.Sprintf("m_fake%06d", n)}
+			sent.Parent = "user_ref:" + ref
+			f.ledger.add(sent)
+			return 200, map[string]any{"message_id": id}
 		}
 		if str(recipient, "comment_id") == "" && str(recipient, "post_id") == "" {
 			return invalid("param recipient must have id, user_ref, comment_id or post_id")
 		}
 		to = fmt.Sprintf("PSID-%d", 9000+n)
 	}
-	return 200, map[string]any{"recipient_id": to, "message_id": fmt.Sprintf("m_fake%06d", n)}
+	sent.Parent = to
+	f.ledger.add(sent)
+	return 200, map[string]any{"recipient_id": to, "message_id": id}
 }

@@ -18,6 +18,7 @@ type FakeWebchat struct {
 	URL    string
 	server *httptest.Server
 	rec    recorder
+	misbehaviour
 }
 
 // NewFakeWebchat starts a fake web chat callback, closed when the test ends.
@@ -28,7 +29,7 @@ func NewFakeWebchat(t testing.TB) *FakeWebchat {
 			f.rec.write(w, fail.Status, fail.Header, fail.Body)
 			return
 		}
-		f.rec.write(w, http.StatusOK, nil, []byte(`{"received":true}`))
+		f.deliver(w, r, func() { f.rec.write(w, http.StatusOK, nil, []byte(`{"received":true}`)) })
 	}))
 	f.URL = f.server.URL
 	t.Cleanup(f.server.Close)
@@ -45,8 +46,11 @@ func (f *FakeWebchat) Channel() channels.Channel {
 // Requests returns a copy of the requests received so far, in order.
 func (f *FakeWebchat) Requests() []Request { return f.rec.snapshot() }
 
-// Reset forgets the requests received and the failures still queued.
-func (f *FakeWebchat) Reset() { f.rec.reset() }
+// Reset forgets the requests received, the failures still queued and the switches.
+func (f *FakeWebchat) Reset() {
+	f.rec.reset()
+	f.misbehaviour.reset()
+}
 
 // FailNextStatus makes the next times requests answer an HTTP status.
 func (f *FakeWebchat) FailNextStatus(status, times int) {

@@ -32,6 +32,8 @@ type FakeX struct {
 	URL    string
 	server *httptest.Server
 	rec    recorder
+	ledger ledger
+	misbehaviour
 
 	mu        sync.Mutex
 	seq       int
@@ -73,9 +75,16 @@ func (f *FakeX) RequireToken(token string) {
 // Requests returns a copy of the requests received so far, in order.
 func (f *FakeX) Requests() []Request { return f.rec.snapshot() }
 
-// Reset forgets the requests received and the failures still queued, and refills the rate limit.
+// Sent returns what the fake accepted so far (reply tweets and DMs), oldest first. The fake
+// sends no account activity events for them.
+func (f *FakeX) Sent() []Sent { return f.ledger.snapshot() }
+
+// Reset forgets the requests received, what was accepted, the failures still queued and the
+// switches, and refills the rate limit.
 func (f *FakeX) Reset() {
 	f.rec.reset()
+	f.ledger.reset()
+	f.misbehaviour.reset()
 	f.mu.Lock()
 	f.remaining = xLimit
 	f.mu.Unlock()
@@ -156,8 +165,18 @@ func (f *FakeX) serve(w http.ResponseWriter, r *http.Request) {
 		f.rec.write(w, http.StatusUnauthorized, header, xProblemBody(http.StatusUnauthorized))
 		return
 	}
-	status, body := f.route(r.Method, strings.Split(strings.Trim(r.URL.Path, "/"), "/"), rec.Body, n)
-	f.rec.write(w, status, header, mustJSON(body))
+	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	if r.Method == http.MethodGet {
+		status, body := f.read(parts, rec.Query)
+		f.rec.write(w, status, header, mustJSON(body))
+		return
+	}
+	status, body := f.route(r.Method, parts, rec.Body, n)
+	if status != http.StatusCreated {
+		f.rec.write(w, status, header, mustJSON(body))
+		return
+	}
+	f.deliver(w, r, func() { f.rec.write(w, status, header, mustJSON(body)) })
 }
 
 func (f *FakeX) route(method string, parts []string, body map[string]any, n int) (int, any) {
@@ -175,11 +194,14 @@ func (f *FakeX) route(method string, parts []string, body map[string]any, n int)
 		if reply := obj(body, "reply"); body["reply"] != nil && str(reply, "in_reply_to_tweet_id") == "" {
 			return invalid("The `reply.in_reply_to_tweet_id` field is required.")
 		}
+		f.ledger.add(Sent{ID: id, Kind: "tweet", Parent: str(obj(body, "reply"), "in_reply_to_tweet_id"), From: XUserID,
+			Text: str(body, "text"), At: f.now()})
 		return http.StatusCreated, map[string]any{"data": map[string]any{"id": id, "text": str(body, "text"), "edit_history_tweet_ids": []string{id}}}
 	case len(parts) == 5 && parts[0] == "2" && parts[1] == "dm_conversations" && parts[2] == "with" && parts[4] == "messages":
 		if str(body, "text") == "" && body["attachments"] == nil {
 			return invalid("The `text` field is required when no attachments are given.")
 		}
+		f.ledger.add(Sent{ID: id, Kind: "dm", Parent: parts[3], From: XUserID, Text: str(body, "text"), At: f.now()})
 		pair := []string{XUserID, parts[3]}
 		sort.Strings(pair)
 		return http.StatusCreated, map[string]any{"data": map[string]any{"dm_conversation_id": pair[0] + "-" + pair[1], "dm_event_id": id}}

@@ -125,7 +125,7 @@ function SettingInput({ field: f, value, error, names, onChange }: { field: Sett
       {f.label}
       <input
         aria-label={f.label}
-        inputMode={f.widget === 'int' ? 'numeric' : undefined}
+        inputMode={f.widget === 'int' ? 'numeric' : f.widget === 'number' ? 'decimal' : undefined}
         value={typeof value === 'string' ? value : ''}
         placeholder={f.placeholder}
         onChange={(e) => onChange(e.target.value)}

@@ -26,6 +26,7 @@ describe('settings forms from the spec', () => {
     expect(field('twitter', 'ring_timeout')).toMatchObject({ widget: 'duration', placeholder: '30s' })
     expect(field('twitter', 'pause_on_missed_offer').widget).toBe('bool')
     expect(field('twitter', 'queue_limit').widget).toBe('int')
+    expect(field('twitter', 'send_rate').widget).toBe('number')
     expect(field('twitter', 'distribution')).toMatchObject({ widget: 'enum-set', maxItems: 2 })
     expect(field('twitter', 'distribution').options).toEqual(['oldest', 'newest', 'account_priority', 'private_first', 'public_first'])
     expect(field('twitter', 'dispositions').widget).toBe('text-list')
@@ -48,6 +49,9 @@ describe('settings forms from the spec', () => {
     expect(check('facebook', 'queue_limit', '-5')).toBe('settings.queue_limit: must be a whole number from 1 to 10000, got -5')
     expect(check('facebook', 'queue_limit', '2.5')).toMatch(/whole number/)
     expect(check('facebook', 'service_level_seconds', '-60')).toMatch(/got -60/)
+    expect(check('twitter', 'send_rate', '0')).toBe('settings.send_rate: must be a number from 0.001 to 10000, got 0')
+    expect(check('twitter', 'send_rate', 'fast')).toBe('settings.send_rate: must be a number from 0.001 to 10000, got "fast"')
+    expect(check('twitter', 'send_rate', '0.22')).toBeNull()
     expect(check('webchat', 'callback_url', "' OR '1'='1")).toMatch(/^settings\.callback_url: .* is not an absolute http or https URL/)
     expect(check('webchat', 'callback_url', 'ftp://example.com/x')).toMatch(/http or https/)
     expect(check('facebook', 'distribution', ['oldest', 'newest'])).toBe('settings.distribution: cannot hold both oldest and newest, which contradict each other')
@@ -70,6 +74,7 @@ describe('settings forms from the spec', () => {
       account_priority: 10, dispositions: ['solved', 'no_answer'], service_level_seconds: 90, working_hours: 'support-hours',
     })
     expect(settingsBody(fields('facebook'), { ring_timeout: '1m30s', queue_limit: '' }, cat, 'settings.').settings).toEqual({ ring_timeout: '1m30s' })
+    expect(settingsBody(fields('twitter'), { send_rate: '0.25', send_burst: '10' }, cat, 'settings.').settings).toEqual({ send_rate: 0.25, send_burst: 10 })
     expect(settingsBody(fields('facebook'), { queue_limit: '-1' }, cat, 'settings.').errors).toEqual({
       queue_limit: 'settings.queue_limit: must be a whole number from 1 to 10000, got -1',
     })

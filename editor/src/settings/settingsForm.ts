@@ -33,7 +33,7 @@ export interface SettingsCatalogue {
 /** What a form field holds while it is edited: text, a flag, or a list of names. */
 export type FormValue = string | boolean | string[]
 
-export type SettingWidget = 'bool' | 'enum' | 'int' | 'duration' | 'text' | 'enum-set' | 'text-list' | 'reference'
+export type SettingWidget = 'bool' | 'enum' | 'int' | 'number' | 'duration' | 'text' | 'enum-set' | 'text-list' | 'reference'
 
 /** A field of a settings form. */
 export interface SettingField {
@@ -63,6 +63,8 @@ function widgetOf(s: SettingInfo): SettingWidget {
       return 'enum'
     case 'int':
       return 'int'
+    case 'number':
+      return 'number'
     case 'duration':
       return 'duration'
     case 'list':
@@ -136,6 +138,10 @@ function takes(s: SettingInfo, cat: SettingsCatalogue): string {
       if (s.min !== undefined && s.max !== undefined) return `a whole number from ${s.min} to ${s.max}`
       if (s.min !== undefined) return `a whole number of at least ${s.min}`
       return 'a whole number'
+    case 'number':
+      if (s.min !== undefined && s.max !== undefined) return `a number from ${s.min} to ${s.max}`
+      if (s.min !== undefined) return `a number of at least ${s.min}`
+      return 'a number'
     case 'duration': {
       let t = 'a duration'
       if (s.min !== undefined) t += ` of at least ${seconds(s.min)}`
@@ -191,6 +197,12 @@ export function checkField(f: SettingField, value: FormValue | undefined, cat: S
       if ((s.min !== undefined && n < s.min) || (s.max !== undefined && n > s.max)) return bad(text)
       return null
     }
+    case 'number': {
+      if (!/^-?(\d+(\.\d*)?|\.\d+)$/.test(text)) return bad(JSON.stringify(text))
+      const n = Number(text)
+      if ((s.min !== undefined && n < s.min) || (s.max !== undefined && n > s.max)) return bad(text)
+      return null
+    }
     case 'duration': {
       const n = /^\d+$/.test(text) && s.seconds ? Number(text) : durationSeconds(text)
       if (n === null) return bad(JSON.stringify(text))
@@ -238,7 +250,7 @@ export function settingsBody(
     }
     if (typeof v === 'string') {
       const text = v.trim()
-      settings[f.name] = f.widget === 'int' || (f.widget === 'duration' && /^\d+$/.test(text)) ? Number(text) : text
+      settings[f.name] = f.widget === 'int' || f.widget === 'number' || (f.widget === 'duration' && /^\d+$/.test(text)) ? Number(text) : text
     } else {
       settings[f.name] = v
     }
