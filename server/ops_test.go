@@ -17,6 +17,7 @@ import (
 	"github.com/switchboardhq/switchboard/engine"
 	"github.com/switchboardhq/switchboard/server"
 	"github.com/switchboardhq/switchboard/store"
+	"github.com/switchboardhq/switchboard/store/storetest"
 )
 
 func TestHealthAndReadiness(t *testing.T) {
@@ -71,7 +72,7 @@ func TestMetrics(t *testing.T) {
 // TestBuildInfo: the build a server is given is on /healthz and /metrics.
 func TestBuildInfo(t *testing.T) {
 	t.Parallel()
-	srv := server.New(server.Config{Registry: engine.DefaultRegistry(), Logger: discardLogger(),
+	srv := server.New(server.Config{Store: storetest.OpenSQLite(t), Registry: engine.DefaultRegistry(), Logger: discardLogger(),
 		Build: server.BuildInfo{Version: "1.2.3", Commit: "0123abc", Date: "2026-12-01T10:00:00Z", GoVersion: "go1.26.0"}})
 	get := func(path string) string {
 		resp, err := srv.App().Test(httptest.NewRequest("GET", path, nil), -1)
