@@ -5,8 +5,6 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)
 # the commit's date, so that two builds of one commit are the same
 BUILD_DATE ?= $(shell git log -1 --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ 2>/dev/null)
-LDFLAGS := -X github.com/switchboardhq/switchboard/cmd.Version=$(VERSION) \
-	-X github.com/switchboardhq/switchboard/cmd.Commit=$(COMMIT) -X github.com/switchboardhq/switchboard/cmd.BuildDate=$(BUILD_DATE)
 
 # Packages whose code runs concurrently; the race detector checks them on every make test.
 # flows and flowtest parse and check documents on one goroutine; they run once, without it.
@@ -23,9 +21,11 @@ EDITOR_SRC := $(shell find editor/src editor/public editor/scripts -type f 2>/de
 
 all: build
 
-## build: the editor, then the switchboard binary in bin/ that embeds it
+## build: the editor, then the switchboard binary in bin/ that embeds it, built as releases and
+## the container image build it (scripts/build-static.sh: static, -trimpath), so that the
+## packaging test's build of the same command finds every package compiled already
 build: editor
-	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/switchboard
+	VERSION=$(VERSION) COMMIT=$(COMMIT) BUILD_DATE=$(BUILD_DATE) scripts/build-static.sh $(BIN)
 
 ## release: static binaries with the editor embedded for each of RELEASE_PLATFORMS in dist/,
 ## with LICENSE, the Go modules' licences and SHA256SUMS (the network only for the Go module
