@@ -2,7 +2,9 @@
 GO      ?= go
 BIN     := bin/switchboard
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -X github.com/switchboardhq/switchboard/cmd.Version=$(VERSION)
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)
+# the commit's date, so that two builds of one commit are the same
+BUILD_DATE ?= $(shell git log -1 --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ 2>/dev/null)
 
 # Packages whose code runs concurrently; the race detector checks them on every make test.
 # flows and flowtest parse and check documents on one goroutine; they run once, without it.
@@ -15,13 +17,32 @@ NPM     ?= npm
 EDITOR_SRC := $(shell find editor/src editor/public editor/scripts -type f 2>/dev/null) \
 	editor/index.html editor/package.json editor/vite.config.ts $(wildcard editor/tsconfig*.json)
 
-.PHONY: all build editor run test test-suites test-go docs-test test-race test-flows test-editor test-browser lint vet fmt-check docs bench bench-editor fuzz clean
+.PHONY: all build editor release run test test-suites test-go docs-test test-race test-flows test-editor test-browser lint vet fmt-check docs bench bench-editor fuzz clean
 
 all: build
 
-## build: the editor, then the switchboard binary in bin/ that embeds it
+## build: the editor, then the switchboard binary in bin/ that embeds it, built as releases and
+## the container image build it (scripts/build-static.sh: static, -trimpath), so that the
+## packaging test's build of the same command finds every package compiled already
 build: editor
-	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/switchboard
+	VERSION=$(VERSION) COMMIT=$(COMMIT) BUILD_DATE=$(BUILD_DATE) scripts/build-static.sh $(BIN)
+
+## release: static binaries with the editor embedded for each of RELEASE_PLATFORMS in dist/,
+## with LICENSE, the Go modules' licences and SHA256SUMS (the network only for the Go module
+## proxy and npm)
+RELEASE_PLATFORMS ?= linux/amd64 linux/arm64 darwin/arm64 windows/amd64
+release: editor
+	rm -rf dist && mkdir -p dist
+	@for p in $(RELEASE_PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; ext=; [ "$$os" = windows ] && ext=.exe; \
+		echo "build dist/switchboard-$(VERSION)-$$os-$$arch$$ext"; \
+		GOOS=$$os GOARCH=$$arch VERSION=$(VERSION) COMMIT=$(COMMIT) BUILD_DATE=$(BUILD_DATE) \
+			scripts/build-static.sh dist/switchboard-$(VERSION)-$$os-$$arch$$ext || exit 1; \
+	done
+	cp LICENSE dist/LICENSE
+	PLATFORMS="$(RELEASE_PLATFORMS)" scripts/go-licenses.sh > dist/THIRD_PARTY_LICENSES.txt
+	cd dist && sha256sum switchboard-* LICENSE THIRD_PARTY_LICENSES.txt > SHA256SUMS
+	@cat dist/SHA256SUMS
 
 ## editor: the browser editor in editor/dist (Node.js 20 and npm)
 editor: editor/dist/index.html
@@ -112,5 +133,5 @@ fuzz:
 		$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) ./$$pkg || exit 1; done
 
 clean:
-	rm -rf bin editor/test-results
+	rm -rf bin dist editor/test-results
 	find editor/dist -mindepth 1 ! -name .keep -delete 2>/dev/null || true

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -102,7 +103,7 @@ interactions go through flows of blocks (triggers, keyword filters, calendars, r
 replies) that are written as YAML or JSON, validated, tested in CI and run by the server.
 
 Exit codes: 0 success, 1 problems in the input (diagnostics, failed tests), 2 usage or I/O errors.`,
-		Version:       Version,
+		Version:       buildInfo().Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		// the flags the command line left unset take their environment variables, then the
@@ -111,7 +112,12 @@ Exit codes: 0 success, 1 problems in the input (diagnostics, failed tests), 2 us
 			return applyConfig(cmd, env.Getenv)
 		},
 	}
+	var version strings.Builder
+	printVersion(&version, buildInfo())
+	root.SetVersionTemplate(version.String())
 	root.AddCommand(
+		versionCommand(env),
+		healthcheckCommand(env),
 		validateCommand(env),
 		fmtCommand(env),
 		schemaCommand(env),

@@ -67,13 +67,6 @@ func TestHelp(t *testing.T) {
 	}
 }
 
-func TestVersion(t *testing.T) {
-	t.Parallel()
-	res := switchboard(t, "", "--version")
-	require.Equal(t, cmd.ExitOK, res.code)
-	require.Equal(t, "switchboard version "+cmd.Version+"\n", res.stdout)
-}
-
 func TestUsageErrors(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

@@ -20,6 +20,7 @@ import (
 	"github.com/switchboardhq/switchboard/dispatch"
 	"github.com/switchboardhq/switchboard/routing"
 	"github.com/switchboardhq/switchboard/server"
+	"github.com/switchboardhq/switchboard/store"
 	"github.com/switchboardhq/switchboard/telemetry"
 )
 
@@ -54,8 +55,11 @@ func serveCommand(env Env) *cobra.Command {
 /healthz, /readyz and /metrics.
 
 With no flags it keeps its data in the SQLite file ./switchboard.db and listens on
-127.0.0.1:8080. On an empty database it applies the schema, creates an admin token and prints it
-once, and publishes the flows of --flows (examples/flows). For PostgreSQL, pass
+127.0.0.1:8080. It takes the port before it opens the database, so a port in use fails the start
+before anything is made. On an empty database it applies the schema, creates an admin token and
+prints it once, and publishes the flows of --flows (examples/flows); until an admin token has
+been used, each start prints the switchboard token create command that makes another. For
+PostgreSQL, pass
 --db postgres://user@host:5432/db; several servers may share one database.
 
 Channel credentials are encrypted at rest with the keys of --secret-key-file or
@@ -136,6 +140,13 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 	if err != nil {
 		return err
 	}
+	// the port first: a port that is taken fails the start before the database (and the first
+	// admin token, shown once) is made
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return usageError("listen on %s: %v", o.addr, err)
+	}
+	defer ln.Close()
 	st, keys, err := o.open(ctx, true)
 	if err != nil {
 		return err
@@ -166,9 +177,14 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 			}
 		}()
 	}
+	build := buildInfo()
 	secret, err := server.EnsureAdminToken(ctx, st)
 	if err != nil {
 		return usageError("create the first admin token: %v", err)
+	}
+	adminUsed, err := adminTokenUsed(ctx, st)
+	if err != nil {
+		return usageError("read the tokens: %v", err)
 	}
 	if o.flows != "" {
 		loaded, err := server.LoadFlows(ctx, st, env.Registry, o.flows, "switchboard serve")
@@ -187,7 +203,7 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 	defer stopWork()
 	// tracing, when OTEL_EXPORTER_OTLP_ENDPOINT asks for it: spans of webhooks, runs, blocks
 	// and sends; its shutdown exports the last spans after the workers stop
-	tracing, err := telemetry.StartTracing(ctx, env.Getenv, Version)
+	tracing, err := telemetry.StartTracing(ctx, env.Getenv, build.Version)
 	if err != nil {
 		return usageError("tracing: %v", err)
 	}
@@ -225,11 +241,7 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 	acd.Resumer = d
 	srv := server.New(server.Config{Store: st, Registry: env.Registry, Logger: log, Editor: EditorFiles, Flows: flowCache,
 		Dispatcher: d, Metrics: metrics, ACD: acd, Hub: hub, Limits: limits, AccessLog: o.accessLog,
-		Tracer: tracing.Tracer()})
-	ln, err := net.Listen("tcp", o.addr)
-	if err != nil {
-		return usageError("listen on %s: %v", o.addr, err)
-	}
+		Tracer: tracing.Tracer(), Build: build})
 	d.Start(workCtx)
 	acdDone := make(chan struct{})
 	go func() {
@@ -262,6 +274,12 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 		// after listening, so that the hint names the address taken (--addr may say port 0)
 		fmt.Fprintf(stdout, "\nAn admin API token was created. It is shown only this once; keep it:\n\n    %s\n\n", secret)
 		fmt.Fprintf(stdout, "Use it as: curl -H 'Authorization: Bearer %s' http://%s/api/v1/flows\n\n", secret, ln.Addr())
+	}
+	if secret == "" && !adminUsed {
+		// the token printed at the first start may be lost (or was never seen): until an admin
+		// token is used, every start says how to make another
+		fmt.Fprintf(stdout, "\nNo admin token has been used on this database yet. To make one (shown once):\n\n    switchboard token create --role admin --db %s\n\n",
+			shellQuote(dbArgument(o.db)))
 	}
 	fmt.Fprintf(stdout, "Switchboard is listening on http://%s (editor at /, API at /api/v1)\n", ln.Addr())
 	served := make(chan error, 1)
@@ -308,4 +326,35 @@ func redact(url string) string {
 		}
 	}
 	return url
+}
+
+// adminTokenUsed says whether an admin token of the database has ever been used.
+func adminTokenUsed(ctx context.Context, st store.Store) (bool, error) {
+	tokens, err := st.TokenList(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, t := range tokens {
+		if t.Role == store.RoleAdmin && t.LastUsedAt != nil {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// dbArgument is --db as another command, run from any folder, reaches the same database: a
+// SQLite file by its absolute path, a PostgreSQL URL without its password.
+func dbArgument(db string) string {
+	if path, ok := sqliteFile(db); ok {
+		return path
+	}
+	return redact(db)
+}
+
+// shellQuote quotes a word for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:@%+=,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

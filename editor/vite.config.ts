@@ -2,7 +2,9 @@ import react from '@vitejs/plugin-react'
 import { defineConfig } from 'vite'
 
 // The editor is served by the Go binary at /, its hashed files under /assets with long cache
-// lifetimes; `npm run dev` proxies the API to a local `switchboard serve`.
+// lifetimes; `npm run dev` proxies the API to a local `switchboard serve`. The build writes the
+// licence texts of every package it bundles to dist/third-party-licenses.txt, served at
+// /third-party-licenses.txt.
 export default defineConfig({
   plugins: [react()],
   build: {
@@ -10,6 +12,7 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     chunkSizeWarningLimit: 2500,
+    license: { fileName: 'third-party-licenses.txt' },
   },
   worker: { format: 'es' },
   server: {

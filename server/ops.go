@@ -46,6 +46,8 @@ type Metrics struct {
 	throttled    *prometheus.CounterVec
 	lanePaused   *prometheus.GaugeVec
 	laneInFlight *prometheus.GaugeVec
+	// build is switchboard_build_info (see SetBuild).
+	build *prometheus.GaugeVec
 }
 
 // NewMetrics registers the server's metrics in a registry (a new one when nil).
@@ -106,12 +108,13 @@ func NewMetrics(reg *prometheus.Registry) *Metrics {
 		laneInFlight: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "switchboard_lane_in_flight", Help: "Sends of a channel waiting for the network's answer on this node.",
 		}, []string{"channel"}),
+		build: newBuildInfoGauge(),
 	}
 	for _, kind := range store.PruneKinds {
 		m.pruned.WithLabelValues(kind) // every kind is shown from the start, at zero
 	}
 	reg.MustRegister(m.requests, m.latency, m.Sessions, m.Waiting, m.Queued, m.Refused, m.Batches, m.webhooks, m.pruned,
-		m.reconciled, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		m.reconciled, m.build, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	reg.MustRegister(m.sends, m.sendLatency, m.throttled, m.lanePaused, m.laneInFlight)
 	return m
 }
@@ -245,9 +248,9 @@ func (s *Server) metricsHandler() fiber.Handler {
 	return adaptor.HTTPHandler(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
 }
 
-// healthz says the process is up.
+// healthz says the process is up, and which version runs.
 func (s *Server) healthz(c *fiber.Ctx) error {
-	return c.JSON(fiber.Map{"status": "ok"})
+	return c.JSON(fiber.Map{"status": "ok", "version": s.cfg.Build.Version})
 }
 
 // readyz says the server can serve: the database answers and its schema is up to date.

@@ -4,15 +4,20 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"io"
+	"net/http/httptest"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboardhq/switchboard/engine"
 	"github.com/switchboardhq/switchboard/server"
 	"github.com/switchboardhq/switchboard/store"
+	"github.com/switchboardhq/switchboard/store/storetest"
 )
 
 func TestHealthAndReadiness(t *testing.T) {
@@ -29,7 +34,7 @@ func TestHealthAndReadiness(t *testing.T) {
 }
 
 func healthAndReadiness(t *testing.T, api *testAPI) {
-	require.Equal(t, map[string]any{"status": "ok"}, api.call(t, "GET", "/healthz", withToken("")).expect(t, 200).object(t))
+	require.Equal(t, map[string]any{"status": "ok", "version": "dev"}, api.call(t, "GET", "/healthz", withToken("")).expect(t, 200).object(t))
 
 	ready := api.call(t, "GET", "/readyz", withToken("")).expect(t, 200).object(t)
 	require.Equal(t, "ready", ready["status"])
@@ -60,7 +65,26 @@ func TestMetrics(t *testing.T) {
 		require.Contains(t, text, `switchboard_http_requests_total{method="GET",route="other",status="404"} 1`, "unknown paths share one label")
 		require.Regexp(t, regexp.MustCompile(`switchboard_http_request_duration_seconds_count\{method="GET",route="/api/v1/flows"\} 2`), text)
 		require.Contains(t, text, "go_goroutines")
+		require.Contains(t, text, `switchboard_build_info{commit="",go_version="`+runtime.Version()+`",version="dev"} 1`)
 	})
+}
+
+// TestBuildInfo: the build a server is given is on /healthz and /metrics.
+func TestBuildInfo(t *testing.T) {
+	t.Parallel()
+	srv := server.New(server.Config{Store: storetest.OpenSQLite(t), Registry: engine.DefaultRegistry(), Logger: discardLogger(),
+		Build: server.BuildInfo{Version: "1.2.3", Commit: "0123abc", Date: "2026-12-01T10:00:00Z", GoVersion: "go1.26.0"}})
+	get := func(path string) string {
+		resp, err := srv.App().Test(httptest.NewRequest("GET", path, nil), -1)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		require.Equal(t, 200, resp.StatusCode, path)
+		body, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return string(body)
+	}
+	require.JSONEq(t, `{"status": "ok", "version": "1.2.3"}`, get("/healthz"))
+	require.Contains(t, get("/metrics"), `switchboard_build_info{commit="0123abc",go_version="go1.26.0",version="1.2.3"} 1`)
 }
 
 func TestErrorsAreJSONEverywhere(t *testing.T) {

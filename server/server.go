@@ -54,6 +54,9 @@ type Config struct {
 	AccessLog bool
 	// Tracer makes a span per webhook request; nil records nothing.
 	Tracer trace.Tracer
+	// Build is the build that runs, for /healthz and switchboard_build_info; version "dev"
+	// when unset.
+	Build BuildInfo
 }
 
 // Server is the HTTP server: the admin and editor API under /api/v1, operations endpoints, and
@@ -96,6 +99,8 @@ func New(cfg Config) *Server {
 	if cfg.BodyLimit == 0 {
 		cfg.BodyLimit = DefaultBodyLimit
 	}
+	cfg.Build = cfg.Build.withDefaults()
+	cfg.Metrics.SetBuild(cfg.Build)
 	s := &Server{cfg: cfg, log: cfg.Logger, started: cfg.Clock.Now(), done: make(chan struct{})}
 	s.life, s.endLife = context.WithCancel(context.Background())
 	s.metrics = cfg.Metrics
