@@ -79,7 +79,7 @@ func (d *Dispatcher) runDue(ctx context.Context, wait bool) (n int, blocked bool
 	if wait {
 		done = sends.Done
 	}
-	var refused []int64
+	var refused []store.OutboxItem
 	for _, it := range items {
 		if wait {
 			sends.Add(1)
@@ -88,7 +88,7 @@ func (d *Dispatcher) runDue(ctx context.Context, wait bool) (n int, blocked bool
 			if wait {
 				sends.Done()
 			}
-			refused = append(refused, it.ID)
+			refused = append(refused, it)
 		}
 	}
 	if len(refused) > 0 {

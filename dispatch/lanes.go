@@ -315,15 +315,15 @@ func (ls *lanes) release(ctx context.Context, jobs []job, notBefore time.Time) {
 	if len(jobs) == 0 {
 		return
 	}
-	ids := make([]int64, len(jobs))
+	claims := make([]store.OutboxItem, len(jobs))
 	for i, j := range jobs {
-		ids[i] = j.it.ID
+		claims[i] = j.it
 	}
 	// rows given back at shutdown too: their lease would keep them from every node meanwhile
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	if err := ls.d.st.OutboxRelease(rctx, ids, notBefore); err != nil {
-		ls.d.log.Warn("give claimed sends back; their lease will run out instead", "rows", len(ids), "err", err)
+	if err := ls.d.st.OutboxRelease(rctx, claims, notBefore); err != nil {
+		ls.d.log.Warn("give claimed sends back; their lease will run out instead", "rows", len(claims), "err", err)
 	}
 	for _, j := range jobs {
 		if j.done != nil {

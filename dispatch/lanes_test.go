@@ -282,7 +282,7 @@ func TestOutboxClaimExceptAndRelease(t *testing.T) {
 		require.Equal(t, wc.ID, got[0].ChannelID)
 		require.Equal(t, 1, got[0].Attempts)
 
-		require.NoError(t, h.st.OutboxRelease(h.ctx, []int64{got[0].ID}, now))
+		require.NoError(t, h.st.OutboxRelease(h.ctx, got[:1], now))
 		again, err := h.st.OutboxClaimDueExcept(h.ctx, now, time.Minute, 10, []string{"no-such-channel"})
 		require.NoError(t, err)
 		require.Len(t, again, 2, "the row given back is claimed again at once")
@@ -294,15 +294,14 @@ func TestOutboxClaimExceptAndRelease(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, []store.ChannelOutbox{{ChannelID: fb.ID, InFlight: 1}, {ChannelID: wc.ID, InFlight: 1}}, m.Outbox)
 
-		ids := []int64{again[0].ID, again[1].ID}
-		require.NoError(t, h.st.OutboxRelease(h.ctx, ids, now.Add(time.Minute)))
+		require.NoError(t, h.st.OutboxRelease(h.ctx, again, now.Add(time.Minute)))
 		none, err := h.st.OutboxClaimDue(h.ctx, now, time.Minute, 10)
 		require.NoError(t, err)
 		require.Empty(t, none, "rows given back for later are not due before")
 		next, err := h.st.NextDue(h.ctx)
 		require.NoError(t, err)
 		require.Equal(t, now.Add(time.Minute), next)
-		require.NoError(t, h.st.OutboxRelease(h.ctx, ids, now), "giving back rows not claimed changes nothing")
+		require.NoError(t, h.st.OutboxRelease(h.ctx, again, now), "giving back rows not claimed changes nothing")
 		m, err = h.st.PipelineMetrics(h.ctx, now)
 		require.NoError(t, err)
 		require.Equal(t, []store.ChannelOutbox{{ChannelID: fb.ID, Pending: 1}, {ChannelID: wc.ID, Pending: 1}}, m.Outbox)
@@ -323,6 +322,42 @@ func TestOutboxClaimExceptAndRelease(t *testing.T) {
 		require.Equal(t, 1, m.PendingPayloads)
 		require.NotNil(t, m.OldestPayload)
 		require.Equal(t, h.clock.Now(), *m.OldestPayload)
+	})
+}
+
+// A node whose lease ran out gives back nothing: another node claimed the row since, and may be
+// sending it; released, a third claim could send it again while that send is in flight.
+func TestReleaseLeavesAClaimTakenOver(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, b backend) {
+		h := newHarness(t, b, nil)
+		h.publish("replies", repliesFlow)
+		fb := h.facebook("replies")
+		h.deliverOne(fb, messengerMessage(t, "page", pageID, "PSID-1", "m_1", "hola", epoch.Add(-time.Minute)))
+
+		now := h.clock.Now()
+		first, err := h.st.OutboxClaimDue(h.ctx, now, time.Minute, 10)
+		require.NoError(t, err)
+		require.Len(t, first, 1)
+		later := now.Add(2 * time.Minute)
+		second, err := h.st.OutboxClaimDue(h.ctx, later, time.Minute, 10)
+		require.NoError(t, err)
+		require.Len(t, second, 1, "the first lease ran out: another node claims the row")
+		require.Equal(t, first[0].ID, second[0].ID)
+
+		require.NoError(t, h.st.OutboxRelease(h.ctx, first, later))
+		none, err := h.st.OutboxClaimDue(h.ctx, later, time.Minute, 10)
+		require.NoError(t, err)
+		require.Empty(t, none, "the row stays with the node that claimed it last")
+		m, err := h.st.PipelineMetrics(h.ctx, later)
+		require.NoError(t, err)
+		require.Equal(t, []store.ChannelOutbox{{ChannelID: fb.ID, InFlight: 1}}, m.Outbox)
+
+		require.NoError(t, h.st.OutboxRelease(h.ctx, second, later))
+		again, err := h.st.OutboxClaimDue(h.ctx, later, time.Minute, 10)
+		require.NoError(t, err)
+		require.Len(t, again, 1, "the last claim gives it back")
+		require.Equal(t, second[0].Attempts, again[0].Attempts)
 	})
 }
 

@@ -44,8 +44,9 @@ type Pipeline interface {
 	// of the channels in except: send lanes that are full or paused.
 	OutboxClaimDueExcept(ctx context.Context, now time.Time, lease time.Duration, limit int, except []string) ([]OutboxItem, error)
 	// OutboxRelease gives claimed rows back without an attempt: their lease ends, the attempt
-	// their claim counted is taken back, and they are due at notBefore at the earliest.
-	OutboxRelease(ctx context.Context, ids []int64, notBefore time.Time) error
+	// their claim counted is taken back, and they are due at notBefore at the earliest. A row
+	// another claim took over since (its attempts moved on) is left alone.
+	OutboxRelease(ctx context.Context, claims []OutboxItem, notBefore time.Time) error
 	// OutboxAttemptStart records that the attempt of a row claimed with attempts begins, and
 	// holds the row until leaseUntil; ErrNotFound when the claim is no longer this one.
 	OutboxAttemptStart(ctx context.Context, id int64, attempts int, leaseUntil time.Time) error

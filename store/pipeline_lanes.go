@@ -8,6 +8,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -45,18 +46,26 @@ func (s *sqlStore) OutboxClaimDueExcept(ctx context.Context, now time.Time, leas
 
 // OutboxRelease gives claimed rows back without an attempt: their lease ends and the attempt
 // their claim counted is taken back. They are due again at once, or at notBefore when it is
-// later than their next attempt (a lane paused by its network).
-func (s *sqlStore) OutboxRelease(ctx context.Context, ids []int64, notBefore time.Time) error {
-	if len(ids) == 0 {
+// later than their next attempt (a lane paused by its network). Only the rows still held by
+// the claims given are released: a row whose lease ran out and that another node claimed since
+// (its attempts count moved on) stays with that node, whatever it is doing with it.
+func (s *sqlStore) OutboxRelease(ctx context.Context, claims []OutboxItem, notBefore time.Time) error {
+	if len(claims) == 0 {
 		return nil
 	}
 	at := s.ts(notBefore)
-	query, args, err := sqlx.In(`UPDATE outbox SET lease_until = NULL, attempts = attempts - 1,
-		next_attempt_at = CASE WHEN next_attempt_at < ? THEN ? ELSE next_attempt_at END
-		WHERE id IN (?) AND status = 'pending' AND lease_until IS NOT NULL AND attempts > 0`, at, at, ids)
-	if err != nil {
-		return fmt.Errorf("release outbox rows: %w", err)
+	var held strings.Builder
+	args := []any{at, at}
+	for i, c := range claims {
+		if i > 0 {
+			held.WriteString(" OR ")
+		}
+		held.WriteString("(id = ? AND attempts = ?)")
+		args = append(args, c.ID, c.Attempts)
 	}
+	query := `UPDATE outbox SET lease_until = NULL, attempts = attempts - 1,
+		next_attempt_at = CASE WHEN next_attempt_at < ? THEN ? ELSE next_attempt_at END
+		WHERE (` + held.String() + `) AND status = 'pending' AND lease_until IS NOT NULL AND attempts > 0`
 	if _, err := exec(ctx, s.db, query, args...); err != nil {
 		return fmt.Errorf("release outbox rows: %w", err)
 	}
