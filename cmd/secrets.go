@@ -64,11 +64,17 @@ func (o dbOptions) keyring() (*store.Keyring, error) {
 
 // open opens the database with the secret keys, applying the migrations when migrate is set.
 func (o dbOptions) open(ctx context.Context, migrate bool) (store.Store, *store.Keyring, error) {
+	return o.openWith(ctx, migrate, 0)
+}
+
+// openWith opens the database as open does, with at most maxConns connections to PostgreSQL
+// (store.DefaultMaxConns when 0).
+func (o dbOptions) openWith(ctx context.Context, migrate bool, maxConns int) (store.Store, *store.Keyring, error) {
 	keys, err := o.keyring()
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := store.Open(ctx, o.db, store.Options{Migrate: migrate, Secrets: keys})
+	st, err := store.Open(ctx, o.db, store.Options{Migrate: migrate, Secrets: keys, MaxConns: maxConns})
 	if err != nil {
 		return nil, nil, usageError("open the database %s: %v", redact(o.db), err)
 	}

@@ -36,6 +36,7 @@ type serveOptions struct {
 	addr, flows, logLevel, logFormat, pprof string
 	accessLog                               bool
 	shutdown, retryFor, lease, sendTimeout  time.Duration
+	maxConns                                int
 }
 
 // dbFlag adds --db, a configured flag (SWITCHBOARD_DB or SWITCHBOARD_DB_FILE) that defaults to
@@ -99,6 +100,7 @@ keeps forever.`,
 	c.Flags().DurationVar(&o.retryFor, "retry-for", dispatch.DefaultRetryFor, "how long a failing send to a network is retried")
 	c.Flags().DurationVar(&o.lease, "lease", dispatch.DefaultLease, "how long a node holds the work it claims (payloads, timers, sends) before another node may take it over")
 	c.Flags().DurationVar(&o.sendTimeout, "send-timeout", dispatch.DefaultSendTimeout, "how long one call to a network may take; a send in flight holds its row this long and 5s more")
+	c.Flags().IntVar(&o.maxConns, "db-max-conns", store.DefaultMaxConns, "how many connections to PostgreSQL this node opens at most (and one for notifications); at least 4")
 	retentionFlags(c, &o.retention)
 	addBudgetFlags(c, &o.budget)
 	c.Flags().StringVar(&o.pprof, "pprof", "", "serve Go's profiler on this address (on this machine only), such as 127.0.0.1:6060")
@@ -136,6 +138,9 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 			return fmt.Errorf("--%s %s: must be a positive duration, such as 30s", name, d)
 		}
 	}
+	if o.maxConns < 4 {
+		return usageError("--db-max-conns %d: must be at least 4 (the committers and the claims each hold one)", o.maxConns)
+	}
 	limits, err := o.budget.limits()
 	if err != nil {
 		return err
@@ -147,7 +152,7 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 		return usageError("listen on %s: %v", o.addr, err)
 	}
 	defer ln.Close()
-	st, keys, err := o.open(ctx, true)
+	st, keys, err := o.openWith(ctx, true, o.maxConns)
 	if err != nil {
 		return err
 	}

@@ -232,6 +232,16 @@ func TestServeRefusesBadFlags(t *testing.T) {
 	}
 }
 
+// A pool too small for the committers is refused before anything starts, naming the flag.
+func TestServeRefusesATinyPool(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "pool.db")
+	code, _, stderr := runSwitchboard(t, "serve", "--db", db, "--db-max-conns", "2")
+	require.Equal(t, ExitUsage, code, stderr)
+	require.Contains(t, stderr, "--db-max-conns 2: must be at least 4")
+	require.NoFileExists(t, db)
+}
+
 // exampleFlowIDs lists the ids of the example flows, by file name.
 func exampleFlowIDs(t *testing.T) []string {
 	t.Helper()

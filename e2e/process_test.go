@@ -111,7 +111,12 @@ func startServe(t *testing.T, bin, db, flows string, flags ...string) *serveProc
 	flows, err := filepath.Abs(flows)
 	require.NoError(t, err)
 	p := &serveProcess{stdout: newOutput(), stderr: newOutput(), exited: make(chan struct{})}
-	args := append([]string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--flows", flows, "--shutdown-timeout", "10s"}, flags...)
+	args := []string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--flows", flows, "--shutdown-timeout", "10s"}
+	if strings.HasPrefix(db, "postgres") {
+		// the suites share one PostgreSQL of 100 connections with the other packages' tests
+		args = append(args, "--db-max-conns", "8")
+	}
+	args = append(args, flags...)
 	p.cmd = exec.Command(bin, args...)
 	p.cmd.Env = serveEnv()
 	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr

@@ -24,7 +24,13 @@ type Options struct {
 	// Driver, when set, is the database/sql driver to open the database with instead of the
 	// dialect's own ("postgres" or "sqlite"): tests wrap the driver to count statements.
 	Driver string
+	// MaxConns bounds the connections to PostgreSQL (DefaultMaxConns when 0); the notification
+	// listener takes one more. SQLite keeps its one writer and four readers.
+	MaxConns int
 }
+
+// DefaultMaxConns is how many connections a store opens to PostgreSQL at most.
+const DefaultMaxConns = 32
 
 // Open opens the database a URL names: postgres://… or postgresql://… for PostgreSQL, and
 // sqlite:PATH, file:PATH (a SQLite URI) or a plain file path for SQLite, ":memory:" included.

@@ -55,9 +55,13 @@ func openPostgres(ctx context.Context, url string, opts Options) (*sqlStore, err
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	db.SetMaxOpenConns(32)
+	conns := opts.MaxConns
+	if conns <= 0 {
+		conns = DefaultMaxConns
+	}
+	db.SetMaxOpenConns(conns)
 	// as many idle as open: a connection closed after a burst costs PostgreSQL a new backend process
-	db.SetMaxIdleConns(32)
+	db.SetMaxIdleConns(conns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
