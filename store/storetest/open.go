@@ -91,6 +91,10 @@ func open(t testing.TB, url string, opts []store.Options) store.Store {
 		o = opts[0]
 	}
 	o.Migrate = true
+	if o.MaxConns == 0 {
+		// the packages' tests share one PostgreSQL of 100 connections, many stores at a time
+		o.MaxConns = 8
+	}
 	s, err := store.Open(context.Background(), url, o)
 	if err != nil {
 		t.Fatalf("open %s: %v", url, err)
