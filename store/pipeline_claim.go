@@ -6,6 +6,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -33,12 +34,26 @@ func (s *sqlStore) SessionClaimDue(ctx context.Context, now time.Time, lease tim
 
 // OutboxClaimDue leases pending rows whose next attempt is due and counts the attempt.
 func (s *sqlStore) OutboxClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxItem, error) {
+	return s.claimOutbox(ctx, now, lease, limit, nil)
+}
+
+// claimOutbox leases pending rows whose next attempt is due, passing over the rows of the
+// channels in except, and counts the attempt.
+func (s *sqlStore) claimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int, except []string) ([]OutboxItem, error) {
+	args := []any{s.ts(now.Add(lease)), s.ts(now), s.ts(now)}
+	passOver := ""
+	if len(except) > 0 {
+		passOver = " AND channel_id NOT IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(except)), ", ") + ")"
+		for _, id := range except {
+			args = append(args, id)
+		}
+	}
 	var rows []outboxRow
 	err := list(ctx, s.db, &rows, `UPDATE outbox SET lease_until = ?, attempts = attempts + 1
 		WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?
-			AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_attempt_at LIMIT ?`+s.dialect.skipLocked+`)
+			AND (lease_until IS NULL OR lease_until < ?)`+passOver+` ORDER BY next_attempt_at LIMIT ?`+s.dialect.skipLocked+`)
 		RETURNING `+outboxColumns,
-		s.ts(now.Add(lease)), s.ts(now), s.ts(now), limit)
+		append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("claim due outbox: %w", err)
 	}

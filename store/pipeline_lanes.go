@@ -10,38 +10,12 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // OutboxClaimDueExcept leases pending rows whose next attempt is due, as OutboxClaimDue does,
 // passing over the rows of the channels in except.
 func (s *sqlStore) OutboxClaimDueExcept(ctx context.Context, now time.Time, lease time.Duration, limit int, except []string) ([]OutboxItem, error) {
-	if len(except) == 0 {
-		return s.OutboxClaimDue(ctx, now, lease, limit)
-	}
-	inner, args, err := sqlx.In(`SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?
-			AND (lease_until IS NULL OR lease_until < ?) AND channel_id NOT IN (?) ORDER BY next_attempt_at LIMIT ?`,
-		s.ts(now), s.ts(now), except, limit)
-	if err != nil {
-		return nil, fmt.Errorf("claim due outbox: %w", err)
-	}
-	var rows []outboxRow
-	err = list(ctx, s.db, &rows, `UPDATE outbox SET lease_until = ?, attempts = attempts + 1
-		WHERE id IN (`+inner+s.dialect.skipLocked+`) RETURNING `+outboxColumns,
-		append([]any{s.ts(now.Add(lease))}, args...)...)
-	if err != nil {
-		return nil, fmt.Errorf("claim due outbox: %w", err)
-	}
-	out := make([]OutboxItem, 0, len(rows))
-	for _, r := range rows {
-		o, err := r.item()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, nil
+	return s.claimOutbox(ctx, now, lease, limit, except)
 }
 
 // OutboxRelease gives claimed rows back without an attempt: their lease ends and the attempt
