@@ -162,6 +162,30 @@ func startPage(t *testing.T, bin, url string, graph *fakenet.FakeGraph, create b
 	return p
 }
 
+// burstRun is a burst's setup: a page served on its database, its fake Graph API, a client
+// of burstSenders connections, and the comments to send with whether each was acknowledged.
+type burstRun struct {
+	url    string
+	graph  *fakenet.FakeGraph
+	page   *serveProcess
+	client *http.Client
+	ids    []int
+	acked  []atomic.Bool
+}
+
+func newBurstRun(t *testing.T, bin, backend, url string, total int) *burstRun {
+	t.Helper()
+	burstBackend(t, backend)
+	r := &burstRun{url: url, graph: fakenet.NewFakeGraph(t), ids: make([]int, total), acked: make([]atomic.Bool, total)}
+	r.page = startPage(t, bin, url, r.graph, true)
+	r.client = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: burstSenders}}
+	t.Cleanup(r.client.CloseIdleConnections)
+	for i := range r.ids {
+		r.ids[i] = i
+	}
+	return r
+}
+
 // TestBurstOfComments sends a burst of signed comments from 16 senders at once: every one is
 // answered 2xx, and every one gets exactly one reply at the network, as fast as the pipeline
 // processes them (nothing waits for a recovery age).
@@ -172,18 +196,8 @@ func TestBurstOfComments(t *testing.T) {
 	for _, b := range processBackends {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
-			url := b.URL(t)
-			burstBackend(t, b.Name)
-			graph := fakenet.NewFakeGraph(t)
-			p := startPage(t, bin, url, graph, true)
-			client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: burstSenders}}
-			defer client.CloseIdleConnections()
-
-			ids := make([]int, total)
-			for i := range ids {
-				ids[i] = i
-			}
-			acked := make([]atomic.Bool, total)
+			r := newBurstRun(t, bin, b.Name, b.URL(t), total)
+			url, graph, p, client, ids, acked := r.url, r.graph, r.page, r.client, r.ids, r.acked
 			start := time.Now()
 			lastAck := burst(client, p.url, ids, acked, 0, nil)
 			for i := range acked {
@@ -221,18 +235,8 @@ func TestBurstAcrossAKill(t *testing.T) {
 	for _, b := range processBackends {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
-			url := b.URL(t)
-			burstBackend(t, b.Name)
-			graph := fakenet.NewFakeGraph(t)
-			first := startPage(t, bin, url, graph, true)
-			client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: burstSenders}}
-			defer client.CloseIdleConnections()
-
-			ids := make([]int, total)
-			for i := range ids {
-				ids[i] = i
-			}
-			acked := make([]atomic.Bool, total)
+			r := newBurstRun(t, bin, b.Name, b.URL(t), total)
+			url, graph, first, client, ids, acked := r.url, r.graph, r.page, r.client, r.ids, r.acked
 			burst(client, first.url, ids, acked, total/2, first.kill)
 			first.kill()
 			client.CloseIdleConnections()
