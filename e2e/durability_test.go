@@ -54,6 +54,23 @@ func TestDurableAcrossAKill(t *testing.T) {
 			var ackedCount atomic.Int32
 			var killOnce sync.Once
 			kill := func() { killOnce.Do(first.kill) }
+			// the kill comes once killAfter messages are acknowledged and a session waits for its
+			// timer, however slowly the payloads are processed on a busy machine
+			db := storetest.OpenRaw(t, url)
+			reached, killed := make(chan struct{}), make(chan struct{})
+			var reachedOnce sync.Once
+			go func() {
+				defer close(killed)
+				<-reached
+				deadline := time.Now().Add(time.Minute)
+				for time.Now().Before(deadline) {
+					if n, err := db.TryCount(`SELECT count(*) FROM sessions WHERE status = 'waiting'`); err == nil && n > 0 {
+						break
+					}
+					time.Sleep(2 * time.Millisecond) // polling the database, not waiting for an outcome
+				}
+				kill()
+			}()
 			client := &http.Client{Timeout: 10 * time.Second}
 			next := make(chan int, total)
 			for i := range total {
@@ -66,18 +83,18 @@ func TestDurableAcrossAKill(t *testing.T) {
 					for i := range next {
 						if postVisitor(client, first.url, "chat", i, "hola") {
 							acked[i].Store(true)
-							if ackedCount.Add(1) == killAfter {
-								kill()
+							if ackedCount.Add(1) >= killAfter {
+								reachedOnce.Do(func() { close(reached) })
 							}
 						}
 					}
 				})
 			}
 			wg.Wait()
-			kill()
+			reachedOnce.Do(func() { close(reached) })
+			<-killed
 			client.CloseIdleConnections()
 
-			db := storetest.OpenRaw(t, url)
 			waitingAtKill := db.Strings(t, `SELECT id FROM sessions WHERE status = 'waiting'`)
 			t.Logf("at the kill: %d acknowledged, %d sessions waiting, %d payloads pending", ackedCount.Load(),
 				len(waitingAtKill), db.Count(t, `SELECT count(*) FROM webhook_events WHERE status = 'pending'`))
