@@ -45,6 +45,16 @@ type graph struct {
 	query url.Values
 }
 
+// graphFor makes the Graph API calls of a channel with its token, and the appsecret_proof of
+// its app secret when it has one.
+func (c *Client) graphFor(ch Channel, token string) graph {
+	g := graph{c: c, ch: ch, base: ch.baseURL(), query: url.Values{"access_token": {token}}}
+	if secret := ch.credential("app_secret"); secret != "" {
+		g.query.Set("appsecret_proof", AppSecretProof(secret, token))
+	}
+	return g
+}
+
 func (c *Client) sendGraph(ctx context.Context, ch Channel, a *engine.Action, sc SendContext) (Result, error) {
 	token := ch.accessToken()
 	if token == "" {
@@ -54,10 +64,7 @@ func (c *Client) sendGraph(ctx context.Context, ch Channel, a *engine.Action, sc
 		}
 		return Result{}, refuse(ClassReauth, "channel %s has no %s", ch.ID, name)
 	}
-	g := graph{c: c, ch: ch, base: ch.baseURL(), query: url.Values{"access_token": {token}}}
-	if secret := ch.credential("app_secret"); secret != "" {
-		g.query.Set("appsecret_proof", AppSecretProof(secret, token))
-	}
+	g := c.graphFor(ch, token)
 	ig := ch.Type == TypeInstagram
 	switch a.Type {
 	case engine.ActionLike:

@@ -212,10 +212,7 @@ func (c *Client) readBackGraph(ctx context.Context, ch Channel, at Attempt, m ma
 	if token == "" {
 		return unknown("the channel has no access token")
 	}
-	g := graph{c: c, ch: ch, base: ch.baseURL(), query: url.Values{"access_token": {token}}}
-	if secret := ch.credential("app_secret"); secret != "" {
-		g.query.Set("appsecret_proof", AppSecretProof(secret, token))
-	}
+	g := c.graphFor(ch, token)
 	ig := ch.Type == TypeInstagram
 	if visibility(a, sc) == "public" {
 		switch {
