@@ -1,7 +1,6 @@
 package dispatch
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -169,47 +168,12 @@ func TestThrottledLanePausesAlone(t *testing.T) {
 	}
 }
 
-// logCounter keeps the log records written at warning level or above.
-type logCounter struct {
-	mu      sync.Mutex
-	records []slog.Record
-}
-
-func (c *logCounter) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelWarn }
-func (c *logCounter) Handle(_ context.Context, r slog.Record) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.records = append(c.records, r.Clone())
-	return nil
-}
-func (c *logCounter) WithAttrs([]slog.Attr) slog.Handler { return c }
-func (c *logCounter) WithGroup(string) slog.Handler      { return c }
-
-// lines returns the attributes of the records with a message.
-func (c *logCounter) lines(msg string) []map[string]any {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var out []map[string]any
-	for _, r := range c.records {
-		if r.Message != msg {
-			continue
-		}
-		attrs := map[string]any{}
-		r.Attrs(func(a slog.Attr) bool {
-			attrs[a.Key] = a.Value.Any()
-			return true
-		})
-		out = append(out, attrs)
-	}
-	return out
-}
-
 // A channel whose sends keep failing logs one line a minute, with the network's code and what
 // it left unsaid; the transcript shows each failed reply's error.
 func TestFailingSendsAreLoggedOnceAMinuteAndShownInTheTranscript(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, b backend) {
-		logs := &logCounter{}
+		logs := &records{}
 		h := lanesHarness(t, b, func(c *Config) { c.Logger = slog.New(logs) })
 		h.publish("replies", repliesFlow)
 		fb := h.facebook("replies")
@@ -221,7 +185,7 @@ func TestFailingSendsAreLoggedOnceAMinuteAndShownInTheTranscript(t *testing.T) {
 		}
 		h.graph.FailNext(551, 0, 6)
 		h.sendNow(5)
-		lines := logs.lines("a send to the network failed")
+		lines := logs.withMessage(slog.LevelWarn, "a send to the network failed")
 		require.Len(t, lines, 1, "one line for five failures within a minute")
 		require.Equal(t, fb.ID, lines[0]["channel"])
 		require.EqualValues(t, 551, lines[0]["code"])
@@ -241,7 +205,7 @@ func TestFailingSendsAreLoggedOnceAMinuteAndShownInTheTranscript(t *testing.T) {
 		h.clock.Advance(time.Minute)
 		out := h.deliverOne(fb, messengerMessage(t, "page", pageID, "PSID-9", "m_9", "hola", at))
 		h.sendNow(1)
-		lines = logs.lines("a send to the network failed")
+		lines = logs.withMessage(slog.LevelWarn, "a send to the network failed")
 		require.Len(t, lines, 2, "a minute later, the next failure is logged")
 		require.EqualValues(t, 4, lines[1]["suppressed"], "with the count of those left unsaid")
 
