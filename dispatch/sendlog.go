@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/switchboardhq/switchboard/channels"
+	"github.com/switchboardhq/switchboard/engine"
 )
 
 // sendLogEvery is how often one channel's failing sends are logged at most.
@@ -17,7 +18,7 @@ const sendLogEvery = time.Minute
 // sendLog logs failing sends, a line per channel per sendLogEvery.
 type sendLog struct {
 	log   *slog.Logger
-	clock interface{ Now() time.Time }
+	clock engine.Clock
 	mu    sync.Mutex
 	// last is, per channel, when its last line was written and how many failures were not
 	// logged since; bounded like the lanes.
@@ -29,7 +30,7 @@ type sendLogEntry struct {
 	suppressed int
 }
 
-func newSendLog(log *slog.Logger, clock interface{ Now() time.Time }) *sendLog {
+func newSendLog(log *slog.Logger, clock engine.Clock) *sendLog {
 	return &sendLog{log: log, clock: clock, last: map[string]*sendLogEntry{}}
 }
 
