@@ -77,6 +77,7 @@ func newEventQueue() *eventQueue {
 	return q
 }
 
+// signal wakes the goroutine waiting on c, or leaves the wake-up already waiting there.
 func signal(c chan struct{}) {
 	select {
 	case c <- struct{}{}:

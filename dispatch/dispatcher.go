@@ -191,12 +191,7 @@ func (d *Dispatcher) Start(ctx context.Context) {
 func (d *Dispatcher) Wait() { d.wg.Wait() }
 
 // Wake makes the due-work loop look now: a notification from another node, or new work here.
-func (d *Dispatcher) Wake() {
-	select {
-	case d.wake <- struct{}{}:
-	default:
-	}
-}
+func (d *Dispatcher) Wake() { signal(d.wake) }
 
 // unit is one unit of work waiting to be committed.
 type unit struct {
