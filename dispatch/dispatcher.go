@@ -101,6 +101,15 @@ type Metrics interface {
 	// network has it; it is not sent again), "absent" (it is sent again) or "unknown" (the
 	// network cannot tell).
 	Reconciled(channelID, outcome string)
+	// SendDone hears a send's outcome ("sent", or the class of its error: retry, throttle,
+	// fatal, window, reauth, duplicate) and how long it took, network and recording.
+	SendDone(channelID, channelType, outcome string, seconds float64)
+	// Throttled hears that a channel's network asked us to slow down: its lane pauses.
+	Throttled(channelID string)
+	// LaneState hears a lane's sends in flight and whether it is paused; LaneDropped that an
+	// idle lane is gone.
+	LaneState(channelID string, inFlight int, paused bool)
+	LaneDropped(channelID string)
 }
 
 // Dispatcher runs sessions durably. It is safe for concurrent use.

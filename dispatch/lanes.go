@@ -34,19 +34,6 @@ const (
 	blockedPoll = 200 * time.Millisecond
 )
 
-// SendMetrics hears about sends and lanes; a Config.Metrics that implements it is told.
-type SendMetrics interface {
-	// SendDone hears a send's outcome ("sent", or the class of its error: retry, throttle,
-	// fatal, window, reauth, duplicate) and how long it took, network and recording.
-	SendDone(channelID, channelType, outcome string, seconds float64)
-	// Throttled hears that a channel's network asked us to slow down: its lane pauses.
-	Throttled(channelID string)
-	// LaneState hears a lane's sends in flight and whether it is paused; LaneDropped that an
-	// idle lane is gone.
-	LaneState(channelID string, inFlight int, paused bool)
-	LaneDropped(channelID string)
-}
-
 // lanes are a dispatcher's send lanes, by channel id.
 type lanes struct {
 	d  *Dispatcher
@@ -85,10 +72,7 @@ type job struct {
 
 func newLanes(d *Dispatcher) *lanes { return &lanes{d: d, m: map[string]*lane{}} }
 
-func (ls *lanes) metrics() SendMetrics {
-	m, _ := ls.d.cfg.Metrics.(SendMetrics)
-	return m
-}
+func (ls *lanes) metrics() Metrics { return ls.d.cfg.Metrics }
 
 // blocked lists the channels whose lanes take no more rows now: full, or paused by their
 // network. It drops the lanes idle for laneIdle, and tells the metrics of pauses that ended.
@@ -254,7 +238,7 @@ func (ls *lanes) work(ctx context.Context, l *lane) {
 
 // sendOne waits for the lane's token and sends a row; a row whose claim is old, or whose lane
 // paused meanwhile, is given back instead.
-func (ls *lanes) sendOne(ctx context.Context, l *lane, j job, typ string, m SendMetrics) {
+func (ls *lanes) sendOne(ctx context.Context, l *lane, j job, typ string, m Metrics) {
 	if err := l.limiter.Wait(ctx); err != nil {
 		ls.release(ctx, []job{{it: j.it}}, time.Time{})
 		return
@@ -288,7 +272,7 @@ func (ls *lanes) sendOne(ctx context.Context, l *lane, j job, typ string, m Send
 }
 
 // pause stops a lane until a time: its queued rows go back to the database, due then.
-func (ls *lanes) pause(ctx context.Context, l *lane, until time.Time, m SendMetrics) {
+func (ls *lanes) pause(ctx context.Context, l *lane, until time.Time, m Metrics) {
 	ls.mu.Lock()
 	if until.After(l.pausedUntil) {
 		l.pausedUntil = until

@@ -13,7 +13,6 @@ import (
 
 	"github.com/switchboardhq/switchboard/channels"
 	"github.com/switchboardhq/switchboard/channels/fakenet"
-	"github.com/switchboardhq/switchboard/engine"
 	"github.com/switchboardhq/switchboard/store"
 )
 
@@ -69,6 +68,7 @@ func TestHangingNetworkDelaysNoOtherChannel(t *testing.T) {
 
 // sendRecorder is the dispatcher's metrics as the tests read them.
 type sendRecorder struct {
+	nopMetrics
 	mu        sync.Mutex
 	outcomes  map[string]int // channel/outcome
 	throttled map[string]int
@@ -80,9 +80,6 @@ func newSendRecorder() *sendRecorder {
 	return &sendRecorder{outcomes: map[string]int{}, throttled: map[string]int{}, paused: map[string]bool{}}
 }
 
-func (r *sendRecorder) SessionRun(engine.Status)  {}
-func (r *sendRecorder) CommitBatch(int)           {}
-func (r *sendRecorder) Reconciled(string, string) {}
 func (r *sendRecorder) LaneDropped(channel string) {
 	r.mu.Lock()
 	r.dropped = append(r.dropped, channel)
@@ -349,6 +346,5 @@ func TestIdleLanesAreDropped(t *testing.T) {
 	})
 }
 
-var _ SendMetrics = (*sendRecorder)(nil)
 var _ Metrics = (*sendRecorder)(nil)
 var _ channels.ErrorClass = channels.ClassThrottle

@@ -14,14 +14,24 @@ import (
 	"github.com/switchboardhq/switchboard/store"
 )
 
+// nopMetrics hears nothing: the tests' metrics embed it and record what they check.
+type nopMetrics struct{}
+
+func (nopMetrics) SessionRun(engine.Status)                 {}
+func (nopMetrics) CommitBatch(int)                          {}
+func (nopMetrics) Reconciled(string, string)                {}
+func (nopMetrics) SendDone(string, string, string, float64) {}
+func (nopMetrics) Throttled(string)                         {}
+func (nopMetrics) LaneState(string, int, bool)              {}
+func (nopMetrics) LaneDropped(string)                       {}
+
 // reconciledCounts records Metrics.Reconciled.
 type reconciledCounts struct {
+	nopMetrics
 	mu       sync.Mutex
 	outcomes []string
 }
 
-func (r *reconciledCounts) SessionRun(engine.Status) {}
-func (r *reconciledCounts) CommitBatch(int)          {}
 func (r *reconciledCounts) Reconciled(_, outcome string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

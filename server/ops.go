@@ -166,7 +166,7 @@ func (m *Metrics) Reconciled(channelID, outcome string) {
 }
 
 // The dispatcher's send lanes report to the server's metrics.
-var _ dispatch.SendMetrics = (*Metrics)(nil)
+var _ dispatch.Metrics = (*Metrics)(nil)
 
 // SendDone counts a send and times it; the dispatcher's send lanes call it.
 func (m *Metrics) SendDone(channelID, channelType, outcome string, seconds float64) {
