@@ -56,13 +56,7 @@ func (n *hangingNetwork) answer() { n.once.Do(func() { close(n.release) }) }
 // waitFor polls cond until it holds, failing the test after a generous deadline.
 func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting: %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	require.Eventually(t, cond, 30*time.Second, 5*time.Millisecond, "gave up waiting: %s", what)
 }
 
 // BenchmarkRepliesBesideAHangingNetwork measures how long a healthy channel's replies wait
