@@ -48,7 +48,7 @@ type backend struct {
 }
 
 var backends = []backend{
-	{"sqlite", func(t testing.TB, o store.Options) store.Store { return storetest.OpenSQLite(t, o) }, storetest.SQLiteURL},
+	{"sqlite", func(t testing.TB, o store.Options) store.Store { return storetest.OpenSQLite(t, o) }, storetest.MigratedSQLiteURL},
 	{"postgres", func(t testing.TB, o store.Options) store.Store { return storetest.OpenPostgres(t, o) }, storetest.PostgresURL},
 }
 

@@ -28,13 +28,13 @@ import (
 type backend struct {
 	name string
 	open func(t testing.TB) store.Store
-	// url names a fresh, empty database, for tests that open and close it themselves.
+	// url names a fresh, migrated database, for tests that open and close it themselves.
 	url func(t testing.TB) string
 }
 
 // backends are the databases every API test runs on.
 var backends = []backend{
-	{"sqlite", func(t testing.TB) store.Store { return storetest.OpenSQLite(t) }, storetest.SQLiteURL},
+	{"sqlite", func(t testing.TB) store.Store { return storetest.OpenSQLite(t) }, storetest.MigratedSQLiteURL},
 	{"postgres", func(t testing.TB) store.Store { return storetest.OpenPostgres(t) }, storetest.PostgresURL},
 }
 

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/switchboardhq/switchboard/store"
@@ -22,7 +23,7 @@ const PostgresEnv = "SWITCHBOARD_TEST_POSTGRES"
 // test ends. Options, when given, set its clock and logger.
 func OpenSQLite(t testing.TB, opts ...store.Options) store.Store {
 	t.Helper()
-	return open(t, SQLiteURL(t), opts)
+	return open(t, MigratedSQLiteURL(t), opts)
 }
 
 // OpenPostgres returns a new, migrated store in a new schema of the database PostgresEnv
@@ -37,6 +38,47 @@ func OpenPostgres(t testing.TB, opts ...store.Options) store.Store {
 func SQLiteURL(t testing.TB) string {
 	return "sqlite:" + filepath.Join(t.TempDir(), "switchboard.db")
 }
+
+// MigratedSQLiteURL returns the URL of a new SQLite file under t.TempDir() that holds every
+// migration and no rows: a copy of a database migrated once per test process. Migrating runs
+// each migration's statements through a SQLite compiled from C to Go, which the race detector
+// slows to seconds; a copy costs a file write.
+func MigratedSQLiteURL(t testing.TB) string {
+	t.Helper()
+	image, err := sqliteTemplate()
+	if err != nil {
+		t.Fatalf("migrated SQLite template: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "switchboard.db")
+	if err := os.WriteFile(path, image, 0o600); err != nil {
+		t.Fatalf("migrated SQLite copy: %v", err)
+	}
+	return "sqlite:" + path
+}
+
+// sqliteTemplate migrates a SQLite database in a directory of its own and returns the bytes of
+// its VACUUM INTO copy: one file, without a write-ahead log beside it.
+var sqliteTemplate = sync.OnceValues(func() ([]byte, error) {
+	dir, err := os.MkdirTemp("", "switchboard-template-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	ctx := context.Background()
+	url := "sqlite:" + filepath.Join(dir, "migrated.db")
+	s, err := store.Open(ctx, url, store.Options{Migrate: true})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Close(); err != nil {
+		return nil, err
+	}
+	out := filepath.Join(dir, "template.db")
+	if err := store.BackupSQLite(ctx, url, out); err != nil {
+		return nil, err
+	}
+	return os.ReadFile(out)
+})
 
 // PostgresURL returns the URL of a new, empty schema of the database PostgresEnv names, dropped
 // when the test ends; it skips or fails the test as OpenPostgres does.
@@ -103,7 +145,9 @@ func open(t testing.TB, url string, opts []store.Options) store.Store {
 	return s
 }
 
-// Backend is a kind of database the tests run on: URL names a fresh, empty one for a test.
+// Backend is a kind of database the tests run on: URL names a fresh one for a test, which the
+// test opens with Migrate: on SQLite a copy of a migrated database (MigratedSQLiteURL), on
+// PostgreSQL an empty schema (PostgresURL).
 type Backend struct {
 	Name string
 	URL  func(t testing.TB) string
@@ -111,7 +155,7 @@ type Backend struct {
 
 // Backends are the databases every suite that touches one runs on.
 var Backends = []Backend{
-	{"sqlite", SQLiteURL},
+	{"sqlite", MigratedSQLiteURL},
 	{"postgres", PostgresURL},
 }
 
