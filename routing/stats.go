@@ -77,6 +77,11 @@ type ChannelSLA struct {
 
 // Compute computes the statistics of a period at a moment.
 func Compute(ctx context.Context, st store.Store, from, to, now time.Time) (*Stats, error) {
+	return compute(ctx, st, from, to, now, slaPage)
+}
+
+// compute is Compute reading conversations page at a time for the SLA.
+func compute(ctx context.Context, st store.Store, from, to, now time.Time, page int) (*Stats, error) {
 	s := &Stats{From: from, To: to, At: now, Skills: []QueueStats{}, Channels: []QueueStats{}, Agents: []AgentStats{},
 		SLA: []ChannelSLA{}, States: map[string]int{}}
 	agents, err := st.AgentList(ctx)
@@ -174,7 +179,7 @@ func Compute(ctx context.Context, st store.Store, from, to, now time.Time) (*Sta
 		s.Agents = append(s.Agents, as)
 	}
 	for _, ch := range channels {
-		sla, err := channelSLA(ctx, st, ch, from, to)
+		sla, err := channelSLA(ctx, st, ch, from, to, page)
 		if err != nil {
 			return nil, err
 		}
@@ -255,8 +260,9 @@ func maxOf(xs []float64) *float64 {
 // slaPage is how many conversations the SLA reads at once: the most the store lists.
 const slaPage = 1000
 
-// channelSLA computes a channel's SLA for conversations opened in the period.
-func channelSLA(ctx context.Context, st store.Store, ch store.Channel, from, to time.Time) (ChannelSLA, error) {
+// channelSLA computes a channel's SLA for conversations opened in the period, reading them
+// pageSize at a time.
+func channelSLA(ctx context.Context, st store.Store, ch store.Channel, from, to time.Time, pageSize int) (ChannelSLA, error) {
 	sla := ChannelSLA{Channel: ch.ID}
 	working := func(a, b time.Time) float64 { return b.Sub(a).Seconds() }
 	if name := channelSettings(ch).WorkingHours; name != "" {
@@ -277,14 +283,14 @@ func channelSLA(ctx context.Context, st store.Store, ch store.Channel, from, to 
 	}
 	// The store lists a page of at most slaPage conversations at a time: every page counts.
 	var convs []store.Conversation
-	for offset := 0; ; offset += slaPage {
+	for offset := 0; ; offset += pageSize {
 		page, err := st.ConversationList(ctx, store.ConversationListParams{ChannelID: ch.ID, From: from, To: to,
-			Limit: slaPage, Offset: offset})
+			Limit: pageSize, Offset: offset})
 		if err != nil {
 			return sla, err
 		}
 		convs = append(convs, page...)
-		if len(page) < slaPage {
+		if len(page) < pageSize {
 			break
 		}
 	}
