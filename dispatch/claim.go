@@ -57,7 +57,9 @@ type claimedEvent struct {
 // eventQueue is a node's claimed payloads: their lanes, and the leases it holds.
 type eventQueue struct {
 	lanes []chan claimedEvent
-	seed  maphash.Seed
+	// capacity is how many claimed payloads it holds at most (queueCapacity).
+	capacity int
+	seed     maphash.Seed
 	// wake makes the claimer look for payloads now; room tells it a lane has room again.
 	wake chan struct{}
 	room chan struct{}
@@ -68,11 +70,11 @@ type eventQueue struct {
 	lastHelp atomic.Int64
 }
 
-func newEventQueue() *eventQueue {
-	q := &eventQueue{lanes: make([]chan claimedEvent, eventLanes), seed: maphash.MakeSeed(),
+func newEventQueue(capacity int) *eventQueue {
+	q := &eventQueue{lanes: make([]chan claimedEvent, eventLanes), capacity: capacity, seed: maphash.MakeSeed(),
 		wake: make(chan struct{}, 1), room: make(chan struct{}, 1), held: map[int64]struct{}{}}
 	for i := range q.lanes {
-		q.lanes[i] = make(chan claimedEvent, queueCapacity)
+		q.lanes[i] = make(chan claimedEvent, capacity)
 	}
 	return q
 }
@@ -140,7 +142,7 @@ func (q *eventQueue) lane(c claimedEvent) chan claimedEvent {
 // claimed from the store, by this node or, when this node's lanes are full, by another.
 func (d *Dispatcher) Submit(ev store.WebhookEvent) {
 	d.queue.kick()
-	if d.queue.holding() < queueCapacity {
+	if d.queue.holding() < d.queue.capacity {
 		return
 	}
 	now := time.Now().UnixNano()
@@ -188,7 +190,7 @@ func (d *Dispatcher) claimLoop(ctx context.Context) {
 	defer poll.Stop()
 	backoff := time.Duration(0)
 	for ctx.Err() == nil {
-		room := queueCapacity - d.queue.holding()
+		room := d.queue.capacity - d.queue.holding()
 		if room <= 0 {
 			select {
 			case <-d.queue.room:
@@ -196,7 +198,7 @@ func (d *Dispatcher) claimLoop(ctx context.Context) {
 			}
 			continue
 		}
-		n, err := d.claimOnce(ctx, min(room, eventClaimBatch))
+		n, err := d.claimOnce(ctx, min(room, d.cfg.claimBatch))
 		switch {
 		case err != nil:
 			if ctx.Err() != nil {

@@ -89,6 +89,10 @@ type Config struct {
 	Metrics Metrics
 	// Tracer, when set, observes each run of a flow and its blocks.
 	Tracer engine.Tracer
+
+	// queueCapacity and claimBatch size the payload queue (queueCapacity and eventClaimBatch
+	// when zero); the tests shrink them to cross their limits with a few payloads.
+	queueCapacity, claimBatch int
 }
 
 // Metrics hears about the pipeline's work.
@@ -158,6 +162,12 @@ func New(cfg Config) *Dispatcher {
 	if cfg.SendTimeout == 0 {
 		cfg.SendTimeout = DefaultSendTimeout
 	}
+	if cfg.queueCapacity == 0 {
+		cfg.queueCapacity = queueCapacity
+	}
+	if cfg.claimBatch == 0 {
+		cfg.claimBatch = eventClaimBatch
+	}
 	if cfg.Committers == 0 {
 		cfg.Committers = 1
 		if cfg.Store.Dialect() == "postgres" {
@@ -165,7 +175,7 @@ func New(cfg Config) *Dispatcher {
 		}
 	}
 	d := &Dispatcher{cfg: cfg, st: cfg.Store, log: cfg.Logger, commits: make(chan *unit, 1024),
-		queue: newEventQueue(), wake: make(chan struct{}, 1), channels: channelCache{byID: map[string]store.Channel{}}}
+		queue: newEventQueue(cfg.queueCapacity), wake: make(chan struct{}, 1), channels: channelCache{byID: map[string]store.Channel{}}}
 	d.lanes, d.sendLog = newLanes(d), newSendLog(cfg.Logger, cfg.Clock)
 	d.rt = &engine.Runtime{
 		Clock: cfg.Clock, Outbox: runOutbox{d}, Router: runRouter{d}, Contacts: storeContacts{cfg.Store},

@@ -72,10 +72,13 @@ func (h *harness) waitPending(n int) {
 func TestQueueDrainsABurstWhileThereIsMore(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, b backend) {
-		h := newHarness(t, b, func(c *Config) { c.Poll, c.EventLease = time.Hour, 24*time.Hour })
+		h := newHarness(t, b, func(c *Config) {
+			c.Poll, c.EventLease = time.Hour, 24*time.Hour
+			c.queueCapacity, c.claimBatch = 24, 8
+		})
 		h.publish("wait", waitFlow)
 		ch := h.webchat("wait")
-		total := 2*queueCapacity + eventClaimBatch + 7
+		total := 2*24 + 8 + 7
 		// one visitor in eight is the same one: her messages must keep their order
 		visitor := func(i int) string {
 			if i%8 == 0 {
@@ -124,10 +127,14 @@ func TestQueueDrainsABurstWhileThereIsMore(t *testing.T) {
 func TestQueueClaimsNoMoreThanItsLanesHold(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, b backend) {
-		h := newHarness(t, b, func(c *Config) { c.Poll, c.EventLease = time.Hour, 24*time.Hour })
+		const capacity, batch = 24, 8
+		h := newHarness(t, b, func(c *Config) {
+			c.Poll, c.EventLease = time.Hour, 24*time.Hour
+			c.queueCapacity, c.claimBatch = capacity, batch
+		})
 		h.publish("wait", waitFlow)
 		ch := h.webchat("wait")
-		total := queueCapacity + 3*eventClaimBatch
+		total := capacity + 3*batch
 		h.ingestMany(ch, total, func(i int) string { return fmt.Sprintf("visitor-%d", i) })
 
 		ctx, cancel := context.WithCancel(h.ctx)
@@ -136,12 +143,12 @@ func TestQueueClaimsNoMoreThanItsLanesHold(t *testing.T) {
 			defer close(claimed)
 			h.d.claimLoop(ctx)
 		}()
-		require.Eventually(t, func() bool { return h.d.queue.holding() == queueCapacity }, 30*time.Second, time.Millisecond)
+		require.Eventually(t, func() bool { return h.d.queue.holding() == capacity }, 30*time.Second, time.Millisecond)
 		leased := `SELECT count(*) FROM webhook_events WHERE status = 'pending' AND lease_until IS NOT NULL`
-		require.Equal(t, queueCapacity, h.count(leased), "the claimer stops at the lanes' capacity")
+		require.Equal(t, capacity, h.count(leased), "the claimer stops at the lanes' capacity")
 		h.d.Submit(store.WebhookEvent{}) // a payload stored meanwhile wakes the claimer: it still has no room
-		require.Equal(t, queueCapacity, h.d.queue.holding())
-		require.Equal(t, queueCapacity, h.count(leased))
+		require.Equal(t, capacity, h.d.queue.holding())
+		require.Equal(t, capacity, h.count(leased))
 		cancel()
 		<-claimed
 
