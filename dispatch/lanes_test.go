@@ -335,6 +335,14 @@ func TestIdleLanesAreDropped(t *testing.T) {
 		h.d.lanes.mu.Lock()
 		require.Len(t, h.d.lanes.m, 1)
 		l := h.d.lanes.m[wc.ID]
+		h.d.lanes.mu.Unlock()
+		// the send is recorded before its worker leaves the lane: wait until it has
+		require.Eventually(t, func() bool {
+			h.d.lanes.mu.Lock()
+			defer h.d.lanes.mu.Unlock()
+			return l.idle()
+		}, 30*time.Second, time.Millisecond, "the lane's worker leaves")
+		h.d.lanes.mu.Lock()
 		l.idleSince = l.idleSince.Add(-2 * laneIdle) // as if a while ago
 		h.d.lanes.swept = time.Time{}
 		h.d.lanes.mu.Unlock()
