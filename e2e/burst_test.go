@@ -153,7 +153,8 @@ func waitForReplies(t *testing.T, graph *fakenet.FakeGraph, n int, within time.D
 // pointing at a fake Graph API.
 func startPage(t *testing.T, bin, url string, graph *fakenet.FakeGraph, create bool) *serveProcess {
 	t.Helper()
-	p := startServe(t, bin, url, filepath.Join("testdata", "flows"))
+	// sends that a killed process had claimed are taken over after 10 s rather than a minute
+	p := startServe(t, bin, url, filepath.Join("testdata", "flows"), "--lease", "10s")
 	if create {
 		fb := graph.FacebookChannel()
 		p.createChannel(t, p.adminToken(t), map[string]any{"id": "page", "type": "facebook", "credentials": fb.Credentials,
@@ -277,7 +278,7 @@ func TestBurstAcrossAKill(t *testing.T) {
 				require.True(t, acked[i].Load(), "comment %d was answered 2xx by one of the two processes", i)
 			}
 			// payloads the first process had claimed wait for their leases (10 s), the sends it
-			// had claimed for theirs (a minute)
+			// had claimed for theirs (--lease, 10 s here)
 			var claimable time.Duration
 			require.Eventually(t, func() bool {
 				n, err := db.TryCount(`SELECT count(*) FROM webhook_events WHERE status = 'pending'`)

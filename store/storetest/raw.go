@@ -51,6 +51,20 @@ func (r *Raw) TryCount(query string, args ...any) (int, error) {
 	return n, err
 }
 
+// Exec runs a statement and returns how many rows it changed.
+func (r *Raw) Exec(t testing.TB, query string, args ...any) int64 {
+	t.Helper()
+	res, err := r.DB.Exec(r.DB.Rebind(query), args...)
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
 // Strings returns the first column of a query's rows.
 func (r *Raw) Strings(t testing.TB, query string, args ...any) []string {
 	t.Helper()
