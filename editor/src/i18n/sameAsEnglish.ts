@@ -2,7 +2,7 @@
 // languages share, a product name, a format). The catalogue test fails on any other message a
 // translation leaves in English, and the browser test does not report these.
 
-import type { Locale } from './locales'
+import type { Locale } from './locales.ts'
 
 export const sameAsEnglish: Record<Exclude<Locale, 'en'>, string[]> = {
   es: ['common.no', 'common.number', 'severity.error', 'editor.tab.inspector', 'editor.tab.yaml', 'inspector.variables', 'channels.webhook', 'agents.idPlaceholder'],
