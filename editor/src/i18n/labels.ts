@@ -25,3 +25,10 @@ export function severityLabel(t: T, severity: string): string {
   const id = severities[severity]
   return id ? t(id) : severity
 }
+
+/** A channel's or skill's setting, by its name in the settings spec; the label made from the
+ * name (fallback) when the catalogues do not know the setting yet. */
+export function settingLabel(messages: Record<string, unknown>, t: T, name: string, fallback: string): string {
+  const id = `setting.${name}`
+  return id in messages ? t(id as MessageId) : fallback
+}

@@ -37,5 +37,7 @@ export const sameAsEnglish: Record<Exclude<Locale, 'en'>, string[]> = {
     'supervisor.agents',
     'supervisor.agent',
     'supervisor.conversations',
+    'setting.distribution',
+    'setting.description',
   ],
 }

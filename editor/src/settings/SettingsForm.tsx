@@ -2,7 +2,9 @@
 // field per setting, checked as it is typed with the server's own rules, saved as a whole.
 
 import { useMemo, useState, type FormEvent, type ReactNode } from 'react'
+import { useIntl } from 'react-intl'
 import { useT } from '../i18n/I18n'
+import { settingLabel } from '../i18n/labels'
 import { checkField, formValues, settingsBody, type FormValue, type SettingField, type SettingsCatalogue } from './settingsForm'
 
 interface Props {
@@ -68,8 +70,10 @@ export function SettingsForm({ catalogue, fields, settings, prefix, names, onSav
   )
 }
 
-function SettingInput({ field: f, value, error, names, onChange }: { field: SettingField; value: FormValue | undefined; error?: string; names: string[]; onChange: (v: FormValue) => void }) {
+function SettingInput({ field, value, error, names, onChange }: { field: SettingField; value: FormValue | undefined; error?: string; names: string[]; onChange: (v: FormValue) => void }) {
   const t = useT()
+  const intl = useIntl()
+  const f = { ...field, label: settingLabel(intl.messages, t, field.name, field.label) }
   const help = <small className="muted">{f.help}</small>
   const problem = error ? (
     <small className="field-error" role="alert">
