@@ -5,9 +5,13 @@
 import type { Locale } from './locales.ts'
 
 export const sameAsEnglish: Record<Exclude<Locale, 'en'>, string[]> = {
-  es: ['common.no', 'common.number', 'severity.error', 'editor.tab.inspector', 'editor.tab.yaml', 'inspector.variables', 'channels.webhook', 'agents.idPlaceholder'],
-  it: ['common.no', 'common.number', 'editor.tab.yaml', 'channels.webhook'],
+  // the identifiers placeholders suggest are those of the example flows, in every language
+  es: ['skills.namePlaceholder', 'emergency.namePlaceholder', 'agents.idPlaceholder', 'common.no', 'common.number', 'severity.error', 'editor.tab.inspector', 'editor.tab.yaml', 'inspector.variables', 'channels.webhook'],
+  it: ['skills.namePlaceholder', 'emergency.namePlaceholder', 'agents.idPlaceholder', 'common.no', 'common.number', 'editor.tab.yaml', 'channels.webhook'],
   fr: [
+    'skills.namePlaceholder',
+    'emergency.namePlaceholder',
+    'agents.idPlaceholder',
     'nav.sections',
     'nav.agents',
     'common.actions',

@@ -36,7 +36,7 @@ export function DateListField({ field, value, path }: { field: Field; value: unk
       </ul>
       {!ctx.readOnly && (
         <div className="add-date">
-          <select aria-label={t('dates.kindOf', { field: field.label })} value={kind} onChange={(e) => setKind(e.target.value as DateSpecKind)}>
+          <select aria-label={t('dates.kindOf', { field: field.label.toLowerCase() })} value={kind} onChange={(e) => setKind(e.target.value as DateSpecKind)}>
             <option value="date">{t('dates.kind.date')}</option>
             <option value="range">{t('dates.kind.range')}</option>
             <option value="yearly">{t('dates.kind.yearly')}</option>

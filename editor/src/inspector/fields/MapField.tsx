@@ -62,7 +62,7 @@ export function MapField({ field, value, path }: { field: Field; value: unknown;
             setNewKey('')
           }}
         >
-          <input type="text" aria-label={t('map.newKey', { label })} placeholder={t('map.keyPlaceholder')} value={newKey} onChange={(e) => setNewKey(e.target.value)} />
+          <input type="text" aria-label={t('map.newKey', { label: label.toLowerCase() })} placeholder={t('map.keyPlaceholder')} value={newKey} onChange={(e) => setNewKey(e.target.value)} />
           <button type="submit" disabled={newKey.trim() === ''}>
             {t('common.addPlus')}
           </button>

@@ -50,7 +50,7 @@ export function TextListField({ field, value, path }: { field: Field; value: unk
       ))}
       {(items.length === 0 || field.widget === 'text-list') && (
         <button type="button" className="add" disabled={ctx.readOnly} onClick={() => write([...items, ''])}>
-          {items.length === 0 ? t('list.addItem', { item: label }) : field.orSingle ? t('list.addVariant') : t('common.addPlus')}
+          {items.length === 0 ? t('list.addItem', { item: label.toLowerCase() }) : field.orSingle ? t('list.addVariant') : t('common.addPlus')}
         </button>
       )}
     </div>
