@@ -3,6 +3,9 @@
 import { useEffect, useState } from 'react'
 import { getToken, onTokenChange, setToken } from './api/client'
 import { Link, match, usePath } from './router'
+import { useT } from './i18n/I18n'
+import type { MessageId } from './i18n/intl'
+import { PreferencesMenu } from './i18n/PreferencesMenu'
 import { LoginPage } from './pages/LoginPage'
 import { FlowListPage } from './pages/FlowListPage'
 import { FlowEditorPage } from './pages/FlowEditorPage'
@@ -12,16 +15,17 @@ import { SkillsPage } from './pages/SkillsPage'
 import { AgentsPage } from './pages/AgentsPage'
 import { SupervisorPage } from './pages/SupervisorPage'
 
-const sections = [
-  { to: '/', label: 'Flows', active: (p: string) => p === '/' || p.startsWith('/flows') },
-  { to: '/channels', label: 'Channels' },
-  { to: '/emergency', label: 'Emergency' },
-  { to: '/skills', label: 'Skills' },
-  { to: '/agents', label: 'Agents' },
-  { to: '/supervisor', label: 'Supervisor' },
+const sections: { to: string; label: MessageId; active?: (p: string) => boolean }[] = [
+  { to: '/', label: 'nav.flows', active: (p: string) => p === '/' || p.startsWith('/flows') },
+  { to: '/channels', label: 'nav.channels' },
+  { to: '/emergency', label: 'nav.emergency' },
+  { to: '/skills', label: 'nav.skills' },
+  { to: '/agents', label: 'nav.agents' },
+  { to: '/supervisor', label: 'nav.supervisor' },
 ]
 
 export function App() {
+  const t = useT()
   const [token, setTokenState] = useState(getToken())
   const path = usePath()
   useEffect(() => onTokenChange(() => setTokenState(getToken())), [])
@@ -37,7 +41,7 @@ export function App() {
   else page = <FlowListPage />
   return (
     <div className="app">
-      <nav className="topbar" aria-label="Sections">
+      <nav className="topbar" aria-label={t('nav.sections')}>
         <span className="brand">Switchboard</span>
         {sections.map((s) => (
           <Link
@@ -45,12 +49,13 @@ export function App() {
             to={s.to}
             className={(s.active ? s.active(path) : path === s.to) ? 'active' : undefined}
           >
-            {s.label}
+            {t(s.label)}
           </Link>
         ))}
         <span className="spacer" />
+        <PreferencesMenu />
         <button type="button" className="link" onClick={() => setToken(null)}>
-          Log out
+          {t('nav.logout')}
         </button>
       </nav>
       <main className="page">{page}</main>

@@ -5,6 +5,7 @@
 import { memo, useEffect, useRef } from 'react'
 import { Handle, Position, useStore, useUpdateNodeInternals, type NodeProps, type ReactFlowState } from '@xyflow/react'
 import type { BlockNode as BlockNodeType } from './graph'
+import { useT } from '../i18n/I18n'
 
 /** Below this zoom, blocks are drawn as plain boxes. */
 export const placeholderZoom = 0.35
@@ -13,6 +14,7 @@ export const placeholderZoom = 0.35
 export const farSelector = (s: ReactFlowState) => s.transform[2] < placeholderZoom
 
 function BlockNodeView({ id, data, selected }: NodeProps<BlockNodeType>) {
+  const t = useT()
   const far = useStore(farSelector)
   const update = useUpdateNodeInternals()
   // React Flow measures handles when a block first renders; only a change of exits needs a new
@@ -49,16 +51,16 @@ function BlockNodeView({ id, data, selected }: NodeProps<BlockNodeType>) {
         <>
           <div className="block-head">
             <span className="block-id">{block.id}</span>
-            {data.steps && <span className="step-badge" title="steps of the simulation">{data.steps.join(', ')}</span>}
+            {data.steps && <span className="step-badge" title={t('block.steps')}>{data.steps.join(', ')}</span>}
             {data.problems > 0 && (
-              <span className={`problem-badge ${data.problem}`} title={`${data.problems} problems`}>
+              <span className={`problem-badge ${data.problem}`} title={t('block.problems', { count: data.problems })}>
                 {data.problems}
               </span>
             )}
           </div>
-          <div className="block-type">{info ? info.title : `unknown type ${block.type}`}</div>
+          <div className="block-type">{info ? info.title : t('block.unknownType', { type: block.type })}</div>
           {data.summary && <div className="block-summary">{data.summary}</div>}
-          {data.diff && <div className="diff-tag">{data.diff}</div>}
+          {data.diff && <div className="diff-tag">{t(`diff.${data.diff}`)}</div>}
         </>
       )}
       <ul className="exits">

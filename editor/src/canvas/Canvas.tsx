@@ -20,6 +20,7 @@ import type { Position as Point } from '../document/model'
 import { BlockNode, farSelector } from './BlockNode'
 import { fitFlow } from './fit'
 import { NoteNode } from './NoteNode'
+import { useT } from '../i18n/I18n'
 import {
   createGraphBuilder,
   isNoteNodeId,
@@ -95,6 +96,23 @@ export interface CanvasProps {
 }
 
 export function Canvas({ readOnly }: CanvasProps) {
+  const t = useT()
+  const ariaLabels = useMemo(
+    () => ({
+      'node.a11yDescription.default': t('canvas.a11y.node'),
+      'node.a11yDescription.keyboardDisabled': t('canvas.a11y.nodeKeyboard'),
+      'node.a11yDescription.ariaLiveMessage': ({ direction, x, y }: { direction: string; x: number; y: number }) => t('canvas.a11y.moved', { direction, x, y }),
+      'edge.a11yDescription.default': t('canvas.a11y.edge'),
+      'controls.ariaLabel': t('canvas.controls'),
+      'controls.zoomIn.ariaLabel': t('canvas.zoomIn'),
+      'controls.zoomOut.ariaLabel': t('canvas.zoomOut'),
+      'controls.fitView.ariaLabel': t('canvas.fitView'),
+      'controls.interactive.ariaLabel': t('canvas.interactive'),
+      'minimap.ariaLabel': t('canvas.minimap'),
+      'handle.ariaLabel': t('canvas.handle'),
+    }),
+    [t],
+  )
   const docModel = useModel()
   const types = useDoc((s) => s.types)
   const diagnostics = useDoc((s) => s.diagnostics)
@@ -293,10 +311,11 @@ export function Canvas({ readOnly }: CanvasProps) {
         selectionKeyCode="Shift"
         elevateEdgesOnSelect
         proOptions={{ hideAttribution: true }}
+        ariaLabelConfig={ariaLabels}
       >
         <Background gap={20} size={1} />
         <Controls showInteractive={false} showFitView={false}>
-          <ControlButton onClick={() => fit(true)} title="Fit view" aria-label="Fit View" className="react-flow__controls-fitview">
+          <ControlButton onClick={() => fit(true)} title={t('canvas.fitView')} aria-label={t('canvas.fitView')} className="react-flow__controls-fitview">
             <svg viewBox="0 0 32 30" aria-hidden>
               <path d="M3.7 11.3V4.1h7.2V.5H.1v10.8h3.6zm21.4-7.2v7.2h3.6V.5H17.9v3.6h7.2zM3.7 18.7H.1v10.8h10.8v-3.6H3.7v-7.2zm21.4 7.2h-7.2v3.6h10.8V18.7h-3.6v7.2z" />
             </svg>

@@ -4,8 +4,10 @@
 import { useMemo, useState } from 'react'
 import type { BlockInfo } from '../catalogue/catalogue'
 import { useDoc, useModel } from '../document/store'
+import { useT } from '../i18n/I18n'
 
 export function FindBar({ types, onClose }: { types: Map<string, BlockInfo>; onClose: () => void }) {
+  const t = useT()
   const model = useModel()
   const [q, setQ] = useState('')
   const [active, setActive] = useState(0)
@@ -27,8 +29,8 @@ export function FindBar({ types, onClose }: { types: Map<string, BlockInfo>; onC
       <input
         autoFocus
         type="search"
-        aria-label="Find a block"
-        placeholder="Find a block by id or type"
+        aria-label={t('find.label')}
+        placeholder={t('find.placeholder')}
         value={q}
         onChange={(e) => {
           setQ(e.target.value)
@@ -41,8 +43,8 @@ export function FindBar({ types, onClose }: { types: Map<string, BlockInfo>; onC
           else if (e.key === 'Escape') onClose()
         }}
       />
-      <span className="muted">{q ? `${matches.length} found` : ''}</span>
-      <button type="button" className="icon" aria-label="Close find" onClick={onClose}>
+      <span className="muted">{q ? t('find.found', { count: matches.length }) : ''}</span>
+      <button type="button" className="icon" aria-label={t('find.close')} onClick={onClose}>
         ×
       </button>
       {matches.length > 0 && (

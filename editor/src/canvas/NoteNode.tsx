@@ -6,8 +6,10 @@ import { NodeResizer, type NodeProps } from '@xyflow/react'
 import type { NoteNode as NoteNodeType } from './graph'
 import { modelOf } from '../document/cache'
 import { useDoc } from '../document/store'
+import { useT } from '../i18n/I18n'
 
 function NoteNodeView({ data, selected }: NodeProps<NoteNodeType>) {
+  const t = useT()
   const { note, readOnly } = data
   const [editing, setEditing] = useState(false)
   const [text, setText] = useState(note.text)
@@ -29,7 +31,7 @@ function NoteNodeView({ data, selected }: NodeProps<NoteNodeType>) {
           className="nodrag nowheel"
           autoFocus
           value={text}
-          aria-label="Note text"
+          aria-label={t('note.text')}
           onChange={(e) => setText(e.target.value)}
           onBlur={() => {
             setEditing(false)
@@ -40,7 +42,7 @@ function NoteNodeView({ data, selected }: NodeProps<NoteNodeType>) {
           }}
         />
       ) : (
-        <div className="note-text">{note.text || 'Double-click to write a note'}</div>
+        <div className="note-text">{note.text || t('note.empty')}</div>
       )}
     </div>
   )

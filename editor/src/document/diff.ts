@@ -3,6 +3,7 @@
 // changes.
 
 import type { FlowModel } from './model'
+import { t } from '../i18n/intl'
 
 /** A wire whose target changed; from or to is empty when the wire was added or removed. */
 export interface WireChange {
@@ -88,15 +89,16 @@ export function isEmptyDiff(d: FlowDiff): boolean {
 /** Says what changed in a few words: "added x; removed y; changed z (params: text)". */
 export function describeDiff(d: FlowDiff): string[] {
   const lines: string[] = []
-  if (d.meta.length) lines.push(`changed ${d.meta.join(', ')}`)
-  if (d.added.length) lines.push(`added ${d.added.join(', ')}`)
-  if (d.removed.length) lines.push(`removed ${d.removed.join(', ')}`)
+  if (d.meta.length) lines.push(t('diff.line.meta', { names: d.meta.join(', ') }))
+  if (d.added.length) lines.push(t('diff.line.added', { ids: d.added.join(', ') }))
+  if (d.removed.length) lines.push(t('diff.line.removed', { ids: d.removed.join(', ') }))
   for (const c of d.changed) {
     const parts: string[] = []
-    if (c.type) parts.push(`type ${c.type[0]} → ${c.type[1]}`)
-    if (c.params.length) parts.push(`params ${c.params.join(', ')}`)
-    for (const w of c.wires) parts.push(`${w.exit}: ${w.from || '(unwired)'} → ${w.to || '(unwired)'}`)
-    lines.push(`changed ${c.id} (${parts.join('; ')})`)
+    if (c.type) parts.push(t('diff.line.type', { from: c.type[0], to: c.type[1] }))
+    if (c.params.length) parts.push(t('diff.line.params', { names: c.params.join(', ') }))
+    const unwired = t('diff.unwired')
+    for (const w of c.wires) parts.push(`${w.exit}: ${w.from || unwired} → ${w.to || unwired}`)
+    lines.push(t('diff.line.changed', { id: c.id, parts: parts.join('; ') }))
   }
   return lines
 }

@@ -11,6 +11,7 @@ import * as ops from './flowText'
 import type { FlowDocument, NewBlock, ParamPath } from './flowText'
 import type { FlowModel, Note, Position } from './model'
 import type { FlowDiff } from './diff'
+import { t } from '../i18n/intl'
 
 /** Two versions compared on the canvas. */
 export interface DiffView {
@@ -247,7 +248,7 @@ export const useDoc = create<DocState>()(
         renameBlock(from, to) {
           if (from === to) return
           if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(to)) {
-            throw new EditError(`block id "${to}" must be lower case letters, digits, - and _`)
+            throw new EditError(t('store.badBlockId', { id: to }))
           }
           edit((doc) => ops.renameBlock(doc, from, to))
           set({ selection: get().selection.map((s) => (s === from ? to : s)) })

@@ -14,6 +14,7 @@ import { fitFlow } from '../canvas/fit'
 import type { CanvasNode, Wire } from '../canvas/graph'
 import { fromElkGraph, layoutInWorker, toElkGraph } from '../canvas/layout'
 import { freeSpot, type Rect } from '../canvas/placement'
+import { t } from '../i18n/intl'
 
 type Flow = ReactFlowInstance<CanvasNode, Wire>
 
@@ -94,21 +95,21 @@ export function useCommands(opts: {
       const c = canvasCenter(rf)
       const spot = freeSpot(occupied(rf), { x: c.x - 90, y: c.y - 60, width, height })
       const added = useDoc.getState().paste(clip, { x: Math.round(spot.x - minX), y: Math.round(spot.y - minY) })
-      if (added.length) latest.current.say(`Pasted ${added.length} block${added.length === 1 ? '' : 's'}: ${added.join(', ')}.`)
-      else latest.current.say('The clipboard holds no blocks to paste.', true)
+      if (added.length) latest.current.say(t('commands.pasted', { count: added.length, ids: added.join(', ') }))
+      else latest.current.say(t('commands.nothingToPaste'), true)
     },
     [rf],
   )
 
   const copy = useCallback(async () => {
     const clip = copySelection()
-    if (!clip) return latest.current.say('Select blocks to copy first.', true)
+    if (!clip) return latest.current.say(t('commands.selectToCopy'), true)
     try {
       await navigator.clipboard.writeText(clip)
     } catch {
       // the editor's own clipboard still has it
     }
-    latest.current.say(`Copied ${useDoc.getState().selection.length} blocks as YAML.`)
+    latest.current.say(t('commands.copied', { count: useDoc.getState().selection.length }))
   }, [copySelection])
 
   const paste = useCallback(async () => {
@@ -135,13 +136,13 @@ export function useCommands(opts: {
         return n?.measured.width && n.measured.height ? { width: n.measured.width, height: n.measured.height } : undefined
       },
     )
-    latest.current.setBusy('Laying out…')
+    latest.current.setBusy(t('commands.layingOut'))
     try {
       const out = await layoutInWorker(graph)
       useDoc.getState().moveItems({ blocks: fromElkGraph(out) })
       requestAnimationFrame(() => requestAnimationFrame(() => fitFlow(rf, rfStore.getState(), true)))
     } catch (e) {
-      latest.current.say(`The layout failed: ${errorText(e)}`, true)
+      latest.current.say(t('commands.layoutFailed', { error: errorText(e) }), true)
     } finally {
       latest.current.setBusy(null)
     }

@@ -11,6 +11,7 @@ import { yamlFromData } from '../document/flowText'
 import { useDoc } from '../document/store'
 import { setLeaveGuard } from '../router'
 import type { Conflict } from '../versions/ConflictDialog'
+import { t } from '../i18n/intl'
 
 export interface DraftState {
   loaded: boolean
@@ -75,7 +76,7 @@ export function useDraft(id: string, first: Promise<{ flow: FlowDraft }>): Draft
 
   // unsaved changes are not lost by leaving
   useEffect(() => {
-    setLeaveGuard(() => !dirtyNow() || confirm('This flow has unsaved changes. Leave it anyway?'))
+    setLeaveGuard(() => !dirtyNow() || confirm(t('editor.confirmLeave')))
     const beforeUnload = (e: BeforeUnloadEvent) => {
       if (dirtyNow()) e.preventDefault()
     }
@@ -93,17 +94,17 @@ export function useDraft(id: string, first: Promise<{ flow: FlowDraft }>): Draft
       if (!s) return false
       const text = st.text
       const source = s.format === 'json' ? JSON.stringify(parse(text), null, 2) + '\n' : text
-      setBusy('Saving…')
+      setBusy(t('editor.saving'))
       try {
         const f = await saveDraft(id, revision ?? s.revision, source, s.format)
         useDoc.getState().markSaved({ ...s, revision: f.revision, text, updatedBy: f.updated_by })
         setConflict(null)
-        say(`Saved (revision ${f.revision}).`)
+        say(t('editor.saved', { revision: f.revision }))
         return true
       } catch (e) {
         if (e instanceof ApiError && e.status === 409 && e.body.current) {
           setConflict({ message: e.message, current: e.body.current as FlowDraft, differences: e.body.differences as ServerDiff | undefined })
-        } else say(`Not saved: ${errorText(e)}`, true)
+        } else say(t('editor.notSaved', { error: errorText(e) }), true)
         return false
       } finally {
         setBusy(null)
@@ -116,17 +117,17 @@ export function useDraft(id: string, first: Promise<{ flow: FlowDraft }>): Draft
     async (message: string): Promise<boolean> => {
       if (dirtyNow() && !(await save())) return false
       const s = useDoc.getState().saved!
-      setBusy('Publishing…')
+      setBusy(t('editor.publishing'))
       try {
         const v = await publishDraft(id, s.revision, message)
         // publishing makes a new revision of the draft
         const { flow } = await fetchDraft(id)
         useDoc.getState().markSaved({ ...s, revision: flow.revision, latestVersion: v.version, updatedBy: flow.updated_by })
         setPublished((n) => n + 1)
-        say(`Published version ${v.version}.`)
+        say(t('editor.publishedVersion', { version: v.version }))
         return true
       } catch (e) {
-        say(`Not published: ${errorText(e)}`, true)
+        say(t('editor.notPublished', { error: errorText(e) }), true)
         return false
       } finally {
         setBusy(null)

@@ -13,6 +13,7 @@ import { ObjectListField } from './fields/ObjectListField'
 import { WeeklyHoursField } from './fields/WeeklyHoursField'
 import { DateListField } from './fields/DateListField'
 import { MapField } from './fields/MapField'
+import { useT } from '../i18n/I18n'
 
 export interface FieldProps {
   field: Field
@@ -24,6 +25,7 @@ export interface FieldProps {
 const composite = new Set(['enum-set', 'text-list', 'weekly-hours', 'date-list', 'map', 'yaml'])
 
 export function FieldView({ field, value, path }: FieldProps) {
+  const t = useT()
   const ctx = useForm()
   const id = useId()
   const p = pathString(path)
@@ -34,7 +36,7 @@ export function FieldView({ field, value, path }: FieldProps) {
       {field.label && (
         <label htmlFor={id} className="field-label" title={field.help}>
           {field.label}
-          {field.required && <span className="required" aria-label="required"> *</span>}
+          {field.required && <span className="required" title={t('field.required')}> *</span>}
         </label>
       )}
       <Widget field={field} value={value} path={path} id={id} invalid={invalid} />
@@ -53,9 +55,10 @@ interface WidgetProps extends FieldProps {
 const text = (v: string): string | undefined => (v === '' ? undefined : v)
 
 function Widget({ field, value, path, id, invalid }: WidgetProps) {
+  const t = useT()
   const ctx = useForm()
   const set = (v: unknown) => ctx.set(path, v)
-  const label = field.label || field.name || 'value'
+  const label = field.label || field.name || t('field.value')
   switch (field.widget) {
     case 'text':
       return <TextInput id={id} field={field} value={value} onChange={(v) => set(text(v))} invalid={invalid} />
@@ -88,7 +91,7 @@ function Widget({ field, value, path, id, invalid }: WidgetProps) {
           aria-invalid={invalid || undefined}
           onChange={(e) => set(text(e.target.value))}
         >
-          <option value="">{field.defaultValue !== undefined ? `default (${String(field.defaultValue)})` : '—'}</option>
+          <option value="">{field.defaultValue !== undefined ? t('field.default', { value: String(field.defaultValue) }) : '—'}</option>
           {field.options?.map((o) => (
             <option key={o} value={o}>
               {o}

@@ -14,6 +14,7 @@ import { formFor, type Suggest } from './form'
 import { FormCtx, countries, timeZones, type FormContext } from './context'
 import { Problems } from './fields/Problems'
 import { fieldPath } from '../problems/paths'
+import { useT } from '../i18n/I18n'
 
 export interface InspectorProps {
   catalogue: Catalogue
@@ -25,6 +26,7 @@ export interface InspectorProps {
 export function Inspector({ catalogue, readOnly, known }: InspectorProps) {
   // the selection is deferred, so that grabbing a block to drag it does not wait for its form;
   // the model is not: the fields show what was just typed
+  const t = useT()
   const model = useModel()
   const selection = useDeferredValue(useDoc((s) => s.selection))
   const diagnostics = useDoc((s) => s.diagnostics)
@@ -32,10 +34,10 @@ export function Inspector({ catalogue, readOnly, known }: InspectorProps) {
   if (blocks.length > 1) {
     return (
       <div className="inspector">
-        <h2>{blocks.length} blocks selected</h2>
-        <p className="muted">Drag them together, copy them (Ctrl+C) to paste here or in another flow, or delete them.</p>
+        <h2>{t('inspector.selected', { count: blocks.length })}</h2>
+        <p className="muted">{t('inspector.selectedHint')}</p>
         <button type="button" className="danger" disabled={readOnly} onClick={() => useDoc.getState().deleteItems({ blocks })}>
-          Delete {blocks.length} blocks
+          {t('inspector.deleteBlocks', { count: blocks.length })}
         </button>
       </div>
     )
@@ -62,6 +64,7 @@ function BlockInspector({
   readOnly: boolean
   known: Partial<Record<Suggest, string[]>>
 }) {
+  const t = useT()
   const info = catalogue.blocks.find((b) => b.type === block.type)
   const form = useMemo(() => (info ? formFor(info) : []), [info])
   const prefix = `blocks.${block.id}`
@@ -107,27 +110,27 @@ function BlockInspector({
       <div className="block-kind">
         <strong>{info?.title ?? block.type}</strong> <code>{block.type}</code>
       </div>
-      {info ? <p className="description">{info.description}</p> : <p className="error">There is no block type {block.type}.</p>}
+      {info ? <p className="description">{info.description}</p> : <p className="error">{t('inspector.noType', { type: block.type })}</p>}
       <Problems list={mine.filter((d) => !shownAtFields(d))} />
       <FormCtx.Provider value={ctx}>
-        <Section title="Parameters">
-          {form.length === 0 && <p className="muted">This block has no parameters.</p>}
+        <Section title={t('inspector.parameters')}>
+          {form.length === 0 && <p className="muted">{t('inspector.noParameters')}</p>}
           {form.map((f) => (
             <FieldView key={f.name} field={f} value={block.params[f.name]} path={[f.name]} />
           ))}
           {unknownParams.map((k) => (
             <div className="field invalid" key={k}>
               <span className="field-label">{k}</span>
-              <span className="muted">not a parameter of {block.type}</span>
+              <span className="muted">{t('inspector.notAParameter', { type: block.type })}</span>
               <button type="button" className="link" disabled={readOnly} onClick={() => ctx.set([k], undefined)}>
-                remove
+                {t('inspector.remove')}
               </button>
             </div>
           ))}
         </Section>
       </FormCtx.Provider>
-      <Section title="Exits">
-        {exits.length === 0 && wiredUnknown.length === 0 && <p className="muted">{info?.ends ? 'This block ends the session.' : 'No exits.'}</p>}
+      <Section title={t('inspector.exits')}>
+        {exits.length === 0 && wiredUnknown.length === 0 && <p className="muted">{info?.ends ? t('inspector.endsSession') : t('inspector.noExits')}</p>}
         <table className="exits-table">
           <tbody>
             {[...exits, ...wiredUnknown].map((e) => (
@@ -135,20 +138,20 @@ function BlockInspector({
                 <th scope="row">{e}</th>
                 <td>
                   <select
-                    aria-label={`Wire of exit ${e}`}
+                    aria-label={t('inspector.wireOf', { exit: e })}
                     value={block.next[e] ?? ''}
                     disabled={readOnly}
                     onChange={(ev) =>
                       ev.target.value ? useDoc.getState().connect(block.id, e, ev.target.value) : useDoc.getState().disconnect(block.id, e)
                     }
                   >
-                    <option value="">(ends the session)</option>
+                    <option value="">{t('inspector.endsHere')}</option>
                     {model.blocks.map((b) => (
                       <option key={b.id} value={b.id}>
                         {b.id}
                       </option>
                     ))}
-                    {block.next[e] && !model.byId.has(block.next[e]) && <option value={block.next[e]}>{block.next[e]} (missing)</option>}
+                    {block.next[e] && !model.byId.has(block.next[e]) && <option value={block.next[e]}>{t('inspector.missing', { id: block.next[e] })}</option>}
                   </select>
                   <Problems list={mine.filter((d) => d.path === `${prefix}.next.${e}`)} />
                 </td>
@@ -158,13 +161,14 @@ function BlockInspector({
         </table>
       </Section>
       <button type="button" className="danger" disabled={readOnly} onClick={() => useDoc.getState().deleteItems({ blocks: [block.id] })}>
-        Delete block
+        {t('inspector.deleteBlock')}
       </button>
     </div>
   )
 }
 
 function BlockIdEditor({ id, readOnly }: { id: string; readOnly: boolean }) {
+  const t = useT()
   const [draft, setDraft] = useState(id)
   const [error, setError] = useState<string | null>(null)
   useEffect(() => setDraft(id), [id])
@@ -181,10 +185,10 @@ function BlockIdEditor({ id, readOnly }: { id: string; readOnly: boolean }) {
   return (
     <div className="block-id-editor">
       <label>
-        Block id
+        {t('inspector.blockId')}
         <input
           type="text"
-          aria-label="Block id"
+          aria-label={t('inspector.blockId')}
           value={draft}
           disabled={readOnly}
           spellCheck={false}
@@ -202,18 +206,19 @@ function BlockIdEditor({ id, readOnly }: { id: string; readOnly: boolean }) {
 }
 
 function FlowInspector({ model, diagnostics, readOnly }: { model: FlowModel; diagnostics: Diagnostic[]; readOnly: boolean }) {
+  const t = useT()
   const flowProblems = diagnostics.filter((d) => !d.path.startsWith('blocks.') || d.path === 'blocks')
   return (
     <div className="inspector">
-      <h2>Flow</h2>
-      <p className="muted">Select a block to edit it; drag blocks from the palette; Ctrl+F finds a block.</p>
+      <h2>{t('inspector.flow')}</h2>
+      <p className="muted">{t('inspector.flowHint')}</p>
       <div className="field">
-        <label className="field-label">Id</label>
+        <span className="field-label">{t('common.id')}</span>
         <code>{model.id}</code>
       </div>
-      <TextSetting label="Name" value={model.name} readOnly={readOnly} onChange={(v) => useDoc.getState().setFlowField('name', v)} />
+      <TextSetting label={t('common.name')} value={model.name} readOnly={readOnly} onChange={(v) => useDoc.getState().setFlowField('name', v)} />
       <TextSetting
-        label="Description"
+        label={t('inspector.description')}
         value={model.description}
         readOnly={readOnly}
         multiline
@@ -221,7 +226,7 @@ function FlowInspector({ model, diagnostics, readOnly }: { model: FlowModel; dia
       />
       <VarsEditor vars={model.vars} readOnly={readOnly} />
       <Problems list={flowProblems} />
-      <Section title="Notes">
+      <Section title={t('inspector.notes')}>
         <button
           type="button"
           disabled={readOnly}
@@ -229,10 +234,10 @@ function FlowInspector({ model, diagnostics, readOnly }: { model: FlowModel; dia
             const ids = new Set(model.notes.map((n) => n.id))
             let i = model.notes.length + 1
             while (ids.has(`note-${i}`)) i++
-            useDoc.getState().setNotes([...model.notes, { id: `note-${i}`, text: 'A note', x: 40, y: 20, width: 220, height: 100 }])
+            useDoc.getState().setNotes([...model.notes, { id: `note-${i}`, text: t('inspector.newNote'), x: 40, y: 20, width: 220, height: 100 }])
           }}
         >
-          + Add a sticky note
+          {t('inspector.addNote')}
         </button>
       </Section>
     </div>
@@ -258,6 +263,7 @@ function TextSetting(props: { label: string; value: string; readOnly: boolean; m
 
 /** The flow's variables, as YAML: names and initial values. */
 function VarsEditor({ vars, readOnly }: { vars: Record<string, unknown>; readOnly: boolean }) {
+  const t = useT()
   const shown = Object.keys(vars).length ? stringify(vars).trimEnd() : ''
   const [draft, setDraft] = useState(shown)
   const [error, setError] = useState<string | null>(null)
@@ -265,9 +271,9 @@ function VarsEditor({ vars, readOnly }: { vars: Record<string, unknown>; readOnl
   return (
     <div className="field">
       <label className="field-label">
-        Variables
+        {t('inspector.variables')}
         <textarea
-          aria-label="Variables"
+          aria-label={t('inspector.variables')}
           rows={Math.max(2, draft.split('\n').length)}
           value={draft}
           placeholder={'brand: Acme\npriority: 1'}
@@ -277,7 +283,7 @@ function VarsEditor({ vars, readOnly }: { vars: Record<string, unknown>; readOnl
           onBlur={() => {
             try {
               const v = draft.trim() === '' ? {} : (parse(draft) as unknown)
-              if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('write variables as name: value, one per line')
+              if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error(t('inspector.variablesError'))
               useDoc.getState().setVars(v as Record<string, unknown>)
               setError(null)
             } catch (e) {
@@ -286,7 +292,7 @@ function VarsEditor({ vars, readOnly }: { vars: Record<string, unknown>; readOnl
           }}
         />
       </label>
-      <div className="field-help">Names and initial values; expressions read them as vars.name.</div>
+      <div className="field-help">{t('inspector.variablesHelp')}</div>
       {error && <div className="field-error">{error}</div>}
     </div>
   )

@@ -1,6 +1,8 @@
 // Entries of a special-days list: a date (2026-12-25), a range (2026-12-24..2026-12-31), a
 // yearly date (12-25) or a yearly range (12-24..01-06).
 
+import { getIntl, t } from '../i18n/intl'
+
 export type DateSpecKind = 'date' | 'range' | 'yearly' | 'yearly-range'
 
 export interface DateSpec {
@@ -31,26 +33,26 @@ export function formatDateSpec(d: DateSpec): string {
   return d.to && (d.kind === 'range' || d.kind === 'yearly-range') ? `${d.from}..${d.to}` : d.from
 }
 
-const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
-
-function monthDay(md: string): string {
-  const [m, d] = md.split('-').map(Number)
-  return `${d} ${months[m - 1] ?? '?'}`
+/** A date of the list in the user's language: "Dec 25, 2026" (a year given), "Dec 24" (every year). */
+function day(x: string): string {
+  const [y, m, d] = x.length === 10 ? x.split('-').map(Number) : [2000, ...x.split('-').map(Number)]
+  const at = new Date(Date.UTC(y, m - 1, d, 12))
+  if (Number.isNaN(at.getTime())) return '?'
+  return getIntl().formatDate(at, { day: 'numeric', month: 'short', year: x.length === 10 ? 'numeric' : undefined, timeZone: 'UTC' })
 }
 
-/** Says an entry in words: "25 Dec 2026", "every year, 24 Dec to 6 Jan". */
+/** Says an entry in words: "Dec 25, 2026", "every year, Dec 24 to Jan 6". */
 export function describeDateSpec(s: string): string {
   const d = parseDateSpec(s)
-  if (!d) return 'not a date'
-  const day = (x: string) => (x.length === 10 ? `${monthDay(x.slice(5))} ${x.slice(0, 4)}` : monthDay(x))
+  if (!d) return t('dates.notADate')
   switch (d.kind) {
     case 'date':
       return day(d.from)
     case 'range':
-      return `${day(d.from)} to ${day(d.to!)}`
+      return t('dates.range', { from: day(d.from), to: day(d.to!) })
     case 'yearly':
-      return `every year, ${day(d.from)}`
+      return t('dates.yearly', { day: day(d.from) })
     case 'yearly-range':
-      return `every year, ${day(d.from)} to ${day(d.to!)}`
+      return t('dates.yearlyRange', { from: day(d.from), to: day(d.to!) })
   }
 }

@@ -3,6 +3,7 @@
 // what this decides, so a custom block's parameters get a form with no change here.
 
 import type { BlockInfo, ParamInfo } from '../catalogue/catalogue'
+import { t as translate } from '../i18n/intl'
 
 /** The widgets the inspector has. */
 export type Widget =
@@ -210,10 +211,10 @@ export function parseNumber(text: string, f: Field): { value?: number; error?: s
   const t = text.trim()
   if (t === '') return {}
   const n = Number(t)
-  if (!Number.isFinite(n)) return { error: `${t} is not a number` }
-  if (f.widget === 'int' && !Number.isInteger(n)) return { error: `${t} is not a whole number` }
-  if (f.min !== undefined && n < f.min) return { error: `at least ${f.min}` }
-  if (f.max !== undefined && n > f.max) return { error: `at most ${f.max}` }
+  if (!Number.isFinite(n)) return { error: translate('form.notNumber', { text: t }) }
+  if (f.widget === 'int' && !Number.isInteger(n)) return { error: translate('form.notWholeNumber', { text: t }) }
+  if (f.min !== undefined && n < f.min) return { error: translate('form.atLeast', { min: f.min }) }
+  if (f.max !== undefined && n > f.max) return { error: translate('form.atMost', { max: f.max }) }
   return { value: n }
 }
 
@@ -223,5 +224,5 @@ const durationPattern = /^(?:\d+d)?(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))*$/
 export function durationError(text: string): string | undefined {
   const t = text.trim()
   if (t === '' || (durationPattern.test(t) && /\d/.test(t) && !/^\d+$/.test(t))) return undefined
-  return `"${t}" is not a duration; write one such as 90s, 15m, 1h30m or 7d`
+  return translate('form.notDuration', { text: t })
 }

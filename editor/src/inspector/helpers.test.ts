@@ -43,8 +43,8 @@ describe('special days', () => {
     expect(parseDateSpec('12-24..01-06')).toEqual({ kind: 'yearly-range', from: '12-24', to: '01-06' })
     expect(parseDateSpec('2026-12-24..12-31')).toBeNull()
     expect(formatDateSpec({ kind: 'range', from: '2026-12-24', to: '2026-12-31' })).toBe('2026-12-24..2026-12-31')
-    expect(describeDateSpec('12-24..01-06')).toBe('every year, 24 Dec to 6 Jan')
-    expect(describeDateSpec('2026-03-24')).toBe('24 Mar 2026')
+    expect(describeDateSpec('12-24..01-06')).toBe('every year, Dec 24 to Jan 6')
+    expect(describeDateSpec('2026-03-24')).toBe('Mar 24, 2026')
   })
 })
 

@@ -5,6 +5,7 @@ import { api } from '../api/client'
 import { useApi, useChange } from '../api/useApi'
 import type { Agent, Skill } from '../api/types'
 import { parseSkills } from '../simulate/scenario'
+import { useT } from '../i18n/I18n'
 
 interface Draft {
   id: string
@@ -16,6 +17,7 @@ interface Draft {
 const empty: Draft = { id: '', name: '', skills: '', capacity: '1' }
 
 export function AgentsPage() {
+  const t = useT()
   const { data, error, reload } = useApi<Agent[]>('/agents')
   const skills = useApi<Skill[]>('/skills')
   const [draft, setDraft] = useState<Draft>(empty)
@@ -35,22 +37,24 @@ export function AgentsPage() {
     }
   }
   const remove = async (a: Agent) => {
-    if (!confirm(`Delete the agent ${a.name}?`)) return
+    if (!confirm(t('agents.confirmDelete', { name: a.name }))) return
     await change(() => api(`/agents/${encodeURIComponent(a.id)}`, { method: 'DELETE' }))
   }
   return (
     <div className="list-page">
       <header className="page-head">
-        <h1>Agents</h1>
+        <h1>{t('agents.title')}</h1>
       </header>
       {(error || message) && <p className="error">{error ?? message}</p>}
       <table className="table">
         <thead>
           <tr>
-            <th>Agent</th>
-            <th>Skills</th>
-            <th>Capacity</th>
-            <th />
+            <th>{t('agents.agent')}</th>
+            <th>{t('agents.skills')}</th>
+            <th>{t('agents.capacity')}</th>
+            <th>
+              <span className="sr-only">{t('common.actions')}</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -65,7 +69,7 @@ export function AgentsPage() {
                   .map(([k, v]) => `${k} (${v})`)
                   .join(', ')}
               </td>
-              <td>{a.capacity}</td>
+              <td>{t('common.number', { n: a.capacity })}</td>
               <td className="row-actions">
                 <button
                   type="button"
@@ -81,28 +85,28 @@ export function AgentsPage() {
                     })
                   }}
                 >
-                  Edit
+                  {t('common.edit')}
                 </button>
                 <button type="button" className="danger" onClick={() => void remove(a)}>
-                  Delete
+                  {t('common.delete')}
                 </button>
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      <form className="card stacked" onSubmit={(e) => void submit(e)} aria-label="Agent">
-        <strong>{editing ? `Edit ${draft.id}` : 'New agent'}</strong>
+      <form className="card stacked" onSubmit={(e) => void submit(e)} aria-label={t('agents.agent')}>
+        <strong>{editing ? t('agents.editing', { id: draft.id }) : t('agents.new')}</strong>
         <label>
-          Id
-          <input value={draft.id} required readOnly={editing} placeholder="ana" onChange={(e) => setDraft({ ...draft, id: e.target.value })} />
+          {t('common.id')}
+          <input value={draft.id} required readOnly={editing} placeholder={t('agents.idPlaceholder')} onChange={(e) => setDraft({ ...draft, id: e.target.value })} />
         </label>
         <label>
-          Name
+          {t('common.name')}
           <input value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })} />
         </label>
         <label>
-          Skills
+          {t('agents.skills')}
           <input
             value={draft.skills}
             placeholder={`${(skills.data ?? []).map((s) => `${s.name}:10`).join(', ') || 'billing:12, general:8'}`}
@@ -110,12 +114,12 @@ export function AgentsPage() {
           />
         </label>
         <label>
-          Conversations at once
+          {t('agents.capacityLabel')}
           <input type="number" min={1} max={100} value={draft.capacity} onChange={(e) => setDraft({ ...draft, capacity: e.target.value })} />
         </label>
         <div className="actions">
           <button type="submit" className="primary">
-            Save agent
+            {t('agents.save')}
           </button>
           {editing && (
             <button
@@ -126,7 +130,7 @@ export function AgentsPage() {
                 setDraft(empty)
               }}
             >
-              Cancel
+              {t('common.cancel')}
             </button>
           )}
         </div>

@@ -7,10 +7,12 @@ import { useApi } from '../api/useApi'
 import type { Calendar, Channel, FlowSummary, Skill } from '../api/types'
 import { SettingsForm } from '../settings/SettingsForm'
 import { compatibleFlows, settingFields, type SettingsCatalogue } from '../settings/settingsForm'
+import { useT } from '../i18n/I18n'
 
 const types = ['facebook', 'instagram', 'twitter', 'webchat'] as const
 
 export function ChannelsPage() {
+  const t = useT()
   const channels = useApi<Channel[]>('/channels')
   const flows = useApi<FlowSummary[]>('/flows')
   const skills = useApi<Skill[]>('/skills')
@@ -29,7 +31,7 @@ export function ChannelsPage() {
         body: { name: next.name, default_flow: next.default_flow, default_skill: next.default_skill, enabled: next.enabled },
       })
       await channels.reload()
-      setMessage({ text: `Saved ${ch.id}.` })
+      setMessage({ text: t('channels.saved', { id: ch.id }) })
     } catch (e) {
       setMessage({ text: errorText(e), error: true })
     }
@@ -40,7 +42,7 @@ export function ChannelsPage() {
     try {
       await api(`/channels/${encodeURIComponent(ch.id)}`, { method: 'PUT', body: { settings } })
       await channels.reload()
-      setMessage({ text: `Saved the settings of ${ch.id}.` })
+      setMessage({ text: t('channels.settingsSaved', { id: ch.id }) })
     } catch (e) {
       setMessage({ text: errorText(e), error: true })
     }
@@ -61,7 +63,7 @@ export function ChannelsPage() {
   return (
     <div className="list-page">
       <header className="page-head">
-        <h1>Channels</h1>
+        <h1>{t('channels.title')}</h1>
       </header>
       {channels.error && <p className="error">{channels.error}</p>}
       {message && (
@@ -72,12 +74,14 @@ export function ChannelsPage() {
       <table className="table">
         <thead>
           <tr>
-            <th>Channel</th>
-            <th>Default flow</th>
-            <th>Default skill</th>
-            <th>Enabled</th>
-            <th>Webhook</th>
-            <th />
+            <th>{t('channels.channel')}</th>
+            <th>{t('channels.defaultFlow')}</th>
+            <th>{t('channels.defaultSkill')}</th>
+            <th>{t('channels.enabled')}</th>
+            <th>{t('channels.webhook')}</th>
+            <th>
+              <span className="sr-only">{t('common.actions')}</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -88,12 +92,12 @@ export function ChannelsPage() {
                   <strong>{ch.name}</strong>
                   <div className="muted">
                     {ch.id} · {ch.type}
-                    {ch.needs_reauth && <span className="error"> · needs new credentials</span>}
+                    {ch.needs_reauth && <span className="error"> · {t('channels.needsReauth')}</span>}
                   </div>
                 </td>
                 <td>
-                  <select aria-label={`Default flow of ${ch.id}`} value={ch.default_flow} onChange={(e) => void update(ch, { default_flow: e.target.value })}>
-                    <option value="">(none)</option>
+                  <select aria-label={t('channels.defaultFlowOf', { id: ch.id })} value={ch.default_flow} onChange={(e) => void update(ch, { default_flow: e.target.value })}>
+                    <option value="">{t('common.none')}</option>
                     {compatibleFlows(flows.data ?? [], ch.type, ch.default_flow).map((f) => (
                       <option key={f.id} value={f.id}>
                         {f.name} ({f.id})
@@ -102,8 +106,8 @@ export function ChannelsPage() {
                   </select>
                 </td>
                 <td>
-                  <select aria-label={`Default skill of ${ch.id}`} value={ch.default_skill} onChange={(e) => void update(ch, { default_skill: e.target.value })}>
-                    <option value="">(none)</option>
+                  <select aria-label={t('channels.defaultSkillOf', { id: ch.id })} value={ch.default_skill} onChange={(e) => void update(ch, { default_skill: e.target.value })}>
+                    <option value="">{t('common.none')}</option>
                     {skills.data?.map((s) => (
                       <option key={s.name} value={s.name}>
                         {s.name}
@@ -112,14 +116,14 @@ export function ChannelsPage() {
                   </select>
                 </td>
                 <td>
-                  <input type="checkbox" aria-label={`${ch.id} enabled`} checked={ch.enabled} onChange={(e) => void update(ch, { enabled: e.target.checked })} />
+                  <input type="checkbox" aria-label={t('channels.enabledOf', { id: ch.id })} checked={ch.enabled} onChange={(e) => void update(ch, { enabled: e.target.checked })} />
                 </td>
                 <td>
                   <code>{ch.webhook_path}</code>
                 </td>
                 <td>
                   <button type="button" aria-expanded={open === ch.id} onClick={() => setOpen(open === ch.id ? null : ch.id)}>
-                    Settings
+                    {t('channels.settings')}
                   </button>
                 </td>
               </tr>
@@ -128,7 +132,7 @@ export function ChannelsPage() {
                   <td colSpan={6}>
                     <SettingsForm
                       key={ch.updated_at}
-                      label={`Settings of ${ch.id}`}
+                      label={t('channels.settingsOf', { id: ch.id })}
                       catalogue={spec.data}
                       fields={settingFields(spec.data.channel, ch.type)}
                       settings={ch.settings}
@@ -143,18 +147,18 @@ export function ChannelsPage() {
           ))}
         </tbody>
       </table>
-      {channels.data?.length === 0 && <p className="muted">No channels yet.</p>}
-      <form className="inline-form card" onSubmit={(e) => void create(e)} aria-label="New channel">
-        <strong>New channel</strong>
-        <input aria-label="Channel id" placeholder="id, like acme-page" value={draft.id} required onChange={(e) => setDraft({ ...draft, id: e.target.value })} />
-        <select aria-label="Channel type" value={draft.type} onChange={(e) => setDraft({ ...draft, type: e.target.value })}>
+      {channels.data?.length === 0 && <p className="muted">{t('channels.empty')}</p>}
+      <form className="inline-form card" onSubmit={(e) => void create(e)} aria-label={t('channels.new')}>
+        <strong>{t('channels.new')}</strong>
+        <input aria-label={t('channels.id')} placeholder={t('channels.idPlaceholder')} value={draft.id} required onChange={(e) => setDraft({ ...draft, id: e.target.value })} />
+        <select aria-label={t('channels.type')} value={draft.type} onChange={(e) => setDraft({ ...draft, type: e.target.value })}>
           {types.map((t) => (
             <option key={t}>{t}</option>
           ))}
         </select>
-        <input aria-label="Channel name" placeholder="Name" value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })} />
+        <input aria-label={t('channels.name')} placeholder={t('common.name')} value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })} />
         <button type="submit" className="primary">
-          Create
+          {t('common.create')}
         </button>
       </form>
     </div>

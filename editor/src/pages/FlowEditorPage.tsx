@@ -25,12 +25,15 @@ import { PublishDialog } from '../versions/PublishDialog'
 import { Toolbar } from '../flow/Toolbar'
 import { useCommands } from '../flow/useCommands'
 import { useDraft } from '../flow/useDraft'
+import { useT } from '../i18n/I18n'
+import type { MessageId } from '../i18n/intl'
 
 type Tab = 'inspector' | 'yaml' | 'simulate' | 'versions'
 
-const tabNames: Record<Tab, string> = { inspector: 'Inspector', yaml: 'YAML', simulate: 'Simulate', versions: 'Versions' }
+const tabNames: Record<Tab, MessageId> = { inspector: 'editor.tab.inspector', yaml: 'editor.tab.yaml', simulate: 'editor.tab.simulate', versions: 'editor.tab.versions' }
 
 export function FlowEditorPage({ id }: { id: string }) {
+  const t = useT()
   const { catalogue, error } = useCatalogue()
   // the draft loads while the catalogue does
   const [draft] = useState(() => {
@@ -41,11 +44,11 @@ export function FlowEditorPage({ id }: { id: string }) {
   return (
     <ReactFlowProvider>
       {error ? (
-        <p className="error page-error">Could not read the block catalogue: {error}</p>
+        <p className="error page-error">{t('editor.catalogueError', { error })}</p>
       ) : catalogue ? (
         <Editor id={id} catalogue={catalogue} draft={draft} />
       ) : (
-        <p className="muted page-error">Loading…</p>
+        <p className="muted page-error">{t('common.loading')}</p>
       )}
     </ReactFlowProvider>
   )
@@ -70,6 +73,7 @@ function useKnownNames(): Partial<Record<Suggest, string[]>> {
 }
 
 function Editor({ id, catalogue, draft }: { id: string; catalogue: Catalogue; draft: Promise<{ flow: FlowDraft }> }) {
+  const t = useT()
   const [tab, setTab] = useState<Tab>('inspector')
   const [finding, setFinding] = useState(false)
   const [publishing, setPublishing] = useState(false)
@@ -90,8 +94,8 @@ function Editor({ id, catalogue, draft }: { id: string; catalogue: Catalogue; dr
     return { errors, warnings: diagnostics.length - errors }
   }, [diagnostics])
 
-  if (d.loadError) return <p className="error page-error">Could not open {id}: {d.loadError}</p>
-  if (!d.loaded) return <p className="muted page-error">Loading {id}…</p>
+  if (d.loadError) return <p className="error page-error">{t('editor.openError', { id, error: d.loadError })}</p>
+  if (!d.loaded) return <p className="muted page-error">{t('editor.loadingFlow', { id })}</p>
 
   return (
     <div className="editor">
@@ -108,7 +112,7 @@ function Editor({ id, catalogue, draft }: { id: string; catalogue: Catalogue; dr
       {d.notice && (
         <div className={d.notice.error ? 'notice-bar error' : 'notice-bar'} role="status">
           {d.notice.text}
-          <button type="button" className="icon" aria-label="Dismiss" onClick={d.dismiss}>
+          <button type="button" className="icon" aria-label={t('common.dismiss')} onClick={d.dismiss}>
             ×
           </button>
         </div>
@@ -118,13 +122,19 @@ function Editor({ id, catalogue, draft }: { id: string; catalogue: Catalogue; dr
         <div className="center">
           {diffView && (
             <div className="diff-banner" role="status">
-              Comparing {diffView.fromLabel} with {diffView.toLabel}: {diffView.diff.added.length} added, {diffView.diff.removed.length} removed,{' '}
-              {diffView.diff.changed.length} changed.
+              {t('editor.comparing', {
+                from: diffView.fromLabel,
+                to: diffView.toLabel,
+                added: diffView.diff.added.length,
+                removed: diffView.diff.removed.length,
+                changed: diffView.diff.changed.length,
+              })}
               <span className="legend">
-                <span className="diff-added">added</span> <span className="diff-removed">removed</span> <span className="diff-changed">changed</span>
+                <span className="diff-added">{t('diff.added')}</span> <span className="diff-removed">{t('diff.removed')}</span>{' '}
+                <span className="diff-changed">{t('diff.changed')}</span>
               </span>
               <button type="button" onClick={() => useDoc.getState().setDiffView(null)}>
-                Back to editing
+                {t('editor.backToEditing')}
               </button>
             </div>
           )}
@@ -134,9 +144,9 @@ function Editor({ id, catalogue, draft }: { id: string; catalogue: Catalogue; dr
         </div>
         <aside className="side">
           <nav className="tabs" role="tablist">
-            {(Object.keys(tabNames) as Tab[]).map((t) => (
-              <button key={t} type="button" role="tab" aria-selected={tab === t} className={tab === t ? 'active' : undefined} onClick={() => setTab(t)}>
-                {tabNames[t]}
+            {(Object.keys(tabNames) as Tab[]).map((name) => (
+              <button key={name} type="button" role="tab" aria-selected={tab === name} className={tab === name ? 'active' : undefined} onClick={() => setTab(name)}>
+                {t(tabNames[name])}
               </button>
             ))}
           </nav>
@@ -151,7 +161,7 @@ function Editor({ id, catalogue, draft }: { id: string; catalogue: Catalogue; dr
                 readOnly={readOnly}
                 onRolledBack={() => {
                   void d.reload()
-                  d.say('Rolled back: the old version is published again and is the draft.')
+                  d.say(t('versions.rolledBack'))
                 }}
               />
             )}
@@ -166,7 +176,7 @@ function Editor({ id, catalogue, draft }: { id: string; catalogue: Catalogue; dr
             const theirs = d.conflict!.current
             d.open(theirs)
             d.closeConflict()
-            d.say(`Took ${theirs.updated_by}'s draft.`)
+            d.say(t('conflict.took', { name: theirs.updated_by }))
           }}
           onOverwrite={() => {
             useDoc.getState().setDiffView(null)

@@ -8,8 +8,10 @@ import { useApi } from '../api/useApi'
 import type { FlowDraft, FlowSummary } from '../api/types'
 import { parseFlowText, printFlow, setFlowField } from '../document/flowText'
 import { Link, navigate } from '../router'
+import { useT } from '../i18n/I18n'
 
 export function FlowListPage() {
+  const t = useT()
   const { data: flows, error, reload } = useApi<FlowSummary[]>('/flows')
   const [message, setMessage] = useState<{ text: string; error?: boolean } | null>(null)
   const [newId, setNewId] = useState('')
@@ -58,15 +60,15 @@ export function FlowListPage() {
         body: { source, format: res.flow.format },
       })
       setRenaming(null)
-      return `Renamed ${id} to “${name}”.`
+      return t('flows.renamed', { id, name })
     })
   }
 
   const remove = (f: FlowSummary) => {
-    if (!confirm(`Delete the flow ${f.name} (${f.id}) with its ${f.latest_version} published versions?`)) return
+    if (!confirm(t('flows.confirmDelete', { name: f.name, id: f.id, versions: f.latest_version }))) return
     void run(async () => {
       await api(`/flows/${encodeURIComponent(f.id)}`, { method: 'DELETE' })
-      return `Deleted ${f.id}.`
+      return t('flows.deleted', { id: f.id })
     })
   }
 
@@ -78,17 +80,17 @@ export function FlowListPage() {
         method: 'POST',
         raw: { data: text, type: json ? 'application/json' : 'application/yaml' },
       })
-      return `Imported ${file.name} as ${f.id}${f.diagnostics.length ? ` (${f.diagnostics.length} problems to look at)` : ''}.`
+      return t('flows.imported', { file: file.name, id: f.id, problems: f.diagnostics.length })
     })
   }
 
   return (
     <div className="list-page">
       <header className="page-head">
-        <h1>Flows</h1>
+        <h1>{t('flows.title')}</h1>
         <div className="actions">
           <button type="button" onClick={() => fileRef.current?.click()}>
-            Import YAML or JSON…
+            {t('flows.import')}
           </button>
           <input
             ref={fileRef}
@@ -110,28 +112,31 @@ export function FlowListPage() {
           {message.text}
         </p>
       )}
-      <form className="inline-form card" onSubmit={create} aria-label="New flow">
-        <strong>New flow</strong>
+      <form className="inline-form card" onSubmit={create} aria-label={t('flows.new')}>
+        <strong>{t('flows.new')}</strong>
         <input
           name="id"
-          placeholder="id, like facebook-care"
+          aria-label={t('common.id')}
+          placeholder={t('flows.idPlaceholder')}
           value={newId}
           pattern="[a-z0-9][a-z0-9_\-]{0,63}"
           required
           onChange={(e) => setNewId(e.target.value)}
         />
-        <input name="name" placeholder="Name" value={newName} onChange={(e) => setNewName(e.target.value)} />
+        <input name="name" aria-label={t('common.name')} placeholder={t('common.name')} value={newName} onChange={(e) => setNewName(e.target.value)} />
         <button type="submit" className="primary">
-          Create
+          {t('common.create')}
         </button>
       </form>
       <table className="table flows">
         <thead>
           <tr>
-            <th>Flow</th>
-            <th>Published</th>
-            <th>Draft saved</th>
-            <th />
+            <th>{t('flows.flow')}</th>
+            <th>{t('flows.published')}</th>
+            <th>{t('flows.draftSaved')}</th>
+            <th>
+              <span className="sr-only">{t('common.actions')}</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -141,14 +146,14 @@ export function FlowListPage() {
                 {renaming?.id === f.id ? (
                   <form onSubmit={rename} className="inline-form">
                     <input
-                      aria-label="New name"
+                      aria-label={t('flows.newName')}
                       value={renaming.name}
                       autoFocus
                       onChange={(e) => setRenaming({ id: f.id, name: e.target.value })}
                     />
-                    <button type="submit">Save name</button>
+                    <button type="submit">{t('flows.saveName')}</button>
                     <button type="button" className="link" onClick={() => setRenaming(null)}>
-                      Cancel
+                      {t('common.cancel')}
                     </button>
                   </form>
                 ) : (
@@ -163,13 +168,11 @@ export function FlowListPage() {
                   </>
                 )}
               </td>
-              <td>{f.latest_version ? `version ${f.latest_version}` : 'never'}</td>
-              <td className="muted">
-                {new Date(f.updated_at).toLocaleString()} by {f.updated_by}
-              </td>
+              <td>{f.latest_version ? t('flows.version', { version: f.latest_version }) : t('flows.never')}</td>
+              <td className="muted">{t('common.atBy', { at: new Date(f.updated_at), by: f.updated_by })}</td>
               <td className="row-actions">
                 <button type="button" onClick={() => setRenaming({ id: f.id, name: f.name })}>
-                  Rename
+                  {t('flows.rename')}
                 </button>
                 <button type="button" onClick={() => void run(() => downloadFlow(f.id, 'yaml'))}>
                   YAML
@@ -178,14 +181,14 @@ export function FlowListPage() {
                   JSON
                 </button>
                 <button type="button" className="danger" onClick={() => remove(f)}>
-                  Delete
+                  {t('common.delete')}
                 </button>
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      {flows && flows.length === 0 && <p className="muted">No flows yet: create one, or import a file.</p>}
+      {flows && flows.length === 0 && <p className="muted">{t('flows.empty')}</p>}
     </div>
   )
 }

@@ -2,9 +2,14 @@
 // in localStorage.
 
 import { useState, type FormEvent } from 'react'
+import { useIntl } from 'react-intl'
 import { checkToken, setToken } from '../api/client'
+import { useT } from '../i18n/I18n'
+import { PreferencesMenu } from '../i18n/PreferencesMenu'
 
 export function LoginPage() {
+  const t = useT()
+  const intl = useIntl()
   const [value, setValue] = useState('')
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
@@ -24,13 +29,13 @@ export function LoginPage() {
   return (
     <div className="login">
       <form onSubmit={submit} className="card">
-        <h1>Switchboard</h1>
-        <p>
-          Sign in with an API token. <code>switchboard serve</code> prints an admin token the first time it starts;
-          <code> switchboard token create</code> makes more.
-        </p>
+        <div className="login-head">
+          <h1>Switchboard</h1>
+          <PreferencesMenu />
+        </div>
+        <p>{intl.formatMessage({ id: 'login.intro' }, { code: (chunks) => <code>{chunks}</code> })}</p>
         <label>
-          API token
+          {t('login.token')}
           <input
             name="token"
             type="password"
@@ -43,7 +48,7 @@ export function LoginPage() {
         </label>
         {error && <p className="error" role="alert">{error}</p>}
         <button type="submit" className="primary" disabled={busy || value.trim() === ''}>
-          Sign in
+          {t('login.submit')}
         </button>
       </form>
     </div>

@@ -6,8 +6,10 @@ import { useApi, useChange } from '../api/useApi'
 import type { Skill } from '../api/types'
 import { SettingsForm } from '../settings/SettingsForm'
 import { settingFields, type SettingsCatalogue } from '../settings/settingsForm'
+import { useT } from '../i18n/I18n'
 
 export function SkillsPage() {
+  const t = useT()
   const { data, error, reload } = useApi<Skill[]>('/skills')
   const spec = useApi<SettingsCatalogue>('/settings/schema')
   // the skill being edited, or null for a new one
@@ -22,22 +24,24 @@ export function SkillsPage() {
     }
   }
   const remove = async (s: Skill) => {
-    if (!confirm(`Delete the skill ${s.name}?`)) return
+    if (!confirm(t('skills.confirmDelete', { name: s.name }))) return
     await change(() => api(`/skills/${encodeURIComponent(s.name)}`, { method: 'DELETE' }))
   }
   return (
     <div className="list-page">
       <header className="page-head">
-        <h1>Skills</h1>
+        <h1>{t('skills.title')}</h1>
       </header>
       {(error || message) && <p className="error">{error ?? message}</p>}
       <table className="table">
         <thead>
           <tr>
-            <th>Skill</th>
-            <th>Dispositions</th>
-            <th>Agents accept offers</th>
-            <th />
+            <th>{t('skills.skill')}</th>
+            <th>{t('skills.dispositions')}</th>
+            <th>{t('skills.requireAccept')}</th>
+            <th>
+              <span className="sr-only">{t('common.actions')}</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -48,7 +52,7 @@ export function SkillsPage() {
                 <div className="muted">{s.description}</div>
               </td>
               <td>{(s.dispositions ?? []).join(', ')}</td>
-              <td>{s.require_accept ? 'yes' : 'no'}</td>
+              <td>{s.require_accept ? t('common.yes') : t('common.no')}</td>
               <td className="row-actions">
                 <button
                   type="button"
@@ -57,10 +61,10 @@ export function SkillsPage() {
                     setName(s.name)
                   }}
                 >
-                  Edit
+                  {t('common.edit')}
                 </button>
                 <button type="button" className="danger" onClick={() => void remove(s)}>
-                  Delete
+                  {t('common.delete')}
                 </button>
               </td>
             </tr>
@@ -71,19 +75,19 @@ export function SkillsPage() {
         <div className="card">
           <SettingsForm
             key={editing?.name ?? ''}
-            label="Skill"
+            label={t('skills.skill')}
             catalogue={spec.data}
             fields={settingFields(spec.data.skill, null)}
             settings={editing ? { ...editing } : {}}
             prefix=""
             names={{}}
-            saveText="Save skill"
+            saveText={t('skills.save')}
             onSave={save}
           >
-            <strong>{editing ? `Edit ${editing.name}` : 'New skill'}</strong>
+            <strong>{editing ? t('skills.editing', { name: editing.name }) : t('skills.new')}</strong>
             <label>
-              Name
-              <input value={name} required readOnly={editing !== null} placeholder="billing" onChange={(e) => setName(e.target.value)} />
+              {t('common.name')}
+              <input value={name} required readOnly={editing !== null} placeholder={t('skills.namePlaceholder')} onChange={(e) => setName(e.target.value)} />
             </label>
             {editing && (
               <button
@@ -94,7 +98,7 @@ export function SkillsPage() {
                   setName('')
                 }}
               >
-                Cancel
+                {t('common.cancel')}
               </button>
             )}
           </SettingsForm>

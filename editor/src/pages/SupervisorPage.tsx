@@ -2,21 +2,30 @@
 // from the statistics stream every two seconds.
 
 import { useEffect, useState } from 'react'
+import { useIntl, type IntlShape } from 'react-intl'
 import { api, errorText } from '../api/client'
 import type { Stats } from '../api/types'
 import { BarChart } from '../supervisor/BarChart'
 import { streamStats } from '../supervisor/statsStream'
+import { useT } from '../i18n/I18n'
+import { agentStateLabel } from '../i18n/labels'
 
 const stateOrder = ['available', 'busy', 'break', 'offline']
 
-function seconds(n: number | null | undefined): string {
+/** A duration in seconds as people read it in their language: 45 s, 3 min 5 s, 2 h 10 min. */
+export function formatSeconds(intl: IntlShape, n: number | null | undefined): string {
   if (n === null || n === undefined) return '—'
-  if (n < 60) return `${Math.round(n)}s`
-  if (n < 3600) return `${Math.floor(n / 60)}m ${Math.round(n % 60)}s`
-  return `${Math.floor(n / 3600)}h ${Math.round((n % 3600) / 60)}m`
+  const unit = (v: number, u: 'second' | 'minute' | 'hour') => intl.formatNumber(v, { style: 'unit', unit: u, unitDisplay: 'narrow' })
+  if (n < 60) return unit(Math.round(n), 'second')
+  if (n < 3600) return `${unit(Math.floor(n / 60), 'minute')} ${unit(Math.round(n % 60), 'second')}`
+  return `${unit(Math.floor(n / 3600), 'hour')} ${unit(Math.round((n % 3600) / 60), 'minute')}`
 }
 
 export function SupervisorPage() {
+  const t = useT()
+  const intl = useIntl()
+  const seconds = (n: number | null | undefined) => formatSeconds(intl, n)
+  const num = (n: number) => intl.formatNumber(n)
   const [stats, setStats] = useState<Stats | null>(null)
   const [live, setLive] = useState<'connecting' | 'live' | 'retrying'>('connecting')
   const [error, setError] = useState<string | null>(null)
@@ -60,66 +69,76 @@ export function SupervisorPage() {
   return (
     <div className="list-page supervisor">
       <header className="page-head">
-        <h1>Supervisor</h1>
+        <h1>{t('supervisor.title')}</h1>
         <span className={`live ${live}`} data-live={live}>
-          {live === 'live' ? '● live' : live === 'connecting' ? 'connecting…' : 'reconnecting…'}
-          {stats && <span className="muted"> · {new Date(stats.at).toLocaleTimeString()}</span>}
+          {live === 'live' ? t('supervisor.live') : live === 'connecting' ? t('supervisor.connecting') : t('supervisor.reconnecting')}
+          {stats && <span className="muted"> · {intl.formatTime(new Date(stats.at), { timeStyle: 'medium' })}</span>}
         </span>
       </header>
       {error && <p className="error">{error}</p>}
       <div className="tiles">
         <div className="tile">
-          <span className="n" data-testid="waiting">{waiting}</span>waiting now
+          <span className="n" data-testid="waiting">{num(waiting)}</span>
+          {t('supervisor.waitingNow')}
         </div>
         <div className="tile">
-          <span className="n">{seconds(longest)}</span>longest wait
+          <span className="n">{seconds(longest)}</span>
+          {t('supervisor.longestWait')}
         </div>
         <div className="tile">
-          <span className="n">{states.available ?? 0}</span>agents available
+          <span className="n">{num(states.available ?? 0)}</span>
+          {t('supervisor.agentsAvailable')}
         </div>
         <div className="tile">
           <span className="n">
-            {answered}/{offered}
+            {num(answered)}/{num(offered)}
           </span>
-          answered today
+          {t('supervisor.answeredToday')}
         </div>
         <div className="tile">
-          <span className="n">{abandoned}</span>abandoned today
+          <span className="n">{num(abandoned)}</span>
+          {t('supervisor.abandonedToday')}
         </div>
       </div>
       <div className="charts">
         <BarChart
-          title="Queues by skill"
+          title={t('supervisor.queuesBySkill')}
+          empty={t('supervisor.nothingYet')}
+          format={num}
           series={[
-            { name: 'waiting', className: 's-waiting' },
-            { name: 'agents available', className: 's-available' },
+            { name: t('supervisor.series.waiting'), className: 's-waiting' },
+            { name: t('supervisor.series.available'), className: 's-available' },
           ]}
           rows={(stats?.skills ?? []).map((s) => ({ label: s.name, values: [s.waiting, s.agents.available ?? 0] }))}
         />
         <BarChart
-          title="Today by skill"
+          title={t('supervisor.todayBySkill')}
+          empty={t('supervisor.nothingYet')}
+          format={num}
           series={[
-            { name: 'offered', className: 's-offered' },
-            { name: 'answered', className: 's-answered' },
-            { name: 'abandoned', className: 's-abandoned' },
+            { name: t('supervisor.series.offered'), className: 's-offered' },
+            { name: t('supervisor.series.answered'), className: 's-answered' },
+            { name: t('supervisor.series.abandoned'), className: 's-abandoned' },
           ]}
           rows={(stats?.skills ?? []).map((s) => ({ label: s.name, values: [s.offered, s.answered, s.abandoned] }))}
         />
         <BarChart
-          title="Agents by state"
-          series={[{ name: 'agents', className: 's-agents' }]}
-          rows={stateNames.filter((s) => states[s] !== undefined).map((s) => ({ label: s, values: [states[s]] }))}
+          title={t('supervisor.agentsByState')}
+          empty={t('supervisor.nothingYet')}
+          format={num}
+          series={[{ name: t('supervisor.series.agents'), className: 's-agents' }]}
+          rows={stateNames.filter((s) => states[s] !== undefined).map((s) => ({ label: agentStateLabel(t, s), values: [states[s]] }))}
         />
       </div>
-      <h2>Agents</h2>
+      <h2>{t('supervisor.agents')}</h2>
       <table className="table">
         <thead>
           <tr>
-            <th>Agent</th>
-            <th>State</th>
-            <th>Active</th>
-            <th>Closed today</th>
-            <th>Average handling</th>
+            <th>{t('supervisor.agent')}</th>
+            <th>{t('supervisor.state')}</th>
+            <th>{t('supervisor.active')}</th>
+            <th>{t('supervisor.closedToday')}</th>
+            <th>{t('supervisor.averageHandling')}</th>
           </tr>
         </thead>
         <tbody>
@@ -127,34 +146,34 @@ export function SupervisorPage() {
             <tr key={a.agent}>
               <td>{a.name || a.agent}</td>
               <td>
-                <span className={`state-pill ${a.state}`}>{a.state}</span> {a.reason && <span className="muted">{a.reason}</span>}
+                <span className={`state-pill ${a.state}`} data-state={a.state}>{agentStateLabel(t, a.state)}</span> {a.reason && <span className="muted">{a.reason}</span>}
               </td>
-              <td>{a.active}</td>
-              <td>{a.completed}</td>
+              <td>{num(a.active)}</td>
+              <td>{num(a.completed)}</td>
               <td>{seconds(a.average_handle_seconds)}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      <h2>Service by channel</h2>
+      <h2>{t('supervisor.serviceByChannel')}</h2>
       <table className="table">
         <thead>
           <tr>
-            <th>Channel</th>
-            <th>Conversations</th>
-            <th>Responded</th>
-            <th>Resolved</th>
-            <th>First response</th>
-            <th>Resolution</th>
+            <th>{t('supervisor.channel')}</th>
+            <th>{t('supervisor.conversations')}</th>
+            <th>{t('supervisor.responded')}</th>
+            <th>{t('supervisor.resolved')}</th>
+            <th>{t('supervisor.firstResponse')}</th>
+            <th>{t('supervisor.resolution')}</th>
           </tr>
         </thead>
         <tbody>
           {stats?.sla.map((c) => (
             <tr key={c.channel}>
               <td>{c.channel}</td>
-              <td>{c.conversations}</td>
-              <td>{c.responded}</td>
-              <td>{c.resolved}</td>
+              <td>{num(c.conversations)}</td>
+              <td>{num(c.responded)}</td>
+              <td>{num(c.resolved)}</td>
               <td>{seconds(c.average_first_response_seconds)}</td>
               <td>{seconds(c.average_resolution_seconds)}</td>
             </tr>

@@ -4,6 +4,7 @@
 import { memo, useMemo, useState } from 'react'
 import { byCategory, type BlockInfo } from '../catalogue/catalogue'
 import { blockDragType } from '../canvas/Canvas'
+import { useT } from '../i18n/I18n'
 
 export interface PaletteProps {
   blocks: BlockInfo[]
@@ -12,6 +13,7 @@ export interface PaletteProps {
 }
 
 function PaletteView({ blocks, disabled, onAdd }: PaletteProps) {
+  const t = useT()
   const [query, setQuery] = useState('')
   const groups = useMemo(() => {
     const q = query.trim().toLowerCase()
@@ -20,12 +22,12 @@ function PaletteView({ blocks, disabled, onAdd }: PaletteProps) {
     return byCategory(blocks.filter(match))
   }, [blocks, query])
   return (
-    <aside className="palette" aria-label="Palette">
+    <aside className="palette" aria-label={t('palette.label')}>
       <input
         type="search"
         className="palette-search"
-        placeholder="Search blocks"
-        aria-label="Search blocks"
+        placeholder={t('palette.search')}
+        aria-label={t('palette.search')}
         value={query}
         onChange={(e) => setQuery(e.target.value)}
       />
@@ -51,7 +53,7 @@ function PaletteView({ blocks, disabled, onAdd }: PaletteProps) {
                 <button
                   type="button"
                   className="palette-add"
-                  aria-label={`Add ${b.title}`}
+                  aria-label={t('palette.add', { title: b.title })}
                   disabled={disabled}
                   onClick={() => onAdd(b.type)}
                 >
@@ -62,7 +64,7 @@ function PaletteView({ blocks, disabled, onAdd }: PaletteProps) {
           </ul>
         </section>
       ))}
-      {groups.length === 0 && <p className="muted">No block matches “{query}”.</p>}
+      {groups.length === 0 && <p className="muted">{t('palette.noMatch', { query })}</p>}
     </aside>
   )
 }

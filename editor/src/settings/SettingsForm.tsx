@@ -2,6 +2,9 @@
 // field per setting, checked as it is typed with the server's own rules, saved as a whole.
 
 import { useMemo, useState, type FormEvent, type ReactNode } from 'react'
+import { useIntl } from 'react-intl'
+import { useT } from '../i18n/I18n'
+import { settingLabel } from '../i18n/labels'
 import { checkField, formValues, settingsBody, type FormValue, type SettingField, type SettingsCatalogue } from './settingsForm'
 
 interface Props {
@@ -21,7 +24,8 @@ interface Props {
   saveText?: string
 }
 
-export function SettingsForm({ catalogue, fields, settings, prefix, names, onSave, label, children, saveText = 'Save settings' }: Props) {
+export function SettingsForm({ catalogue, fields, settings, prefix, names, onSave, label, children, saveText }: Props) {
+  const t = useT()
   const initial = useMemo(() => formValues(fields, settings), [fields, settings])
   const [values, setValues] = useState<Record<string, FormValue>>(initial)
   const [errors, setErrors] = useState<Record<string, string>>({})
@@ -59,14 +63,17 @@ export function SettingsForm({ catalogue, fields, settings, prefix, names, onSav
       ))}
       <div className="actions">
         <button type="submit" className="primary" disabled={saving || Object.keys(errors).length > 0}>
-          {saveText}
+          {saveText ?? t('settings.save')}
         </button>
       </div>
     </form>
   )
 }
 
-function SettingInput({ field: f, value, error, names, onChange }: { field: SettingField; value: FormValue | undefined; error?: string; names: string[]; onChange: (v: FormValue) => void }) {
+function SettingInput({ field, value, error, names, onChange }: { field: SettingField; value: FormValue | undefined; error?: string; names: string[]; onChange: (v: FormValue) => void }) {
+  const t = useT()
+  const intl = useIntl()
+  const f = { ...field, label: settingLabel(intl.messages, t, field.name, field.label) }
   const help = <small className="muted">{f.help}</small>
   const problem = error ? (
     <small className="field-error" role="alert">
@@ -88,7 +95,7 @@ function SettingInput({ field: f, value, error, names, onChange }: { field: Sett
         <label>
           {f.label}
           <select aria-label={f.label} value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.target.value)}>
-            <option value="">{f.placeholder ? `(default: ${f.placeholder})` : '(none)'}</option>
+            <option value="">{f.placeholder ? t('settings.default', { value: f.placeholder }) : t('common.none')}</option>
             {options.map((o) => (
               <option key={o}>{o}</option>
             ))}

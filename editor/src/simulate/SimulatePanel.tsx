@@ -7,6 +7,9 @@ import { api, errorText, ApiError } from '../api/client'
 import type { Agent, Conversation, EmergencySwitch, Outcome, Transcript } from '../api/types'
 import { useDoc, useModel } from '../document/store'
 import { TracePanel } from './TracePanel'
+import { useIntl } from 'react-intl'
+import { useT } from '../i18n/I18n'
+import { agentStateLabel } from '../i18n/labels'
 import { flowSwitches, formTime, localOffset, simulationRequest, triggerChannels, type SimForm } from './scenario'
 
 function today(): { date: string; time: string; offset: string } {
@@ -16,6 +19,7 @@ function today(): { date: string; time: string; offset: string } {
 }
 
 export function SimulatePanel({ flowId }: { flowId: string }) {
+  const t = useT()
   const model = useModel()
   const types = useDoc((s) => s.types)
   const trace = useDoc((s) => s.trace)
@@ -69,8 +73,8 @@ export function SimulatePanel({ flowId }: { flowId: string }) {
 
   const submit = (e: FormEvent) => {
     e.preventDefault()
-    const t = formTime(form)
-    if (t.error) return setError(t.error)
+    const time = formTime(form)
+    if (time.error) return setError(time.error)
     const emergency = Object.fromEntries(allSwitches.map((s) => [s, form.emergency[s] ?? stored[s] ?? false]))
     void run(simulationRequest({ ...form, channel, kind, emergency }, useDoc.getState().text))
   }
@@ -94,20 +98,20 @@ export function SimulatePanel({ flowId }: { flowId: string }) {
 
   return (
     <div className="simulate">
-      <form onSubmit={submit} className="sim-form" aria-label="Simulation">
+      <form onSubmit={submit} className="sim-form" aria-label={t('simulate.label')}>
         <div className="grid2">
           <label>
-            Channel
-            <select aria-label="Channel" value={channel} onChange={(e) => set({ channel: e.target.value })}>
-              {channels.length === 0 && <option value="">(the flow has no trigger)</option>}
+            {t('simulate.channel')}
+            <select aria-label={t('simulate.channel')} value={channel} onChange={(e) => set({ channel: e.target.value })}>
+              {channels.length === 0 && <option value="">{t('simulate.noTrigger')}</option>}
               {channels.map((c) => (
                 <option key={c.channel}>{c.channel}</option>
               ))}
             </select>
           </label>
           <label>
-            Kind
-            <select aria-label="Kind" value={kind} onChange={(e) => set({ kind: e.target.value })}>
+            {t('simulate.kind')}
+            <select aria-label={t('simulate.kind')} value={kind} onChange={(e) => set({ kind: e.target.value })}>
               {kinds.map((k) => (
                 <option key={k}>{k}</option>
               ))}
@@ -115,89 +119,91 @@ export function SimulatePanel({ flowId }: { flowId: string }) {
           </label>
         </div>
         <label>
-          Message
-          <textarea aria-label="Message" rows={2} value={form.text} placeholder="necesito la factura de octubre" onChange={(e) => set({ text: e.target.value })} />
+          {t('simulate.message')}
+          <textarea aria-label={t('simulate.message')} rows={2} value={form.text} placeholder={t('simulate.messagePlaceholder')} onChange={(e) => set({ text: e.target.value })} />
         </label>
         <div className="grid2">
           <label>
-            Author
-            <input aria-label="Author name" value={form.authorName} onChange={(e) => set({ authorName: e.target.value })} />
+            {t('simulate.author')}
+            <input aria-label={t('simulate.authorName')} value={form.authorName} onChange={(e) => set({ authorName: e.target.value })} />
           </label>
           <label>
-            Author id
-            <input aria-label="Author id" value={form.authorId} onChange={(e) => set({ authorId: e.target.value })} />
+            {t('simulate.authorId')}
+            <input aria-label={t('simulate.authorId')} value={form.authorId} onChange={(e) => set({ authorId: e.target.value })} />
           </label>
         </div>
         <div className="grid3">
           <label>
-            Date
-            <input type="date" aria-label="Date" value={form.date} onChange={(e) => set({ date: e.target.value })} />
+            {t('simulate.date')}
+            <input type="date" aria-label={t('simulate.date')} value={form.date} onChange={(e) => set({ date: e.target.value })} />
           </label>
           <label>
-            Time
-            <input type="time" aria-label="Time" value={form.time} onChange={(e) => set({ time: e.target.value })} />
+            {t('simulate.time')}
+            <input type="time" aria-label={t('simulate.time')} value={form.time} onChange={(e) => set({ time: e.target.value })} />
           </label>
           <label>
-            UTC offset
-            <input aria-label="UTC offset" value={form.offset} placeholder="-03:00" onChange={(e) => set({ offset: e.target.value })} />
+            {t('simulate.offset')}
+            <input aria-label={t('simulate.offset')} value={form.offset} placeholder="-03:00" onChange={(e) => set({ offset: e.target.value })} />
           </label>
         </div>
         <label className="check">
-          <input type="checkbox" checked={form.vip} onChange={(e) => set({ vip: e.target.checked })} /> The contact is a VIP
+          <input type="checkbox" checked={form.vip} onChange={(e) => set({ vip: e.target.checked })} /> {t('simulate.vip')}
         </label>
         <fieldset>
           <legend>
-            Agents logged in{' '}
+            {t('simulate.agents')}{' '}
             <button type="button" className="link small" onClick={() => void loadAgents()}>
-              load from the server
+              {t('simulate.loadAgents')}
             </button>
           </legend>
           {form.agents.map((a, i) => (
             <div className="row" key={i}>
-              <input aria-label={`Agent ${i + 1} id`} placeholder="id" value={a.id} onChange={(e) => set({ agents: form.agents.map((x, j) => (j === i ? { ...x, id: e.target.value } : x)) })} />
+              <input aria-label={t('simulate.agentId', { n: i + 1 })} placeholder={t('common.id')} value={a.id} onChange={(e) => set({ agents: form.agents.map((x, j) => (j === i ? { ...x, id: e.target.value } : x)) })} />
               <input
-                aria-label={`Agent ${i + 1} skills`}
-                placeholder="billing:12, general"
+                aria-label={t('simulate.agentSkills', { n: i + 1 })}
+                placeholder={t('simulate.skillsPlaceholder')}
                 value={a.skills}
                 onChange={(e) => set({ agents: form.agents.map((x, j) => (j === i ? { ...x, skills: e.target.value } : x)) })}
               />
-              <select aria-label={`Agent ${i + 1} state`} value={a.state} onChange={(e) => set({ agents: form.agents.map((x, j) => (j === i ? { ...x, state: e.target.value } : x)) })}>
+              <select aria-label={t('simulate.agentState', { n: i + 1 })} value={a.state} onChange={(e) => set({ agents: form.agents.map((x, j) => (j === i ? { ...x, state: e.target.value } : x)) })}>
                 {['available', 'busy', 'break', 'offline'].map((s) => (
-                  <option key={s}>{s}</option>
+                  <option key={s} value={s}>
+                    {agentStateLabel(t, s)}
+                  </option>
                 ))}
               </select>
-              <button type="button" className="icon" aria-label={`Remove agent ${i + 1}`} onClick={() => set({ agents: form.agents.filter((_, j) => j !== i) })}>
+              <button type="button" className="icon" aria-label={t('simulate.removeAgent', { n: i + 1 })} onClick={() => set({ agents: form.agents.filter((_, j) => j !== i) })}>
                 ×
               </button>
             </div>
           ))}
           <button type="button" className="add" onClick={() => set({ agents: [...form.agents, { id: `a${form.agents.length + 1}`, skills: '', state: 'available' }] })}>
-            + Add an agent
+            {t('simulate.addAgent')}
           </button>
         </fieldset>
         {allSwitches.length > 0 && (
           <fieldset>
-            <legend>Emergency switches</legend>
+            <legend>{t('emergency.title')}</legend>
             {allSwitches.map((s) => (
               <label key={s} className="check">
                 <input
                   type="checkbox"
-                  aria-label={`Switch ${s}`}
+                  aria-label={t('emergency.switchLabel', { name: s })}
                   checked={form.emergency[s] ?? stored[s] ?? false}
                   onChange={(e) => set({ emergency: { ...form.emergency, [s]: e.target.checked } })}
                 />
-                {s} {s in stored ? <span className="muted">(stored: {stored[s] ? 'on' : 'off'})</span> : null}
+                {s} {s in stored ? <span className="muted">{t('simulate.stored', { on: stored[s] })}</span> : null}
               </label>
             ))}
           </fieldset>
         )}
         <div className="actions">
           <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Running…' : 'Run the draft'}
+            {busy ? t('simulate.running') : t('simulate.run')}
           </button>
           {trace && (
             <button type="button" onClick={() => useDoc.getState().setTrace(null)}>
-              Clear the path
+              {t('simulate.clear')}
             </button>
           )}
         </div>
@@ -215,6 +221,9 @@ export function SimulatePanel({ flowId }: { flowId: string }) {
 
 /** Replay a stored interaction: pick a recent conversation, then one of the customer's messages. */
 function Replay({ onReplay, busy }: { onReplay: (interactionId: number) => void; busy: boolean }) {
+  const t = useT()
+  const intl = useIntl()
+  const when = (at: string) => intl.formatDate(new Date(at), { dateStyle: 'short', timeStyle: 'short' })
   const [open, setOpen] = useState(false)
   const [list, setList] = useState<Conversation[] | null>(null)
   const [transcript, setTranscript] = useState<Transcript | null>(null)
@@ -227,12 +236,12 @@ function Replay({ onReplay, busy }: { onReplay: (interactionId: number) => void;
   }, [open, list])
   return (
     <details className="replay" open={open} onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
-      <summary>Replay a stored interaction</summary>
+      <summary>{t('replay.title')}</summary>
       {error && <p className="error">{error}</p>}
-      {list && list.length === 0 && <p className="muted">No conversations yet.</p>}
+      {list && list.length === 0 && <p className="muted">{t('replay.empty')}</p>}
       {list && list.length > 0 && (
         <select
-          aria-label="Conversation"
+          aria-label={t('replay.conversation')}
           defaultValue=""
           onChange={(e) => {
             setTranscript(null)
@@ -242,10 +251,10 @@ function Replay({ onReplay, busy }: { onReplay: (interactionId: number) => void;
                 .catch((err) => setError(errorText(err)))
           }}
         >
-          <option value="">Pick a conversation…</option>
+          <option value="">{t('replay.pick')}</option>
           {list.map((c) => (
             <option key={c.id} value={c.id}>
-              {new Date(c.opened_at).toLocaleString()} — {c.channel_id} — {c.customer} ({c.status})
+              {when(c.opened_at)} — {c.channel_id} — {c.customer} ({c.status})
             </option>
           ))}
         </select>
@@ -256,9 +265,9 @@ function Replay({ onReplay, busy }: { onReplay: (interactionId: number) => void;
             .filter((i) => i.direction === 'inbound')
             .map((i) => (
               <li key={i.id}>
-                <span className="muted">{new Date(i.at).toLocaleString()}</span> {i.author.name || i.author.id}: “{i.text}”{' '}
+                <span className="muted">{when(i.at)}</span> {i.author.name || i.author.id}: “{i.text}”{' '}
                 <button type="button" disabled={busy} onClick={() => onReplay(i.id)}>
-                  Replay
+                  {t('replay.replay')}
                 </button>
               </li>
             ))}

@@ -3,17 +3,21 @@
 
 import type { Action, Outcome } from '../api/types'
 import { useDoc } from '../document/store'
+import { t as translate, type MessageId } from '../i18n/intl'
+import { useT } from '../i18n/I18n'
+
+const statuses: Record<string, MessageId> = { ended: 'trace.status.ended', waiting: 'trace.status.waiting', failed: 'trace.status.failed' }
 
 function describeAction(a: Action): string {
   const parts: string[] = [a.type]
   if (a.visibility) parts.push(a.visibility)
   if (a.text) parts.push(`“${a.text}”`)
-  if (a.skill) parts.push(`skill ${a.skill}`)
-  if (a.agent) parts.push(`agent ${a.agent}`)
+  if (a.skill) parts.push(translate('trace.skill', { skill: a.skill }))
+  if (a.agent) parts.push(translate('trace.agent', { agent: a.agent }))
   if (a.outcome) parts.push(a.outcome)
   if (a.tags?.length) parts.push(a.tags.join(', '))
-  if (a.important) parts.push('important')
-  if (a.disposition) parts.push(`disposition ${a.disposition}`)
+  if (a.important) parts.push(translate('trace.important'))
+  if (a.disposition) parts.push(translate('trace.disposition', { disposition: a.disposition }))
   if (a.url) parts.push(`${a.method ?? 'GET'} ${a.url}`)
   return parts.join(' · ')
 }
@@ -23,15 +27,16 @@ function show(v: unknown): string {
 }
 
 export function TracePanel({ outcome }: { outcome: Outcome }) {
+  const t = useT()
   const current = useDoc((s) => s.traceStep)
   return (
-    <section className="trace" aria-label="Trace">
+    <section className="trace" aria-label={t('trace.label')}>
       <header>
-        <strong>Result</strong>
+        <strong>{t('trace.result')}</strong>
         <span className={`status ${outcome.status}`} data-status={outcome.status}>
-          {outcome.status}
+          {statuses[outcome.status] ? t(statuses[outcome.status]) : outcome.status}
         </span>
-        {outcome.waiting && <span className="muted">waits for {outcome.waiting.kind}</span>}
+        {outcome.waiting && <span className="muted">{t('trace.waitsFor', { kind: outcome.waiting.kind })}</span>}
       </header>
       {outcome.error && <p className="error">{outcome.error}</p>}
       <ol className="steps">
@@ -49,10 +54,10 @@ export function TracePanel({ outcome }: { outcome: Outcome }) {
               <span className="step-block">{s.flow ? `${s.flow} › ` : ''}{s.block}</span>
               <span className="step-type">{s.type}</span>
               <span className="step-exit">
-                {s.exit ? `→ ${s.exit}` : s.wait ? `waits for ${s.wait.kind}` : s.error ? 'failed' : 'ends'}
+                {s.exit ? `→ ${s.exit}` : s.wait ? t('trace.waitsFor', { kind: s.wait.kind }) : s.error ? t('trace.failed') : t('trace.ends')}
               </span>
             </button>
-            {s.event && <div className="muted">resumed by {s.event}</div>}
+            {s.event && <div className="muted">{t('trace.resumedBy', { event: s.event })}</div>}
             {s.error && <div className="error">{s.error}</div>}
             {s.vars && s.vars.length > 0 && (
               <div className="step-vars">
@@ -74,7 +79,7 @@ export function TracePanel({ outcome }: { outcome: Outcome }) {
         ))}
       </ol>
       <details>
-        <summary>Variables at the end</summary>
+        <summary>{t('trace.vars')}</summary>
         <pre>{JSON.stringify(outcome.vars, null, 2)}</pre>
       </details>
     </section>

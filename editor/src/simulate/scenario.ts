@@ -1,5 +1,6 @@
 // The simulation form and the request it makes to POST /api/v1/flows/{id}/simulate.
 
+import { t } from '../i18n/intl'
 import { exitsOf, type BlockInfo } from '../catalogue/catalogue'
 import type { FlowModel } from '../document/model'
 import type { SimAgent } from '../api/types'
@@ -71,10 +72,10 @@ export function localOffset(d: Date): string {
 
 /** The time of the form as RFC 3339, or an error for people. */
 export function formTime(f: SimForm): { at?: string; error?: string } {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(f.date)) return { error: 'pick a date' }
-  if (!/^\d{2}:\d{2}$/.test(f.time)) return { error: 'pick a time' }
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(f.date)) return { error: t('simulate.pickDate') }
+  if (!/^\d{2}:\d{2}$/.test(f.time)) return { error: t('simulate.pickTime') }
   const off = f.offset.trim() === '' ? 'Z' : f.offset.trim()
-  if (!/^(Z|[+-]\d{2}:\d{2})$/.test(off)) return { error: `${off} is not a UTC offset such as -03:00` }
+  if (!/^(Z|[+-]\d{2}:\d{2})$/.test(off)) return { error: t('simulate.badOffset', { offset: off }) }
   return { at: `${f.date}T${f.time}:00${off}` }
 }
 

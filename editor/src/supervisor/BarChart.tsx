@@ -10,7 +10,7 @@ export interface BarRow {
   values: number[]
 }
 
-export function BarChart({ title, series, rows, format = String }: { title: string; series: Series[]; rows: BarRow[]; format?: (n: number) => string }) {
+export function BarChart({ title, series, rows, empty, format = String }: { title: string; series: Series[]; rows: BarRow[]; empty: string; format?: (n: number) => string }) {
   const max = Math.max(1, ...rows.flatMap((r) => r.values))
   const barH = 12
   const gap = 3
@@ -34,7 +34,7 @@ export function BarChart({ title, series, rows, format = String }: { title: stri
       <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-label={title}>
         {rows.length === 0 && (
           <text x={8} y={18} className="empty">
-            nothing yet
+            {empty}
           </text>
         )}
         {rows.map((r, i) => (

@@ -8,6 +8,7 @@ import { diffFlows } from '../document/diff'
 import { modelFromData } from '../document/model'
 import { modelOf } from '../document/cache'
 import { useDoc } from '../document/store'
+import { useT } from '../i18n/I18n'
 
 export interface Conflict {
   message: string
@@ -26,30 +27,31 @@ export function ConflictDialog({
   onOverwrite: () => void
   onClose: () => void
 }) {
+  const t = useT()
   const d = conflict.differences
   const [reviewing, setReviewing] = useState(false)
   const review = () => {
     setReviewing(true)
     const theirs = modelFromData(parse(conflict.current.source))
     const mine = modelOf(useDoc.getState().text)
-    useDoc.getState().setDiffView({ fromLabel: `${conflict.current.updated_by}'s draft`, toLabel: 'yours', from: theirs, to: mine, diff: diffFlows(theirs, mine) })
+    useDoc.getState().setDiffView({ fromLabel: t('conflict.theirDraft', { name: conflict.current.updated_by }), toLabel: t('conflict.yours'), from: theirs, to: mine, diff: diffFlows(theirs, mine) })
   }
   return (
     <div className={reviewing ? 'conflict-dock' : 'modal-backdrop'}>
       <div className="modal" role="dialog" aria-modal={!reviewing} aria-labelledby="conflict-title">
-        <h2 id="conflict-title">Someone saved this flow meanwhile</h2>
+        <h2 id="conflict-title">{t('conflict.title')}</h2>
         <p>{conflict.message}</p>
         {d && (
           <ul className="diff-list">
-            {d.meta.length > 0 && <li>changed {d.meta.join(', ')}</li>}
-            {d.added.length > 0 && <li>yours adds {d.added.join(', ')}</li>}
-            {d.removed.length > 0 && <li>yours removes {d.removed.join(', ')}</li>}
+            {d.meta.length > 0 && <li>{t('conflict.changedMeta', { names: d.meta.join(', ') })}</li>}
+            {d.added.length > 0 && <li>{t('conflict.adds', { ids: d.added.join(', ') })}</li>}
+            {d.removed.length > 0 && <li>{t('conflict.removes', { ids: d.removed.join(', ') })}</li>}
             {d.changed.map((c) => (
               <li key={c.id}>
-                yours changes {c.id}
-                {c.params?.length ? ` (params: ${c.params.join(', ')})` : ''}
-                {c.wires?.length ? ` (wires: ${c.wires.map((w) => w.exit).join(', ')})` : ''}
-                {c.type ? ` (type ${c.type.join(' → ')})` : ''}
+                {t('conflict.changes', { id: c.id })}
+                {c.params?.length ? ` (${t('conflict.params', { names: c.params.join(', ') })})` : ''}
+                {c.wires?.length ? ` (${t('conflict.wires', { names: c.wires.map((w) => w.exit).join(', ') })})` : ''}
+                {c.type ? ` (${t('conflict.type', { change: c.type.join(' → ') })})` : ''}
               </li>
             ))}
           </ul>
@@ -57,7 +59,7 @@ export function ConflictDialog({
         <div className="actions">
           {!reviewing && (
             <button type="button" onClick={review}>
-              Review on the canvas
+              {t('conflict.review')}
             </button>
           )}
           <button
@@ -67,10 +69,10 @@ export function ConflictDialog({
               onReload()
             }}
           >
-            Take theirs (drop my changes)
+            {t('conflict.takeTheirs')}
           </button>
           <button type="button" className="danger" onClick={onOverwrite}>
-            Overwrite with mine
+            {t('conflict.overwrite')}
           </button>
           <button
             type="button"
@@ -80,7 +82,7 @@ export function ConflictDialog({
               onClose()
             }}
           >
-            Decide later
+            {t('conflict.later')}
           </button>
         </div>
       </div>

@@ -1,8 +1,10 @@
 // Publishing: a message that says what changed; the draft is saved first.
 
 import { useState } from 'react'
+import { useT } from '../i18n/I18n'
 
 export function PublishDialog(props: { dirty: boolean; errors: number; busy: boolean; onPublish: (message: string) => void; onClose: () => void }) {
+  const t = useT()
   const [message, setMessage] = useState('')
   return (
     <div className="modal-backdrop">
@@ -16,19 +18,19 @@ export function PublishDialog(props: { dirty: boolean; errors: number; busy: boo
           props.onPublish(message)
         }}
       >
-        <h2 id="publish-title">Publish a new version</h2>
-        {props.dirty && <p>Your changes are saved first.</p>}
-        {props.errors > 0 && <p className="error">The draft has {props.errors} errors; the server will refuse it until they are fixed.</p>}
+        <h2 id="publish-title">{t('publish.title')}</h2>
+        {props.dirty && <p>{t('publish.savedFirst')}</p>}
+        {props.errors > 0 && <p className="error">{t('publish.hasErrors', { count: props.errors })}</p>}
         <label>
-          What changed
-          <input aria-label="Publish message" autoFocus value={message} placeholder="billing keywords in Portuguese" onChange={(e) => setMessage(e.target.value)} />
+          {t('publish.whatChanged')}
+          <input aria-label={t('publish.message')} autoFocus value={message} placeholder={t('publish.placeholder')} onChange={(e) => setMessage(e.target.value)} />
         </label>
         <div className="actions">
           <button type="submit" className="primary" disabled={props.busy}>
-            Publish
+            {t('publish.submit')}
           </button>
           <button type="button" className="link" onClick={props.onClose}>
-            Cancel
+            {t('common.cancel')}
           </button>
         </div>
       </form>

@@ -11,6 +11,8 @@ import { describeDiff, diffFlows, isEmptyDiff } from '../document/diff'
 import { useDoc } from '../document/store'
 import { parse } from 'yaml'
 import { modelFromData, type FlowModel } from '../document/model'
+import { useT } from '../i18n/I18n'
+import { useIntl } from 'react-intl'
 
 export interface VersionsPanelProps {
   flowId: string
@@ -28,6 +30,8 @@ async function modelOfVersion(flowId: string, which: string): Promise<FlowModel>
 }
 
 export function VersionsPanel({ flowId, published, onRolledBack, readOnly }: VersionsPanelProps) {
+  const t = useT()
+  const intl = useIntl()
   const [versions, setVersions] = useState<FlowVersion[] | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [from, setFrom] = useState('')
@@ -48,7 +52,7 @@ export function VersionsPanel({ flowId, published, onRolledBack, readOnly }: Ver
     void load()
   }, [load, published])
 
-  const label = (w: string) => (w === 'draft' ? 'the draft' : `version ${w}`)
+  const label = (w: string) => (w === 'draft' ? t('versions.theDraft') : t('versions.version', { version: Number(w) }))
   const compare = async (a: string, b: string) => {
     setError(null)
     try {
@@ -61,9 +65,9 @@ export function VersionsPanel({ flowId, published, onRolledBack, readOnly }: Ver
 
   const doRollback = async (v: FlowVersion) => {
     const dirty = useDoc.getState().saved?.text !== useDoc.getState().text
-    if (!confirm(`Publish version ${v.version} again as the newest version, and make it the draft?${dirty ? ' Your unsaved changes will be lost.' : ''}`)) return
+    if (!confirm(t('versions.confirmRollback', { version: v.version, dirty }))) return
     try {
-      await rollback(flowId, v.version, `roll back to version ${v.version}`)
+      await rollback(flowId, v.version, t('versions.rollbackMessage', { version: v.version }))
       await load()
       onRolledBack()
     } catch (e) {
@@ -80,37 +84,37 @@ export function VersionsPanel({ flowId, published, onRolledBack, readOnly }: Ver
           e.preventDefault()
           void compare(from, to)
         }}
-        aria-label="Compare versions"
+        aria-label={t('versions.compareLabel')}
       >
-        <strong>Compare</strong>
-        <select aria-label="From" value={from} onChange={(e) => setFrom(e.target.value)}>
+        <strong>{t('versions.compare')}</strong>
+        <select aria-label={t('versions.from')} value={from} onChange={(e) => setFrom(e.target.value)}>
           {versions?.map((v) => (
             <option key={v.version} value={String(v.version)}>
-              version {v.version}
+              {t('versions.version', { version: v.version })}
             </option>
           ))}
-          <option value="draft">the draft</option>
+          <option value="draft">{t('versions.theDraft')}</option>
         </select>
-        with
-        <select aria-label="To" value={to} onChange={(e) => setTo(e.target.value)}>
-          <option value="draft">the draft</option>
+        {t('versions.with')}
+        <select aria-label={t('versions.to')} value={to} onChange={(e) => setTo(e.target.value)}>
+          <option value="draft">{t('versions.theDraft')}</option>
           {versions?.map((v) => (
             <option key={v.version} value={String(v.version)}>
-              version {v.version}
+              {t('versions.version', { version: v.version })}
             </option>
           ))}
         </select>
         <button type="submit" disabled={!from || !to || from === to}>
-          Show on the canvas
+          {t('versions.show')}
         </button>
       </form>
       {diffView && (
-        <div className="diff-summary card" aria-label="Differences">
+        <div className="diff-summary card" aria-label={t('versions.differences')}>
           <strong>
             {diffView.fromLabel} → {diffView.toLabel}
           </strong>
           {isEmptyDiff(diffView.diff) ? (
-            <p className="muted">No differences (positions on the canvas do not count).</p>
+            <p className="muted">{t('versions.noDifferences')}</p>
           ) : (
             <ul>
               {describeDiff(diffView.diff).map((l) => (
@@ -119,7 +123,7 @@ export function VersionsPanel({ flowId, published, onRolledBack, readOnly }: Ver
             </ul>
           )}
           <button type="button" onClick={() => useDoc.getState().setDiffView(null)}>
-            Back to editing
+            {t('editor.backToEditing')}
           </button>
         </div>
       )}
@@ -127,26 +131,27 @@ export function VersionsPanel({ flowId, published, onRolledBack, readOnly }: Ver
         {versions?.map((v) => (
           <li key={v.version} data-version={v.version}>
             <div>
-              <strong>Version {v.version}</strong> <span className="muted">{new Date(v.created_at).toLocaleString()}</span>
+              <strong>{t('versions.title', { version: v.version })}</strong>{' '}
+              <span className="muted">{intl.formatDate(new Date(v.created_at), { dateStyle: 'medium', timeStyle: 'short' })}</span>
             </div>
-            <div>{v.message || <span className="muted">no message</span>}</div>
-            <div className="muted">by {v.author}</div>
+            <div>{v.message || <span className="muted">{t('versions.noMessage')}</span>}</div>
+            <div className="muted">{t('versions.by', { author: v.author })}</div>
             <div className="row-actions">
               <button type="button" onClick={() => void compare(String(v.version), 'draft')}>
-                Compare with the draft
+                {t('versions.compareWithDraft')}
               </button>
               {v.version > 1 && (
                 <button type="button" onClick={() => void compare(String(v.version - 1), String(v.version))}>
-                  What changed
+                  {t('versions.whatChanged')}
                 </button>
               )}
               <button type="button" disabled={readOnly} onClick={() => void doRollback(v)}>
-                Roll back to this
+                {t('versions.rollback')}
               </button>
             </div>
           </li>
         ))}
-        {versions?.length === 0 && <li className="muted">Never published.</li>}
+        {versions?.length === 0 && <li className="muted">{t('versions.never')}</li>}
       </ol>
     </div>
   )

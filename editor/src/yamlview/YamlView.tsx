@@ -4,8 +4,10 @@
 import { useEffect, useRef, useState } from 'react'
 import { useDoc } from '../document/store'
 import { syntaxError } from '../document/flowText'
+import { useT } from '../i18n/I18n'
 
 export function YamlView({ readOnly }: { readOnly: boolean }) {
+  const t = useT()
   const text = useDoc((s) => s.text)
   const diagnostics = useDoc((s) => s.diagnostics)
   const [draft, setDraft] = useState(text)
@@ -13,6 +15,8 @@ export function YamlView({ readOnly }: { readOnly: boolean }) {
   const area = useRef<HTMLTextAreaElement>(null)
   const gutter = useRef<HTMLDivElement>(null)
   const committed = useRef(text)
+  // after Escape, Tab leaves the text instead of indenting it, so the keyboard is never trapped
+  const released = useRef(false)
 
   // a change made elsewhere (canvas, inspector, undo) replaces what is shown
   useEffect(() => {
@@ -51,11 +55,14 @@ export function YamlView({ readOnly }: { readOnly: boolean }) {
     <div className="yaml-view">
       {error ? (
         <button type="button" className="syntax-error" role="alert" onClick={() => goTo(error.line)}>
-          Line {error.line}, column {error.column}: {error.message}. The canvas shows the last text that parsed.
+          {t('yaml.syntaxError', { line: error.line, column: error.column, message: error.message })}
         </button>
       ) : (
-        <div className="muted yaml-hint">Edits here update the canvas as you type; comments are kept.</div>
+        <div className="muted yaml-hint">{t('yaml.hint')}</div>
       )}
+      <div className="muted yaml-hint" id="yaml-keys">
+        {t('yaml.keys')}
+      </div>
       <div className="yaml-editor">
         <div className="gutter" ref={gutter} aria-hidden>
           {Array.from({ length: lines }, (_, i) => (
@@ -66,7 +73,8 @@ export function YamlView({ readOnly }: { readOnly: boolean }) {
         </div>
         <textarea
           ref={area}
-          aria-label="Flow YAML"
+          aria-label={t('yaml.label')}
+          aria-describedby="yaml-keys"
           spellCheck={false}
           wrap="off"
           value={draft}
@@ -75,12 +83,21 @@ export function YamlView({ readOnly }: { readOnly: boolean }) {
           onScroll={(e) => {
             if (gutter.current) gutter.current.scrollTop = e.currentTarget.scrollTop
           }}
+          onBlur={() => {
+            released.current = false
+          }}
           onKeyDown={(e) => {
+            if (e.key === 'Escape') {
+              released.current = true
+              return
+            }
+            if (e.key === 'Tab' && (released.current || readOnly || e.shiftKey || e.ctrlKey || e.metaKey || e.altKey)) return
+            released.current = false
             if (e.key === 'Tab') {
               e.preventDefault()
               const el = e.currentTarget
-              const { selectionStart: s, selectionEnd: t } = el
-              const v = draft.slice(0, s) + '  ' + draft.slice(t)
+              const { selectionStart: s, selectionEnd: end } = el
+              const v = draft.slice(0, s) + '  ' + draft.slice(end)
               onChange(v)
               requestAnimationFrame(() => el.setSelectionRange(s + 2, s + 2))
             }

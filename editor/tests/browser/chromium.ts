@@ -27,9 +27,17 @@ const args = [
 export const artifacts = new URL('../../test-results/', import.meta.url).pathname
 mkdirSync(artifacts, { recursive: true })
 
-/** Starts Chromium with a fresh user-data dir; the token is in localStorage when asked. close
- * stops the browser and removes the dir. */
-export async function launch(opts: { url: string; token?: string }): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
+/** Starts Chromium with a fresh user-data dir; the token is in localStorage when asked, and so
+ * are the language and theme the user picked (localStorage: the keys of src/i18n/locales.ts and
+ * src/theme/theme.ts); locale is the browser's own language (navigator.languages). close stops
+ * the browser and removes the dir. */
+export async function launch(opts: {
+  url: string
+  token?: string
+  locale?: string
+  storage?: Record<string, string>
+  colorScheme?: 'light' | 'dark'
+}): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-chromium-'))
   const context = await chromium.launchPersistentContext(dataDir, {
     executablePath: chromiumPath,
@@ -38,8 +46,15 @@ export async function launch(opts: { url: string; token?: string }): Promise<{ c
     viewport: { width: 1440, height: 900 },
     baseURL: opts.url,
     permissions: ['clipboard-read', 'clipboard-write'],
+    locale: opts.locale ?? 'en-US',
+    colorScheme: opts.colorScheme ?? 'light',
   })
-  if (opts.token) await context.addInitScript((t) => localStorage.setItem('switchboard.token', t), opts.token)
+  const storage = { ...opts.storage, ...(opts.token ? { 'switchboard.token': opts.token } : {}) }
+  if (Object.keys(storage).length) {
+    await context.addInitScript((kv) => {
+      for (const [k, v] of Object.entries(kv)) localStorage.setItem(k, v)
+    }, storage)
+  }
   const page = context.pages()[0] ?? (await context.newPage())
   page.on('pageerror', (e) => console.error('page error:', e.message))
   const close = async () => {

@@ -1,5 +1,6 @@
 // Special days: dates, ranges of dates, and the same every year, picked with date inputs.
 
+import { useT } from '../../i18n/I18n'
 import { useState } from 'react'
 import type { ParamPath } from '../../document/flowText'
 import { asList, type Field } from '../form'
@@ -7,6 +8,7 @@ import { useForm } from '../context'
 import { describeDateSpec, formatDateSpec, parseDateSpec, type DateSpecKind } from '../dateSpec'
 
 export function DateListField({ field, value, path }: { field: Field; value: unknown; path: ParamPath }) {
+  const t = useT()
   const ctx = useForm()
   const items = asList(value).map(String)
   const [kind, setKind] = useState<DateSpecKind>('date')
@@ -24,24 +26,24 @@ export function DateListField({ field, value, path }: { field: Field; value: unk
           <li key={`${d}-${i}`} className={parseDateSpec(d) ? undefined : 'bad'}>
             <code>{d}</code> <span className="muted">{describeDateSpec(d)}</span>
             {!ctx.readOnly && (
-              <button type="button" className="icon" aria-label={`Remove ${d}`} onClick={() => write(items.filter((_, j) => j !== i))}>
+              <button type="button" className="icon" aria-label={t('common.removeItem', { item: d })} onClick={() => write(items.filter((_, j) => j !== i))}>
                 ×
               </button>
             )}
           </li>
         ))}
-        {items.length === 0 && <li className="muted">no dates</li>}
+        {items.length === 0 && <li className="muted">{t('dates.none')}</li>}
       </ul>
       {!ctx.readOnly && (
         <div className="add-date">
-          <select aria-label={`Kind of ${field.label.toLowerCase()} entry`} value={kind} onChange={(e) => setKind(e.target.value as DateSpecKind)}>
-            <option value="date">a date</option>
-            <option value="range">from a date to another</option>
-            <option value="yearly">every year on</option>
-            <option value="yearly-range">every year from</option>
+          <select aria-label={t('dates.kindOf', { field: field.label.toLowerCase() })} value={kind} onChange={(e) => setKind(e.target.value as DateSpecKind)}>
+            <option value="date">{t('dates.kind.date')}</option>
+            <option value="range">{t('dates.kind.range')}</option>
+            <option value="yearly">{t('dates.kind.yearly')}</option>
+            <option value="yearly-range">{t('dates.kind.yearlyRange')}</option>
           </select>
-          <input type="date" aria-label="From" value={from} onChange={(e) => setFrom(e.target.value)} />
-          {ranged && <input type="date" aria-label="To" value={to} onChange={(e) => setTo(e.target.value)} />}
+          <input type="date" aria-label={t('dates.from')} value={from} onChange={(e) => setFrom(e.target.value)} />
+          {ranged && <input type="date" aria-label={t('dates.to')} value={to} onChange={(e) => setTo(e.target.value)} />}
           <button
             type="button"
             disabled={!valid}
@@ -51,7 +53,7 @@ export function DateListField({ field, value, path }: { field: Field; value: unk
               setTo('')
             }}
           >
-            Add
+            {t('common.add')}
           </button>
         </div>
       )}

@@ -1,6 +1,7 @@
 // A text field for expressions and templates with completion of interaction., contact., vars.,
 // flow. and the helper functions: type, then pick with the arrows and Enter or Tab.
 
+import { useT } from '../../i18n/I18n'
 import { useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { completionsAt, type CompletionResult } from '../completion'
 import { useForm } from '../context'
@@ -16,6 +17,7 @@ export interface ExpressionInputProps {
 }
 
 export function ExpressionInput({ value, onChange, template, placeholder, label, multiline, invalid }: ExpressionInputProps) {
+  const t = useT()
   const ctx = useForm()
   const ref = useRef<HTMLInputElement & HTMLTextAreaElement>(null)
   const [cursor, setCursor] = useState<number | null>(null)
@@ -94,7 +96,7 @@ export function ExpressionInput({ value, onChange, template, placeholder, label,
     <div className="expr-wrap">
       {multiline ? <textarea rows={2} {...common} /> : <input {...common} />}
       {result && (
-        <ul className="completions" role="listbox" aria-label={`Completions for ${label}`}>
+        <ul className="completions" role="listbox" aria-label={t('expr.completions', { label })}>
           {result.items.map((c, i) => (
             <li
               key={c.label}

@@ -1,6 +1,7 @@
 // A mapping of names to values (set's variables, http's headers, a contact's attributes): a row
 // per entry, the name and a value of the spec's kind.
 
+import { useT } from '../../i18n/I18n'
 import { useState } from 'react'
 import type { ParamPath } from '../../document/flowText'
 import type { Field } from '../form'
@@ -8,6 +9,7 @@ import { useForm } from '../context'
 import { ExpressionInput } from './ExpressionInput'
 
 export function MapField({ field, value, path }: { field: Field; value: unknown; path: ParamPath }) {
+  const t = useT()
   const ctx = useForm()
   const entries = value && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value as Record<string, unknown>) : []
   const [newKey, setNewKey] = useState('')
@@ -17,12 +19,12 @@ export function MapField({ field, value, path }: { field: Field; value: unknown;
     if (key === '' || entries.some(([k], j) => k === key && j !== i)) return
     write(entries.map(([k, v], j) => (j === i ? [key, v] : [k, v])))
   }
-  const label = field.label || 'entry'
+  const label = field.label || t('map.entry')
   return (
     <div className="map-field">
       {entries.map(([k, v], i) => (
         <div className="row" key={k}>
-          <KeyInput value={k} label={`${label} name ${i + 1}`} onCommit={(key) => rename(i, key)} disabled={ctx.readOnly} />
+          <KeyInput value={k} label={t('map.keyLabel', { label, n: i + 1 })} onCommit={(key) => rename(i, key)} disabled={ctx.readOnly} />
           {item && (item.widget === 'expression' || item.widget === 'template') ? (
             <ExpressionInput
               label={`${label} ${k}`}
@@ -44,7 +46,7 @@ export function MapField({ field, value, path }: { field: Field; value: unknown;
               }}
             />
           )}
-          <button type="button" className="icon" aria-label={`Remove ${k}`} disabled={ctx.readOnly} onClick={() => write(entries.filter((_, j) => j !== i))}>
+          <button type="button" className="icon" aria-label={t('common.removeItem', { item: k })} disabled={ctx.readOnly} onClick={() => write(entries.filter((_, j) => j !== i))}>
             ×
           </button>
         </div>
@@ -60,9 +62,9 @@ export function MapField({ field, value, path }: { field: Field; value: unknown;
             setNewKey('')
           }}
         >
-          <input type="text" aria-label={`New ${label.toLowerCase()} name`} placeholder="name" value={newKey} onChange={(e) => setNewKey(e.target.value)} />
+          <input type="text" aria-label={t('map.newKey', { label: label.toLowerCase() })} placeholder={t('map.keyPlaceholder')} value={newKey} onChange={(e) => setNewKey(e.target.value)} />
           <button type="submit" disabled={newKey.trim() === ''}>
-            + Add
+            {t('common.addPlus')}
           </button>
         </form>
       )}

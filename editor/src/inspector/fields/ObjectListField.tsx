@@ -1,6 +1,7 @@
 // A list of objects, such as a keyword filter's rules or a switch's cases: a small form per item,
 // added, removed and reordered. Exits named by an item's field follow on the canvas live.
 
+import { useT } from '../../i18n/I18n'
 import { FieldView } from '../FieldView'
 import { asList, newItem, pathString, type Field } from '../form'
 import type { ParamPath } from '../../document/flowText'
@@ -8,10 +9,11 @@ import { useForm } from '../context'
 import { Problems } from './Problems'
 
 export function ObjectListField({ field, value, path }: { field: Field; value: unknown; path: ParamPath }) {
+  const t = useT()
   const ctx = useForm()
   const items = asList(value)
   const fields = field.fields ?? []
-  const noun = field.param.elem?.description?.replace(/^an? /, '') || 'item'
+  const noun = field.param.elem?.description?.replace(/^an? /, '') || t('list.item')
   const add = () => {
     const item = newItem(fields)
     if (items.length === 0) ctx.set(path, [item])
@@ -27,17 +29,17 @@ export function ObjectListField({ field, value, path }: { field: Field; value: u
             <legend>
               {noun} {i + 1}
               <span className="row-tools">
-                <button type="button" className="icon" title="Move up" disabled={ctx.readOnly || i === 0} onClick={() => ctx.move(path, i, i - 1)}>
+                <button type="button" className="icon" title={t('list.moveUp')} aria-label={t('list.moveUp')} disabled={ctx.readOnly || i === 0} onClick={() => ctx.move(path, i, i - 1)}>
                   ↑
                 </button>
-                <button type="button" className="icon" title="Move down" disabled={ctx.readOnly || i === items.length - 1} onClick={() => ctx.move(path, i, i + 1)}>
+                <button type="button" className="icon" title={t('list.moveDown')} aria-label={t('list.moveDown')} disabled={ctx.readOnly || i === items.length - 1} onClick={() => ctx.move(path, i, i + 1)}>
                   ↓
                 </button>
                 <button
                   type="button"
                   className="icon"
-                  title="Remove"
-                  aria-label={`Remove ${noun} ${i + 1}`}
+                  title={t('list.remove')}
+                  aria-label={t('list.removeNth', { item: noun, n: i + 1 })}
                   disabled={ctx.readOnly}
                   onClick={() => ctx.set(itemPath, undefined)}
                 >
@@ -53,7 +55,7 @@ export function ObjectListField({ field, value, path }: { field: Field; value: u
         )
       })}
       <button type="button" className="add" disabled={ctx.readOnly} onClick={add}>
-        + Add {noun}
+        {t('list.addItem', { item: noun })}
       </button>
     </div>
   )

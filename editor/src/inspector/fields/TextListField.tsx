@@ -1,18 +1,20 @@
 // A list of texts, templates or expressions: one row each, added, removed and reordered. A list
 // that may be written as its single element (a reply's text) is written so when it has one.
 
+import { useT } from '../../i18n/I18n'
 import { asList, fromList, type Field } from '../form'
 import type { ParamPath } from '../../document/flowText'
 import { useForm } from '../context'
 import { ExpressionInput } from './ExpressionInput'
 
 export function TextListField({ field, value, path }: { field: Field; value: unknown; path: ParamPath }) {
+  const t = useT()
   const ctx = useForm()
   const items = asList(value).map((v) => (v === null || v === undefined ? '' : String(v)))
   const item = field.item
   const write = (next: string[]) => ctx.set(path, fromList(next, field.orSingle))
   const single = field.orSingle && !Array.isArray(value)
-  const label = field.label || 'item'
+  const label = field.label || t('list.item')
   return (
     <div className="text-list">
       {items.map((v, i) => (
@@ -37,10 +39,10 @@ export function TextListField({ field, value, path }: { field: Field; value: unk
             />
           )}
           <div className="row-tools">
-            <button type="button" className="icon" title="Move up" disabled={ctx.readOnly || i === 0} onClick={() => ctx.move(path, i, i - 1)}>
+            <button type="button" className="icon" title={t('list.moveUp')} aria-label={t('list.moveUp')} disabled={ctx.readOnly || i === 0} onClick={() => ctx.move(path, i, i - 1)}>
               ↑
             </button>
-            <button type="button" className="icon" title="Remove" aria-label={`Remove ${label} ${i + 1}`} disabled={ctx.readOnly} onClick={() => write(items.filter((_, j) => j !== i))}>
+            <button type="button" className="icon" title={t('list.remove')} aria-label={t('list.removeNth', { item: label, n: i + 1 })} disabled={ctx.readOnly} onClick={() => write(items.filter((_, j) => j !== i))}>
               ×
             </button>
           </div>
@@ -48,7 +50,7 @@ export function TextListField({ field, value, path }: { field: Field; value: unk
       ))}
       {(items.length === 0 || field.widget === 'text-list') && (
         <button type="button" className="add" disabled={ctx.readOnly} onClick={() => write([...items, ''])}>
-          + {items.length === 0 ? `Add ${label.toLowerCase()}` : field.orSingle ? 'Add a variant' : 'Add'}
+          {items.length === 0 ? t('list.addItem', { item: label.toLowerCase() }) : field.orSingle ? t('list.addVariant') : t('common.addPlus')}
         </button>
       )}
     </div>

@@ -1,0 +1,295 @@
+// The interface in Spanish, Italian and French, and in light and dark: every main page opened in
+// each language shows no text of the English catalogue left untranslated; the language follows
+// the browser, changes from the menu and is remembered; every page in both themes has no serious
+// or critical axe-core violation; the YAML view lets the keyboard out. Each test starts its own
+// browser with its own storage, so none depends on another.
+
+import { readFileSync } from 'node:fs'
+import axe from 'axe-core'
+import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser'
+import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { launch, shot } from './chromium.ts'
+import { call } from './api.ts'
+import { sameAsEnglish } from '../../src/i18n/sameAsEnglish.ts'
+
+const server = inject('switchboard')
+const flowId = 'facebook-care'
+
+type Catalogue = Record<string, string>
+const catalogue = (l: string) => JSON.parse(readFileSync(new URL(`../../src/i18n/messages/${l}.json`, import.meta.url), 'utf8')) as Catalogue
+const en = catalogue('en')
+
+/** A pattern that matches a whole text the English message can produce: its literal parts,
+ * and anything for its arguments; with the length of those literal parts. Null when it has too
+ * few letters of its own to tell. */
+function patternOf(message: string): { re: RegExp; literal: number } | null {
+  let literal = ''
+  const toSource = (els: MessageFormatElement[]): string =>
+    els
+      .map((el) => {
+        if (el.type === TYPE.literal) {
+          literal += el.value
+          return el.value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+        }
+        if (el.type === TYPE.tag) return toSource(el.children)
+        return '.*?'
+      })
+      .join('')
+  const source = toSource(parse(message))
+  if ((literal.match(/[A-Za-z]/g) ?? []).length < 3) return null
+  return { re: new RegExp(`^${source.replace(/\s+/g, '\\s+')}$`, 's'), literal: literal.length }
+}
+
+/** The English messages a page in this language must not show: those the language translates. */
+function untranslatedMatchers(locale: 'es' | 'it' | 'fr'): { key: string; test: (text: string) => boolean }[] {
+  const theirs = catalogue(locale)
+  return Object.entries(en)
+    .filter(([key, message]) => !sameAsEnglish[locale].includes(key) && theirs[key] !== message)
+    .flatMap(([key, message]) => {
+      const p = patternOf(message)
+      // a message with arguments matches a text mostly made of its own words, not a long text
+      // of data that happens to contain " name " or " to "
+      return p ? [{ key, test: (text: string) => p.re.test(text) && p.literal >= text.length * 0.4 }] : []
+    })
+}
+
+/** Where the page shows data rather than the interface's own texts: the flow's blocks, exits
+ * and notes on the canvas, and the texts the server writes (block and setting descriptions,
+ * parameter help and labels, diagnostics), which stay in English (docs/editor.md). */
+const dataRegions = [
+  '.react-flow__node',
+  '.react-flow__edge',
+  '.react-flow__minimap',
+  '.inspector .description',
+  '.field-help',
+  '.field-label',
+  '.field-problems',
+  '.settings-form small.muted',
+  '.problems .msg',
+  '.problems .where',
+  '.yaml-view textarea',
+  '.gutter',
+  '.palette-item',
+  '.exits-table th',
+].join(', ')
+
+/** Every text the page shows to people: visible text nodes, the options of its menus, and the
+ * labels, placeholders and titles of visible elements. */
+async function visibleTexts(page: Page): Promise<string[]> {
+  return page.evaluate((dataRegions) => {
+    const out = new Set<string>()
+    const add = (s: string | null | undefined) => {
+      const t = (s ?? '').replace(/\s+/g, ' ').trim()
+      if (t) out.add(t)
+    }
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement
+      if (el && !el.closest(dataRegions) && el.checkVisibility({ visibilityProperty: true } as CheckVisibilityOptions)) add(n.textContent)
+    }
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>('[aria-label], [placeholder], [title], select option'))) {
+      if (el.closest(dataRegions)) continue
+      const visible = el.tagName === 'OPTION' ? el.parentElement?.closest('select')?.checkVisibility() : el.checkVisibility()
+      if (!visible) continue
+      add(el.getAttribute('aria-label'))
+      add(el.getAttribute('placeholder'))
+      add(el.getAttribute('title'))
+      if (el.tagName === 'OPTION') add(el.textContent)
+    }
+    return [...out]
+  }, dataRegions)
+}
+
+/** The main pages, each opened and waited for; the flow editor once per tab. */
+const pages: { name: string; open: (page: Page) => Promise<void> }[] = [
+  { name: 'flows', open: async (p) => void (await p.goto('/'), await p.locator('tr[data-flow="facebook-care"]').waitFor()) },
+  {
+    name: 'channels',
+    open: async (p) => {
+      await p.goto('/channels')
+      await p.locator('tr[data-channel="i18n-chat"]').waitFor()
+      await p.locator('tr[data-channel="i18n-chat"] button[aria-expanded]').click()
+      await p.locator('.settings-form').waitFor()
+    },
+  },
+  { name: 'emergency', open: async (p) => void (await p.goto('/emergency'), await p.locator('li[data-switch]').first().waitFor()) },
+  { name: 'skills', open: async (p) => void (await p.goto('/skills'), await p.locator('tr[data-skill]').first().waitFor()) },
+  { name: 'agents', open: async (p) => void (await p.goto('/agents'), await p.locator('tr[data-agent]').first().waitFor()) },
+  { name: 'supervisor', open: async (p) => void (await p.goto('/supervisor'), await p.locator('.live[data-live="live"]').waitFor()) },
+  ...(['inspector', 'yaml', 'simulate', 'versions'] as const).map((tab, i) => ({
+    name: `editor-${tab}`,
+    open: async (p: Page) => {
+      await p.goto(`/flows/${flowId}`)
+      await p.locator('.react-flow__node').first().waitFor()
+      await p.locator('.problems').waitFor()
+      if (tab === 'inspector') {
+        // a block with a form of many widgets
+        await p.locator('.react-flow__node[data-id="hours"]').click()
+        await p.locator('.inspector[data-block="hours"]').waitFor()
+      } else {
+        await p.getByRole('tab').nth(i).click()
+        await p.locator({ yaml: '.yaml-view', simulate: '.sim-form', versions: '.version-list' }[tab]).waitFor()
+      }
+    },
+  })),
+]
+
+describe.skipIf(!server)('languages and themes', () => {
+  beforeAll(async () => {
+    // something on every page: a channel, a switch, a skill, an agent, a published version
+    await call(server!, 'POST', '/channels', { id: 'i18n-chat', type: 'webchat', name: 'Chat' })
+    await call(server!, 'PUT', '/emergency/i18n-outage', { on: false })
+    await call(server!, 'PUT', '/skills/i18n-billing', { description: 'Invoices' })
+    await call(server!, 'PUT', '/agents/i18n-ana', { name: 'Ana', skills: { 'i18n-billing': 10 }, capacity: 2 })
+    const draft = await call<{ revision: number }>(server!, 'GET', `/flows/${flowId}`)
+    await call(server!, 'POST', `/flows/${flowId}/publish`, { message: 'i18n' }, { 'If-Match': `"${draft.body.revision}"` })
+  })
+
+  for (const locale of ['es', 'it', 'fr'] as const) {
+    it(`shows every main page in ${locale} with no English text of the catalogue`, async () => {
+      const { page, close } = await launch({ url: server!.url, token: server!.token, storage: { 'switchboard.locale': locale } })
+      try {
+        const matchers = untranslatedMatchers(locale)
+        const theirs = new Set(Object.values(catalogue(locale)))
+        const found: string[] = []
+        for (const p of pages) {
+          await p.open(page)
+          expect(await page.locator('html').getAttribute('lang')).toBe(locale)
+          for (const text of await visibleTexts(page)) {
+            if (theirs.has(text)) continue
+            const m = matchers.find((x) => x.test(text))
+            if (m) found.push(`${p.name}: "${text}" (${m.key})`)
+          }
+          await shot(page, `i18n-${locale}-${p.name}`)
+        }
+        await close()
+        // the sign-in page, in a browser without a token
+        const signIn = await launch({ url: server!.url, storage: { 'switchboard.locale': locale } })
+        try {
+          await signIn.page.goto('/')
+          await signIn.page.locator('.login form').waitFor()
+          for (const text of await visibleTexts(signIn.page)) {
+            const m = !theirs.has(text) && matchers.find((x) => x.test(text))
+            if (m) found.push(`login: "${text}" (${m.key})`)
+          }
+        } finally {
+          await signIn.close()
+        }
+        expect(found, `English texts on the ${locale} pages`).toEqual([])
+      } finally {
+        await close()
+      }
+    }, 600_000)
+  }
+
+  it('starts in the browser’s language, changes from the menu and remembers it', async () => {
+    const { page, close } = await launch({ url: server!.url, token: server!.token, locale: 'fr-CA' })
+    try {
+      await page.goto('/')
+      await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('fr')
+      await page.getByRole('link', { name: 'Flux', exact: true }).waitFor()
+      await page.getByTestId('language').selectOption('it')
+      await page.getByRole('link', { name: 'Flussi', exact: true }).waitFor()
+      expect(await page.locator('html').getAttribute('lang')).toBe('it')
+      await page.reload()
+      await page.getByRole('link', { name: 'Flussi', exact: true }).waitFor()
+      expect(await page.evaluate(() => localStorage.getItem('switchboard.locale'))).toBe('it')
+    } finally {
+      await close()
+    }
+  })
+
+  it('falls back to English for a browser language the interface does not speak', async () => {
+    const { page, close } = await launch({ url: server!.url, token: server!.token, locale: 'de-DE' })
+    try {
+      await page.goto('/')
+      await page.getByRole('link', { name: 'Flows', exact: true }).waitFor()
+      expect(await page.locator('html').getAttribute('lang')).toBe('en')
+    } finally {
+      await close()
+    }
+  })
+
+  it('follows the system theme until one is chosen, and remembers the choice', async () => {
+    const { page, close } = await launch({ url: server!.url, token: server!.token, colorScheme: 'dark' })
+    try {
+      await page.goto('/')
+      await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark')
+      await page.emulateMedia({ colorScheme: 'light' })
+      await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('light')
+      await page.getByTestId('theme').selectOption('dark')
+      await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark')
+      await page.reload()
+      await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark')
+      expect(await page.getByTestId('theme').inputValue()).toBe('dark')
+    } finally {
+      await close()
+    }
+  })
+
+  for (const theme of ['light', 'dark'] as const) {
+    it(`has no serious accessibility violation on any page in the ${theme} theme`, async () => {
+      const { page, close } = await launch({ url: server!.url, token: server!.token, storage: { 'switchboard.theme': theme } })
+      try {
+        const found: string[] = []
+        const check = async (name: string) => {
+          expect(await page.locator('html').getAttribute('data-theme')).toBe(theme)
+          await page.addScriptTag({ content: axe.source })
+          const violations = await page.evaluate(async () => {
+            const w = window as unknown as { axe: typeof axe }
+            const r = await w.axe.run(document, { resultTypes: ['violations'] })
+            return r.violations
+              .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+              .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.failureSummary?.split('\n')[1]?.trim() ?? ''}`).join(' | ')}`)
+          })
+          for (const v of violations) found.push(`${name}: ${v}`)
+        }
+        for (const p of pages) {
+          await p.open(page)
+          await check(p.name)
+          await shot(page, `theme-${theme}-${p.name}`)
+        }
+        // the sign-in page: the token is removed after the first navigation, which set it
+        await page.evaluate(() => localStorage.removeItem('switchboard.token'))
+        await page.addInitScript(() => localStorage.removeItem('switchboard.token'))
+        await page.goto('/')
+        await page.locator('.login form').waitFor()
+        await check('login')
+        expect(found, `serious or critical axe violations in the ${theme} theme`).toEqual([])
+      } finally {
+        await close()
+      }
+    }, 600_000)
+  }
+
+  it('lets the keyboard out of the YAML view: Escape then Tab, or Shift+Tab', async () => {
+    const { page, close } = await launch({ url: server!.url, token: server!.token })
+    try {
+      await page.goto(`/flows/${flowId}`)
+      await page.getByRole('tab', { name: 'YAML' }).click()
+      const yaml = page.getByLabel('Flow YAML')
+      await yaml.click()
+      const before = await yaml.inputValue()
+      const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.tagName)
+      // Tab alone indents, as in any editor
+      await page.keyboard.press('Tab')
+      expect(await focused()).toBe('Flow YAML')
+      await expect.poll(() => yaml.inputValue()).not.toBe(before)
+      // Escape, then Tab, moves on
+      await page.keyboard.press('Escape')
+      await page.keyboard.press('Tab')
+      await expect.poll(focused).not.toBe('Flow YAML')
+      // back in, Shift+Tab leaves backwards
+      await yaml.click()
+      await page.keyboard.press('Shift+Tab')
+      await expect.poll(focused).not.toBe('Flow YAML')
+    } finally {
+      await close()
+    }
+  })
+
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail') console.error(`failed: ${ctx.task.name}`)
+  })
+})
