@@ -13,6 +13,10 @@ RACE_PKGS := ./engine/... ./blocks/... ./sim/... ./store/... ./channels/... \
 
 NPM     ?= npm
 
+# A package's tests may take longer than go test's 10 minutes on a machine that is busy with
+# other work; the suite stays green there, only slower.
+TEST_TIMEOUT ?= 30m
+
 # The editor's sources: dist/ is rebuilt when one of them changes.
 EDITOR_SRC := $(shell find editor/src editor/public editor/scripts -type f 2>/dev/null) \
 	editor/index.html editor/package.json editor/vite.config.ts $(wildcard editor/tsconfig*.json)
@@ -71,10 +75,10 @@ test-suites: lint test-go test-race test-flows test-editor
 # test-go runs the packages that test-race does not: those get their one run under the race
 # detector, which runs the same tests.
 test-go:
-	$(GO) test -count=1 $$($(GO) list ./... | grep -vxF "$$($(GO) list $(RACE_PKGS))")
+	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) $$($(GO) list ./... | grep -vxF "$$($(GO) list $(RACE_PKGS))")
 
 test-race:
-	$(GO) test -count=1 -race $(RACE_PKGS)
+	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) -race $(RACE_PKGS)
 
 ## docs-test: run the runnable shell blocks of README.md and docs/*.md against a fresh server
 ## (docs/contributing.md); test-go runs it too, as the Go package ./docs
