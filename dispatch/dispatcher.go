@@ -137,8 +137,8 @@ type Dispatcher struct {
 	chMu     sync.Mutex
 	channels channelCache
 
-	lanes   *lanes
-	sendLog *sendLog
+	lanes    *lanes
+	sendLog  *sendLog
 	profiles *profiler // nil without Config.Profiles
 }
 
