@@ -120,6 +120,10 @@ type Metrics interface {
 	// idle lane is gone.
 	LaneState(channelID string, inFlight int, paused bool)
 	LaneDropped(channelID string)
+	// ProfileLookup hears a customer's profile look-up: "found", "refused" (the network will
+	// not give it), "reauth", "throttle", "failed" (anything else, a timeout included) or
+	// "busy" (no free look-up slot in time).
+	ProfileLookup(channelType, outcome string)
 }
 
 // Dispatcher runs sessions durably. It is safe for concurrent use.

@@ -130,6 +130,7 @@ func (p *profiler) profile(ctx context.Context, ch store.Channel, customer strin
 	case <-ctx.Done():
 		p.d.log.Warn("profile: every look-up slot stayed busy; the customer is not named this time", "channel", ch.ID,
 			"timeout", p.timeout)
+		p.count(ch.Type, "busy")
 		return have
 	}
 	got, err := p.source.Profile(ctx, AdapterChannel(ch), customer)
@@ -140,12 +141,15 @@ func (p *profiler) profile(ctx context.Context, ch store.Channel, customer strin
 		row.Name, row.FirstName, row.LastName, row.Handle, row.Picture = got.Name, got.FirstName, got.LastName, got.Handle, got.Picture
 		row.FetchedAt = &now
 		have = named{name: got.Name, firstName: got.FirstName, handle: got.Handle}
+		p.count(ch.Type, "found")
 	} else {
 		// the names of the last look-up that worked stay
 		row.Name, row.FirstName, row.LastName, row.Handle, row.Picture = cached.Name, cached.FirstName, cached.LastName, cached.Handle, cached.Picture
 		row.FetchedAt, row.Error = cached.FetchedAt, err.Error()
-		retry := now.Add(p.failed(ch.ID, now, err))
+		wait, outcome := p.failed(ch.ID, now, err)
+		retry := now.Add(wait)
 		row.RetryAt = &retry
+		p.count(ch.Type, outcome)
 		p.d.log.Info("profile: the look-up failed; the customer is named as before", "channel", ch.ID, "customer", customer,
 			"err", err, "retry_at", retry)
 	}
@@ -157,25 +161,33 @@ func (p *profiler) profile(ctx context.Context, ch store.Channel, customer strin
 	return have
 }
 
-// failed says how long a customer's look-up waits after a failure, and pauses the channel's
-// look-ups when the failure is the channel's (its token, its rate limit).
-func (p *profiler) failed(channelID string, now time.Time, err error) time.Duration {
+// failed says how long a customer's look-up waits after a failure, and the failure's outcome
+// for the metrics; it pauses the channel's look-ups when the failure is the channel's (its
+// token, its rate limit).
+func (p *profiler) failed(channelID string, now time.Time, err error) (time.Duration, string) {
 	var se *channels.SendError
 	if !errors.As(err, &se) {
-		return profileRetrySoon
+		return profileRetrySoon, "failed"
 	}
 	switch se.Class {
 	case channels.ClassReauth:
 		p.pause(channelID, now.Add(profileChannelPause))
-		return profileChannelPause
+		return profileChannelPause, "reauth"
 	case channels.ClassThrottle:
 		wait := max(se.RetryAfter, minProfileThrottle)
 		p.pause(channelID, now.Add(wait))
-		return wait
+		return wait, "throttle"
 	case channels.ClassFatal, channels.ClassWindow:
-		return profileRetryRefused
+		return profileRetryRefused, "refused"
 	}
-	return profileRetrySoon
+	return profileRetrySoon, "failed"
+}
+
+// count tells the metrics of a look-up's outcome.
+func (p *profiler) count(channelType, outcome string) {
+	if m := p.d.cfg.Metrics; m != nil {
+		m.ProfileLookup(channelType, outcome)
+	}
 }
 
 func (p *profiler) pause(channelID string, until time.Time) {

@@ -3,6 +3,7 @@ package dispatch
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -143,16 +144,18 @@ func TestFailedProfileLookupsNeverFailTheFlow(t *testing.T) {
 		code, subcode int
 		retry         time.Duration
 		channelPaused bool
+		outcome       string
 	}{
-		{name: "no profile for this user", code: 100, subcode: 2018218, retry: profileRetryRefused},
-		{name: "no consent", code: 230, retry: profileRetryRefused},
-		{name: "temporary", code: 2, retry: profileRetrySoon},
-		{name: "bad token", code: 190, retry: profileChannelPause, channelPaused: true},
-		{name: "rate limit", code: 613, retry: 5 * time.Minute, channelPaused: true},
+		{name: "no profile for this user", code: 100, subcode: 2018218, retry: profileRetryRefused, outcome: "refused"},
+		{name: "no consent", code: 230, retry: profileRetryRefused, outcome: "refused"},
+		{name: "temporary", code: 2, retry: profileRetrySoon, outcome: "failed"},
+		{name: "bad token", code: 190, retry: profileChannelPause, channelPaused: true, outcome: "reauth"},
+		{name: "rate limit", code: 613, retry: 5 * time.Minute, channelPaused: true, outcome: "throttle"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			h := profileHarness(t, storetestSQLite, nil)
+			metrics := &profileMetrics{}
+			h := profileHarness(t, storetestSQLite, func(c *Config) { c.Metrics = metrics })
 			h.publish("greet", greetFlow)
 			ch := h.facebook("greet")
 			h.graph.SetProfile("PSID-1", fakenet.GraphProfile{FirstName: "Ana", LastName: "Ruiz"})
@@ -183,8 +186,23 @@ func TestFailedProfileLookupsNeverFailTheFlow(t *testing.T) {
 			h.clock.Advance(tt.retry)
 			require.Equal(t, "name=Ana Ruiz first=Ana handle= author=Ana Ruiz", h.greeting(ch, "page", pageID, "PSID-1", 3))
 			require.Equal(t, n+1, h.graph.ProfileLookups())
+			require.Equal(t, tt.outcome, metrics.outcomes[0])
+			require.Equal(t, "found", metrics.outcomes[len(metrics.outcomes)-1])
 		})
 	}
+}
+
+// profileMetrics records the outcomes of profile look-ups.
+type profileMetrics struct {
+	nopMetrics
+	mu       sync.Mutex
+	outcomes []string
+}
+
+func (m *profileMetrics) ProfileLookup(channelType, outcome string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.outcomes = append(m.outcomes, outcome)
 }
 
 func TestFailedRefreshKeepsTheName(t *testing.T) {
