@@ -166,11 +166,15 @@ func (r *directRouter) route(kind, text, name, ts string) bench.Outcome {
 		wd, h := t.Weekday(), t.Hour()
 		open = wd >= time.Monday && wd <= time.Friday && h >= 9 && h < 18 && !r.holidays[t.Format("2006-01-02")]
 	}
+	hello := "Hola" // and the name, when there is one
+	if name != "" {
+		hello += " " + name
+	}
 	switch {
 	case !open:
-		return bench.Outcome{Exit: "after_hours", Skill: skill, Reply: "Hola " + name + ", recibimos tu mensaje fuera de nuestro horario de atención (lunes a viernes de 9 a 18 hs). Te responderemos a la brevedad."}
+		return bench.Outcome{Exit: "after_hours", Skill: skill, Reply: hello + ", recibimos tu mensaje fuera de nuestro horario de atención (lunes a viernes de 9 a 18 hs). Te responderemos a la brevedad."}
 	case high:
-		return bench.Outcome{Exit: "queue_priority", Skill: skill, Reply: "Hola " + name + ", un agente de " + skill + " te atenderá en breve."}
+		return bench.Outcome{Exit: "queue_priority", Skill: skill, Reply: hello + ", un agente de " + skill + " te atenderá en breve."}
 	}
-	return bench.Outcome{Exit: "queue", Skill: skill, Reply: "Hola " + name + ", derivamos tu consulta al equipo de " + skill + "."}
+	return bench.Outcome{Exit: "queue", Skill: skill, Reply: hello + ", derivamos tu consulta al equipo de " + skill + "."}
 }

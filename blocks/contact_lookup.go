@@ -1,6 +1,7 @@
 package blocks
 
 import (
+	"cmp"
 	"errors"
 
 	"github.com/switchboardhq/switchboard/engine"
@@ -63,6 +64,11 @@ func (b *contactLookup) Run(c *engine.Context) engine.Result {
 		return engine.Fail(err)
 	}
 	ct.Known = true
+	// the name the session knows already (the network profile's) stays when the record has none,
+	// and so does its first name when the names agree
+	if before := c.Contact(); ct.Name == "" || ct.Name == before.Name {
+		ct.Name, ct.FirstName = cmp.Or(ct.Name, before.Name), cmp.Or(ct.FirstName, before.FirstName)
+	}
 	c.SetContact(ct)
 	if found {
 		return engine.Next("found")

@@ -103,3 +103,53 @@ func TestContactLookupWithoutAStoreFails(t *testing.T) {
 	require.Equal(t, engine.StatusFailed, s.Status)
 	require.Equal(t, "block b (contact.lookup): no contact store is configured", s.Error)
 }
+
+// contact.first_name is the profile's first name the session started with, or the first word
+// of the contact's name; a contact recorded without a name takes the one the session knows.
+func TestContactLookupFirstName(t *testing.T) {
+	t.Parallel()
+	const flow = `b:
+  type: set
+  params:
+    vars: {first_before: contact.first_name}
+  next: {next: lookup}
+lookup:
+  type: contact.lookup
+  next: {found: after, created: after}
+after:
+  type: set
+  params:
+    vars: {name: contact.name, first: contact.first_name}
+`
+	contacts := &engine.MemoryContacts{}
+	contacts.Add("facebook", "known", engine.Contact{Name: "Beto Sosa"})
+	contacts.Add("facebook", "nameless", engine.Contact{})
+	f := around(t, "facebook", flow)
+	rt := &engine.Runtime{Contacts: contacts}
+	for _, tt := range []struct {
+		name                       string
+		author                     string
+		start                      *engine.Contact
+		firstBefore, wName, wFirst string
+	}{
+		{name: "from the author's name", author: "new-1", start: nil, firstBefore: "María", wName: "María José García", wFirst: "María"},
+		{name: "from the profile", author: "new-2", start: &engine.Contact{Name: "María José García", FirstName: "María José"},
+			firstBefore: "María José", wName: "María José García", wFirst: "María José"},
+		{name: "the record's own name wins", author: "known", start: &engine.Contact{Name: "María José García", FirstName: "María José"},
+			firstBefore: "María José", wName: "Beto Sosa", wFirst: "Beto"},
+		{name: "a record without a name takes the session's", author: "nameless",
+			start: &engine.Contact{Name: "María José García", FirstName: "María José"}, firstBefore: "María José",
+			wName: "María José García", wFirst: "María José"},
+		{name: "nobody", author: "new-3", start: &engine.Contact{}, firstBefore: "", wName: "", wFirst: ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			in := engine.Interaction{Channel: "facebook", Kind: "message", Author: engine.Author{ID: tt.author, Name: "María José García"}}
+			if tt.author == "new-3" {
+				in.Author.Name = ""
+			}
+			s, _ := rt.Start(t.Context(), f, in, engine.StartOptions{Contact: tt.start})
+			require.Equal(t, engine.StatusEnded, s.Status, s.Error)
+			require.Equal(t, map[string]any{"first_before": tt.firstBefore, "name": tt.wName, "first": tt.wFirst}, s.Vars)
+		})
+	}
+}

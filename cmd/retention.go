@@ -37,6 +37,7 @@ func retentionFlags(c *cobra.Command, o *retentionOptions) {
 		{"retain-conversations", "how long a closed conversation is kept, with its interactions", &o.policy.Conversations},
 		{"retain-outbox", "how long a sent or failed outbound action is kept", &o.policy.Outbox},
 		{"retain-audit", "how long an audit entry is kept", &o.policy.Audit},
+		{"retain-profiles", "how long a customer's cached network profile is kept after it was last looked up", &o.policy.Profiles},
 		{"prune-every", "how often the pruning node deletes what is older than the --retain-* flags allow", &o.every},
 	} {
 		usage := f.usage
@@ -54,7 +55,7 @@ func (o *retentionOptions) check() error {
 	}
 	if err := o.policy.Check(); err != nil {
 		msg := strings.TrimSuffix(err.Error(), ": "+store.ErrInvalid.Error())
-		for _, kind := range []string{"payloads", "event_keys", "conversations", "outbox", "audit"} {
+		for _, kind := range []string{"payloads", "event_keys", "conversations", "outbox", "audit", "profiles"} {
 			if strings.HasPrefix(msg, "retention of "+kind+":") {
 				return usageError("--retain-%s%s", strings.ReplaceAll(kind, "_", "-"), strings.TrimPrefix(msg, "retention of "+kind))
 			}

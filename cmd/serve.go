@@ -37,6 +37,8 @@ type serveOptions struct {
 	accessLog                               bool
 	shutdown, retryFor, lease, sendTimeout  time.Duration
 	maxConns                                int
+	profileTimeout                          time.Duration
+	profileLookups                          int
 }
 
 // dbFlag adds --db, a configured flag (SWITCHBOARD_DB or SWITCHBOARD_DB_FILE) that defaults to
@@ -82,8 +84,12 @@ requests in flight finish, then it exits.
 One node at a time prunes what grows: processed webhook payloads after --retain-payloads (30d),
 the keys that deduplicate events after --retain-event-keys (30d, at least 7d), closed
 conversations with their interactions after --retain-conversations (365d), sent and failed
-outbound actions after --retain-outbox (30d) and audit entries after --retain-audit (365d); 0
-keeps forever.`,
+outbound actions after --retain-outbox (30d), audit entries after --retain-audit (365d) and
+customers' cached profiles after --retain-profiles (90d); 0 keeps forever.
+
+When a customer with no name starts a session on Messenger or Instagram Direct, their profile
+is looked up on the network, waiting at most --profile-timeout (2s), with at most
+--profile-lookups (8) look-ups at once; a look-up that fails or is slow leaves the name empty.`,
 		Example: "  switchboard serve\n  switchboard serve --addr 0.0.0.0:8080 --db postgres://switchboard@db:5432/switchboard\n" +
 			"  switchboard serve --config switchboard.yaml",
 		Args: cobra.NoArgs,
@@ -100,6 +106,8 @@ keeps forever.`,
 	c.Flags().DurationVar(&o.retryFor, "retry-for", dispatch.DefaultRetryFor, "how long a failing send to a network is retried")
 	c.Flags().DurationVar(&o.lease, "lease", dispatch.DefaultLease, "how long a node holds the work it claims (payloads, timers, sends) before another node may take it over")
 	c.Flags().DurationVar(&o.sendTimeout, "send-timeout", dispatch.DefaultSendTimeout, "how long one call to a network may take; a send in flight holds its row this long and 5s more")
+	c.Flags().DurationVar(&o.profileTimeout, "profile-timeout", dispatch.DefaultProfileTimeout, "how long a new Messenger or Instagram session waits at most for the customer's profile (their name); past it the session starts without")
+	c.Flags().IntVar(&o.profileLookups, "profile-lookups", dispatch.DefaultProfileLookups, "how many profile look-ups this node makes at once")
 	c.Flags().IntVar(&o.maxConns, "db-max-conns", store.DefaultMaxConns, "how many connections to PostgreSQL this node opens at most (and one for notifications); at least 4")
 	retentionFlags(c, &o.retention)
 	addBudgetFlags(c, &o.budget)
@@ -133,10 +141,13 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 	if err := o.retention.check(); err != nil {
 		return err
 	}
-	for name, d := range map[string]time.Duration{"lease": o.lease, "send-timeout": o.sendTimeout} {
+	for name, d := range map[string]time.Duration{"lease": o.lease, "send-timeout": o.sendTimeout, "profile-timeout": o.profileTimeout} {
 		if d <= 0 {
 			return fmt.Errorf("--%s %s: must be a positive duration, such as 30s", name, d)
 		}
+	}
+	if o.profileLookups < 1 || o.profileLookups > 1024 {
+		return usageError("--profile-lookups %d: give a number from 1 to 1024", o.profileLookups)
 	}
 	if o.maxConns < 4 {
 		return usageError("--db-max-conns %d: must be at least 4 (the committers and the claims each hold one)", o.maxConns)
@@ -236,7 +247,9 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 	acd := routing.New(routing.Config{Store: st, Hub: hub, Logger: log, Node: node})
 	acd.Queued = metrics.QueueSize
 	acd.Refused = metrics.AssignmentRefused
-	dcfg := dispatch.Config{Store: st, Flows: flowCache, Sender: &channels.Client{HTTP: sendHTTP}, Logger: log,
+	networks := &channels.Client{HTTP: sendHTTP}
+	dcfg := dispatch.Config{Store: st, Flows: flowCache, Sender: networks, Profiles: networks, ProfileTimeout: o.profileTimeout,
+		ProfileLookups: o.profileLookups, Logger: log,
 		Metrics: metrics, RetryFor: o.retryFor, Lease: o.lease, SendTimeout: o.sendTimeout, Queue: routing.NewQueue(st, acd), Observer: routing.Observer{Hub: hub}, Limits: limits,
 		Tracer: tracing.Engine()}
 	if blockHTTP != nil {

@@ -89,6 +89,12 @@ type Config struct {
 	Metrics Metrics
 	// Tracer, when set, observes each run of a flow and its blocks.
 	Tracer engine.Tracer
+	// Profiles, when set, looks the names of Messenger and Instagram customers up before their
+	// sessions start (profiles.go); ProfileTimeout bounds one look-up (DefaultProfileTimeout
+	// when zero) and ProfileLookups how many run at once (DefaultProfileLookups when zero).
+	Profiles       ProfileSource
+	ProfileTimeout time.Duration
+	ProfileLookups int
 
 	// queueCapacity and claimBatch size the payload queue (queueCapacity and eventClaimBatch
 	// when zero); the tests shrink them to cross their limits with a few payloads.
@@ -114,6 +120,10 @@ type Metrics interface {
 	// idle lane is gone.
 	LaneState(channelID string, inFlight int, paused bool)
 	LaneDropped(channelID string)
+	// ProfileLookup hears a customer's profile look-up: "found", "refused" (the network will
+	// not give it), "reauth", "throttle", "failed" (anything else, a timeout included) or
+	// "busy" (no free look-up slot in time).
+	ProfileLookup(channelType, outcome string)
 }
 
 // Dispatcher runs sessions durably. It is safe for concurrent use.
@@ -131,8 +141,9 @@ type Dispatcher struct {
 	chMu     sync.Mutex
 	channels channelCache
 
-	lanes   *lanes
-	sendLog *sendLog
+	lanes    *lanes
+	sendLog  *sendLog
+	profiles *profiler // nil without Config.Profiles
 }
 
 type wallClock struct{}
@@ -177,6 +188,7 @@ func New(cfg Config) *Dispatcher {
 	d := &Dispatcher{cfg: cfg, st: cfg.Store, log: cfg.Logger, commits: make(chan *unit, 1024),
 		queue: newEventQueue(cfg.queueCapacity), wake: make(chan struct{}, 1), channels: channelCache{byID: map[string]store.Channel{}}}
 	d.lanes, d.sendLog = newLanes(d), newSendLog(cfg.Logger, cfg.Clock)
+	d.profiles = newProfiler(d, cfg)
 	d.rt = &engine.Runtime{
 		Clock: cfg.Clock, Outbox: runOutbox{d}, Router: runRouter{d}, Contacts: storeContacts{cfg.Store},
 		Switches: storeSwitches{cfg.Store}, Calendars: storeCalendars{cfg.Store}, HTTP: cfg.HTTP, Flows: cfg.Flows,

@@ -7,6 +7,9 @@
 // written in one transaction: the interaction, the session's new state, the actions it queued in
 // the outbox, the conversation's tags or closing, the routing request. The transaction checks
 // that the session did not move meanwhile (its version), and the run is repeated when it did.
+// Before a new session of a Messenger or Instagram Direct customer whose name the event does
+// not tell, the customer's profile is read from the cache or looked up on the network, bounded
+// in time, so that the flow has the name from its first block (profiles.go).
 // Network actions leave through the outbox: workers send them with retries classified by the
 // networks' error codes, and the result resumes the waiting block. Deadlines (wait.reply, queue
 // timeouts) are rows too; workers claim the due ones and resume them with a timeout.

@@ -24,6 +24,7 @@ func (nopMetrics) SendDone(string, string, string, float64) {}
 func (nopMetrics) Throttled(string)                         {}
 func (nopMetrics) LaneState(string, int, bool)              {}
 func (nopMetrics) LaneDropped(string)                       {}
+func (nopMetrics) ProfileLookup(string, string)             {}
 
 // reconciledCounts records Metrics.Reconciled.
 type reconciledCounts struct {

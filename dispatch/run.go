@@ -1,6 +1,7 @@
 package dispatch
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -157,7 +158,11 @@ func (d *Dispatcher) inboundOnce(ctx context.Context, ch store.Channel, ev chann
 	case sess != nil || conv.Agent != "":
 		delivered = "agent"
 	case ch.DefaultFlow != "" && ch.Enabled:
-		r, err = d.startRun(ctx, ch, &conv, in)
+		// a new session: the customer's name from the network's profile when the event has none
+		var first string
+		in.Author, first = d.profiles.resolve(ctx, ch, in)
+		record.Author = in.Author
+		r, err = d.startRun(ctx, ch, &conv, in, first)
 	}
 	if err != nil {
 		return nil, err
@@ -209,8 +214,9 @@ func (d *Dispatcher) inboundOnce(ctx context.Context, ch store.Channel, ev chann
 	return r.outcome(conv.ID), nil
 }
 
-// startRun runs a new session of the channel's default flow.
-func (d *Dispatcher) startRun(ctx context.Context, ch store.Channel, conv *store.Conversation, in engine.Interaction) (*run, error) {
+// startRun runs a new session of the channel's default flow; first is the first name of the
+// author's network profile, when it was looked up.
+func (d *Dispatcher) startRun(ctx context.Context, ch store.Channel, conv *store.Conversation, in engine.Interaction, first string) (*run, error) {
 	flow, err := d.cfg.Flows.LoadFlow(ctx, ch.DefaultFlow, 0)
 	if errors.Is(err, store.ErrNotFound) {
 		d.log.Warn("the channel's default flow is not published; the message is recorded only", "channel", ch.ID, "flow", ch.DefaultFlow)
@@ -219,13 +225,17 @@ func (d *Dispatcher) startRun(ctx context.Context, ch store.Channel, conv *store
 	if err != nil {
 		return nil, fmt.Errorf("load flow %s: %w", ch.DefaultFlow, err)
 	}
-	contact := engine.Contact{Name: in.Author.Name, Handle: in.Author.Handle}
+	contact := engine.Contact{Name: in.Author.Name, FirstName: first, Handle: in.Author.Handle}
 	if conv.ContactID != "" {
 		c, err := d.st.ContactGet(ctx, conv.ContactID)
 		if err == nil {
 			contact = c.Engine()
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return nil, err
+		}
+		// a contact recorded without a name takes the profile's; with the profile's name, its first name
+		if contact.Name == "" || contact.Name == in.Author.Name {
+			contact.Name, contact.FirstName = cmp.Or(contact.Name, in.Author.Name), cmp.Or(contact.FirstName, first)
 		}
 	}
 	id := "s_" + uuid.NewString()

@@ -120,8 +120,9 @@ func (c *Context) Interaction() *Interaction { return &c.session.Interaction }
 // Contact returns the session's contact.
 func (c *Context) Contact() *Contact { return &c.session.Contact }
 
-// SetContact replaces the session's contact.
-func (c *Context) SetContact(ct Contact) { c.session.Contact = ct }
+// SetContact replaces the session's contact; a contact without a first name takes the first
+// word of its name.
+func (c *Context) SetContact(ct Contact) { c.session.Contact = withFirstName(ct) }
 
 // Env returns the expression environment of this step.
 func (c *Context) Env() *Env { return &c.env }

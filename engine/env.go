@@ -1,6 +1,9 @@
 package engine
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Interaction is one normalised inbound event: a wall post, a comment, a private message, a
 // mention. Expressions read it as `interaction`.
@@ -45,8 +48,11 @@ type Attachment struct {
 // Contact is the customer record, found or created by social handle. Expressions read it as
 // `contact`; before a contact.lookup block it holds what the interaction's author tells.
 type Contact struct {
-	ID         string         `expr:"id" json:"id,omitempty"`
-	Name       string         `expr:"name" json:"name,omitempty"`
+	ID   string `expr:"id" json:"id,omitempty"`
+	Name string `expr:"name" json:"name,omitempty"`
+	// FirstName is the name the contact is greeted by: the network profile's first name, or
+	// the first word of Name.
+	FirstName  string         `expr:"first_name" json:"first_name,omitempty"`
 	Handle     string         `expr:"handle" json:"handle,omitempty"`
 	VIP        bool           `expr:"vip" json:"vip,omitempty"`
 	Attributes map[string]any `expr:"attributes" json:"attributes,omitempty"`
@@ -59,6 +65,21 @@ type Contact struct {
 	Tags          []string `expr:"tags" json:"tags,omitempty"`
 	// Known is false for a contact made up from the author before any look-up.
 	Known bool `expr:"known" json:"known,omitempty"`
+}
+
+// FirstNameOf is the first word of a full name: what a contact is greeted by when the network
+// tells only the full name.
+func FirstNameOf(name string) string {
+	first, _, _ := strings.Cut(strings.TrimSpace(name), " ")
+	return strings.TrimSpace(first)
+}
+
+// withFirstName returns c with its first name taken from its name when it has none.
+func withFirstName(c Contact) Contact {
+	if c.FirstName == "" {
+		c.FirstName = FirstNameOf(c.Name)
+	}
+	return c
 }
 
 // FlowInfo is what expressions see of the running flow, as `flow`.
@@ -95,7 +116,8 @@ var EnvFields = []EnvField{
 	{"interaction.time", "time", "when the customer wrote it"},
 	{"interaction.attachments", "list", "attachments: {type, url}"},
 	{"contact.id", "string", "the contact's id (empty before contact.lookup)"},
-	{"contact.name", "string", "the contact's name, or the author's"},
+	{"contact.name", "string", "the contact's name, or the author's (from the network's profile on Messenger and Instagram Direct); empty when unknown"},
+	{"contact.first_name", "string", "the contact's first name, to greet them by; empty when unknown"},
 	{"contact.handle", "string", "the contact's social handle"},
 	{"contact.vip", "bool", "marked as VIP"},
 	{"contact.attributes", "map", "custom attributes"},

@@ -33,6 +33,7 @@ var fastPaths = map[string]*fastPath{
 	"interaction.author.handle": textPath(func(e *Env) string { return e.Interaction.Author.Handle }),
 	"contact.id":                textPath(func(e *Env) string { return e.Contact.ID }),
 	"contact.name":              textPath(func(e *Env) string { return e.Contact.Name }),
+	"contact.first_name":        textPath(func(e *Env) string { return e.Contact.FirstName }),
 	"contact.handle":            textPath(func(e *Env) string { return e.Contact.Handle }),
 	"contact.last_agent":        textPath(func(e *Env) string { return e.Contact.LastAgent }),
 	"contact.vip":               {value: func(e *Env) any { return e.Contact.VIP }},

@@ -80,9 +80,9 @@ func (r *Runtime) Start(ctx context.Context, f *Flow, in Interaction, o StartOpt
 	}
 	maps.Copy(s.Vars, o.Vars)
 	if o.Contact != nil {
-		s.Contact = *o.Contact
+		s.Contact = withFirstName(*o.Contact)
 	} else {
-		s.Contact = Contact{Name: in.Author.Name, Handle: in.Author.Handle}
+		s.Contact = withFirstName(Contact{Name: in.Author.Name, Handle: in.Author.Handle})
 	}
 	entry := f.Entry(in.Channel, in.Kind)
 	if entry == nil {

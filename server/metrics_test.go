@@ -48,6 +48,7 @@ func TestPipelineAndLaneMetrics(t *testing.T) {
 			metrics.LaneState("fb", 3, true)
 			metrics.LaneState("x", 1, false)
 			metrics.LaneDropped("x")
+			metrics.ProfileLookup("instagram", "refused")
 
 			text := string(api.call(t, "GET", "/metrics", withToken("")).expect(t, 200).Body)
 			require.Contains(t, text, `switchboard_outbox_rows{channel="chat",state="pending"} 2`)
@@ -60,6 +61,7 @@ func TestPipelineAndLaneMetrics(t *testing.T) {
 			require.Contains(t, text, `switchboard_lane_throttled_total{channel="fb"} 1`)
 			require.Contains(t, text, `switchboard_lane_paused{channel="fb"} 1`)
 			require.Contains(t, text, `switchboard_lane_in_flight{channel="fb"} 3`)
+			require.Contains(t, text, `switchboard_profile_lookups_total{channel_type="instagram",outcome="refused"} 1`)
 			require.NotContains(t, text, `channel="x"`, "a dropped lane's gauges go with it")
 		})
 	}

@@ -43,7 +43,9 @@ type Metrics struct {
 	sendLatency *prometheus.HistogramVec
 	// throttled counts the rate-limit answers that paused a channel's lane; lanePaused and
 	// laneInFlight are each lane's state now.
-	throttled    *prometheus.CounterVec
+	throttled *prometheus.CounterVec
+	// profiles counts customers' profile look-ups by outcome.
+	profiles     *prometheus.CounterVec
 	lanePaused   *prometheus.GaugeVec
 	laneInFlight *prometheus.GaugeVec
 	// build is switchboard_build_info (see SetBuild).
@@ -108,6 +110,10 @@ func NewMetrics(reg *prometheus.Registry) *Metrics {
 		laneInFlight: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "switchboard_lane_in_flight", Help: "Sends of a channel waiting for the network's answer on this node.",
 		}, []string{"channel"}),
+		profiles: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "switchboard_profile_lookups_total",
+			Help: "Customers' profile look-ups by channel type and outcome: found, refused, reauth, throttle, failed, or busy (no free slot in time).",
+		}, []string{"channel_type", "outcome"}),
 		build: newBuildInfoGauge(),
 	}
 	for _, kind := range store.PruneKinds {
@@ -115,7 +121,7 @@ func NewMetrics(reg *prometheus.Registry) *Metrics {
 	}
 	reg.MustRegister(m.requests, m.latency, m.Sessions, m.Waiting, m.Queued, m.Refused, m.Batches, m.webhooks, m.pruned,
 		m.reconciled, m.build, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	reg.MustRegister(m.sends, m.sendLatency, m.throttled, m.lanePaused, m.laneInFlight)
+	reg.MustRegister(m.sends, m.sendLatency, m.throttled, m.lanePaused, m.laneInFlight, m.profiles)
 	return m
 }
 
@@ -176,6 +182,11 @@ func (m *Metrics) SendDone(channelID, channelType, outcome string, seconds float
 
 // Throttled counts a rate-limit answer that paused a channel's lane.
 func (m *Metrics) Throttled(channelID string) { m.throttled.WithLabelValues(channelID).Inc() }
+
+// ProfileLookup counts a customer's profile look-up by its outcome.
+func (m *Metrics) ProfileLookup(channelType, outcome string) {
+	m.profiles.WithLabelValues(channelType, outcome).Inc()
+}
 
 // LaneState sets a lane's sends in flight and whether it is paused.
 func (m *Metrics) LaneState(channelID string, inFlight int, paused bool) {

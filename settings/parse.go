@@ -11,6 +11,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/engine"
 	"github.com/switchboardhq/switchboard/flows"
+	"github.com/switchboardhq/switchboard/store"
 )
 
 // Problem is one setting that does not fit its spec.
@@ -45,6 +46,10 @@ type ChannelSettings struct {
 	// UnknownSend is hold or resend: what a send of unknown outcome does when reading back
 	// cannot settle it.
 	UnknownSend string
+	// Profiles is true when customers' names are looked up with the network's profile API
+	// (Facebook and Instagram); ProfileRefresh is how long a looked-up profile is used.
+	Profiles       bool
+	ProfileRefresh time.Duration
 }
 
 // SkillSettings are a skill's settings, typed.
@@ -67,6 +72,8 @@ func ParseChannel(channelType string, m map[string]any) (ChannelSettings, []Prob
 		UnknownSend: str(v, "unknown_send"),
 	}
 	out.RingTimeout, _ = v["ring_timeout"].(time.Duration)
+	out.ProfileRefresh, _ = v["profile_refresh"].(time.Duration)
+	out.Profiles = v["profiles"] == true && (channelType == store.ChannelFacebook || channelType == store.ChannelInstagram)
 	out.Send = DefaultSendBudget(channelType)
 	if r, ok := v["send_rate"].(float64); ok {
 		out.Send.Rate = r

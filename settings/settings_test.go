@@ -49,11 +49,23 @@ func TestParseChannelDefaults(t *testing.T) {
 	s, problems := settings.ParseChannel("facebook", nil)
 	require.Empty(t, problems)
 	require.Equal(t, settings.ChannelSettings{OfferMode: "direct", RingTimeout: 30 * time.Second, ServiceLevel: time.Minute,
-		UnknownSend: settings.UnknownSendHold, Send: settings.DefaultSendBudget("facebook")}, s)
+		UnknownSend: settings.UnknownSendHold, Send: settings.DefaultSendBudget("facebook"), Profiles: true, ProfileRefresh: 7 * 24 * time.Hour}, s)
+
+	s, problems = settings.ParseChannel("instagram", map[string]any{"profiles": false, "profile_refresh": "36h"})
+	require.Empty(t, problems)
+	require.False(t, s.Profiles)
+	require.Equal(t, 36*time.Hour, s.ProfileRefresh)
+	_, problems = settings.ParseChannel("instagram", map[string]any{"profile_refresh": "10m"})
+	require.Len(t, problems, 1)
+	require.Equal(t, "settings.profile_refresh", problems[0].Field, problems[0].Message)
+	_, problems = settings.ParseChannel("twitter", map[string]any{"profiles": true})
+	require.Len(t, problems, 1)
+	require.Contains(t, problems[0].Message, "only facebook or instagram channels have this setting")
 
 	s, problems = settings.ParseChannel("webchat", map[string]any{"callback_url": "https://chat.example.com/r", "ring_timeout": "2m",
 		"distribution": []string{"newest", "public_first"}, "queue_limit": 3})
 	require.Empty(t, problems)
+	require.False(t, s.Profiles, "web chats look no profile up")
 	require.Equal(t, "https://chat.example.com/r", s.CallbackURL)
 	require.Equal(t, 2*time.Minute, s.RingTimeout)
 	require.Equal(t, []string{"newest", "public_first"}, s.Distribution)
@@ -68,7 +80,7 @@ func TestEverySettingIsTyped(t *testing.T) {
 		"callback_url": "http://127.0.0.1:2", "offer_mode": "ring", "ring_timeout": 5, "pause_on_missed_offer": true,
 		"queue_limit": 2, "distribution": []any{"newest"}, "account_priority": 3, "dispositions": []any{"ok"},
 		"require_contact": true, "service_level_seconds": 9, "working_hours": "w", "unknown_send": "resend", "send_rate": 2.5,
-		"send_burst": 3, "send_concurrency": 2}
+		"send_burst": 3, "send_concurrency": 2, "profiles": false, "profile_refresh": "2d"}
 	for _, s := range settings.Channel {
 		require.Contains(t, values, s.Name, "give the test a value for %s", s.Name)
 	}

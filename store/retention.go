@@ -29,11 +29,12 @@ const (
 	PruneSessions      = "sessions"
 	PruneOutbox        = "outbox"
 	PruneAudit         = "audit"
+	PruneProfiles      = "profiles"
 )
 
 // PruneKinds lists the kinds of pruned rows in the order they are pruned.
 var PruneKinds = []string{PrunePayloads, PruneEventKeys, PruneConversations, PruneInteractions, PruneSessions,
-	PruneOutbox, PruneAudit}
+	PruneOutbox, PruneAudit, PruneProfiles}
 
 // MinEventKeyRetention is the shortest time the dedupe keys of events may be kept: longer than
 // any network redelivers an event (Meta retries for 36 hours, X's replay reaches 5 days back),
@@ -57,6 +58,9 @@ type RetentionPolicy struct {
 	Outbox time.Duration
 	// Audit is how long an audit entry is kept.
 	Audit time.Duration
+	// Profiles is how long a customer's cached network profile is kept after it was last
+	// looked up.
+	Profiles time.Duration
 }
 
 // DefaultRetention is the policy serve applies unless told otherwise.
@@ -66,6 +70,7 @@ var DefaultRetention = RetentionPolicy{
 	Conversations: 365 * 24 * time.Hour,
 	Outbox:        30 * 24 * time.Hour,
 	Audit:         365 * 24 * time.Hour,
+	Profiles:      90 * 24 * time.Hour,
 }
 
 // Check tells whether a policy can be applied: no negative duration, and dedupe keys kept long
@@ -75,7 +80,7 @@ func (p RetentionPolicy) Check() error {
 		name string
 		d    time.Duration
 	}{{"payloads", p.Payloads}, {"event_keys", p.EventKeys}, {"conversations", p.Conversations},
-		{"outbox", p.Outbox}, {"audit", p.Audit}} {
+		{"outbox", p.Outbox}, {"audit", p.Audit}, {"profiles", p.Profiles}} {
 		if f.d < 0 {
 			return invalid("retention of %s: %s is negative (0 keeps forever)", f.name, inDays(f.d))
 		}
@@ -151,6 +156,7 @@ func (s *sqlStore) RetentionPrune(ctx context.Context, p RetentionPruneParams) (
 		{PruneConversations, p.Policy.Conversations, s.pruneConversations},
 		{PruneOutbox, p.Policy.Outbox, s.pruneOutbox},
 		{PruneAudit, p.Policy.Audit, s.pruneAudit},
+		{PruneProfiles, p.Policy.Profiles, s.pruneProfiles},
 	}
 	for _, k := range kinds {
 		if k.keep == 0 {

@@ -98,6 +98,11 @@ type Store interface {
 	ContactList(ctx context.Context, p ContactListParams) ([]Contact, error)
 	ContactUpdate(ctx context.Context, c Contact, by string) (Contact, error)
 
+	// ProfileGet returns the cached network profile of a customer; ErrNotFound when none.
+	ProfileGet(ctx context.Context, channel, externalID string) (Profile, error)
+	// ProfilePut stores a customer's network profile, replacing the one cached.
+	ProfilePut(ctx context.Context, p Profile) error
+
 	// TokenCreate stores a token by the hash of its secret.
 	TokenCreate(ctx context.Context, t Token, by string) (Token, error)
 	// TokenByHash finds a token by the hash of its secret and records that it was used.

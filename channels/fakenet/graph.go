@@ -39,6 +39,7 @@ type FakeGraph struct {
 	rec    recorder
 	ledger ledger
 	misbehaviour
+	profiles profiles
 
 	mu        sync.Mutex
 	seq       int
@@ -88,6 +89,7 @@ func (f *FakeGraph) Reset() {
 	f.rec.reset()
 	f.ledger.reset()
 	f.misbehaviour.reset()
+	f.profiles.reset()
 }
 
 // Sent returns what the fake accepted so far (messages, comments, replies), oldest first. The
@@ -133,14 +135,7 @@ type GraphError struct {
 
 // FailNextWith makes the next times requests answer with an error envelope in full.
 func (f *FakeGraph) FailNextWith(e GraphError, times int) {
-	inner := map[string]any{"message": e.Message, "type": e.Type, "code": e.Code, "fbtrace_id": "AbCdEfGhIjK"}
-	if e.Subcode != 0 {
-		inner["error_subcode"] = e.Subcode
-	}
-	if e.IsTransient {
-		inner["is_transient"] = true
-	}
-	f.rec.fail(Failure{Status: e.Status, Header: e.Header, Body: mustJSON(map[string]any{"error": inner})}, times)
+	f.rec.fail(Failure{Status: e.Status, Header: e.Header, Body: graphErrorBody(e)}, times)
 }
 
 // FailNextStatus makes the next times requests answer an HTTP status with a body that is not
@@ -167,10 +162,14 @@ func graphFailure(code, subcode int) (int, string, string) {
 		return 403, "OAuthException", "(#17) User request limit reached"
 	case code == 32:
 		return 403, "OAuthException", "(#32) Page request limit reached"
+	case code == 100 && subcode == 2018218:
+		return 400, "OAuthException", "No profile available for this user."
 	case code == 100:
 		return 400, "OAuthException", "(#100) Invalid parameter"
 	case code == 190:
 		return 400, "OAuthException", "Error validating access token: Session has expired."
+	case code == 230:
+		return 400, "OAuthException", "User consent is required to access user profile"
 	case code == 368:
 		return 400, "OAuthException", "(#368) The action attempted has been deemed abusive or is otherwise disallowed"
 	case code == 506:
@@ -192,6 +191,10 @@ func graphFailure(code, subcode int) (int, string, string) {
 var graphVersion = regexp.MustCompile(`^/v\d+\.\d+`)
 
 func (f *FakeGraph) serve(w http.ResponseWriter, r *http.Request) {
+	if parts := strings.Split(strings.Trim(graphVersion.ReplaceAllString(r.URL.Path, ""), "/"), "/"); isProfileRead(r, parts) {
+		f.serveProfile(w, r, parts[0])
+		return
+	}
 	rec, fail := f.rec.record(r)
 	if fail != nil {
 		f.rec.write(w, fail.Status, fail.Header, fail.Body)

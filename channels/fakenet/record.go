@@ -54,6 +54,16 @@ func (r *recorder) record(req *http.Request) (Request, *Failure) {
 	return rec, &f
 }
 
+// keep reads and keeps a request that no queued failure applies to.
+func (r *recorder) keep(req *http.Request) Request {
+	raw, _ := io.ReadAll(req.Body)
+	rec := Request{Method: req.Method, Path: req.URL.Path, Query: req.URL.Query(), Header: req.Header.Clone(), Raw: raw}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.requests = append(r.requests, rec)
+	return rec
+}
+
 func decodeBody(contentType string, raw []byte) map[string]any {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil

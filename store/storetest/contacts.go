@@ -2,7 +2,9 @@ package storetest
 
 import (
 	"fmt"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -163,4 +165,54 @@ func testContactListPages(h *harness) {
 	got, err = h.s.ContactList(h.ctx, store.ContactListParams{Offset: 100})
 	require.NoError(t, err)
 	require.Len(t, got, 1)
+}
+
+// profileTests are the cache of customers' network profiles.
+var profileTests = []test{
+	{"PutGet", testProfilePutGet},
+	{"Errors", testProfileErrors},
+}
+
+func testProfilePutGet(h *harness) {
+	t := h.t
+	_, err := h.s.ProfileGet(h.ctx, store.ChannelFacebook, "PSID-1")
+	require.ErrorIs(t, err, store.ErrNotFound)
+
+	at := h.now()
+	p := store.Profile{Channel: store.ChannelFacebook, ExternalID: "PSID-1", Name: "María José García", FirstName: "María José",
+		LastName: "García", Picture: "https://cdn.example/p.jpg", FetchedAt: &at, LookedUpAt: at}
+	require.NoError(t, h.s.ProfilePut(h.ctx, p))
+	got, err := h.s.ProfileGet(h.ctx, store.ChannelFacebook, "PSID-1")
+	require.NoError(t, err)
+	require.Equal(t, p, got)
+
+	// a failed refresh keeps the names and says when to try again
+	h.clock.Advance(8 * 24 * time.Hour)
+	later, retry := h.now(), h.now().Add(time.Hour)
+	p.LookedUpAt, p.Error, p.RetryAt = later, "retry: (#2) Service temporarily unavailable", &retry
+	require.NoError(t, h.s.ProfilePut(h.ctx, p))
+	got, err = h.s.ProfileGet(h.ctx, store.ChannelFacebook, "PSID-1")
+	require.NoError(t, err)
+	require.Equal(t, p, got)
+	require.Equal(t, at, *got.FetchedAt, "the last look-up that worked")
+
+	// the same id on another channel type is another customer
+	_, err = h.s.ProfileGet(h.ctx, store.ChannelInstagram, "PSID-1")
+	require.ErrorIs(t, err, store.ErrNotFound)
+}
+
+func testProfileErrors(h *harness) {
+	t := h.t
+	for _, p := range []store.Profile{
+		{ExternalID: "1", LookedUpAt: h.now()},
+		{Channel: store.ChannelFacebook, LookedUpAt: h.now()},
+		{Channel: store.ChannelFacebook, ExternalID: "1"},
+	} {
+		require.ErrorIs(t, h.s.ProfilePut(h.ctx, p), store.ErrInvalid, "%+v", p)
+	}
+	long := store.Profile{Channel: store.ChannelFacebook, ExternalID: "2", LookedUpAt: h.now(), Error: strings.Repeat("x", 2000)}
+	require.NoError(t, h.s.ProfilePut(h.ctx, long))
+	got, err := h.s.ProfileGet(h.ctx, store.ChannelFacebook, "2")
+	require.NoError(t, err)
+	require.Len(t, got.Error, 500, "the error kept is bounded")
 }

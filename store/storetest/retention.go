@@ -168,12 +168,15 @@ func (h *retention) seed(tag string) seeded {
 	// an audit entry
 	_, err = s.SkillPut(ctx, store.Skill{Name: tag + "-skill"}, "ann")
 	require.NoError(t, err)
+	// a customer's profile, looked up now
+	require.NoError(t, s.ProfilePut(ctx, store.Profile{Channel: "facebook", ExternalID: tag + "-psid", Name: "Ana",
+		LookedUpAt: h.clock.Now()}))
 	return out
 }
 
 // policy is the suite's policy: every kind kept 30 days, conversations and audit 365.
 var policy = store.RetentionPolicy{Payloads: 30 * day, EventKeys: 30 * day, Conversations: 365 * day,
-	Outbox: 30 * day, Audit: 365 * day}
+	Outbox: 30 * day, Audit: 365 * day, Profiles: 90 * day}
 
 func testPruneEveryKind(h *retention) {
 	t, ctx, s := h.t, h.ctx, h.s
@@ -191,7 +194,9 @@ func testPruneEveryKind(h *retention) {
 		store.PruneSessions:      1,
 		store.PruneOutbox:        2, // sent and failed
 		store.PruneAudit:         1,
+		store.PruneProfiles:      1,
 	}, pruned)
+	require.Equal(t, []string{"new-psid"}, h.raw.Strings(t, `SELECT external_id FROM profiles`), "the recent profile stays")
 
 	// payloads: only the old processed ones went
 	var wantPayloads []string

@@ -32,6 +32,7 @@ func Run(t *testing.T, open Opener) {
 		{"Calendar", calendarTests},
 		{"Switch", switchTests},
 		{"Contact", contactTests},
+		{"Profile", profileTests},
 		{"Token", tokenTests},
 		{"Audit", auditTests},
 	}
