@@ -84,8 +84,9 @@ requests in flight finish, then it exits.
 One node at a time prunes what grows: processed webhook payloads after --retain-payloads (30d),
 the keys that deduplicate events after --retain-event-keys (30d, at least 7d), closed
 conversations with their interactions after --retain-conversations (365d), sent and failed
-outbound actions after --retain-outbox (30d), audit entries after --retain-audit (365d) and
-customers' cached profiles after --retain-profiles (90d); 0 keeps forever.
+outbound actions after --retain-outbox (30d), audit entries after --retain-audit (365d),
+customers' cached profiles after --retain-profiles (90d) and web chat visitors' messages and
+files after --retain-webchat (30d); 0 keeps forever.
 
 When a customer with no name starts a session on Messenger or Instagram Direct, their profile
 is looked up on the network, waiting at most --profile-timeout (2s), with at most
