@@ -97,7 +97,7 @@ var Channel = []Setting{
 		Description: "Where the web chat's replies are POSTed, signed with the channel's secret. Unset: replies wait in the visitor's mailbox, which the widget streams."},
 		Channels: webchat},
 	{Param: engine.Param{Name: "allowed_origins", Kind: engine.KindList, Max: engine.Bound(50), Example: []string{"https://www.example.com"},
-		Elem: &engine.Param{Kind: engine.KindString, Format: "origin", Description: "An origin, or * for any."},
+		Elem:        &engine.Param{Kind: engine.KindString, Format: "origin", Description: "An origin, or * for any."},
 		Description: "The web pages (origins: scheme, host and port) whose widget may call the visitor endpoints; unset: only pages the server itself serves. * allows any page."},
 		Channels: webchat},
 	{Param: engine.Param{Name: "title", Kind: engine.KindString, Format: "widget-text", Example: "Acme support",
