@@ -1,8 +1,10 @@
 package dispatch
 
 // Web chat mailboxes: a reply on a web chat without a callback_url is stored in its visitor's
-// mailbox, which the widget streams. The outbox row is sent in the same transaction as the
-// mailbox row is written, so a reply reaches the mailbox once, or not at all and is tried again.
+// mailbox, which the widget streams. A flow's reply is stored in the transaction that commits
+// its run; an agent's goes through the outbox, whose row is sent in the same transaction as the
+// mailbox row is written. Either way a reply reaches the mailbox once, or not at all and is
+// tried again.
 
 import (
 	"context"
@@ -31,15 +33,18 @@ func (d *Dispatcher) deliverWebchat(ctx context.Context, it store.OutboxItem, co
 		d.finishSend(ctx, it, store.OutboxFailed, "", "the reply has neither text nor attachments")
 		return
 	}
-	m := store.WebchatMessage{ChannelID: it.ChannelID, Visitor: conv.Customer, Key: it.ActionID,
-		Direction: store.WebchatOut, Text: a.Text, Attachments: a.Attachments, Agent: a.Agent}
-	write := func(tx store.Tx) error {
-		_, _, err := tx.WebchatAppend(ctx, m, WebchatMailboxSize)
-		return err
-	}
+	write := func(tx store.Tx) error { return appendWebchatReply(ctx, tx, &conv, &a) }
 	if d.finishSendWith(ctx, it, store.OutboxSent, it.ActionID, "", write) {
 		d.AnnounceWebchat(ctx, it.ChannelID, conv.Customer)
 	}
+}
+
+// appendWebchatReply stores a reply in the mailbox of the conversation's visitor, once: the
+// action id is its key.
+func appendWebchatReply(ctx context.Context, tx store.Tx, conv *store.Conversation, a *engine.Action) error {
+	_, _, err := tx.WebchatAppend(ctx, store.WebchatMessage{ChannelID: conv.ChannelID, Visitor: conv.Customer, Key: a.ID,
+		Direction: store.WebchatOut, Text: a.Text, Attachments: a.Attachments, Agent: a.Agent}, WebchatMailboxSize)
+	return err
 }
 
 // AnnounceWebchat wakes the streams of a visitor, on every node.
