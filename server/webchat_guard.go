@@ -73,10 +73,10 @@ func (l WebchatLimits) withDefaults() WebchatLimits {
 
 // webchatGuard holds the key of visitor tokens and the rate limiters.
 type webchatGuard struct {
-	limits WebchatLimits
-	mu     sync.Mutex
-	key    []byte
-	ips    *lru.Cache[string, *rate.Limiter]
+	limits  WebchatLimits
+	mu      sync.Mutex
+	key     []byte
+	ips     *lru.Cache[string, *rate.Limiter]
 	senders *lru.Cache[string, *rate.Limiter]
 }
 
