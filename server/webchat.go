@@ -54,7 +54,9 @@ func (s *Server) webchatRoutes() {
 	on := func(add func(string, ...fiber.Handler) fiber.Router, path string, hs ...fiber.Handler) {
 		add("/webchat/:channel"+path, hs...)
 	}
-	on(s.app.Options, "/*", s.webchatGate, s.webchatPreflight)
+	for _, path := range []string{"/session", "/messages", "/stream", "/delivered", "/files", "/files/:file"} {
+		on(s.app.Options, path, s.webchatGate, s.webchatPreflight)
+	}
 	on(s.app.Post, "/session", s.webchatGate, s.webchatSession)
 	on(s.app.Post, "/messages", append(visitor, s.webchatPost)...)
 	on(s.app.Get, "/messages", append(visitor, s.webchatPoll)...)
