@@ -213,6 +213,12 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 		}
 		if len(loaded) > 0 {
 			log.Info("published flows", "dir", o.flows, "flows", strings.Join(loaded, ", "))
+			// a first start with the examples gets a web chat to try them with
+			if created, err := server.EnsureDemoWebchat(ctx, st, "switchboard serve"); err != nil {
+				log.Warn("the demo web chat was not created", "err", err)
+			} else if created {
+				log.Info("created the demo web chat", "channel", server.DemoWebchatChannel, "page", "/demo/webchat")
+			}
 		}
 	}
 	// The workers stop after the server: requests in flight finish their work first.

@@ -377,7 +377,7 @@ func (d *Dispatcher) afterRun(ctx context.Context, r *run) {
 	if len(r.eff.network) > 0 || (r.session.Wait != nil && !r.session.Wait.Deadline.IsZero()) {
 		d.notify(ctx, TopicDue)
 	}
-	if r.eff.channel.Type == store.ChannelWebchat && r.eff.conversation != nil &&
+	if r.eff.channel.Type == store.ChannelWebchat && r.eff.conversation != nil && store.IsWebchatVisitor(r.eff.conversation.Customer) &&
 		slices.ContainsFunc(r.eff.immediate, func(a *engine.Action) bool { return a.Type == engine.ActionReply }) {
 		d.AnnounceWebchat(ctx, r.eff.channel.ID, r.eff.conversation.Customer)
 	}

@@ -40,8 +40,13 @@ func (d *Dispatcher) deliverWebchat(ctx context.Context, it store.OutboxItem, co
 }
 
 // appendWebchatReply stores a reply in the mailbox of the conversation's visitor, once: the
-// action id is its key.
+// action id is its key. Only the widget's visitors have a mailbox: the customers of senders that
+// post to the webhook get their replies in the answer or at their callback_url, and their
+// messages cost the pipeline nothing more.
 func appendWebchatReply(ctx context.Context, tx store.Tx, conv *store.Conversation, a *engine.Action) error {
+	if !store.IsWebchatVisitor(conv.Customer) {
+		return nil
+	}
 	_, _, err := tx.WebchatAppend(ctx, store.WebchatMessage{ChannelID: conv.ChannelID, Visitor: conv.Customer, Key: a.ID,
 		Direction: store.WebchatOut, Text: a.Text, Attachments: a.Attachments, Agent: a.Agent}, WebchatMailboxSize)
 	return err

@@ -110,7 +110,7 @@ func (g *webchatGuard) signingKey(ctx context.Context, st store.Store) ([]byte, 
 func newVisitorID() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
-	return "v_" + base64.RawURLEncoding.EncodeToString(b)
+	return store.WebchatVisitorPrefix + base64.RawURLEncoding.EncodeToString(b)
 }
 
 func tokenMAC(key []byte, channelID, visitor string, expires int64) string {
@@ -129,7 +129,7 @@ func signVisitor(key []byte, channelID, visitor string, expires time.Time) strin
 // it has not expired.
 func verifyVisitor(key []byte, channelID, token string, now time.Time) (string, error) {
 	parts := strings.Split(token, ".")
-	if len(parts) != 4 || parts[0] != "v1" || !strings.HasPrefix(parts[1], "v_") {
+	if len(parts) != 4 || parts[0] != "v1" || !store.IsWebchatVisitor(parts[1]) {
 		return "", errorf(fiber.StatusUnauthorized, "invalid_token", "the visitor token is malformed; start a session with POST /webchat/%s/session", channelID)
 	}
 	exp, err := strconv.ParseInt(parts[2], 10, 64)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -40,6 +41,13 @@ type WebchatTx interface {
 	// and returns how many it marked.
 	WebchatMarkDelivered(ctx context.Context, channelID, visitor string, upTo int64) (int64, error)
 }
+
+// WebchatVisitorPrefix starts the ids of the visitors the server makes for the widget: only
+// they have a mailbox.
+const WebchatVisitorPrefix = "v_"
+
+// IsWebchatVisitor tells whether a web chat customer is a visitor of the widget.
+func IsWebchatVisitor(customer string) bool { return strings.HasPrefix(customer, WebchatVisitorPrefix) }
 
 // Directions of web chat messages.
 const (

@@ -45,6 +45,7 @@ li a{color:inherit}
 .banner[hidden]{display:none}
 form{display:flex;gap:6px;padding:8px;border-top:1px solid #ddd;align-items:flex-end}
 textarea{flex:1;resize:none;min-height:38px;max-height:120px;padding:8px;border:1px solid #bbb;border-radius:8px}
+.attach svg{width:18px;height:18px;fill:#444;vertical-align:middle}
 .attach,.send{height:38px;border-radius:8px;border:1px solid #bbb;background:#fff;padding:0 10px}
 .send{background:#1f5fbf;color:#fff;border-color:#1f5fbf}
 :focus-visible{outline:3px solid #f5a623;outline-offset:2px}
@@ -59,7 +60,7 @@ input[type=file]{position:absolute;left:-9999px}`;
 <header><h2 id="sb-title"></h2><button class="close" type="button">×</button></header>
 <div class="banner" role="status" hidden></div>
 <ol role="log" aria-live="polite" aria-relevant="additions"></ol>
-<form><input type="file" id="sb-file"><button class="attach" type="button">📎</button><textarea rows="1"></textarea><button class="send" type="submit"></button></form>
+<form><input type="file" id="sb-file"><button class="attach" type="button"><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z"/></svg></button><textarea rows="1"></textarea><button class="send" type="submit"></button></form>
 </section>`;
   const $ = (sel) => root.querySelector(sel);
   const launcher = $('.launcher'), panel = $('.panel'), title = $('h2'), closeBtn = $('.close'), banner = $('.banner');
@@ -232,7 +233,6 @@ input[type=file]{position:absolute;left:-9999px}`;
   function open(on) {
     panel.hidden = !on;
     launcher.setAttribute('aria-expanded', String(on));
-    launcher.setAttribute('aria-label', on ? t.close : t.open);
     if (on) { start().catch(() => {}); input.focus(); } else { launcher.focus(); }
   }
 
