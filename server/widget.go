@@ -85,18 +85,26 @@ func sendWidget(c *fiber.Ctx) error {
 // another; serve creates it on a first start.
 const DemoWebchatChannel = "webchat-demo"
 
+// demoTexts are the demo page's words, by language.
+var demoTexts = map[string]map[string]string{
+	"en": {"title": "Web chat demo", "intro": "This page carries the Switchboard web chat widget of channel", "open": "Open the chat with the button at the bottom right and write to the flow; an agent's answer through the agent API appears in the same panel.", "embed": "Any page can carry it with one tag, once the channel's allowed_origins setting names the page's origin:"},
+	"es": {"title": "Demo del chat web", "intro": "Esta página lleva el widget de chat web de Switchboard del canal", "open": "Abrí el chat con el botón de abajo a la derecha y escribile al flujo; la respuesta de un agente por la API de agentes aparece en el mismo panel.", "embed": "Cualquier página puede llevarlo con una etiqueta, una vez que el ajuste allowed_origins del canal nombra el origen de la página:"},
+	"it": {"title": "Demo della chat web", "intro": "Questa pagina contiene il widget di chat web di Switchboard del canale", "open": "Apri la chat con il pulsante in basso a destra e scrivi al flusso; la risposta di un operatore tramite l'API degli operatori compare nello stesso pannello.", "embed": "Qualsiasi pagina può contenerlo con un tag, quando l'impostazione allowed_origins del canale nomina l'origine della pagina:"},
+	"fr": {"title": "Démo du chat web", "intro": "Cette page porte le widget de chat web Switchboard du canal", "open": "Ouvrez le chat avec le bouton en bas à droite et écrivez au flux ; la réponse d'un conseiller via l'API des conseillers apparaît dans le même panneau.", "embed": "N'importe quelle page peut le porter avec une balise, dès que le réglage allowed_origins du canal nomme l'origine de la page :"},
+}
+
 var demoPage = template.Must(template.New("demo").Parse(`<!doctype html>
 <html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Switchboard web chat demo</title>
+<title>Switchboard · {{index .T "title"}}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:3rem auto;padding:0 1rem;color:#222}code{background:#f3f3f3;padding:.1rem .3rem}</style>
 </head><body>
-<h1>Web chat demo</h1>
-<p>This page carries the Switchboard web chat widget of channel <code>{{.Channel}}</code>. Open the chat with the
-button at the bottom right and write to the flow; an agent's answer through the agent API appears in the same panel.</p>
-<p>Any page can carry it with one tag, once the channel's <code>allowed_origins</code> setting names the page's origin:</p>
+<h1>{{index .T "title"}}</h1>
+<p>{{index .T "intro"}} <code>{{.Channel}}</code>. {{index .T "open"}}</p>
+<p>{{index .T "embed"}}</p>
 <pre><code>&lt;script src="{{.Origin}}{{.Widget}}" data-channel="{{.Channel}}" async&gt;&lt;/script&gt;</code></pre>
-<p>Languages: <a href="?channel={{.Channel}}&amp;lang=en">English</a> · <a href="?channel={{.Channel}}&amp;lang=es">Español</a> ·
-<a href="?channel={{.Channel}}&amp;lang=it">Italiano</a> · <a href="?channel={{.Channel}}&amp;lang=fr">Français</a></p>
+<p>
+<a href="?channel={{.Channel}}&amp;lang=en" lang="en">English</a> · <a href="?channel={{.Channel}}&amp;lang=es" lang="es">Español</a> ·
+<a href="?channel={{.Channel}}&amp;lang=it" lang="it">Italiano</a> · <a href="?channel={{.Channel}}&amp;lang=fr" lang="fr">Français</a></p>
 <script src="{{.Widget}}" data-channel="{{.Channel}}" async></script>
 </body></html>
 `))
@@ -108,14 +116,12 @@ func (s *Server) webchatDemo(c *fiber.Ctx) error {
 		return fieldError("channel", "channel %q is not a channel id", channel)
 	}
 	lang := c.Query("lang", "en")
-	switch lang {
-	case "en", "es", "it", "fr":
-	default:
+	if demoTexts[lang] == nil {
 		return fieldError("lang", "lang %q: use en, es, it or fr", lang)
 	}
 	var buf bytes.Buffer
-	if err := demoPage.Execute(&buf, map[string]string{"Channel": channel, "Lang": lang, "Widget": WidgetPath(),
-		"Origin": c.Protocol() + "://" + string(c.Request().Host())}); err != nil {
+	if err := demoPage.Execute(&buf, map[string]any{"Channel": channel, "Lang": lang, "Widget": WidgetPath(),
+		"Origin": c.Protocol() + "://" + string(c.Request().Host()), "T": demoTexts[lang]}); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-cache")
