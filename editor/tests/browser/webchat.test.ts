@@ -120,10 +120,27 @@ describe.skipIf(!server)('the web chat widget', () => {
     await shot(page, 'webchat-agent')
   })
 
+  it('sends an image, which the agent can read', async () => {
+    // a 1×1 PNG
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64')
+    await widget(page).locator('input[type=file]').setInputFiles({ name: 'factura.png', mimeType: 'image/png', buffer: png })
+    const img = widget(page).locator('li.in img')
+    await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(1)
+    const desk = await call<{ conversations: { conversation_id: string }[] }>(agent, 'GET', '/agent')
+    const t = await call<{ interactions: { attachments: { type: string; url: string }[] }[] }>(agent, 'GET', `/agent/conversations/${desk.body.conversations[0].conversation_id}`)
+    const url = t.body.interactions.flatMap((i) => i.attachments).find((a) => a.type === 'image')?.url ?? ''
+    expect(url).toMatch(/^\/api\/v1\/webchat\/files\/f_/)
+    const file = await fetch(server!.url + url, { headers: { Authorization: `Bearer ${agent.token}` } })
+    expect(file.status).toBe(200)
+    expect(Buffer.from(await file.arrayBuffer())).toEqual(png)
+    expect((await fetch(server!.url + url)).status, 'not without a token').toBe(401)
+  })
+
   it('keeps the conversation across a reload', async () => {
     await page.reload()
     await widget(page).getByRole('button', { name: 'Abrir el chat' }).click()
     for (const text of ['hola', 'quiero revisar mi factura']) await expect.poll(() => mine(page, text).isVisible()).toBe(true)
+    await expect.poll(() => widget(page).locator('li.in img').evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(1)
     await expect.poll(() => reply(page, 'Soy Ana, ya miro tu factura.').isVisible()).toBe(true)
     expect(await reply(page, 'Soy Ana, ya miro tu factura.').count(), 'each message once').toBe(1)
   })
