@@ -13,10 +13,10 @@
   const storeKey = 'switchboard.webchat.' + origin + '.' + channel;
 
   const words = {
-    en: { open: 'Open chat', close: 'Close chat', title: 'Chat with us', greeting: 'Hi! How can we help you?', placeholder: 'Write a message…', send: 'Send', attach: 'Attach a file', log: 'Messages', you: 'You', us: 'Reply', agent: 'Agent', sending: 'Sending…', sent: 'Sent', delivered: 'Delivered', failed: 'Not sent. Retry', offline: 'We cannot reach the chat right now; we keep trying.', tooBig: 'The file is too large: at most {n} MB.', badType: 'This kind of file cannot be sent.', slow: 'You are sending too fast; wait a moment.', file: 'File' },
-    es: { open: 'Abrir el chat', close: 'Cerrar el chat', title: 'Chateá con nosotros', greeting: '¡Hola! ¿En qué te podemos ayudar?', placeholder: 'Escribí un mensaje…', send: 'Enviar', attach: 'Adjuntar un archivo', log: 'Mensajes', you: 'Vos', us: 'Respuesta', agent: 'Agente', sending: 'Enviando…', sent: 'Enviado', delivered: 'Entregado', failed: 'No se envió. Reintentar', offline: 'Ahora no podemos conectar con el chat; seguimos intentando.', tooBig: 'El archivo es demasiado grande: como máximo {n} MB.', badType: 'Este tipo de archivo no se puede enviar.', slow: 'Estás enviando muy rápido; esperá un momento.', file: 'Archivo' },
-    it: { open: 'Apri la chat', close: 'Chiudi la chat', title: 'Scrivici', greeting: 'Ciao! Come possiamo aiutarti?', placeholder: 'Scrivi un messaggio…', send: 'Invia', attach: 'Allega un file', log: 'Messaggi', you: 'Tu', us: 'Risposta', agent: 'Operatore', sending: 'Invio…', sent: 'Inviato', delivered: 'Consegnato', failed: 'Non inviato. Riprova', offline: 'Ora non riusciamo a raggiungere la chat; continuiamo a provare.', tooBig: 'Il file è troppo grande: al massimo {n} MB.', badType: 'Questo tipo di file non si può inviare.', slow: 'Stai inviando troppo in fretta; aspetta un momento.', file: 'File' },
-    fr: { open: 'Ouvrir le chat', close: 'Fermer le chat', title: 'Discutez avec nous', greeting: 'Bonjour ! Comment pouvons-nous vous aider ?', placeholder: 'Écrivez un message…', send: 'Envoyer', attach: 'Joindre un fichier', log: 'Messages', you: 'Vous', us: 'Réponse', agent: 'Conseiller', sending: 'Envoi…', sent: 'Envoyé', delivered: 'Remis', failed: 'Non envoyé. Réessayer', offline: 'Le chat est injoignable pour le moment ; nous réessayons.', tooBig: 'Le fichier est trop lourd : {n} Mo au plus.', badType: 'Ce type de fichier ne peut pas être envoyé.', slow: 'Vous envoyez trop vite ; patientez un instant.', file: 'Fichier' },
+    en: { open: 'Open chat', close: 'Close chat', title: 'Chat with us', greeting: 'Hi! How can we help you?', placeholder: 'Write a message…', send: 'Send', attach: 'Attach a file', log: 'Messages', you: 'You', us: 'Reply', agent: 'Agent', sending: 'Sending…', sent: 'Sent', failed: 'Not sent. Retry', offline: 'We cannot reach the chat right now; we keep trying.', tooBig: 'The file is too large: at most {n} MB.', badType: 'This kind of file cannot be sent.', slow: 'You are sending too fast; wait a moment.', file: 'File' },
+    es: { open: 'Abrir el chat', close: 'Cerrar el chat', title: 'Chateá con nosotros', greeting: '¡Hola! ¿En qué te podemos ayudar?', placeholder: 'Escribí un mensaje…', send: 'Enviar', attach: 'Adjuntar un archivo', log: 'Mensajes', you: 'Vos', us: 'Respuesta', agent: 'Agente', sending: 'Enviando…', sent: 'Enviado', failed: 'No se envió. Reintentar', offline: 'Ahora no podemos conectar con el chat; seguimos intentando.', tooBig: 'El archivo es demasiado grande: como máximo {n} MB.', badType: 'Este tipo de archivo no se puede enviar.', slow: 'Estás enviando muy rápido; esperá un momento.', file: 'Archivo' },
+    it: { open: 'Apri la chat', close: 'Chiudi la chat', title: 'Scrivici', greeting: 'Ciao! Come possiamo aiutarti?', placeholder: 'Scrivi un messaggio…', send: 'Invia', attach: 'Allega un file', log: 'Messaggi', you: 'Tu', us: 'Risposta', agent: 'Operatore', sending: 'Invio…', sent: 'Inviato', failed: 'Non inviato. Riprova', offline: 'Ora non riusciamo a raggiungere la chat; continuiamo a provare.', tooBig: 'Il file è troppo grande: al massimo {n} MB.', badType: 'Questo tipo di file non si può inviare.', slow: 'Stai inviando troppo in fretta; aspetta un momento.', file: 'File' },
+    fr: { open: 'Ouvrir le chat', close: 'Fermer le chat', title: 'Discutez avec nous', greeting: 'Bonjour ! Comment pouvons-nous vous aider ?', placeholder: 'Écrivez un message…', send: 'Envoyer', attach: 'Joindre un fichier', log: 'Messages', you: 'Vous', us: 'Réponse', agent: 'Conseiller', sending: 'Envoi…', sent: 'Envoyé', failed: 'Non envoyé. Réessayer', offline: 'Le chat est injoignable pour le moment ; nous réessayons.', tooBig: 'Le fichier est trop lourd : {n} Mo au plus.', badType: 'Ce type de fichier ne peut pas être envoyé.', slow: 'Vous envoyez trop vite ; patientez un instant.', file: 'Fichier' },
   };
   const lang = (document.documentElement.lang || navigator.language || 'en').slice(0, 2).toLowerCase();
   const t = words[lang] || words.en;
@@ -74,9 +74,10 @@ input[type=file]{position:absolute;left:-9999px}`;
 
   let state = {};
   try { state = JSON.parse(localStorage.getItem(storeKey) || '{}'); } catch (e) { state = {}; }
-  const save = () => { try { localStorage.setItem(storeKey, JSON.stringify({ token: state.token })); } catch (e) { /* private mode */ } };
+  const save = () => { try { localStorage.setItem(storeKey, JSON.stringify({ token: state.token, visitor: state.visitor })); } catch (e) { /* private mode */ } };
   let texts = {}, limits = { max_file_bytes: 2 << 20, file_types: [] }, last = 0, delivered = 0, started = null, source = null, polling = null, failures = 0;
   const shown = new Map(); // key -> li of messages shown, so that none shows twice
+  let shownFor = null; // the visitor whose messages are shown
   const blobs = new Map();
 
   const auth = () => ({ Authorization: 'Bearer ' + state.token });
@@ -89,7 +90,8 @@ input[type=file]{position:absolute;left:-9999px}`;
     if (res.status === 401 && state.token) { state = {}; res = await fetch(api + '/session', { method: 'POST' }); }
     if (!res.ok) throw new Error('session ' + res.status);
     const body = await res.json();
-    state.token = body.token; save();
+    if (body.visitor !== shownFor) { last = 0; delivered = 0; shown.clear(); log.textContent = ''; shownFor = body.visitor; } // another visitor: another conversation
+    state.token = body.token; state.visitor = body.visitor; save();
     texts = body.texts || {}; limits = body.limits || limits;
     title.textContent = texts.title || t.title;
     input.placeholder = texts.placeholder || t.placeholder;
@@ -160,6 +162,7 @@ input[type=file]{position:absolute;left:-9999px}`;
     let more = true;
     while (more) {
       const res = await fetch(api + '/messages?after=' + last, { headers: auth() });
+      if (res.status === 401) { started = null; source = null; } // the token expired: start a new session
       if (!res.ok) throw new Error('messages ' + res.status);
       const body = await res.json();
       body.messages.forEach(show);
