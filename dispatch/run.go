@@ -169,6 +169,8 @@ func (d *Dispatcher) inboundOnce(ctx context.Context, ch store.Channel, ev chann
 	}
 	var stored store.Interaction
 	err = d.commit(ctx, func(tx store.Tx) error {
+		// its own err: a commit whose ctx ends returns while the unit may still run
+		var err error
 		if first != nil {
 			if err := first(tx); err != nil {
 				return err
