@@ -152,30 +152,42 @@ func (p pipe) WebchatAppend(ctx context.Context, m WebchatMessage, keep int) (We
 	case m.Direction != WebchatIn && m.Direction != WebchatOut:
 		return WebchatMessage{}, false, invalid("web chat message: direction %q", m.Direction)
 	}
-	var r webchatRow
-	err := p.get(ctx, &r, `SELECT `+webchatColumns+` FROM webchat_messages WHERE channel_id = ? AND visitor = ? AND key = ?`,
-		m.ChannelID, m.Visitor, m.Key)
-	if err == nil {
-		stored, err := r.message()
-		return stored, false, err
-	}
-	if !isNotFound(p.s.fail(err, "web chat message")) {
-		return WebchatMessage{}, false, fmt.Errorf("web chat message %s: %w", m.Key, err)
-	}
 	attachments, err := jsonArg(m.Attachments, "[]")
 	if err != nil {
 		return WebchatMessage{}, false, err
 	}
 	m.CreatedAt = dbTime(p.s.now())
-	// the number is the mailbox's highest plus one: two writers that race for it meet on the
-	// primary key, and the second fails, so numbers become visible in order
-	if err := p.get(ctx, &m.Seq, `SELECT coalesce(max(seq), 0) + 1 FROM webchat_messages WHERE channel_id = ? AND visitor = ?`,
-		m.ChannelID, m.Visitor); err != nil {
-		return WebchatMessage{}, false, fmt.Errorf("web chat mailbox of %s: %w", m.Visitor, err)
-	}
-	if _, err := p.exec(ctx, `INSERT INTO webchat_messages (`+webchatColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		m.ChannelID, m.Visitor, m.Seq, m.Key, m.Direction, m.Text, attachments, m.Agent, false, p.s.ts(m.CreatedAt)); err != nil {
-		return WebchatMessage{}, false, p.s.fail(err, "web chat message %s", m.Key)
+	// The number is the mailbox's highest plus one. A writer that races another for it (the
+	// visitor's post and the flow's reply) meets the other's row on the primary key: on
+	// PostgreSQL the insert waits for the other to commit and then does nothing, and the next
+	// attempt reads the number after it. So numbers become visible in order.
+	for attempt := 0; ; attempt++ {
+		var r webchatRow
+		err := p.get(ctx, &r, `SELECT `+webchatColumns+` FROM webchat_messages WHERE channel_id = ? AND visitor = ? AND key = ?`,
+			m.ChannelID, m.Visitor, m.Key)
+		if err == nil {
+			stored, err := r.message()
+			return stored, false, err
+		}
+		if !isNotFound(p.s.fail(err, "web chat message")) {
+			return WebchatMessage{}, false, fmt.Errorf("web chat message %s: %w", m.Key, err)
+		}
+		if attempt == 5 {
+			return WebchatMessage{}, false, fmt.Errorf("web chat mailbox of %s: other writers took every number tried", m.Visitor)
+		}
+		if err := p.get(ctx, &m.Seq, `SELECT coalesce(max(seq), 0) + 1 FROM webchat_messages WHERE channel_id = ? AND visitor = ?`,
+			m.ChannelID, m.Visitor); err != nil {
+			return WebchatMessage{}, false, fmt.Errorf("web chat mailbox of %s: %w", m.Visitor, err)
+		}
+		n, err := p.exec(ctx, `INSERT INTO webchat_messages (`+webchatColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT DO NOTHING`,
+			m.ChannelID, m.Visitor, m.Seq, m.Key, m.Direction, m.Text, attachments, m.Agent, false, p.s.ts(m.CreatedAt))
+		if err != nil {
+			return WebchatMessage{}, false, p.s.fail(err, "web chat message %s", m.Key)
+		}
+		if n == 1 {
+			break
+		}
 	}
 	if keep > 0 && m.Seq > int64(keep) {
 		if _, err := p.exec(ctx, `DELETE FROM webchat_messages WHERE channel_id = ? AND visitor = ? AND seq <= ?`,
