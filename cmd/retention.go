@@ -38,6 +38,7 @@ func retentionFlags(c *cobra.Command, o *retentionOptions) {
 		{"retain-outbox", "how long a sent or failed outbound action is kept", &o.policy.Outbox},
 		{"retain-audit", "how long an audit entry is kept", &o.policy.Audit},
 		{"retain-profiles", "how long a customer's cached network profile is kept after it was last looked up", &o.policy.Profiles},
+		{"retain-webchat", "how long a web chat visitor's messages and files are kept", &o.policy.Webchat},
 		{"prune-every", "how often the pruning node deletes what is older than the --retain-* flags allow", &o.every},
 	} {
 		usage := f.usage

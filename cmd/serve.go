@@ -84,8 +84,9 @@ requests in flight finish, then it exits.
 One node at a time prunes what grows: processed webhook payloads after --retain-payloads (30d),
 the keys that deduplicate events after --retain-event-keys (30d, at least 7d), closed
 conversations with their interactions after --retain-conversations (365d), sent and failed
-outbound actions after --retain-outbox (30d), audit entries after --retain-audit (365d) and
-customers' cached profiles after --retain-profiles (90d); 0 keeps forever.
+outbound actions after --retain-outbox (30d), audit entries after --retain-audit (365d),
+customers' cached profiles after --retain-profiles (90d) and web chat visitors' messages and
+files after --retain-webchat (30d); 0 keeps forever.
 
 When a customer with no name starts a session on Messenger or Instagram Direct, their profile
 is looked up on the network, waiting at most --profile-timeout (2s), with at most
@@ -212,6 +213,12 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 		}
 		if len(loaded) > 0 {
 			log.Info("published flows", "dir", o.flows, "flows", strings.Join(loaded, ", "))
+			// a first start with the examples gets a web chat to try them with
+			if created, err := server.EnsureDemoWebchat(ctx, st, "switchboard serve"); err != nil {
+				log.Warn("the demo web chat was not created", "err", err)
+			} else if created {
+				log.Info("created the demo web chat", "channel", server.DemoWebchatChannel, "page", "/demo/webchat")
+			}
 		}
 	}
 	// The workers stop after the server: requests in flight finish their work first.

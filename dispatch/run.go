@@ -169,6 +169,8 @@ func (d *Dispatcher) inboundOnce(ctx context.Context, ch store.Channel, ev chann
 	}
 	var stored store.Interaction
 	err = d.commit(ctx, func(tx store.Tx) error {
+		// its own err: a commit whose ctx ends returns while the unit may still run
+		var err error
 		if first != nil {
 			if err := first(tx); err != nil {
 				return err
@@ -307,6 +309,10 @@ func (d *Dispatcher) applyRun(ctx context.Context, tx store.Tx, r *run, conv *st
 			if _, err := tx.InteractionInsert(ctx, outboundRecord(conv, a, store.OutboxSent, now)); err != nil {
 				return err
 			}
+			// and it is sent once it is in the visitor's mailbox, which the widget streams
+			if err := appendWebchatReply(ctx, tx, conv, a); err != nil {
+				return err
+			}
 			responded(conv, now)
 		case engine.ActionTag:
 			for _, t := range a.Tags {
@@ -372,6 +378,10 @@ func (d *Dispatcher) afterRun(ctx context.Context, r *run) {
 	}
 	if len(r.eff.network) > 0 || (r.session.Wait != nil && !r.session.Wait.Deadline.IsZero()) {
 		d.notify(ctx, TopicDue)
+	}
+	if r.eff.channel.Type == store.ChannelWebchat && r.eff.conversation != nil && store.IsWebchatVisitor(r.eff.conversation.Customer) &&
+		slices.ContainsFunc(r.eff.immediate, func(a *engine.Action) bool { return a.Type == engine.ActionReply }) {
+		d.AnnounceWebchat(ctx, r.eff.channel.ID, r.eff.conversation.Customer)
 	}
 }
 

@@ -33,6 +33,10 @@ func (d *Dispatcher) send(ctx context.Context, it store.OutboxItem) *channels.Se
 		d.log.Warn("send: read the conversation", "action", it.ActionID, "err", err)
 		return nil
 	}
+	if ch.Type == store.ChannelWebchat && !AdapterChannel(ch).Remote() {
+		d.deliverWebchat(ctx, it, conv)
+		return nil
+	}
 	// An echo (Messenger's metadata) may have told us the network has it already: a node died
 	// between sending and recording it. Then it is not sent twice.
 	if rec, err := d.interactionByAction(ctx, it.ActionID); err == nil && rec.Status != store.OutboxPending && rec.Status != "" &&
@@ -158,7 +162,18 @@ func backoff(attempts int, retryAfter time.Duration) time.Duration {
 // finishSend records a send's result, and resumes the block that waits for it in the same
 // transaction.
 func (d *Dispatcher) finishSend(ctx context.Context, it store.OutboxItem, status, externalID, failure string) {
+	d.finishSendWith(ctx, it, status, externalID, failure, nil)
+}
+
+// finishSendWith is finishSend with one more write in its transaction, and tells whether the
+// transaction committed.
+func (d *Dispatcher) finishSendWith(ctx context.Context, it store.OutboxItem, status, externalID, failure string, also func(store.Tx) error) bool {
 	extra := func(tx store.Tx) error {
+		if also != nil {
+			if err := also(tx); err != nil {
+				return err
+			}
+		}
 		if err := tx.OutboxFinish(ctx, it.ID, status, externalID, failure); err != nil {
 			return err
 		}
@@ -195,12 +210,14 @@ func (d *Dispatcher) finishSend(ctx context.Context, it store.OutboxItem, status
 		}
 		_, err := d.Resume(ctx, it.SessionID, engine.Event{Kind: kind, Seq: it.WaitSeq, Error: failure}, extra)
 		if err == nil || errors.Is(err, engine.ErrStaleEvent) {
-			return
+			return err == nil
 		}
 		d.log.Warn("resume a session with its send's result; it will be tried again", "action", it.ActionID, "err", err)
-		return
+		return false
 	}
 	if err := d.commit(ctx, extra); err != nil {
 		d.log.Warn("record a send's result; it will be tried again", "action", it.ActionID, "err", err)
+		return false
 	}
+	return true
 }

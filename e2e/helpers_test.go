@@ -114,8 +114,9 @@ func (h recordingHandler) WithGroup(name string) slog.Handler {
 	return recordingHandler{logs: h.logs, next: h.next.WithGroup(name)}
 }
 
-// startNode starts a node on a fresh database of backend b; it stops when the test ends.
-func startNode(t *testing.T, b backend) *node {
+// startNode starts a node on a fresh database of backend b, its server configured further by
+// configure; it stops when the test ends.
+func startNode(t *testing.T, b backend, configure ...func(*server.Config)) *node {
 	t.Helper()
 	url := b.URL(t)
 	clock := engine.NewManualClock(epoch)
@@ -147,8 +148,12 @@ func startNode(t *testing.T, b backend) *node {
 	n.d = dispatch.New(dispatch.Config{Store: st, Flows: flowCache, Sender: &channels.Client{Clock: clock}, Logger: log,
 		Metrics: metrics, Queue: routing.NewQueue(st, acd), Observer: routing.Observer{Hub: hub}, Clock: clock})
 	acd.Resumer = n.d
-	srv := server.New(server.Config{Store: st, Registry: reg, Logger: log, Flows: flowCache, Dispatcher: n.d,
-		Metrics: metrics, ACD: acd, Hub: hub, Clock: clock})
+	cfg := server.Config{Store: st, Registry: reg, Logger: log, Flows: flowCache, Dispatcher: n.d,
+		Metrics: metrics, ACD: acd, Hub: hub, Clock: clock}
+	for _, c := range configure {
+		c(&cfg)
+	}
+	srv := server.New(cfg)
 	n.d.Start(workCtx)
 	acdDone := make(chan struct{})
 	go func() {

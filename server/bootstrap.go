@@ -79,3 +79,34 @@ func LoadFlows(ctx context.Context, st store.Store, reg *engine.Registry, dir, b
 	}
 	return loaded, errors.Join(problems...)
 }
+
+// demoWebchatFlow is the example flow the demo web chat runs.
+const demoWebchatFlow = "auto-close"
+
+// EnsureDemoWebchat creates the web chat channel the demo page (/demo/webchat) talks to, with
+// the general skill its flow routes to, when the example flow auto-close is published and the
+// channel does not exist. It returns whether it created the channel.
+func EnsureDemoWebchat(ctx context.Context, st store.Store, by string) (bool, error) {
+	if _, err := st.ChannelGet(ctx, DemoWebchatChannel); err == nil || !errors.Is(err, store.ErrNotFound) {
+		return false, err
+	}
+	if _, err := st.FlowVersionGet(ctx, demoWebchatFlow, 0); errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	if _, err := st.SkillGet(ctx, "general"); errors.Is(err, store.ErrNotFound) {
+		if _, err := st.SkillPut(ctx, store.Skill{Name: "general", Description: "Everything else"}, by); err != nil {
+			return false, err
+		}
+	} else if err != nil {
+		return false, err
+	}
+	_, err := st.ChannelCreate(ctx, store.Channel{ID: DemoWebchatChannel, Type: store.ChannelWebchat, Name: "Web chat demo",
+		DefaultFlow: demoWebchatFlow, DefaultSkill: "general", Enabled: true,
+		Settings: map[string]any{"title": "Acme", "greeting": "¡Hola! Escribinos y te respondemos."}}, by)
+	if err != nil {
+		return false, err
+	}
+	return true, nil
+}

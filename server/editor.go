@@ -56,7 +56,7 @@ func (s *Server) editorRoutes() {
 
 // reserved paths never fall back to the editor's index.
 func reserved(p string) bool {
-	for _, prefix := range []string{"api/", "webhooks/", "agent/"} {
+	for _, prefix := range []string{"api/", "webhooks/", "agent/", "webchat/", "widget/", "demo/"} {
 		if strings.HasPrefix(p, prefix) || p+"/" == prefix {
 			return true
 		}

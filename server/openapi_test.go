@@ -117,6 +117,16 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 			require.Contains(t, store.Roles, r, "%s: x-roles names a role that does not exist", what)
 		}
 		secured := o.op.Security == nil || len(*o.op.Security) > 0
+		if secured && o.op.Security != nil && !slices.ContainsFunc(*o.op.Security, func(r openapi3.SecurityRequirement) bool {
+			_, ok := r["bearer"]
+			return ok
+		}) {
+			// a web chat visitor's endpoint: a visitor token, which has no role
+			require.Empty(t, roles, "%s takes a visitor token, so it names no roles", what)
+			require.Equal(t, "webchat", o.op.Tags[0], "%s takes a visitor token: a web chat endpoint", what)
+			require.NotNil(t, o.op.Responses.Status(401), "%s documents 401", what)
+			continue
+		}
 		if !secured {
 			require.Empty(t, roles, "%s needs no token, so it names no roles", what)
 			continue

@@ -86,6 +86,7 @@ var pathRules = map[string]pathRule{
 	"contacts/:id":      keyRule("contact id"),
 	"tokens/:id":        keyRule("token id"),
 	"conversations/:id": keyRule("conversation id"),
+	"files/:file":       keyRule("file id"),
 	"versions/:version": func(v string) error {
 		for _, r := range v {
 			if r < '0' || r > '9' {

@@ -57,6 +57,8 @@ type Config struct {
 	// Build is the build that runs, for /healthz and switchboard_build_info; version "dev"
 	// when unset.
 	Build BuildInfo
+	// Webchat bounds what web chat visitors may do; zero fields take the defaults.
+	Webchat WebchatLimits
 }
 
 // Server is the HTTP server: the admin and editor API under /api/v1, operations endpoints, and
@@ -77,6 +79,10 @@ type Server struct {
 	life     context.Context
 	endLife  context.CancelFunc
 	shutdown sync.Once
+	// webchat holds the visitor tokens' key and the visitors' rate limits; webchatHub wakes
+	// the visitors' streams.
+	webchat    *webchatGuard
+	webchatHub webchatHub
 }
 
 type wallClock struct{}
@@ -101,7 +107,7 @@ func New(cfg Config) *Server {
 	}
 	cfg.Build = cfg.Build.withDefaults()
 	cfg.Metrics.SetBuild(cfg.Build)
-	s := &Server{cfg: cfg, log: cfg.Logger, started: cfg.Clock.Now(), done: make(chan struct{})}
+	s := &Server{cfg: cfg, log: cfg.Logger, started: cfg.Clock.Now(), done: make(chan struct{}), webchat: newWebchatGuard(cfg.Webchat)}
 	s.life, s.endLife = context.WithCancel(context.Background())
 	s.metrics = cfg.Metrics
 	// the pipeline's queues are read from the database at each scrape; a registry two servers
@@ -238,6 +244,8 @@ func (s *Server) routes() {
 	s.agentRoutes()
 
 	s.webhookRoutes()
+	s.webchatRoutes()
+	s.widgetRoutes()
 
 	api.All("/*", func(c *fiber.Ctx) error {
 		if p := c.Path(); len(p) > 1 && strings.HasSuffix(p, "/") {

@@ -50,6 +50,18 @@ type ChannelSettings struct {
 	// (Facebook and Instagram); ProfileRefresh is how long a looked-up profile is used.
 	Profiles       bool
 	ProfileRefresh time.Duration
+	// AllowedOrigins are the web pages whose widget may call a web chat's visitor endpoints.
+	AllowedOrigins []string
+	// Widget holds the web chat widget's texts the channel sets.
+	Widget WidgetTexts
+}
+
+// WidgetTexts are the web chat widget's texts a channel sets; empty ones take the widget's own.
+type WidgetTexts struct {
+	Title          string `json:"title,omitempty"`
+	Greeting       string `json:"greeting,omitempty"`
+	Placeholder    string `json:"placeholder,omitempty"`
+	OfflineMessage string `json:"offline_message,omitempty"`
 }
 
 // SkillSettings are a skill's settings, typed.
@@ -69,7 +81,9 @@ func ParseChannel(channelType string, m map[string]any) (ChannelSettings, []Prob
 		QueueLimit: integer(v, "queue_limit"), Distribution: list(v, "distribution"), AccountPriority: integer(v, "account_priority"),
 		Dispositions: list(v, "dispositions"), RequireContact: v["require_contact"] == true,
 		ServiceLevel: time.Duration(integer(v, "service_level_seconds")) * time.Second, WorkingHours: str(v, "working_hours"),
-		UnknownSend: str(v, "unknown_send"),
+		UnknownSend: str(v, "unknown_send"), AllowedOrigins: list(v, "allowed_origins"),
+		Widget: WidgetTexts{Title: str(v, "title"), Greeting: str(v, "greeting"), Placeholder: str(v, "placeholder"),
+			OfflineMessage: str(v, "offline_message")},
 	}
 	out.RingTimeout, _ = v["ring_timeout"].(time.Duration)
 	out.ProfileRefresh, _ = v["profile_refresh"].(time.Duration)

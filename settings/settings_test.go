@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -80,13 +81,14 @@ func TestEverySettingIsTyped(t *testing.T) {
 		"callback_url": "http://127.0.0.1:2", "offer_mode": "ring", "ring_timeout": 5, "pause_on_missed_offer": true,
 		"queue_limit": 2, "distribution": []any{"newest"}, "account_priority": 3, "dispositions": []any{"ok"},
 		"require_contact": true, "service_level_seconds": 9, "working_hours": "w", "unknown_send": "resend", "send_rate": 2.5,
-		"send_burst": 3, "send_concurrency": 2, "profiles": false, "profile_refresh": "2d"}
+		"send_burst": 3, "send_concurrency": 2, "profiles": false, "profile_refresh": "2d",
+		"allowed_origins": []any{"https://shop.example"}, "title": "t", "greeting": "g", "placeholder": "p", "offline_message": "o"}
 	for _, s := range settings.Channel {
 		require.Contains(t, values, s.Name, "give the test a value for %s", s.Name)
 	}
 	for name, v := range values {
 		typ := "facebook"
-		if name == "callback_url" {
+		if slices.Contains([]string{"callback_url", "allowed_origins", "title", "greeting", "placeholder", "offline_message"}, name) {
 			typ = "webchat"
 		}
 		base, _ := settings.ParseChannel(typ, nil)
@@ -152,4 +154,22 @@ func TestParseSkill(t *testing.T) {
 	_, problems = settings.ParseSkill(map[string]any{"dispositions": []any{"solved", 3}})
 	require.Equal(t, "dispositions[1]", problems[0].Field)
 	require.Equal(t, "dispositions[1]: must be a variable name: a letter or _, then letters, digits or _, got 3", problems[0].Message)
+}
+
+// A web chat's allowed origins are origins: scheme, host and port, or *; anything else is a
+// problem that names the entry.
+func TestAllowedOrigins(t *testing.T) {
+	t.Parallel()
+	s, problems := settings.ParseChannel("webchat", map[string]any{"allowed_origins": []any{"https://shop.example", "http://127.0.0.1:8080", "*"}})
+	require.Empty(t, problems)
+	require.Equal(t, []string{"https://shop.example", "http://127.0.0.1:8080", "*"}, s.AllowedOrigins)
+	for _, bad := range []string{"shop.example", "https://shop.example/", "https://shop.example/chat", "ftp://shop.example",
+		"https://user@shop.example", "HTTPS://shop.example", "https://shop.example?x=1"} {
+		_, problems := settings.ParseChannel("webchat", map[string]any{"allowed_origins": []any{"https://ok.example", bad}})
+		require.Len(t, problems, 1, bad)
+		require.Equal(t, "settings.allowed_origins[1]", problems[0].Field, bad)
+		require.Contains(t, problems[0].Message, "is not an origin", bad)
+	}
+	_, problems = settings.ParseChannel("facebook", map[string]any{"allowed_origins": []any{"https://shop.example"}})
+	require.Len(t, problems, 1, "allowed_origins is a web chat setting")
 }

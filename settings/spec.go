@@ -94,7 +94,23 @@ var Channel = []Setting{
 		Description: "How long a customer's looked-up profile is used before it is looked up again: a duration such as 7d or 36h, or a number of seconds."},
 		Channels: meta, Seconds: true},
 	{Param: engine.Param{Name: "callback_url", Kind: engine.KindString, Format: "http-url", Example: "https://www.example.com/chat/replies",
-		Description: "Where the web chat's replies are POSTed, signed with the channel's secret."},
+		Description: "Where the web chat's replies are POSTed, signed with the channel's secret. Unset: replies wait in the visitor's mailbox, which the widget streams."},
+		Channels: webchat},
+	{Param: engine.Param{Name: "allowed_origins", Kind: engine.KindList, Max: engine.Bound(50), Example: []string{"https://www.example.com"},
+		Elem:        &engine.Param{Kind: engine.KindString, Format: "origin", Description: "An origin, or * for any."},
+		Description: "The web pages (origins: scheme, host and port) whose widget may call the visitor endpoints; unset: only pages the server itself serves. * allows any page."},
+		Channels: webchat},
+	{Param: engine.Param{Name: "title", Kind: engine.KindString, Format: "widget-text", Example: "Acme support",
+		Description: "The title of the widget's chat panel; unset: the widget's own words (Chat with us, in the page's language)."},
+		Channels: webchat},
+	{Param: engine.Param{Name: "greeting", Kind: engine.KindString, Format: "widget-text", Example: "Hi! How can we help?",
+		Description: "The first line the widget shows a visitor, before any message; unset: the widget's own words."},
+		Channels: webchat},
+	{Param: engine.Param{Name: "placeholder", Kind: engine.KindString, Format: "widget-text", Example: "Write your message",
+		Description: "The hint in the widget's empty message box; unset: the widget's own words."},
+		Channels: webchat},
+	{Param: engine.Param{Name: "offline_message", Kind: engine.KindString, Format: "widget-text", Example: "We are offline; leave a message and we answer by morning.",
+		Description: "What the widget says while it cannot reach the server; unset: the widget's own words."},
 		Channels: webchat},
 	{Param: engine.Param{Name: "send_rate", Kind: engine.KindNumber, Min: engine.Bound(0.001), Max: engine.Bound(10000), Example: 20,
 		Description: "The most sends per second to the network, on average (a token bucket); unset: the network's documented budget (docs/channels.md, Rate budgets)."}},
@@ -193,6 +209,21 @@ var formats = map[string]*engine.Format{
 			return nil
 		},
 	},
+	"origin": {
+		Description: "a web origin: http or https, a host and an optional port, without a path, like https://www.example.com; or * for any",
+		Pattern:     `^(\*|https?://[^\s/?#]+)$`,
+		Check:       checkOrigin,
+	},
+	"widget-text": {
+		Description: "text of at most 300 characters",
+		Pattern:     `^[\s\S]{0,300}$`,
+		Check: func(s string) error {
+			if n := len([]rune(s)); n > 300 {
+				return fmt.Errorf("the text is %d characters long; the most allowed is 300", n)
+			}
+			return nil
+		},
+	},
 	"description": {
 		Description: "text of at most 500 characters",
 		Pattern:     `^[\s\S]{0,500}$`,
@@ -219,6 +250,20 @@ func checkURL(s string) error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Hostname() == "" ||
 		strings.ContainsAny(s, " \t\r\n") || u.User != nil {
 		return fmt.Errorf("%q is not an absolute http or https URL with a host, like https://www.example.com/replies", s)
+	}
+	return nil
+}
+
+// checkOrigin accepts * and web origins: http or https, a host, an optional port, nothing else.
+func checkOrigin(s string) error {
+	if s == "*" {
+		return nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || u.User != nil ||
+		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(s, "/") ||
+		strings.ContainsAny(s, " \t\r\n") || s != strings.ToLower(u.Scheme)+"://"+u.Host {
+		return fmt.Errorf("%q is not an origin; write the scheme, the host and the port only, like https://www.example.com or http://127.0.0.1:8080, or * for any page", s)
 	}
 	return nil
 }

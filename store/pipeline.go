@@ -139,6 +139,7 @@ type Tx interface {
 	OutboxReconcileLater(ctx context.Context, id int64, next time.Time, lastError string) error
 
 	RoutingTx
+	WebchatTx
 }
 
 // WebhookEvent is a raw webhook payload, stored before it is answered.

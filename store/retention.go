@@ -30,11 +30,12 @@ const (
 	PruneOutbox        = "outbox"
 	PruneAudit         = "audit"
 	PruneProfiles      = "profiles"
+	PruneWebchat       = "webchat"
 )
 
 // PruneKinds lists the kinds of pruned rows in the order they are pruned.
 var PruneKinds = []string{PrunePayloads, PruneEventKeys, PruneConversations, PruneInteractions, PruneSessions,
-	PruneOutbox, PruneAudit, PruneProfiles}
+	PruneOutbox, PruneAudit, PruneProfiles, PruneWebchat}
 
 // MinEventKeyRetention is the shortest time the dedupe keys of events may be kept: longer than
 // any network redelivers an event (Meta retries for 36 hours, X's replay reaches 5 days back),
@@ -61,6 +62,9 @@ type RetentionPolicy struct {
 	// Profiles is how long a customer's cached network profile is kept after it was last
 	// looked up.
 	Profiles time.Duration
+	// Webchat is how long a web chat visitor's messages and files are kept after they were
+	// stored.
+	Webchat time.Duration
 }
 
 // DefaultRetention is the policy serve applies unless told otherwise.
@@ -71,6 +75,7 @@ var DefaultRetention = RetentionPolicy{
 	Outbox:        30 * 24 * time.Hour,
 	Audit:         365 * 24 * time.Hour,
 	Profiles:      90 * 24 * time.Hour,
+	Webchat:       30 * 24 * time.Hour,
 }
 
 // Check tells whether a policy can be applied: no negative duration, and dedupe keys kept long
@@ -80,7 +85,7 @@ func (p RetentionPolicy) Check() error {
 		name string
 		d    time.Duration
 	}{{"payloads", p.Payloads}, {"event_keys", p.EventKeys}, {"conversations", p.Conversations},
-		{"outbox", p.Outbox}, {"audit", p.Audit}, {"profiles", p.Profiles}} {
+		{"outbox", p.Outbox}, {"audit", p.Audit}, {"profiles", p.Profiles}, {"webchat", p.Webchat}} {
 		if f.d < 0 {
 			return invalid("retention of %s: %s is negative (0 keeps forever)", f.name, inDays(f.d))
 		}
@@ -157,6 +162,7 @@ func (s *sqlStore) RetentionPrune(ctx context.Context, p RetentionPruneParams) (
 		{PruneOutbox, p.Policy.Outbox, s.pruneOutbox},
 		{PruneAudit, p.Policy.Audit, s.pruneAudit},
 		{PruneProfiles, p.Policy.Profiles, s.pruneProfiles},
+		{PruneWebchat, p.Policy.Webchat, s.pruneWebchat},
 	}
 	for _, k := range kinds {
 		if k.keep == 0 {

@@ -117,6 +117,7 @@ type Store interface {
 	Pipeline
 	Routing
 	Retention
+	Webchat
 }
 
 // Flow is a flow's draft: its source as written, and where it stands.

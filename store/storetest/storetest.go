@@ -35,6 +35,7 @@ func Run(t *testing.T, open Opener) {
 		{"Profile", profileTests},
 		{"Token", tokenTests},
 		{"Audit", auditTests},
+		{"Webchat", webchatTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
