@@ -132,7 +132,8 @@ func detect(text string) []string {
 	if has("Permission is hereby granted, free of charge") {
 		ids = append(ids, "MIT")
 	}
-	if has("Mozilla Public License Version 2.0") {
+	// the MPL's own text says "Version 2.0"; some projects head it "version 2.0", with a comma
+	if has("Mozilla Public License Version 2.0") || has("Mozilla Public License, version 2.0") {
 		ids = append(ids, "MPL-2.0")
 	}
 	return ids
