@@ -37,7 +37,7 @@ describe.skipIf(!server)('the web chat widget', () => {
 
   beforeAll(async () => {
     // a visitor's site: one page, reachable as 127.0.0.1 (allowed) and as localhost (not)
-    pages = createServer((req, res) => {
+    pages = createServer((_req, res) => {
       res.setHeader('Content-Type', 'text/html; charset=utf-8')
       res.end(`<!doctype html><html lang="es"><head><meta charset="utf-8"><title>Acme</title>
 <style>li { color: red !important; font-size: 40px } button { display: none !important }</style></head>
