@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { testCatalogue } from '../document/testflows'
 import { completionsAt } from './completion'
+import { splitPasted } from './form'
 import { describeDateSpec, formatDateSpec, parseDateSpec } from './dateSpec'
 import { clockRangeError, compressWeek, expandWeek, parseWeekdays } from './weeklyHours'
 
@@ -70,5 +71,14 @@ describe('expression completion', () => {
     expect(labels('Hola contact.', true)).toEqual([])
     expect(labels('Hola {{ contact.na', true)).toEqual(['contact.name'])
     expect(labels('Hola {{ contact.name }} y ', true)).toEqual([])
+  })
+})
+
+describe('pasting into a list of texts', () => {
+  it('splits a pasted list on commas and lines, and keeps a single entry whole', () => {
+    expect(splitPasted('reclamación, queja')).toEqual(['reclamación', 'queja'])
+    expect(splitPasted('factura\nrecibo\r\n, pago ,')).toEqual(['factura', 'recibo', 'pago'])
+    expect(splitPasted('mi factura')).toBeNull()
+    expect(splitPasted(' , \n')).toBeNull()
   })
 })
