@@ -8,11 +8,13 @@ import {
   ControlButton,
   Controls,
   MiniMap,
+  Panel,
   ReactFlow,
   useStore as useRFStore,
   useStoreApi,
   useReactFlow,
   type Connection,
+  type FinalConnectionState,
   type OnSelectionChangeParams,
 } from '@xyflow/react'
 import { useDoc, useModel } from '../document/store'
@@ -188,6 +190,13 @@ export function Canvas({ readOnly }: CanvasProps) {
     if (c.sourceHandle && c.target && !isNoteNodeId(c.target)) useDoc.getState().connect(c.source, c.sourceHandle, c.target)
   }, [])
 
+  // a wire dropped where it connects to nothing is not lost silently: the canvas says why
+  const [wireHint, setWireHint] = useState(false)
+  const onConnectStart = useCallback(() => setWireHint(false), [])
+  const onConnectEnd = useCallback((_: MouseEvent | TouchEvent, c: FinalConnectionState) => {
+    setWireHint(!c.isValid)
+  }, [])
+
   const onReconnect = useCallback((old: Wire, c: Connection) => {
     if (!old.sourceHandle || !c.target || isNoteNodeId(c.target)) return
     const d = useDoc.getState()
@@ -296,6 +305,8 @@ export function Canvas({ readOnly }: CanvasProps) {
         onSelectionDragStop={(e, ns) => onDragStop(e, ns[0], ns)}
         onDelete={onDelete}
         onConnect={onConnect}
+        onConnectStart={onConnectStart}
+        onConnectEnd={onConnectEnd}
         onReconnect={onReconnect}
         isValidConnection={isValidConnection}
         defaultViewport={initialView}
@@ -321,6 +332,14 @@ export function Canvas({ readOnly }: CanvasProps) {
             </svg>
           </ControlButton>
         </Controls>
+        {wireHint && (
+          <Panel position="top-center" className="wire-hint" role="status">
+            {t('canvas.wireNotConnected')}
+            <button type="button" className="icon" aria-label={t('common.dismiss')} onClick={() => setWireHint(false)}>
+              ×
+            </button>
+          </Panel>
+        )}
         <MiniMap pannable zoomable nodeStrokeWidth={2} nodeClassName={minimapClass} />
       </ReactFlow>
     </div>
