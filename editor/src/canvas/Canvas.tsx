@@ -2,7 +2,7 @@
 // and drop, wires from dragging an exit's handle to a block; moves are committed when a drag
 // ends, so dragging stays fast on large flows. Only what is in view is rendered.
 
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react'
 import {
   Background,
   ControlButton,
@@ -208,6 +208,30 @@ export function Canvas({ readOnly }: CanvasProps) {
     [],
   )
 
+  // Tab visits the blocks in the document's order, each followed by its wires; from the last
+  // block or wire it leaves the canvas as the browser would from the last block
+  const canvasRef = useRef<HTMLDivElement>(null)
+  const onKeyDownCapture = useCallback(
+    (e: KeyboardEvent<HTMLDivElement>) => {
+      if (e.key !== 'Tab' || e.altKey || e.ctrlKey || e.metaKey || !canvasRef.current) return
+      const active = document.activeElement
+      if (!(active instanceof HTMLElement || active instanceof SVGElement) || !active.matches('.react-flow__node, .react-flow__edge')) return
+      const order = tabOrder(canvasRef.current, flow.getEdges())
+      const i = order.indexOf(active)
+      const next = i < 0 ? undefined : order[i + (e.shiftKey ? -1 : 1)]
+      if (next) {
+        e.preventDefault()
+        e.stopPropagation()
+        next.focus()
+        return
+      }
+      const nodes = canvasRef.current.querySelectorAll<HTMLElement>('.react-flow__node')
+      const edge = e.shiftKey ? nodes[0] : nodes[nodes.length - 1]
+      if (edge && edge !== active) edge.focus()
+    },
+    [flow],
+  )
+
   const onDragOver = useCallback((e: DragEvent) => {
     if (e.dataTransfer.types.includes(blockDragType)) {
       e.preventDefault()
@@ -295,7 +319,7 @@ export function Canvas({ readOnly }: CanvasProps) {
   )
 
   return (
-    <div className={far ? 'canvas far' : 'canvas'} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
+    <div ref={canvasRef} className={far ? 'canvas far' : 'canvas'} onDragOver={onDragOver} onDrop={onDrop} onKeyDownCapture={onKeyDownCapture} data-testid="canvas">
       <ReactFlow<CanvasNode, Wire>
         defaultNodes={initial.nodes}
         defaultEdges={initial.edges}
@@ -353,4 +377,23 @@ function minimapClass(n: CanvasNode): string {
   if (d.steps) return 'mm-path'
   if (d.problem) return `mm-${d.problem}`
   return `mm-${d.info?.category ?? 'unknown'}`
+}
+
+/** The canvas's keyboard order: each drawn block or note, then the drawn wires leaving it. */
+export function tabOrder(root: HTMLElement, wires: Wire[]): (HTMLElement | SVGElement)[] {
+  const drawn = new Map<string, SVGElement>()
+  for (const el of root.querySelectorAll<SVGElement>('.react-flow__edge')) drawn.set(el.dataset.id ?? '', el)
+  const leaving = new Map<string, SVGElement[]>()
+  for (const w of wires) {
+    const el = drawn.get(w.id)
+    if (!el) continue
+    const list = leaving.get(w.source) ?? []
+    list.push(el)
+    leaving.set(w.source, list)
+  }
+  const order: (HTMLElement | SVGElement)[] = []
+  for (const n of root.querySelectorAll<HTMLElement>('.react-flow__node')) {
+    order.push(n, ...(leaving.get(n.dataset.id ?? '') ?? []))
+  }
+  return order
 }

@@ -132,6 +132,61 @@ describe.skipIf(!server)('the designer is not stuck', () => {
     expect(await page.locator('.react-flow__edge').count()).toBe(1)
   })
 
+  it('3: tabs through the blocks first, each followed by its wires, with a visible focus ring', async () => {
+    await importFlow(`switchboard: 1
+id: stuck-keyboard
+name: Keyboard
+blocks:
+  start:
+    type: webchat.trigger
+    next: {message: reply}
+    ui: {x: 0, y: 0}
+  reply:
+    type: reply
+    params: {text: [Hola]}
+    next: {sent: end}
+    ui: {x: 300, y: 0}
+  end:
+    type: end
+    ui: {x: 600, y: 0}
+`)
+    await open('stuck-keyboard')
+    await page.locator('.palette-item .palette-add').last().focus()
+    /** What has the keyboard focus: a block's or wire's id, or null outside the canvas; and
+     * whether its focus ring shows (an outline on a block, a thick accent stroke on a wire). */
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement
+        const item = el?.closest('.react-flow__node, .react-flow__edge')
+        if (!el || !item || item !== el) return { id: null, ring: false }
+        if (item.classList.contains('react-flow__edge')) {
+          const path = item.querySelector('.react-flow__edge-path')!
+          return { id: (item as SVGElement).dataset.id ?? '', ring: parseFloat(getComputedStyle(path).strokeWidth) >= 3 }
+        }
+        const box = item.firstElementChild!
+        const s = getComputedStyle(box)
+        return { id: (item as HTMLElement).dataset.id ?? '', ring: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 }
+      })
+    const visited: string[] = []
+    for (let i = 0; i < 30 && visited.length < 5; i++) {
+      await page.keyboard.press('Tab')
+      const f = await focused()
+      if (f.id === null) {
+        if (visited.length > 0) break
+        continue
+      }
+      expect(f.ring, `focus ring on ${f.id}`).toBe(true)
+      visited.push(f.id)
+    }
+    expect(visited).toEqual(['start', 'start:message', 'reply', 'reply:sent', 'end'])
+    // past the last block the focus leaves the canvas, and Shift+Tab comes back the same way
+    await page.keyboard.press('Tab')
+    expect((await focused()).id).toBeNull()
+    await page.locator('.react-flow__node[data-id="end"]').focus()
+    await page.keyboard.press('Shift+Tab')
+    expect((await focused()).id).toBe('reply:sent')
+  })
+
   it('6: offers rollback only for old versions, through a dialog that says what will be published', async () => {
     await importFlow(twoBlocks('stuck-rollback'))
     await publish('stuck-rollback', 'first')
