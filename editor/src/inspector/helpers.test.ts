@@ -3,7 +3,7 @@ import { testCatalogue } from '../document/testflows'
 import { completionsAt } from './completion'
 import { splitPasted } from './form'
 import { describeDateSpec, formatDateSpec, parseDateSpec } from './dateSpec'
-import { clockRangeError, compressWeek, expandWeek, parseWeekdays } from './weeklyHours'
+import { clockRangeError, compressWeek, expandWeek, isOvernight, parseWeekdays } from './weeklyHours'
 
 describe('weekly hours', () => {
   it('reads sets of days as the engine does, ranges wrapping past Sunday', () => {
@@ -80,5 +80,15 @@ describe('pasting into a list of texts', () => {
     expect(splitPasted('factura\nrecibo\r\n, pago ,')).toEqual(['factura', 'recibo', 'pago'])
     expect(splitPasted('mi factura')).toBeNull()
     expect(splitPasted(' , \n')).toBeNull()
+  })
+})
+
+describe('overnight ranges', () => {
+  it('tells a range that closes the next day from one that closes the same day', () => {
+    expect(isOvernight('13:00-09:00')).toBe(true)
+    expect(isOvernight('22:00-06:00')).toBe(true)
+    expect(isOvernight('09:00-13:00')).toBe(false)
+    expect(isOvernight('18:00-24:00')).toBe(false)
+    expect(isOvernight('25:00-09:00')).toBe(false)
   })
 })

@@ -14,6 +14,7 @@ import { modelFromData, type FlowModel } from '../document/model'
 import { useT } from '../i18n/I18n'
 import { useIntl } from 'react-intl'
 import { RollbackDialog } from './RollbackDialog'
+import { authorName, authorTokenId } from '../api/author'
 
 export interface VersionsPanelProps {
   flowId: string
@@ -167,7 +168,9 @@ export function VersionsPanel({ flowId, published, onRolledBack, readOnly }: Ver
               <span className="muted">{intl.formatDate(new Date(v.created_at), { dateStyle: 'medium', timeStyle: 'short' })}</span>
             </div>
             <div>{v.message || <span className="muted">{t('versions.noMessage')}</span>}</div>
-            <div className="muted">{t('versions.by', { author: v.author })}</div>
+            <div className="muted" title={authorTokenId(v.author)}>
+              {t('versions.by', { author: authorName(v.author) })}
+            </div>
             <div className="row-actions">
               <button type="button" onClick={() => void compare(String(v.version), 'draft')}>
                 {t('versions.compareWithDraft')}

@@ -276,6 +276,47 @@ blocks:
     await expect.poll(() => yamlText()).toContain('any: [reclamo, reclamación, queja, queja formal, disconformidad]')
   })
 
+  it('8: says in the inspector that a reversed range of opening hours runs overnight', async () => {
+    await importFlow(`switchboard: 1
+id: stuck-overnight
+name: Overnight
+blocks:
+  start:
+    type: webchat.trigger
+    next: {message: hours}
+    ui: {x: 0, y: 0}
+  hours:
+    type: calendar.hours
+    params:
+      timezone: Europe/Madrid
+      open: {mon: ["13:00-09:00"], tue: ["09:00-13:00"]}
+    ui: {x: 300, y: 0}
+`)
+    await open('stuck-overnight')
+    await node('hours').click()
+    const week = page.locator('.inspector .weekly-hours')
+    await expect.poll(() => week.locator('tr[data-day="mon"] .overnight-note').textContent()).toContain('overnight: closes at 09:00 the next day')
+    expect(await week.locator('tr[data-day="tue"] .overnight-note').count()).toBe(0)
+    // and while a range is typed
+    await week.getByRole('button', { name: 'Add hours on Wednesday' }).click()
+    await week.getByLabel('Opens on Wednesday').fill('22:00')
+    await week.getByLabel('Closes on Wednesday').fill('06:00')
+    await expect.poll(() => week.locator('tr[data-day="wed"] .add-range .overnight-note').textContent()).toContain('closes at 06:00 the next day')
+  })
+
+  it('9: names a version\'s author by the token name only', async () => {
+    await importFlow(twoBlocks('stuck-author'))
+    await publish('stuck-author', 'first')
+    await open('stuck-author')
+    await page.getByRole('tab', { name: 'Versions' }).click()
+    const by = page.locator('.version-list li[data-version="1"] [title^="t_"]')
+    await by.waitFor()
+    const text = (await by.textContent()) ?? ''
+    expect(text).toMatch(/^by \S/)
+    expect(text).not.toContain('(t_')
+    expect(text).not.toContain('sbt_')
+  })
+
   it('5: shows the old and new value of every changed parameter side by side', async () => {
     await importFlow(twoBlocks('stuck-diff'))
     await publish('stuck-diff', 'first')
