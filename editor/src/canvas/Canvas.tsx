@@ -2,17 +2,19 @@
 // and drop, wires from dragging an exit's handle to a block; moves are committed when a drag
 // ends, so dragging stays fast on large flows. Only what is in view is rendered.
 
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react'
 import {
   Background,
   ControlButton,
   Controls,
   MiniMap,
+  Panel,
   ReactFlow,
   useStore as useRFStore,
   useStoreApi,
   useReactFlow,
   type Connection,
+  type FinalConnectionState,
   type OnSelectionChangeParams,
 } from '@xyflow/react'
 import { useDoc, useModel } from '../document/store'
@@ -188,6 +190,13 @@ export function Canvas({ readOnly }: CanvasProps) {
     if (c.sourceHandle && c.target && !isNoteNodeId(c.target)) useDoc.getState().connect(c.source, c.sourceHandle, c.target)
   }, [])
 
+  // a wire dropped where it connects to nothing is not lost silently: the canvas says why
+  const [wireHint, setWireHint] = useState(false)
+  const onConnectStart = useCallback(() => setWireHint(false), [])
+  const onConnectEnd = useCallback((_: MouseEvent | TouchEvent, c: FinalConnectionState) => {
+    setWireHint(!c.isValid)
+  }, [])
+
   const onReconnect = useCallback((old: Wire, c: Connection) => {
     if (!old.sourceHandle || !c.target || isNoteNodeId(c.target)) return
     const d = useDoc.getState()
@@ -197,6 +206,30 @@ export function Canvas({ readOnly }: CanvasProps) {
   const isValidConnection = useCallback(
     (c: Connection | Wire) => Boolean(c.sourceHandle) && !isNoteNodeId(c.target) && !c.target.startsWith('was:'),
     [],
+  )
+
+  // Tab visits the blocks in the document's order, each followed by its wires; from the last
+  // block or wire it leaves the canvas as the browser would from the last block
+  const canvasRef = useRef<HTMLDivElement>(null)
+  const onKeyDownCapture = useCallback(
+    (e: KeyboardEvent<HTMLDivElement>) => {
+      if (e.key !== 'Tab' || e.altKey || e.ctrlKey || e.metaKey || !canvasRef.current) return
+      const active = document.activeElement
+      if (!(active instanceof HTMLElement || active instanceof SVGElement) || !active.matches('.react-flow__node, .react-flow__edge')) return
+      const order = tabOrder(canvasRef.current, flow.getEdges())
+      const i = order.indexOf(active)
+      const next = i < 0 ? undefined : order[i + (e.shiftKey ? -1 : 1)]
+      if (next) {
+        e.preventDefault()
+        e.stopPropagation()
+        next.focus()
+        return
+      }
+      const nodes = canvasRef.current.querySelectorAll<HTMLElement>('.react-flow__node')
+      const edge = e.shiftKey ? nodes[0] : nodes[nodes.length - 1]
+      if (edge && edge !== active) edge.focus()
+    },
+    [flow],
   )
 
   const onDragOver = useCallback((e: DragEvent) => {
@@ -286,7 +319,7 @@ export function Canvas({ readOnly }: CanvasProps) {
   )
 
   return (
-    <div className={far ? 'canvas far' : 'canvas'} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
+    <div ref={canvasRef} className={far ? 'canvas far' : 'canvas'} onDragOver={onDragOver} onDrop={onDrop} onKeyDownCapture={onKeyDownCapture} data-testid="canvas">
       <ReactFlow<CanvasNode, Wire>
         defaultNodes={initial.nodes}
         defaultEdges={initial.edges}
@@ -296,6 +329,8 @@ export function Canvas({ readOnly }: CanvasProps) {
         onSelectionDragStop={(e, ns) => onDragStop(e, ns[0], ns)}
         onDelete={onDelete}
         onConnect={onConnect}
+        onConnectStart={onConnectStart}
+        onConnectEnd={onConnectEnd}
         onReconnect={onReconnect}
         isValidConnection={isValidConnection}
         defaultViewport={initialView}
@@ -321,6 +356,14 @@ export function Canvas({ readOnly }: CanvasProps) {
             </svg>
           </ControlButton>
         </Controls>
+        {wireHint && (
+          <Panel position="top-center" className="wire-hint" role="status">
+            {t('canvas.wireNotConnected')}
+            <button type="button" className="icon" aria-label={t('common.dismiss')} onClick={() => setWireHint(false)}>
+              ×
+            </button>
+          </Panel>
+        )}
         <MiniMap pannable zoomable nodeStrokeWidth={2} nodeClassName={minimapClass} />
       </ReactFlow>
     </div>
@@ -334,4 +377,23 @@ function minimapClass(n: CanvasNode): string {
   if (d.steps) return 'mm-path'
   if (d.problem) return `mm-${d.problem}`
   return `mm-${d.info?.category ?? 'unknown'}`
+}
+
+/** The canvas's keyboard order: each drawn block or note, then the drawn wires leaving it. */
+export function tabOrder(root: HTMLElement, wires: Wire[]): (HTMLElement | SVGElement)[] {
+  const drawn = new Map<string, SVGElement>()
+  for (const el of root.querySelectorAll<SVGElement>('.react-flow__edge')) drawn.set(el.dataset.id ?? '', el)
+  const leaving = new Map<string, SVGElement[]>()
+  for (const w of wires) {
+    const el = drawn.get(w.id)
+    if (!el) continue
+    const list = leaving.get(w.source) ?? []
+    list.push(el)
+    leaving.set(w.source, list)
+  }
+  const order: (HTMLElement | SVGElement)[] = []
+  for (const n of root.querySelectorAll<HTMLElement>('.react-flow__node')) {
+    order.push(n, ...(leaving.get(n.dataset.id ?? '') ?? []))
+  }
+  return order
 }

@@ -45,6 +45,10 @@ export interface WireData extends Record<string, unknown> {
 
 export type Wire = Edge<WireData>
 
+/** Wires are out of the browser's tab order, which would visit every wire before the first
+ * block; the canvas moves the focus from a block to its wires (see tabOrder in Canvas). */
+const wireDomAttributes = { tabIndex: -1 }
+
 /** The fixed sizes of a block's parts on the canvas (styles.css keeps them). */
 export const blockSize = { width: 180, border: 1, head: 22, type: 16, summary: 16, diff: 16, exitsTop: 6 + 1 + 2, exit: 20, exitsBottom: 6 }
 
@@ -254,6 +258,7 @@ export function createGraphBuilder() {
             deletable: !readOnly && !ghost,
             reconnectable: !readOnly && !ghost,
             zIndex: path ? 1 : 0,
+            domAttributes: wireDomAttributes,
             data: { exit, onPath: path, diff: wireDiff },
           }))
           edges.push(edge)

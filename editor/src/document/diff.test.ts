@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { describeDiff, diffFlows, isEmptyDiff } from './diff'
+import { describeDiff, diffFlows, formatValue, isEmptyDiff, paramChanges } from './diff'
 import { modelFromData } from './model'
 import { exampleFlow } from './testflows'
 
@@ -57,5 +57,22 @@ describe('diffFlows', () => {
   it('counts a change of vars as meta', () => {
     const d = diffFlows(model(base), model(base.replace('brand: Acme', 'brand: Acme Corp')))
     expect(d.meta).toEqual(['vars'])
+  })
+})
+
+describe('the values of changed parameters', () => {
+  it('gives the old and new value of each changed parameter, absent ones undefined', () => {
+    const a = modelFromData(parse('blocks:\n  r:\n    type: reply\n    params: {text: [hola], delay: 2}\n'))
+    const b = modelFromData(parse('blocks:\n  r:\n    type: reply\n    params: {text: [hola, buenas], quick: {a: 1}}\n'))
+    const d = diffFlows(a, b)
+    expect(paramChanges(a, b, d.changed[0])).toEqual([
+      { name: 'delay', from: 2, to: undefined },
+      { name: 'quick', from: undefined, to: { a: 1 } },
+      { name: 'text', from: ['hola'], to: ['hola', 'buenas'] },
+    ])
+    expect(formatValue(['hola', 'buenas'])).toBe('[hola, buenas]')
+    expect(formatValue({ a: 1 })).toBe('{a: 1}')
+    expect(formatValue('Hola, ¿qué tal?')).toBe('Hola, ¿qué tal?')
+    expect(formatValue(2)).toBe('2')
   })
 })

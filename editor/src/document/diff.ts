@@ -3,6 +3,7 @@
 // changes.
 
 import type { FlowModel } from './model'
+import { stringify } from 'yaml'
 import { t } from '../i18n/intl'
 
 /** A wire whose target changed; from or to is empty when the wire was added or removed. */
@@ -101,4 +102,24 @@ export function describeDiff(d: FlowDiff): string[] {
     lines.push(t('diff.line.changed', { id: c.id, parts: parts.join('; ') }))
   }
   return lines
+}
+
+/** A changed parameter with its old and new value (undefined when absent on that side). */
+export interface ParamChange {
+  name: string
+  from: unknown
+  to: unknown
+}
+
+/** Returns the old and new values of a changed block's parameters, in the order of c.params. */
+export function paramChanges(from: FlowModel, to: FlowModel, c: BlockChange): ParamChange[] {
+  const a = from.byId.get(c.id)?.params ?? {}
+  const b = to.byId.get(c.id)?.params ?? {}
+  return c.params.map((name) => ({ name, from: a[name], to: b[name] }))
+}
+
+/** Writes a parameter's value for people: a text as it is, anything else as inline YAML. */
+export function formatValue(v: unknown): string {
+  if (typeof v === 'string') return v
+  return stringify(v, { collectionStyle: 'flow', lineWidth: 0, flowCollectionPadding: false }).trim()
 }

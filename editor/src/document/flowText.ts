@@ -146,6 +146,8 @@ function root(doc: FlowDocument): YAMLMap {
 function blocksMap(doc: FlowDocument, create: boolean): YAMLMap | undefined {
   const r = root(doc)
   const m = mapAt(r, 'blocks')
+  // an emptied mapping prints as `blocks: {}`; blocks added to it go on lines of their own
+  if (m && create && m.flow && m.items.length === 0) m.flow = false
   if (m || !create) return m
   const made = new YAMLMap()
   setOrdered(r, 'blocks', made, flowKeyOrder)

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { Document, parse } from 'yaml'
 import { modelFromData } from './model'
-import { parseFlowText, printFlow, setParam, styledNode, syntaxError } from './flowText'
+import { addBlock, parseFlowText, printFlow, removeBlocks, setParam, styledNode, syntaxError } from './flowText'
 import { exampleFlow } from './testflows'
 
 const dir = new URL('../../../examples/flows/', import.meta.url)
@@ -55,6 +55,17 @@ describe('the YAML round trip', () => {
     const doc = parseFlowText('blocks:\n  a:\n    type: emergency\n    params: {switch: outage}\n')
     setParam(doc, 'a', ['switch'], 'off')
     expect(printFlow(doc)).toContain('params: {switch: "off"}')
+  })
+
+  it('writes blocks added to an emptied blocks mapping one per line again', () => {
+    let doc = parseFlowText('id: f\nblocks:\n  a:\n    type: end\n')
+    removeBlocks(doc, ['a'])
+    const emptied = printFlow(doc)
+    expect(emptied).toBe('id: f\nblocks: {}\n')
+    doc = parseFlowText(emptied)
+    addBlock(doc, { id: 'b', type: 'reply', params: { text: ['hi'] }, ui: { x: 1, y: 2 } })
+    addBlock(doc, { id: 'c', type: 'end' })
+    expect(printFlow(doc)).toBe('id: f\nblocks:\n  b:\n    type: reply\n    params: {text: [hi]}\n    ui: {x: 1, y: 2}\n  c:\n    type: end\n')
   })
 
   it('finds syntax errors with their line and column', () => {

@@ -187,6 +187,16 @@ export function asList(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [v]
 }
 
+/** Splits pasted text into entries on commas and line breaks; null when it holds one entry. */
+export function splitPasted(text: string): string[] | null {
+  if (!/[,\n\r]/.test(text)) return null
+  const parts = text
+    .split(/[,\r\n]+/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+  return parts.length > 0 ? parts : null
+}
+
 /** Writes a list back: undefined when empty, the element alone when the spec allows it. */
 export function fromList(items: unknown[], orSingle: boolean | undefined): unknown {
   if (items.length === 0) return undefined

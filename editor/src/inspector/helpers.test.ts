@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { testCatalogue } from '../document/testflows'
 import { completionsAt } from './completion'
+import { splitPasted } from './form'
 import { describeDateSpec, formatDateSpec, parseDateSpec } from './dateSpec'
-import { clockRangeError, compressWeek, expandWeek, parseWeekdays } from './weeklyHours'
+import { clockRangeError, compressWeek, expandWeek, isOvernight, parseWeekdays } from './weeklyHours'
 
 describe('weekly hours', () => {
   it('reads sets of days as the engine does, ranges wrapping past Sunday', () => {
@@ -70,5 +71,24 @@ describe('expression completion', () => {
     expect(labels('Hola contact.', true)).toEqual([])
     expect(labels('Hola {{ contact.na', true)).toEqual(['contact.name'])
     expect(labels('Hola {{ contact.name }} y ', true)).toEqual([])
+  })
+})
+
+describe('pasting into a list of texts', () => {
+  it('splits a pasted list on commas and lines, and keeps a single entry whole', () => {
+    expect(splitPasted('reclamación, queja')).toEqual(['reclamación', 'queja'])
+    expect(splitPasted('factura\nrecibo\r\n, pago ,')).toEqual(['factura', 'recibo', 'pago'])
+    expect(splitPasted('mi factura')).toBeNull()
+    expect(splitPasted(' , \n')).toBeNull()
+  })
+})
+
+describe('overnight ranges', () => {
+  it('tells a range that closes the next day from one that closes the same day', () => {
+    expect(isOvernight('13:00-09:00')).toBe(true)
+    expect(isOvernight('22:00-06:00')).toBe(true)
+    expect(isOvernight('09:00-13:00')).toBe(false)
+    expect(isOvernight('18:00-24:00')).toBe(false)
+    expect(isOvernight('25:00-09:00')).toBe(false)
   })
 })

@@ -76,3 +76,10 @@ export function clockRangeError(r: string): string | undefined {
   if (h1 > 23 || m1 > 59 || h2 > 24 || m2 > 59 || (h2 === 24 && m2 !== 0)) return `"${r}" has a time that does not exist`
   return undefined
 }
+
+/** Whether a valid range closes before it opens, so runs past midnight into the next day (the
+ * engine reads 22:00-06:00 so); "HH:MM-24:00" is not. */
+export function isOvernight(r: string): boolean {
+  const m = /^(\d\d:\d\d)-(\d\d:\d\d)$/.exec(r)
+  return Boolean(m && !clockRangeError(r) && m[2] !== '24:00' && m[2] < m[1])
+}

@@ -6,6 +6,7 @@ import { api } from '../api/client'
 import { useApi, useChange } from '../api/useApi'
 import type { EmergencySwitch } from '../api/types'
 import { useT } from '../i18n/I18n'
+import { authorName } from '../api/author'
 
 export function EmergencyPage() {
   const t = useT()
@@ -31,7 +32,7 @@ export function EmergencyPage() {
               <span className="knob" />
             </button>
             <strong>{s.name}</strong> <span className="state">{s.on ? t('emergency.on') : t('emergency.off')}</span>
-            <span className="muted"> {t('emergency.since', { at: new Date(s.updated_at), by: s.updated_by })}</span>
+            <span className="muted"> {t('emergency.since', { at: new Date(s.updated_at), by: authorName(s.updated_by) })}</span>
           </li>
         ))}
       </ul>

@@ -27,6 +27,7 @@ import { useCommands } from '../flow/useCommands'
 import { useDraft } from '../flow/useDraft'
 import { useT } from '../i18n/I18n'
 import type { MessageId } from '../i18n/intl'
+import { authorName } from '../api/author'
 
 type Tab = 'inspector' | 'yaml' | 'simulate' | 'versions'
 
@@ -176,7 +177,7 @@ function Editor({ id, catalogue, draft }: { id: string; catalogue: Catalogue; dr
             const theirs = d.conflict!.current
             d.open(theirs)
             d.closeConflict()
-            d.say(t('conflict.took', { name: theirs.updated_by }))
+            d.say(t('conflict.took', { name: authorName(theirs.updated_by) }))
           }}
           onOverwrite={() => {
             useDoc.getState().setDiffView(null)

@@ -9,6 +9,7 @@ import type { FlowDraft, FlowSummary } from '../api/types'
 import { parseFlowText, printFlow, setFlowField } from '../document/flowText'
 import { Link, navigate } from '../router'
 import { useT } from '../i18n/I18n'
+import { authorName } from '../api/author'
 
 export function FlowListPage() {
   const t = useT()
@@ -169,7 +170,7 @@ export function FlowListPage() {
                 )}
               </td>
               <td>{f.latest_version ? t('flows.version', { version: f.latest_version }) : t('flows.never')}</td>
-              <td className="muted">{t('common.atBy', { at: new Date(f.updated_at), by: f.updated_by })}</td>
+              <td className="muted">{t('common.atBy', { at: new Date(f.updated_at), by: authorName(f.updated_by) })}</td>
               <td className="row-actions">
                 <button type="button" onClick={() => setRenaming({ id: f.id, name: f.name })}>
                   {t('flows.rename')}

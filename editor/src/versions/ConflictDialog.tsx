@@ -9,6 +9,7 @@ import { modelFromData } from '../document/model'
 import { modelOf } from '../document/cache'
 import { useDoc } from '../document/store'
 import { useT } from '../i18n/I18n'
+import { authorName } from '../api/author'
 
 export interface Conflict {
   message: string
@@ -34,7 +35,7 @@ export function ConflictDialog({
     setReviewing(true)
     const theirs = modelFromData(parse(conflict.current.source))
     const mine = modelOf(useDoc.getState().text)
-    useDoc.getState().setDiffView({ fromLabel: t('conflict.theirDraft', { name: conflict.current.updated_by }), toLabel: t('conflict.yours'), from: theirs, to: mine, diff: diffFlows(theirs, mine) })
+    useDoc.getState().setDiffView({ fromLabel: t('conflict.theirDraft', { name: authorName(conflict.current.updated_by) }), toLabel: t('conflict.yours'), from: theirs, to: mine, diff: diffFlows(theirs, mine) })
   }
   return (
     <div className={reviewing ? 'conflict-dock' : 'modal-backdrop'}>

@@ -1,18 +1,20 @@
 // Version history: every published version with its author and message; compare two of them
 // (or one with the draft on screen) on the canvas, with blocks and wires added, removed and
-// changed highlighted; roll back to an old one.
+// changed highlighted; roll back to an old one, after a dialog that says what will be published.
 
 import { useCallback, useEffect, useState } from 'react'
 import { errorText } from '../api/client'
 import { getVersion, listVersions, rollback } from '../api/flows'
 import type { FlowVersion } from '../api/types'
 import { modelOf } from '../document/cache'
-import { describeDiff, diffFlows, isEmptyDiff } from '../document/diff'
+import { describeDiff, diffFlows, formatValue, isEmptyDiff, paramChanges } from '../document/diff'
 import { useDoc } from '../document/store'
 import { parse } from 'yaml'
 import { modelFromData, type FlowModel } from '../document/model'
 import { useT } from '../i18n/I18n'
 import { useIntl } from 'react-intl'
+import { RollbackDialog } from './RollbackDialog'
+import { authorName, authorTokenId } from '../api/author'
 
 export interface VersionsPanelProps {
   flowId: string
@@ -63,15 +65,23 @@ export function VersionsPanel({ flowId, published, onRolledBack, readOnly }: Ver
     }
   }
 
-  const doRollback = async (v: FlowVersion) => {
-    const dirty = useDoc.getState().saved?.text !== useDoc.getState().text
-    if (!confirm(t('versions.confirmRollback', { version: v.version, dirty }))) return
+  // the newest version is the one published: rolling back to it would publish it twice
+  const publishedNow = versions?.[0]?.version ?? 0
+  const [rollingBack, setRollingBack] = useState<number | null>(null)
+  const [busy, setBusy] = useState(false)
+  const loadVersion = useCallback((v: number) => modelOfVersion(flowId, String(v)), [flowId])
+  const doRollback = async (version: number) => {
+    setBusy(true)
     try {
-      await rollback(flowId, v.version, t('versions.rollbackMessage', { version: v.version }))
+      await rollback(flowId, version, t('versions.rollbackMessage', { version }))
+      setRollingBack(null)
       await load()
       onRolledBack()
     } catch (e) {
+      setRollingBack(null)
       setError(errorText(e))
+    } finally {
+      setBusy(false)
     }
   }
 
@@ -122,6 +132,29 @@ export function VersionsPanel({ flowId, published, onRolledBack, readOnly }: Ver
               ))}
             </ul>
           )}
+          {diffView.diff.changed
+            .filter((c) => c.params.length > 0)
+            .map((c) => (
+              <table key={c.id} className="param-diff" data-block={c.id}>
+                <caption>{t('versions.paramsOf', { id: c.id })}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('versions.parameter')}</th>
+                    <th scope="col">{diffView.fromLabel}</th>
+                    <th scope="col">{diffView.toLabel}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {paramChanges(diffView.from, diffView.to, c).map((p) => (
+                    <tr key={p.name} data-param={p.name}>
+                      <th scope="row">{p.name}</th>
+                      <td className="old">{p.from === undefined ? <span className="muted">{t('versions.notSet')}</span> : formatValue(p.from)}</td>
+                      <td className="new">{p.to === undefined ? <span className="muted">{t('versions.notSet')}</span> : formatValue(p.to)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ))}
           <button type="button" onClick={() => useDoc.getState().setDiffView(null)}>
             {t('editor.backToEditing')}
           </button>
@@ -135,7 +168,9 @@ export function VersionsPanel({ flowId, published, onRolledBack, readOnly }: Ver
               <span className="muted">{intl.formatDate(new Date(v.created_at), { dateStyle: 'medium', timeStyle: 'short' })}</span>
             </div>
             <div>{v.message || <span className="muted">{t('versions.noMessage')}</span>}</div>
-            <div className="muted">{t('versions.by', { author: v.author })}</div>
+            <div className="muted" title={authorTokenId(v.author)}>
+              {t('versions.by', { author: authorName(v.author) })}
+            </div>
             <div className="row-actions">
               <button type="button" onClick={() => void compare(String(v.version), 'draft')}>
                 {t('versions.compareWithDraft')}
@@ -145,14 +180,29 @@ export function VersionsPanel({ flowId, published, onRolledBack, readOnly }: Ver
                   {t('versions.whatChanged')}
                 </button>
               )}
-              <button type="button" disabled={readOnly} onClick={() => void doRollback(v)}>
-                {t('versions.rollback')}
-              </button>
+              {v.version === publishedNow ? (
+                <span className="published-tag">{t('versions.published')}</span>
+              ) : (
+                <button type="button" disabled={readOnly} onClick={() => setRollingBack(v.version)}>
+                  {t('versions.rollback')}
+                </button>
+              )}
             </div>
           </li>
         ))}
         {versions?.length === 0 && <li className="muted">{t('versions.never')}</li>}
       </ol>
+      {rollingBack !== null && (
+        <RollbackDialog
+          version={rollingBack}
+          published={publishedNow}
+          dirty={useDoc.getState().saved?.text !== useDoc.getState().text}
+          busy={busy}
+          load={loadVersion}
+          onRollback={() => void doRollback(rollingBack)}
+          onClose={() => setRollingBack(null)}
+        />
+      )}
     </div>
   )
 }

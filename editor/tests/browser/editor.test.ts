@@ -365,6 +365,7 @@ describe.skipIf(!server)('the editor', () => {
     await node('start').waitFor()
     await page.getByRole('tab', { name: 'Versions' }).click()
     await page.locator('.version-list li[data-version="1"]').getByRole('button', { name: 'Roll back to this' }).click()
+    await page.getByRole('dialog', { name: 'Roll back to version 1' }).getByRole('button', { name: 'Publish version 1 again' }).click()
     await page.getByText('Rolled back').waitFor()
     await page.locator('.version-list li[data-version="3"]', { hasText: 'roll back to version 1' }).waitFor()
     await expect.poll(() => yamlText()).toContain('  reply-2:\n')

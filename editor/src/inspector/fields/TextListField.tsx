@@ -1,8 +1,11 @@
 // A list of texts, templates or expressions: one row each, added, removed and reordered. A list
 // that may be written as its single element (a reply's text) is written so when it has one.
+// In a list of plain texts (keywords), a pasted list split on commas or lines becomes one row per
+// entry, and Enter adds the next row.
 
+import { useEffect, useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react'
 import { useT } from '../../i18n/I18n'
-import { asList, fromList, type Field } from '../form'
+import { asList, fromList, splitPasted, type Field } from '../form'
 import type { ParamPath } from '../../document/flowText'
 import { useForm } from '../context'
 import { ExpressionInput } from './ExpressionInput'
@@ -15,6 +18,33 @@ export function TextListField({ field, value, path }: { field: Field; value: unk
   const write = (next: string[]) => ctx.set(path, fromList(next, field.orSingle))
   const single = field.orSingle && !Array.isArray(value)
   const label = field.label || t('list.item')
+  // the row to focus once the list has grown (after Enter or a paste)
+  const rows = useRef<(HTMLInputElement | null)[]>([])
+  const [focusRow, setFocusRow] = useState<number | null>(null)
+  useEffect(() => {
+    if (focusRow === null || focusRow >= items.length) return
+    rows.current[focusRow]?.focus()
+    setFocusRow(null)
+  }, [focusRow, items.length])
+  const onPaste = (i: number) => (e: ClipboardEvent<HTMLInputElement>) => {
+    const parts = splitPasted(e.clipboardData.getData('text'))
+    if (!parts || ctx.readOnly) return
+    e.preventDefault()
+    const el = e.currentTarget
+    const before = el.value.slice(0, el.selectionStart ?? el.value.length)
+    const after = el.value.slice(el.selectionEnd ?? el.value.length)
+    const pasted = [...parts]
+    pasted[0] = before + pasted[0]
+    pasted[pasted.length - 1] += after
+    write([...items.slice(0, i), ...pasted, ...items.slice(i + 1)])
+    setFocusRow(i + pasted.length - 1)
+  }
+  const onEnter = (i: number) => (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key !== 'Enter' || e.nativeEvent.isComposing || ctx.readOnly) return
+    e.preventDefault()
+    write([...items.slice(0, i + 1), '', ...items.slice(i + 1)])
+    setFocusRow(i + 1)
+  }
   return (
     <div className="text-list">
       {items.map((v, i) => (
@@ -35,6 +65,11 @@ export function TextListField({ field, value, path }: { field: Field; value: unk
               value={v}
               placeholder={item?.placeholder}
               disabled={ctx.readOnly}
+              ref={(el) => {
+                rows.current[i] = el
+              }}
+              onPaste={onPaste(i)}
+              onKeyDown={onEnter(i)}
               onChange={(e) => (single ? ctx.set(path, e.target.value === '' ? undefined : e.target.value) : ctx.set([...path, i], e.target.value))}
             />
           )}

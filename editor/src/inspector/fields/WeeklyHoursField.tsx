@@ -7,7 +7,7 @@ import { useState } from 'react'
 import type { ParamPath } from '../../document/flowText'
 import type { Field } from '../form'
 import { useForm } from '../context'
-import { clockRangeError, compressWeek, expandWeek, weekdays } from '../weeklyHours'
+import { clockRangeError, compressWeek, expandWeek, isOvernight, weekdays } from '../weeklyHours'
 
 /** A weekday's name in the user's language: 0 is Monday. */
 function dayName(intl: IntlShape, day: number, weekday: 'long' | 'short'): string {
@@ -50,6 +50,7 @@ export function WeeklyHoursField({ field, value, path }: { field: Field; value: 
               {days[i].map((r) => (
                 <span key={r} className={`chip${clockRangeError(r) ? ' bad' : ''}`} title={clockRangeError(r)}>
                   {r.replace('-', '–')}
+                  {isOvernight(r) && <span className="overnight-note"> {t('hours.overnight', { to: r.slice(6) })}</span>}
                   {!ctx.readOnly && (
                     <button
                       type="button"
@@ -67,6 +68,11 @@ export function WeeklyHoursField({ field, value, path }: { field: Field; value: 
                   <input type="time" aria-label={t('hours.opens', { day: dayName(intl, i, 'long') })} value={adding.from} onChange={(e) => setAdding({ ...adding, from: e.target.value })} />
                   –
                   <input type="time" aria-label={t('hours.closes', { day: dayName(intl, i, 'long') })} value={adding.to} onChange={(e) => setAdding({ ...adding, to: e.target.value })} />
+                  {isOvernight(`${adding.from}-${adding.to}`) && (
+                    <span className="overnight-note" role="status">
+                      {t('hours.overnight', { to: adding.to })}
+                    </span>
+                  )}
                   <button type="button" onClick={addRange} disabled={Boolean(clockRangeError(`${adding.from}-${adding.to}`))}>
                     {t('common.add')}
                   </button>
