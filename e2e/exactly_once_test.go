@@ -211,7 +211,9 @@ func TestLateNetworkGetsEachReplyOnce(t *testing.T) {
 			postRound(t, []*serveProcess{p}, 0, total)
 			waitDrained(t, db)
 			for _, r := range requireOnce(t, db, graph, total) {
-				require.Equal(t, 2, r.Attempts, "action %s: sent once, then read back", r.ActionID)
+				// a read-back that itself outlives the client's timeout on a busy machine is read
+				// again: more attempts, still one message on the network
+				require.GreaterOrEqual(t, r.Attempts, 2, "action %s: sent once, then read back", r.ActionID)
 			}
 			p.stop(t)
 		})
