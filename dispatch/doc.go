@@ -31,9 +31,10 @@
 // by a few committers, many units to a transaction, without a savepoint each: a unit that fails
 // rolls the transaction back, and it runs again without that unit, which gets its error. A
 // unit may therefore run more than once, and keeps nothing from a run that was rolled back.
-// On PostgreSQL the writes of a batch wait in memory and are written when it commits, one
-// multi-row statement per table (store/pipeline_buffer.go); the read before a message's
-// transaction is one query (store.Pipeline.InboundState).
+// The writes of a batch wait in memory and are written when it commits, one multi-row
+// statement per table (store/pipeline_buffer.go): on PostgreSQL that saves round trips, on
+// SQLite the work of a statement each. The read before a message's transaction is one query
+// (store.Pipeline.InboundState).
 //
 // # Lock order
 //

@@ -1,11 +1,13 @@
 package store
 
-// The batch writer's buffer. On PostgreSQL, every statement is a round trip, so the writes of
-// a batch's units whose results the units do not need (event keys, payloads stored done,
-// interactions, conversation and session updates) wait in memory and are written when the
-// batch commits: one multi-row statement per table, tables and rows in a fixed order (by
-// table, then by key), which is also the order in which the batch locks rows. Reads inside the
-// batch see the buffered writes: the buffer answers them, or is written out first.
+// The batch writer's buffer. The writes of a batch's units whose results the units do not need
+// (event keys, payloads stored done, interactions, conversation and session updates) wait in
+// memory and are written when the batch commits: one multi-row statement per table, tables and
+// rows in a fixed order (by table, then by key), which is also the order in which the batch
+// locks rows. On PostgreSQL this saves a round trip per write; on SQLite, which has no network
+// between, it saves the work each statement costs the driver and the engine (binding, stepping,
+// a statement journal), which is most of what a small write costs. Reads inside the batch see
+// the buffered writes: the buffer answers them, or is written out first.
 //
 // A buffered write that fails when written (an event key seen before, a session whose version
 // moved on, a row that is gone) is not attributed by guesswork: the batch is rolled back and run
@@ -16,6 +18,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 )
@@ -25,7 +28,7 @@ import (
 var errReplay = errors.New("a buffered write failed; the batch runs again")
 
 // maxRowsPerStatement bounds the rows of one multi-row statement (PostgreSQL takes at most
-// 65535 parameters; an interaction has 17).
+// 65535 parameters, SQLite 32766; an interaction has 17).
 const maxRowsPerStatement = 1000
 
 // writeBuffer holds the buffered writes of one run of a batch.
@@ -33,9 +36,13 @@ type writeBuffer struct {
 	// direct are the writes (by key) that go to the database at once: they failed when
 	// written from the buffer in an earlier run of this batch. Kept across runs.
 	direct map[string]bool
-	// ids are the identities allocated for this batch, by table, and how many each run used.
+	// ids are the identities allocated for this batch, by table, and how many each run used
+	// (PostgreSQL: taken from the sequences, which no rollback gives back).
 	ids  map[string][]int64
 	used map[string]int
+	// last is the last identity given out, by table (SQLite: counted on from the table's
+	// sequence as this transaction reads it; read again after every write of the buffer).
+	last map[string]int64
 	// replay is set when the buffer failed to write: the run is rolled back whatever its
 	// units did with the error.
 	replay bool
@@ -67,18 +74,24 @@ type bufferedInteraction struct {
 }
 
 func newWriteBuffer() *writeBuffer {
-	return &writeBuffer{direct: map[string]bool{}, ids: map[string][]int64{}, used: map[string]int{}}
+	return &writeBuffer{direct: map[string]bool{}, ids: map[string][]int64{}, used: map[string]int{}, last: map[string]int64{}}
 }
 
 // reset empties the buffer for another run of the batch.
 func (b *writeBuffer) reset() {
 	b.replay = false
+	b.written()
+}
+
+// written empties the buffer once what it held is written: the run goes on.
+func (b *writeBuffer) written() {
+	clear(b.used)
+	clear(b.last)
 	b.keys, b.events = b.keys[:0], b.events[:0]
 	b.keySeen = map[string]bool{}
 	b.conversations = map[string]*Conversation{}
 	b.sessions = map[string]*bufferedSession{}
 	b.interactions = map[int64]*bufferedInteraction{}
-	clear(b.used)
 }
 
 func (b *writeBuffer) dirty() bool {
@@ -110,10 +123,25 @@ func (p pipe) raw() pipe { return pipe{s: p.s, q: p.q} }
 // statements, whose shape changes with the number of rows.
 func (p pipe) unbuffered() pipe { return pipe{s: p.s, q: p.q, unprepared: true} }
 
-// nextID allocates an identity of a table for a buffered insert: identities are taken from the
-// table's sequence for the whole batch at once, and used again by the batch's next run.
+// nextID allocates an identity of a table for a buffered insert. On PostgreSQL identities are
+// taken from the table's sequence for the whole batch at once, and used again by the batch's
+// next run. On SQLite the transaction holds the only writer's lock, so it counts on from the
+// largest identity the table ever gave (its AUTOINCREMENT sequence, or its largest row); rows
+// inserted with their identities move the sequence on as ever.
 func (p pipe) nextID(ctx context.Context, table string, want int) (int64, error) {
 	b := p.b
+	if p.s.dialect != postgresDialect {
+		last, ok := b.last[table]
+		if !ok {
+			err := p.raw().get(ctx, &last, `SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0),
+				coalesce((SELECT max(id) FROM `+table+`), 0))`, table)
+			if err != nil {
+				return 0, fmt.Errorf("allocate %s ids: %w", table, err)
+			}
+		}
+		b.last[table] = last + 1
+		return last + 1, nil
+	}
 	if b.used[table] == len(b.ids[table]) {
 		var ids []int64
 		err := p.raw().list(ctx, &ids, `SELECT nextval(pg_get_serial_sequence('`+table+`', 'id')) FROM generate_series(1, ?)`,
@@ -136,6 +164,9 @@ func (p pipe) flush(ctx context.Context) error {
 		return nil
 	}
 	r := p.unbuffered()
+	if p.s.dialect != postgresDialect {
+		r = p.raw() // a few shapes (chunks), each prepared once
+	}
 	failed := false
 	fail := func(key string) {
 		b.direct[key] = true
@@ -146,11 +177,11 @@ func (p pipe) flush(ctx context.Context) error {
 	slices.SortFunc(b.keys, func(x, y bufferedKey) int {
 		return strings.Compare(x.channelID+"\x00"+x.key, y.channelID+"\x00"+y.key)
 	})
-	for chunk := range slices.Chunk(b.keys, maxRowsPerStatement) {
+	for chunk := range chunks(p, b.keys) {
 		var args []any
 		values := make([]string, len(chunk))
 		for i, k := range chunk {
-			values[i] = "(?, ?, ?::timestamptz)"
+			values[i] = "(?, ?, " + p.typed("timestamptz") + ")"
 			args = append(args, k.channelID, k.key, k.seen)
 		}
 		var written []struct {
@@ -175,11 +206,11 @@ func (p pipe) flush(ctx context.Context) error {
 
 	// payloads, by id
 	slices.SortFunc(b.events, func(x, y *WebhookEvent) int { return compareInt(x.ID, y.ID) })
-	for chunk := range slices.Chunk(b.events, maxRowsPerStatement) {
+	for chunk := range chunks(p, b.events) {
 		var args []any
 		values := make([]string, len(chunk))
 		for i, e := range chunk {
-			values[i] = "(?::bigint, ?, ?::timestamptz, ?::bytea, ?, ?::timestamptz)"
+			values[i] = p.row("bigint", "", "timestamptz", "bytea", "", "timestamptz")
 			var processed any
 			if e.Status != "pending" {
 				processed = p.s.ts(e.ReceivedAt)
@@ -187,55 +218,74 @@ func (p pipe) flush(ctx context.Context) error {
 			args = append(args, e.ID, e.ChannelID, p.s.ts(e.ReceivedAt), e.Body, e.Status, processed)
 		}
 		if _, err := r.exec(ctx, `INSERT INTO webhook_events (id, channel_id, received_at, body, status, processed_at)
-			OVERRIDING SYSTEM VALUE VALUES `+strings.Join(values, ", "), args...); err != nil {
+			`+p.overriding()+`VALUES `+strings.Join(values, ", "), args...); err != nil {
 			return p.flushFailed(fmt.Errorf("webhook events: %w", err))
 		}
 	}
 
-	// conversations, by id
+	// conversations, by id. SQLite rewrites the entries of every index whose columns or
+	// condition an UPDATE sets, even to the same value: there the status, which the index of
+	// open conversations depends on, is set by a second statement, and only where it changed.
 	ids := sortedKeys(b.conversations)
 	now := p.s.ts(p.s.now())
-	for chunk := range slices.Chunk(ids, maxRowsPerStatement) {
-		var args []any
+	statusApart := p.s.dialect != postgresDialect
+	for chunk := range chunks(p, ids) {
+		var args, statusArgs []any
 		values := make([]string, len(chunk))
+		statusValues := make([]string, 0, len(chunk))
 		for i, id := range chunk {
 			c := b.conversations[id]
-			values[i] = "(?, ?, ?, ?, ?, ?::boolean, ?::jsonb, ?, ?::timestamptz, ?::timestamptz, ?::timestamptz, ?::timestamptz)"
+			values[i] = p.row("", "", "", "", "", "boolean", "jsonb", "", "timestamptz", "timestamptz", "timestamptz", "timestamptz")
 			args = append(args, c.ID, c.ContactID, c.Status, c.Agent, c.Skill, c.Important, mustJSON(c.Tags, "[]"), c.Disposition,
 				p.s.nullTS(c.ClosedAt), p.s.nullTS(c.LastInboundAt), p.s.nullTS(c.LastOutboundAt), p.s.nullTS(c.FirstResponseAt))
+			if statusApart {
+				statusValues = append(statusValues, "(?, ?)")
+				statusArgs = append(statusArgs, c.ID, c.Status)
+			}
+		}
+		setStatus := "status = v.status, "
+		if statusApart {
+			setStatus = ""
 		}
 		var written []string
-		err := r.list(ctx, &written, `UPDATE conversations AS c SET contact_id = v.contact_id, status = v.status, agent = v.agent,
+		query, qargs := p.updateFrom("conversations AS c", `contact_id = v.contact_id, `+setStatus+`agent = v.agent,
 			skill = v.skill, important = v.important, tags = v.tags, disposition = v.disposition, closed_at = v.closed_at,
 			last_inbound_at = v.last_inbound_at, last_outbound_at = v.last_outbound_at, first_response_at = v.first_response_at,
-			updated_at = ?::timestamptz
-			FROM (VALUES `+strings.Join(values, ", ")+`) AS v (id, contact_id, status, agent, skill, important, tags, disposition,
-				closed_at, last_inbound_at, last_outbound_at, first_response_at)
-			WHERE c.id = v.id RETURNING c.id`, append([]any{now}, args...)...)
+			updated_at = `+p.typed("timestamptz"), []any{now}, values, args, `id, contact_id, status, agent, skill, important,
+			tags, disposition, closed_at, last_inbound_at, last_outbound_at, first_response_at`, `c.id = v.id RETURNING `+p.returning("c"))
+		err := r.list(ctx, &written, query, qargs...)
 		if err != nil {
 			return p.flushFailed(fmt.Errorf("conversations: %w", err))
 		}
 		for _, id := range missing(chunk, written) {
 			fail("c:" + id)
 		}
+		if statusApart {
+			query, qargs := p.updateFrom("conversations AS c", "status = v.status", nil, statusValues, statusArgs, "id, status",
+				"c.id = v.id AND c.status <> v.status")
+			if _, err := r.exec(ctx, query, qargs...); err != nil {
+				return p.flushFailed(fmt.Errorf("conversations: %w", err))
+			}
+		}
 	}
 
 	// sessions, by id
 	ids = sortedKeys(b.sessions)
-	for chunk := range slices.Chunk(ids, maxRowsPerStatement) {
+	for chunk := range chunks(p, ids) {
 		var args []any
 		values := make([]string, len(chunk))
 		for i, id := range chunk {
 			s := b.sessions[id]
-			values[i] = "(?, ?::bigint, ?::bigint, ?, ?, ?::timestamptz, ?::bigint, ?::jsonb)"
+			values[i] = p.row("", "bigint", "bigint", "", "", "timestamptz", "bigint", "jsonb")
 			args = append(args, s.row.ID, s.ifVersion, s.row.Version, s.row.Status, s.row.WaitKind, p.s.nullTS(s.row.Deadline),
 				s.row.Seq, s.state)
 		}
 		var written []string
-		err := r.list(ctx, &written, `UPDATE sessions AS s SET status = v.status, wait_kind = v.wait_kind, deadline = v.deadline,
-			seq = v.seq, version = v.version, state = v.state, lease_until = NULL, updated_at = ?::timestamptz
-			FROM (VALUES `+strings.Join(values, ", ")+`) AS v (id, if_version, version, status, wait_kind, deadline, seq, state)
-			WHERE s.id = v.id AND s.version = v.if_version RETURNING s.id`, append([]any{now}, args...)...)
+		query, qargs := p.updateFrom("sessions AS s", `status = v.status, wait_kind = v.wait_kind, deadline = v.deadline,
+			seq = v.seq, version = v.version, state = v.state, lease_until = NULL, updated_at = `+p.typed("timestamptz"),
+			[]any{now}, values, args, "id, if_version, version, status, wait_kind, deadline, seq, state",
+			"s.id = v.id AND s.version = v.if_version RETURNING "+p.returning("s"))
+		err := r.list(ctx, &written, query, qargs...)
 		if err != nil {
 			return p.flushFailed(fmt.Errorf("sessions: %w", err))
 		}
@@ -253,35 +303,35 @@ func (p pipe) flush(ctx context.Context) error {
 			updates = append(updates, bi)
 		}
 	}
-	for chunk := range slices.Chunk(inserts, maxRowsPerStatement) {
+	for chunk := range chunks(p, inserts) {
 		var args []any
 		values := make([]string, len(chunk))
 		for i, bi := range chunk {
 			in := bi.i
-			values[i] = "(?::bigint, ?, ?, ?, ?, ?, ?::boolean, ?::jsonb, ?, ?, ?, ?::jsonb, ?::timestamptz, ?::timestamptz, ?, ?, ?)"
+			values[i] = p.row("bigint", "", "", "", "", "", "boolean", "jsonb", "", "", "", "jsonb", "timestamptz", "timestamptz", "", "", "")
 			args = append(args, in.ID, in.ConversationID, in.ChannelID, directionColumn[in.Direction], in.ExternalID, in.Kind, in.Public,
 				mustJSON(in.Author, "{}"), in.Text, in.Thread, in.Parent, mustJSON(in.Attachments, "[]"), p.s.ts(in.At),
 				p.s.ts(in.CreatedAt), in.ActionID, in.Agent, in.Status)
 		}
 		if _, err := r.exec(ctx, `INSERT INTO interactions (id, conversation_id, channel_id, direction, external_id, kind, public,
 			author, text, thread, parent, attachments, at, created_at, action_id, agent, status)
-			OVERRIDING SYSTEM VALUE VALUES `+strings.Join(values, ", "), args...); err != nil {
+			`+p.overriding()+`VALUES `+strings.Join(values, ", "), args...); err != nil {
 			return p.flushFailed(fmt.Errorf("interactions: %w", err))
 		}
 	}
-	for chunk := range slices.Chunk(updates, maxRowsPerStatement) {
+	for chunk := range chunks(p, updates) {
 		var args []any
 		values := make([]string, len(chunk))
 		ids := make([]string, len(chunk))
 		for i, bi := range chunk {
-			values[i] = "(?::bigint, ?, ?, ?)"
+			values[i] = p.row("bigint", "", "", "")
 			args = append(args, bi.i.ID, bi.i.ExternalID, bi.i.Status, bi.i.Text)
 			ids[i] = fmt.Sprint(bi.i.ID)
 		}
 		var written []int64
-		err := r.list(ctx, &written, `UPDATE interactions AS i SET external_id = v.external_id, status = v.status, text = v.text
-			FROM (VALUES `+strings.Join(values, ", ")+`) AS v (id, external_id, status, text) WHERE i.id = v.id RETURNING i.id`,
-			args...)
+		query, qargs := p.updateFrom("interactions AS i", "external_id = v.external_id, status = v.status, text = v.text", nil,
+			values, args, "id, external_id, status, text", "i.id = v.id RETURNING "+p.returning("i"))
+		err := r.list(ctx, &written, query, qargs...)
 		if err != nil {
 			return p.flushFailed(fmt.Errorf("interactions: %w", err))
 		}
@@ -298,8 +348,88 @@ func (p pipe) flush(ctx context.Context) error {
 		b.replay = true
 		return errReplay
 	}
-	b.reset()
+	b.written()
 	return nil
+}
+
+// maxRowsPrepared bounds the rows of one multi-row statement on SQLite, where the buffer's
+// statements are prepared once for each of their few shapes: rows go in chunks whose sizes are
+// powers of two, up to this.
+const maxRowsPrepared = 64
+
+// chunks splits the rows of one multi-row statement. On SQLite, where parsing a statement of
+// many rows costs about as much as running it, chunks have the few sizes of powers of two, so
+// that each shape is prepared once and kept; PostgreSQL parses them as they come.
+func chunks[T any](p pipe, rows []T) iter.Seq[[]T] {
+	if p.s.dialect == postgresDialect {
+		return slices.Chunk(rows, maxRowsPerStatement)
+	}
+	return func(yield func([]T) bool) {
+		for len(rows) > 0 {
+			n := maxRowsPrepared
+			for n > len(rows) {
+				n /= 2
+			}
+			if !yield(rows[:n:n]) {
+				return
+			}
+			rows = rows[n:]
+		}
+	}
+}
+
+// typed is a placeholder of the buffer's statements: with its type on PostgreSQL, whose VALUES
+// lists do not take their types from the table written; as it is on SQLite.
+func (p pipe) typed(typ string) string {
+	if typ == "" || p.s.dialect != postgresDialect {
+		return "?"
+	}
+	return "?::" + typ
+}
+
+// row is a row of a VALUES list of placeholders, typed as typed does.
+func (p pipe) row(types ...string) string {
+	var sb strings.Builder
+	sb.WriteByte('(')
+	for i, t := range types {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(p.typed(t))
+	}
+	sb.WriteByte(')')
+	return sb.String()
+}
+
+// updateFrom is an UPDATE of table (with its alias) that sets set (with setArgs) from the rows
+// of a VALUES list (with valueArgs) named v, whose columns are named columns, where where holds.
+// PostgreSQL names the columns of the list after it (FROM (VALUES …) AS v (columns)); SQLite
+// names them only in a WITH before the UPDATE, so its placeholders come first.
+func (p pipe) updateFrom(table, set string, setArgs []any, values []string, valueArgs []any, columns, where string) (string, []any) {
+	list := "VALUES " + strings.Join(values, ", ")
+	if p.s.dialect == postgresDialect {
+		return `UPDATE ` + table + ` SET ` + set + ` FROM (` + list + `) AS v (` + columns + `) WHERE ` + where,
+			append(slices.Clip(setArgs), valueArgs...)
+	}
+	return `WITH v (` + columns + `) AS (` + list + `) UPDATE ` + table + ` SET ` + set + ` FROM v WHERE ` + where,
+		append(slices.Clip(valueArgs), setArgs...)
+}
+
+// overriding lets an insert give an identity column its value: PostgreSQL asks for it.
+func (p pipe) overriding() string {
+	if p.s.dialect == postgresDialect {
+		return "OVERRIDING SYSTEM VALUE "
+	}
+	return ""
+}
+
+// returning names the id of the rows an UPDATE … FROM changed: qualified by the updated table's
+// alias on PostgreSQL (the VALUES list has an id too); SQLite returns the updated table's only.
+func (p pipe) returning(alias string) string {
+	if p.s.dialect == postgresDialect {
+		return alias + ".id"
+	}
+	return "id"
 }
 
 // flushFailed gives up buffering for the batch: a statement of the buffer failed as a whole

@@ -37,6 +37,13 @@ type conversationRow struct {
 const conversationColumns = `id, channel_id, customer, contact_id, status, agent, skill, important, tags, disposition,
 	opened_at, closed_at, last_inbound_at, last_outbound_at, first_response_at, updated_at`
 
+// fields are where the columns of conversationColumns go, in their order: the pipeline's hot
+// reads scan them without sqlx's mapping of columns to fields by name.
+func (r *conversationRow) fields() []any {
+	return []any{&r.ID, &r.ChannelID, &r.Customer, &r.ContactID, &r.Status, &r.Agent, &r.Skill, &r.Important, &r.Tags,
+		&r.Disposition, &r.OpenedAt, &r.ClosedAt, &r.LastInboundAt, &r.LastOutboundAt, &r.FirstResponseAt, &r.UpdatedAt}
+}
+
 func (r conversationRow) conversation() (Conversation, error) {
 	c := Conversation{ID: r.ID, ChannelID: r.ChannelID, Customer: r.Customer, ContactID: r.ContactID, Status: r.Status,
 		Agent: r.Agent, Skill: r.Skill, Important: r.Important, Tags: []string{}, Disposition: r.Disposition,
@@ -91,7 +98,7 @@ func (p pipe) ConversationGet(ctx context.Context, id string) (Conversation, err
 		p = p.raw()
 	}
 	var r conversationRow
-	if err := p.get(ctx, &r, `SELECT `+conversationColumns+` FROM conversations WHERE id = ?`, id); err != nil {
+	if err := p.scan(ctx, `SELECT `+conversationColumns+` FROM conversations WHERE id = ?`, r.fields(), id); err != nil {
 		return Conversation{}, p.s.fail(err, "conversation %s", id)
 	}
 	return r.conversation()
@@ -449,9 +456,14 @@ type inboundRow struct {
 	S               sessionRow      `db:"s"`
 }
 
+func (r *inboundRow) fields() []any {
+	return append(append([]any{&r.HasConversation, &r.HasSession, &r.KeySeen, &r.RemovedSeen}, r.C.fields()...), r.S.fields()...)
+}
+
 // inboundQuery reads a customer's open conversation, its active session and two event keys at
-// once; the columns of the rows a LEFT JOIN may leave out read as zero values.
-var inboundQuery = func() string {
+// once; the columns of the rows a LEFT JOIN may leave out read as zero values, zero being the
+// dialect's zero time.
+func inboundQuery(zero string) string {
 	q := `SELECT c.id IS NOT NULL AS has_conversation, s.id IS NOT NULL AS has_session,
 	EXISTS (SELECT 1 FROM event_keys WHERE channel_id = ? AND key = ?) AS key_seen,
 	EXISTS (SELECT 1 FROM event_keys WHERE channel_id = ? AND key = ?) AS removed_seen`
@@ -467,22 +479,33 @@ var inboundQuery = func() string {
 	}
 	nullable("c", conversationColumns, map[string]string{"id": "''", "channel_id": "''", "customer": "''", "contact_id": "''",
 		"status": "''", "agent": "''", "skill": "''", "important": "false", "tags": "'[]'", "disposition": "''",
-		"opened_at": "?", "updated_at": "?"})
+		"opened_at": zero, "updated_at": zero})
 	nullable("s", sessionColumns, map[string]string{"id": "''", "conversation_id": "''", "flow_id": "''", "flow_version": "0",
-		"status": "''", "wait_kind": "''", "seq": "0", "version": "0", "state": "'{}'", "created_at": "?", "updated_at": "?"})
+		"status": "''", "wait_kind": "''", "seq": "0", "version": "0", "state": "'{}'", "created_at": zero, "updated_at": zero})
 	return q + ` FROM (SELECT 1 AS one) AS one
 	LEFT JOIN conversations c ON c.channel_id = ? AND c.customer = ? AND c.status = 'open'
 	LEFT JOIN sessions s ON s.conversation_id = c.id AND s.status IN ('running', 'waiting')`
-}()
+}
+
+var (
+	inboundQuerySQLite   = inboundQuery("'" + time.Unix(0, 0).UTC().Format(sqliteTime) + "'")
+	inboundQueryPostgres = inboundQuery("TIMESTAMPTZ '1970-01-01 00:00:00+00'")
+)
 
 // InboundState reads, in one query, the customer's open conversation on a channel, its active
 // session, and whether the event key and the removal tombstone were recorded (removedKey ""
 // reads as not recorded).
 func (s *sqlStore) InboundState(ctx context.Context, channelID, customer, key, removedKey string) (InboundState, error) {
-	zero := s.ts(time.Unix(0, 0))
+	// On SQLite, read on the writing connection between its transactions: its cache holds the
+	// pages its transactions wrote, where every other connection starts each read from cold
+	// (SQLite drops a connection's cache whenever another wrote), and reading them costs more
+	// than the query itself.
+	p, query := s.pipe(), inboundQueryPostgres
+	if s.dialect != postgresDialect {
+		p.q, query = s.db, inboundQuerySQLite
+	}
 	var r inboundRow
-	err := s.pipe().get(ctx, &r, inboundQuery, channelID, key, channelID, removedKey, zero, zero, zero, zero,
-		channelID, customer)
+	err := p.scan(ctx, query, r.fields(), channelID, key, channelID, removedKey, channelID, customer)
 	if err != nil {
 		return InboundState{}, fmt.Errorf("open conversation with %s on %s: %w", customer, channelID, err)
 	}

@@ -24,6 +24,12 @@ type sessionRow struct {
 
 const sessionColumns = `id, conversation_id, flow_id, flow_version, status, wait_kind, deadline, seq, version, state, created_at, updated_at`
 
+// fields are where the columns of sessionColumns go, in their order.
+func (r *sessionRow) fields() []any {
+	return []any{&r.ID, &r.ConversationID, &r.FlowID, &r.FlowVersion, &r.Status, &r.WaitKind, &r.Deadline, &r.Seq, &r.Version,
+		&r.State, &r.CreatedAt, &r.UpdatedAt}
+}
+
 func (r sessionRow) session() (Session, error) {
 	s := Session{ID: r.ID, ConversationID: r.ConversationID, FlowID: r.FlowID, FlowVersion: r.FlowVersion, Status: r.Status,
 		WaitKind: r.WaitKind, Deadline: r.Deadline.Time, Seq: r.Seq, Version: r.Version, CreatedAt: r.CreatedAt.Time,

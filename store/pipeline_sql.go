@@ -16,7 +16,7 @@ var _ Pipeline = (*sqlStore)(nil)
 type pipe struct {
 	s *sqlStore
 	q sqlx.ExtContext
-	// b buffers the writes of a batch on PostgreSQL; nil elsewhere.
+	// b buffers the writes of a batch of several units; nil elsewhere.
 	b *writeBuffer
 	// unprepared runs statements as they come, without preparing them.
 	unprepared bool
@@ -37,6 +37,18 @@ func (p pipe) get(ctx context.Context, dest any, query string, args ...any) erro
 		return stmt.GetContext(ctx, dest, args...)
 	}
 	return get(ctx, p.q, dest, query, args...)
+}
+
+// scan runs a query of one row and reads its columns into dest, in their order: the hot reads
+// do without sqlx's mapping of columns to fields by name, which costs more than the read.
+func (p pipe) scan(ctx context.Context, query string, dest []any, args ...any) error {
+	if err := p.flushFor(ctx, query); err != nil {
+		return err
+	}
+	if stmt := p.prepared(ctx, query); stmt != nil {
+		return stmt.QueryRowContext(ctx, args...).Scan(dest...)
+	}
+	return p.q.QueryRowxContext(ctx, p.q.Rebind(query), args...).Scan(dest...)
 }
 
 func (p pipe) list(ctx context.Context, dest any, query string, args ...any) error {
@@ -82,15 +94,19 @@ func (p pipe) flushFor(ctx context.Context, query string) error {
 // form of a statement prepared on the writing pool; outside, one prepared on the read pool. A
 // statement prepared once is parsed and planned once per connection: SQLite parses a statement
 // anew each time it is not, which costs more than running it, and PostgreSQL plans it, which
-// costs more than running the pipeline's short queries. It returns nil where statements are not
-// kept: on SQLite's writing connection outside transactions, and for the statements of the
-// buffer (pipe.raw), whose shape changes with the number of rows.
+// costs more than running the pipeline's short queries. On SQLite's writing connection between
+// transactions (InboundState) it is the writing connection's statement. It returns nil for the
+// statements of the buffer on PostgreSQL (pipe.unbuffered), whose shape changes with the number
+// of rows.
 func (p pipe) prepared(ctx context.Context, query string) *sqlx.Stmt {
 	if p.unprepared {
 		return nil
 	}
 	if p.q == sqlx.ExtContext(p.s.read) && (p.s.read != p.s.db || p.s.dialect == postgresDialect) {
 		return p.s.readStatement(query)
+	}
+	if p.q == sqlx.ExtContext(p.s.db) && p.s.read != p.s.db {
+		return p.s.statement(query) // SQLite's writing connection, between transactions
 	}
 	tx, ok := p.q.(*sqlx.Tx)
 	if !ok {
@@ -111,12 +127,12 @@ func (s *sqlStore) InTx(ctx context.Context, fn func(Tx) error) error {
 // InTxBatch runs the units one after the other in one transaction, without a savepoint each.
 // When a unit fails, the transaction is rolled back and run again without it (its error is
 // kept at its index), so one failing unit costs one more transaction and the others commit
-// as if it had never run: units must be safe to run more than once. On PostgreSQL the writes
-// of a batch of several units are buffered and written at commit (pipeline_buffer.go).
+// as if it had never run: units must be safe to run more than once. The writes of a batch of
+// several units are buffered and written at commit (pipeline_buffer.go).
 func (s *sqlStore) InTxBatch(ctx context.Context, fns []func(Tx) error) []error {
 	errs := make([]error, len(fns))
 	var b *writeBuffer
-	if s.dialect == postgresDialect && len(fns) > 1 {
+	if len(fns) > 1 {
 		b = newWriteBuffer()
 	}
 	// each run commits, takes one more unit out, or sends one more buffered write at once
