@@ -182,12 +182,18 @@ func (s *Server) webchatStream(c *fiber.Ctx) error {
 					break
 				}
 			}
+			// a typing state waiting goes out before the stream waits again, whatever else is ready
+			select {
+			case on := <-sub.typing:
+				if !writeTyping(w, on) {
+					return
+				}
+			default:
+			}
 			select {
 			case <-sub.wake:
 			case on := <-sub.typing:
-				// no id: the event is not in the mailbox and leaves Last-Event-ID as it is
-				fmt.Fprintf(w, "event: typing\ndata: {\"typing\":%t}\n\n", on)
-				if w.Flush() != nil {
+				if !writeTyping(w, on) {
 					return
 				}
 			case <-again.C:
@@ -202,4 +208,11 @@ func (s *Server) webchatStream(c *fiber.Ctx) error {
 		}
 	})
 	return nil
+}
+
+// writeTyping sends the agent's typing state; false when the visitor went away. The event has
+// no id: it is not in the mailbox and leaves Last-Event-ID as it is.
+func writeTyping(w *bufio.Writer, on bool) bool {
+	fmt.Fprintf(w, "event: typing\ndata: {\"typing\":%t}\n\n", on)
+	return w.Flush() == nil
 }
