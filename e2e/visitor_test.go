@@ -57,6 +57,7 @@ func (n *node) say(t *testing.T, token, id, text string) response {
 // sseEvent is one event of a stream.
 type sseEvent struct {
 	ID      int64
+	Event   string
 	Message store.WebchatMessage
 	Raw     map[string]any
 }
@@ -65,8 +66,14 @@ type sseEvent struct {
 // arrive on the channel until the test ends or the stream closes.
 func (n *node) stream(t *testing.T, token string, header ...string) (<-chan sseEvent, func()) {
 	t.Helper()
+	return n.streamOf(t, visitorChannel, token, header...)
+}
+
+// streamOf opens a visitor's stream on a channel.
+func (n *node) streamOf(t *testing.T, channel, token string, header ...string) (<-chan sseEvent, func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	req, err := http.NewRequestWithContext(ctx, "GET", n.url+"/webchat/"+visitorChannel+"/stream", nil)
+	req, err := http.NewRequestWithContext(ctx, "GET", n.url+"/webchat/"+channel+"/stream", nil)
 	require.NoError(t, err)
 	req.Header.Set("Authorization", "Bearer "+token)
 	for i := 0; i+1 < len(header); i += 2 {
@@ -88,6 +95,8 @@ func (n *node) stream(t *testing.T, token string, header ...string) (<-chan sseE
 			switch {
 			case strings.HasPrefix(line, "id: "):
 				ev.ID, _ = strconv.ParseInt(strings.TrimPrefix(line, "id: "), 10, 64)
+			case strings.HasPrefix(line, "event: "):
+				ev.Event = strings.TrimPrefix(line, "event: ")
 			case strings.HasPrefix(line, "data: "):
 				data = strings.TrimPrefix(line, "data: ")
 			case line == "" && data != "":

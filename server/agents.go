@@ -31,6 +31,7 @@ func (s *Server) agentRoutes() {
 	on(agent.Post, "/offers/+/reject", s.agentReject)
 	on(agent.Get, "/conversations/:id", s.agentConversation)
 	on(agent.Post, "/conversations/:id/reply", s.agentReply)
+	on(agent.Post, "/conversations/:id/typing", s.agentTyping)
 	on(agent.Post, "/conversations/:id/transfer", s.agentTransfer)
 	on(agent.Post, "/conversations/:id/close", s.agentClose)
 	on(agent.Put, "/conversations/:id/contact", s.agentLinkContact)
@@ -211,6 +212,9 @@ func (s *Server) agentReply(c *fiber.Ctx) error {
 	if err != nil {
 		return routingError(err)
 	}
+	// the reply clears typing: the widget hides it when the reply comes, and no state still
+	// waiting to be sent shows it again
+	s.typing.forget(param(c, "id"))
 	return c.Status(fiber.StatusAccepted).JSON(item)
 }
 

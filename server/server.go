@@ -83,6 +83,8 @@ type Server struct {
 	// the visitors' streams.
 	webchat    *webchatGuard
 	webchatHub webchatHub
+	// typing coalesces the agents' typing events for web chat visitors.
+	typing typingGate
 }
 
 type wallClock struct{}
@@ -107,7 +109,8 @@ func New(cfg Config) *Server {
 	}
 	cfg.Build = cfg.Build.withDefaults()
 	cfg.Metrics.SetBuild(cfg.Build)
-	s := &Server{cfg: cfg, log: cfg.Logger, started: cfg.Clock.Now(), done: make(chan struct{}), webchat: newWebchatGuard(cfg.Webchat)}
+	s := &Server{cfg: cfg, log: cfg.Logger, started: cfg.Clock.Now(), done: make(chan struct{}), webchat: newWebchatGuard(cfg.Webchat),
+		typing: typingGate{now: cfg.Clock.Now}}
 	s.life, s.endLife = context.WithCancel(context.Background())
 	s.metrics = cfg.Metrics
 	// the pipeline's queues are read from the database at each scrape; a registry two servers

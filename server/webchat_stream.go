@@ -5,6 +5,7 @@ package server
 // reconnecting sends it, or ?after=), so each message reaches the widget once and in order
 // across reconnects. The store's bus wakes the streams of a visitor when a message is stored,
 // on any node; each stream also looks again every few seconds, in case a wake-up was missed.
+// The bus also brings the agent's typing state, sent as a "typing" event without an id.
 
 import (
 	"bufio"
@@ -32,33 +33,40 @@ type webchatHub struct {
 	mu      sync.Mutex
 	started bool
 	total   int
-	// streams are the wake-up channels of each visitor's open streams ("<channel> <visitor>").
-	streams map[string]map[chan struct{}]struct{}
+	// streams are each visitor's open streams ("<channel> <visitor>").
+	streams map[string]map[*streamSub]struct{}
+}
+
+// streamSub is what the hub tells one open stream: its mailbox changed, or the agent's typing
+// state (the latest only).
+type streamSub struct {
+	wake   chan struct{}
+	typing chan bool
 }
 
 // subscribe registers a stream of a visitor; ok is false when the visitor, or the server, has
 // as many streams open as the limits allow.
-func (h *webchatHub) subscribe(s *Server, key string) (wake chan struct{}, cancel func(), ok bool) {
+func (h *webchatHub) subscribe(s *Server, key string) (sub *streamSub, cancel func(), ok bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if !h.started {
 		h.started = true
-		h.streams = map[string]map[chan struct{}]struct{}{}
+		h.streams = map[string]map[*streamSub]struct{}{}
 		go h.listen(s.life, s.cfg.Store.Bus())
 	}
 	if h.total >= s.webchat.limits.Streams || len(h.streams[key]) >= s.webchat.limits.StreamsPerVisitor {
 		return nil, nil, false
 	}
-	wake = make(chan struct{}, 1)
+	sub = &streamSub{wake: make(chan struct{}, 1), typing: make(chan bool, 1)}
 	if h.streams[key] == nil {
-		h.streams[key] = map[chan struct{}]struct{}{}
+		h.streams[key] = map[*streamSub]struct{}{}
 	}
-	h.streams[key][wake] = struct{}{}
+	h.streams[key][sub] = struct{}{}
 	h.total++
-	return wake, func() {
+	return sub, func() {
 		h.mu.Lock()
 		defer h.mu.Unlock()
-		delete(h.streams[key], wake)
+		delete(h.streams[key], sub)
 		if len(h.streams[key]) == 0 {
 			delete(h.streams, key)
 		}
@@ -78,6 +86,11 @@ func (h *webchatHub) listen(ctx context.Context, bus store.Bus) {
 			switch m.Topic {
 			case dispatch.TopicWebchat:
 				h.wake(m.Payload)
+			case TopicWebchatTyping:
+				var note typingNote
+				if json.Unmarshal([]byte(m.Payload), &note) == nil {
+					h.typing(note.Channel+" "+note.Visitor, note.Typing)
+				}
 			case store.TopicReconnected:
 				h.wake("")
 			}
@@ -89,10 +102,10 @@ func (h *webchatHub) listen(ctx context.Context, bus store.Bus) {
 func (h *webchatHub) wake(key string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	signal := func(set map[chan struct{}]struct{}) {
-		for ch := range set {
+	signal := func(set map[*streamSub]struct{}) {
+		for sub := range set {
 			select {
-			case ch <- struct{}{}:
+			case sub.wake <- struct{}{}:
 			default:
 			}
 		}
@@ -103,6 +116,20 @@ func (h *webchatHub) wake(key string) {
 	}
 	for _, set := range h.streams {
 		signal(set)
+	}
+}
+
+// typing hands the agent's typing state to the streams of a visitor; a state not yet sent
+// gives way to the newer one.
+func (h *webchatHub) typing(key string, on bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for sub := range h.streams[key] {
+		select {
+		case <-sub.typing:
+		default:
+		}
+		sub.typing <- on // only the hub writes, under its lock: there is room
 	}
 }
 
@@ -117,7 +144,7 @@ func (s *Server) webchatStream(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	wake, cancel, ok := s.webchatHub.subscribe(s, ch.ID+" "+visitor)
+	sub, cancel, ok := s.webchatHub.subscribe(s, ch.ID+" "+visitor)
 	if !ok {
 		c.Set(fiber.HeaderRetryAfter, "10")
 		return errorf(fiber.StatusTooManyRequests, "too_many_streams", "this visitor has as many streams open as allowed; close one, or read GET /webchat/%s/messages", ch.ID)
@@ -155,8 +182,20 @@ func (s *Server) webchatStream(c *fiber.Ctx) error {
 					break
 				}
 			}
+			// a typing state waiting goes out before the stream waits again, whatever else is ready
 			select {
-			case <-wake:
+			case on := <-sub.typing:
+				if !writeTyping(w, on) {
+					return
+				}
+			default:
+			}
+			select {
+			case <-sub.wake:
+			case on := <-sub.typing:
+				if !writeTyping(w, on) {
+					return
+				}
 			case <-again.C:
 			case <-keepalive.C:
 				fmt.Fprint(w, ": keepalive\n\n")
@@ -169,4 +208,11 @@ func (s *Server) webchatStream(c *fiber.Ctx) error {
 		}
 	})
 	return nil
+}
+
+// writeTyping sends the agent's typing state; false when the visitor went away. The event has
+// no id: it is not in the mailbox and leaves Last-Event-ID as it is.
+func writeTyping(w *bufio.Writer, on bool) bool {
+	fmt.Fprintf(w, "event: typing\ndata: {\"typing\":%t}\n\n", on)
+	return w.Flush() == nil
 }

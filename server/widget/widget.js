@@ -13,10 +13,10 @@
   const storeKey = 'switchboard.webchat.' + origin + '.' + channel;
 
   const words = {
-    en: { open: 'Open chat', close: 'Close chat', title: 'Chat with us', greeting: 'Hi! How can we help you?', placeholder: 'Write a message…', send: 'Send', attach: 'Attach a file', log: 'Messages', you: 'You', us: 'Reply', agent: 'Agent', sending: 'Sending…', sent: 'Sent', failed: 'Not sent. Retry', offline: 'We cannot reach the chat right now; we keep trying.', tooBig: 'The file is too large: at most {n} MB.', badType: 'This kind of file cannot be sent.', slow: 'You are sending too fast; wait a moment.', file: 'File' },
-    es: { open: 'Abrir el chat', close: 'Cerrar el chat', title: 'Chateá con nosotros', greeting: '¡Hola! ¿En qué te podemos ayudar?', placeholder: 'Escribí un mensaje…', send: 'Enviar', attach: 'Adjuntar un archivo', log: 'Mensajes', you: 'Vos', us: 'Respuesta', agent: 'Agente', sending: 'Enviando…', sent: 'Enviado', failed: 'No se envió. Reintentar', offline: 'Ahora no podemos conectar con el chat; seguimos intentando.', tooBig: 'El archivo es demasiado grande: como máximo {n} MB.', badType: 'Este tipo de archivo no se puede enviar.', slow: 'Estás enviando muy rápido; esperá un momento.', file: 'Archivo' },
-    it: { open: 'Apri la chat', close: 'Chiudi la chat', title: 'Scrivici', greeting: 'Ciao! Come possiamo aiutarti?', placeholder: 'Scrivi un messaggio…', send: 'Invia', attach: 'Allega un file', log: 'Messaggi', you: 'Tu', us: 'Risposta', agent: 'Operatore', sending: 'Invio…', sent: 'Inviato', failed: 'Non inviato. Riprova', offline: 'Ora non riusciamo a raggiungere la chat; continuiamo a provare.', tooBig: 'Il file è troppo grande: al massimo {n} MB.', badType: 'Questo tipo di file non si può inviare.', slow: 'Stai inviando troppo in fretta; aspetta un momento.', file: 'File' },
-    fr: { open: 'Ouvrir le chat', close: 'Fermer le chat', title: 'Discutez avec nous', greeting: 'Bonjour ! Comment pouvons-nous vous aider ?', placeholder: 'Écrivez un message…', send: 'Envoyer', attach: 'Joindre un fichier', log: 'Messages', you: 'Vous', us: 'Réponse', agent: 'Conseiller', sending: 'Envoi…', sent: 'Envoyé', failed: 'Non envoyé. Réessayer', offline: 'Le chat est injoignable pour le moment ; nous réessayons.', tooBig: 'Le fichier est trop lourd : {n} Mo au plus.', badType: 'Ce type de fichier ne peut pas être envoyé.', slow: 'Vous envoyez trop vite ; patientez un instant.', file: 'Fichier' },
+    en: { open: 'Open chat', close: 'Close chat', title: 'Chat with us', greeting: 'Hi! How can we help you?', placeholder: 'Write a message…', send: 'Send', attach: 'Attach a file', log: 'Messages', you: 'You', us: 'Reply', agent: 'Agent', sending: 'Sending…', sent: 'Sent', failed: 'Not sent. Retry', offline: 'We cannot reach the chat right now; we keep trying.', tooBig: 'The file is too large: at most {n} MB.', badType: 'This kind of file cannot be sent.', slow: 'You are sending too fast; wait a moment.', file: 'File', typing: 'The agent is typing…' },
+    es: { open: 'Abrir el chat', close: 'Cerrar el chat', title: 'Chateá con nosotros', greeting: '¡Hola! ¿En qué te podemos ayudar?', placeholder: 'Escribí un mensaje…', send: 'Enviar', attach: 'Adjuntar un archivo', log: 'Mensajes', you: 'Vos', us: 'Respuesta', agent: 'Agente', sending: 'Enviando…', sent: 'Enviado', failed: 'No se envió. Reintentar', offline: 'Ahora no podemos conectar con el chat; seguimos intentando.', tooBig: 'El archivo es demasiado grande: como máximo {n} MB.', badType: 'Este tipo de archivo no se puede enviar.', slow: 'Estás enviando muy rápido; esperá un momento.', file: 'Archivo', typing: 'El agente está escribiendo…' },
+    it: { open: 'Apri la chat', close: 'Chiudi la chat', title: 'Scrivici', greeting: 'Ciao! Come possiamo aiutarti?', placeholder: 'Scrivi un messaggio…', send: 'Invia', attach: 'Allega un file', log: 'Messaggi', you: 'Tu', us: 'Risposta', agent: 'Operatore', sending: 'Invio…', sent: 'Inviato', failed: 'Non inviato. Riprova', offline: 'Ora non riusciamo a raggiungere la chat; continuiamo a provare.', tooBig: 'Il file è troppo grande: al massimo {n} MB.', badType: 'Questo tipo di file non si può inviare.', slow: 'Stai inviando troppo in fretta; aspetta un momento.', file: 'File', typing: 'L\'operatore sta scrivendo…' },
+    fr: { open: 'Ouvrir le chat', close: 'Fermer le chat', title: 'Discutez avec nous', greeting: 'Bonjour ! Comment pouvons-nous vous aider ?', placeholder: 'Écrivez un message…', send: 'Envoyer', attach: 'Joindre un fichier', log: 'Messages', you: 'Vous', us: 'Réponse', agent: 'Conseiller', sending: 'Envoi…', sent: 'Envoyé', failed: 'Non envoyé. Réessayer', offline: 'Le chat est injoignable pour le moment ; nous réessayons.', tooBig: 'Le fichier est trop lourd : {n} Mo au plus.', badType: 'Ce type de fichier ne peut pas être envoyé.', slow: 'Vous envoyez trop vite ; patientez un instant.', file: 'Fichier', typing: 'Le conseiller est en train d\'écrire…' },
   };
   const lang = (document.documentElement.lang || navigator.language || 'en').slice(0, 2).toLowerCase();
   const t = words[lang] || words.en;
@@ -43,6 +43,8 @@ li img{display:block;max-width:100%;max-height:200px;border-radius:6px;margin-to
 li a{color:inherit}
 .banner{padding:6px 12px;background:#fff4d6;color:#5c4500;font-size:13px}
 .banner[hidden]{display:none}
+.typing{padding:2px 14px 6px;color:#555;font-size:13px;font-style:italic}
+.typing[hidden]{display:none}
 form{display:flex;gap:6px;padding:8px;border-top:1px solid #ddd;align-items:flex-end}
 textarea{flex:1;resize:none;min-height:38px;max-height:120px;padding:8px;border:1px solid #bbb;border-radius:8px}
 .attach svg{width:18px;height:18px;fill:#444;vertical-align:middle}
@@ -60,11 +62,12 @@ input[type=file]{position:absolute;left:-9999px}`;
 <header><h2 id="sb-title"></h2><button class="close" type="button">×</button></header>
 <div class="banner" role="status" hidden></div>
 <ol role="log" aria-live="polite" aria-relevant="additions"></ol>
+<div class="typing" aria-live="polite" aria-atomic="true" hidden></div>
 <form><input type="file" id="sb-file"><button class="attach" type="button"><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z"/></svg></button><textarea rows="1"></textarea><button class="send" type="submit"></button></form>
 </section>`;
   const $ = (sel) => root.querySelector(sel);
   const launcher = $('.launcher'), panel = $('.panel'), title = $('h2'), closeBtn = $('.close'), banner = $('.banner');
-  const log = $('ol'), form = $('form'), input = $('textarea'), fileInput = $('#sb-file'), attach = $('.attach'), sendBtn = $('.send');
+  const typingEl = $('.typing'), log = $('ol'), form = $('form'), input = $('textarea'), fileInput = $('#sb-file'), attach = $('.attach'), sendBtn = $('.send');
   launcher.setAttribute('aria-label', t.open);
   closeBtn.setAttribute('aria-label', t.close);
   attach.setAttribute('aria-label', t.attach);
@@ -138,8 +141,23 @@ input[type=file]{position:absolute;left:-9999px}`;
     return li;
   }
 
+  // The agent's typing: shown (and announced once) on the first typing event, kept while more
+  // come, hidden on typing:false, on a reply, or after typingFor without a new event.
+  const typingFor = 6000;
+  let typingTimer = null;
+  function typing(on) {
+    clearTimeout(typingTimer);
+    if (on) {
+      if (typingEl.hidden) { typingEl.hidden = false; typingEl.textContent = t.typing; }
+      typingTimer = setTimeout(() => typing(false), typingFor);
+    } else if (!typingEl.hidden) {
+      typingEl.hidden = true; typingEl.textContent = '';
+    }
+  }
+
   function show(m) {
     if (m.id > last) last = m.id;
+    if (m.direction === 'out') typing(false);
     let li = shown.get(m.key);
     const fresh = !li;
     if (fresh) { li = document.createElement('li'); shown.set(m.key, li); log.append(li); }
@@ -175,6 +193,7 @@ input[type=file]{position:absolute;left:-9999px}`;
     source = new EventSource(api + '/stream?after=' + last + '&token=' + encodeURIComponent(state.token));
     source.addEventListener('open', () => { failures = 0; offline(false); });
     source.addEventListener('message', (e) => { show(JSON.parse(e.data)); });
+    source.addEventListener('typing', (e) => { try { typing(JSON.parse(e.data).typing === true); } catch (err) { /* not ours */ } });
     source.addEventListener('error', () => {
       if (source.readyState === EventSource.CLOSED) {
         // the server refused the stream: start again after the last message shown, or poll

@@ -1,9 +1,9 @@
 // The web chat widget in Chromium against the real switchboard binary: a visitor's page carries
 // the widget of the demo channel (which serve creates on a first start), the visitor talks to the
-// example flow auto-close, an agent answers through the agent API and the visitor sees the
-// answer; a reload keeps the conversation; another visitor sees none of it; a page of an origin
-// the channel does not allow is refused. The delivery latency of the agent's answer is printed,
-// not asserted.
+// example flow auto-close, an agent types and answers through the agent API and the visitor sees
+// the typing indicator, then the answer; a reload keeps the conversation; another visitor sees
+// none of it; a page of an origin the channel does not allow is refused. The delivery latency of
+// the agent's answer is printed, not asserted.
 
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -98,6 +98,15 @@ describe.skipIf(!server)('the web chat widget', () => {
       return conversation
     }, { message: 'the conversation is assigned to Ana' }).not.toBe('')
 
+    // Ana types: the visitor sees it, in the page's language, announced politely
+    const typing = widget(page).locator('.typing')
+    const t1 = await call(agent, 'POST', `/agent/conversations/${conversation}/typing`, { typing: true })
+    expect(t1.status, JSON.stringify(t1.body)).toBe(204)
+    await expect.poll(() => typing.isVisible()).toBe(true)
+    expect(await typing.textContent()).toBe('El agente está escribiendo…')
+    expect(await typing.getAttribute('aria-live')).toBe('polite')
+    await shot(page, 'webchat-typing')
+
     const text = 'Soy Ana, ya miro tu factura.'
     // the page notes when the answer appears; the difference is the stream's delivery latency
     const seen = page.evaluate((t) => new Promise<number>((resolve) => {
@@ -111,6 +120,7 @@ describe.skipIf(!server)('the web chat widget', () => {
     const latency = (await seen) - sent
     console.log(`  web chat: agent reply POST to text in the widget: ${latency} ms`)
     await expect.poll(() => reply(page, text).isVisible()).toBe(true)
+    await expect.poll(() => typing.isVisible(), { message: 'the reply hides the typing indicator' }).toBe(false)
 
     // the widget acknowledges it: the agent's transcript says delivered
     await expect.poll(async () => {
