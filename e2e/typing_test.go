@@ -19,24 +19,21 @@ func TestWebchatAgentTypingReachesOnlyItsVisitor(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
 		n := startVisitorNode(t, b)
 		ctx := context.Background()
-		_, err := n.st.FlowCreate(ctx, store.Flow{ID: "visitor-agent", Name: "Visitor to agent", Source: visitorAgentFlow, Format: "yaml"}, "e2e")
-		require.NoError(t, err)
-		_, err = n.st.FlowPublish(ctx, store.FlowPublishParams{ID: "visitor-agent", Source: visitorAgentFlow, Format: "yaml", Author: "e2e"})
-		require.NoError(t, err)
+		publishVisitorAgentFlow(t, n)
 		for _, sk := range []string{"general", "billing"} {
-			_, err = n.st.SkillPut(ctx, store.Skill{Name: sk}, "e2e")
+			_, err := n.st.SkillPut(ctx, store.Skill{Name: sk}, "e2e")
 			require.NoError(t, err)
 		}
 		tokens := map[string]string{}
 		for id, skill := range map[string]string{"ana": "general", "bea": "billing"} {
-			_, err = n.st.AgentPut(ctx, store.Agent{ID: id, Name: id, Skills: map[string]int{skill: 10}, Capacity: 3}, "e2e")
+			_, err := n.st.AgentPut(ctx, store.Agent{ID: id, Name: id, Skills: map[string]int{skill: 10}, Capacity: 3}, "e2e")
 			require.NoError(t, err)
 			secret, hash := server.NewToken()
 			_, err = n.st.TokenCreate(ctx, store.Token{Name: id, Role: store.RoleAgent, Agent: id, Hash: hash}, "e2e")
 			require.NoError(t, err)
 			tokens[id] = secret
 		}
-		_, err = n.st.ChannelCreate(ctx, store.Channel{ID: "acme-agents", Name: "acme-agents", Type: store.ChannelWebchat,
+		_, err := n.st.ChannelCreate(ctx, store.Channel{ID: "acme-agents", Name: "acme-agents", Type: store.ChannelWebchat,
 			DefaultFlow: "visitor-agent", Enabled: true}, "e2e")
 		require.NoError(t, err)
 		agent := func(who, method, path string, body []byte) response {

@@ -345,6 +345,16 @@ blocks:
     type: end
 `
 
+// publishVisitorAgentFlow publishes the flow that routes a visitor to the skill general.
+func publishVisitorAgentFlow(t *testing.T, n *node) {
+	t.Helper()
+	ctx := context.Background()
+	_, err := n.st.FlowCreate(ctx, store.Flow{ID: "visitor-agent", Name: "Visitor to agent", Source: visitorAgentFlow, Format: "yaml"}, "e2e")
+	require.NoError(t, err)
+	_, err = n.st.FlowPublish(ctx, store.FlowPublishParams{ID: "visitor-agent", Source: visitorAgentFlow, Format: "yaml", Author: "e2e"})
+	require.NoError(t, err)
+}
+
 // An agent's reply through the agent API goes through the outbox to the visitor's mailbox and
 // stream, once; the outbox row is sent when the mailbox has it. The test logs the delivery
 // latency (reply POST to event), and asserts nothing of it.
@@ -353,11 +363,8 @@ func TestWebchatAgentReplyReachesTheStream(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
 		n := startVisitorNode(t, b)
 		ctx := context.Background()
-		_, err := n.st.FlowCreate(ctx, store.Flow{ID: "visitor-agent", Name: "Visitor to agent", Source: visitorAgentFlow, Format: "yaml"}, "e2e")
-		require.NoError(t, err)
-		_, err = n.st.FlowPublish(ctx, store.FlowPublishParams{ID: "visitor-agent", Source: visitorAgentFlow, Format: "yaml", Author: "e2e"})
-		require.NoError(t, err)
-		_, err = n.st.SkillPut(ctx, store.Skill{Name: "general"}, "e2e")
+		publishVisitorAgentFlow(t, n)
+		_, err := n.st.SkillPut(ctx, store.Skill{Name: "general"}, "e2e")
 		require.NoError(t, err)
 		_, err = n.st.AgentPut(ctx, store.Agent{ID: "ana", Name: "Ana", Skills: map[string]int{"general": 10}, Capacity: 3}, "e2e")
 		require.NoError(t, err)
