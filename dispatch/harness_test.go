@@ -39,6 +39,8 @@ type harness struct {
 	d     *Dispatcher
 	graph *fakenet.FakeGraph
 	x     *fakenet.FakeX
+	// impatient, when set, is the dispatcher's Sender: reconcileHarness's
+	impatient *impatientSender
 }
 
 // newHarness opens a database of backend b and a dispatcher on it; configure, when set,
