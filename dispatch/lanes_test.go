@@ -341,7 +341,7 @@ func TestIdleLanesAreDropped(t *testing.T) {
 			h.d.lanes.mu.Lock()
 			defer h.d.lanes.mu.Unlock()
 			return l.idle()
-		}, 30*time.Second, time.Millisecond, "the lane's worker leaves")
+		}, time.Minute, time.Millisecond, "the lane's worker leaves")
 		h.d.lanes.mu.Lock()
 		l.idleSince = l.idleSince.Add(-2 * laneIdle) // as if a while ago
 		h.d.lanes.swept = time.Time{}

@@ -196,7 +196,7 @@ func TestKeyedMutex(t *testing.T) {
 		}()
 		select {
 		case <-got:
-		case <-time.After(10 * time.Second):
+		case <-time.After(2 * time.Minute):
 			t.Fatal("conv_b waited for conv_a's lock")
 		}
 		waiting := make(chan struct{})
@@ -216,7 +216,7 @@ func TestKeyedMutex(t *testing.T) {
 		unlockA()
 		select {
 		case <-released:
-		case <-time.After(10 * time.Second):
+		case <-time.After(2 * time.Minute):
 			t.Fatal("conv_a was not handed over once released")
 		}
 	})
@@ -274,7 +274,7 @@ func TestCommitBatchesUnitsEachWithItsOwnError(t *testing.T) {
 			})
 		}
 		// every unit waits in the queue before the committer starts: it takes them in batches
-		require.Eventually(t, func() bool { return len(d.commits) == units }, 10*time.Second, time.Millisecond)
+		require.Eventually(t, func() bool { return len(d.commits) == units }, time.Minute, time.Millisecond)
 		done := make(chan struct{})
 		go func() {
 			d.commitLoop(ctx)
@@ -331,7 +331,7 @@ func TestCommitOfACancelledCallerStillCommits(t *testing.T) {
 	close(release)
 	require.Eventually(t, func() bool {
 		return h.count(`SELECT count(*) FROM event_keys WHERE channel_id = 'cancelled'`) == 1
-	}, 10*time.Second, 5*time.Millisecond, "the unit commits all the same: callers rely on dedupe keys")
+	}, time.Minute, 5*time.Millisecond, "the unit commits all the same: callers rely on dedupe keys")
 }
 
 func TestProcessPartlyUnreadablePayload(t *testing.T) {

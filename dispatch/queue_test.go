@@ -143,7 +143,7 @@ func TestQueueClaimsNoMoreThanItsLanesHold(t *testing.T) {
 			defer close(claimed)
 			h.d.claimLoop(ctx)
 		}()
-		require.Eventually(t, func() bool { return h.d.queue.holding() == capacity }, 30*time.Second, time.Millisecond)
+		require.Eventually(t, func() bool { return h.d.queue.holding() == capacity }, time.Minute, time.Millisecond)
 		leased := `SELECT count(*) FROM webhook_events WHERE status = 'pending' AND lease_until IS NOT NULL`
 		require.Equal(t, capacity, h.count(leased), "the claimer stops at the lanes' capacity")
 		h.d.Submit(store.WebhookEvent{}) // a payload stored meanwhile wakes the claimer: it still has no room
@@ -201,7 +201,7 @@ func TestQueueRenewsTheLeasesOfWhatItHolds(t *testing.T) {
 		require.Eventually(t, func() bool {
 			n, err := h.db.TryCount(`SELECT count(*) FROM webhook_events WHERE lease_until > ?`, later)
 			return err == nil && n == 5
-		}, 30*time.Second, 20*time.Millisecond, "the leases are renewed from the clock's new time")
+		}, time.Minute, 20*time.Millisecond, "the leases are renewed from the clock's new time")
 		evs, err := h.st.WebhookEventClaim(h.ctx, time.Minute, 10)
 		require.NoError(t, err)
 		require.Empty(t, evs, "another node claims nothing: the node still holds them")

@@ -71,7 +71,7 @@ func TestDurableAcrossAKill(t *testing.T) {
 				}
 				kill()
 			}()
-			client := &http.Client{Timeout: 10 * time.Second}
+			client := &http.Client{Timeout: time.Minute}
 			next := make(chan int, total)
 			for i := range total {
 				next <- i

@@ -67,7 +67,7 @@ func postDM(client *http.Client, url string, round, i int) (ok bool) {
 // requires that every one is acknowledged.
 func postRound(t *testing.T, procs []*serveProcess, round, total int) {
 	t.Helper()
-	client := &http.Client{Timeout: 10 * time.Second}
+	client := &http.Client{Timeout: time.Minute}
 	defer client.CloseIdleConnections()
 	next := make(chan int, total)
 	for i := range total {

@@ -167,7 +167,7 @@ func startNode(t *testing.T, b backend, configure ...func(*server.Config)) *node
 	go func() { served <- srv.Serve(ln) }()
 	t.Cleanup(func() {
 		n.client.CloseIdleConnections()
-		shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		if err := srv.Shutdown(shutdownCtx); err != nil {
 			t.Errorf("shutdown: %v", err)
@@ -265,7 +265,7 @@ func (n *node) settle(t testing.TB) {
 		}
 		last = c
 		return c.PendingEvents == 0 && c.PendingOutbox == 0
-	}, 20*time.Second, 5*time.Millisecond, "the pipeline did not settle: %+v", &last)
+	}, time.Minute, 5*time.Millisecond, "the pipeline did not settle: %+v", &last)
 }
 
 // snapshot is what the pipeline made so far, and what the networks were asked.

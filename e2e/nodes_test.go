@@ -44,7 +44,7 @@ func TestTwoNodesShareTheWork(t *testing.T) {
 		}
 		return "slow"
 	}
-	client := &http.Client{Timeout: 10 * time.Second}
+	client := &http.Client{Timeout: time.Minute}
 	var wg sync.WaitGroup
 	failed := make(chan int, total)
 	for i := range total {

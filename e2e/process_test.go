@@ -202,7 +202,7 @@ func (p *serveProcess) adminToken(t *testing.T) string {
 // createChannel creates a channel through the API.
 func (p *serveProcess) createChannel(t *testing.T, admin string, channel map[string]any) {
 	t.Helper()
-	client := &http.Client{Timeout: 10 * time.Second}
+	client := &http.Client{Timeout: time.Minute}
 	r := request(t, client, "POST", p.url+"/api/v1/channels", mustJSON(t, channel),
 		"Authorization", "Bearer "+admin, "Content-Type", "application/json")
 	require.Equal(t, 201, r.status, "%s", r.body)

@@ -58,7 +58,7 @@ func TestExampleFlowGreetsMessengerAndInstagramCustomersByName(t *testing.T) {
 	graph.SetProfile("IGSID-E2E-2", fakenet.GraphProfile{Name: "Zoë Martin", Username: "zoe"})
 	// IGSID-E2E-3 has no profile: Graph answers code 230, user consent required
 
-	client := &http.Client{Timeout: 10 * time.Second}
+	client := &http.Client{Timeout: time.Minute}
 	defer client.CloseIdleConnections()
 	customers := []struct{ object, channel, account, id string }{
 		{"page", "fb", fakenet.PageID, "PSID-E2E-1"}, {"page", "fb", fakenet.PageID, "PSID-E2E-2"},

@@ -66,7 +66,7 @@ func TestWebchatAgentTypingReachesOnlyItsVisitor(t *testing.T) {
 			}
 			conversation = convs[0].(map[string]any)["conversation_id"].(string)
 			return true
-		}, 20*time.Second, 10*time.Millisecond, "the conversation is assigned to Ana")
+		}, time.Minute, 10*time.Millisecond, "the conversation is assigned to Ana")
 		typing := "/api/v1/agent/conversations/" + conversation + "/typing"
 
 		r := agent("ana", "POST", typing, mustJSON(t, map[string]any{}))

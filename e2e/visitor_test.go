@@ -426,7 +426,7 @@ func TestWebchatAgentReplyReachesTheStream(t *testing.T) {
 			}
 			conversation = convs[0].(map[string]any)["conversation_id"].(string)
 			return true
-		}, 20*time.Second, 10*time.Millisecond, "the conversation is assigned to Ana")
+		}, time.Minute, 10*time.Millisecond, "the conversation is assigned to Ana")
 
 		start := time.Now()
 		reply := agent("POST", "/api/v1/agent/conversations/"+conversation+"/reply", mustJSON(t, map[string]any{"text": "Hola, soy Ana. ¿Qué pasó con la factura?"}))

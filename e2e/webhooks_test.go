@@ -426,7 +426,7 @@ func postOversized(t *testing.T, n *node, path string, size int, header ...strin
 	conn, err := net.Dial("tcp", strings.TrimPrefix(n.url, "http://"))
 	require.NoError(t, err)
 	defer conn.Close()
-	require.NoError(t, conn.SetDeadline(time.Now().Add(10*time.Second)))
+	require.NoError(t, conn.SetDeadline(time.Now().Add(time.Minute)))
 	head := fmt.Sprintf("POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n",
 		path, strings.TrimPrefix(n.url, "http://"), size)
 	for i := 0; i+1 < len(header); i += 2 {

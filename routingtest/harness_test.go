@@ -112,7 +112,7 @@ func startNode(t *testing.T, st store.Store, clock *engine.ManualClock, node str
 		http: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{}}}
 	t.Cleanup(func() {
 		c.http.CloseIdleConnections()
-		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		shutdown, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		if err := srv.Shutdown(shutdown); err != nil {
 			t.Errorf("shutdown: %v", err)
@@ -479,15 +479,20 @@ func (c *centre) close(t *testing.T, token, conv, disposition string) *answer {
 	return c.call(t, token, "POST", "/api/v1/agent/conversations/"+conv+"/close", map[string]any{"disposition": disposition})
 }
 
-// eventually polls a condition until it holds, failing the test after ten seconds.
+// eventually polls a condition until it holds, failing the test after two minutes: a bound for
+// a stuck test, far past what a loaded machine takes. The polls start at once and grow apart,
+// so that a wait that is not over at once does not spend the machine's time on queries.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	const limit = 2 * time.Minute
+	deadline := time.Now().Add(limit)
+	pause := time.Millisecond
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("after 10s: %s", what)
+			t.Fatalf("after %s: %s", limit, what)
 		}
-		time.Sleep(5 * time.Millisecond)
+		time.Sleep(pause) // polling the state, bounded by the deadline
+		pause = min(2*pause, 50*time.Millisecond)
 	}
 }
 
@@ -541,10 +546,11 @@ func (c *centre) stream(t *testing.T, token, path string) *sse {
 	return s
 }
 
-// next waits up to ten seconds for the first event that matches.
+// next waits for the first event that matches, failing the test after two minutes: a bound for
+// a stuck test, far past what a loaded machine takes.
 func (s *sse) next(t *testing.T, what string, match func(sseEvent) bool) sseEvent {
 	t.Helper()
-	timeout := time.After(10 * time.Second)
+	timeout := time.After(2 * time.Minute)
 	for {
 		select {
 		case ev, ok := <-s.events:
@@ -553,7 +559,7 @@ func (s *sse) next(t *testing.T, what string, match func(sseEvent) bool) sseEven
 				return ev
 			}
 		case <-timeout:
-			t.Fatalf("no %s within 10s", what)
+			t.Fatalf("no %s within 2m", what)
 		}
 	}
 }

@@ -80,7 +80,7 @@ func startAPI(t *testing.T, st store.Store, configure func(*server.Config)) *tes
 	go func() { api.served <- srv.Serve(ln) }()
 	t.Cleanup(func() {
 		api.client.CloseIdleConnections()
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		if err := srv.Shutdown(ctx); err != nil {
 			t.Errorf("shutdown: %v", err)

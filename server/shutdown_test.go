@@ -81,7 +81,7 @@ func TestGracefulShutdown(t *testing.T) {
 				defer cancel()
 				stopped <- srv.Shutdown(ctx)
 			}()
-			require.Eventually(t, func() bool { return dialRefused(addr) }, 10*time.Second, 5*time.Millisecond,
+			require.Eventually(t, func() bool { return dialRefused(addr) }, time.Minute, 5*time.Millisecond,
 				"new connections are refused once shutdown starts")
 			select {
 			case err := <-stopped:

@@ -408,7 +408,7 @@ describe.skipIf(!server)('the editor', () => {
   it('shows live statistics to the supervisor', async () => {
     expect((await call(server!, 'PUT', '/agents/ana', { name: 'Ana', skills: { billing: 12 } })).status).toBe(200)
     await page.goto('/supervisor')
-    await page.locator('.live[data-live="live"]').waitFor({ timeout: 15_000 })
+    await page.locator('.live[data-live="live"]').waitFor({ timeout: 60_000 })
     expect(await page.locator('.chart').count()).toBe(3)
     await shot(page, 'supervisor')
   })

@@ -37,7 +37,7 @@ describe.skipIf(!server)(`a ${blocks}-block flow`, () => {
   /** Opens the flow and returns the milliseconds from navigation to the canvas being ready. */
   async function open(): Promise<number> {
     await page.goto('/flows/big')
-    await page.waitForFunction(() => (window as unknown as { switchboardCanvasReady?: number }).switchboardCanvasReady !== undefined, null, { timeout: 20_000 })
+    await page.waitForFunction(() => (window as unknown as { switchboardCanvasReady?: number }).switchboardCanvasReady !== undefined, null, { timeout: 60_000 })
     return page.evaluate(() => (window as unknown as { switchboardCanvasReady: number }).switchboardCanvasReady)
   }
 

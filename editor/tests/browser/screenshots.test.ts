@@ -120,7 +120,7 @@ describe.skipIf(!server)('the README pictures', () => {
       .poll(async () => (await call<{ skills: { waiting: number }[] }>(server!, 'GET', '/stats')).body.skills.reduce((n, s) => n + s.waiting, 0), { timeout: 20_000 })
       .toBeGreaterThanOrEqual(4)
     await page.goto('/supervisor')
-    await page.locator('.live[data-live="live"]').waitFor({ timeout: 15_000 })
+    await page.locator('.live[data-live="live"]').waitFor({ timeout: 60_000 })
     await expect.poll(async () => Number(await page.getByTestId('waiting').textContent())).toBeGreaterThanOrEqual(4)
     await shot(page, 'readme-supervisor')
   })
