@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -170,12 +171,21 @@ type contract struct {
 	operations map[string]*routers.Route // by fiber method and path
 }
 
-// loadContract reads the embedded document and finds the operation of every route of app.
-func loadContract(app *fiber.App) (*contract, error) {
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(openAPIYAML)
+// contractDocument is the embedded document, read once per process: it never changes, a
+// server only reads it, and reading it costs more than building the rest of a server.
+var contractDocument = sync.OnceValues(func() (*openapi3.T, error) {
+	doc, err := openapi3.NewLoader().LoadFromData(openAPIYAML)
 	if err != nil {
 		return nil, fmt.Errorf("openapi.yaml: %w", err)
+	}
+	return doc, nil
+})
+
+// loadContract finds the embedded document's operation of every route of app.
+func loadContract(app *fiber.App) (*contract, error) {
+	doc, err := contractDocument()
+	if err != nil {
+		return nil, err
 	}
 	k := &contract{doc: doc, operations: map[string]*routers.Route{}}
 	for _, r := range app.GetRoutes(true) {
