@@ -101,31 +101,34 @@ func meta(channelType string) bool {
 
 // ConversationWindow computes a conversation's window at now from its channel and its
 // interactions: Messenger and Instagram Direct allow messages 24 hours after the customer's
-// last message, and 7 days with the HUMAN_AGENT tag when the channel enables it (human_agent);
-// a comment allows one private reply within 7 days. X direct messages and web chat have no
+// last private message, and 7 days with the HUMAN_AGENT tag when the channel enables it
+// (human_agent); a conversation of comments only allows one private reply to each within 7 days. X direct messages and web chat have no
 // window; only Facebook, Instagram and X have public replies.
 func ConversationWindow(ch store.Channel, ins []store.Interaction, now time.Time) Window {
-	var last *store.Interaction
-	public := false
+	var lastPrivate, lastPublic *store.Interaction
 	for i := range ins {
-		if ins[i].Direction == store.Inbound {
-			last = &ins[i]
-			public = public || ins[i].Public
+		switch {
+		case ins[i].Direction != store.Inbound:
+		case ins[i].Public:
+			lastPublic = &ins[i]
+		default:
+			lastPrivate = &ins[i]
 		}
 	}
-	w := Window{PrivateOpen: true, PublicAllowed: public && ch.Type != store.ChannelWebchat}
-	if !meta(ch.Type) || last == nil {
+	w := Window{PrivateOpen: true, PublicAllowed: lastPublic != nil && ch.Type != store.ChannelWebchat}
+	if !meta(ch.Type) || (lastPrivate == nil && lastPublic == nil) {
 		return w
 	}
-	limit := messagingWindow
-	if last.Public {
-		limit = privateReplyWindow
+	if lastPrivate == nil {
+		// only comments: one private reply each, within 7 days
+		until := lastPublic.At.Add(privateReplyWindow)
+		w.PrivateUntil, w.PrivateOpen = &until, !now.After(until)
+		return w
 	}
-	until := last.At.Add(limit)
-	w.PrivateUntil = &until
-	w.PrivateOpen = now.Before(until) || now.Equal(until)
-	if !last.Public && channelSettings(ch).HumanAgent {
-		human := last.At.Add(humanAgentWindow)
+	until := lastPrivate.At.Add(messagingWindow)
+	w.PrivateUntil, w.PrivateOpen = &until, !now.After(until)
+	if channelSettings(ch).HumanAgent {
+		human := lastPrivate.At.Add(humanAgentWindow)
 		w.HumanAgentUntil = &human
 		w.PrivateOpen = w.PrivateOpen || !now.After(human)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/switchboardhq/switchboard/engine"
 	"github.com/switchboardhq/switchboard/routing"
 	"github.com/switchboardhq/switchboard/store"
 )
@@ -295,4 +296,12 @@ func (s *Server) agentConversation(c *fiber.Ctx) error {
 	}
 	t.Dispositions = slices.Clip(append([]string{}, t.Dispositions...))
 	return c.JSON(t)
+}
+
+// replyAttachments turns the ids of files uploaded to a conversation into a reply's attachments.
+func (s *Server) replyAttachments(c *fiber.Ctx, conversationID string, ids []string) ([]engine.Attachment, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return nil, fieldError("attachments", "this server does not send attachments yet")
 }
