@@ -147,3 +147,64 @@ func TestAgentReplyRules(t *testing.T) {
 		nothingQueued()
 	})
 }
+
+func TestAgentActions(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, c *centre) {
+		graph := fakenet.NewFakeGraph(t)
+		c.skill(t, "billing", nil)
+		c.facebook(t, "page", graph, nil)
+		ana := c.agent(t, "ana", map[string]any{"skills": map[string]int{"billing": 5}})
+		bo := c.agent(t, "bo", map[string]any{"skills": map[string]int{"billing": 5}})
+		comment := fakenet.PageID + "_555002"
+		conv, ids := c.handOver(t, "page", "psid-2", "ana",
+			store.Interaction{ExternalID: comment, Kind: "comment", Public: true, Text: "rubbish service", At: at("08:00:00")},
+			store.Interaction{ExternalID: "m_2", Kind: "message", Text: "hello", At: at("08:00:00")})
+		act := func(token, action string, interaction int64) *answer {
+			return c.call(t, token, "POST", "/api/v1/agent/conversations/"+conv+"/actions",
+				map[string]any{"action": action, "interaction": interaction})
+		}
+		field := func(a *answer, status int, code, field string) {
+			t.Helper()
+			var e struct {
+				Error struct{ Code, Field string } `json:"error"`
+			}
+			a.expect(t, status).decode(t, &e)
+			require.Equal(t, code, e.Error.Code)
+			require.Equal(t, field, e.Error.Field)
+		}
+		field(act(ana, "retweet", ids[0]), 422, "refused", "action")
+		field(act(ana, "shout", ids[0]), 422, "refused", "action")
+		field(act(ana, "like", ids[1]), 422, "refused", "action")
+		field(act(ana, "like", 99999999), 400, "invalid", "interaction")
+		act(bo, "like", ids[0]).refused(t, 409, "not_yours")
+
+		for _, a := range []string{"like", "hide", "unhide"} {
+			act(ana, a, ids[0]).expect(t, 202)
+		}
+		c.d.RunDue(c.ctx)
+		eventually(t, "the three actions reach Graph", func() bool { return len(graph.Requests()) == 3 })
+		paths := map[string]any{}
+		for _, r := range graph.Requests() {
+			paths[r.Path] = r.Body["is_hidden"]
+		}
+		require.Contains(t, paths, "/"+fakenet.GraphVersion+"/"+comment+"/likes")
+		eventually(t, "the transcript shows them sent", func() bool {
+			kinds := []string{}
+			for _, in := range c.deskView(t, ana, conv).Interactions {
+				if in.Direction == "outbound" && in.Send != nil && in.Send.Status == "sent" {
+					kinds = append(kinds, in.Kind)
+				}
+			}
+			return fmt.Sprint(kinds) == "[like hide unhide]"
+		})
+		var hides []any
+		for _, r := range graph.Requests() {
+			if r.Path == "/"+fakenet.GraphVersion+"/"+comment {
+				hides = append(hides, r.Body["is_hidden"])
+			}
+		}
+		require.Len(t, hides, 2)
+		require.ElementsMatch(t, []any{true, false}, hides)
+	})
+}

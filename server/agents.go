@@ -36,6 +36,7 @@ func (s *Server) agentRoutes() {
 	on(agent.Put, "/conversations/:id/important", s.agentImportant)
 	on(agent.Post, "/conversations/:id/reply", s.agentReply)
 	on(agent.Post, "/conversations/:id/retry/:item", s.agentRetry)
+	on(agent.Post, "/conversations/:id/actions", s.agentAction)
 	on(agent.Post, "/conversations/:id/typing", s.agentTyping)
 	on(agent.Post, "/conversations/:id/transfer", s.agentTransfer)
 	on(agent.Post, "/conversations/:id/close", s.agentClose)

@@ -305,3 +305,31 @@ func (s *Server) replyAttachments(c *fiber.Ctx, conversationID string, ids []str
 	}
 	return nil, fieldError("attachments", "this server does not send attachments yet")
 }
+
+type actionRequest struct {
+	Action      string `json:"action"`
+	Interaction int64  `json:"interaction"`
+}
+
+// agentAction likes, hides, unhides or retweets the customer's public post or comment.
+func (s *Server) agentAction(c *fiber.Ctx) error {
+	var req actionRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Interaction <= 0 {
+		return fieldError("interaction", "give the id of the customer's interaction to act on")
+	}
+	item, err := s.cfg.ACD.Act(c.UserContext(), me(c), param(c, "id"), engine.ActionType(req.Action), req.Interaction)
+	switch {
+	case errors.Is(err, routing.ErrUnsupportedAction):
+		e := errorf(fiber.StatusUnprocessableEntity, "refused", "%v", err)
+		e.Field = "action"
+		return e
+	case errors.Is(err, routing.ErrBadInteraction):
+		return fieldError("interaction", "%v", err)
+	case err != nil:
+		return routingError(err)
+	}
+	return c.Status(fiber.StatusAccepted).JSON(item)
+}
