@@ -111,6 +111,11 @@ func TestAgentReplyRules(t *testing.T) {
 		require.True(t, v.Window.PublicAllowed)
 
 		reply(map[string]any{"text": "x", "reply_to": 999999999}).refused(t, 400, "invalid")
+		var bad struct {
+			Error struct{ Field string } `json:"error"`
+		}
+		reply(map[string]any{"text": "x", "reply_to": "abc"}).expect(t, 400).decode(t, &bad)
+		require.Equal(t, "reply_to", bad.Error.Field)
 		reply(map[string]any{"text": "x", "visibility": "public", "reply_to": dm}).refused(t, 422, "refused")
 
 		// a send the network refuses shows failed with its reason, and is sent again on demand
@@ -186,8 +191,11 @@ func TestAgentActions(t *testing.T) {
 		field(act(ana, "like", 99999999), 400, "invalid", "interaction")
 		act(bo, "like", ids[0]).refused(t, 409, "not_yours")
 
-		for _, a := range []string{"like", "hide", "unhide"} {
-			act(ana, a, ids[0]).expect(t, 202)
+		act(ana, "like", ids[0]).expect(t, 202)
+		for _, a := range []string{"hide", "unhide"} {
+			// the id as the digits of a string, as some clients send ids
+			c.call(t, ana, "POST", "/api/v1/agent/conversations/"+conv+"/actions",
+				map[string]any{"action": a, "interaction": strconv.FormatInt(ids[0], 10)}).expect(t, 202)
 		}
 		c.d.RunDue(c.ctx)
 		eventually(t, "the three actions reach Graph", func() bool { return len(graph.Requests()) == 3 })
