@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -29,8 +30,17 @@ func (s *Server) agentRoutes() {
 	// An offer's ref holds a "/" (session/wait): the greedy parameter takes it, sent as is or as %2F.
 	on(agent.Post, "/offers/+/accept", s.agentAccept)
 	on(agent.Post, "/offers/+/reject", s.agentReject)
+	on(agent.Get, "/conversations", s.agentInbox)
 	on(agent.Get, "/conversations/:id", s.agentConversation)
+	on(agent.Post, "/conversations/:id/read", s.agentRead)
+	on(agent.Put, "/conversations/:id/important", s.agentImportant)
 	on(agent.Post, "/conversations/:id/reply", s.agentReply)
+	on(agent.Post, "/conversations/:id/retry/:item", s.agentRetry)
+	on(agent.Post, "/conversations/:id/actions", s.agentAction)
+	on(agent.Get, "/conversations/:id/canned", s.agentCanned)
+	on(agent.Post, "/conversations/:id/files", s.agentUpload)
+	// the networks fetch the files of agents' replies from here, by a signed address
+	s.app.Get("/files/:file", s.publicFile)
 	on(agent.Post, "/conversations/:id/typing", s.agentTyping)
 	on(agent.Post, "/conversations/:id/transfer", s.agentTransfer)
 	on(agent.Post, "/conversations/:id/close", s.agentClose)
@@ -53,6 +63,18 @@ func me(c *fiber.Ctx) string {
 // routingError answers the errors of agent operations.
 func routingError(err error) error {
 	switch {
+	case errors.Is(err, routing.ErrWindowClosed):
+		e := errorf(fiber.StatusUnprocessableEntity, "window_closed", "%v", err)
+		e.Field = "visibility"
+		return e
+	case errors.Is(err, routing.ErrPrivateReplyUsed):
+		e := errorf(fiber.StatusConflict, "private_reply_used", "%v", err)
+		e.Field = "reply_to"
+		return e
+	case errors.Is(err, routing.ErrBadReplyTo):
+		return fieldError("reply_to", "%v", err)
+	case errors.Is(err, routing.ErrNotFailed):
+		return errorf(fiber.StatusConflict, "conflict", "%v", err)
 	case errors.Is(err, routing.ErrNotYours):
 		return errorf(fiber.StatusConflict, "not_yours", "%v", err)
 	case errors.Is(err, routing.ErrRefused):
@@ -171,31 +193,13 @@ func (s *Server) transcriptOf(c *fiber.Ctx, id string) (transcript, error) {
 	return transcript{Conversation: conv, Interactions: ins}, nil
 }
 
-func (s *Server) agentConversation(c *fiber.Ctx) error {
-	t, err := s.transcriptOf(c, param(c, "id"))
-	if err != nil {
-		return err
-	}
-	if t.Agent != me(c) {
-		// an offer ringing for the agent shows the conversation too
-		entries, err := s.cfg.Store.QueueList(c.UserContext(), store.QueueListParams{Agent: me(c), Statuses: []string{store.QueueOffered}})
-		if err != nil {
-			return err
-		}
-		mine := false
-		for _, e := range entries {
-			mine = mine || e.ConversationID == t.ID
-		}
-		if !mine {
-			return errorf(fiber.StatusForbidden, "forbidden", "conversation %s is not yours", t.ID)
-		}
-	}
-	return c.JSON(t)
-}
-
 type replyRequest struct {
 	Text       string `json:"text"`
 	Visibility string `json:"visibility"`
+	// ReplyTo is the id of the customer's interaction answered.
+	ReplyTo interactionRef `json:"reply_to"`
+	// Attachments are ids of files uploaded to the conversation.
+	Attachments []string `json:"attachments"`
 }
 
 func (s *Server) agentReply(c *fiber.Ctx) error {
@@ -208,7 +212,12 @@ func (s *Server) agentReply(c *fiber.Ctx) error {
 	default:
 		return fieldError("visibility", "visibility %q: use same, public or private", req.Visibility)
 	}
-	item, err := s.cfg.ACD.Reply(c.UserContext(), me(c), param(c, "id"), req.Text, req.Visibility)
+	attachments, shown, err := s.replyAttachments(c, param(c, "id"), req.Attachments)
+	if err != nil {
+		return err
+	}
+	item, err := s.cfg.ACD.ReplyWith(c.UserContext(), me(c), param(c, "id"), routing.ReplyParams{Text: req.Text,
+		Visibility: req.Visibility, ReplyTo: int64(req.ReplyTo), Attachments: attachments, Shown: shown})
 	if err != nil {
 		return routingError(err)
 	}
@@ -218,14 +227,38 @@ func (s *Server) agentReply(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusAccepted).JSON(item)
 }
 
-type transferRequest struct {
-	Skill string `json:"skill"`
+// agentRetry sends again a reply of the agent that failed.
+func (s *Server) agentRetry(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(param(c, "item"), 10, 64)
+	if err != nil || id <= 0 {
+		return fieldError("item", "item %q: give the id of the failed interaction", param(c, "item"))
+	}
+	in, err := s.cfg.ACD.Retry(c.UserContext(), me(c), param(c, "id"), id)
+	if err != nil {
+		return routingError(err)
+	}
+	return c.Status(fiber.StatusAccepted).JSON(in)
 }
 
+type transferRequest struct {
+	Skill string `json:"skill"`
+	Agent string `json:"agent"`
+}
+
+// agentTransfer hands the conversation to a skill's queue, or offers it to an agent.
 func (s *Server) agentTransfer(c *fiber.Ctx) error {
 	var req transferRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
+	}
+	switch {
+	case req.Agent != "" && req.Skill != "":
+		return fieldError("agent", "transfer to an agent or to a skill, not both")
+	case req.Agent != "":
+		if err := s.cfg.ACD.TransferToAgent(c.UserContext(), me(c), param(c, "id"), req.Agent); err != nil {
+			return transferError(err)
+		}
+		return c.SendStatus(fiber.StatusNoContent)
 	}
 	if err := s.checkSkill(c, req.Skill, "skill"); err != nil {
 		return err
@@ -234,6 +267,20 @@ func (s *Server) agentTransfer(c *fiber.Ctx) error {
 		return routingError(err)
 	}
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// transferError answers a failed hand-over to an agent: an agent unknown or offline is 422
+// naming the field agent.
+func transferError(err error) error {
+	switch {
+	case errors.Is(err, routing.ErrUnknownAgent), errors.Is(err, routing.ErrAgentOffline):
+		e := errorf(fiber.StatusUnprocessableEntity, "refused", "%v", err)
+		e.Field = "agent"
+		return e
+	case errors.Is(err, routing.ErrNotQueued):
+		return errorf(fiber.StatusConflict, "not_yours", "%v", err)
+	}
+	return routingError(err)
 }
 
 type closeRequest struct {
@@ -279,20 +326,32 @@ func (s *Server) agentLinkContact(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-// agentEvents streams an agent's events (offers, assignments, customers' messages) as
-// server-sent events, with a comment every 15 seconds to keep proxies from closing the stream.
+// agentEvents streams an agent's events (offers, assignments, customers' messages, sends'
+// results) as server-sent events, each with its id, and a comment every 15 seconds to keep
+// proxies from closing the stream. A stream reopened with Last-Event-ID first gets the events
+// it missed, or an event reset when they are not kept: the client then reloads.
 func (s *Server) agentEvents(c *fiber.Ctx) error {
 	if s.cfg.Hub == nil {
 		return errorf(fiber.StatusServiceUnavailable, "unavailable", "this server does not stream agent events")
 	}
 	// The writer runs after the handler returns, when c is no longer ours to read.
 	agent := me(c)
-	events, cancel := s.cfg.Hub.Subscribe(agent)
+	lastID := c.Get("Last-Event-ID")
+	if lastID == "" {
+		lastID = c.Query("last_event_id")
+	}
+	events, replay, reset, cancel := s.cfg.Hub.SubscribeAfter(agent, lastID)
 	done := s.done
 	streamHeaders(c)
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		defer cancel()
 		fmt.Fprintf(w, "event: hello\ndata: {\"agent\":%q}\n\n", agent)
+		if reset {
+			fmt.Fprint(w, "event: reset\ndata: {}\n\n")
+		}
+		for _, ev := range replay {
+			writeAgentEvent(w, ev)
+		}
 		if w.Flush() != nil {
 			return
 		}
@@ -301,8 +360,7 @@ func (s *Server) agentEvents(c *fiber.Ctx) error {
 		for {
 			select {
 			case ev := <-events:
-				data, _ := json.Marshal(ev)
-				fmt.Fprintf(w, "event: %s\ndata: %s\n\n", ev.Type, data)
+				writeAgentEvent(w, ev)
 			case <-keepalive.C:
 				fmt.Fprint(w, ": keepalive\n\n")
 			case <-done:
@@ -314,6 +372,11 @@ func (s *Server) agentEvents(c *fiber.Ctx) error {
 		}
 	})
 	return nil
+}
+
+func writeAgentEvent(w *bufio.Writer, ev routing.AgentEvent) {
+	data, _ := json.Marshal(ev)
+	fmt.Fprintf(w, "id: %s\nevent: %s\ndata: %s\n\n", ev.ID, ev.Type, data)
 }
 
 func streamHeaders(c *fiber.Ctx) {

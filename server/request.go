@@ -88,6 +88,13 @@ var pathRules = map[string]pathRule{
 	"tokens/:id":        keyRule("token id"),
 	"conversations/:id": keyRule("conversation id"),
 	"files/:file":       keyRule("file id"),
+	"retry/:item": func(v string) error {
+		if n, err := strconv.ParseInt(v, 10, 64); err != nil || n <= 0 {
+			return fmt.Errorf("item %q is not the id of an interaction", v)
+		}
+		return nil
+	},
+	"canned-responses/:id": keyRule("canned response id"),
 	"versions/:version": func(v string) error {
 		for _, r := range v {
 			if r < '0' || r > '9' {
@@ -150,7 +157,8 @@ func checkBody(c *fiber.Ctx, op *openapi3.Operation) (isJSON bool, err error) {
 		return false, errorf(fiber.StatusUnsupportedMediaType, "unsupported_media_type",
 			"the body's Content-Type is %s; send %s", header, strings.Join(takes, " or "))
 	}
-	if !utf8.Valid(body) {
+	// a multipart body carries files: bytes, not text
+	if !utf8.Valid(body) && media != "multipart/form-data" {
 		at := 0
 		for at < len(body) {
 			r, size := utf8.DecodeRune(body[at:])
