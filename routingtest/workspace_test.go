@@ -486,7 +486,7 @@ func (c *centre) streamAfter(t *testing.T, token, lastID string) (events <-chan 
 func until(t *testing.T, events <-chan idEvent, typ, conv string) []idEvent {
 	t.Helper()
 	var got []idEvent
-	timeout := time.After(10 * time.Second)
+	timeout := time.After(2 * time.Minute)
 	for {
 		select {
 		case ev, ok := <-events:
@@ -496,7 +496,7 @@ func until(t *testing.T, events <-chan idEvent, typ, conv string) []idEvent {
 				return got
 			}
 		case <-timeout:
-			t.Fatalf("no %s event within 10s; got %v", typ, got)
+			t.Fatalf("no %s event within 2m; got %v", typ, got)
 		}
 	}
 }
