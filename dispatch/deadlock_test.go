@@ -28,7 +28,7 @@ func TestEchoesAndSendResultsDoNotDeadlock(t *testing.T) {
 		require.NoError(t, err, "SWITCHBOARD_DEADLOCK_CONVERSATIONS")
 		conversations = n
 	}
-	h := newHarness(t, backend{Name: "postgres", URL: storetest.PostgresURL}, func(c *Config) { c.Committers = 4 })
+	h := newHarness(t, backend{Name: "postgres", URL: storetest.MigratedPostgresURL}, func(c *Config) { c.Committers = 4 })
 	fb := h.facebook("")
 	items := make([]store.OutboxItem, conversations)
 	require.NoError(t, h.st.InTx(h.ctx, func(tx store.Tx) error {

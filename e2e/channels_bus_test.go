@@ -38,7 +38,7 @@ func postSigned(t *testing.T, client *http.Client, url, channel, secret string, 
 func TestChannelChangesReachEveryNode(t *testing.T) {
 	t.Parallel()
 	skipShort(t)
-	url := storetest.PostgresURL(t)
+	url := storetest.MigratedPostgresURL(t)
 	bin := switchboardBinary(t)
 	flows := filepath.Join("testdata", "nodes")
 	a := startServe(t, bin, url, flows)

@@ -20,7 +20,7 @@ import (
 // A database for a serve process: a SQLite file, or a fresh PostgreSQL schema.
 var processBackends = []backend{
 	{Name: "sqlite", URL: func(t testing.TB) string { return filepath.Join(t.TempDir(), "switchboard.db") }},
-	{Name: "postgres", URL: storetest.PostgresURL},
+	{Name: "postgres", URL: storetest.MigratedPostgresURL},
 }
 
 // postVisitor posts a visitor's message to a serve process; ok is true when it answered 200.

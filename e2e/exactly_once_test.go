@@ -226,7 +226,7 @@ func TestLateNetworkGetsEachReplyOnce(t *testing.T) {
 // reply reaches the network exactly once.
 func TestTwoNodesOneKilledSendEachReplyOnce(t *testing.T) {
 	t.Parallel()
-	url := storetest.PostgresURL(t)
+	url := storetest.MigratedPostgresURL(t)
 	bin := switchboardBinary(t)
 	graph := fakenet.NewFakeGraph(t)
 	graph.AnswerAfter(150*time.Millisecond, -1)

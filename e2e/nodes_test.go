@@ -24,7 +24,7 @@ import (
 func TestTwoNodesShareTheWork(t *testing.T) {
 	t.Parallel()
 	skipShort(t)
-	url := storetest.PostgresURL(t)
+	url := storetest.MigratedPostgresURL(t)
 	bin := switchboardBinary(t)
 	network := fakenet.NewFakeWebchat(t)
 	flows := filepath.Join("testdata", "nodes")

@@ -49,7 +49,7 @@ type backend struct {
 
 var backends = []backend{
 	{"sqlite", func(t testing.TB, o store.Options) store.Store { return storetest.OpenSQLite(t, o) }, storetest.MigratedSQLiteURL},
-	{"postgres", func(t testing.TB, o store.Options) store.Store { return storetest.OpenPostgres(t, o) }, storetest.PostgresURL},
+	{"postgres", func(t testing.TB, o store.Options) store.Store { return storetest.OpenPostgres(t, o) }, storetest.MigratedPostgresURL},
 }
 
 // eachBackend runs a scenario once per database, each on its own contact centre.

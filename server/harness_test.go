@@ -35,7 +35,7 @@ type backend struct {
 // backends are the databases every API test runs on.
 var backends = []backend{
 	{"sqlite", func(t testing.TB) store.Store { return storetest.OpenSQLite(t) }, storetest.MigratedSQLiteURL},
-	{"postgres", func(t testing.TB) store.Store { return storetest.OpenPostgres(t) }, storetest.PostgresURL},
+	{"postgres", func(t testing.TB) store.Store { return storetest.OpenPostgres(t) }, storetest.MigratedPostgresURL},
 }
 
 // eachBackend runs test once per database, each on its own server and database.

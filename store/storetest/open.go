@@ -26,12 +26,12 @@ func OpenSQLite(t testing.TB, opts ...store.Options) store.Store {
 	return open(t, MigratedSQLiteURL(t), opts)
 }
 
-// OpenPostgres returns a new, migrated store in a new schema of the database PostgresEnv
-// names, dropped when the test ends. Without the variable the test is skipped, or fails when
+// OpenPostgres returns a new, migrated store in a schema of the database PostgresEnv names
+// that holds no rows (MigratedPostgresURL). Without the variable the test is skipped, or fails when
 // CI=true: CI must never skip PostgreSQL silently. Options, when given, set its clock and logger.
 func OpenPostgres(t testing.TB, opts ...store.Options) store.Store {
 	t.Helper()
-	return open(t, PostgresURL(t), opts)
+	return open(t, MigratedPostgresURL(t), opts)
 }
 
 // SQLiteURL returns the URL of a new SQLite file under t.TempDir().
@@ -145,9 +145,10 @@ func open(t testing.TB, url string, opts []store.Options) store.Store {
 	return s
 }
 
-// Backend is a kind of database the tests run on: URL names a fresh one for a test, which the
-// test opens with Migrate: on SQLite a copy of a migrated database (MigratedSQLiteURL), on
-// PostgreSQL an empty schema (PostgresURL).
+// Backend is a kind of database the tests run on: URL names a fresh, migrated one without rows
+// for a test, which the test opens with Migrate: on SQLite a copy of a migrated database
+// (MigratedSQLiteURL), on PostgreSQL an emptied schema of the process's pool
+// (MigratedPostgresURL).
 type Backend struct {
 	Name string
 	URL  func(t testing.TB) string
@@ -156,7 +157,7 @@ type Backend struct {
 // Backends are the databases every suite that touches one runs on.
 var Backends = []Backend{
 	{"sqlite", MigratedSQLiteURL},
-	{"postgres", PostgresURL},
+	{"postgres", MigratedPostgresURL},
 }
 
 // EachBackend runs test once per database, as parallel subtests named after it.
