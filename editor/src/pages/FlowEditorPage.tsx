@@ -79,7 +79,7 @@ function Editor({ id, catalogue, draft }: { id: string; catalogue: Catalogue; dr
   const [finding, setFinding] = useState(false)
   const [publishing, setPublishing] = useState(false)
   const d = useDraft(id, draft)
-  const commands = useCommands({ say: d.say, setBusy: d.setBusy, save: d.save, find: () => setFinding(true) })
+  const commands = useCommands({ say: d.say, save: d.save, find: () => setFinding(true) })
   const known = useKnownNames()
   const dirty = useDoc((s) => s.saved !== null && s.text !== s.saved.text)
   const diffView = useDoc((s) => s.diffView)
@@ -152,7 +152,7 @@ function Editor({ id, catalogue, draft }: { id: string; catalogue: Catalogue; dr
             ))}
           </nav>
           <div className="tab-body">
-            {tab === 'inspector' && <Inspector catalogue={catalogue} readOnly={readOnly} known={known} />}
+            {tab === 'inspector' && <Inspector catalogue={catalogue} readOnly={readOnly} known={known} onAddNote={commands.addNote} />}
             {tab === 'yaml' && <YamlView readOnly={readOnly} />}
             {tab === 'simulate' && <SimulatePanel flowId={id} />}
             {tab === 'versions' && (
