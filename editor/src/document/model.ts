@@ -148,3 +148,13 @@ export function flowVariables(model: FlowModel): string[] {
   }
   return [...names].sort()
 }
+
+/** The time zones the flow's blocks name (opening hours, special days...), in order. */
+export function flowZones(model: FlowModel): string[] {
+  const zones: string[] = []
+  for (const b of model.blocks) {
+    const z = b.params.timezone
+    if (typeof z === 'string' && z !== '' && !zones.includes(z)) zones.push(z)
+  }
+  return zones
+}

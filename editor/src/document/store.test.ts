@@ -48,6 +48,16 @@ describe('the document store', () => {
   })
   afterEach(() => vi.useRealTimers())
 
+  it('names new blocks with dashes only, and starts them in the time zone the flow uses', () => {
+    const hours = useDoc.getState().addBlock('calendar.hours', { x: 0, y: 0 })
+    expect(hours).toBe('calendar-hours')
+    expect(model().byId.get(hours)!.params.timezone).toBeUndefined()
+    useDoc.getState().setParam(hours, ['timezone'], 'Europe/Madrid')
+    const special = useDoc.getState().addBlock('calendar.special_days', { x: 0, y: 200 })
+    expect(special).toBe('calendar-special-days')
+    expect(model().byId.get(special)!.params.timezone).toBe('Europe/Madrid')
+  })
+
   it('adds a block with a fresh id at a position, and selects it', () => {
     const id = useDoc.getState().addBlock('reply', { x: 700.4, y: 99.6 })
     expect(id).toBe('reply')

@@ -9,7 +9,7 @@ import type { Diagnostic, Outcome } from '../api/types'
 import { isPlaced, keepDocument, modelOf, takeDocument } from './cache'
 import * as ops from './flowText'
 import type { FlowDocument, NewBlock, ParamPath } from './flowText'
-import type { FlowModel, Note, Position } from './model'
+import { flowZones, type FlowModel, type Note, type Position } from './model'
 import type { FlowDiff } from './diff'
 import { t } from '../i18n/intl'
 
@@ -173,6 +173,9 @@ export const useDoc = create<DocState>()(
         addBlock(type, at, params) {
           const model = modelOf(get().text)
           const id = newBlockId(type, (x) => model.byId.has(x))
+          // a block that takes a time zone starts in the one the flow already uses
+          const zone = flowZones(model)[0]
+          if (zone && params?.timezone === undefined && get().types.get(type)?.params.some((p) => p.name === 'timezone')) params = { ...params, timezone: zone }
           const b: NewBlock = { id, type, params, ui: at }
           edit((doc) => ops.addBlock(doc, b))
           set({ selection: [id] })

@@ -7,7 +7,7 @@ import { stringify, parse } from 'yaml'
 import { exitsOf, type Catalogue } from '../catalogue/catalogue'
 import type { Diagnostic } from '../api/types'
 import { EditError, useDoc, useModel } from '../document/store'
-import { flowVariables, type Block, type FlowModel } from '../document/model'
+import { flowVariables, flowZones, type Block, type FlowModel } from '../document/model'
 import type { ParamPath } from '../document/flowText'
 import { FieldView } from './FieldView'
 import { formFor, type Suggest } from './form'
@@ -89,14 +89,18 @@ function BlockInspector({
       functions: catalogue.functions,
       variables,
       suggestions: (kind: Suggest) => {
-        if (kind === 'timezone') return timeZones()
+        if (kind === 'timezone') {
+          // the zones the flow uses already come first
+          const used = flowZones(model)
+          return [...used, ...timeZones().filter((z) => !used.includes(z))]
+        }
         if (kind === 'country') return countries()
         if (kind === 'variable') return variables
         return known[kind] ?? []
       },
       readOnly,
     }),
-    [block.id, mine, prefix, catalogue, variables, known, readOnly],
+    [block.id, mine, prefix, catalogue, variables, known, readOnly, model],
   )
   const exits = exitsOf(info, block.params)
   const wiredUnknown = Object.keys(block.next).filter((e) => !exits.includes(e))

@@ -10,7 +10,8 @@ import { TracePanel } from './TracePanel'
 import { useIntl } from 'react-intl'
 import { useT } from '../i18n/I18n'
 import { agentStateLabel } from '../i18n/labels'
-import { flowSwitches, flowZones, formTime, localOffset, simulationRequest, triggerChannels, zoneOffset, type SimForm } from './scenario'
+import { flowZones } from '../document/model'
+import { flowSwitches, formTime, localOffset, simulationRequest, triggerChannels, zoneOffset, type SimForm } from './scenario'
 
 function today(): { date: string; time: string; offset: string } {
   const d = new Date()

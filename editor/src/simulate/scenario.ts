@@ -52,15 +52,7 @@ export function flowSwitches(model: FlowModel): string[] {
   return [...names].sort()
 }
 
-/** The time zones the flow's blocks name (opening hours, special days...), in order. */
-export function flowZones(model: FlowModel): string[] {
-  const zones: string[] = []
-  for (const b of model.blocks) {
-    const z = b.params.timezone
-    if (typeof z === 'string' && z !== '' && !zones.includes(z)) zones.push(z)
-  }
-  return zones
-}
+export { flowZones } from '../document/model'
 
 /** Reads an offset such as +05:30 as minutes. */
 function offsetMinutes(o: string): number {

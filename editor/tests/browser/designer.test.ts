@@ -401,4 +401,39 @@ blocks:
     await expect.poll(() => note.locator('.note-text').textContent()).toBe('Ask legal before changing the replies')
     expect(await yamlText()).toContain('text: Ask legal before changing the replies')
   })
+
+  it('8: starts a new calendar block in the time zone the flow uses, with an id of dashes', async () => {
+    await importFlow(`switchboard: 1
+id: stuck-zone-twice
+name: Zone twice
+blocks:
+  start:
+    type: webchat.trigger
+    next: {message: hours}
+    ui: {x: 0, y: 0}
+  hours:
+    type: calendar.hours
+    params:
+      timezone: Europe/Madrid
+      open: {mon-fri: ["09:00-18:00"]}
+    ui: {x: 300, y: 0}
+`)
+    await open('stuck-zone-twice')
+    await page.getByPlaceholder('Search blocks').fill('special')
+    await page.locator('.palette-item[data-type="calendar.special_days"] .palette-add').click()
+    await node('calendar-special-days').waitFor()
+    const zone = page.locator('.inspector[data-block="calendar-special-days"] .field[data-path="timezone"]').getByRole('combobox').or(page.locator('.inspector[data-block="calendar-special-days"] .field[data-path="timezone"] input'))
+    await expect.poll(() => zone.first().inputValue()).toBe('Europe/Madrid')
+  })
+
+  it('9: starts a new flow from an empty canvas when asked, the palette beside it', async () => {
+    await page.goto('/')
+    await page.getByPlaceholder('id, like facebook-care').fill('stuck-empty')
+    await page.getByLabel('Start with').selectOption({ label: 'an empty canvas' })
+    await page.getByRole('button', { name: 'Create' }).click()
+    await page.waitForURL('**/flows/stuck-empty')
+    await page.locator('.palette').waitFor()
+    expect(await page.locator('.react-flow__node').count()).toBe(0)
+    expect(await yamlText()).not.toContain('webchat.trigger')
+  })
 })

@@ -70,9 +70,10 @@ describe.skipIf(!server)('the editor', () => {
     await shot(page, 'flows')
   })
 
-  it('creates a flow, which opens with a web chat trigger', async () => {
+  it('creates a flow that starts with the trigger picked', async () => {
     await page.getByPlaceholder('id, like facebook-care').fill(flowId)
     await page.getByPlaceholder('Name').fill('Browser test')
+    await page.getByLabel('Start with').selectOption('webchat.trigger')
     await page.getByRole('button', { name: 'Create' }).click()
     await page.waitForURL(`**/flows/${flowId}`)
     await node('start').waitFor()

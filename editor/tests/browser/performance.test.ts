@@ -195,7 +195,7 @@ for (const blocks of [500, 2000]) {
 
     it('shows the problem of an edit', async () => {
       await page.locator('.react-flow__node[data-id="b1"] .block-head').click()
-      const field = page.locator('.inspector[data-block="b1"]').getByRole('textbox').first()
+      const field = page.locator('.inspector[data-block="b1"] .field[data-path="when"]').getByRole('textbox').first()
       await expect.poll(() => field.inputValue()).toBe('contact.vip')
       await page.evaluate(() => {
         const w = window as unknown as { diagnosticAt?: number }
