@@ -94,7 +94,7 @@ export function FlowListPage() {
         method: 'POST',
         raw: { data: text, type: json ? 'application/json' : 'application/yaml' },
       })
-      return t('flows.imported', { file: file.name, id: f.id, problems: f.diagnostics.length })
+      return t('flows.imported', { file: file.name, id: f.id, problems: f.diagnostics?.length ?? 0 })
     })
   }
 
