@@ -381,7 +381,8 @@ export function Canvas({ readOnly }: CanvasProps) {
         proOptions={{ hideAttribution: true }}
         ariaLabelConfig={ariaLabels}
       >
-        <Background gap={20} size={1} />
+        {/* far out the dots would be denser than pixels, and costly to paint on every move */}
+        {!far && <Background gap={20} size={1} />}
         <Controls showInteractive={false} showFitView={false}>
           <ControlButton onClick={() => fit(true)} title={t('canvas.fitView')} aria-label={t('canvas.fitView')} className="react-flow__controls-fitview">
             <svg viewBox="0 0 32 30" aria-hidden>

@@ -3,6 +3,7 @@ import { exitsOf } from '../catalogue/catalogue'
 import { modelOf } from './cache'
 import { redo, undo, useDoc } from './store'
 import { exampleFlow, testCatalogue } from './testflows'
+import { parseFlowText, printFlow, setParam as setParamIn } from './flowText'
 
 const catalogue = testCatalogue()
 const info = (type: string) => catalogue.blocks.find((b) => b.type === type)!
@@ -47,6 +48,46 @@ describe('the document store', () => {
     load(small)
   })
   afterEach(() => vi.useRealTimers())
+
+  it('rewrites a one-line parameter in place, as printing the whole document would', () => {
+    const text = `switchboard: 1
+id: f
+name: Conditions
+blocks:
+  start:
+    type: webchat.trigger
+    next: {message: vip}
+    ui: {x: 0, y: 0}
+  vip:
+    type: condition
+    params: {when: contact.vip} # who pays
+    next: {"true": bye, "false": bye}
+    ui: {x: 200, y: 0}
+  bye:
+    type: end
+    ui: {x: 400, y: 0}
+`
+    load(text)
+    // the edits, and what printing the document after each would give
+    const edits: [string, string][] = [
+      ['vip', 'contact.vip && interaction.public'],
+      ['vip', 'yes'],
+      ['vip', 'contact.name == "Ana"'],
+    ]
+    let expected = text
+    for (const [id, value] of edits) {
+      useDoc.getState().setParam(id, ['when'], value)
+      const d = parseFlowText(expected)
+      setParamIn(d, id, ['when'], value)
+      expected = printFlow(d)
+      expect(useDoc.getState().text).toBe(expected)
+    }
+    expect(useDoc.getState().text).toContain('# who pays')
+    // the document still knows where everything is: a move after the edits patches the text
+    useDoc.getState().moveItems({ blocks: { bye: { x: 420, y: 10 } } })
+    expect(useDoc.getState().text).toContain('  bye:\n    type: end\n    ui: {x: 420, y: 10}\n')
+    expect(model().byId.get('vip')!.params.when).toBe('contact.name == "Ana"')
+  })
 
   it('names new blocks with dashes only, and starts them in the time zone the flow uses', () => {
     const hours = useDoc.getState().addBlock('calendar.hours', { x: 0, y: 0 })

@@ -220,7 +220,20 @@ export const useDoc = create<DocState>()(
           edit((doc) => ops.disconnect(doc, source, exit))
         },
         setParam(id, path, value) {
-          const { types } = get()
+          const { types, text, lastEdit } = get()
+          const coalesce = `param:${id}:${path.join('.')}`
+          // typing in a field of a large flow: rewrite the value in the text when it can be
+          const owner = modelOf(text).byId.get(id)
+          if (owner && !types.get(owner.type)?.exits_from) {
+            const doc = takeDocument(text)
+            const patched = isPlaced(doc) ? ops.patchParam(doc, text, id, path, value) : null
+            if (patched !== null) {
+              keepDocument(patched, doc, true)
+              commit(patched, lastEdit, coalesce)
+              return
+            }
+            keepDocument(text, doc, isPlaced(doc))
+          }
           edit((doc, model) => {
             const block = model.byId.get(id)
             const info = block ? types.get(block.type) : undefined
@@ -231,7 +244,7 @@ export const useDoc = create<DocState>()(
               const params = (data?.toJSON?.() ?? {}) as Record<string, unknown>
               followExits(doc, id, before, exitsOf(info, params))
             }
-          }, `param:${id}:${path.join('.')}`)
+          }, coalesce)
         },
         moveParamItem(id, path, from, to) {
           const { types } = get()

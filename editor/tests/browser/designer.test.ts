@@ -428,10 +428,10 @@ blocks:
 
   it('9: starts a new flow from an empty canvas when asked, the palette beside it', async () => {
     await page.goto('/')
-    await page.getByPlaceholder('id, like facebook-care').fill('stuck-empty')
+    await page.getByPlaceholder('id, like facebook-care').fill('stuck-new-from-nothing')
     await page.getByLabel('Start with').selectOption({ label: 'an empty canvas' })
     await page.getByRole('button', { name: 'Create' }).click()
-    await page.waitForURL('**/flows/stuck-empty')
+    await page.waitForURL('**/flows/stuck-new-from-nothing')
     await page.locator('.palette').waitFor()
     expect(await page.locator('.react-flow__node').count()).toBe(0)
     expect(await yamlText()).not.toContain('webchat.trigger')
