@@ -63,15 +63,15 @@ function mergeNodes(prev: CanvasNode[], next: CanvasNode[]): CanvasNode[] {
   return same ? prev : out
 }
 
-/** Hides the blocks and notes (the far layer draws them), or shows them again. */
-function withHidden(nodes: CanvasNode[], hidden: boolean): CanvasNode[] {
+/** Hides the blocks and notes, or the wires (the far layer draws them), or shows them again. */
+function withHidden<T extends CanvasNode | Wire>(items: T[], hidden: boolean): T[] {
   let same = true
-  const out = nodes.map((n) => {
+  const out = items.map((n) => {
     if (Boolean(n.hidden) === hidden) return n
     same = false
     return { ...n, hidden }
   })
-  return same ? nodes : out
+  return same ? items : out
 }
 
 /** Marks the blocks of a selection selected, and the others not (notes keep theirs). */
@@ -101,7 +101,7 @@ function mergeEdges(prev: Wire[], next: Wire[]): Wire[] {
     const p = old.get(e.id)
     if (!p) return e
     if (p.data === e.data && p.source === e.source && p.target === e.target && p.className === e.className) return p
-    return { ...e, selected: p.selected }
+    return { ...e, selected: p.selected, hidden: p.hidden }
   })
 }
 
@@ -175,7 +175,7 @@ export function Canvas({ readOnly }: CanvasProps) {
     const hiddenDiffers = current.some((n) => Boolean(n.hidden) !== hide)
     if (!changed && !differs && !hiddenDiffers) return
     flow.setNodes((prev) => withHidden(withSelection(changed ? mergeNodes(prev, graph.nodes) : prev, want), hide))
-    if (changed) flow.setEdges((prev) => mergeEdges(prev, graph.edges))
+    if (changed || hiddenDiffers) flow.setEdges((prev) => withHidden(changed ? mergeEdges(prev, graph.edges) : prev, hide))
   }, [graph, selection, flow, layered])
 
   // far out on a large flow, one canvas draws the blocks and wires: a click on a block there
