@@ -192,8 +192,14 @@ export function FarLayer({ scene }: FarLayerProps) {
     }
     redraw()
     const stop = store.subscribe(follow)
+    // the colours come from the theme: a change of theme draws again
+    const themes = new MutationObserver(() => {
+      if (!frame) frame = requestAnimationFrame(redraw)
+    })
+    themes.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] })
     return () => {
       stop()
+      themes.disconnect()
       if (frame) cancelAnimationFrame(frame)
     }
   }, [scene, store])
