@@ -5,6 +5,8 @@
 
 import { getViewportForBounds, type ReactFlowInstance, type ReactFlowState, type Rect, type Viewport } from '@xyflow/react'
 import type { CanvasNode, Wire } from './graph'
+import { placeholderZoom } from './BlockNode'
+import { farLayerMin } from './FarLayer'
 import type { Position } from '../document/model'
 
 /** How a flow is fitted: a margin around it, and no closer than zoom 1. */
@@ -36,7 +38,10 @@ export function fitFlow(
   const nodes = flow.getNodes()
   if (nodes.length === 0 || state.width === 0) return
   const v = fitViewport(flow.getNodesBounds(nodes), state.width, state.height, state.minZoom)
-  void flow.setViewport(v, animate ? { duration: 200 } : undefined)
+  // a large flow fitted far out jumps there: on the way, every zoom above the far layer's would
+  // draw hundreds of blocks for a frame each
+  const jump = v.zoom < placeholderZoom && nodes.length > farLayerMin
+  void flow.setViewport(v, animate && !jump ? { duration: 200 } : undefined)
 }
 
 /** The lowest zoom at which a block's texts can be read. */
