@@ -41,7 +41,16 @@ export function fitFlow(
   // a large flow fitted far out jumps there: on the way, every zoom above the far layer's would
   // draw hundreds of blocks for a frame each
   const jump = v.zoom < placeholderZoom && nodes.length > farLayerMin
-  void flow.setViewport(v, animate && !jump ? { duration: 200 } : undefined)
+  if (!jump) {
+    void flow.setViewport(v, animate ? { duration: 200 } : undefined)
+    return
+  }
+  // hidden before the view changes (React Flow applies them with its next render), so that it
+  // never draws them all for a frame: the far layer draws them, and the canvas keeps them
+  // hidden once it sees the zoom
+  flow.setNodes((ns) => ns.map((n) => (n.hidden ? n : { ...n, hidden: true })))
+  flow.setEdges((es) => es.map((e) => (e.hidden ? e : { ...e, hidden: true })))
+  requestAnimationFrame(() => requestAnimationFrame(() => void flow.setViewport(v)))
 }
 
 /** The lowest zoom at which a block's texts can be read. */
