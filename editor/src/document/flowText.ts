@@ -299,11 +299,20 @@ function applyPatches(doc: FlowDocument, text: string, patches: { start: number;
     at = p.end
   }
   out += text.slice(at)
-  // every place after a patch moves by the patches before it
+  // every place after a patch moves by the patches before it: the sum of their changes of
+  // length, found by a binary search (a layout patches thousands of numbers)
+  const ends = patches.map((p) => p.end)
+  const sums: number[] = [0]
+  for (const p of patches) sums.push(sums[sums.length - 1] + p.text.length - (p.end - p.start))
   const shift = (offset: number) => {
-    let d = 0
-    for (const p of patches) if (offset >= p.end) d += p.text.length - (p.end - p.start)
-    return offset + d
+    let lo = 0
+    let hi = ends.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (ends[mid] <= offset) lo = mid + 1
+      else hi = mid
+    }
+    return offset + sums[lo]
   }
   const moved = new Set<YNode>()
   const move = (n: YNode | null | undefined) => {
