@@ -148,6 +148,9 @@ for (const blocks of sizes) {
       expect(v.drawn).toBe(v.inView)
       expect(v.total).toBeLessThan(blocks / 2)
       const warm = await open()
+      // the check of the flow follows the first paint: the frame rates below are measured once
+      // it has answered, as they were when the check came before the first paint
+      await page.waitForFunction(() => !/checking/.test(document.querySelector('.problems')?.textContent ?? 'checking'), null, { timeout: 60_000 })
       figures.push(
         `open to the first painted blocks, first visit: ${cold.toFixed(0)} ms; open again: ${warm.toFixed(0)} ms (${v.inView} blocks in view and drawn, ${v.total} in the DOM)` +
           against(Math.min(cold, warm) <= targets.openMs, `${targets.openMs} ms`),
