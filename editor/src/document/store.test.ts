@@ -89,6 +89,22 @@ blocks:
     expect(model().byId.get('vip')!.params.when).toBe('contact.name == "Ana"')
   })
 
+  it('shows a quick check of one block\'s parameters until the full check answers', () => {
+    const d = (path: string, message: string) => ({ file: 'draft.yaml', line: 1, column: 1, severity: 'error' as const, code: 'x', path, message })
+    const text = useDoc.getState().text
+    useDoc.getState().setDiagnostics(text, [d('blocks.topic.params.rules', 'old'), d('blocks.bye', 'other')])
+    useDoc.getState().setParam('topic', ['rules', 0, 'exit'], 'sales')
+    const edited = useDoc.getState().text
+    useDoc.getState().setParamDiagnostics(edited, 'topic', [d('blocks.topic.params.rules[0].any', 'new'), d('', 'the flow has no trigger')])
+    expect(useDoc.getState().diagnostics.map((x) => x.message)).toEqual(['other', 'new'])
+    expect(useDoc.getState().validatedText).toBe(text)
+    // once the full check answered, or for a text that is gone, a quick check changes nothing
+    useDoc.getState().setDiagnostics(edited, [])
+    useDoc.getState().setParamDiagnostics(edited, 'topic', [d('blocks.topic.params.rules', 'late')])
+    useDoc.getState().setParamDiagnostics(text, 'topic', [d('blocks.topic.params.rules', 'stale')])
+    expect(useDoc.getState().diagnostics).toEqual([])
+  })
+
   it('names new blocks with dashes only, and starts them in the time zone the flow uses', () => {
     const hours = useDoc.getState().addBlock('calendar.hours', { x: 0, y: 0 })
     expect(hours).toBe('calendar-hours')

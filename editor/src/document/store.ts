@@ -58,6 +58,9 @@ export interface DocState {
   replaceText(text: string, coalesce?: string): void
   markSaved(saved: Saved): void
   setDiagnostics(text: string, diagnostics: Diagnostic[]): void
+  /** Replaces the diagnostics of one block's parameters by those of a quick check of that
+   * block alone; the text still waits for its full check. */
+  setParamDiagnostics(text: string, id: string, diagnostics: Diagnostic[]): void
 
   addBlock(type: string, at: Position, params?: Record<string, unknown>): string
   /** Deletes blocks (with the wires to them), notes and wires, as one change. */
@@ -168,6 +171,14 @@ export const useDoc = create<DocState>()(
         },
         setDiagnostics(text, diagnostics) {
           set({ diagnostics, validatedText: text })
+        },
+        setParamDiagnostics(text, id, diagnostics) {
+          const s = get()
+          // too late: the text changed, or its full check answered already
+          if (s.text !== text || s.validatedText === text) return
+          const prefix = `blocks.${id}.params`
+          const under = (p: string) => p === prefix || p.startsWith(`${prefix}.`) || p.startsWith(`${prefix}[`)
+          set({ diagnostics: [...s.diagnostics.filter((d) => !under(d.path)), ...diagnostics.filter((d) => under(d.path))] })
         },
 
         addBlock(type, at, params) {
