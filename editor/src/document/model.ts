@@ -158,3 +158,13 @@ export function flowZones(model: FlowModel): string[] {
   }
   return zones
 }
+
+/** The model with one block read again from its data, the others kept: what an edit of that
+ * block alone gives, without reading the whole document. */
+export function withBlockData(model: FlowModel, id: string, raw: unknown): FlowModel {
+  const one = modelFromData({ blocks: { [id]: raw } }).byId.get(id)
+  if (!one || !model.byId.has(id)) return model
+  const byId = new Map(model.byId)
+  byId.set(id, one)
+  return { ...model, blocks: model.blocks.map((b) => (b.id === id ? one : b)), byId }
+}

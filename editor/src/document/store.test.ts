@@ -4,6 +4,7 @@ import { modelOf } from './cache'
 import { redo, undo, useDoc } from './store'
 import { exampleFlow, testCatalogue } from './testflows'
 import { parseFlowText, printFlow, setParam as setParamIn } from './flowText'
+import { modelFromData } from './model'
 
 const catalogue = testCatalogue()
 const info = (type: string) => catalogue.blocks.find((b) => b.type === type)!
@@ -81,6 +82,8 @@ blocks:
       setParamIn(d, id, ['when'], value)
       expected = printFlow(d)
       expect(useDoc.getState().text).toBe(expected)
+      // the model kept for the patched text is the one reading it gives
+      expect(model().byId.get(id)).toEqual(modelFromData(parseFlowText(expected).toJS()).byId.get(id))
     }
     expect(useDoc.getState().text).toContain('# who pays')
     // the document still knows where everything is: a move after the edits patches the text

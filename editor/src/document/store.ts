@@ -6,7 +6,7 @@ import { create } from 'zustand'
 import { temporal } from 'zundo'
 import { exitsOf, newBlockId, type BlockInfo } from '../catalogue/catalogue'
 import type { Diagnostic, Outcome } from '../api/types'
-import { isPlaced, keepDocument, modelOf, takeDocument } from './cache'
+import { isPlaced, keepDocument, keepPatched, modelOf, takeDocument } from './cache'
 import * as ops from './flowText'
 import type { FlowDocument, NewBlock, ParamPath } from './flowText'
 import { flowZones, type FlowModel, type Note, type Position } from './model'
@@ -234,12 +234,13 @@ export const useDoc = create<DocState>()(
           const { types, text, lastEdit } = get()
           const coalesce = `param:${id}:${path.join('.')}`
           // typing in a field of a large flow: rewrite the value in the text when it can be
-          const owner = modelOf(text).byId.get(id)
+          const before = modelOf(text)
+          const owner = before.byId.get(id)
           if (owner && !types.get(owner.type)?.exits_from) {
             const doc = takeDocument(text)
             const patched = isPlaced(doc) ? ops.patchParam(doc, text, id, path, value) : null
             if (patched !== null) {
-              keepDocument(patched, doc, true)
+              keepPatched(patched, doc, before, id)
               commit(patched, lastEdit, coalesce)
               return
             }
