@@ -124,8 +124,9 @@ docs: build
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -cpu=1 ./...
 
-## bench-editor: the editor's figures on a 500-block flow in Chromium (open time, frames per
-## second while panning and dragging), measured alone and printed beside their targets
+## bench-editor: the editor's figures on flows of 500 and 2000 blocks in Chromium (open time,
+## auto-layout, frames per second while panning and dragging, from an edit to its problem),
+## measured alone and printed beside their targets; SWITCHBOARD_BENCH_BLOCKS=2000 for one size
 bench-editor: build
 	cd editor && SWITCHBOARD_EDITOR_BUILT=1 $(NPM) run test:browser -- tests/browser/performance.test.ts
 

@@ -84,6 +84,16 @@ func TestFlowCreate(t *testing.T) {
 		require.Equal(t, `"1"`, etag)
 		require.Equal(t, greeting.Source, f.Source)
 		api.call(t, "GET", "/api/v1/flows/nope").fails(t, 404, "not_found")
+
+		// without its check: the same draft, and no diagnostics at all
+		var unchecked map[string]any
+		api.call(t, "GET", "/api/v1/flows/broken?diagnostics=false").expect(t, 200).decode(t, &unchecked)
+		require.Equal(t, "broken", unchecked["id"])
+		require.NotContains(t, unchecked, "diagnostics")
+		var checked map[string]any
+		api.call(t, "GET", "/api/v1/flows/broken").expect(t, 200).decode(t, &checked)
+		require.NotEmpty(t, checked["diagnostics"])
+		api.call(t, "GET", "/api/v1/flows/broken?diagnostics=maybe").invalid(t, "diagnostics")
 	})
 }
 

@@ -30,7 +30,8 @@ export interface FlowSummary {
 export interface FlowDraft extends FlowSummary {
   source: string
   created_at: string
-  diagnostics: Diagnostic[]
+  /** Absent when the draft was read unchecked. */
+  diagnostics?: Diagnostic[]
 }
 
 /** A published version. */

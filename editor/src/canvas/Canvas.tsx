@@ -2,7 +2,7 @@
 // and drop, wires from dragging an exit's handle to a block; moves are committed when a drag
 // ends, so dragging stays fast on large flows. Only what is in view is rendered.
 
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent, type MouseEvent as ReactMouseEvent } from 'react'
 import {
   Background,
   ControlButton,
@@ -22,6 +22,7 @@ import type { Position as Point } from '../document/model'
 import { BlockNode, farSelector } from './BlockNode'
 import { fitFlow } from './fit'
 import { NoteNode } from './NoteNode'
+import { blockAt, FarLayer, farLayerMin, farScene } from './FarLayer'
 import { useT } from '../i18n/I18n'
 import {
   createGraphBuilder,
@@ -57,9 +58,20 @@ function mergeNodes(prev: CanvasNode[], next: CanvasNode[]): CanvasNode[] {
       return p
     }
     same = false
-    return measuredNode({ ...n, measured: p.measured, selected: p.selected } as CanvasNode)
+    return measuredNode({ ...n, measured: p.measured, selected: p.selected, hidden: p.hidden } as CanvasNode)
   })
   return same ? prev : out
+}
+
+/** Hides the blocks and notes, or the wires (the far layer draws them), or shows them again. */
+function withHidden<T extends CanvasNode | Wire>(items: T[], hidden: boolean): T[] {
+  let same = true
+  const out = items.map((n) => {
+    if (Boolean(n.hidden) === hidden) return n
+    same = false
+    return { ...n, hidden }
+  })
+  return same ? items : out
 }
 
 /** Marks the blocks of a selection selected, and the others not (notes keep theirs). */
@@ -89,7 +101,7 @@ function mergeEdges(prev: Wire[], next: Wire[]): Wire[] {
     const p = old.get(e.id)
     if (!p) return e
     if (p.data === e.data && p.source === e.source && p.target === e.target && p.className === e.className) return p
-    return { ...e, selected: p.selected }
+    return { ...e, selected: p.selected, hidden: p.hidden }
   })
 }
 
@@ -125,6 +137,9 @@ export function Canvas({ readOnly }: CanvasProps) {
   const focus = useDoc((s) => s.focus)
   const flow = useReactFlow<CanvasNode, Wire>()
   const far = useRFStore(farSelector)
+  const layered = far && docModel.blocks.length > farLayerMin
+  const layeredRef = useRef(layered)
+  layeredRef.current = layered
 
   const store = useStoreApi<CanvasNode, Wire>()
   const fit = useCallback((animate: boolean) => fitFlow(flow, store.getState(), animate), [flow, store])
@@ -156,10 +171,27 @@ export function Canvas({ readOnly }: CanvasProps) {
     const differs =
       current.some((n) => n.type === 'block' && Boolean(n.selected) !== want.has(n.id)) ||
       selection.some((id) => !current.some((n) => n.id === id))
-    if (!changed && !differs) return
-    flow.setNodes((prev) => withSelection(changed ? mergeNodes(prev, graph.nodes) : prev, want))
-    if (changed) flow.setEdges((prev) => mergeEdges(prev, graph.edges))
-  }, [graph, selection, flow])
+    const hide = layeredRef.current
+    const hiddenDiffers = current.some((n) => Boolean(n.hidden) !== hide)
+    if (!changed && !differs && !hiddenDiffers) return
+    flow.setNodes((prev) => withHidden(withSelection(changed ? mergeNodes(prev, graph.nodes) : prev, want), hide))
+    if (changed || hiddenDiffers) flow.setEdges((prev) => withHidden(changed ? mergeEdges(prev, graph.edges) : prev, hide))
+  }, [graph, selection, flow, layered])
+
+  // far out on a large flow, one canvas draws the blocks and wires: a click on a block there
+  // selects it and zooms in on it
+  const scene = useMemo(() => (layered ? farScene(graph.nodes, graph.edges, new Set(selection)) : null), [layered, graph, selection])
+  const onPaneClick = useCallback(
+    (e: ReactMouseEvent) => {
+      if (!scene) return
+      const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY })
+      const id = blockAt(scene, p.x, p.y)
+      if (!id) return
+      useDoc.getState().select([id])
+      useDoc.getState().focusBlock(id)
+    },
+    [scene, flow],
+  )
 
   const locked = readOnly || diffView !== null
 
@@ -319,12 +351,13 @@ export function Canvas({ readOnly }: CanvasProps) {
   )
 
   return (
-    <div ref={canvasRef} className={far ? 'canvas far' : 'canvas'} onDragOver={onDragOver} onDrop={onDrop} onKeyDownCapture={onKeyDownCapture} data-testid="canvas">
+    <div ref={canvasRef} className={layered ? 'canvas far layered' : far ? 'canvas far' : 'canvas'} onDragOver={onDragOver} onDrop={onDrop} onKeyDownCapture={onKeyDownCapture} data-testid="canvas">
       <ReactFlow<CanvasNode, Wire>
         defaultNodes={initial.nodes}
         defaultEdges={initial.edges}
         nodeTypes={nodeTypes}
         onSelectionChange={onSelectionChange}
+        onPaneClick={onPaneClick}
         onNodeDragStop={onDragStop}
         onSelectionDragStop={(e, ns) => onDragStop(e, ns[0], ns)}
         onDelete={onDelete}
@@ -348,7 +381,8 @@ export function Canvas({ readOnly }: CanvasProps) {
         proOptions={{ hideAttribution: true }}
         ariaLabelConfig={ariaLabels}
       >
-        <Background gap={20} size={1} />
+        {/* far out the dots would be denser than pixels, and costly to paint on every move */}
+        {!far && <Background gap={20} size={1} />}
         <Controls showInteractive={false} showFitView={false}>
           <ControlButton onClick={() => fit(true)} title={t('canvas.fitView')} aria-label={t('canvas.fitView')} className="react-flow__controls-fitview">
             <svg viewBox="0 0 32 30" aria-hidden>
@@ -364,7 +398,7 @@ export function Canvas({ readOnly }: CanvasProps) {
             </button>
           </Panel>
         )}
-        <MiniMap pannable zoomable nodeStrokeWidth={2} nodeClassName={minimapClass} />
+        {scene ? <FarLayer scene={scene} /> : <MiniMap pannable zoomable nodeStrokeWidth={2} nodeClassName={minimapClass} />}
       </ReactFlow>
     </div>
   )

@@ -1,5 +1,6 @@
 // A sticky note: text on the canvas for the people reading the flow, kept in the document's
-// top-level ui.notes. Double-click to write; drag the corner to resize.
+// top-level ui.notes. A new note opens for writing; double-click to write again; drag the
+// corner to resize.
 
 import { memo, useEffect, useState } from 'react'
 import { NodeResizer, type NodeProps } from '@xyflow/react'
@@ -8,10 +9,22 @@ import { modelOf } from '../document/cache'
 import { useDoc } from '../document/store'
 import { useT } from '../i18n/I18n'
 
+/** The note that opens for writing when it is first drawn: the one just added. */
+let writeNext: string | null = null
+
+/** Asks for the note with this id to open for writing when it is first drawn. */
+export function editNoteWhenShown(id: string): void {
+  writeNext = id
+}
+
 function NoteNodeView({ data, selected }: NodeProps<NoteNodeType>) {
   const t = useT()
   const { note, readOnly } = data
-  const [editing, setEditing] = useState(false)
+  const [editing, setEditing] = useState(() => {
+    if (writeNext !== note.id || readOnly) return false
+    writeNext = null
+    return true
+  })
   const [text, setText] = useState(note.text)
   useEffect(() => setText(note.text), [note.text])
   const save = (patch: Partial<typeof note>) => {
@@ -32,6 +45,7 @@ function NoteNodeView({ data, selected }: NodeProps<NoteNodeType>) {
           autoFocus
           value={text}
           aria-label={t('note.text')}
+          placeholder={t('note.placeholder')}
           onChange={(e) => setText(e.target.value)}
           onBlur={() => {
             setEditing(false)

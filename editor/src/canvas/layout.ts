@@ -1,9 +1,11 @@
-// Auto-layout with ELK's layered algorithm, left to right: the flow becomes an ELK graph (a node
-// per block, a port per exit in the order the block shows them, an edge per wire), ELK lays it
-// out in a Web Worker, and the answer becomes block positions.
+// Auto-layout, left to right, in a Web Worker. A small flow becomes an ELK graph (a node per
+// block, a port per exit in the order the block shows them, an edge per wire) laid out by ELK's
+// layered algorithm; a large one is laid out by layeredLayout, which takes milliseconds where
+// ELK takes minutes. The answer becomes block positions.
 
 import type { ElkExtendedEdge, ElkNode, ElkPort } from 'elkjs/lib/elk-api'
 import type { FlowModel, Position } from '../document/model'
+import type { LayeredGraph, LayeredNode, LayeredWire } from './layered'
 
 /** A block's size on the canvas. */
 export interface Size {
@@ -77,30 +79,70 @@ export function fromElkGraph(graph: ElkNode): Record<string, Position> {
   return out
 }
 
-let worker: Worker | null = null
-let seq = 0
-const pending = new Map<number, { resolve: (g: ElkNode) => void; reject: (e: Error) => void }>()
+/** Flows with more blocks are laid out by layeredLayout: ELK takes minutes on large ones. */
+export const elkLimit = 150
 
-/** Lays a graph out in the layout worker. */
-export function layoutInWorker(graph: ElkNode): Promise<ElkNode> {
-  if (!worker) {
-    worker = new Worker(new URL('./layout.worker.ts', import.meta.url), { type: 'module' })
-    worker.onmessage = (ev: MessageEvent<{ id: number; graph?: ElkNode; error?: string }>) => {
-      const p = pending.get(ev.data.id)
-      if (!p) return
-      pending.delete(ev.data.id)
-      if (ev.data.graph) p.resolve(ev.data.graph)
-      else p.reject(new Error(ev.data.error ?? 'the layout failed'))
-    }
-    worker.onerror = (ev) => {
-      for (const p of pending.values()) p.reject(new Error(ev.message || 'the layout worker failed'))
-      pending.clear()
-      worker = null
-    }
+/** Builds the input of layeredLayout for a flow, with the same sizes as toElkGraph. */
+export function toLayeredGraph(model: FlowModel, exits: (blockId: string) => string[], sizes: (blockId: string) => Size | undefined): LayeredGraph {
+  const nodes: LayeredNode[] = []
+  const wires: LayeredWire[] = []
+  for (const b of model.blocks) {
+    const names = [...exits(b.id)]
+    for (const e of Object.keys(b.next)) if (!names.includes(e)) names.push(e)
+    const size = sizes(b.id) ?? { width: 180, height: 70 + 22 * names.length }
+    nodes.push({ id: b.id, width: size.width, height: size.height, exits: names })
+    for (const [e, target] of Object.entries(b.next)) if (model.byId.has(target)) wires.push({ source: b.id, exit: e, target })
   }
-  const id = ++seq
-  return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject })
-    worker!.postMessage({ id, graph })
-  })
+  return { nodes, wires }
+}
+
+/** What the layout worker is asked: an ELK graph, or a graph for layeredLayout. */
+export type LayoutRequest = { id: number; elk: ElkNode } | { id: number; layered: LayeredGraph }
+
+/** What the layout worker answers: progress, then positions or an error. */
+export type LayoutReply = { id: number; progress: number } | { id: number; positions: Record<string, Position> } | { id: number; error: string }
+
+/** The error of a layout cancelled before it finished. */
+export class LayoutCancelled extends Error {
+  constructor() {
+    super('the layout was cancelled')
+  }
+}
+
+/** A layout under way: its result, and how to stop it. */
+export interface LayoutRun {
+  done: Promise<Record<string, Position>>
+  cancel: () => void
+}
+
+/**
+ * Lays a flow out in a Web Worker (one per run, ended when the run ends or is cancelled):
+ * ELK for small flows, layeredLayout for large ones. progress is told the fraction done when
+ * the worker knows it.
+ */
+export function layoutFlow(
+  model: FlowModel,
+  exits: (blockId: string) => string[],
+  sizes: (blockId: string) => Size | undefined,
+  progress: (done: number) => void,
+): LayoutRun {
+  const request: LayoutRequest =
+    model.blocks.length > elkLimit ? { id: 1, layered: toLayeredGraph(model, exits, sizes) } : { id: 1, elk: toElkGraph(model, exits, sizes) }
+  const worker = new Worker(new URL('./layout.worker.ts', import.meta.url), { type: 'module' })
+  let settle: { resolve: (p: Record<string, Position>) => void; reject: (e: Error) => void } | null = null
+  const done = new Promise<Record<string, Position>>((resolve, reject) => (settle = { resolve, reject }))
+  const finish = (f: (s: NonNullable<typeof settle>) => void) => {
+    worker.terminate()
+    if (settle) f(settle)
+    settle = null
+  }
+  worker.onmessage = (ev: MessageEvent<LayoutReply>) => {
+    const r = ev.data
+    if ('progress' in r) progress(r.progress)
+    else if ('positions' in r) finish((s) => s.resolve(r.positions))
+    else finish((s) => s.reject(new Error(r.error)))
+  }
+  worker.onerror = (ev) => finish((s) => s.reject(new Error(ev.message || 'the layout worker failed')))
+  worker.postMessage(request)
+  return { done, cancel: () => finish((s) => s.reject(new LayoutCancelled())) }
 }

@@ -1,17 +1,24 @@
-// The layout worker: runs ELK off the main thread, so that a large flow lays out while the
-// canvas stays responsive.
+// The layout worker: lays a flow out off the main thread, so that the canvas stays responsive
+// and the layout can be cancelled (the worker is ended). It answers positions, and tells its
+// progress on the way when the algorithm has stages.
 
 import ELK from 'elkjs/lib/elk.bundled.js'
-import type { ElkNode } from 'elkjs/lib/elk-api'
+import { fromElkGraph, layoutOrigin, type LayoutReply, type LayoutRequest } from './layout'
+import { layeredLayout } from './layered'
 
-const elk = new ELK()
+const reply = (r: LayoutReply) => self.postMessage(r)
 
-self.onmessage = async (ev: MessageEvent<{ id: number; graph: ElkNode }>) => {
-  const { id, graph } = ev.data
+self.onmessage = async (ev: MessageEvent<LayoutRequest>) => {
+  const req = ev.data
   try {
-    const out = await elk.layout(graph)
-    self.postMessage({ id, graph: out })
+    if ('layered' in req) {
+      const positions = layeredLayout(req.layered, layoutOrigin, (done) => reply({ id: req.id, progress: done }))
+      reply({ id: req.id, positions })
+    } else {
+      const out = await new ELK().layout(req.elk)
+      reply({ id: req.id, positions: fromElkGraph(out) })
+    }
   } catch (e) {
-    self.postMessage({ id, error: e instanceof Error ? e.message : String(e) })
+    reply({ id: req.id, error: e instanceof Error ? e.message : String(e) })
   }
 }

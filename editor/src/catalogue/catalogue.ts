@@ -124,7 +124,7 @@ export function newBlockId(type: string, taken: (id: string) => boolean): string
       .split('.')
       .filter((p) => p !== 'trigger')
       .join('-')
-      .replace(/[^a-z0-9_-]/g, '-')
+      .replace(/[^a-z0-9-]/g, '-')
       .replace(/^[^a-z0-9]+/, '') || 'block'
   if (!taken(base)) return base
   for (let i = 2; ; i++) {

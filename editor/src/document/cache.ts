@@ -1,7 +1,8 @@
 // The parsed forms of the current text: its yaml Document and its model. The store's text is
 // the truth; these are computed from it once and shared by every component that asks.
 
-import { modelFromData, type FlowModel } from './model'
+import { isNode } from 'yaml'
+import { modelFromData, withBlockData, type FlowModel } from './model'
 import { parseFlowText, type FlowDocument } from './flowText'
 
 let docText: string | null = null
@@ -64,6 +65,21 @@ export function keepDocument(text: string, doc: FlowDocument, inPlace = false): 
       // a document that cannot be read gives the empty model; the diagnostics say why
     }
     m = modelFromData(data, lastModel)
+    remember(text, m)
+  }
+  return m
+}
+
+/** Keeps a document patched in place (it knows where its nodes are in the new text) after an
+ * edit of one block: the model is the text's before with that block read again. */
+export function keepPatched(text: string, doc: FlowDocument, before: FlowModel, id: string): FlowModel {
+  docText = text
+  docCached = doc
+  placed.add(doc)
+  let m = models.get(text)
+  if (!m) {
+    const node = doc.getIn(['blocks', id], true)
+    m = withBlockData(before, id, isNode(node) ? node.toJS(doc) : node)
     remember(text, m)
   }
   return m

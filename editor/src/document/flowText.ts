@@ -285,6 +285,12 @@ export function patchPositions(doc: FlowDocument, text: string, positions: Recor
       if (value !== node.value) patches.push({ start, end, text: String(value), node, value })
     }
   }
+  return applyPatches(doc, text, patches)
+}
+
+/** Replaces the text of scalars, moves the places of every node after them, and gives the
+ * scalars their new values: the document then describes the new text as if parsed from it. */
+function applyPatches(doc: FlowDocument, text: string, patches: { start: number; end: number; text: string; node: Scalar; value: unknown; type?: Scalar.Type }[]): string {
   patches.sort((a, b) => a.start - b.start)
   let out = ''
   let at = 0
@@ -293,11 +299,20 @@ export function patchPositions(doc: FlowDocument, text: string, positions: Recor
     at = p.end
   }
   out += text.slice(at)
-  // every place after a patch moves by the patches before it
+  // every place after a patch moves by the patches before it: the sum of their changes of
+  // length, found by a binary search (a layout patches thousands of numbers)
+  const ends = patches.map((p) => p.end)
+  const sums: number[] = [0]
+  for (const p of patches) sums.push(sums[sums.length - 1] + p.text.length - (p.end - p.start))
   const shift = (offset: number) => {
-    let d = 0
-    for (const p of patches) if (offset >= p.end) d += p.text.length - (p.end - p.start)
-    return offset + d
+    let lo = 0
+    let hi = ends.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (ends[mid] <= offset) lo = mid + 1
+      else hi = mid
+    }
+    return offset + sums[lo]
   }
   const moved = new Set<YNode>()
   const move = (n: YNode | null | undefined) => {
@@ -315,8 +330,41 @@ export function patchPositions(doc: FlowDocument, text: string, positions: Recor
       if (isCollection(n)) for (const item of n.items) if (isScalar(item)) move(item)
     },
   })
-  for (const p of patches) p.node.value = p.value
+  for (const p of patches) {
+    p.node.value = p.value
+    if (p.type !== undefined) p.node.type = p.type
+  }
   return out
+}
+
+/**
+ * setParam's fast path for a large flow: a parameter that is a one-line scalar and stays one
+ * is rewritten in place in the text, not by printing the whole document again. It answers
+ * null when the change needs the document printed: a new key, a list, a multi-line text, or a
+ * value that would be written in another style than the one it has.
+ */
+export function patchParam(doc: FlowDocument, text: string, id: string, path: ParamPath, value: unknown): string | null {
+  if (!['string', 'number', 'boolean'].includes(typeof value) || (typeof value === 'string' && value.includes('\n'))) return null
+  const params = mapAt(blockMap(doc, id), 'params')
+  const node = params?.getIn(path, true)
+  if (!isScalar(node) || !node.range || node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED) return null
+  // the value as setParam styles it, printed where it is safe in block and flow context alike
+  let type = node.type
+  if (typeof value === 'string' && looksTyped.test(value) && type !== Scalar.QUOTE_SINGLE) type = Scalar.QUOTE_DOUBLE
+  const probe = new Scalar(value)
+  probe.type = type
+  const seq = new YAMLSeq()
+  seq.flow = true
+  seq.items.push(probe)
+  const printed = new Document(seq).toString(printOptions).trim()
+  if (!printed.startsWith('[') || !printed.endsWith(']')) return null
+  const body = printed.slice(1, -1)
+  const plain = type === undefined || type === Scalar.PLAIN
+  if (plain && /^["']/.test(body)) return null
+  const back = parseDocument(printed).toJS() as unknown
+  if (!Array.isArray(back) || back.length !== 1 || back[0] !== value) return null
+  const [start, end] = node.range
+  return applyPatches(doc, text, [{ start, end, text: body, node, value, type }])
 }
 
 /** Wires a block's exit to a target block, replacing the exit's wire if it had one. */

@@ -148,3 +148,23 @@ export function flowVariables(model: FlowModel): string[] {
   }
   return [...names].sort()
 }
+
+/** The time zones the flow's blocks name (opening hours, special days...), in order. */
+export function flowZones(model: FlowModel): string[] {
+  const zones: string[] = []
+  for (const b of model.blocks) {
+    const z = b.params.timezone
+    if (typeof z === 'string' && z !== '' && !zones.includes(z)) zones.push(z)
+  }
+  return zones
+}
+
+/** The model with one block read again from its data, the others kept: what an edit of that
+ * block alone gives, without reading the whole document. */
+export function withBlockData(model: FlowModel, id: string, raw: unknown): FlowModel {
+  const one = modelFromData({ blocks: { [id]: raw } }).byId.get(id)
+  if (!one || !model.byId.has(id)) return model
+  const byId = new Map(model.byId)
+  byId.set(id, one)
+  return { ...model, blocks: model.blocks.map((b) => (b.id === id ? one : b)), byId }
+}

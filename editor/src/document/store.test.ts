@@ -3,6 +3,8 @@ import { exitsOf } from '../catalogue/catalogue'
 import { modelOf } from './cache'
 import { redo, undo, useDoc } from './store'
 import { exampleFlow, testCatalogue } from './testflows'
+import { parseFlowText, printFlow, setParam as setParamIn } from './flowText'
+import { modelFromData } from './model'
 
 const catalogue = testCatalogue()
 const info = (type: string) => catalogue.blocks.find((b) => b.type === type)!
@@ -47,6 +49,74 @@ describe('the document store', () => {
     load(small)
   })
   afterEach(() => vi.useRealTimers())
+
+  it('rewrites a one-line parameter in place, as printing the whole document would', () => {
+    const text = `switchboard: 1
+id: f
+name: Conditions
+blocks:
+  start:
+    type: webchat.trigger
+    next: {message: vip}
+    ui: {x: 0, y: 0}
+  vip:
+    type: condition
+    params: {when: contact.vip} # who pays
+    next: {"true": bye, "false": bye}
+    ui: {x: 200, y: 0}
+  bye:
+    type: end
+    ui: {x: 400, y: 0}
+`
+    load(text)
+    // the edits, and what printing the document after each would give
+    const edits: [string, string][] = [
+      ['vip', 'contact.vip && interaction.public'],
+      ['vip', 'yes'],
+      ['vip', 'contact.name == "Ana"'],
+    ]
+    let expected = text
+    for (const [id, value] of edits) {
+      useDoc.getState().setParam(id, ['when'], value)
+      const d = parseFlowText(expected)
+      setParamIn(d, id, ['when'], value)
+      expected = printFlow(d)
+      expect(useDoc.getState().text).toBe(expected)
+      // the model kept for the patched text is the one reading it gives
+      expect(model().byId.get(id)).toEqual(modelFromData(parseFlowText(expected).toJS()).byId.get(id))
+    }
+    expect(useDoc.getState().text).toContain('# who pays')
+    // the document still knows where everything is: a move after the edits patches the text
+    useDoc.getState().moveItems({ blocks: { bye: { x: 420, y: 10 } } })
+    expect(useDoc.getState().text).toContain('  bye:\n    type: end\n    ui: {x: 420, y: 10}\n')
+    expect(model().byId.get('vip')!.params.when).toBe('contact.name == "Ana"')
+  })
+
+  it('shows a quick check of one block\'s parameters until the full check answers', () => {
+    const d = (path: string, message: string) => ({ file: 'draft.yaml', line: 1, column: 1, severity: 'error' as const, code: 'x', path, message })
+    const text = useDoc.getState().text
+    useDoc.getState().setDiagnostics(text, [d('blocks.topic.params.rules', 'old'), d('blocks.bye', 'other')])
+    useDoc.getState().setParam('topic', ['rules', 0, 'exit'], 'sales')
+    const edited = useDoc.getState().text
+    useDoc.getState().setParamDiagnostics(edited, 'topic', [d('blocks.topic.params.rules[0].any', 'new'), d('', 'the flow has no trigger')])
+    expect(useDoc.getState().diagnostics.map((x) => x.message)).toEqual(['other', 'new'])
+    expect(useDoc.getState().validatedText).toBe(text)
+    // once the full check answered, or for a text that is gone, a quick check changes nothing
+    useDoc.getState().setDiagnostics(edited, [])
+    useDoc.getState().setParamDiagnostics(edited, 'topic', [d('blocks.topic.params.rules', 'late')])
+    useDoc.getState().setParamDiagnostics(text, 'topic', [d('blocks.topic.params.rules', 'stale')])
+    expect(useDoc.getState().diagnostics).toEqual([])
+  })
+
+  it('names new blocks with dashes only, and starts them in the time zone the flow uses', () => {
+    const hours = useDoc.getState().addBlock('calendar.hours', { x: 0, y: 0 })
+    expect(hours).toBe('calendar-hours')
+    expect(model().byId.get(hours)!.params.timezone).toBeUndefined()
+    useDoc.getState().setParam(hours, ['timezone'], 'Europe/Madrid')
+    const special = useDoc.getState().addBlock('calendar.special_days', { x: 0, y: 200 })
+    expect(special).toBe('calendar-special-days')
+    expect(model().byId.get(special)!.params.timezone).toBe('Europe/Madrid')
+  })
 
   it('adds a block with a fresh id at a position, and selects it', () => {
     const id = useDoc.getState().addBlock('reply', { x: 700.4, y: 99.6 })

@@ -6,10 +6,10 @@ import { create } from 'zustand'
 import { temporal } from 'zundo'
 import { exitsOf, newBlockId, type BlockInfo } from '../catalogue/catalogue'
 import type { Diagnostic, Outcome } from '../api/types'
-import { isPlaced, keepDocument, modelOf, takeDocument } from './cache'
+import { isPlaced, keepDocument, keepPatched, modelOf, takeDocument } from './cache'
 import * as ops from './flowText'
 import type { FlowDocument, NewBlock, ParamPath } from './flowText'
-import type { FlowModel, Note, Position } from './model'
+import { flowZones, type FlowModel, type Note, type Position } from './model'
 import type { FlowDiff } from './diff'
 import { t } from '../i18n/intl'
 
@@ -58,6 +58,9 @@ export interface DocState {
   replaceText(text: string, coalesce?: string): void
   markSaved(saved: Saved): void
   setDiagnostics(text: string, diagnostics: Diagnostic[]): void
+  /** Replaces the diagnostics of one block's parameters by those of a quick check of that
+   * block alone; the text still waits for its full check. */
+  setParamDiagnostics(text: string, id: string, diagnostics: Diagnostic[]): void
 
   addBlock(type: string, at: Position, params?: Record<string, unknown>): string
   /** Deletes blocks (with the wires to them), notes and wires, as one change. */
@@ -169,10 +172,21 @@ export const useDoc = create<DocState>()(
         setDiagnostics(text, diagnostics) {
           set({ diagnostics, validatedText: text })
         },
+        setParamDiagnostics(text, id, diagnostics) {
+          const s = get()
+          // too late: the text changed, or its full check answered already
+          if (s.text !== text || s.validatedText === text) return
+          const prefix = `blocks.${id}.params`
+          const under = (p: string) => p === prefix || p.startsWith(`${prefix}.`) || p.startsWith(`${prefix}[`)
+          set({ diagnostics: [...s.diagnostics.filter((d) => !under(d.path)), ...diagnostics.filter((d) => under(d.path))] })
+        },
 
         addBlock(type, at, params) {
           const model = modelOf(get().text)
           const id = newBlockId(type, (x) => model.byId.has(x))
+          // a block that takes a time zone starts in the one the flow already uses
+          const zone = flowZones(model)[0]
+          if (zone && params?.timezone === undefined && get().types.get(type)?.params.some((p) => p.name === 'timezone')) params = { ...params, timezone: zone }
           const b: NewBlock = { id, type, params, ui: at }
           edit((doc) => ops.addBlock(doc, b))
           set({ selection: [id] })
@@ -217,7 +231,21 @@ export const useDoc = create<DocState>()(
           edit((doc) => ops.disconnect(doc, source, exit))
         },
         setParam(id, path, value) {
-          const { types } = get()
+          const { types, text, lastEdit } = get()
+          const coalesce = `param:${id}:${path.join('.')}`
+          // typing in a field of a large flow: rewrite the value in the text when it can be
+          const before = modelOf(text)
+          const owner = before.byId.get(id)
+          if (owner && !types.get(owner.type)?.exits_from) {
+            const doc = takeDocument(text)
+            const patched = isPlaced(doc) ? ops.patchParam(doc, text, id, path, value) : null
+            if (patched !== null) {
+              keepPatched(patched, doc, before, id)
+              commit(patched, lastEdit, coalesce)
+              return
+            }
+            keepDocument(text, doc, isPlaced(doc))
+          }
           edit((doc, model) => {
             const block = model.byId.get(id)
             const info = block ? types.get(block.type) : undefined
@@ -228,7 +256,7 @@ export const useDoc = create<DocState>()(
               const params = (data?.toJSON?.() ?? {}) as Record<string, unknown>
               followExits(doc, id, before, exitsOf(info, params))
             }
-          }, `param:${id}:${path.join('.')}`)
+          }, coalesce)
         },
         moveParamItem(id, path, from, to) {
           const { types } = get()

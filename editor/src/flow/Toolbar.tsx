@@ -51,9 +51,21 @@ export function Toolbar({ id, busy, readOnly, counts, commands, onFind, onSave, 
         <button type="button" onClick={() => void commands.paste()} disabled={readOnly} title={t('toolbar.pasteHint')}>
           {t('toolbar.paste')}
         </button>
-        <button type="button" onClick={() => void commands.autoLayout()} disabled={readOnly}>
-          {t('toolbar.autoLayout')}
-        </button>
+        {commands.layout ? (
+          <span className="layout-state" role="status" data-testid="layout-state">
+            {commands.layout.progress === null
+              ? t('toolbar.layingOut', { count: commands.layout.blocks })
+              : t('toolbar.layingOutProgress', { count: commands.layout.blocks, done: commands.layout.progress })}
+            <progress max={1} value={commands.layout.progress ?? undefined} aria-hidden />
+            <button type="button" onClick={commands.cancelLayout}>
+              {t('common.cancel')}
+            </button>
+          </span>
+        ) : (
+          <button type="button" onClick={() => void commands.autoLayout()} disabled={readOnly}>
+            {t('toolbar.autoLayout')}
+          </button>
+        )}
         <button type="button" onClick={onFind} title={t('toolbar.findHint')}>
           {t('toolbar.find')}
         </button>

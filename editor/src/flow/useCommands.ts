@@ -2,7 +2,7 @@
 // blocks through the clipboard (as YAML, so between flows too), auto-layout; and the keyboard
 // shortcuts: undo, redo, save, find, copy, cut, paste.
 
-import { useCallback, useEffect, useRef } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import { useReactFlow, useStoreApi, type ReactFlowInstance } from '@xyflow/react'
 import { errorText } from '../api/client'
 import { exitsOf } from '../catalogue/catalogue'
@@ -10,10 +10,11 @@ import { modelOf } from '../document/cache'
 import { copyBlocks, parseFlowText } from '../document/flowText'
 import { readPosition } from '../document/model'
 import { redo, undo, useDoc } from '../document/store'
-import { fitFlow } from '../canvas/fit'
+import { fitReadable, layoutBounds } from '../canvas/fit'
 import type { CanvasNode, Wire } from '../canvas/graph'
-import { fromElkGraph, layoutInWorker, toElkGraph } from '../canvas/layout'
+import { LayoutCancelled, layoutFlow, type LayoutRun } from '../canvas/layout'
 import { freeSpot, type Rect } from '../canvas/placement'
+import { editNoteWhenShown } from '../canvas/NoteNode'
 import { t } from '../i18n/intl'
 
 type Flow = ReactFlowInstance<CanvasNode, Wire>
@@ -46,16 +47,26 @@ function editable(target: EventTarget | null): boolean {
   return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || el.isContentEditable
 }
 
+/** A layout under way: how many blocks, and the fraction done when the worker knows it. */
+export interface LayoutState {
+  blocks: number
+  progress: number | null
+}
+
 export interface Commands {
   addBlock: (type: string) => void
+  /** Adds an empty sticky note in the middle of the view, open for writing. */
+  addNote: () => void
   copy: () => Promise<void>
   paste: () => Promise<void>
   autoLayout: () => Promise<void>
+  /** The layout under way, or null. */
+  layout: LayoutState | null
+  cancelLayout: () => void
 }
 
 export function useCommands(opts: {
   say: (text: string, error?: boolean) => void
-  setBusy: (s: string | null) => void
   save: () => Promise<boolean>
   find: () => void
 }): Commands {
@@ -72,6 +83,24 @@ export function useCommands(opts: {
     },
     [rf],
   )
+
+  const addNote = useCallback(() => {
+    const size = { width: 220, height: 100 }
+    const c = canvasCenter(rf)
+    const want = { x: Math.round(c.x - size.width / 2), y: Math.round(c.y - size.height / 2), ...size }
+    let at = freeSpot(occupied(rf), want)
+    // a free spot out of view is no use: the middle of the view then, over what is there
+    const { width, height, transform } = rfStore.getState()
+    const [tx, ty, k] = transform
+    if ((at.x + size.width) * k + tx > width || (at.y + size.height) * k + ty > height) at = want
+    const { notes } = modelOf(useDoc.getState().text)
+    const ids = new Set(notes.map((n) => n.id))
+    let i = notes.length + 1
+    while (ids.has(`note-${i}`)) i++
+    const id = `note-${i}`
+    editNoteWhenShown(id)
+    useDoc.getState().setNotes([...notes, { id, text: '', x: Math.round(at.x), y: Math.round(at.y), ...size }])
+  }, [rf, rfStore])
 
   const copySelection = useCallback((): string | null => {
     const { selection, text } = useDoc.getState()
@@ -122,29 +151,41 @@ export function useCommands(opts: {
     pasteText(clip.includes('blocks:') ? clip : lastCopied)
   }, [pasteText])
 
+  // one layout at a time, in a worker; Save and Publish stay available while it runs
+  const [layout, setLayout] = useState<LayoutState | null>(null)
+  const running = useRef<LayoutRun | null>(null)
+  useEffect(() => () => running.current?.cancel(), [])
+
+  const cancelLayout = useCallback(() => running.current?.cancel(), [])
+
   const autoLayout = useCallback(async () => {
+    if (running.current) return
     const { text, types } = useDoc.getState()
     const m = modelOf(text)
-    const graph = toElkGraph(
-      m,
-      (id) => {
-        const b = m.byId.get(id)!
-        return exitsOf(types.get(b.type), b.params)
-      },
-      (id) => {
-        const n = rf.getInternalNode(id)
-        return n?.measured.width && n.measured.height ? { width: n.measured.width, height: n.measured.height } : undefined
-      },
-    )
-    latest.current.setBusy(t('commands.layingOut'))
+    const exits = (id: string) => {
+      const b = m.byId.get(id)!
+      return exitsOf(types.get(b.type), b.params)
+    }
+    const sizes = (id: string) => {
+      const n = rf.getInternalNode(id)
+      return n?.measured.width && n.measured.height ? { width: n.measured.width, height: n.measured.height } : undefined
+    }
+    const run = layoutFlow(m, exits, sizes, (done) => setLayout({ blocks: m.blocks.length, progress: done }))
+    running.current = run
+    setLayout({ blocks: m.blocks.length, progress: null })
     try {
-      const out = await layoutInWorker(graph)
-      useDoc.getState().moveItems({ blocks: fromElkGraph(out) })
-      requestAnimationFrame(() => requestAnimationFrame(() => fitFlow(rf, rfStore.getState(), true)))
+      const positions = await run.done
+      useDoc.getState().moveItems({ blocks: positions })
+      const trigger = m.blocks.find((b) => types.get(b.type)?.trigger)?.id ?? m.blocks[0]?.id
+      const bounds = layoutBounds(positions, sizes)
+      if (bounds) fitReadable(rf, rfStore.getState(), bounds, trigger ? positions[trigger] : undefined)
+      latest.current.say(t('commands.laidOut', { count: Object.keys(positions).length }))
     } catch (e) {
-      latest.current.say(t('commands.layoutFailed', { error: errorText(e) }), true)
+      if (e instanceof LayoutCancelled) latest.current.say(t('commands.layoutCancelled'))
+      else latest.current.say(t('commands.layoutFailed', { error: errorText(e) }), true)
     } finally {
-      latest.current.setBusy(null)
+      running.current = null
+      setLayout(null)
     }
   }, [rf, rfStore])
 
@@ -199,5 +240,5 @@ export function useCommands(opts: {
     }
   }, [copySelection, pasteText])
 
-  return { addBlock, copy, paste, autoLayout }
+  return { addBlock, addNote, copy, paste, autoLayout, layout, cancelLayout }
 }

@@ -55,7 +55,8 @@ export function useDraft(id: string, first: Promise<{ flow: FlowDraft }>): Draft
       { id: flow.id, format: flow.format, revision: flow.revision, text, latestVersion: flow.latest_version, updatedBy: flow.updated_by },
       text,
     )
-    useDoc.getState().setDiagnostics(text, flow.format === 'json' ? [] : flow.diagnostics)
+    // a draft read unchecked has no diagnostics: the validation asks for them
+    if (flow.diagnostics) useDoc.getState().setDiagnostics(text, flow.format === 'json' ? [] : flow.diagnostics)
     setLoaded(true)
   }, [])
 

@@ -7,7 +7,7 @@ import { stringify, parse } from 'yaml'
 import { exitsOf, type Catalogue } from '../catalogue/catalogue'
 import type { Diagnostic } from '../api/types'
 import { EditError, useDoc, useModel } from '../document/store'
-import { flowVariables, type Block, type FlowModel } from '../document/model'
+import { flowVariables, flowZones, type Block, type FlowModel } from '../document/model'
 import type { ParamPath } from '../document/flowText'
 import { FieldView } from './FieldView'
 import { formFor, type Suggest } from './form'
@@ -21,9 +21,11 @@ export interface InspectorProps {
   readOnly: boolean
   /** Names known to the server, for suggestions: skills, flows, switches, calendars. */
   known: Partial<Record<Suggest, string[]>>
+  /** Adds a sticky note in view, open for writing. */
+  onAddNote: () => void
 }
 
-export function Inspector({ catalogue, readOnly, known }: InspectorProps) {
+export function Inspector({ catalogue, readOnly, known, onAddNote }: InspectorProps) {
   // the selection is deferred, so that grabbing a block to drag it does not wait for its form;
   // the model is not: the fields show what was just typed
   const t = useT()
@@ -46,7 +48,7 @@ export function Inspector({ catalogue, readOnly, known }: InspectorProps) {
     const block = model.byId.get(blocks[0])!
     return <BlockInspector key={block.id} block={block} model={model} catalogue={catalogue} diagnostics={diagnostics} readOnly={readOnly} known={known} />
   }
-  return <FlowInspector model={model} diagnostics={diagnostics} readOnly={readOnly} />
+  return <FlowInspector model={model} diagnostics={diagnostics} readOnly={readOnly} onAddNote={onAddNote} />
 }
 
 function BlockInspector({
@@ -87,14 +89,18 @@ function BlockInspector({
       functions: catalogue.functions,
       variables,
       suggestions: (kind: Suggest) => {
-        if (kind === 'timezone') return timeZones()
+        if (kind === 'timezone') {
+          // the zones the flow uses already come first
+          const used = flowZones(model)
+          return [...used, ...timeZones().filter((z) => !used.includes(z))]
+        }
         if (kind === 'country') return countries()
         if (kind === 'variable') return variables
         return known[kind] ?? []
       },
       readOnly,
     }),
-    [block.id, mine, prefix, catalogue, variables, known, readOnly],
+    [block.id, mine, prefix, catalogue, variables, known, readOnly, model],
   )
   const exits = exitsOf(info, block.params)
   const wiredUnknown = Object.keys(block.next).filter((e) => !exits.includes(e))
@@ -205,7 +211,7 @@ function BlockIdEditor({ id, readOnly }: { id: string; readOnly: boolean }) {
   )
 }
 
-function FlowInspector({ model, diagnostics, readOnly }: { model: FlowModel; diagnostics: Diagnostic[]; readOnly: boolean }) {
+function FlowInspector({ model, diagnostics, readOnly, onAddNote }: { model: FlowModel; diagnostics: Diagnostic[]; readOnly: boolean; onAddNote: () => void }) {
   const t = useT()
   const flowProblems = diagnostics.filter((d) => !d.path.startsWith('blocks.') || d.path === 'blocks')
   return (
@@ -230,12 +236,7 @@ function FlowInspector({ model, diagnostics, readOnly }: { model: FlowModel; dia
         <button
           type="button"
           disabled={readOnly}
-          onClick={() => {
-            const ids = new Set(model.notes.map((n) => n.id))
-            let i = model.notes.length + 1
-            while (ids.has(`note-${i}`)) i++
-            useDoc.getState().setNotes([...model.notes, { id: `note-${i}`, text: t('inspector.newNote'), x: 40, y: 20, width: 220, height: 100 }])
-          }}
+          onClick={onAddNote}
         >
           {t('inspector.addNote')}
         </button>

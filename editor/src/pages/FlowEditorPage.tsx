@@ -38,7 +38,8 @@ export function FlowEditorPage({ id }: { id: string }) {
   const { catalogue, error } = useCatalogue()
   // the draft loads while the catalogue does
   const [draft] = useState(() => {
-    const p = fetchDraft(id)
+    // unchecked: the canvas shows the flow without waiting for its check, which follows
+    const p = fetchDraft(id, { unchecked: true })
     p.catch(() => undefined)
     return p
   })
@@ -59,16 +60,24 @@ export function FlowEditorPage({ id }: { id: string }) {
 function useKnownNames(): Partial<Record<Suggest, string[]>> {
   const [known, setKnown] = useState<Partial<Record<Suggest, string[]>>>({})
   useEffect(() => {
+    // asked once the page is idle: the flow comes first
+    let live = true
     const get = <T,>(path: string, pick: (x: T) => string) =>
       api<T[]>(path)
         .then((l) => l.map(pick))
         .catch(() => [] as string[])
-    void Promise.all([
-      get<Skill>('/skills', (s) => s.name),
-      get<FlowSummary>('/flows', (f) => f.id),
-      get<EmergencySwitch>('/emergency', (s) => s.name),
-      get<Calendar>('/calendars', (c) => c.name),
-    ]).then(([skill, flow, sw, calendar]) => setKnown({ skill, flow, switch: sw, calendar }))
+    const load = () =>
+      void Promise.all([
+        get<Skill>('/skills', (s) => s.name),
+        get<FlowSummary>('/flows', (f) => f.id),
+        get<EmergencySwitch>('/emergency', (s) => s.name),
+        get<Calendar>('/calendars', (c) => c.name),
+      ]).then(([skill, flow, sw, calendar]) => live && setKnown({ skill, flow, switch: sw, calendar }))
+    const idle = requestIdleCallback(load, { timeout: 3000 })
+    return () => {
+      live = false
+      cancelIdleCallback(idle)
+    }
   }, [])
   return known
 }
@@ -79,7 +88,7 @@ function Editor({ id, catalogue, draft }: { id: string; catalogue: Catalogue; dr
   const [finding, setFinding] = useState(false)
   const [publishing, setPublishing] = useState(false)
   const d = useDraft(id, draft)
-  const commands = useCommands({ say: d.say, setBusy: d.setBusy, save: d.save, find: () => setFinding(true) })
+  const commands = useCommands({ say: d.say, save: d.save, find: () => setFinding(true) })
   const known = useKnownNames()
   const dirty = useDoc((s) => s.saved !== null && s.text !== s.saved.text)
   const diffView = useDoc((s) => s.diffView)
@@ -152,7 +161,7 @@ function Editor({ id, catalogue, draft }: { id: string; catalogue: Catalogue; dr
             ))}
           </nav>
           <div className="tab-body">
-            {tab === 'inspector' && <Inspector catalogue={catalogue} readOnly={readOnly} known={known} />}
+            {tab === 'inspector' && <Inspector catalogue={catalogue} readOnly={readOnly} known={known} onAddNote={commands.addNote} />}
             {tab === 'yaml' && <YamlView readOnly={readOnly} />}
             {tab === 'simulate' && <SimulatePanel flowId={id} />}
             {tab === 'versions' && (

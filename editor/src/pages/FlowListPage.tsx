@@ -10,6 +10,14 @@ import { parseFlowText, printFlow, setFlowField } from '../document/flowText'
 import { Link, navigate } from '../router'
 import { useT } from '../i18n/I18n'
 import { authorName } from '../api/author'
+import { stringify } from 'yaml'
+import { useCatalogue } from '../catalogue/useCatalogue'
+
+/** The source of a new flow that starts at a trigger of this type, or with no block at all. */
+export function newFlowSource(id: string, name: string, trigger: string): string {
+  const blocks = trigger ? { start: { type: trigger, ui: { x: 40, y: 200 } } } : {}
+  return stringify({ switchboard: 1, id, name: name || id, blocks }, { flowCollectionPadding: false })
+}
 
 export function FlowListPage() {
   const t = useT()
@@ -17,6 +25,10 @@ export function FlowListPage() {
   const [message, setMessage] = useState<{ text: string; error?: boolean } | null>(null)
   const [newId, setNewId] = useState('')
   const [newName, setNewName] = useState('')
+  // what a new flow starts with: a trigger the designer picks, or nothing (the palette beside)
+  const { catalogue } = useCatalogue()
+  const triggers = (catalogue?.blocks ?? []).filter((b) => b.trigger)
+  const [start, setStart] = useState<string | null>(null)
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null)
   const fileRef = useRef<HTMLInputElement>(null)
 
@@ -34,7 +46,8 @@ export function FlowListPage() {
   const create = (e: FormEvent) => {
     e.preventDefault()
     void run(async () => {
-      const f = await api<FlowDraft>('/flows', { method: 'POST', body: { id: newId.trim(), name: newName.trim() } })
+      const trigger = start ?? ''
+      const f = await api<FlowDraft>('/flows', { method: 'POST', body: { source: newFlowSource(newId.trim(), newName.trim(), trigger), format: 'yaml' } })
       navigate(`/flows/${f.id}`)
     })
   }
@@ -81,7 +94,7 @@ export function FlowListPage() {
         method: 'POST',
         raw: { data: text, type: json ? 'application/json' : 'application/yaml' },
       })
-      return t('flows.imported', { file: file.name, id: f.id, problems: f.diagnostics.length })
+      return t('flows.imported', { file: file.name, id: f.id, problems: f.diagnostics?.length ?? 0 })
     })
   }
 
@@ -125,6 +138,17 @@ export function FlowListPage() {
           onChange={(e) => setNewId(e.target.value)}
         />
         <input name="name" aria-label={t('common.name')} placeholder={t('common.name')} value={newName} onChange={(e) => setNewName(e.target.value)} />
+        <label>
+          {t('flows.startWith')}{' '}
+          <select aria-label={t('flows.startWith')} value={start ?? ''} onChange={(e) => setStart(e.target.value)}>
+            <option value="">{t('flows.emptyCanvas')}</option>
+            {triggers.map((b) => (
+              <option key={b.type} value={b.type}>
+                {b.title}
+              </option>
+            ))}
+          </select>
+        </label>
         <button type="submit" className="primary">
           {t('common.create')}
         </button>

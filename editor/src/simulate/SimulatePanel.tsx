@@ -10,7 +10,8 @@ import { TracePanel } from './TracePanel'
 import { useIntl } from 'react-intl'
 import { useT } from '../i18n/I18n'
 import { agentStateLabel } from '../i18n/labels'
-import { flowSwitches, formTime, localOffset, simulationRequest, triggerChannels, type SimForm } from './scenario'
+import { flowZones } from '../document/model'
+import { flowSwitches, formTime, localOffset, simulationRequest, triggerChannels, zoneOffset, type SimForm } from './scenario'
 
 function today(): { date: string; time: string; offset: string } {
   const d = new Date()
@@ -25,7 +26,10 @@ export function SimulatePanel({ flowId }: { flowId: string }) {
   const trace = useDoc((s) => s.trace)
   const channels = useMemo(() => triggerChannels(model, types), [model, types])
   const switches = useMemo(() => flowSwitches(model), [model])
+  const zones = useMemo(() => flowZones(model), [model])
   const [form, setForm] = useState<SimForm>(() => ({
+    // the flow's own zone when its blocks name one: opening hours are read there
+    zone: zones[0] ?? '',
     channel: '',
     kind: '',
     text: '',
@@ -132,7 +136,7 @@ export function SimulatePanel({ flowId }: { flowId: string }) {
             <input aria-label={t('simulate.authorId')} value={form.authorId} onChange={(e) => set({ authorId: e.target.value })} />
           </label>
         </div>
-        <div className="grid3">
+        <div className="grid2">
           <label>
             {t('simulate.date')}
             <input type="date" aria-label={t('simulate.date')} value={form.date} onChange={(e) => set({ date: e.target.value })} />
@@ -141,10 +145,32 @@ export function SimulatePanel({ flowId }: { flowId: string }) {
             {t('simulate.time')}
             <input type="time" aria-label={t('simulate.time')} value={form.time} onChange={(e) => set({ time: e.target.value })} />
           </label>
+        </div>
+        <div className="grid2">
           <label>
-            {t('simulate.offset')}
-            <input aria-label={t('simulate.offset')} value={form.offset} placeholder="-03:00" onChange={(e) => set({ offset: e.target.value })} />
+            {t('simulate.zone')}
+            <select aria-label={t('simulate.zone')} value={form.zone} onChange={(e) => set({ zone: e.target.value })}>
+              {zones.map((z) => (
+                <option key={z} value={z}>
+                  {z}
+                </option>
+              ))}
+              {form.zone && !zones.includes(form.zone) && <option value={form.zone}>{form.zone}</option>}
+              <option value="">{t('simulate.zoneOffset')}</option>
+            </select>
           </label>
+          {form.zone ? (
+            <p className="zone-offset" data-testid="zone-offset">
+              {zoneOffset(form.zone, form.date, form.time) === null
+                ? t('simulate.badZone', { zone: form.zone })
+                : t('simulate.zoneAt', { offset: zoneOffset(form.zone, form.date, form.time), date: form.date })}
+            </p>
+          ) : (
+            <label>
+              {t('simulate.offset')}
+              <input aria-label={t('simulate.offset')} value={form.offset} placeholder="-03:00" onChange={(e) => set({ offset: e.target.value })} />
+            </label>
+          )}
         </div>
         <label className="check">
           <input type="checkbox" checked={form.vip} onChange={(e) => set({ vip: e.target.checked })} /> {t('simulate.vip')}

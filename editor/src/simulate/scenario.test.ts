@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { modelFromData } from '../document/model'
 import { exampleFlow, testCatalogue } from '../document/testflows'
-import { flowSwitches, formTime, parseSkills, simulationRequest, triggerChannels, type SimForm } from './scenario'
+import { flowSwitches, flowZones, formTime, parseSkills, simulationRequest, triggerChannels, zoneOffset, type SimForm } from './scenario'
 
 const types = new Map(testCatalogue().blocks.map((b) => [b.type, b]))
 
@@ -15,6 +15,7 @@ const form: SimForm = {
   handle: '',
   date: '2026-11-17',
   time: '10:00',
+  zone: '',
   offset: '-03:00',
   contactName: '',
   vip: true,
@@ -36,6 +37,18 @@ describe('the simulation form', () => {
     expect(parseSkills('billing:12, general')).toEqual({ billing: 12, general: 10 })
     expect(formTime(form)).toEqual({ at: '2026-11-17T10:00:00-03:00' })
     expect(formTime({ ...form, offset: '3' }).error).toMatch(/UTC offset/)
+  })
+
+  it('simulates in the zone of the flow\'s calendar blocks, at its offset on that date', () => {
+    const m = modelFromData(parse(exampleFlow('facebook-care')))
+    expect(flowZones(m)).toEqual(['America/Argentina/Buenos_Aires'])
+    expect(zoneOffset('Europe/Madrid', '2026-01-15', '10:00')).toBe('+01:00')
+    expect(zoneOffset('Europe/Madrid', '2026-07-15', '10:00')).toBe('+02:00')
+    expect(zoneOffset('Asia/Kolkata', '2026-07-15', '')).toBe('+05:30')
+    expect(zoneOffset('UTC', '2026-07-15', '10:00')).toBe('+00:00')
+    expect(zoneOffset('Mars/Olympus', '2026-07-15', '10:00')).toBeNull()
+    expect(formTime({ ...form, zone: 'Europe/Madrid', date: '2026-07-15' })).toEqual({ at: '2026-07-15T10:00:00+02:00' })
+    expect(formTime({ ...form, zone: 'Mars/Olympus' }).error).toMatch(/not a time zone/)
   })
 
   it('makes the request of the unsaved source', () => {

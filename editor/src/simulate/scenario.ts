@@ -19,9 +19,11 @@ export interface SimForm {
   authorName: string
   authorId: string
   handle: string
-  /** YYYY-MM-DD and HH:MM, at offset (+HH:MM, -03:00 or Z). */
+  /** YYYY-MM-DD and HH:MM in zone (an IANA name), or at offset (+HH:MM, -03:00 or Z) when
+   * zone is empty. */
   date: string
   time: string
+  zone: string
   offset: string
   contactName: string
   vip: boolean
@@ -50,6 +52,36 @@ export function flowSwitches(model: FlowModel): string[] {
   return [...names].sort()
 }
 
+export { flowZones } from '../document/model'
+
+/** Reads an offset such as +05:30 as minutes. */
+function offsetMinutes(o: string): number {
+  const m = /^([+-])(\d{2}):(\d{2})$/.exec(o)
+  if (!m) return 0
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]))
+}
+
+/** The UTC offset (+HH:MM) of a time zone at a local date and time, or null when the zone or
+ * the date is not one. */
+export function zoneOffset(zone: string, date: string, time: string): string | null {
+  let fmt: Intl.DateTimeFormat
+  try {
+    fmt = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' })
+  } catch {
+    return null
+  }
+  const wall = new Date(`${date}T${/^\d{2}:\d{2}$/.test(time) ? time : '12:00'}:00Z`)
+  if (Number.isNaN(wall.getTime())) return null
+  const at = (d: Date) => {
+    const name = fmt.formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT'
+    const m = /GMT([+-]\d{2}):?(\d{2})?/.exec(name)
+    return m ? `${m[1]}:${m[2] ?? '00'}` : '+00:00'
+  }
+  // the wall time read as UTC, moved by the zone's offset there, is the instant; its offset is
+  // the answer (the first guess is off only across a change of offset)
+  return at(new Date(wall.getTime() - offsetMinutes(at(wall)) * 60_000))
+}
+
 /** Reads "billing:12, general" as {billing: 12, general: 10}. */
 export function parseSkills(s: string): Record<string, number> {
   const out: Record<string, number> = {}
@@ -74,7 +106,9 @@ export function localOffset(d: Date): string {
 export function formTime(f: SimForm): { at?: string; error?: string } {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(f.date)) return { error: t('simulate.pickDate') }
   if (!/^\d{2}:\d{2}$/.test(f.time)) return { error: t('simulate.pickTime') }
-  const off = f.offset.trim() === '' ? 'Z' : f.offset.trim()
+  const zoned = f.zone ? zoneOffset(f.zone, f.date, f.time) : null
+  if (f.zone && !zoned) return { error: t('simulate.badZone', { zone: f.zone }) }
+  const off = zoned ?? (f.offset.trim() === '' ? 'Z' : f.offset.trim())
   if (!/^(Z|[+-]\d{2}:\d{2})$/.test(off)) return { error: t('simulate.badOffset', { offset: off }) }
   return { at: `${f.date}T${f.time}:00${off}` }
 }

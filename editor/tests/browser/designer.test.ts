@@ -334,4 +334,106 @@ blocks:
     expect(await row('visibility').locator('td.new').textContent()).toBe('private')
     expect(await table.locator('thead').textContent()).toContain('version 1')
   })
+
+  it('4: simulates in the zone of the flow\'s opening hours, its offset on the date shown, with no field cut off', async () => {
+    await importFlow(`switchboard: 1
+id: stuck-zone
+name: Zone
+blocks:
+  start:
+    type: webchat.trigger
+    next: {message: hours}
+    ui: {x: 0, y: 0}
+  hours:
+    type: calendar.hours
+    params:
+      timezone: Asia/Kolkata
+      open: {mon-sun: ["09:00-18:00"]}
+    ui: {x: 300, y: 0}
+`)
+    await open('stuck-zone')
+    await page.getByRole('tab', { name: 'Simulate' }).click()
+    const form = page.getByRole('form', { name: 'Simulation' })
+    expect(await form.getByLabel('Time zone').inputValue()).toBe('Asia/Kolkata')
+    await form.getByLabel('Date').fill('2026-07-15')
+    await form.getByLabel('Time', { exact: true }).fill('08:00')
+    await expect.poll(() => form.getByTestId('zone-offset').textContent()).toBe('UTC+05:30 on 2026-07-15')
+    // every field of the form lies inside the panel (1440 px wide window)
+    const cut = await form.evaluate((f) => {
+      const panel = f.getBoundingClientRect()
+      return [...f.querySelectorAll<HTMLElement>('input, select, textarea, .zone-offset')]
+        .filter((el) => {
+          const r = el.getBoundingClientRect()
+          return r.width > 0 && (r.right > panel.right + 0.5 || r.left < panel.left - 0.5)
+        })
+        .map((el) => el.getAttribute('aria-label') ?? el.className)
+    })
+    expect(cut).toEqual([])
+    // 08:00 in Kolkata is before the opening hours, whatever the browser's own zone
+    await form.getByRole('button', { name: 'Run the draft' }).click()
+    await expect.poll(() => page.locator('.trace li[data-block="hours"] .step-exit').textContent()).toBe('→ closed')
+    // an offset typed by hand is still possible
+    await form.getByLabel('Time zone').selectOption({ label: 'a UTC offset…' })
+    expect(await form.getByLabel('UTC offset').isVisible()).toBe(true)
+  })
+
+  it('10: puts a new sticky note in view, open for writing', async () => {
+    await importFlow(twoBlocks('stuck-note'))
+    await open('stuck-note')
+    // the view away from the top left corner, where notes used to land
+    const pane = (await page.locator('.react-flow__pane').boundingBox())!
+    await page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2)
+    await page.mouse.down()
+    await page.mouse.move(pane.x + pane.width / 2 - 500, pane.y + pane.height / 2 - 400, { steps: 5 })
+    await page.mouse.up()
+    await page.getByRole('button', { name: '+ Add a sticky note' }).click()
+    const note = page.locator('.note-node')
+    await note.waitFor()
+    const box = (await note.boundingBox())!
+    expect(box.x).toBeGreaterThanOrEqual(pane.x)
+    expect(box.y).toBeGreaterThanOrEqual(pane.y)
+    expect(box.x + box.width).toBeLessThanOrEqual(pane.x + pane.width)
+    expect(box.y + box.height).toBeLessThanOrEqual(pane.y + pane.height)
+    const text = note.getByRole('textbox', { name: 'Note text' })
+    await expect.poll(() => text.evaluate((e) => e === document.activeElement)).toBe(true)
+    await page.keyboard.type('Ask legal before changing the replies')
+    await page.mouse.click(pane.x + 20, pane.y + pane.height - 20)
+    await expect.poll(() => note.locator('.note-text').textContent()).toBe('Ask legal before changing the replies')
+    expect(await yamlText()).toContain('text: Ask legal before changing the replies')
+  })
+
+  it('8: starts a new calendar block in the time zone the flow uses, with an id of dashes', async () => {
+    await importFlow(`switchboard: 1
+id: stuck-zone-twice
+name: Zone twice
+blocks:
+  start:
+    type: webchat.trigger
+    next: {message: hours}
+    ui: {x: 0, y: 0}
+  hours:
+    type: calendar.hours
+    params:
+      timezone: Europe/Madrid
+      open: {mon-fri: ["09:00-18:00"]}
+    ui: {x: 300, y: 0}
+`)
+    await open('stuck-zone-twice')
+    await page.getByPlaceholder('Search blocks').fill('special')
+    await page.locator('.palette-item[data-type="calendar.special_days"] .palette-add').click()
+    await node('calendar-special-days').waitFor()
+    const zone = page.locator('.inspector[data-block="calendar-special-days"] .field[data-path="timezone"]').getByRole('combobox').or(page.locator('.inspector[data-block="calendar-special-days"] .field[data-path="timezone"] input'))
+    await expect.poll(() => zone.first().inputValue()).toBe('Europe/Madrid')
+  })
+
+  it('9: starts a new flow from an empty canvas when asked, the palette beside it', async () => {
+    await page.goto('/')
+    await page.getByPlaceholder('id, like facebook-care').fill('stuck-new-from-nothing')
+    await page.getByLabel('Start with').selectOption({ label: 'an empty canvas' })
+    await page.getByRole('button', { name: 'Create' }).click()
+    await page.waitForURL('**/flows/stuck-new-from-nothing')
+    await page.locator('.palette').waitFor()
+    expect(await page.locator('.react-flow__node').count()).toBe(0)
+    expect(await yamlText()).not.toContain('webchat.trigger')
+  })
 })

@@ -70,9 +70,10 @@ describe.skipIf(!server)('the editor', () => {
     await shot(page, 'flows')
   })
 
-  it('creates a flow, which opens with a web chat trigger', async () => {
+  it('creates a flow that starts with the trigger picked', async () => {
     await page.getByPlaceholder('id, like facebook-care').fill(flowId)
     await page.getByPlaceholder('Name').fill('Browser test')
+    await page.getByLabel('Start with').selectOption('webchat.trigger')
     await page.getByRole('button', { name: 'Create' }).click()
     await page.waitForURL(`**/flows/${flowId}`)
     await node('start').waitFor()
@@ -270,7 +271,11 @@ describe.skipIf(!server)('the editor', () => {
     await expect.poll(() => node('reply').getAttribute('style')).not.toBe(before)
     await clickPane()
     await page.getByRole('button', { name: '+ Add a sticky note' }).click()
-    await page.locator('.note-node').waitFor()
+    await page.locator('.note-node textarea').waitFor()
+    // a new note opens for writing
+    await page.keyboard.type('A note')
+    await clickPane()
+    await page.locator('.note-node .note-text').waitFor()
     expect(await yamlText()).toMatch(/\nui:\n {2}notes:\n {4}- \{id: note-1, text: A note, /)
     await page.keyboard.press('Control+s')
     await expect.poll(() => saveState().textContent()).toMatch(/^saved/)
