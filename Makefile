@@ -77,15 +77,8 @@ test-suites: lint test-go test-race test-flows test-editor
 test-go:
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) $$($(GO) list ./... | grep -vxF "$$($(GO) list $(RACE_PKGS))")
 
-# The race detector checks the project's code and every library but the SQLite driver: the
-# driver is SQLite's C translated to Go, whose every memory access the detector would watch
-# (and check as unsafe pointer arithmetic), at about 40 % of the suite's time, for races in
-# code we do not own; the driver's locks are Go's, so what our code shares through it is still
-# seen.
-RACE_UNWATCHED := -gcflags='modernc.org/...=-race=false'
-
 test-race:
-	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) -race $(RACE_UNWATCHED) $(RACE_PKGS)
+	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) -race $(RACE_PKGS)
 
 ## docs-test: run the runnable shell blocks of README.md and docs/*.md against a fresh server
 ## (docs/contributing.md); test-go runs it too, as the Go package ./docs
