@@ -63,12 +63,11 @@ editor/node_modules/.package-lock.json: editor/package-lock.json
 run: build
 	$(BIN) serve
 
-## test: every test suite; the Go suites and the editor's unit tests two at a time (one's waits on
-## databases and processes overlap the other's work; each prints whole when it ends), then the
-## browser tests alone
+## test: every test suite, three at a time: the Go suites, the editor's unit tests and the
+## browser tests overlap, so that one's waits on databases, processes and the browser are the
+## others' working time; each prints whole when it ends
 test:
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-suites
-	@$(MAKE) --no-print-directory test-browser
+	@$(MAKE) --no-print-directory -j3 --output-sync=target test-suites test-browser
 
 test-suites: lint test-go test-race test-flows test-editor
 
