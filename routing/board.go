@@ -7,9 +7,10 @@ import (
 
 // Board is the assigner's picture of agents and queued conversations, in memory, arranged so
 // that each decision costs O(log n): for every skill, a heap of the conversations waiting (by
-// priority, then the channel's distribution order, then age) and a heap of the agents who
-// could take one (by proficiency, then idle time). Heaps are lazy: an agent whose state or load
-// changed is pushed again with a new version, and stale items are skipped when they surface.
+// priority, then the channel's distribution order, then age) and, for each strategy its
+// entries are served by, a heap of the agents who could take one (by the strategy's order, see
+// rank). Heaps are lazy: an agent whose state or load changed is pushed again with a new
+// version, and stale items are skipped when they surface.
 //
 // A Board is not safe for concurrent use; the assigner owns it.
 type Board struct {
@@ -18,7 +19,12 @@ type Board struct {
 	skills  map[string]*skillQueues
 	// held are entries offered first to their preferred agent, by agent, until a time.
 	held map[string][]*Entry
-	seq  int64
+	// manual are the entries of the manual strategy, which agents claim: never assigned here.
+	manual   map[string]*Entry
+	policies map[string]Policy
+	// Choose, when set, picks the agent of the entries of routed skills among candidates.
+	Choose Chooser
+	seq    int64
 }
 
 // Agent is an agent as the board sees it.
@@ -35,6 +41,10 @@ type Agent struct {
 	Blending bool
 	// IdleSince is when the agent last finished a conversation: the longest idle goes first.
 	IdleSince time.Time
+	// LastAssigned is when the agent last got a new conversation (round robin).
+	LastAssigned time.Time
+	// Recent counts the new conversations of each skill the agent got in its policy's window.
+	Recent map[string]int
 
 	load       int
 	loadByType map[string]int
@@ -59,6 +69,8 @@ type Entry struct {
 	PreferredUntil time.Time
 	// Excluded are agents who rejected or missed it: it is not offered to them again.
 	Excluded map[string]bool
+	// Strategy, when set, overrides the skill's (a channel's setting).
+	Strategy string
 
 	seq   int64
 	index int // in its skill's heap; -1 when not there
@@ -73,7 +85,16 @@ type Assignment struct {
 // NewBoard returns an empty board.
 func NewBoard() *Board {
 	return &Board{agents: map[string]*Agent{}, entries: map[string]*Entry{}, skills: map[string]*skillQueues{},
-		held: map[string][]*Entry{}}
+		held: map[string][]*Entry{}, manual: map[string]*Entry{}, policies: map[string]Policy{}}
+}
+
+// SetPolicy sets how a skill's conversations find agents. Set policies before adding entries:
+// an entry's strategy is read when it is added.
+func (b *Board) SetPolicy(skill string, p Policy) {
+	b.policies[skill] = p
+	if q := b.skills[skill]; q != nil {
+		q.agents = nil // rebuilt when next needed, for the new limit
+	}
 }
 
 // Agent returns an agent of the board, or nil.
@@ -95,12 +116,45 @@ func (b *Board) Waiting(skill string) int {
 			}
 		}
 	}
+	for _, e := range b.manual {
+		if e.Skill == skill {
+			n++
+		}
+	}
 	return n
 }
 
 type skillQueues struct {
 	entries entryHeap
-	agents  agentHeap
+	// agents holds a heap of the free agents for each strategy the skill's entries use.
+	agents map[string]*agentHeap
+}
+
+// agentsFor returns the heap of a skill's free agents in a strategy's order, made from the
+// board's agents when first needed.
+func (b *Board) agentsFor(skill, strategy string) *agentHeap {
+	q := b.queues(skill)
+	if h := q.agents[strategy]; h != nil {
+		return h
+	}
+	if q.agents == nil {
+		q.agents = map[string]*agentHeap{}
+	}
+	h := &agentHeap{}
+	q.agents[strategy] = h
+	for _, a := range b.agents {
+		if level := a.Skills[skill]; level > 0 && a.free() && !b.capped(a, skill) {
+			*h = append(*h, agentItem{agent: a, key: rank(strategy, a, level), version: a.version})
+		}
+	}
+	heap.Init(h)
+	return h
+}
+
+// capped tells whether an agent has had the most new conversations of a skill its policy allows.
+func (b *Board) capped(a *Agent, skill string) bool {
+	limit := b.policies[skill].Limit
+	return limit > 0 && a.Recent[skill] >= limit
 }
 
 func (b *Board) queues(skill string) *skillQueues {
@@ -132,6 +186,9 @@ func (a *Agent) normalise() {
 	if a.Capacity <= 0 {
 		a.Capacity = 1
 	}
+	if a.Recent == nil {
+		a.Recent = map[string]int{}
+	}
 }
 
 // touch gives an agent a new version and offers it again to the heaps of its skills when it
@@ -142,8 +199,13 @@ func (b *Board) touch(a *Agent) {
 		return
 	}
 	for skill, level := range a.Skills {
-		if level > 0 {
-			heap.Push(&b.queues(skill).agents, agentItem{agent: a, level: level, idle: a.IdleSince, version: a.version})
+		if level <= 0 || b.capped(a, skill) {
+			continue
+		}
+		if q := b.skills[skill]; q != nil {
+			for strategy, h := range q.agents {
+				heap.Push(h, agentItem{agent: a, key: rank(strategy, a, level), version: a.version})
+			}
 		}
 	}
 }
@@ -197,6 +259,10 @@ func (b *Board) Add(e *Entry) {
 	b.seq++
 	e.seq, e.index = b.seq, -1
 	b.entries[e.Ref] = e
+	if b.strategyOf(e) == StrategyManual {
+		b.manual[e.Ref] = e
+		return
+	}
 	if e.Excluded[e.Preferred] {
 		e.Preferred = ""
 	}
@@ -214,6 +280,10 @@ func (b *Board) Remove(ref string) {
 		return
 	}
 	delete(b.entries, ref)
+	if b.manual[ref] == e {
+		delete(b.manual, ref)
+		return
+	}
 	if e.index >= 0 {
 		heap.Remove(&b.queues(e.Skill).entries, e.index)
 		return
@@ -262,7 +332,7 @@ func (b *Board) Match(now time.Time) []Assignment {
 		kept := hs[:0]
 		for _, e := range hs {
 			if a != nil && a.free() && a.fits(e) {
-				out = append(out, b.assign(e, a))
+				out = append(out, b.assign(e, a, now))
 				continue
 			}
 			kept = append(kept, e)
@@ -290,11 +360,12 @@ func (b *Board) Match(now time.Time) []Assignment {
 			continue
 		}
 		e := q.entries[0]
-		switch a := b.bestAgent(q, e); {
+		h := b.agentsFor(e.Skill, b.strategyOf(e))
+		switch a := b.pick(h, e); {
 		case a != nil:
 			heap.Pop(&q.entries)
-			out = append(out, b.assign(e, a))
-		case q.agents.Len() == 0:
+			out = append(out, b.assign(e, a, now))
+		case h.Len() == 0:
 			continue // nobody free for this skill now; later entries of it wait too
 		default:
 			passed = append(passed, heap.Pop(&q.entries).(*Entry))
@@ -318,12 +389,14 @@ func (b *Board) Offer(e *Entry, now time.Time) *Agent {
 		e.Preferred = ""
 	}
 	var a *Agent
-	if e.Preferred != "" {
+	switch strategy := b.strategyOf(e); {
+	case strategy == StrategyManual:
+	case e.Preferred != "":
 		if p := b.agents[e.Preferred]; p != nil && p.free() && p.fits(e) {
 			a = p
 		}
-	} else {
-		a = b.bestAgent(b.queues(e.Skill), e)
+	default:
+		a = b.pick(b.agentsFor(e.Skill, strategy), e)
 	}
 	if a == nil {
 		b.Add(e)
@@ -331,7 +404,7 @@ func (b *Board) Offer(e *Entry, now time.Time) *Agent {
 	}
 	b.seq++
 	e.seq, e.index = b.seq, -1
-	b.assign(e, a)
+	b.assign(e, a, now)
 	return a
 }
 
@@ -352,13 +425,13 @@ func (b *Board) Freed(id string, now time.Time) *Entry {
 		} else {
 			b.held[id] = append(hs[:i:i], hs[i+1:]...)
 		}
-		b.assign(e, a)
+		b.assign(e, a, now)
 		return e
 	}
 	var best *Entry
 	for skill, level := range a.Skills {
 		q := b.skills[skill]
-		if level <= 0 || q == nil || q.entries.Len() == 0 {
+		if level <= 0 || q == nil || q.entries.Len() == 0 || b.capped(a, skill) {
 			continue
 		}
 		e := q.entries[0]
@@ -373,7 +446,7 @@ func (b *Board) Freed(id string, now time.Time) *Entry {
 		return nil
 	}
 	heap.Remove(&b.skills[best.Skill].entries, best.index)
-	b.assign(best, a)
+	b.assign(best, a, now)
 	return best
 }
 
@@ -399,39 +472,67 @@ func (q *skillQueues) firstFitting(a *Agent) *Entry {
 	return found
 }
 
-// bestAgent finds the free agent with the highest proficiency (then the longest idle) who can
-// take an entry; stale heap items are dropped on the way.
-func (b *Board) bestAgent(q *skillQueues, e *Entry) *Agent {
-	var skipped []agentItem
-	var found *Agent
-	for q.agents.Len() > 0 {
-		it := q.agents[0]
+// pick finds the agent for an entry in a heap of its skill's free agents: the first who can
+// take it, or, for a routed skill with a Chooser, the one it picks among the first few.
+func (b *Board) pick(h *agentHeap, e *Entry) *Agent {
+	if !b.policies[e.Skill].Routed || b.Choose == nil {
+		if found := b.candidates(h, e, 1); len(found) > 0 {
+			return found[0]
+		}
+		return nil
+	}
+	found := b.candidates(h, e, MaxCandidates)
+	switch len(found) {
+	case 0:
+		return nil
+	case 1:
+		return found[0]
+	}
+	if chosen := b.Choose(e, found); chosen != nil {
+		for _, a := range found {
+			if a == chosen {
+				return a
+			}
+		}
+	}
+	return found[0]
+}
+
+// candidates returns up to n agents of a heap who can take an entry, best first; stale heap
+// items are dropped on the way, and at most 64 agents who may not take it are looked past.
+func (b *Board) candidates(h *agentHeap, e *Entry, n int) []*Agent {
+	var kept []agentItem
+	var found []*Agent
+	skipped := 0
+	for h.Len() > 0 && len(found) < n {
+		it := (*h)[0]
 		a := it.agent
-		if it.version != a.version || !a.free() || b.agents[a.ID] != a {
-			heap.Pop(&q.agents) // stale: the agent changed since
+		if it.version != a.version || !a.free() || b.agents[a.ID] != a || b.capped(a, e.Skill) {
+			heap.Pop(h) // stale: the agent changed since
 			continue
 		}
+		kept = append(kept, heap.Pop(h).(agentItem))
 		if !a.fits(e) {
-			skipped = append(skipped, heap.Pop(&q.agents).(agentItem))
-			if len(skipped) > 64 {
+			if skipped++; skipped > 64 {
 				break
 			}
 			continue
 		}
-		found = a
-		break
+		found = append(found, a)
 	}
-	for _, it := range skipped {
-		heap.Push(&q.agents, it)
+	for _, it := range kept {
+		heap.Push(h, it)
 	}
 	return found
 }
 
-func (b *Board) assign(e *Entry, a *Agent) Assignment {
+func (b *Board) assign(e *Entry, a *Agent, now time.Time) Assignment {
 	delete(b.entries, e.Ref)
 	e.index = -1
 	a.load++
 	a.loadByType[e.ChannelType]++
+	a.Recent[e.Skill]++
+	a.LastAssigned = now
 	b.touch(a)
 	return Assignment{Entry: e, Agent: a}
 }
@@ -476,8 +577,7 @@ func (h *entryHeap) Pop() any {
 
 type agentItem struct {
 	agent   *Agent
-	level   int
-	idle    time.Time
+	key     rankKey
 	version int64
 }
 
@@ -485,11 +585,12 @@ type agentHeap []agentItem
 
 func (h agentHeap) Len() int { return len(h) }
 func (h agentHeap) Less(i, j int) bool {
-	if h[i].level != h[j].level {
-		return h[i].level > h[j].level
-	}
-	if !h[i].idle.Equal(h[j].idle) {
-		return h[i].idle.Before(h[j].idle)
+	if h[i].key != h[j].key {
+		for k := range h[i].key {
+			if h[i].key[k] != h[j].key[k] {
+				return h[i].key[k] < h[j].key[k]
+			}
+		}
 	}
 	return h[i].agent.ID < h[j].agent.ID
 }

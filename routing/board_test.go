@@ -1,6 +1,7 @@
 package routing_test
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"math/rand/v2"
@@ -88,6 +89,12 @@ func order(k0, k1 int64) func(*routing.Entry) {
 // newBoard puts agents and their loads on a board, then the entries, in order.
 func newBoard(agents []boardAgent, entries []*routing.Entry) *routing.Board {
 	b := routing.NewBoard()
+	fill(b, agents, entries)
+	return b
+}
+
+// fill puts agents and their loads on a board, then the entries, in order.
+func fill(b *routing.Board, agents []boardAgent, entries []*routing.Entry) {
 	for _, a := range agents {
 		b.PutAgent(a.Agent)
 		for _, typ := range slices.Sorted(maps.Keys(a.load)) {
@@ -97,7 +104,6 @@ func newBoard(agents []boardAgent, entries []*routing.Entry) *routing.Board {
 	for _, e := range entries {
 		b.Add(e)
 	}
-	return b
 }
 
 // id is an agent's id; "" for none.
@@ -587,11 +593,13 @@ func FuzzBoardAgreesWithReference(f *testing.F) {
 	})
 }
 
-// scenario is a random board: agents (with loads) and entries, and the time of the match.
+// scenario is a random board: skills' policies, agents (with loads) and entries, and the time
+// of the match.
 type scenario struct {
-	agents  []boardAgent
-	entries []*routing.Entry
-	now     time.Time
+	policies map[string]routing.Policy
+	agents   []boardAgent
+	entries  []*routing.Entry
+	now      time.Time
 }
 
 var (
@@ -601,17 +609,30 @@ var (
 )
 
 func randomScenario(r *rand.Rand) scenario {
-	sc := scenario{now: t0.Add(time.Duration(r.IntN(4)) * time.Minute)}
+	sc := scenario{now: t0.Add(time.Duration(r.IntN(4)) * time.Minute), policies: map[string]routing.Policy{}}
+	for _, s := range refSkills {
+		if r.IntN(2) == 0 {
+			continue // the default: most proficient, no limit
+		}
+		sc.policies[s] = routing.Policy{Strategy: routing.Strategies[r.IntN(len(routing.Strategies))], Limit: r.IntN(3),
+			Routed: r.IntN(3) == 0}
+	}
 	for _, id := range refIDs[:1+r.IntN(len(refIDs))] {
 		a := boardAgent{Agent: routing.Agent{ID: id, Skills: map[string]int{}, Capacity: 1 + r.IntN(3),
 			State: routing.States[r.IntN(len(routing.States))], Blending: r.IntN(2) == 0,
-			IdleSince: t0.Add(-time.Duration(r.IntN(4)) * time.Minute)}, load: map[string]int{}}
+			IdleSince: t0.Add(-time.Duration(r.IntN(4)) * time.Minute), Recent: map[string]int{}}, load: map[string]int{}}
+		if r.IntN(2) == 0 {
+			a.LastAssigned = t0.Add(-time.Duration(r.IntN(4)) * time.Minute)
+		}
 		if r.IntN(3) > 0 {
 			a.State = routing.StateAvailable
 		}
 		for _, s := range refSkills {
 			if r.IntN(3) > 0 {
 				a.Skills[s] = r.IntN(4) // 0 is "not really"
+			}
+			if r.IntN(3) == 0 {
+				a.Recent[s] = r.IntN(3)
 			}
 		}
 		if r.IntN(3) == 0 {
@@ -636,6 +657,9 @@ func randomEntry(r *rand.Rand, ref string, agents []boardAgent) *routing.Entry {
 		e.Preferred = refIDs[r.IntN(len(refIDs))] // maybe not on the board
 		e.PreferredUntil = t0.Add(time.Duration(r.IntN(5)) * time.Minute)
 	}
+	if r.IntN(5) == 0 {
+		e.Strategy = routing.Strategies[r.IntN(len(routing.Strategies))] // its channel's
+	}
 	if r.IntN(3) == 0 {
 		e.Excluded = map[string]bool{}
 		for _, a := range agents {
@@ -659,8 +683,14 @@ func checkAgainstReference(t *testing.T, r *rand.Rand, sc scenario) {
 	for i, e := range sc.entries {
 		entries[i] = clone(e)
 	}
-	b := newBoard(sc.agents, entries)
+	b := routing.NewBoard()
+	b.Choose = refChoose
+	for _, s := range slices.Sorted(maps.Keys(sc.policies)) {
+		b.SetPolicy(s, sc.policies[s])
+	}
+	fill(b, sc.agents, entries)
 	m := newModel(sc.agents, sc.entries)
+	m.policies = sc.policies
 
 	require.Equal(t, m.match(sc.now), pairs(b.Match(sc.now)), "Match")
 	require.Empty(t, b.Match(sc.now), "a second Match at the same time")
@@ -736,10 +766,11 @@ func cmpPair(x, y [2]string) int {
 
 // model is the reference: the board's rules, written plainly, in O(n) per decision.
 type model struct {
-	agents  map[string]*modelAgent
-	entries []*routing.Entry // waiting, in the order they were added
-	seq     map[string]int
-	next    int
+	agents   map[string]*modelAgent
+	entries  []*routing.Entry // waiting, in the order they were added
+	seq      map[string]int
+	next     int
+	policies map[string]routing.Policy
 }
 
 type modelAgent struct {
@@ -752,6 +783,10 @@ func newModel(agents []boardAgent, entries []*routing.Entry) *model {
 	m := &model{agents: map[string]*modelAgent{}, seq: map[string]int{}}
 	for _, a := range agents {
 		ma := &modelAgent{Agent: a.Agent, byType: map[string]int{}}
+		ma.Recent = maps.Clone(a.Recent)
+		if ma.Recent == nil {
+			ma.Recent = map[string]int{}
+		}
 		if ma.Capacity <= 0 {
 			ma.Capacity = 1
 		}
@@ -836,9 +871,13 @@ func (m *model) match(now time.Time) [][2]string {
 		taken[e.Ref] = true
 		a.load++
 		a.byType[e.ChannelType]++
+		a.Recent[e.Skill]++
+		a.LastAssigned = now
 	}
 	for _, e := range m.entries {
-		if held(e, now) {
+		if m.strategy(e) == routing.StrategyManual {
+			taken[e.Ref] = false // claimed by agents, never assigned
+		} else if held(e, now) {
 			if a := m.agents[e.Preferred]; a != nil && m.free(a) && m.fits(a, e) {
 				take(e, a)
 			}
@@ -846,7 +885,7 @@ func (m *model) match(now time.Time) [][2]string {
 	}
 	var queued []*routing.Entry
 	for _, e := range m.entries {
-		if !taken[e.Ref] && !held(e, now) {
+		if _, manual := taken[e.Ref]; !manual && !held(e, now) {
 			queued = append(queued, e)
 		}
 	}
@@ -865,22 +904,40 @@ func (m *model) match(now time.Time) [][2]string {
 		return m.seq[x.Ref] - m.seq[y.Ref]
 	})
 	for _, e := range queued {
-		var best *modelAgent
+		var cands []*modelAgent
 		for _, a := range m.agents {
-			if a.Skills[e.Skill] <= 0 || !m.free(a) || !m.fits(a, e) {
+			limit := m.policies[e.Skill].Limit
+			if a.Skills[e.Skill] <= 0 || !m.free(a) || !m.fits(a, e) || (limit > 0 && a.Recent[e.Skill] >= limit) {
 				continue
 			}
-			if best == nil || better(a, best, e.Skill) {
-				best = a
+			cands = append(cands, a)
+		}
+		strategy := m.strategy(e)
+		slices.SortFunc(cands, func(x, y *modelAgent) int {
+			if better(x, y, e.Skill, strategy) {
+				return -1
+			}
+			return 1
+		})
+		if len(cands) == 0 {
+			continue
+		}
+		best := cands[0]
+		if m.policies[e.Skill].Routed && len(cands) > 1 {
+			cands = cands[:min(len(cands), routing.MaxCandidates)]
+			ids := make([]string, len(cands))
+			for i, a := range cands {
+				ids[i] = a.ID
+			}
+			if i := slices.Index(ids, refChooseID(e.Ref, ids)); i >= 0 {
+				best = cands[i]
 			}
 		}
-		if best != nil {
-			take(e, best)
-		}
+		take(e, best)
 	}
 	kept := m.entries[:0]
 	for _, e := range m.entries {
-		if !taken[e.Ref] {
+		if got, ok := taken[e.Ref]; !ok || !got {
 			kept = append(kept, e)
 		}
 	}
@@ -889,13 +946,66 @@ func (m *model) match(now time.Time) [][2]string {
 	return out
 }
 
-// better tells whether agent a goes before b for a skill.
-func better(a, b *modelAgent, skill string) bool {
-	if a.Skills[skill] != b.Skills[skill] {
-		return a.Skills[skill] > b.Skills[skill]
+// strategy is the strategy an entry is served by.
+func (m *model) strategy(e *routing.Entry) string {
+	if e.Strategy != "" {
+		return e.Strategy
 	}
-	if !a.IdleSince.Equal(b.IdleSince) {
-		return a.IdleSince.Before(b.IdleSince)
+	if s := m.policies[e.Skill].Strategy; s != "" {
+		return s
+	}
+	return routing.StrategyMostProficient
+}
+
+// better tells whether agent a goes before b for a skill, by a strategy: each strategy is a
+// list of comparisons, tried in turn, then the id.
+func better(a, b *modelAgent, skill, strategy string) bool {
+	level := func() int { return cmp.Compare(b.Skills[skill], a.Skills[skill]) }
+	idle := func() int { return a.IdleSince.Compare(b.IdleSince) }
+	busy := func() int { return cmp.Compare(a.load*b.Capacity, b.load*a.Capacity) }
+	last := func() int { return a.LastAssigned.Compare(b.LastAssigned) }
+	order := map[string][]func() int{
+		routing.StrategyMostProficient: {level, idle},
+		routing.StrategyLongestIdle:    {idle, level},
+		routing.StrategyLeastBusy:      {busy, level, idle},
+		routing.StrategyRoundRobin:     {level, last, idle},
+	}[strategy]
+	for _, c := range order {
+		if n := c(); n != 0 {
+			return n < 0
+		}
 	}
 	return a.ID < b.ID
+}
+
+// refChooseID is the reference's external router: by the entry, the last candidate, nobody,
+// or an agent who is not a candidate (the last two fall back to the first candidate).
+func refChooseID(ref string, ids []string) string {
+	sum := 0
+	for _, c := range ref {
+		sum += int(c)
+	}
+	switch sum % 3 {
+	case 0:
+		return ids[len(ids)-1]
+	case 1:
+		return ""
+	}
+	return "stranger"
+}
+
+// refChoose is refChooseID as the board's Chooser.
+func refChoose(e *routing.Entry, cands []*routing.Agent) *routing.Agent {
+	ids := make([]string, len(cands))
+	for i, a := range cands {
+		ids[i] = a.ID
+	}
+	switch id := refChooseID(e.Ref, ids); id {
+	case "":
+		return nil
+	case "stranger":
+		return &routing.Agent{ID: id}
+	default:
+		return cands[slices.Index(ids, id)]
+	}
 }

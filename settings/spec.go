@@ -71,6 +71,18 @@ const (
 	OrderPublicFirst     = "public_first"
 )
 
+// The assignment strategies of skills and channels (docs/routing.md, Who gets a conversation).
+const (
+	StrategyMostProficient = "most_proficient"
+	StrategyLongestIdle    = "longest_idle"
+	StrategyLeastBusy      = "least_busy"
+	StrategyRoundRobin     = "round_robin"
+	StrategyManual         = "manual"
+)
+
+// Strategies lists the assignment strategies.
+var Strategies = []string{StrategyMostProficient, StrategyLongestIdle, StrategyLeastBusy, StrategyRoundRobin, StrategyManual}
+
 var (
 	meta    = []string{store.ChannelFacebook, store.ChannelInstagram}
 	network = []string{store.ChannelFacebook, store.ChannelInstagram, store.ChannelTwitter}

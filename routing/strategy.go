@@ -1,0 +1,85 @@
+package routing
+
+import (
+	"math"
+	"time"
+
+	"github.com/switchboardhq/switchboard/settings"
+)
+
+// Assignment strategies: how the free agents of a skill are ordered for its conversations.
+const (
+	// StrategyMostProficient gives a conversation to the highest proficiency, then the longest idle.
+	StrategyMostProficient = settings.StrategyMostProficient
+	// StrategyLongestIdle gives it to the agent idle the longest, then the highest proficiency.
+	StrategyLongestIdle = settings.StrategyLongestIdle
+	// StrategyLeastBusy gives it to the agent with the fewest conversations for its capacity
+	// (load ÷ capacity), then the highest proficiency, then the longest idle.
+	StrategyLeastBusy = settings.StrategyLeastBusy
+	// StrategyRoundRobin gives it, among the agents of the highest proficiency, to the one whose
+	// last new conversation is the oldest, then the longest idle.
+	StrategyRoundRobin = settings.StrategyRoundRobin
+	// StrategyManual assigns nothing: agents claim the skill's conversations from the queue.
+	StrategyManual = settings.StrategyManual
+)
+
+// Strategies lists the assignment strategies.
+var Strategies = settings.Strategies
+
+// Policy is how a skill's conversations find agents.
+type Policy struct {
+	// Strategy orders the skill's free agents (most_proficient when empty); manual assigns none.
+	Strategy string
+	// Limit is the most new conversations of the skill an agent takes per window, counted in
+	// Agent.Recent; 0 is no limit.
+	Limit int
+	// Routed makes the board ask its Chooser to pick among the candidates.
+	Routed bool
+}
+
+// Chooser picks the agent for an entry among candidates, best first by the strategy; nil (or an
+// agent not among them) takes the first.
+type Chooser func(e *Entry, candidates []*Agent) *Agent
+
+// MaxCandidates is the most candidates a Chooser is given.
+const MaxCandidates = 10
+
+// strategyOf returns the strategy an entry is served by: its own (its channel's) or its skill's.
+func (b *Board) strategyOf(e *Entry) string {
+	if e.Strategy != "" {
+		return e.Strategy
+	}
+	if s := b.policies[e.Skill].Strategy; s != "" {
+		return s
+	}
+	return StrategyMostProficient
+}
+
+// rankKey is an agent's place in a skill's heap for a strategy: lower goes first, then the id.
+type rankKey [4]int64
+
+// nanos is a time as a key: the zero time first.
+func nanos(t time.Time) int64 {
+	if t.IsZero() {
+		return math.MinInt64
+	}
+	return t.UnixNano()
+}
+
+// busyScale makes load ÷ capacity a whole number without merging different ratios: capacities
+// are at most 100, so two different ratios differ by more than 1/10,000.
+const busyScale = 1_000_000
+
+// rank is the key of an agent with a level in a skill, by a strategy.
+func rank(strategy string, a *Agent, level int) rankKey {
+	idle := nanos(a.IdleSince)
+	switch strategy {
+	case StrategyLongestIdle:
+		return rankKey{idle, -int64(level)}
+	case StrategyLeastBusy:
+		return rankKey{int64(a.load) * busyScale / int64(a.Capacity), -int64(level), idle}
+	case StrategyRoundRobin:
+		return rankKey{-int64(level), nanos(a.LastAssigned), idle}
+	}
+	return rankKey{-int64(level), idle}
+}
