@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -54,6 +55,10 @@ type ACD struct {
 	// Refused counts, when set, the decisions refused at their commit because the agent had
 	// changed state or taken other conversations since the cycle read the database.
 	Refused func()
+	// RouterFallback counts, when set, the external routers' choices not taken, by reason
+	// (timeout, error, bad_answer, unavailable): the strategy chose instead.
+	RouterFallback func(reason string)
+	routerClient   *http.Client
 }
 
 // Config is what an ACD is made of.
@@ -81,7 +86,8 @@ func New(cfg Config) *ACD {
 		cfg.Tick = time.Second
 	}
 	return &ACD{st: cfg.Store, Resumer: cfg.Resumer, hub: cfg.Hub, clock: cfg.Clock, log: cfg.Logger, node: cfg.Node,
-		tick: cfg.Tick, wake: make(chan struct{}, 1)}
+		tick: cfg.Tick, wake: make(chan struct{}, 1),
+		routerClient: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 2, ResponseHeaderTimeout: 10 * time.Second}}}
 }
 
 type wallClock struct{}
@@ -173,6 +179,10 @@ type world struct {
 	settings map[string]settings.ChannelSettings
 	skills   map[string]store.Skill
 	entries  []store.QueueEntry
+	// recent are the agents' new conversations in their skills' windows (assignment_limit) and
+	// the last one's time (round robin), read when a skill or channel needs them.
+	recent map[string]map[string]int
+	last   map[string]time.Time
 	// working lists the working agents (available or busy) of each skill; built when first needed.
 	working map[string][]string
 }
@@ -211,7 +221,59 @@ func (a *ACD) read(ctx context.Context) (*world, error) {
 		w.skills[s.Name] = s
 	}
 	w.entries, err = a.st.QueueList(ctx, store.QueueListParams{Statuses: store.QueueOpen})
-	return w, err
+	if err != nil {
+		return nil, err
+	}
+	return w, a.readRecent(ctx, w)
+}
+
+// RoundRobinMemory is how far back round robin looks for an agent's last new conversation;
+// an agent with none in that time counts as the longest without one.
+const RoundRobinMemory = 24 * time.Hour
+
+// readRecent reads the agents' recent new conversations: counted in each window a skill's
+// assignment_limit uses, and the last one's time when a skill or channel uses round robin.
+func (a *ACD) readRecent(ctx context.Context, w *world) error {
+	now := a.now()
+	windows := map[time.Duration][]string{}
+	roundRobin := false
+	for _, sk := range w.skills {
+		if sk.AssignmentLimit > 0 {
+			d := time.Duration(sk.AssignmentWindow) * time.Second
+			if d <= 0 {
+				d = time.Hour
+			}
+			windows[d] = append(windows[d], sk.Name)
+		}
+		roundRobin = roundRobin || sk.Strategy == StrategyRoundRobin
+	}
+	for _, s := range w.settings {
+		roundRobin = roundRobin || s.Strategy == StrategyRoundRobin
+	}
+	if roundRobin {
+		if _, ok := windows[RoundRobinMemory]; !ok {
+			windows[RoundRobinMemory] = nil
+		}
+	}
+	w.recent, w.last = map[string]map[string]int{}, map[string]time.Time{}
+	for d, skills := range windows {
+		rows, err := a.st.QueueAssignments(ctx, now.Add(-d))
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if slices.Contains(skills, r.Skill) {
+				if w.recent[r.Agent] == nil {
+					w.recent[r.Agent] = map[string]int{}
+				}
+				w.recent[r.Agent][r.Skill] = r.N
+			}
+			if r.Last.After(w.last[r.Agent]) {
+				w.last[r.Agent] = r.Last
+			}
+		}
+	}
+	return nil
 }
 
 // ReofferAfter is how long a conversation that every working agent of its skill rejected or
@@ -221,8 +283,13 @@ const ReofferAfter = time.Minute
 // board builds the board of a world at a moment: agents with their loads, and the queued entries.
 func (w *world) board(now time.Time) *Board {
 	b := NewBoard()
+	for name, sk := range w.skills {
+		b.SetPolicy(name, Policy{Strategy: sk.Strategy, Limit: sk.AssignmentLimit, Routed: sk.RouterURL != ""})
+	}
 	for _, ag := range w.agents {
-		b.PutAgent(boardAgent(ag, w.states[ag.ID]))
+		ba := boardAgent(ag, w.states[ag.ID])
+		ba.Recent, ba.LastAssigned = w.recent[ag.ID], w.last[ag.ID]
+		b.PutAgent(ba)
 	}
 	for _, e := range w.entries {
 		switch e.Status {
@@ -257,7 +324,7 @@ func cmpOr(s, def string) string {
 // has passed since the last of them turned it down: a new round of offers starts.
 func (w *world) entry(e store.QueueEntry, now time.Time) *Entry {
 	be := &Entry{Ref: e.Ref, Skill: e.Skill, Priority: e.Priority, ChannelType: e.ChannelType, EnqueuedAt: e.EnqueuedAt,
-		Order: orderKeys(w.settings[e.ChannelID], e), Excluded: map[string]bool{}}
+		Order: orderKeys(w.settings[e.ChannelID], e), Excluded: map[string]bool{}, Strategy: w.settings[e.ChannelID].Strategy}
 	if e.PreferredAgent != "" && e.PreferredUntil != nil {
 		be.Preferred, be.PreferredUntil = e.PreferredAgent, *e.PreferredUntil
 	}
@@ -368,6 +435,7 @@ func (a *ACD) cycle(ctx context.Context) error {
 	for _, e := range w.entries {
 		byRef[e.Ref] = e
 	}
+	b.Choose = a.chooser(ctx, w, byRef)
 	for _, as := range b.Match(now) {
 		e := byRef[as.Entry.Ref]
 		err := a.decide(ctx, w, e, as.Agent.ID)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -241,7 +242,9 @@ func (s *Server) putSkill(c *fiber.Ctx) error {
 		return err
 	}
 	sk, err := s.cfg.Store.SkillPut(c.UserContext(), store.Skill{Name: name, Description: req.Description,
-		Dispositions: req.Dispositions, RequireAccept: req.RequireAccept}, by(c))
+		Dispositions: req.Dispositions, RequireAccept: req.RequireAccept, SkillRouting: store.SkillRouting{
+			Strategy: req.Strategy, AssignmentLimit: req.AssignmentLimit, AssignmentWindow: int(req.AssignmentWindow / time.Second),
+			RouterURL: req.RouterURL, RouterTimeout: req.RouterTimeout.String()}}, by(c))
 	if err != nil {
 		return err
 	}

@@ -29,6 +29,8 @@ func (s *Server) agentRoutes() {
 	// An offer's ref holds a "/" (session/wait): the greedy parameter takes it, sent as is or as %2F.
 	on(agent.Post, "/offers/+/accept", s.agentAccept)
 	on(agent.Post, "/offers/+/reject", s.agentReject)
+	on(agent.Get, "/claimable", s.agentClaimable)
+	on(agent.Post, "/claimable/+/claim", s.agentClaim)
 	on(agent.Get, "/conversations/:id", s.agentConversation)
 	on(agent.Post, "/conversations/:id/reply", s.agentReply)
 	on(agent.Post, "/conversations/:id/typing", s.agentTyping)

@@ -34,8 +34,10 @@ type ChannelSettings struct {
 	RingTimeout        time.Duration
 	PauseOnMissedOffer bool
 	// QueueLimit is 0 when the channel sets no limit.
-	QueueLimit      int
-	Distribution    []string
+	QueueLimit   int
+	Distribution []string
+	// Strategy overrides the skill's assignment strategy; empty: the skill's.
+	Strategy        string
 	AccountPriority int
 	Dispositions    []string
 	RequireContact  bool
@@ -69,6 +71,14 @@ type SkillSettings struct {
 	Description   string
 	Dispositions  []string
 	RequireAccept bool
+	// Strategy is how the skill's conversations find agents.
+	Strategy string
+	// AssignmentLimit is the most new conversations an agent gets per AssignmentWindow; 0: none.
+	AssignmentLimit  int
+	AssignmentWindow time.Duration
+	// RouterURL is the external router's; RouterTimeout how long it has to answer.
+	RouterURL     string
+	RouterTimeout time.Duration
 }
 
 // ParseChannel reads the settings of a channel of a type. Unknown settings, settings of other
@@ -79,6 +89,7 @@ func ParseChannel(channelType string, m map[string]any) (ChannelSettings, []Prob
 		AccountID: str(v, "account_id"), BaseURL: str(v, "base_url"), HumanAgent: v["human_agent"] == true,
 		CallbackURL: str(v, "callback_url"), OfferMode: str(v, "offer_mode"), PauseOnMissedOffer: v["pause_on_missed_offer"] == true,
 		QueueLimit: integer(v, "queue_limit"), Distribution: list(v, "distribution"), AccountPriority: integer(v, "account_priority"),
+		Strategy:     str(v, "strategy"),
 		Dispositions: list(v, "dispositions"), RequireContact: v["require_contact"] == true,
 		ServiceLevel: time.Duration(integer(v, "service_level_seconds")) * time.Second, WorkingHours: str(v, "working_hours"),
 		UnknownSend: str(v, "unknown_send"), AllowedOrigins: list(v, "allowed_origins"),
@@ -104,8 +115,12 @@ func ParseChannel(channelType string, m map[string]any) (ChannelSettings, []Prob
 // ParseSkill reads the settings of a skill, as ParseChannel does.
 func ParseSkill(m map[string]any) (SkillSettings, []Problem) {
 	v, problems := decode(Skill, "", "", m)
-	return SkillSettings{Description: str(v, "description"), Dispositions: list(v, "dispositions"),
-		RequireAccept: v["require_accept"] == true}, problems
+	out := SkillSettings{Description: str(v, "description"), Dispositions: list(v, "dispositions"),
+		RequireAccept: v["require_accept"] == true, Strategy: str(v, "strategy"), AssignmentLimit: integer(v, "assignment_limit"),
+		RouterURL: str(v, "router_url")}
+	out.AssignmentWindow, _ = v["assignment_window"].(time.Duration)
+	out.RouterTimeout, _ = v["router_timeout"].(time.Duration)
+	return out, problems
 }
 
 // Exists tells whether a thing a setting names exists: kind is what Setting.Refers says.
@@ -372,7 +387,7 @@ func number(v any) (float64, bool) {
 
 // kindText says what a setting takes, for messages.
 func kindText(p *engine.Param) string {
-	seconds := func(v float64) string { return (time.Duration(v) * time.Second).String() }
+	seconds := func(v float64) string { return time.Duration(v * float64(time.Second)).String() }
 	switch p.Kind {
 	case engine.KindString:
 		if f := format(p.Format); f != nil {

@@ -146,6 +146,8 @@ var Channel = []Setting{
 			Description: "An order."},
 		Description: "Up to two orders applied after the priority and before the age: oldest, newest, account_priority, private_first, public_first."},
 		Exclusive: [][]string{{OrderOldest, OrderNewest}, {OrderPrivateFirst, OrderPublicFirst}}},
+	{Param: engine.Param{Name: "strategy", Kind: engine.KindEnum, Values: Strategies, Example: StrategyLongestIdle,
+		Description: "The assignment strategy of the channel's conversations, over their skill's (see the skill's strategy); unset: the skill's."}},
 	{Param: engine.Param{Name: "account_priority", Kind: engine.KindInt, Default: 0, Min: engine.Bound(0), Max: engine.Bound(1000),
 		Description: "With the account_priority order, a channel with a higher priority goes ahead of the others sharing its skills."}},
 	{Param: engine.Param{Name: "dispositions", Kind: engine.KindList, Example: []string{"solved", "no_answer"},
@@ -169,6 +171,17 @@ var Skill = []Setting{
 		Description: "The codes agents may close the skill's conversations with; empty: the channel's list, or any code."}},
 	{Param: engine.Param{Name: "require_accept", Kind: engine.KindBool, Default: false,
 		Description: "Offers of the skill ring until the agent accepts or rejects them, whatever the channel's offer_mode."}},
+	{Param: engine.Param{Name: "strategy", Kind: engine.KindEnum, Values: Strategies, Default: StrategyMostProficient,
+		Description: "Who of the free agents gets a conversation: most_proficient (then the longest idle), longest_idle, least_busy (the fewest conversations for their capacity), round_robin (among the most proficient, whoever got one least recently), or manual (nobody: agents claim conversations from the queue). A channel's strategy setting overrides it."}},
+	{Param: engine.Param{Name: "assignment_limit", Kind: engine.KindInt, Min: engine.Bound(1), Max: engine.Bound(1000), Example: 20,
+		Description: "The most new conversations of the skill an agent gets per assignment_window; an agent who had that many waits for the window to move on. Unset: no limit."}},
+	{Param: engine.Param{Name: "assignment_window", Kind: engine.KindDuration, Default: "1h", Min: engine.Bound(60), Max: engine.Bound(86400),
+		Description: "The window assignment_limit counts in, up to now: a duration such as 30m or 1h, or a number of seconds."},
+		Seconds: true},
+	{Param: engine.Param{Name: "router_url", Kind: engine.KindString, Format: "http-url", Example: "https://router.example.com/choose",
+		Description: "An external router: the skill's candidates (up to 10 free agents, best first by the strategy) are POSTed to it, and it answers with the agent to take the conversation. No answer within router_timeout, or one that is not a candidate: the strategy's first candidate. Unset: the strategy alone."}},
+	{Param: engine.Param{Name: "router_timeout", Kind: engine.KindDuration, Default: "2s", Min: engine.Bound(0.05), Max: engine.Bound(10),
+		Description: "How long the external router has to answer: a duration such as 500ms or 2s."}},
 }
 
 // AppliesTo tells whether the setting means something for a channel type.

@@ -18,6 +18,9 @@ type Routing interface {
 	// QueueList returns queue entries, oldest first.
 	QueueList(ctx context.Context, p QueueListParams) ([]QueueEntry, error)
 	QueueGet(ctx context.Context, ref string) (QueueEntry, error)
+	// QueueAssignments counts, per agent and skill, the conversations assigned since a time
+	// and the offers ringing now, with the latest of their times.
+	QueueAssignments(ctx context.Context, since time.Time) ([]AgentAssignments, error)
 	// LeaseAcquire takes a named lease for a holder, or renews it when the holder has it
 	// already; false when another holder's lease has not run out.
 	LeaseAcquire(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
@@ -75,6 +78,14 @@ type QueueEntry struct {
 	WithdrawnAt *time.Time `json:"withdrawn_at"`
 	Disposition string     `json:"disposition"`
 	UpdatedAt   time.Time  `json:"updated_at"`
+}
+
+// AgentAssignments are the recent new conversations of an agent in a skill.
+type AgentAssignments struct {
+	Agent string    `db:"agent"`
+	Skill string    `db:"skill"`
+	N     int       `db:"n"`
+	Last  time.Time `db:"-"`
 }
 
 // QueueListParams filter queue entries.
@@ -342,6 +353,28 @@ func (s *sqlStore) QueueList(ctx context.Context, p QueueListParams) ([]QueueEnt
 			return nil, err
 		}
 		out = append(out, e)
+	}
+	return out, nil
+}
+
+func (s *sqlStore) QueueAssignments(ctx context.Context, since time.Time) ([]AgentAssignments, error) {
+	var rows []struct {
+		Agent string    `db:"agent"`
+		Skill string    `db:"skill"`
+		N     int       `db:"n"`
+		Last  timestamp `db:"last"`
+	}
+	err := list(ctx, s.db, &rows, `SELECT agent, skill, count(*) AS n, MAX(at) AS last FROM (
+			SELECT agent, skill, assigned_at AS at FROM queue_entries WHERE assigned_at >= ?
+			UNION ALL
+			SELECT agent, skill, offered_at AS at FROM queue_entries WHERE status = 'offered' AND offered_at IS NOT NULL
+		) recent WHERE agent <> '' GROUP BY agent, skill ORDER BY agent, skill`, s.ts(since))
+	if err != nil {
+		return nil, fmt.Errorf("queue assignments: %w", err)
+	}
+	out := make([]AgentAssignments, len(rows))
+	for i, r := range rows {
+		out[i] = AgentAssignments{Agent: r.Agent, Skill: r.Skill, N: r.N, Last: r.Last.Time}
 	}
 	return out, nil
 }
