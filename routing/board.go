@@ -92,8 +92,9 @@ func NewBoard() *Board {
 // an entry's strategy is read when it is added.
 func (b *Board) SetPolicy(skill string, p Policy) {
 	b.policies[skill] = p
-	if q := b.skills[skill]; q != nil {
-		q.agents = nil // rebuilt when next needed, for the new limit
+	if q := b.skills[skill]; q != nil && len(q.agents) > 0 {
+		q.agents = nil // rebuilt for the new strategy and limit
+		b.agentsFor(skill, b.skillStrategy(skill))
 	}
 }
 
@@ -126,22 +127,27 @@ func (b *Board) Waiting(skill string) int {
 
 type skillQueues struct {
 	entries entryHeap
-	// agents holds a heap of the free agents for each strategy the skill's entries use.
-	agents map[string]*agentHeap
+	// agents holds a heap of the free agents for each strategy the skill's entries use (a few).
+	agents []strategyHeap
+}
+
+// strategyHeap is a skill's free agents in a strategy's order.
+type strategyHeap struct {
+	strategy string
+	heap     *agentHeap
 }
 
 // agentsFor returns the heap of a skill's free agents in a strategy's order, made from the
 // board's agents when first needed.
 func (b *Board) agentsFor(skill, strategy string) *agentHeap {
 	q := b.queues(skill)
-	if h := q.agents[strategy]; h != nil {
-		return h
-	}
-	if q.agents == nil {
-		q.agents = map[string]*agentHeap{}
+	for _, sh := range q.agents {
+		if sh.strategy == strategy {
+			return sh.heap
+		}
 	}
 	h := &agentHeap{}
-	q.agents[strategy] = h
+	q.agents = append(q.agents, strategyHeap{strategy: strategy, heap: h})
 	for _, a := range b.agents {
 		if level := a.Skills[skill]; level > 0 && a.free() && !b.capped(a, skill) {
 			*h = append(*h, agentItem{agent: a, key: rank(strategy, a, level), version: a.version})
@@ -186,9 +192,6 @@ func (a *Agent) normalise() {
 	if a.Capacity <= 0 {
 		a.Capacity = 1
 	}
-	if a.Recent == nil {
-		a.Recent = map[string]int{}
-	}
 }
 
 // touch gives an agent a new version and offers it again to the heaps of its skills when it
@@ -202,10 +205,13 @@ func (b *Board) touch(a *Agent) {
 		if level <= 0 || b.capped(a, skill) {
 			continue
 		}
-		if q := b.skills[skill]; q != nil {
-			for strategy, h := range q.agents {
-				heap.Push(h, agentItem{agent: a, key: rank(strategy, a, level), version: a.version})
-			}
+		q := b.queues(skill)
+		if len(q.agents) == 0 {
+			// the skill's own strategy always has its heap, kept from the first agent on
+			q.agents = append(q.agents, strategyHeap{strategy: b.skillStrategy(skill), heap: &agentHeap{}})
+		}
+		for _, sh := range q.agents {
+			heap.Push(sh.heap, agentItem{agent: a, key: rank(sh.strategy, a, level), version: a.version})
 		}
 	}
 }
@@ -476,10 +482,7 @@ func (q *skillQueues) firstFitting(a *Agent) *Entry {
 // take it, or, for a routed skill with a Chooser, the one it picks among the first few.
 func (b *Board) pick(h *agentHeap, e *Entry) *Agent {
 	if !b.policies[e.Skill].Routed || b.Choose == nil {
-		if found := b.candidates(h, e, 1); len(found) > 0 {
-			return found[0]
-		}
-		return nil
+		return b.first(h, e)
 	}
 	found := b.candidates(h, e, MaxCandidates)
 	switch len(found) {
@@ -496,6 +499,34 @@ func (b *Board) pick(h *agentHeap, e *Entry) *Agent {
 		}
 	}
 	return found[0]
+}
+
+// first returns the first agent of a heap who can take an entry, leaving it in the heap; stale
+// heap items are dropped on the way, and at most 64 agents who may not take it are looked past.
+func (b *Board) first(h *agentHeap, e *Entry) *Agent {
+	var skipped []agentItem
+	var found *Agent
+	for h.Len() > 0 {
+		it := (*h)[0]
+		a := it.agent
+		if it.version != a.version || !a.free() || b.agents[a.ID] != a || b.capped(a, e.Skill) {
+			heap.Pop(h) // stale: the agent changed since
+			continue
+		}
+		if !a.fits(e) {
+			skipped = append(skipped, heap.Pop(h).(agentItem))
+			if len(skipped) > 64 {
+				break
+			}
+			continue
+		}
+		found = a
+		break
+	}
+	for _, it := range skipped {
+		heap.Push(h, it)
+	}
+	return found
 }
 
 // candidates returns up to n agents of a heap who can take an entry, best first; stale heap
@@ -531,7 +562,12 @@ func (b *Board) assign(e *Entry, a *Agent, now time.Time) Assignment {
 	e.index = -1
 	a.load++
 	a.loadByType[e.ChannelType]++
-	a.Recent[e.Skill]++
+	if b.policies[e.Skill].Limit > 0 {
+		if a.Recent == nil {
+			a.Recent = map[string]int{}
+		}
+		a.Recent[e.Skill]++
+	}
 	a.LastAssigned = now
 	b.touch(a)
 	return Assignment{Entry: e, Agent: a}

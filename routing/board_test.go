@@ -1009,3 +1009,77 @@ func refChoose(e *routing.Entry, cands []*routing.Agent) *routing.Agent {
 		return cands[slices.Index(ids, id)]
 	}
 }
+
+// Each strategy orders the same free agents its own way; a channel's strategy on an entry
+// overrides its skill's, and a policy set after the agents rebuilds their order.
+func TestBoardStrategies(t *testing.T) {
+	t.Parallel()
+	agents := func() []boardAgent {
+		return []boardAgent{
+			agent("ana", map[string]int{"billing": 20}, capacity(4), serving("webchat", 2), idleSince(ago(time.Minute))),
+			agent("bo", map[string]int{"billing": 5}, capacity(2), idleSince(ago(time.Hour))),
+			agent("cy", map[string]int{"billing": 20}, capacity(4), serving("webchat", 1), idleSince(ago(30*time.Minute)),
+				func(a *boardAgent) { a.LastAssigned = ago(time.Hour) }),
+		}
+	}
+	for _, tc := range []struct {
+		strategy string
+		want     string
+	}{
+		{routing.StrategyMostProficient, "cy"}, // ana and cy at 20: cy idle longer
+		{routing.StrategyLongestIdle, "bo"},
+		{routing.StrategyLeastBusy, "bo"},   // 0/2 against 2/4 and 1/4
+		{routing.StrategyRoundRobin, "ana"}, // ana has never been given one
+		{routing.StrategyManual, ""},
+	} {
+		t.Run(tc.strategy, func(t *testing.T) {
+			t.Parallel()
+			b := routing.NewBoard()
+			b.SetPolicy("billing", routing.Policy{Strategy: tc.strategy})
+			fill(b, agents(), nil)
+			require.Equal(t, tc.want, id(b.Offer(entry("c1", "billing", 0), t0)), "Offer")
+
+			b = newBoard(agents(), nil)
+			b.SetPolicy("billing", routing.Policy{Strategy: tc.strategy}) // after the agents
+			b.Add(entry("c1", "billing", 0))
+			want := map[string]string{}
+			if tc.want != "" {
+				want["c1"] = tc.want
+			}
+			require.Equal(t, want, decisions(b.Match(t0)), "Match after a new policy")
+
+			b = newBoard(agents(), []*routing.Entry{entry("c1", "billing", 0, func(e *routing.Entry) { e.Strategy = tc.strategy })})
+			require.Equal(t, want, decisions(b.Match(t0)), "the entry's own strategy over the skill's")
+		})
+	}
+}
+
+// An agent who had the policy's limit of new conversations of a skill takes no more of it, but
+// still takes other skills'; a routed skill's Chooser picks among the candidates.
+func TestBoardLimitAndChooser(t *testing.T) {
+	t.Parallel()
+	b := routing.NewBoard()
+	b.SetPolicy("billing", routing.Policy{Limit: 1})
+	fill(b, []boardAgent{agent("ana", map[string]int{"billing": 20, "sales": 1}, capacity(3)), agent("bo", map[string]int{"billing": 1}, capacity(3))}, nil)
+	require.Equal(t, "ana", id(b.Offer(entry("c1", "billing", 0), t0)))
+	require.Equal(t, "bo", id(b.Offer(entry("c2", "billing", 0), t0)), "ana had her one")
+	require.Equal(t, "ana", id(b.Offer(entry("s1", "sales", 0), t0)), "the limit is the skill's")
+	require.Nil(t, b.Offer(entry("c3", "billing", 0), t0), "both had their one")
+
+	b = routing.NewBoard()
+	b.SetPolicy("billing", routing.Policy{Routed: true})
+	var offered []string
+	b.Choose = func(e *routing.Entry, cands []*routing.Agent) *routing.Agent {
+		offered = offered[:0]
+		for _, c := range cands {
+			offered = append(offered, c.ID)
+		}
+		return cands[len(cands)-1]
+	}
+	fill(b, []boardAgent{agent("ana", map[string]int{"billing": 20}), agent("bo", map[string]int{"billing": 10}), agent("cy", map[string]int{"billing": 1})}, nil)
+	require.Equal(t, "cy", id(b.Offer(entry("c1", "billing", 0), t0)))
+	require.Equal(t, []string{"ana", "bo", "cy"}, offered, "the candidates, best first")
+	require.Equal(t, "bo", id(b.Offer(entry("c2", "billing", 0), t0)))
+	require.Equal(t, "ana", id(b.Offer(entry("c3", "billing", 0), t0)), "one candidate left: the Chooser is not asked")
+	require.Equal(t, []string{"ana", "bo"}, offered)
+}

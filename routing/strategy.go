@@ -49,7 +49,12 @@ func (b *Board) strategyOf(e *Entry) string {
 	if e.Strategy != "" {
 		return e.Strategy
 	}
-	if s := b.policies[e.Skill].Strategy; s != "" {
+	return b.skillStrategy(e.Skill)
+}
+
+// skillStrategy is a skill's own strategy.
+func (b *Board) skillStrategy(skill string) string {
+	if s := b.policies[skill].Strategy; s != "" {
 		return s
 	}
 	return StrategyMostProficient
