@@ -2,6 +2,7 @@ package routing
 
 import (
 	"container/heap"
+	"slices"
 	"time"
 )
 
@@ -71,6 +72,20 @@ type Entry struct {
 	Excluded map[string]bool
 	// Strategy, when set, overrides the skill's (a channel's setting).
 	Strategy string
+	// MinLevel is the lowest proficiency an agent needs in the skill it takes the entry by (an
+	// escalation step's); 0 is any. The preferred agent needs none.
+	MinLevel int
+	// Also are more skills whose agents may take the entry (an escalation step's), tried after
+	// its own skill, in order.
+	Also []string
+	// Step is the escalation step the entry is at, from 1; 0 when its request has none.
+	Step int
+
+	// primary is the entry a shadow stands for in the heap of one of its Also skills; alt is
+	// 0 for the entry itself and i+1 for its shadow in Also[i].
+	primary *Entry
+	shadows []*Entry
+	alt     int
 
 	seq   int64
 	index int // in its skill's heap; -1 when not there
@@ -120,6 +135,13 @@ func (b *Board) Waiting(skill string) int {
 	for _, e := range b.manual {
 		if e.Skill == skill {
 			n++
+		}
+	}
+	if q := b.skills[skill]; q != nil {
+		for _, e := range q.entries {
+			if e.primary != nil {
+				n-- // another skill's entry, which this one's agents may take too
+			}
 		}
 	}
 	return n
@@ -235,6 +257,20 @@ func (a *Agent) fits(e *Entry) bool {
 	return !e.Excluded[a.ID] && a.roomFor(e.ChannelType)
 }
 
+// takes tells whether the agent can take a queued entry by the entry's skill: fits, at the
+// entry's lowest proficiency.
+func (a *Agent) takes(e *Entry) bool {
+	return a.fits(e) && a.Skills[e.Skill] >= e.MinLevel
+}
+
+// primaryOrSelf is the entry a shadow stands for, or the entry itself.
+func (e *Entry) primaryOrSelf() *Entry {
+	if e.primary != nil {
+		return e.primary
+	}
+	return e
+}
+
 // roomFor tells whether the agent's capacity for a channel type has room for one more.
 func (a *Agent) roomFor(channelType string) bool {
 	limit, ok := a.ChannelCapacity[channelType]
@@ -257,13 +293,14 @@ func (b *Board) AddLoad(id, channelType string, n int, now time.Time) {
 }
 
 // Add puts an entry on the board: held for its preferred agent until its time (unless that
-// agent turned it down), else queued for its skill. It does not assign; Match does.
+// agent turned it down), else queued for its skill (and its Also skills). It does not assign;
+// Match does.
 func (b *Board) Add(e *Entry) {
 	if old := b.entries[e.Ref]; old != nil {
 		b.Remove(e.Ref)
 	}
 	b.seq++
-	e.seq, e.index = b.seq, -1
+	e.seq, e.index, e.primary, e.shadows, e.alt = b.seq, -1, nil, nil, 0
 	b.entries[e.Ref] = e
 	if b.strategyOf(e) == StrategyManual {
 		b.manual[e.Ref] = e
@@ -276,7 +313,30 @@ func (b *Board) Add(e *Entry) {
 		b.held[e.Preferred] = append(b.held[e.Preferred], e)
 		return
 	}
+	b.enqueue(e)
+}
+
+// enqueue pushes an entry on its skill's heap, and a shadow of it on each of its Also skills'.
+func (b *Board) enqueue(e *Entry) {
 	heap.Push(&b.queues(e.Skill).entries, e)
+	for i, skill := range e.Also {
+		if skill == e.Skill || slices.Contains(e.Also[:i], skill) {
+			continue
+		}
+		sh := *e
+		sh.Skill, sh.primary, sh.shadows, sh.alt, sh.index = skill, e, nil, i+1, -1
+		e.shadows = append(e.shadows, &sh)
+		heap.Push(&b.queues(skill).entries, &sh)
+	}
+}
+
+// detach takes an entry and its shadows off the heaps they are on.
+func (b *Board) detach(e *Entry) {
+	for _, x := range append([]*Entry{e}, e.shadows...) {
+		if x.index >= 0 {
+			heap.Remove(&b.queues(x.Skill).entries, x.index)
+		}
+	}
 }
 
 // Remove takes an entry off the board.
@@ -290,21 +350,15 @@ func (b *Board) Remove(ref string) {
 		delete(b.manual, ref)
 		return
 	}
-	if e.index >= 0 {
-		heap.Remove(&b.queues(e.Skill).entries, e.index)
-		return
-	}
-	if hs := b.held[e.Preferred]; hs != nil {
-		for i, h := range hs {
-			if h == e {
-				b.held[e.Preferred] = append(hs[:i], hs[i+1:]...)
-				break
-			}
-		}
+	if hs := b.held[e.Preferred]; e.Preferred != "" && slices.Contains(hs, e) {
+		i := slices.Index(hs, e)
+		b.held[e.Preferred] = append(hs[:i], hs[i+1:]...)
 		if len(b.held[e.Preferred]) == 0 {
 			delete(b.held, e.Preferred)
 		}
+		return
 	}
+	b.detach(e)
 }
 
 // Release moves the entries held for preferred agents past their time into their skills' queues.
@@ -317,7 +371,7 @@ func (b *Board) Release(now time.Time) {
 				continue
 			}
 			e.Preferred = ""
-			heap.Push(&b.queues(e.Skill).entries, e)
+			b.enqueue(e)
 		}
 		if len(kept) == 0 {
 			delete(b.held, agent)
@@ -366,6 +420,11 @@ func (b *Board) Match(now time.Time) []Assignment {
 			continue
 		}
 		e := q.entries[0]
+		if e != t.entry {
+			// the top was taken by another skill's agent: the new one waits its turn
+			heap.Push(tops, skillTop{skill: t.skill, entry: e})
+			continue
+		}
 		h := b.agentsFor(e.Skill, b.strategyOf(e))
 		switch a := b.pick(h, e); {
 		case a != nil:
@@ -381,7 +440,9 @@ func (b *Board) Match(now time.Time) []Assignment {
 		}
 	}
 	for _, e := range passed {
-		heap.Push(&b.skills[e.Skill].entries, e)
+		if p := e.primaryOrSelf(); b.entries[p.Ref] == p {
+			heap.Push(&b.skills[e.Skill].entries, e)
+		}
 	}
 	return out
 }
@@ -389,8 +450,9 @@ func (b *Board) Match(now time.Time) []Assignment {
 // Offer decides for one new entry at once: the agent it goes to, or nil when it waits (then it
 // is on the board). On a matched board (after Match, and kept so by Offer and Freed) it is Add
 // and Match for a single entry, in O(log n): the entries waiting have nobody free to take them,
-// so the best free agent who may take this one does.
+// so the best free agent who may take this one does (by its skill, then its Also skills).
 func (b *Board) Offer(e *Entry, now time.Time) *Agent {
+	e.index, e.primary, e.shadows, e.alt = -1, nil, nil, 0
 	if e.Preferred != "" && (!now.Before(e.PreferredUntil) || e.Excluded[e.Preferred]) {
 		e.Preferred = ""
 	}
@@ -402,7 +464,21 @@ func (b *Board) Offer(e *Entry, now time.Time) *Agent {
 			a = p
 		}
 	default:
-		a = b.pick(b.agentsFor(e.Skill, strategy), e)
+		via := e
+		for i := -1; i < len(e.Also) && a == nil; i++ {
+			if i >= 0 {
+				sh := *e
+				sh.Skill, sh.alt, sh.primary = e.Also[i], i+1, e
+				via = &sh
+			}
+			a = b.pick(b.agentsFor(via.Skill, b.strategyOf(via)), via)
+		}
+		if a != nil {
+			b.seq++
+			e.seq, e.index = b.seq, -1
+			b.assign(via, a, now)
+			return a
+		}
 	}
 	if a == nil {
 		b.Add(e)
@@ -441,7 +517,7 @@ func (b *Board) Freed(id string, now time.Time) *Entry {
 			continue
 		}
 		e := q.entries[0]
-		if !a.fits(e) {
+		if !a.takes(e) {
 			e = q.firstFitting(a)
 		}
 		if e != nil && (best == nil || before(e, best)) {
@@ -463,7 +539,7 @@ func (q *skillQueues) firstFitting(a *Agent) *Entry {
 	var found *Entry
 	for q.entries.Len() > 0 && len(skipped) < 64 {
 		e := heap.Pop(&q.entries).(*Entry)
-		if a.fits(e) {
+		if a.takes(e) {
 			found = e
 			break
 		}
@@ -481,7 +557,7 @@ func (q *skillQueues) firstFitting(a *Agent) *Entry {
 // pick finds the agent for an entry in a heap of its skill's free agents: the first who can
 // take it, or, for a routed skill with a Chooser, the one it picks among the first few.
 func (b *Board) pick(h *agentHeap, e *Entry) *Agent {
-	if !b.policies[e.Skill].Routed || b.Choose == nil {
+	if !b.policies[e.primaryOrSelf().Skill].Routed || b.Choose == nil {
 		return b.first(h, e)
 	}
 	found := b.candidates(h, e, MaxCandidates)
@@ -513,7 +589,7 @@ func (b *Board) first(h *agentHeap, e *Entry) *Agent {
 			heap.Pop(h) // stale: the agent changed since
 			continue
 		}
-		if !a.fits(e) {
+		if !a.takes(e) {
 			skipped = append(skipped, heap.Pop(h).(agentItem))
 			if len(skipped) > 64 {
 				break
@@ -543,7 +619,7 @@ func (b *Board) candidates(h *agentHeap, e *Entry, n int) []*Agent {
 			continue
 		}
 		kept = append(kept, heap.Pop(h).(agentItem))
-		if !a.fits(e) {
+		if !a.takes(e) {
 			if skipped++; skipped > 64 {
 				break
 			}
@@ -557,9 +633,13 @@ func (b *Board) candidates(h *agentHeap, e *Entry, n int) []*Agent {
 	return found
 }
 
+// assign gives an entry to an agent, by the skill of the heap it was found in (a shadow's is an
+// Also skill); the assignment names the entry itself, which leaves every heap.
 func (b *Board) assign(e *Entry, a *Agent, now time.Time) Assignment {
-	delete(b.entries, e.Ref)
-	e.index = -1
+	p := e.primaryOrSelf()
+	delete(b.entries, p.Ref)
+	b.detach(p)
+	p.index = -1
 	a.load++
 	a.loadByType[e.ChannelType]++
 	if b.policies[e.Skill].Limit > 0 {
@@ -570,7 +650,7 @@ func (b *Board) assign(e *Entry, a *Agent, now time.Time) Assignment {
 	}
 	a.LastAssigned = now
 	b.touch(a)
-	return Assignment{Entry: e, Agent: a}
+	return Assignment{Entry: p, Agent: a}
 }
 
 // before orders entries: higher priority, then the distribution keys, then older, then first in.
@@ -586,7 +666,10 @@ func before(x, y *Entry) bool {
 	if !x.EnqueuedAt.Equal(y.EnqueuedAt) {
 		return x.EnqueuedAt.Before(y.EnqueuedAt)
 	}
-	return x.seq < y.seq
+	if x.seq != y.seq {
+		return x.seq < y.seq
+	}
+	return x.alt < y.alt // an entry's own skill before its Also skills
 }
 
 type entryHeap []*Entry

@@ -660,6 +660,14 @@ func randomEntry(r *rand.Rand, ref string, agents []boardAgent) *routing.Entry {
 	if r.IntN(5) == 0 {
 		e.Strategy = routing.Strategies[r.IntN(len(routing.Strategies))] // its channel's
 	}
+	if r.IntN(3) == 0 { // an escalation step
+		e.MinLevel = r.IntN(4)
+		for _, s := range refSkills {
+			if r.IntN(3) == 0 {
+				e.Also = append(e.Also, s) // maybe its own skill: ignored
+			}
+		}
+	}
 	if r.IntN(3) == 0 {
 		e.Excluded = map[string]bool{}
 		for _, a := range agents {
@@ -904,36 +912,13 @@ func (m *model) match(now time.Time) [][2]string {
 		return m.seq[x.Ref] - m.seq[y.Ref]
 	})
 	for _, e := range queued {
-		var cands []*modelAgent
-		for _, a := range m.agents {
-			limit := m.policies[e.Skill].Limit
-			if a.Skills[e.Skill] <= 0 || !m.free(a) || !m.fits(a, e) || (limit > 0 && a.Recent[e.Skill] >= limit) {
-				continue
-			}
-			cands = append(cands, a)
-		}
-		strategy := m.strategy(e)
-		slices.SortFunc(cands, func(x, y *modelAgent) int {
-			if better(x, y, e.Skill, strategy) {
-				return -1
-			}
-			return 1
-		})
-		if len(cands) == 0 {
-			continue
-		}
-		best := cands[0]
-		if m.policies[e.Skill].Routed && len(cands) > 1 {
-			cands = cands[:min(len(cands), routing.MaxCandidates)]
-			ids := make([]string, len(cands))
-			for i, a := range cands {
-				ids[i] = a.ID
-			}
-			if i := slices.Index(ids, refChooseID(e.Ref, ids)); i >= 0 {
-				best = cands[i]
+		// its own skill first, then its Also skills, in order
+		for _, skill := range append([]string{e.Skill}, e.Also...) {
+			if best := m.best(e, skill); best != nil {
+				take(&routing.Entry{Ref: e.Ref, Skill: skill, ChannelType: e.ChannelType}, best)
+				break
 			}
 		}
-		take(e, best)
 	}
 	kept := m.entries[:0]
 	for _, e := range m.entries {
@@ -944,6 +929,43 @@ func (m *model) match(now time.Time) [][2]string {
 	m.entries = kept
 	slices.SortFunc(out, cmpPair)
 	return out
+}
+
+// best is the agent who takes an entry by one of its skills, or nil: the free agents who may
+// take it, in the strategy's order, or the one the reference router picks among them.
+func (m *model) best(e *routing.Entry, skill string) *modelAgent {
+	var cands []*modelAgent
+	for _, a := range m.agents {
+		limit := m.policies[skill].Limit
+		if a.Skills[skill] <= 0 || a.Skills[skill] < e.MinLevel || !m.free(a) || !m.fits(a, e) || (limit > 0 && a.Recent[skill] >= limit) {
+			continue
+		}
+		cands = append(cands, a)
+	}
+	strategy := e.Strategy // an Also skill serves the entry by its own skill's rules
+	if strategy == "" {
+		strategy = cmp.Or(m.policies[e.Skill].Strategy, routing.StrategyMostProficient)
+	}
+	slices.SortFunc(cands, func(x, y *modelAgent) int {
+		if better(x, y, skill, strategy) {
+			return -1
+		}
+		return 1
+	})
+	if len(cands) == 0 {
+		return nil
+	}
+	if m.policies[e.Skill].Routed && len(cands) > 1 {
+		cands = cands[:min(len(cands), routing.MaxCandidates)]
+		ids := make([]string, len(cands))
+		for i, a := range cands {
+			ids[i] = a.ID
+		}
+		if i := slices.Index(ids, refChooseID(e.Ref, ids)); i >= 0 {
+			return cands[i]
+		}
+	}
+	return cands[0]
 }
 
 // strategy is the strategy an entry is served by.

@@ -44,12 +44,13 @@ type Chooser func(e *Entry, candidates []*Agent) *Agent
 // MaxCandidates is the most candidates a Chooser is given.
 const MaxCandidates = 10
 
-// strategyOf returns the strategy an entry is served by: its own (its channel's) or its skill's.
+// strategyOf returns the strategy an entry is served by: its own (its channel's) or its
+// skill's; a shadow is served as the entry it stands for.
 func (b *Board) strategyOf(e *Entry) string {
 	if e.Strategy != "" {
 		return e.Strategy
 	}
-	return b.skillStrategy(e.Skill)
+	return b.skillStrategy(e.primaryOrSelf().Skill)
 }
 
 // skillStrategy is a skill's own strategy.
