@@ -143,7 +143,11 @@ func (b *routeSkill) Run(c *engine.Context) engine.Result {
 	case engine.RouteQueued:
 		if res.Position > 0 {
 			c.SetVar("queue_position", res.Position)
-			c.SetVar("expected_wait", int(res.ExpectedWait.Round(time.Second)/time.Second))
+			wait := -1 // unknown
+			if res.ExpectedWait >= 0 {
+				wait = int(res.ExpectedWait.Round(time.Second) / time.Second)
+			}
+			c.SetVar("expected_wait", wait)
 		}
 		return engine.WaitFor(&engine.Wait{Kind: engine.WaitAgent, Ref: req.Ref, Deadline: c.Now().Add(b.timeout), State: map[string]any{"skill": skill}})
 	}

@@ -328,6 +328,11 @@ func (w *world) entry(e store.QueueEntry, now time.Time) *Entry {
 	if e.PreferredAgent != "" && e.PreferredUntil != nil {
 		be.Preferred, be.PreferredUntil = e.PreferredAgent, *e.PreferredUntil
 	}
+	if len(e.Escalation) > 0 {
+		x := escalationAt(e, now)
+		be.Step, be.MinLevel, be.Also = x.step, x.minLevel, x.also
+		be.Priority += x.bonus
+	}
 	if len(e.Excluded) > 0 && w.everyoneExcluded(e) && !now.Before(e.UpdatedAt.Add(ReofferAfter)) {
 		return be
 	}
@@ -438,6 +443,7 @@ func (a *ACD) cycle(ctx context.Context) error {
 	b.Choose = a.chooser(ctx, w, byRef)
 	for _, as := range b.Match(now) {
 		e := byRef[as.Entry.Ref]
+		e.Step = as.Entry.Step
 		err := a.decide(ctx, w, e, as.Agent.ID)
 		switch {
 		case err == nil, errors.Is(err, store.ErrStale), errors.Is(err, engine.ErrStaleEvent):
@@ -516,6 +522,9 @@ func (a *ACD) assign(ctx context.Context, e store.QueueEntry, agent, from string
 			}
 		}
 		cur.Status, cur.Agent, cur.AssignedAt, cur.OfferExpiresAt = store.QueueAssigned, agent, &now, nil
+		if from == store.QueueQueued {
+			cur.Step = e.Step // an accepted offer keeps the step it was offered at
+		}
 		if err := tx.QueueUpdate(ctx, cur, from); err != nil {
 			return err
 		}
@@ -526,7 +535,7 @@ func (a *ACD) assign(ctx context.Context, e store.QueueEntry, agent, from string
 		conv.Agent, conv.Skill = agent, e.Skill
 		return tx.ConversationUpdate(ctx, conv)
 	}
-	err = a.Resumer.ResumeSession(ctx, e.SessionID, engine.Event{Kind: engine.EventAssigned, Seq: sess.Seq, Agent: agent}, extra)
+	err = a.Resumer.ResumeSession(ctx, e.SessionID, engine.Event{Kind: engine.EventAssigned, Seq: sess.Seq, Agent: agent, Step: e.Step}, extra)
 	if errors.Is(err, ErrAgentNotFree) {
 		return err
 	}

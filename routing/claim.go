@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/switchboardhq/switchboard/engine"
 	"github.com/switchboardhq/switchboard/store"
@@ -41,7 +42,7 @@ func (a *ACD) Claimable(ctx context.Context, agent string) ([]store.QueueEntry, 
 	}
 	out := []store.QueueEntry{}
 	for _, e := range entries {
-		if ag.Skills[e.Skill] > 0 && a.manual(e, skills, channels) && !slices.Contains(e.Excluded, agent) {
+		if mayClaim(ag, e, a.now()) && a.manual(e, skills, channels) && !slices.Contains(e.Excluded, agent) {
 			out = append(out, e)
 		}
 	}
@@ -75,9 +76,10 @@ func (a *ACD) Claim(ctx context.Context, agent, ref string) error {
 	switch {
 	case !a.manual(e, skills, channels):
 		return fmt.Errorf("skill %s assigns its conversations; they cannot be claimed: %w", e.Skill, ErrRefused)
-	case ag.Skills[e.Skill] <= 0:
-		return fmt.Errorf("agent %s does not have the skill %s: %w", agent, e.Skill, ErrRefused)
+	case !mayClaim(ag, e, a.now()):
+		return fmt.Errorf("agent %s does not have the skill %s at the proficiency it needs now: %w", agent, e.Skill, ErrRefused)
 	}
+	e.Step = escalationAt(e, a.now()).step
 	err = a.assign(ctx, e, agent, store.QueueQueued)
 	switch {
 	case errors.Is(err, store.ErrStale), errors.Is(err, engine.ErrStaleEvent):
@@ -89,6 +91,18 @@ func (a *ACD) Claim(ctx context.Context, agent, ref string) error {
 	}
 	a.Wake()
 	return nil
+}
+
+// mayClaim tells whether an agent may take an entry now: by its skill or, once its escalation
+// says so, by another, at the proficiency its escalation asks for.
+func mayClaim(ag store.Agent, e store.QueueEntry, now time.Time) bool {
+	x := escalationAt(e, now)
+	for _, skill := range append([]string{e.Skill}, x.also...) {
+		if level := ag.Skills[skill]; level > 0 && level >= x.minLevel {
+			return true
+		}
+	}
+	return false
 }
 
 func (a *ACD) skillsAndChannels(ctx context.Context) (map[string]store.Skill, map[string]store.Channel, error) {

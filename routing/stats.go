@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/switchboardhq/switchboard/blocks"
@@ -41,6 +42,9 @@ type QueueStats struct {
 	Offered   int `json:"offered"`
 	Answered  int `json:"answered"`
 	Abandoned int `json:"abandoned"`
+	// AnsweredByStep counts the answered conversations by the escalation step (from 1) they
+	// were at when an agent took them; those without escalation are left out.
+	AnsweredByStep map[string]int `json:"answered_by_step,omitempty"`
 	// ServiceLevel is the share of answered and abandoned conversations answered within the
 	// channel's threshold, from 0 to 1; null when there is none.
 	ServiceLevel *float64 `json:"service_level"`
@@ -210,6 +214,12 @@ func figures(name string, now time.Time, channels map[string]settings.ChannelSet
 		switch {
 		case e.AssignedAt != nil:
 			q.Answered++
+			if e.Step > 0 {
+				if q.AnsweredByStep == nil {
+					q.AnsweredByStep = map[string]int{}
+				}
+				q.AnsweredByStep[strconv.Itoa(e.Step)]++
+			}
 			wait := e.AssignedAt.Sub(e.EnqueuedAt)
 			waits = append(waits, wait.Seconds())
 			if wait <= serviceLevel(channels[e.ChannelID]) {
