@@ -366,3 +366,29 @@ func TestRouteSkillWithoutARouterFails(t *testing.T) {
 	require.Equal(t, engine.StatusFailed, s.Status)
 	require.Equal(t, "block b (route.skill): no router is configured", s.Error)
 }
+
+// Escalation steps start one after the other; a step out of order, or one that asks for a
+// proficiency beyond 20, is an error on its field.
+func TestRouteSkillEscalationErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, steps, path, message string
+	}{
+		{"out of order", "      - {after: 60s, min_proficiency: 15}\n      - {after: 30s}\n",
+			"blocks.b.params.escalation[1].after", "the steps start one after the other: 30s is not after the step before's 1m0s"},
+		{"at the same time", "      - {after: 0s}\n      - {after: 0s, priority: 5}\n",
+			"blocks.b.params.escalation[1].after", "not after the step before's"},
+		{"a proficiency beyond 20", "      - {after: 0s, min_proficiency: 25}\n",
+			"blocks.b.params.escalation[0].min_proficiency", "25"},
+		{"no after", "      - {min_proficiency: 5}\n", "blocks.b.params.escalation[0]", "after"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			errs := loadErrors(t, flowDoc("test", "webchat", "b:\n  type: route.skill\n  params:\n    skill: billing\n    escalation:\n"+tt.steps))
+			require.Len(t, errs, 1, diagText(errs))
+			require.Equal(t, tt.path, errs[0].Path)
+			require.Contains(t, errs[0].Message, tt.message)
+		})
+	}
+}
