@@ -294,7 +294,7 @@ func (w *world) board(now time.Time) *Board {
 	for _, e := range w.entries {
 		switch e.Status {
 		case store.QueueOffered, store.QueueAssigned:
-			b.AddLoad(e.Agent, e.ChannelType, 1, time.Time{})
+			b.AddChannelLoad(e.Agent, e.ChannelType, e.ChannelID, 1, time.Time{})
 		case store.QueueQueued:
 			b.Add(w.entry(e, now))
 		}
@@ -324,7 +324,11 @@ func cmpOr(s, def string) string {
 // has passed since the last of them turned it down: a new round of offers starts.
 func (w *world) entry(e store.QueueEntry, now time.Time) *Entry {
 	be := &Entry{Ref: e.Ref, Skill: e.Skill, Priority: e.Priority, ChannelType: e.ChannelType, EnqueuedAt: e.EnqueuedAt,
-		Order: orderKeys(w.settings[e.ChannelID], e), Excluded: map[string]bool{}, Strategy: w.settings[e.ChannelID].Strategy}
+		Order: orderKeys(w.settings[e.ChannelID], e), Excluded: map[string]bool{}, Strategy: w.settings[e.ChannelID].Strategy,
+		ChannelID: e.ChannelID}
+	if s, ok := w.settings[e.ChannelID]; ok {
+		be.NoBlending = !s.Blending
+	}
 	if e.PreferredAgent != "" && e.PreferredUntil != nil {
 		be.Preferred, be.PreferredUntil = e.PreferredAgent, *e.PreferredUntil
 	}
@@ -480,7 +484,7 @@ func (a *ACD) decide(ctx context.Context, w *world, e store.QueueEntry, agent st
 	expires := now.Add(ringTimeout(w.settings[e.ChannelID]))
 	e.Status, e.Agent, e.Offers, e.OfferedAt, e.OfferExpiresAt = store.QueueOffered, agent, e.Offers+1, &now, &expires
 	err := a.st.InTx(ctx, func(tx store.Tx) error {
-		if err := a.reserve(ctx, tx, agent, e.ChannelType); err != nil {
+		if err := a.reserve(ctx, tx, agent, e); err != nil {
 			return err
 		}
 		return tx.QueueUpdate(ctx, e, store.QueueQueued)
@@ -517,7 +521,7 @@ func (a *ACD) assign(ctx context.Context, e store.QueueEntry, agent, from string
 		}
 		if from == store.QueueQueued {
 			// an accepted offer holds its place already; a direct assignment takes one now
-			if err := a.reserve(ctx, tx, agent, e.ChannelType); err != nil {
+			if err := a.reserve(ctx, tx, agent, e); err != nil {
 				return err
 			}
 		}
@@ -562,7 +566,7 @@ var ErrAgentNotFree = errors.New("the agent cannot take it now")
 // blending), with room under its capacity and its channel type's. The agent's state row stays
 // locked until the transaction ends (on PostgreSQL; SQLite runs one transaction at a time), so
 // a change of state or another assignment waits for this one, and this one sees theirs.
-func (a *ACD) reserve(ctx context.Context, tx store.Tx, agent, channelType string) error {
+func (a *ACD) reserve(ctx context.Context, tx store.Tx, agent string, e store.QueueEntry) error {
 	st, err := tx.AgentStateGet(ctx, agent)
 	if err != nil {
 		return err
@@ -580,17 +584,25 @@ func (a *ACD) reserve(ctx context.Context, tx store.Tx, agent, channelType strin
 	}
 	b := boardAgent(ag, st)
 	b.normalise()
-	for typ, n := range load {
-		b.load += n
-		b.loadByType[typ] = n
+	for _, l := range load {
+		b.load += l.N
+		b.loadByType[l.ChannelType] += l.N
+		b.loadByChannel[l.ChannelID] += l.N
+	}
+	noBlending := false
+	if ch, err := tx.ChannelGet(ctx, e.ChannelID); err == nil {
+		noBlending = !a.settingsOf(ch).Blending
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
 	}
 	switch {
 	case !b.free() && b.load >= b.Capacity:
 		return fmt.Errorf("agent %s has %d conversations, its capacity: %w", agent, b.load, ErrAgentNotFree)
 	case !b.free():
 		return fmt.Errorf("agent %s is %s: %w", agent, b.State, ErrAgentNotFree)
-	case !b.roomFor(channelType):
-		return fmt.Errorf("agent %s has %d %s conversations, its capacity for them: %w", agent, b.loadByType[channelType], channelType, ErrAgentNotFree)
+	case !b.roomOn(e.ChannelType, e.ChannelID, noBlending):
+		return fmt.Errorf("agent %s has no room for a conversation of channel %s (%s): its capacity for it, or the channel does not blend: %w",
+			agent, e.ChannelID, e.ChannelType, ErrAgentNotFree)
 	}
 	return nil
 }

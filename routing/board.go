@@ -4,6 +4,8 @@ import (
 	"container/heap"
 	"slices"
 	"time"
+
+	"github.com/switchboardhq/switchboard/store"
 )
 
 // Board is the assigner's picture of agents and queued conversations, in memory, arranged so
@@ -47,9 +49,10 @@ type Agent struct {
 	// Recent counts the new conversations of each skill the agent got in its policy's window.
 	Recent map[string]int
 
-	load       int
-	loadByType map[string]int
-	version    int64
+	load          int
+	loadByType    map[string]int
+	loadByChannel map[string]int
+	version       int64
 }
 
 // Load returns how many conversations the agent has or is offered.
@@ -72,6 +75,11 @@ type Entry struct {
 	Excluded map[string]bool
 	// Strategy, when set, overrides the skill's (a channel's setting).
 	Strategy string
+	// ChannelID is the entry's channel, which an agent's ChannelCapacity may bound; with
+	// NoBlending (the channel's blending off), agents serving conversations of other channels
+	// do not take it.
+	ChannelID  string
+	NoBlending bool
 	// MinLevel is the lowest proficiency an agent needs in the skill it takes the entry by (an
 	// escalation step's); 0 is any. The preferred agent needs none.
 	MinLevel int
@@ -197,7 +205,7 @@ func (b *Board) queues(skill string) *skillQueues {
 // PutAgent adds an agent or replaces what the board knows of one, keeping its load.
 func (b *Board) PutAgent(a Agent) {
 	if old := b.agents[a.ID]; old != nil {
-		a.load, a.loadByType = old.load, old.loadByType
+		a.load, a.loadByType, a.loadByChannel = old.load, old.loadByType, old.loadByChannel
 		a.version = old.version
 	}
 	p := &a
@@ -210,6 +218,9 @@ func (b *Board) PutAgent(a Agent) {
 func (a *Agent) normalise() {
 	if a.loadByType == nil {
 		a.loadByType = map[string]int{}
+	}
+	if a.loadByChannel == nil {
+		a.loadByChannel = map[string]int{}
 	}
 	if a.Capacity <= 0 {
 		a.Capacity = 1
@@ -252,9 +263,10 @@ func (a *Agent) free() bool {
 	return a.load < a.Capacity
 }
 
-// fits tells whether the agent can take an entry: its channel type's capacity and exclusions.
+// fits tells whether the agent can take an entry: exclusions, its capacities for the entry's
+// channel type and channel, and the channel's blending.
 func (a *Agent) fits(e *Entry) bool {
-	return !e.Excluded[a.ID] && a.roomFor(e.ChannelType)
+	return !e.Excluded[a.ID] && a.roomOn(e.ChannelType, e.ChannelID, e.NoBlending)
 }
 
 // takes tells whether the agent can take a queued entry by the entry's skill: fits, at the
@@ -271,21 +283,41 @@ func (e *Entry) primaryOrSelf() *Entry {
 	return e
 }
 
-// roomFor tells whether the agent's capacity for a channel type has room for one more.
-func (a *Agent) roomFor(channelType string) bool {
-	limit, ok := a.ChannelCapacity[channelType]
-	return !ok || a.loadByType[channelType] < limit
+// roomOn tells whether the agent has room for one more conversation of a channel: under its
+// capacities for the channel type and for the channel (a key that is a type is the type), and,
+// when the channel does not blend, serving no conversation of another channel.
+func (a *Agent) roomOn(channelType, channelID string, noBlending bool) bool {
+	if limit, ok := a.ChannelCapacity[channelType]; ok && a.loadByType[channelType] >= limit {
+		return false
+	}
+	if channelID != "" && !slices.Contains(channelTypes, channelID) {
+		if limit, ok := a.ChannelCapacity[channelID]; ok && a.loadByChannel[channelID] >= limit {
+			return false
+		}
+	}
+	return !noBlending || a.load == a.loadByChannel[channelID]
 }
+
+// channelTypes are the keys of ChannelCapacity that name channel types, not channels.
+var channelTypes = []string{store.ChannelFacebook, store.ChannelInstagram, store.ChannelTwitter, store.ChannelWebchat}
 
 // AddLoad records that an agent has (n > 0) or no longer has (n < 0) a conversation of a
 // channel type; an agent who finishes one becomes idle now.
 func (b *Board) AddLoad(id, channelType string, n int, now time.Time) {
+	b.AddChannelLoad(id, channelType, "", n, now)
+}
+
+// AddChannelLoad is AddLoad for a conversation of a channel of the type.
+func (b *Board) AddChannelLoad(id, channelType, channelID string, n int, now time.Time) {
 	a := b.agents[id]
 	if a == nil {
 		return
 	}
 	a.load = max(a.load+n, 0)
 	a.loadByType[channelType] = max(a.loadByType[channelType]+n, 0)
+	if channelID != "" {
+		a.loadByChannel[channelID] = max(a.loadByChannel[channelID]+n, 0)
+	}
 	if n < 0 {
 		a.IdleSince = now
 	}
@@ -642,6 +674,9 @@ func (b *Board) assign(e *Entry, a *Agent, now time.Time) Assignment {
 	p.index = -1
 	a.load++
 	a.loadByType[e.ChannelType]++
+	if e.ChannelID != "" {
+		a.loadByChannel[e.ChannelID]++
+	}
 	if b.policies[e.Skill].Limit > 0 {
 		if a.Recent == nil {
 			a.Recent = map[string]int{}

@@ -97,8 +97,12 @@ func newBoard(agents []boardAgent, entries []*routing.Entry) *routing.Board {
 func fill(b *routing.Board, agents []boardAgent, entries []*routing.Entry) {
 	for _, a := range agents {
 		b.PutAgent(a.Agent)
-		for _, typ := range slices.Sorted(maps.Keys(a.load)) {
-			b.AddLoad(a.ID, typ, a.load[typ], time.Time{})
+		for _, key := range slices.Sorted(maps.Keys(a.load)) {
+			if typ, ok := refChannelType[key]; ok {
+				b.AddChannelLoad(a.ID, typ, key, a.load[key], time.Time{})
+			} else {
+				b.AddLoad(a.ID, key, a.load[key], time.Time{})
+			}
 		}
 	}
 	for _, e := range entries {
@@ -605,6 +609,10 @@ type scenario struct {
 var (
 	refSkills   = []string{"billing", "sales", "tech"}
 	refChannels = []string{store.ChannelWebchat, store.ChannelFacebook, store.ChannelTwitter}
+	// refChannelType gives the reference's channels' types, by id.
+	refChannelType = map[string]string{"web1": store.ChannelWebchat, "web2": store.ChannelWebchat, "fb1": store.ChannelFacebook,
+		"tw1": store.ChannelTwitter}
+	refChannelIDs = slices.Sorted(maps.Keys(refChannelType))
 	refIDs      = []string{"ana", "bo", "cy", "di", "ed", "flo", "gus", "hal"}
 )
 
@@ -637,9 +645,12 @@ func randomScenario(r *rand.Rand) scenario {
 		}
 		if r.IntN(3) == 0 {
 			a.ChannelCapacity = map[string]int{refChannels[r.IntN(len(refChannels))]: r.IntN(2)}
+			if r.IntN(2) == 0 { // a bound on one channel, by its id
+				a.ChannelCapacity[refChannelIDs[r.IntN(len(refChannelIDs))]] = r.IntN(2)
+			}
 		}
 		for range r.IntN(a.Capacity + 1) {
-			a.load[refChannels[r.IntN(len(refChannels))]]++
+			a.load[refChannelIDs[r.IntN(len(refChannelIDs))]]++
 		}
 		sc.agents = append(sc.agents, a)
 	}
@@ -651,8 +662,9 @@ func randomScenario(r *rand.Rand) scenario {
 
 func randomEntry(r *rand.Rand, ref string, agents []boardAgent) *routing.Entry {
 	e := &routing.Entry{Ref: ref, Skill: refSkills[r.IntN(len(refSkills))], Priority: r.IntN(3),
-		ChannelType: refChannels[r.IntN(len(refChannels))], Order: [2]int64{int64(r.IntN(2)), int64(r.IntN(2))},
+		ChannelID: refChannelIDs[r.IntN(len(refChannelIDs))], NoBlending: r.IntN(4) == 0, Order: [2]int64{int64(r.IntN(2)), int64(r.IntN(2))},
 		EnqueuedAt: t0.Add(-time.Duration(r.IntN(5)) * time.Minute)}
+	e.ChannelType = refChannelType[e.ChannelID]
 	if r.IntN(3) == 0 {
 		e.Preferred = refIDs[r.IntN(len(refIDs))] // maybe not on the board
 		e.PreferredUntil = t0.Add(time.Duration(r.IntN(5)) * time.Minute)
@@ -731,10 +743,10 @@ func checkAgainstReference(t *testing.T, r *rand.Rand, sc scenario) {
 		return
 	}
 	a := busy[r.IntN(len(busy))]
-	typ := m.anyLoadType(a.ID)
-	m.addLoad(a.ID, typ, -1, sc.now)
+	ch := m.anyLoadChannel(a.ID)
+	m.addLoad(a.ID, ch, -1, sc.now)
 	want = m.match(sc.now)
-	b.AddLoad(a.ID, typ, -1, sc.now)
+	b.AddChannelLoad(a.ID, refChannelType[ch], ch, -1, sc.now)
 	freed := [][2]string{}
 	for {
 		e := b.Freed(a.ID, sc.now)
@@ -744,7 +756,7 @@ func checkAgainstReference(t *testing.T, r *rand.Rand, sc scenario) {
 		freed = append(freed, [2]string{e.Ref, a.ID})
 	}
 	slices.SortFunc(freed, cmpPair)
-	require.Equal(t, want, freed, "Freed(%s) after it finished a %s conversation", a.ID, typ)
+	require.Equal(t, want, freed, "Freed(%s) after it finished a %s conversation", a.ID, ch)
 	require.Empty(t, b.Match(sc.now), "Freed left nothing for Match")
 }
 
@@ -785,12 +797,14 @@ type modelAgent struct {
 	routing.Agent
 	load   int
 	byType map[string]int
+	// byChannel counts the load on the reference's channels, by id.
+	byChannel map[string]int
 }
 
 func newModel(agents []boardAgent, entries []*routing.Entry) *model {
 	m := &model{agents: map[string]*modelAgent{}, seq: map[string]int{}}
 	for _, a := range agents {
-		ma := &modelAgent{Agent: a.Agent, byType: map[string]int{}}
+		ma := &modelAgent{Agent: a.Agent, byType: map[string]int{}, byChannel: map[string]int{}}
 		ma.Recent = maps.Clone(a.Recent)
 		if ma.Recent == nil {
 			ma.Recent = map[string]int{}
@@ -798,9 +812,14 @@ func newModel(agents []boardAgent, entries []*routing.Entry) *model {
 		if ma.Capacity <= 0 {
 			ma.Capacity = 1
 		}
-		for typ, n := range a.load {
+		for key, n := range a.load {
 			ma.load += n
-			ma.byType[typ] += n
+			if typ, ok := refChannelType[key]; ok {
+				ma.byType[typ] += n
+				ma.byChannel[key] += n
+			} else {
+				ma.byType[key] += n
+			}
 		}
 		m.agents[a.ID] = ma
 	}
@@ -816,20 +835,23 @@ func (m *model) add(e *routing.Entry) {
 	m.next++
 }
 
-func (m *model) addLoad(id, typ string, n int, now time.Time) {
+func (m *model) addLoad(id, channel string, n int, now time.Time) {
 	a := m.agents[id]
 	a.load = max(a.load+n, 0)
+	typ := refChannelType[channel]
 	a.byType[typ] = max(a.byType[typ]+n, 0)
+	a.byChannel[channel] = max(a.byChannel[channel]+n, 0)
 	if n < 0 {
 		a.IdleSince = now
 	}
 }
 
-func (m *model) anyLoadType(id string) string {
+// anyLoadChannel is a channel the agent serves a conversation of.
+func (m *model) anyLoadChannel(id string) string {
 	a := m.agents[id]
-	for _, typ := range slices.Sorted(maps.Keys(a.byType)) {
-		if a.byType[typ] > 0 {
-			return typ
+	for _, ch := range slices.Sorted(maps.Keys(a.byChannel)) {
+		if a.byChannel[ch] > 0 {
+			return ch
 		}
 	}
 	return ""
@@ -849,8 +871,14 @@ func (m *model) fits(a *modelAgent, e *routing.Entry) bool {
 	if e.Excluded[a.ID] {
 		return false
 	}
-	limit, ok := a.ChannelCapacity[e.ChannelType]
-	return !ok || a.byType[e.ChannelType] < limit
+	if limit, ok := a.ChannelCapacity[e.ChannelType]; ok && a.byType[e.ChannelType] >= limit {
+		return false
+	}
+	if limit, ok := a.ChannelCapacity[e.ChannelID]; ok && a.byChannel[e.ChannelID] >= limit {
+		return false
+	}
+	// a channel that does not blend: only agents serving no other channel's conversation
+	return !e.NoBlending || a.load == a.byChannel[e.ChannelID]
 }
 
 // held tells whether an entry waits for its preferred agent at a time.
@@ -879,6 +907,7 @@ func (m *model) match(now time.Time) [][2]string {
 		taken[e.Ref] = true
 		a.load++
 		a.byType[e.ChannelType]++
+		a.byChannel[e.ChannelID]++
 		a.Recent[e.Skill]++
 		a.LastAssigned = now
 	}
@@ -915,7 +944,7 @@ func (m *model) match(now time.Time) [][2]string {
 		// its own skill first, then its Also skills, in order
 		for _, skill := range append([]string{e.Skill}, e.Also...) {
 			if best := m.best(e, skill); best != nil {
-				take(&routing.Entry{Ref: e.Ref, Skill: skill, ChannelType: e.ChannelType}, best)
+				take(&routing.Entry{Ref: e.Ref, Skill: skill, ChannelType: e.ChannelType, ChannelID: e.ChannelID}, best)
 				break
 			}
 		}

@@ -37,7 +37,9 @@ type ChannelSettings struct {
 	QueueLimit   int
 	Distribution []string
 	// Strategy overrides the skill's assignment strategy; empty: the skill's.
-	Strategy        string
+	Strategy string
+	// Blending lets agents serving other channels' conversations take this channel's.
+	Blending        bool
 	AccountPriority int
 	Dispositions    []string
 	RequireContact  bool
@@ -89,7 +91,7 @@ func ParseChannel(channelType string, m map[string]any) (ChannelSettings, []Prob
 		AccountID: str(v, "account_id"), BaseURL: str(v, "base_url"), HumanAgent: v["human_agent"] == true,
 		CallbackURL: str(v, "callback_url"), OfferMode: str(v, "offer_mode"), PauseOnMissedOffer: v["pause_on_missed_offer"] == true,
 		QueueLimit: integer(v, "queue_limit"), Distribution: list(v, "distribution"), AccountPriority: integer(v, "account_priority"),
-		Strategy:     str(v, "strategy"),
+		Strategy: str(v, "strategy"), Blending: v["blending"] == true,
 		Dispositions: list(v, "dispositions"), RequireContact: v["require_contact"] == true,
 		ServiceLevel: time.Duration(integer(v, "service_level_seconds")) * time.Second, WorkingHours: str(v, "working_hours"),
 		UnknownSend: str(v, "unknown_send"), AllowedOrigins: list(v, "allowed_origins"),

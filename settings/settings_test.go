@@ -49,7 +49,7 @@ func TestParseChannelDefaults(t *testing.T) {
 	t.Parallel()
 	s, problems := settings.ParseChannel("facebook", nil)
 	require.Empty(t, problems)
-	require.Equal(t, settings.ChannelSettings{OfferMode: "direct", RingTimeout: 30 * time.Second, ServiceLevel: time.Minute,
+	require.Equal(t, settings.ChannelSettings{OfferMode: "direct", RingTimeout: 30 * time.Second, ServiceLevel: time.Minute, Blending: true,
 		UnknownSend: settings.UnknownSendHold, Send: settings.DefaultSendBudget("facebook"), Profiles: true, ProfileRefresh: 7 * 24 * time.Hour}, s)
 
 	s, problems = settings.ParseChannel("instagram", map[string]any{"profiles": false, "profile_refresh": "36h"})
@@ -83,7 +83,7 @@ func TestEverySettingIsTyped(t *testing.T) {
 		"require_contact": true, "service_level_seconds": 9, "working_hours": "w", "unknown_send": "resend", "send_rate": 2.5,
 		"send_burst": 3, "send_concurrency": 2, "profiles": false, "profile_refresh": "2d",
 		"allowed_origins": []any{"https://shop.example"}, "title": "t", "greeting": "g", "placeholder": "p", "offline_message": "o",
-		"strategy": "least_busy"}
+		"strategy": "least_busy", "blending": false}
 	for _, s := range settings.Channel {
 		require.Contains(t, values, s.Name, "give the test a value for %s", s.Name)
 	}

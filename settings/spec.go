@@ -146,6 +146,8 @@ var Channel = []Setting{
 			Description: "An order."},
 		Description: "Up to two orders applied after the priority and before the age: oldest, newest, account_priority, private_first, public_first."},
 		Exclusive: [][]string{{OrderOldest, OrderNewest}, {OrderPrivateFirst, OrderPublicFirst}}},
+	{Param: engine.Param{Name: "blending", Kind: engine.KindBool, Default: true,
+		Description: "Agents serving conversations of other channels still take this channel's; false: only agents serving none elsewhere do (an agent's own blending says whether the busy state takes any)."}},
 	{Param: engine.Param{Name: "strategy", Kind: engine.KindEnum, Values: Strategies, Example: StrategyLongestIdle,
 		Description: "The assignment strategy of the channel's conversations, over their skill's (see the skill's strategy); unset: the skill's."}},
 	{Param: engine.Param{Name: "account_priority", Kind: engine.KindInt, Default: 0, Min: engine.Bound(0), Max: engine.Bound(1000),

@@ -128,8 +128,8 @@ type RoutingTx interface {
 	AgentStateSet(ctx context.Context, s AgentState) (AgentState, error)
 	// AgentGet reads an agent: its skills, capacity and blending; ErrNotFound when there is none.
 	AgentGet(ctx context.Context, id string) (Agent, error)
-	// AgentLoad counts the conversations offered or assigned to an agent, by channel type.
-	AgentLoad(ctx context.Context, agentID string) (map[string]int, error)
+	// AgentLoad counts the conversations offered or assigned to an agent, by channel.
+	AgentLoad(ctx context.Context, agentID string) ([]ChannelLoad, error)
 	// ContactSetLastAgent records who last served a contact: its preferred agent.
 	ContactSetLastAgent(ctx context.Context, contactID, agent string) error
 }
@@ -187,21 +187,21 @@ func (p pipe) AgentGet(ctx context.Context, id string) (Agent, error) {
 	return r.agent()
 }
 
-func (p pipe) AgentLoad(ctx context.Context, agentID string) (map[string]int, error) {
-	var rows []struct {
-		ChannelType string `db:"channel_type"`
-		N           int    `db:"n"`
-	}
-	err := p.list(ctx, &rows, `SELECT channel_type, count(*) AS n FROM queue_entries
-		WHERE agent = ? AND status IN ('offered', 'assigned') GROUP BY channel_type`, agentID)
+func (p pipe) AgentLoad(ctx context.Context, agentID string) ([]ChannelLoad, error) {
+	var rows []ChannelLoad
+	err := p.list(ctx, &rows, `SELECT channel_type, channel_id, count(*) AS n FROM queue_entries
+		WHERE agent = ? AND status IN ('offered', 'assigned') GROUP BY channel_type, channel_id ORDER BY channel_id`, agentID)
 	if err != nil {
 		return nil, fmt.Errorf("agent %s load: %w", agentID, err)
 	}
-	load := make(map[string]int, len(rows))
-	for _, r := range rows {
-		load[r.ChannelType] = r.N
-	}
-	return load, nil
+	return rows, nil
+}
+
+// ChannelLoad counts an agent's conversations on one channel.
+type ChannelLoad struct {
+	ChannelType string `db:"channel_type"`
+	ChannelID   string `db:"channel_id"`
+	N           int    `db:"n"`
 }
 
 func (p pipe) AgentStateSet(ctx context.Context, st AgentState) (AgentState, error) {

@@ -227,7 +227,8 @@ type Agent struct {
 	Skills map[string]int `json:"skills"`
 	// Capacity is how many conversations the agent takes at once.
 	Capacity int `json:"capacity"`
-	// ChannelCapacity optionally bounds conversations per channel type.
+	// ChannelCapacity optionally bounds conversations per channel type or per channel (by id;
+	// a key that is a channel type is the type).
 	ChannelCapacity map[string]int `json:"channel_capacity"`
 	Groups          []string       `json:"groups"`
 	// Blending lets an agent busy with other work take conversations.
