@@ -59,6 +59,8 @@ type ACD struct {
 	// (timeout, error, bad_answer, unavailable): the strategy chose instead.
 	RouterFallback func(reason string)
 	routerClient   *http.Client
+	// answered are the assigned entries known to be answered (auto_requeue)
+	answered answeredCache
 }
 
 // Config is what an ACD is made of.
@@ -433,6 +435,9 @@ func (a *ACD) cycle(ctx context.Context) error {
 			}
 			expired = true
 		}
+	}
+	if a.requeueUnanswered(ctx, w) {
+		expired = true
 	}
 	if expired {
 		if w, err = a.read(ctx); err != nil {

@@ -39,12 +39,16 @@ type ChannelSettings struct {
 	// Strategy overrides the skill's assignment strategy; empty: the skill's.
 	Strategy string
 	// Blending lets agents serving other channels' conversations take this channel's.
-	Blending        bool
-	AccountPriority int
-	Dispositions    []string
-	RequireContact  bool
-	ServiceLevel    time.Duration
-	WorkingHours    string
+	Blending bool
+	// AutoRequeue puts back in the queue an assigned conversation with no reply for this long;
+	// the alerts say when supervisors are told of conversations waiting, near the service
+	// level, unanswered and idle. 0 is never.
+	AutoRequeue, AlertWaiting, AlertSLA, AlertNoReply, AlertIdle time.Duration
+	AccountPriority                                              int
+	Dispositions                                                 []string
+	RequireContact                                               bool
+	ServiceLevel                                                 time.Duration
+	WorkingHours                                                 string
 	// Send is the channel's send budget: its settings over the type's default.
 	Send SendBudget
 	// UnknownSend is hold or resend: what a send of unknown outcome does when reading back
@@ -99,6 +103,11 @@ func ParseChannel(channelType string, m map[string]any) (ChannelSettings, []Prob
 			OfflineMessage: str(v, "offline_message")},
 	}
 	out.RingTimeout, _ = v["ring_timeout"].(time.Duration)
+	out.AutoRequeue, _ = v["auto_requeue"].(time.Duration)
+	out.AlertWaiting, _ = v["alert_waiting"].(time.Duration)
+	out.AlertSLA, _ = v["alert_sla"].(time.Duration)
+	out.AlertNoReply, _ = v["alert_no_reply"].(time.Duration)
+	out.AlertIdle, _ = v["alert_idle"].(time.Duration)
 	out.ProfileRefresh, _ = v["profile_refresh"].(time.Duration)
 	out.Profiles = v["profiles"] == true && (channelType == store.ChannelFacebook || channelType == store.ChannelInstagram)
 	out.Send = DefaultSendBudget(channelType)

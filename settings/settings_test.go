@@ -83,7 +83,8 @@ func TestEverySettingIsTyped(t *testing.T) {
 		"require_contact": true, "service_level_seconds": 9, "working_hours": "w", "unknown_send": "resend", "send_rate": 2.5,
 		"send_burst": 3, "send_concurrency": 2, "profiles": false, "profile_refresh": "2d",
 		"allowed_origins": []any{"https://shop.example"}, "title": "t", "greeting": "g", "placeholder": "p", "offline_message": "o",
-		"strategy": "least_busy", "blending": false}
+		"strategy": "least_busy", "blending": false, "auto_requeue": "10m", "alert_waiting": 60, "alert_sla": "10s",
+		"alert_no_reply": "3m", "alert_idle": "2h"}
 	for _, s := range settings.Channel {
 		require.Contains(t, values, s.Name, "give the test a value for %s", s.Name)
 	}

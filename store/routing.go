@@ -81,7 +81,9 @@ type QueueEntry struct {
 	Escalation []EscalationStep `json:"escalation,omitempty"`
 	// Step is the escalation step (from 1) the entry was at when it was offered or assigned; 0
 	// when it had none.
-	Step      int       `json:"step"`
+	Step int `json:"step"`
+	// Requeues counts the times it went back to the queue unanswered (auto_requeue).
+	Requeues  int       `json:"requeues"`
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
@@ -252,12 +254,13 @@ type queueRow struct {
 	Disposition    string        `db:"disposition"`
 	Escalation     string        `db:"escalation"`
 	Step           int           `db:"step"`
+	Requeues       int           `db:"requeues"`
 	UpdatedAt      timestamp     `db:"updated_at"`
 }
 
 const queueColumns = `ref, session_id, conversation_id, channel_id, channel_type, skill, priority, public, enqueued_at,
 	preferred_agent, preferred_until, status, agent, offers, offered_at, offer_expires_at, excluded, assigned_at, closed_at,
-	withdrawn_at, disposition, escalation, step, updated_at`
+	withdrawn_at, disposition, escalation, step, requeues, updated_at`
 
 func (r queueRow) entry() (QueueEntry, error) {
 	e := QueueEntry{Ref: r.Ref, SessionID: r.SessionID, ConversationID: r.ConversationID, ChannelID: r.ChannelID,
@@ -265,7 +268,7 @@ func (r queueRow) entry() (QueueEntry, error) {
 		PreferredAgent: r.PreferredAgent, PreferredUntil: r.PreferredUntil.Time, Status: r.Status, Agent: r.Agent,
 		Offers: r.Offers, OfferedAt: r.OfferedAt.Time, OfferExpiresAt: r.OfferExpiresAt.Time, Excluded: []string{},
 		AssignedAt: r.AssignedAt.Time, ClosedAt: r.ClosedAt.Time, WithdrawnAt: r.WithdrawnAt.Time,
-		Disposition: r.Disposition, Step: r.Step, UpdatedAt: r.UpdatedAt.Time}
+		Disposition: r.Disposition, Step: r.Step, Requeues: r.Requeues, UpdatedAt: r.UpdatedAt.Time}
 	if err := fromJSON(r.Excluded, &e.Excluded); err != nil {
 		return QueueEntry{}, fmt.Errorf("queue entry %s: %w", r.Ref, err)
 	}
@@ -282,11 +285,11 @@ func (p pipe) QueueInsert(ctx context.Context, e QueueEntry) error {
 	if e.Status == "" {
 		e.Status = QueueQueued
 	}
-	_, err := p.exec(ctx, `INSERT INTO queue_entries (`+queueColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := p.exec(ctx, `INSERT INTO queue_entries (`+queueColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.Ref, e.SessionID, e.ConversationID, e.ChannelID, e.ChannelType, e.Skill, e.Priority, e.Public, p.s.ts(e.EnqueuedAt),
 		e.PreferredAgent, p.s.nullTS(e.PreferredUntil), e.Status, e.Agent, e.Offers, p.s.nullTS(e.OfferedAt),
 		p.s.nullTS(e.OfferExpiresAt), mustJSON(e.Excluded, "[]"), p.s.nullTS(e.AssignedAt), p.s.nullTS(e.ClosedAt),
-		p.s.nullTS(e.WithdrawnAt), e.Disposition, mustJSON(e.Escalation, "[]"), e.Step, p.s.ts(p.s.now()))
+		p.s.nullTS(e.WithdrawnAt), e.Disposition, mustJSON(e.Escalation, "[]"), e.Step, e.Requeues, p.s.ts(p.s.now()))
 	if err != nil {
 		return p.s.fail(err, "queue entry %s", e.Ref)
 	}
@@ -312,10 +315,10 @@ func (p pipe) lock() string {
 func (p pipe) QueueUpdate(ctx context.Context, e QueueEntry, ifStatus string) error {
 	n, err := p.exec(ctx, `UPDATE queue_entries SET skill = ?, priority = ?, preferred_agent = ?, preferred_until = ?,
 		status = ?, agent = ?, offers = ?, offered_at = ?, offer_expires_at = ?, excluded = ?, assigned_at = ?, closed_at = ?,
-		withdrawn_at = ?, disposition = ?, escalation = ?, step = ?, updated_at = ? WHERE ref = ? AND status = ?`,
+		withdrawn_at = ?, disposition = ?, escalation = ?, step = ?, requeues = ?, updated_at = ? WHERE ref = ? AND status = ?`,
 		e.Skill, e.Priority, e.PreferredAgent, p.s.nullTS(e.PreferredUntil), e.Status, e.Agent, e.Offers, p.s.nullTS(e.OfferedAt),
 		p.s.nullTS(e.OfferExpiresAt), mustJSON(e.Excluded, "[]"), p.s.nullTS(e.AssignedAt), p.s.nullTS(e.ClosedAt),
-		p.s.nullTS(e.WithdrawnAt), e.Disposition, mustJSON(e.Escalation, "[]"), e.Step, p.s.ts(p.s.now()), e.Ref, ifStatus)
+		p.s.nullTS(e.WithdrawnAt), e.Disposition, mustJSON(e.Escalation, "[]"), e.Step, e.Requeues, p.s.ts(p.s.now()), e.Ref, ifStatus)
 	if err != nil {
 		return p.s.fail(err, "queue entry %s", e.Ref)
 	}
