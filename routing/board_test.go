@@ -613,7 +613,7 @@ var (
 	refChannelType = map[string]string{"web1": store.ChannelWebchat, "web2": store.ChannelWebchat, "fb1": store.ChannelFacebook,
 		"tw1": store.ChannelTwitter}
 	refChannelIDs = slices.Sorted(maps.Keys(refChannelType))
-	refIDs      = []string{"ana", "bo", "cy", "di", "ed", "flo", "gus", "hal"}
+	refIDs        = []string{"ana", "bo", "cy", "di", "ed", "flo", "gus", "hal"}
 )
 
 func randomScenario(r *rand.Rand) scenario {
