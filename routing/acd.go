@@ -286,7 +286,7 @@ const ReofferAfter = time.Minute
 func (w *world) board(now time.Time) *Board {
 	b := NewBoard()
 	for name, sk := range w.skills {
-		b.SetPolicy(name, Policy{Strategy: sk.Strategy, Limit: sk.AssignmentLimit, Routed: sk.RouterURL != ""})
+		b.SetPolicy(name, Policy{Strategy: sk.Strategy, Limit: sk.AssignmentLimit, Routed: sk.RouterURL != "", Groups: sk.Groups})
 	}
 	for _, ag := range w.agents {
 		ba := boardAgent(ag, w.states[ag.ID])
@@ -310,7 +310,7 @@ func boardAgent(ag store.Agent, st store.AgentState) Agent {
 	if st.IdleSince != nil {
 		idle = *st.IdleSince
 	}
-	return Agent{ID: ag.ID, Skills: ag.Skills, Capacity: ag.Capacity, ChannelCapacity: ag.ChannelCapacity,
+	return Agent{ID: ag.ID, Skills: ag.Skills, Capacity: ag.Capacity, ChannelCapacity: ag.ChannelCapacity, Groups: ag.Groups,
 		State: cmpOr(st.State, StateOffline), Blending: ag.Blending, IdleSince: idle}
 }
 

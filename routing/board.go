@@ -44,6 +44,8 @@ type Agent struct {
 	Blending bool
 	// IdleSince is when the agent last finished a conversation: the longest idle goes first.
 	IdleSince time.Time
+	// Groups are the agent's groups, which skills may serve in order (Policy.Groups).
+	Groups []string
 	// LastAssigned is when the agent last got a new conversation (round robin).
 	LastAssigned time.Time
 	// Recent counts the new conversations of each skill the agent got in its policy's window.
@@ -180,7 +182,7 @@ func (b *Board) agentsFor(skill, strategy string) *agentHeap {
 	q.agents = append(q.agents, strategyHeap{strategy: strategy, heap: h})
 	for _, a := range b.agents {
 		if level := a.Skills[skill]; level > 0 && a.free() && !b.capped(a, skill) {
-			*h = append(*h, agentItem{agent: a, key: rank(strategy, a, level), version: a.version})
+			*h = append(*h, agentItem{agent: a, key: rank(strategy, a, level, b.tier(a, skill)), version: a.version})
 		}
 	}
 	heap.Init(h)
@@ -243,8 +245,9 @@ func (b *Board) touch(a *Agent) {
 			// the skill's own strategy always has its heap, kept from the first agent on
 			q.agents = append(q.agents, strategyHeap{strategy: b.skillStrategy(skill), heap: &agentHeap{}})
 		}
+		tier := b.tier(a, skill)
 		for _, sh := range q.agents {
-			heap.Push(sh.heap, agentItem{agent: a, key: rank(sh.strategy, a, level), version: a.version})
+			heap.Push(sh.heap, agentItem{agent: a, key: rank(sh.strategy, a, level, tier), version: a.version})
 		}
 	}
 }

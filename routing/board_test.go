@@ -614,6 +614,7 @@ var (
 		"tw1": store.ChannelTwitter}
 	refChannelIDs = slices.Sorted(maps.Keys(refChannelType))
 	refIDs        = []string{"ana", "bo", "cy", "di", "ed", "flo", "gus", "hal"}
+	refGroups     = []string{"day", "night", "tier1", "tier2"}
 )
 
 func randomScenario(r *rand.Rand) scenario {
@@ -624,6 +625,11 @@ func randomScenario(r *rand.Rand) scenario {
 		}
 		sc.policies[s] = routing.Policy{Strategy: routing.Strategies[r.IntN(len(routing.Strategies))], Limit: r.IntN(3),
 			Routed: r.IntN(3) == 0}
+		if r.IntN(2) == 0 {
+			p := sc.policies[s]
+			p.Groups = []string{refGroups[r.IntN(2)], refGroups[2+r.IntN(2)]} // in order
+			sc.policies[s] = p
+		}
 	}
 	for _, id := range refIDs[:1+r.IntN(len(refIDs))] {
 		a := boardAgent{Agent: routing.Agent{ID: id, Skills: map[string]int{}, Capacity: 1 + r.IntN(3),
@@ -631,6 +637,11 @@ func randomScenario(r *rand.Rand) scenario {
 			IdleSince: t0.Add(-time.Duration(r.IntN(4)) * time.Minute), Recent: map[string]int{}}, load: map[string]int{}}
 		if r.IntN(2) == 0 {
 			a.LastAssigned = t0.Add(-time.Duration(r.IntN(4)) * time.Minute)
+		}
+		for _, g := range refGroups {
+			if r.IntN(3) == 0 {
+				a.Groups = append(a.Groups, g)
+			}
 		}
 		if r.IntN(3) > 0 {
 			a.State = routing.StateAvailable
@@ -975,7 +986,18 @@ func (m *model) best(e *routing.Entry, skill string) *modelAgent {
 	if strategy == "" {
 		strategy = cmp.Or(m.policies[e.Skill].Strategy, routing.StrategyMostProficient)
 	}
+	tier := func(a *modelAgent) int {
+		for i, g := range m.policies[skill].Groups {
+			if slices.Contains(a.Groups, g) {
+				return i
+			}
+		}
+		return len(m.policies[skill].Groups)
+	}
 	slices.SortFunc(cands, func(x, y *modelAgent) int {
+		if tx, ty := tier(x), tier(y); tx != ty {
+			return tx - ty // the skill's groups in order, then agents in none
+		}
 		if better(x, y, skill, strategy) {
 			return -1
 		}

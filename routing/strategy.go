@@ -2,6 +2,7 @@ package routing
 
 import (
 	"math"
+	"slices"
 	"time"
 
 	"github.com/switchboardhq/switchboard/settings"
@@ -35,6 +36,9 @@ type Policy struct {
 	Limit int
 	// Routed makes the board ask its Chooser to pick among the candidates.
 	Routed bool
+	// Groups are agent groups in order: the skill's free agents of the first go before those of
+	// the second, and so on, and agents in none of them last; the strategy orders each tier.
+	Groups []string
 }
 
 // Chooser picks the agent for an entry among candidates, best first by the strategy; nil (or an
@@ -61,8 +65,9 @@ func (b *Board) skillStrategy(skill string) string {
 	return StrategyMostProficient
 }
 
-// rankKey is an agent's place in a skill's heap for a strategy: lower goes first, then the id.
-type rankKey [4]int64
+// rankKey is an agent's place in a skill's heap for a strategy: its group's tier first, then
+// the strategy's order; lower goes first, then the id.
+type rankKey [5]int64
 
 // nanos is a time as a key: the zero time first.
 func nanos(t time.Time) int64 {
@@ -77,15 +82,27 @@ func nanos(t time.Time) int64 {
 const busyScale = 1_000_000
 
 // rank is the key of an agent with a level in a skill, by a strategy.
-func rank(strategy string, a *Agent, level int) rankKey {
+func rank(strategy string, a *Agent, level, tier int) rankKey {
 	idle := nanos(a.IdleSince)
 	switch strategy {
 	case StrategyLongestIdle:
-		return rankKey{idle, -int64(level)}
+		return rankKey{int64(tier), idle, -int64(level)}
 	case StrategyLeastBusy:
-		return rankKey{int64(a.load) * busyScale / int64(a.Capacity), -int64(level), idle}
+		return rankKey{int64(tier), int64(a.load) * busyScale / int64(a.Capacity), -int64(level), idle}
 	case StrategyRoundRobin:
-		return rankKey{-int64(level), nanos(a.LastAssigned), idle}
+		return rankKey{int64(tier), -int64(level), nanos(a.LastAssigned), idle}
 	}
-	return rankKey{-int64(level), idle}
+	return rankKey{int64(tier), -int64(level), idle}
+}
+
+// tier is an agent's tier for a skill: the place of its first group in the skill's ordered
+// groups (0 for the first), and after them all for an agent in none of them.
+func (b *Board) tier(a *Agent, skill string) int {
+	groups := b.policies[skill].Groups
+	for i, g := range groups {
+		if slices.Contains(a.Groups, g) {
+			return i
+		}
+	}
+	return len(groups)
 }

@@ -244,7 +244,7 @@ func (s *Server) putSkill(c *fiber.Ctx) error {
 	sk, err := s.cfg.Store.SkillPut(c.UserContext(), store.Skill{Name: name, Description: req.Description,
 		Dispositions: req.Dispositions, RequireAccept: req.RequireAccept, SkillRouting: store.SkillRouting{
 			Strategy: req.Strategy, AssignmentLimit: req.AssignmentLimit, AssignmentWindow: int(req.AssignmentWindow / time.Second),
-			RouterURL: req.RouterURL, RouterTimeout: req.RouterTimeout.String()}}, by(c))
+			RouterURL: req.RouterURL, RouterTimeout: req.RouterTimeout.String(), Groups: req.Groups}}, by(c))
 	if err != nil {
 		return err
 	}

@@ -85,6 +85,8 @@ type SkillSettings struct {
 	// RouterURL is the external router's; RouterTimeout how long it has to answer.
 	RouterURL     string
 	RouterTimeout time.Duration
+	// Groups are agent groups in order.
+	Groups []string
 }
 
 // ParseChannel reads the settings of a channel of a type. Unknown settings, settings of other
@@ -128,7 +130,7 @@ func ParseSkill(m map[string]any) (SkillSettings, []Problem) {
 	v, problems := decode(Skill, "", "", m)
 	out := SkillSettings{Description: str(v, "description"), Dispositions: list(v, "dispositions"),
 		RequireAccept: v["require_accept"] == true, Strategy: str(v, "strategy"), AssignmentLimit: integer(v, "assignment_limit"),
-		RouterURL: str(v, "router_url")}
+		RouterURL: str(v, "router_url"), Groups: list(v, "groups")}
 	out.AssignmentWindow, _ = v["assignment_window"].(time.Duration)
 	out.RouterTimeout, _ = v["router_timeout"].(time.Duration)
 	return out, problems

@@ -190,6 +190,9 @@ var Skill = []Setting{
 		Description: "Offers of the skill ring until the agent accepts or rejects them, whatever the channel's offer_mode."}},
 	{Param: engine.Param{Name: "strategy", Kind: engine.KindEnum, Values: Strategies, Default: StrategyMostProficient,
 		Description: "Who of the free agents gets a conversation: most_proficient (then the longest idle), longest_idle, least_busy (the fewest conversations for their capacity), round_robin (among the most proficient, whoever got one least recently), or manual (nobody: agents claim conversations from the queue). A channel's strategy setting overrides it."}},
+	{Param: engine.Param{Name: "groups", Kind: engine.KindList, Max: engine.Bound(10), Example: []string{"tier1", "tier2"},
+		Elem:        &engine.Param{Kind: engine.KindString, Format: "group-name", Description: "An agent group."},
+		Description: "Agent groups in order: the skill's conversations go to the free agents of the first group, then of the second, and so on, then to its agents in none of them; the strategy chooses within each group."}},
 	{Param: engine.Param{Name: "assignment_limit", Kind: engine.KindInt, Min: engine.Bound(1), Max: engine.Bound(1000), Example: 20,
 		Description: "The most new conversations of the skill an agent gets per assignment_window; an agent who had that many waits for the window to move on. Unset: no limit."}},
 	{Param: engine.Param{Name: "assignment_window", Kind: engine.KindDuration, Default: "1h", Min: engine.Bound(60), Max: engine.Bound(86400),
@@ -262,6 +265,16 @@ var formats = map[string]*engine.Format{
 		Check: func(s string) error {
 			if n := len([]rune(s)); n > 300 {
 				return fmt.Errorf("the text is %d characters long; the most allowed is 300", n)
+			}
+			return nil
+		},
+	},
+	"group-name": {
+		Description: "a group name: 1 to 64 characters, not blank",
+		Pattern:     `^\S[\s\S]{0,63}$`,
+		Check: func(s string) error {
+			if strings.TrimSpace(s) == "" || len([]rune(s)) > 64 {
+				return fmt.Errorf("%q is not a group name; write 1 to 64 characters, not blank", s)
 			}
 			return nil
 		},

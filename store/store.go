@@ -218,6 +218,8 @@ type SkillRouting struct {
 	// (a duration such as "2s").
 	RouterURL     string `json:"router_url,omitempty"`
 	RouterTimeout string `json:"router_timeout,omitempty"`
+	// Groups are agent groups in order: group 1's agents first, then group 2's, then the others.
+	Groups []string `json:"groups,omitempty"`
 }
 
 // Agent is a person who serves conversations.

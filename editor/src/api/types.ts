@@ -171,6 +171,8 @@ export interface Skill {
   assignment_window?: number
   router_url?: string
   router_timeout?: string
+  /** Agent groups in order. */
+  groups?: string[]
   created_at?: string
   updated_at?: string
 }

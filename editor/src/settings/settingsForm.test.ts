@@ -37,6 +37,7 @@ describe('settings forms from the spec', () => {
       ['dispositions', 'text-list'],
       ['require_accept', 'bool'],
       ['strategy', 'enum'],
+      ['groups', 'text-list'],
       ['assignment_limit', 'int'],
       ['assignment_window', 'duration'],
       ['router_url', 'text'],
