@@ -392,3 +392,32 @@ func TestRouteSkillEscalationErrors(t *testing.T) {
 		})
 	}
 }
+
+// While queued, a waiting message goes to the customer every so often, with the seconds waited;
+// the request stays queued, and the block's timeout still counts from the queueing.
+func TestRouteSkillWaitingMessage(t *testing.T) {
+	t.Parallel()
+	f := around(t, "facebook", `b:
+  type: route.skill
+  params:
+    skill: billing
+    timeout: 5m
+    waiting_message: {every: 2m, text: "Still on it after {{ vars.waited }} s"}
+  next: {done: bye, timeout: busy}
+bye: {type: end}
+busy: {type: end}
+`)
+	o := play(t, f, sim.Scenario{
+		Interaction: message("mi factura"),
+		Agents:      []*engine.MemoryAgent{with(agent("a1", "billing", 10), func(a *engine.MemoryAgent) { a.Load = 1 })},
+		Events:      []sim.Event{{Advance: 90 * time.Second}, {Advance: time.Minute}, {Advance: 2 * time.Minute}, {Advance: time.Minute}},
+	})
+	require.Nil(t, o.Error)
+	var said []string
+	for _, a := range actionsOf(o, engine.ActionReply) {
+		said = append(said, a.Text)
+	}
+	require.Equal(t, []string{"Still on it after 120 s", "Still on it after 240 s"}, said, "every two minutes while queued")
+	require.Equal(t, "timeout", exitOf(t, o, "b"), "five minutes after the queueing, however many messages")
+	require.Equal(t, engine.StatusEnded, o.Status)
+}

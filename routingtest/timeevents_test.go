@@ -80,3 +80,37 @@ func TestTimeEventsAndAutoRequeue(t *testing.T) {
 		}
 	})
 }
+
+// A flow reacts to its customer waiting: route.skill's waiting_message goes out every so often
+// through the channel while the conversation stays in the queue.
+func TestWaitingMessageOverHTTP(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, c *centre) {
+		c.skill(t, "billing", nil)
+		c.channel(t, "web", c.publishFlow(t, `switchboard: 1
+id: patient
+name: patient
+blocks:
+  chat:
+    type: webchat.trigger
+    next: {message: route}
+  route:
+    type: route.skill
+    params:
+      skill: billing
+      queue_without_agents: true
+      waiting_message: {every: 1m, text: "You have waited {{ vars.waited }} s; you are number {{ vars.queue_position }}."}
+    next: {done: end, timeout: end}
+  end:
+    type: end
+`), "billing", nil)
+		conv := c.waitsForAgent(t, "web", "carla")
+		ref := c.queue(t)[conv].Ref
+		c.advance(time.Minute)
+		c.advance(time.Minute)
+		require.Equal(t, []string{"You have waited 60 s; you are number 1.", "You have waited 120 s; you are number 1."},
+			c.conversation(t, conv).said())
+		require.Equal(t, ref, c.queue(t)[conv].Ref, "the same request waits on")
+		require.Equal(t, store.QueueQueued, c.queue(t)[conv].Status)
+	})
+}
