@@ -62,7 +62,10 @@ func TestTimeEventsAndAutoRequeue(t *testing.T) {
 		require.Contains(t, e.Excluded, "ana")
 
 		c.call(t, bo, "POST", "/api/v1/agent/conversations/"+conv+"/reply", map[string]any{"text": "Hello Carla"}).expect(t, 202)
-		c.advance(0)
+		eventually(t, "bo's reply is sent", func() bool {
+			c.d.RunDue(c.ctx)
+			return c.conversation(t, conv).LastOutboundAt != nil
+		})
 		c.advance(3 * time.Minute)
 		c.step(t)
 		require.Equal(t, []string{conv}, c.serving(t, bo), "answered: it stays")
