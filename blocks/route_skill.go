@@ -30,25 +30,63 @@ var routeSkillSpec = engine.Spec{
 			Description: "how long the last agent is held before anyone may take it"},
 		{Name: "queue_without_agents", Kind: engine.KindBool, Default: false,
 			Description: "queue even when nobody with the skill is logged in, instead of leaving by no_agents"},
+		{Name: "waiting_message", Kind: engine.KindObject,
+			Description: "while the conversation waits in the queue, a message to the customer every so often (the same way they wrote), with vars.waited, the seconds waited so far",
+			Example:     map[string]any{"every": "2m", "text": "Thanks for waiting ({{ vars.waited / 60 }} min): we are still on it."},
+			Fields: []engine.Param{
+				{Name: "every", Kind: engine.KindDuration, Required: true, Min: engine.Bound(30),
+					Description: "how long the conversation waits before each message", Example: "2m"},
+				{Name: "text", Kind: engine.KindTemplate, Required: true,
+					Description: "the message, with {{ expression }} holes", Example: "We are still on it."},
+			}},
+		{Name: "escalation", Kind: engine.KindList, Max: engine.Bound(10),
+			Description: "steps that widen the request as it waits, each from its after on and keeping what the steps before it did; vars.escalation_step says which step an agent took it at",
+			Example: []map[string]any{{"after": "0s", "min_proficiency": 15}, {"after": "60s", "min_proficiency": 1},
+				{"after": "120s", "skills": []string{"general"}}, {"after": "300s", "priority": 5}},
+			Elem: &engine.Param{Kind: engine.KindObject, Description: "a step", Fields: []engine.Param{
+				{Name: "after", Kind: engine.KindDuration, Required: true,
+					Description: "how long after the conversation was queued the step starts", Example: "60s"},
+				{Name: "min_proficiency", Kind: engine.KindInt, Min: engine.Bound(1), Max: engine.Bound(20),
+					Description: "the lowest proficiency an agent needs from this step on; unset: the step before's (any, at first)", Example: 15},
+				{Name: "skills", Kind: engine.KindList, Max: engine.Bound(5),
+					Description: "more skills whose agents may take the conversation from this step on", Example: []string{"general"},
+					Elem: &engine.Param{Kind: engine.KindString, Format: "skill", Refers: "skill", Description: "a skill"}},
+				{Name: "priority", Kind: engine.KindInt, Min: engine.Bound(-100), Max: engine.Bound(100),
+					Description: "added to the priority from this step on", Example: 5},
+			}}},
 	},
 	Exits: []string{"done", "timeout", "overflow", "no_agents"},
 	Waits: true,
 	SetsVars: func(*engine.Params) []string {
-		return []string{"agent", "disposition"}
+		return []string{"agent", "disposition", "escalation_step", "queue_position", "expected_wait", "waited"}
 	},
 	Examples: []engine.Example{{Title: "VIPs first", YAML: `type: route.skill
 params: {skill: billing, priority: "contact.vip ? 10 : 1", timeout: 15m}
 next: {done: end, timeout: busy-reply, overflow: busy-reply, no_agents: closed-reply}
 `}},
 	Build: func(p *engine.Params) (engine.Block, error) {
-		return &routeSkill{
+		b := &routeSkill{
 			skill:            p.Template("skill"),
 			priority:         p.Expression("priority"),
 			timeout:          p.Duration("timeout"),
 			preferred:        p.Bool("preferred_agent"),
 			preferredTimeout: p.Duration("preferred_timeout"),
 			queueAnyway:      p.Bool("queue_without_agents"),
-		}, nil
+		}
+		if p.Has("waiting_message") {
+			m := p.Object("waiting_message")
+			b.waitingEvery, b.waitingText = m.Duration("every"), m.Template("text")
+		}
+		for i, step := range p.Objects("escalation") {
+			s := engine.EscalationStep{After: step.Duration("after"), MinProficiency: int(step.Int("min_proficiency")),
+				Skills: step.Strings("skills"), Priority: int(step.Int("priority"))}
+			if i > 0 && s.After <= b.escalation[i-1].After {
+				return nil, engine.ParamErrorf(fmt.Sprintf("escalation[%d].after", i),
+					"the steps start one after the other: %s is not after the step before's %s", s.After, b.escalation[i-1].After)
+			}
+			b.escalation = append(b.escalation, s)
+		}
+		return b, nil
 	},
 }
 
@@ -59,6 +97,21 @@ type routeSkill struct {
 	preferred        bool
 	preferredTimeout time.Duration
 	queueAnyway      bool
+	escalation       []engine.EscalationStep
+	// waitingEvery and waitingText are the waiting_message: every so often, while queued.
+	waitingEvery time.Duration
+	waitingText  *engine.Template
+}
+
+// queuedWait is the wait of a queued request: until its timeout, or until the next waiting
+// message when that comes first.
+func (b *routeSkill) queuedWait(ref, skill string, since, timeoutAt, now time.Time) *engine.Wait {
+	deadline := timeoutAt
+	if b.waitingEvery > 0 && now.Add(b.waitingEvery).Before(timeoutAt) {
+		deadline = now.Add(b.waitingEvery)
+	}
+	return &engine.Wait{Kind: engine.WaitAgent, Ref: ref, Deadline: deadline, State: map[string]any{"skill": skill,
+		"since": since.Format(time.RFC3339Nano), "timeout_at": timeoutAt.Format(time.RFC3339Nano)}}
 }
 
 var (
@@ -95,7 +148,7 @@ func (b *routeSkill) Run(c *engine.Context) engine.Result {
 	}
 	req := &engine.RouteRequest{
 		Ref: c.Ref(), SessionID: c.Session().ID, Skill: skill, Priority: priority,
-		Timeout: b.timeout, QueueWithoutAgents: b.queueAnyway,
+		Timeout: b.timeout, QueueWithoutAgents: b.queueAnyway, Escalation: b.escalation,
 		Interaction: c.Interaction(), Contact: c.Contact(),
 	}
 	if b.preferred && c.Contact().LastAgent != "" {
@@ -115,7 +168,15 @@ func (b *routeSkill) Run(c *engine.Context) engine.Result {
 		c.SetVar("agent", res.Agent)
 		return engine.WaitFor(&engine.Wait{Kind: engine.WaitAgent, Ref: req.Ref, State: map[string]any{"skill": skill, "agent": res.Agent}})
 	case engine.RouteQueued:
-		return engine.WaitFor(&engine.Wait{Kind: engine.WaitAgent, Ref: req.Ref, Deadline: c.Now().Add(b.timeout), State: map[string]any{"skill": skill}})
+		if res.Position > 0 {
+			c.SetVar("queue_position", res.Position)
+			wait := -1 // unknown
+			if res.ExpectedWait >= 0 {
+				wait = int(res.ExpectedWait.Round(time.Second) / time.Second)
+			}
+			c.SetVar("expected_wait", wait)
+		}
+		return engine.WaitFor(b.queuedWait(req.Ref, skill, c.Now(), c.Now().Add(b.timeout), c.Now()))
 	}
 	return engine.Fail(fmt.Errorf("the router answered %q", res.Outcome))
 }
@@ -125,12 +186,33 @@ func (b *routeSkill) Resume(c *engine.Context, ev engine.Event) engine.Result {
 	switch ev.Kind {
 	case engine.EventAssigned:
 		c.SetVar("agent", ev.Agent)
+		if ev.Step > 0 {
+			c.SetVar("escalation_step", ev.Step)
+		}
 		return engine.WaitFor(&engine.Wait{Kind: engine.WaitAgent, Ref: w.Ref, State: map[string]any{"skill": w.State["skill"], "agent": ev.Agent}})
 	case engine.EventDone:
 		c.SetVar("agent", ev.Agent)
 		c.SetVar("disposition", ev.Disposition)
 		return engine.Next("done")
 	case engine.EventTimeout:
+		since, _ := time.Parse(time.RFC3339Nano, fmt.Sprint(w.State["since"]))
+		timeoutAt, err := time.Parse(time.RFC3339Nano, fmt.Sprint(w.State["timeout_at"]))
+		if err == nil && b.waitingText != nil && c.Now().Before(timeoutAt) {
+			// time for a waiting message: the request stays queued
+			c.SetVar("waited", int(c.Now().Sub(since)/time.Second))
+			text, err := c.Render(b.waitingText)
+			if err != nil {
+				return engine.Fail(err)
+			}
+			a, err := replyAction(c.Interaction(), "same", text)
+			if err != nil {
+				return engine.Fail(err)
+			}
+			if res := c.Emit(a); res.Err != nil {
+				return engine.Fail(res.Err)
+			}
+			return engine.WaitFor(b.queuedWait(w.Ref, fmt.Sprint(w.State["skill"]), since, timeoutAt, c.Now()))
+		}
 		if router := c.Runtime().Router; router != nil {
 			if err := router.Cancel(c.Context(), c.Session().ID, w.Ref); err != nil {
 				return engine.Fail(fmt.Errorf("withdraw the routing request: %w", err))

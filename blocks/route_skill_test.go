@@ -366,3 +366,58 @@ func TestRouteSkillWithoutARouterFails(t *testing.T) {
 	require.Equal(t, engine.StatusFailed, s.Status)
 	require.Equal(t, "block b (route.skill): no router is configured", s.Error)
 }
+
+// Escalation steps start one after the other; a step out of order, or one that asks for a
+// proficiency beyond 20, is an error on its field.
+func TestRouteSkillEscalationErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, steps, path, message string
+	}{
+		{"out of order", "      - {after: 60s, min_proficiency: 15}\n      - {after: 30s}\n",
+			"blocks.b.params.escalation[1].after", "the steps start one after the other: 30s is not after the step before's 1m0s"},
+		{"at the same time", "      - {after: 0s}\n      - {after: 0s, priority: 5}\n",
+			"blocks.b.params.escalation[1].after", "not after the step before's"},
+		{"a proficiency beyond 20", "      - {after: 0s, min_proficiency: 25}\n",
+			"blocks.b.params.escalation[0].min_proficiency", "25"},
+		{"no after", "      - {min_proficiency: 5}\n", "blocks.b.params.escalation[0]", "after"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			errs := loadErrors(t, flowDoc("test", "webchat", "b:\n  type: route.skill\n  params:\n    skill: billing\n    escalation:\n"+tt.steps))
+			require.Len(t, errs, 1, diagText(errs))
+			require.Equal(t, tt.path, errs[0].Path)
+			require.Contains(t, errs[0].Message, tt.message)
+		})
+	}
+}
+
+// While queued, a waiting message goes to the customer every so often, with the seconds waited;
+// the request stays queued, and the block's timeout still counts from the queueing.
+func TestRouteSkillWaitingMessage(t *testing.T) {
+	t.Parallel()
+	f := around(t, "facebook", `b:
+  type: route.skill
+  params:
+    skill: billing
+    timeout: 5m
+    waiting_message: {every: 2m, text: "Still on it after {{ vars.waited }} s"}
+  next: {done: bye, timeout: busy}
+bye: {type: end}
+busy: {type: end}
+`)
+	o := play(t, f, sim.Scenario{
+		Interaction: message("mi factura"),
+		Agents:      []*engine.MemoryAgent{with(agent("a1", "billing", 10), func(a *engine.MemoryAgent) { a.Load = 1 })},
+		Events:      []sim.Event{{Advance: 90 * time.Second}, {Advance: time.Minute}, {Advance: 2 * time.Minute}, {Advance: time.Minute}},
+	})
+	require.Nil(t, o.Error)
+	var said []string
+	for _, a := range actionsOf(o, engine.ActionReply) {
+		said = append(said, a.Text)
+	}
+	require.Equal(t, []string{"Still on it after 120 s", "Still on it after 240 s"}, said, "every two minutes while queued")
+	require.Equal(t, "timeout", exitOf(t, o, "b"), "five minutes after the queueing, however many messages")
+	require.Equal(t, engine.StatusEnded, o.Status)
+}

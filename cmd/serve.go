@@ -254,6 +254,7 @@ func serve(ctx context.Context, env Env, o serveOptions) error {
 	acd := routing.New(routing.Config{Store: st, Hub: hub, Logger: log, Node: node})
 	acd.Queued = metrics.QueueSize
 	acd.Refused = metrics.AssignmentRefused
+	acd.RouterFallback = metrics.RouterFallback
 	networks := &channels.Client{HTTP: sendHTTP}
 	dcfg := dispatch.Config{Store: st, Flows: flowCache, Sender: networks, Profiles: networks, ProfileTimeout: o.profileTimeout,
 		ProfileLookups: o.profileLookups, Logger: log,

@@ -36,7 +36,7 @@ type Sender interface {
 // Queue is the routing queue as sessions see it; package routing implements it.
 type Queue interface {
 	// Admit decides a routing request during a run: no_agents or overflow at once, or queued.
-	Admit(ctx context.Context, req *engine.RouteRequest, ch store.Channel) (engine.RouteOutcome, error)
+	Admit(ctx context.Context, req *engine.RouteRequest, ch store.Channel) (engine.RouteResult, error)
 	// Enqueue writes an admitted request, in the transaction of the run that made it.
 	Enqueue(ctx context.Context, tx store.Tx, req routing.QueueRequest) error
 	// Withdraw takes a request out of the queue: its wait timed out.

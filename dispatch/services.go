@@ -139,9 +139,9 @@ func (r runRouter) Route(ctx context.Context, req *engine.RouteRequest) (engine.
 	if r.d.cfg.Queue == nil {
 		return engine.RouteResult{Outcome: engine.RouteNoAgents}, nil
 	}
-	outcome, err := r.d.cfg.Queue.Admit(ctx, req, e.channel)
-	if err != nil || outcome != engine.RouteQueued {
-		return engine.RouteResult{Outcome: outcome}, err
+	res, err := r.d.cfg.Queue.Admit(ctx, req, e.channel)
+	if err != nil || res.Outcome != engine.RouteQueued {
+		return res, err
 	}
 	at := e.now
 	if req.Interaction != nil && !req.Interaction.Time.IsZero() {
@@ -150,8 +150,8 @@ func (r runRouter) Route(ctx context.Context, req *engine.RouteRequest) (engine.
 	public := req.Interaction != nil && req.Interaction.Public
 	e.routes = append(e.routes, routing.QueueRequest{Ref: req.Ref, SessionID: req.SessionID, ConversationID: e.conversation.ID,
 		Channel: e.channel, Skill: req.Skill, Priority: req.Priority, Preferred: req.Preferred,
-		PreferredTimeout: req.PreferredTimeout, Timeout: req.Timeout, Public: public, EnqueuedAt: at})
-	return engine.RouteResult{Outcome: engine.RouteQueued}, nil
+		PreferredTimeout: req.PreferredTimeout, Timeout: req.Timeout, Public: public, EnqueuedAt: at, Escalation: req.Escalation})
+	return res, nil
 }
 
 func (r runRouter) Cancel(ctx context.Context, _ string, ref string) error {

@@ -48,8 +48,20 @@ type RouteRequest struct {
 	Timeout time.Duration
 	// QueueWithoutAgents queues the conversation even when nobody with the skill is logged in.
 	QueueWithoutAgents bool
-	Interaction        *Interaction
-	Contact            *Contact
+	// Escalation widens the request as it waits, step by step.
+	Escalation  []EscalationStep
+	Interaction *Interaction
+	Contact     *Contact
+}
+
+// EscalationStep widens a waiting request from After (since it was queued) on: agents need at
+// least MinProficiency (0 keeps the step before's; any at first), agents of Skills may take it
+// too, and Priority is added to its priority. Each step keeps what the steps before it did.
+type EscalationStep struct {
+	After          time.Duration
+	MinProficiency int
+	Skills         []string
+	Priority       int
 }
 
 // RouteOutcome is what the router did with a request.
@@ -68,6 +80,10 @@ type RouteResult struct {
 	Outcome RouteOutcome
 	// Agent is the agent assigned, for RouteAssigned.
 	Agent string
+	// Position is the request's place in its skill's queue (1 is next), and ExpectedWait an
+	// estimate of its wait, for RouteQueued; 0 when the router does not say.
+	Position     int
+	ExpectedWait time.Duration
 }
 
 // Contacts finds and creates contacts (the customer records).

@@ -127,6 +127,9 @@ type Event struct {
 	Agent string `json:"agent,omitempty"`
 	// Disposition is the closing code, for EventDone.
 	Disposition string `json:"disposition,omitempty"`
+	// Step is the escalation step the request was at when an agent took it, for
+	// EventAssigned; 0 when it had none.
+	Step int `json:"step,omitempty"`
 	// Error says why a send failed, for EventSendFailed.
 	Error string `json:"error,omitempty"`
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -54,6 +55,12 @@ type ACD struct {
 	// Refused counts, when set, the decisions refused at their commit because the agent had
 	// changed state or taken other conversations since the cycle read the database.
 	Refused func()
+	// RouterFallback counts, when set, the external routers' choices not taken, by reason
+	// (timeout, error, bad_answer, unavailable): the strategy chose instead.
+	RouterFallback func(reason string)
+	routerClient   *http.Client
+	// answered are the assigned entries known to be answered (auto_requeue)
+	answered answeredCache
 }
 
 // Config is what an ACD is made of.
@@ -81,7 +88,8 @@ func New(cfg Config) *ACD {
 		cfg.Tick = time.Second
 	}
 	return &ACD{st: cfg.Store, Resumer: cfg.Resumer, hub: cfg.Hub, clock: cfg.Clock, log: cfg.Logger, node: cfg.Node,
-		tick: cfg.Tick, wake: make(chan struct{}, 1)}
+		tick: cfg.Tick, wake: make(chan struct{}, 1),
+		routerClient: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 2, ResponseHeaderTimeout: 10 * time.Second}}}
 }
 
 type wallClock struct{}
@@ -173,6 +181,10 @@ type world struct {
 	settings map[string]settings.ChannelSettings
 	skills   map[string]store.Skill
 	entries  []store.QueueEntry
+	// recent are the agents' new conversations in their skills' windows (assignment_limit) and
+	// the last one's time (round robin), read when a skill or channel needs them.
+	recent map[string]map[string]int
+	last   map[string]time.Time
 	// working lists the working agents (available or busy) of each skill; built when first needed.
 	working map[string][]string
 }
@@ -211,7 +223,59 @@ func (a *ACD) read(ctx context.Context) (*world, error) {
 		w.skills[s.Name] = s
 	}
 	w.entries, err = a.st.QueueList(ctx, store.QueueListParams{Statuses: store.QueueOpen})
-	return w, err
+	if err != nil {
+		return nil, err
+	}
+	return w, a.readRecent(ctx, w)
+}
+
+// RoundRobinMemory is how far back round robin looks for an agent's last new conversation;
+// an agent with none in that time counts as the longest without one.
+const RoundRobinMemory = 24 * time.Hour
+
+// readRecent reads the agents' recent new conversations: counted in each window a skill's
+// assignment_limit uses, and the last one's time when a skill or channel uses round robin.
+func (a *ACD) readRecent(ctx context.Context, w *world) error {
+	now := a.now()
+	windows := map[time.Duration][]string{}
+	roundRobin := false
+	for _, sk := range w.skills {
+		if sk.AssignmentLimit > 0 {
+			d := time.Duration(sk.AssignmentWindow) * time.Second
+			if d <= 0 {
+				d = time.Hour
+			}
+			windows[d] = append(windows[d], sk.Name)
+		}
+		roundRobin = roundRobin || sk.Strategy == StrategyRoundRobin
+	}
+	for _, s := range w.settings {
+		roundRobin = roundRobin || s.Strategy == StrategyRoundRobin
+	}
+	if roundRobin {
+		if _, ok := windows[RoundRobinMemory]; !ok {
+			windows[RoundRobinMemory] = nil
+		}
+	}
+	w.recent, w.last = map[string]map[string]int{}, map[string]time.Time{}
+	for d, skills := range windows {
+		rows, err := a.st.QueueAssignments(ctx, now.Add(-d))
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if slices.Contains(skills, r.Skill) {
+				if w.recent[r.Agent] == nil {
+					w.recent[r.Agent] = map[string]int{}
+				}
+				w.recent[r.Agent][r.Skill] = r.N
+			}
+			if r.Last.After(w.last[r.Agent]) {
+				w.last[r.Agent] = r.Last
+			}
+		}
+	}
+	return nil
 }
 
 // ReofferAfter is how long a conversation that every working agent of its skill rejected or
@@ -221,13 +285,18 @@ const ReofferAfter = time.Minute
 // board builds the board of a world at a moment: agents with their loads, and the queued entries.
 func (w *world) board(now time.Time) *Board {
 	b := NewBoard()
+	for name, sk := range w.skills {
+		b.SetPolicy(name, Policy{Strategy: sk.Strategy, Limit: sk.AssignmentLimit, Routed: sk.RouterURL != "", Groups: sk.Groups})
+	}
 	for _, ag := range w.agents {
-		b.PutAgent(boardAgent(ag, w.states[ag.ID]))
+		ba := boardAgent(ag, w.states[ag.ID])
+		ba.Recent, ba.LastAssigned = w.recent[ag.ID], w.last[ag.ID]
+		b.PutAgent(ba)
 	}
 	for _, e := range w.entries {
 		switch e.Status {
 		case store.QueueOffered, store.QueueAssigned:
-			b.AddLoad(e.Agent, e.ChannelType, 1, time.Time{})
+			b.AddChannelLoad(e.Agent, e.ChannelType, e.ChannelID, 1, time.Time{})
 		case store.QueueQueued:
 			b.Add(w.entry(e, now))
 		}
@@ -241,7 +310,7 @@ func boardAgent(ag store.Agent, st store.AgentState) Agent {
 	if st.IdleSince != nil {
 		idle = *st.IdleSince
 	}
-	return Agent{ID: ag.ID, Skills: ag.Skills, Capacity: ag.Capacity, ChannelCapacity: ag.ChannelCapacity,
+	return Agent{ID: ag.ID, Skills: ag.Skills, Capacity: ag.Capacity, ChannelCapacity: ag.ChannelCapacity, Groups: ag.Groups,
 		State: cmpOr(st.State, StateOffline), Blending: ag.Blending, IdleSince: idle}
 }
 
@@ -257,9 +326,18 @@ func cmpOr(s, def string) string {
 // has passed since the last of them turned it down: a new round of offers starts.
 func (w *world) entry(e store.QueueEntry, now time.Time) *Entry {
 	be := &Entry{Ref: e.Ref, Skill: e.Skill, Priority: e.Priority, ChannelType: e.ChannelType, EnqueuedAt: e.EnqueuedAt,
-		Order: orderKeys(w.settings[e.ChannelID], e), Excluded: map[string]bool{}}
+		Order: orderKeys(w.settings[e.ChannelID], e), Excluded: map[string]bool{}, Strategy: w.settings[e.ChannelID].Strategy,
+		ChannelID: e.ChannelID}
+	if s, ok := w.settings[e.ChannelID]; ok {
+		be.NoBlending = !s.Blending
+	}
 	if e.PreferredAgent != "" && e.PreferredUntil != nil {
 		be.Preferred, be.PreferredUntil = e.PreferredAgent, *e.PreferredUntil
+	}
+	if len(e.Escalation) > 0 {
+		x := escalationAt(e, now)
+		be.Step, be.MinLevel, be.Also = x.step, x.minLevel, x.also
+		be.Priority += x.bonus
 	}
 	if len(e.Excluded) > 0 && w.everyoneExcluded(e) && !now.Before(e.UpdatedAt.Add(ReofferAfter)) {
 		return be
@@ -358,6 +436,9 @@ func (a *ACD) cycle(ctx context.Context) error {
 			expired = true
 		}
 	}
+	if a.requeueUnanswered(ctx, w) {
+		expired = true
+	}
 	if expired {
 		if w, err = a.read(ctx); err != nil {
 			return err
@@ -368,8 +449,10 @@ func (a *ACD) cycle(ctx context.Context) error {
 	for _, e := range w.entries {
 		byRef[e.Ref] = e
 	}
+	b.Choose = a.chooser(ctx, w, byRef)
 	for _, as := range b.Match(now) {
 		e := byRef[as.Entry.Ref]
+		e.Step = as.Entry.Step
 		err := a.decide(ctx, w, e, as.Agent.ID)
 		switch {
 		case err == nil, errors.Is(err, store.ErrStale), errors.Is(err, engine.ErrStaleEvent):
@@ -406,7 +489,7 @@ func (a *ACD) decide(ctx context.Context, w *world, e store.QueueEntry, agent st
 	expires := now.Add(ringTimeout(w.settings[e.ChannelID]))
 	e.Status, e.Agent, e.Offers, e.OfferedAt, e.OfferExpiresAt = store.QueueOffered, agent, e.Offers+1, &now, &expires
 	err := a.st.InTx(ctx, func(tx store.Tx) error {
-		if err := a.reserve(ctx, tx, agent, e.ChannelType); err != nil {
+		if err := a.reserve(ctx, tx, agent, e); err != nil {
 			return err
 		}
 		return tx.QueueUpdate(ctx, e, store.QueueQueued)
@@ -443,11 +526,14 @@ func (a *ACD) assign(ctx context.Context, e store.QueueEntry, agent, from string
 		}
 		if from == store.QueueQueued {
 			// an accepted offer holds its place already; a direct assignment takes one now
-			if err := a.reserve(ctx, tx, agent, e.ChannelType); err != nil {
+			if err := a.reserve(ctx, tx, agent, e); err != nil {
 				return err
 			}
 		}
 		cur.Status, cur.Agent, cur.AssignedAt, cur.OfferExpiresAt = store.QueueAssigned, agent, &now, nil
+		if from == store.QueueQueued {
+			cur.Step = e.Step // an accepted offer keeps the step it was offered at
+		}
 		if err := tx.QueueUpdate(ctx, cur, from); err != nil {
 			return err
 		}
@@ -458,7 +544,7 @@ func (a *ACD) assign(ctx context.Context, e store.QueueEntry, agent, from string
 		conv.Agent, conv.Skill = agent, e.Skill
 		return tx.ConversationUpdate(ctx, conv)
 	}
-	err = a.Resumer.ResumeSession(ctx, e.SessionID, engine.Event{Kind: engine.EventAssigned, Seq: sess.Seq, Agent: agent}, extra)
+	err = a.Resumer.ResumeSession(ctx, e.SessionID, engine.Event{Kind: engine.EventAssigned, Seq: sess.Seq, Agent: agent, Step: e.Step}, extra)
 	if errors.Is(err, ErrAgentNotFree) {
 		return err
 	}
@@ -485,7 +571,7 @@ var ErrAgentNotFree = errors.New("the agent cannot take it now")
 // blending), with room under its capacity and its channel type's. The agent's state row stays
 // locked until the transaction ends (on PostgreSQL; SQLite runs one transaction at a time), so
 // a change of state or another assignment waits for this one, and this one sees theirs.
-func (a *ACD) reserve(ctx context.Context, tx store.Tx, agent, channelType string) error {
+func (a *ACD) reserve(ctx context.Context, tx store.Tx, agent string, e store.QueueEntry) error {
 	st, err := tx.AgentStateGet(ctx, agent)
 	if err != nil {
 		return err
@@ -503,17 +589,25 @@ func (a *ACD) reserve(ctx context.Context, tx store.Tx, agent, channelType strin
 	}
 	b := boardAgent(ag, st)
 	b.normalise()
-	for typ, n := range load {
-		b.load += n
-		b.loadByType[typ] = n
+	for _, l := range load {
+		b.load += l.N
+		b.loadByType[l.ChannelType] += l.N
+		b.loadByChannel[l.ChannelID] += l.N
+	}
+	noBlending := false
+	if ch, err := tx.ChannelGet(ctx, e.ChannelID); err == nil {
+		noBlending = !a.settingsOf(ch).Blending
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
 	}
 	switch {
 	case !b.free() && b.load >= b.Capacity:
 		return fmt.Errorf("agent %s has %d conversations, its capacity: %w", agent, b.load, ErrAgentNotFree)
 	case !b.free():
 		return fmt.Errorf("agent %s is %s: %w", agent, b.State, ErrAgentNotFree)
-	case !b.roomFor(channelType):
-		return fmt.Errorf("agent %s has %d %s conversations, its capacity for them: %w", agent, b.loadByType[channelType], channelType, ErrAgentNotFree)
+	case !b.roomOn(e.ChannelType, e.ChannelID, noBlending):
+		return fmt.Errorf("agent %s has no room for a conversation of channel %s (%s): its capacity for it, or the channel does not blend: %w",
+			agent, e.ChannelID, e.ChannelType, ErrAgentNotFree)
 	}
 	return nil
 }

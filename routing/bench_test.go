@@ -41,13 +41,17 @@ func (c *benchCentre) newEntry(at time.Time) *routing.Entry {
 
 // newBenchCentre makes the agents; with queued, it queues conversations until every agent is
 // full and benchQueued wait, and matches them.
-func newBenchCentre(tb testing.TB, queued bool) *benchCentre {
+func newBenchCentre(tb testing.TB, queued bool, strategy string) *benchCentre {
 	tb.Helper()
 	c := &benchCentre{board: routing.NewBoard(), serving: map[string][]string{}, r: rand.New(rand.NewPCG(1, 2))}
+	for s := range benchSkills {
+		c.board.SetPolicy(fmt.Sprintf("skill-%02d", s), routing.Policy{Strategy: strategy})
+	}
 	places := 0
 	for i := range benchAgents {
 		a := routing.Agent{ID: fmt.Sprintf("agent-%05d", i), Skills: map[string]int{}, Capacity: 1 + c.r.IntN(5),
-			State: routing.StateAvailable, IdleSince: t0.Add(-time.Duration(c.r.IntN(3600)) * time.Second)}
+			State: routing.StateAvailable, IdleSince: t0.Add(-time.Duration(c.r.IntN(3600)) * time.Second),
+			LastAssigned: t0.Add(-time.Duration(c.r.IntN(3600)) * time.Second)}
 		for range 1 + c.r.IntN(4) {
 			a.Skills[fmt.Sprintf("skill-%02d", c.r.IntN(benchSkills))] = 1 + c.r.IntN(20)
 		}
@@ -110,7 +114,8 @@ func (c *cpuTimer) report() {
 	}
 }
 
-// BenchmarkDecide measures one routing decision on a board of benchAgents agents:
+// BenchmarkDecide measures one routing decision on a board of benchAgents agents, for each
+// assignment strategy but manual (which decides nothing):
 //
 //   - arrival/queued: a new conversation arrives while benchQueued wait and every agent is
 //     full (Offer, which queues it);
@@ -121,8 +126,16 @@ func (c *cpuTimer) report() {
 //
 // The aim is 10 µs or less per decision.
 func BenchmarkDecide(b *testing.B) {
+	for _, strategy := range routing.Strategies {
+		if strategy != routing.StrategyManual {
+			b.Run(strategy, func(b *testing.B) { benchmarkDecide(b, strategy) })
+		}
+	}
+}
+
+func benchmarkDecide(b *testing.B, strategy string) {
 	b.Run("arrival/queued", func(b *testing.B) {
-		c := newBenchCentre(b, true)
+		c := newBenchCentre(b, true, strategy)
 		batch := make([]*routing.Entry, benchBatch)
 		for i := range batch {
 			batch[i] = c.newEntry(t0)
@@ -147,7 +160,7 @@ func BenchmarkDecide(b *testing.B) {
 		}
 	})
 	b.Run("arrival/assigned", func(b *testing.B) {
-		c := newBenchCentre(b, false)
+		c := newBenchCentre(b, false, strategy)
 		batch := make([]*routing.Entry, benchBatch)
 		for i := range batch {
 			batch[i] = c.newEntry(t0)
@@ -175,7 +188,7 @@ func BenchmarkDecide(b *testing.B) {
 		b.ReportMetric(float64(queued)/float64(b.N), "queued/op")
 	})
 	b.Run("freed", func(b *testing.B) {
-		c := newBenchCentre(b, true)
+		c := newBenchCentre(b, true, strategy)
 		refill := make([]*routing.Entry, 0, benchBatch)
 		timer := newCPUTimer(b)
 		for i := 0; i < b.N; i++ {

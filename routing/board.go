@@ -2,14 +2,18 @@ package routing
 
 import (
 	"container/heap"
+	"slices"
 	"time"
+
+	"github.com/switchboardhq/switchboard/store"
 )
 
 // Board is the assigner's picture of agents and queued conversations, in memory, arranged so
 // that each decision costs O(log n): for every skill, a heap of the conversations waiting (by
-// priority, then the channel's distribution order, then age) and a heap of the agents who
-// could take one (by proficiency, then idle time). Heaps are lazy: an agent whose state or load
-// changed is pushed again with a new version, and stale items are skipped when they surface.
+// priority, then the channel's distribution order, then age) and, for each strategy its
+// entries are served by, a heap of the agents who could take one (by the strategy's order, see
+// rank). Heaps are lazy: an agent whose state or load changed is pushed again with a new
+// version, and stale items are skipped when they surface.
 //
 // A Board is not safe for concurrent use; the assigner owns it.
 type Board struct {
@@ -18,7 +22,12 @@ type Board struct {
 	skills  map[string]*skillQueues
 	// held are entries offered first to their preferred agent, by agent, until a time.
 	held map[string][]*Entry
-	seq  int64
+	// manual are the entries of the manual strategy, which agents claim: never assigned here.
+	manual   map[string]*Entry
+	policies map[string]Policy
+	// Choose, when set, picks the agent of the entries of routed skills among candidates.
+	Choose Chooser
+	seq    int64
 }
 
 // Agent is an agent as the board sees it.
@@ -35,10 +44,17 @@ type Agent struct {
 	Blending bool
 	// IdleSince is when the agent last finished a conversation: the longest idle goes first.
 	IdleSince time.Time
+	// Groups are the agent's groups, which skills may serve in order (Policy.Groups).
+	Groups []string
+	// LastAssigned is when the agent last got a new conversation (round robin).
+	LastAssigned time.Time
+	// Recent counts the new conversations of each skill the agent got in its policy's window.
+	Recent map[string]int
 
-	load       int
-	loadByType map[string]int
-	version    int64
+	load          int
+	loadByType    map[string]int
+	loadByChannel map[string]int
+	version       int64
 }
 
 // Load returns how many conversations the agent has or is offered.
@@ -59,6 +75,27 @@ type Entry struct {
 	PreferredUntil time.Time
 	// Excluded are agents who rejected or missed it: it is not offered to them again.
 	Excluded map[string]bool
+	// Strategy, when set, overrides the skill's (a channel's setting).
+	Strategy string
+	// ChannelID is the entry's channel, which an agent's ChannelCapacity may bound; with
+	// NoBlending (the channel's blending off), agents serving conversations of other channels
+	// do not take it.
+	ChannelID  string
+	NoBlending bool
+	// MinLevel is the lowest proficiency an agent needs in the skill it takes the entry by (an
+	// escalation step's); 0 is any. The preferred agent needs none.
+	MinLevel int
+	// Also are more skills whose agents may take the entry (an escalation step's), tried after
+	// its own skill, in order.
+	Also []string
+	// Step is the escalation step the entry is at, from 1; 0 when its request has none.
+	Step int
+
+	// primary is the entry a shadow stands for in the heap of one of its Also skills; alt is
+	// 0 for the entry itself and i+1 for its shadow in Also[i].
+	primary *Entry
+	shadows []*Entry
+	alt     int
 
 	seq   int64
 	index int // in its skill's heap; -1 when not there
@@ -73,7 +110,17 @@ type Assignment struct {
 // NewBoard returns an empty board.
 func NewBoard() *Board {
 	return &Board{agents: map[string]*Agent{}, entries: map[string]*Entry{}, skills: map[string]*skillQueues{},
-		held: map[string][]*Entry{}}
+		held: map[string][]*Entry{}, manual: map[string]*Entry{}, policies: map[string]Policy{}}
+}
+
+// SetPolicy sets how a skill's conversations find agents. Set policies before adding entries:
+// an entry's strategy is read when it is added.
+func (b *Board) SetPolicy(skill string, p Policy) {
+	b.policies[skill] = p
+	if q := b.skills[skill]; q != nil && len(q.agents) > 0 {
+		q.agents = nil // rebuilt for the new strategy and limit
+		b.agentsFor(skill, b.skillStrategy(skill))
+	}
 }
 
 // Agent returns an agent of the board, or nil.
@@ -95,12 +142,57 @@ func (b *Board) Waiting(skill string) int {
 			}
 		}
 	}
+	for _, e := range b.manual {
+		if e.Skill == skill {
+			n++
+		}
+	}
+	if q := b.skills[skill]; q != nil {
+		for _, e := range q.entries {
+			if e.primary != nil {
+				n-- // another skill's entry, which this one's agents may take too
+			}
+		}
+	}
 	return n
 }
 
 type skillQueues struct {
 	entries entryHeap
-	agents  agentHeap
+	// agents holds a heap of the free agents for each strategy the skill's entries use (a few).
+	agents []strategyHeap
+}
+
+// strategyHeap is a skill's free agents in a strategy's order.
+type strategyHeap struct {
+	strategy string
+	heap     *agentHeap
+}
+
+// agentsFor returns the heap of a skill's free agents in a strategy's order, made from the
+// board's agents when first needed.
+func (b *Board) agentsFor(skill, strategy string) *agentHeap {
+	q := b.queues(skill)
+	for _, sh := range q.agents {
+		if sh.strategy == strategy {
+			return sh.heap
+		}
+	}
+	h := &agentHeap{}
+	q.agents = append(q.agents, strategyHeap{strategy: strategy, heap: h})
+	for _, a := range b.agents {
+		if level := a.Skills[skill]; level > 0 && a.free() && !b.capped(a, skill) {
+			*h = append(*h, agentItem{agent: a, key: rank(strategy, a, level, b.tier(a, skill)), version: a.version})
+		}
+	}
+	heap.Init(h)
+	return h
+}
+
+// capped tells whether an agent has had the most new conversations of a skill its policy allows.
+func (b *Board) capped(a *Agent, skill string) bool {
+	limit := b.policies[skill].Limit
+	return limit > 0 && a.Recent[skill] >= limit
 }
 
 func (b *Board) queues(skill string) *skillQueues {
@@ -115,7 +207,7 @@ func (b *Board) queues(skill string) *skillQueues {
 // PutAgent adds an agent or replaces what the board knows of one, keeping its load.
 func (b *Board) PutAgent(a Agent) {
 	if old := b.agents[a.ID]; old != nil {
-		a.load, a.loadByType = old.load, old.loadByType
+		a.load, a.loadByType, a.loadByChannel = old.load, old.loadByType, old.loadByChannel
 		a.version = old.version
 	}
 	p := &a
@@ -128,6 +220,9 @@ func (b *Board) PutAgent(a Agent) {
 func (a *Agent) normalise() {
 	if a.loadByType == nil {
 		a.loadByType = map[string]int{}
+	}
+	if a.loadByChannel == nil {
+		a.loadByChannel = map[string]int{}
 	}
 	if a.Capacity <= 0 {
 		a.Capacity = 1
@@ -142,8 +237,17 @@ func (b *Board) touch(a *Agent) {
 		return
 	}
 	for skill, level := range a.Skills {
-		if level > 0 {
-			heap.Push(&b.queues(skill).agents, agentItem{agent: a, level: level, idle: a.IdleSince, version: a.version})
+		if level <= 0 || b.capped(a, skill) {
+			continue
+		}
+		q := b.queues(skill)
+		if len(q.agents) == 0 {
+			// the skill's own strategy always has its heap, kept from the first agent on
+			q.agents = append(q.agents, strategyHeap{strategy: b.skillStrategy(skill), heap: &agentHeap{}})
+		}
+		tier := b.tier(a, skill)
+		for _, sh := range q.agents {
+			heap.Push(sh.heap, agentItem{agent: a, key: rank(sh.strategy, a, level, tier), version: a.version})
 		}
 	}
 }
@@ -162,26 +266,61 @@ func (a *Agent) free() bool {
 	return a.load < a.Capacity
 }
 
-// fits tells whether the agent can take an entry: its channel type's capacity and exclusions.
+// fits tells whether the agent can take an entry: exclusions, its capacities for the entry's
+// channel type and channel, and the channel's blending.
 func (a *Agent) fits(e *Entry) bool {
-	return !e.Excluded[a.ID] && a.roomFor(e.ChannelType)
+	return !e.Excluded[a.ID] && a.roomOn(e.ChannelType, e.ChannelID, e.NoBlending)
 }
 
-// roomFor tells whether the agent's capacity for a channel type has room for one more.
-func (a *Agent) roomFor(channelType string) bool {
-	limit, ok := a.ChannelCapacity[channelType]
-	return !ok || a.loadByType[channelType] < limit
+// takes tells whether the agent can take a queued entry by the entry's skill: fits, at the
+// entry's lowest proficiency.
+func (a *Agent) takes(e *Entry) bool {
+	return a.fits(e) && a.Skills[e.Skill] >= e.MinLevel
 }
+
+// primaryOrSelf is the entry a shadow stands for, or the entry itself.
+func (e *Entry) primaryOrSelf() *Entry {
+	if e.primary != nil {
+		return e.primary
+	}
+	return e
+}
+
+// roomOn tells whether the agent has room for one more conversation of a channel: under its
+// capacities for the channel type and for the channel (a key that is a type is the type), and,
+// when the channel does not blend, serving no conversation of another channel.
+func (a *Agent) roomOn(channelType, channelID string, noBlending bool) bool {
+	if limit, ok := a.ChannelCapacity[channelType]; ok && a.loadByType[channelType] >= limit {
+		return false
+	}
+	if channelID != "" && !slices.Contains(channelTypes, channelID) {
+		if limit, ok := a.ChannelCapacity[channelID]; ok && a.loadByChannel[channelID] >= limit {
+			return false
+		}
+	}
+	return !noBlending || a.load == a.loadByChannel[channelID]
+}
+
+// channelTypes are the keys of ChannelCapacity that name channel types, not channels.
+var channelTypes = []string{store.ChannelFacebook, store.ChannelInstagram, store.ChannelTwitter, store.ChannelWebchat}
 
 // AddLoad records that an agent has (n > 0) or no longer has (n < 0) a conversation of a
 // channel type; an agent who finishes one becomes idle now.
 func (b *Board) AddLoad(id, channelType string, n int, now time.Time) {
+	b.AddChannelLoad(id, channelType, "", n, now)
+}
+
+// AddChannelLoad is AddLoad for a conversation of a channel of the type.
+func (b *Board) AddChannelLoad(id, channelType, channelID string, n int, now time.Time) {
 	a := b.agents[id]
 	if a == nil {
 		return
 	}
 	a.load = max(a.load+n, 0)
 	a.loadByType[channelType] = max(a.loadByType[channelType]+n, 0)
+	if channelID != "" {
+		a.loadByChannel[channelID] = max(a.loadByChannel[channelID]+n, 0)
+	}
 	if n < 0 {
 		a.IdleSince = now
 	}
@@ -189,14 +328,19 @@ func (b *Board) AddLoad(id, channelType string, n int, now time.Time) {
 }
 
 // Add puts an entry on the board: held for its preferred agent until its time (unless that
-// agent turned it down), else queued for its skill. It does not assign; Match does.
+// agent turned it down), else queued for its skill (and its Also skills). It does not assign;
+// Match does.
 func (b *Board) Add(e *Entry) {
 	if old := b.entries[e.Ref]; old != nil {
 		b.Remove(e.Ref)
 	}
 	b.seq++
-	e.seq, e.index = b.seq, -1
+	e.seq, e.index, e.primary, e.shadows, e.alt = b.seq, -1, nil, nil, 0
 	b.entries[e.Ref] = e
+	if b.strategyOf(e) == StrategyManual {
+		b.manual[e.Ref] = e
+		return
+	}
 	if e.Excluded[e.Preferred] {
 		e.Preferred = ""
 	}
@@ -204,7 +348,30 @@ func (b *Board) Add(e *Entry) {
 		b.held[e.Preferred] = append(b.held[e.Preferred], e)
 		return
 	}
+	b.enqueue(e)
+}
+
+// enqueue pushes an entry on its skill's heap, and a shadow of it on each of its Also skills'.
+func (b *Board) enqueue(e *Entry) {
 	heap.Push(&b.queues(e.Skill).entries, e)
+	for i, skill := range e.Also {
+		if skill == e.Skill || slices.Contains(e.Also[:i], skill) {
+			continue
+		}
+		sh := *e
+		sh.Skill, sh.primary, sh.shadows, sh.alt, sh.index = skill, e, nil, i+1, -1
+		e.shadows = append(e.shadows, &sh)
+		heap.Push(&b.queues(skill).entries, &sh)
+	}
+}
+
+// detach takes an entry and its shadows off the heaps they are on.
+func (b *Board) detach(e *Entry) {
+	for _, x := range append([]*Entry{e}, e.shadows...) {
+		if x.index >= 0 {
+			heap.Remove(&b.queues(x.Skill).entries, x.index)
+		}
+	}
 }
 
 // Remove takes an entry off the board.
@@ -214,21 +381,19 @@ func (b *Board) Remove(ref string) {
 		return
 	}
 	delete(b.entries, ref)
-	if e.index >= 0 {
-		heap.Remove(&b.queues(e.Skill).entries, e.index)
+	if b.manual[ref] == e {
+		delete(b.manual, ref)
 		return
 	}
-	if hs := b.held[e.Preferred]; hs != nil {
-		for i, h := range hs {
-			if h == e {
-				b.held[e.Preferred] = append(hs[:i], hs[i+1:]...)
-				break
-			}
-		}
+	if hs := b.held[e.Preferred]; e.Preferred != "" && slices.Contains(hs, e) {
+		i := slices.Index(hs, e)
+		b.held[e.Preferred] = append(hs[:i], hs[i+1:]...)
 		if len(b.held[e.Preferred]) == 0 {
 			delete(b.held, e.Preferred)
 		}
+		return
 	}
+	b.detach(e)
 }
 
 // Release moves the entries held for preferred agents past their time into their skills' queues.
@@ -241,7 +406,7 @@ func (b *Board) Release(now time.Time) {
 				continue
 			}
 			e.Preferred = ""
-			heap.Push(&b.queues(e.Skill).entries, e)
+			b.enqueue(e)
 		}
 		if len(kept) == 0 {
 			delete(b.held, agent)
@@ -262,7 +427,7 @@ func (b *Board) Match(now time.Time) []Assignment {
 		kept := hs[:0]
 		for _, e := range hs {
 			if a != nil && a.free() && a.fits(e) {
-				out = append(out, b.assign(e, a))
+				out = append(out, b.assign(e, a, now))
 				continue
 			}
 			kept = append(kept, e)
@@ -290,11 +455,17 @@ func (b *Board) Match(now time.Time) []Assignment {
 			continue
 		}
 		e := q.entries[0]
-		switch a := b.bestAgent(q, e); {
+		if e != t.entry {
+			// the top was taken by another skill's agent: the new one waits its turn
+			heap.Push(tops, skillTop{skill: t.skill, entry: e})
+			continue
+		}
+		h := b.agentsFor(e.Skill, b.strategyOf(e))
+		switch a := b.pick(h, e); {
 		case a != nil:
 			heap.Pop(&q.entries)
-			out = append(out, b.assign(e, a))
-		case q.agents.Len() == 0:
+			out = append(out, b.assign(e, a, now))
+		case h.Len() == 0:
 			continue // nobody free for this skill now; later entries of it wait too
 		default:
 			passed = append(passed, heap.Pop(&q.entries).(*Entry))
@@ -304,7 +475,9 @@ func (b *Board) Match(now time.Time) []Assignment {
 		}
 	}
 	for _, e := range passed {
-		heap.Push(&b.skills[e.Skill].entries, e)
+		if p := e.primaryOrSelf(); b.entries[p.Ref] == p {
+			heap.Push(&b.skills[e.Skill].entries, e)
+		}
 	}
 	return out
 }
@@ -312,18 +485,35 @@ func (b *Board) Match(now time.Time) []Assignment {
 // Offer decides for one new entry at once: the agent it goes to, or nil when it waits (then it
 // is on the board). On a matched board (after Match, and kept so by Offer and Freed) it is Add
 // and Match for a single entry, in O(log n): the entries waiting have nobody free to take them,
-// so the best free agent who may take this one does.
+// so the best free agent who may take this one does (by its skill, then its Also skills).
 func (b *Board) Offer(e *Entry, now time.Time) *Agent {
+	e.index, e.primary, e.shadows, e.alt = -1, nil, nil, 0
 	if e.Preferred != "" && (!now.Before(e.PreferredUntil) || e.Excluded[e.Preferred]) {
 		e.Preferred = ""
 	}
 	var a *Agent
-	if e.Preferred != "" {
+	switch strategy := b.strategyOf(e); {
+	case strategy == StrategyManual:
+	case e.Preferred != "":
 		if p := b.agents[e.Preferred]; p != nil && p.free() && p.fits(e) {
 			a = p
 		}
-	} else {
-		a = b.bestAgent(b.queues(e.Skill), e)
+	default:
+		via := e
+		for i := -1; i < len(e.Also) && a == nil; i++ {
+			if i >= 0 {
+				sh := *e
+				sh.Skill, sh.alt, sh.primary = e.Also[i], i+1, e
+				via = &sh
+			}
+			a = b.pick(b.agentsFor(via.Skill, b.strategyOf(via)), via)
+		}
+		if a != nil {
+			b.seq++
+			e.seq, e.index = b.seq, -1
+			b.assign(via, a, now)
+			return a
+		}
 	}
 	if a == nil {
 		b.Add(e)
@@ -331,7 +521,7 @@ func (b *Board) Offer(e *Entry, now time.Time) *Agent {
 	}
 	b.seq++
 	e.seq, e.index = b.seq, -1
-	b.assign(e, a)
+	b.assign(e, a, now)
 	return a
 }
 
@@ -352,17 +542,17 @@ func (b *Board) Freed(id string, now time.Time) *Entry {
 		} else {
 			b.held[id] = append(hs[:i:i], hs[i+1:]...)
 		}
-		b.assign(e, a)
+		b.assign(e, a, now)
 		return e
 	}
 	var best *Entry
 	for skill, level := range a.Skills {
 		q := b.skills[skill]
-		if level <= 0 || q == nil || q.entries.Len() == 0 {
+		if level <= 0 || q == nil || q.entries.Len() == 0 || b.capped(a, skill) {
 			continue
 		}
 		e := q.entries[0]
-		if !a.fits(e) {
+		if !a.takes(e) {
 			e = q.firstFitting(a)
 		}
 		if e != nil && (best == nil || before(e, best)) {
@@ -373,7 +563,7 @@ func (b *Board) Freed(id string, now time.Time) *Entry {
 		return nil
 	}
 	heap.Remove(&b.skills[best.Skill].entries, best.index)
-	b.assign(best, a)
+	b.assign(best, a, now)
 	return best
 }
 
@@ -384,7 +574,7 @@ func (q *skillQueues) firstFitting(a *Agent) *Entry {
 	var found *Entry
 	for q.entries.Len() > 0 && len(skipped) < 64 {
 		e := heap.Pop(&q.entries).(*Entry)
-		if a.fits(e) {
+		if a.takes(e) {
 			found = e
 			break
 		}
@@ -399,20 +589,43 @@ func (q *skillQueues) firstFitting(a *Agent) *Entry {
 	return found
 }
 
-// bestAgent finds the free agent with the highest proficiency (then the longest idle) who can
-// take an entry; stale heap items are dropped on the way.
-func (b *Board) bestAgent(q *skillQueues, e *Entry) *Agent {
+// pick finds the agent for an entry in a heap of its skill's free agents: the first who can
+// take it, or, for a routed skill with a Chooser, the one it picks among the first few.
+func (b *Board) pick(h *agentHeap, e *Entry) *Agent {
+	if !b.policies[e.primaryOrSelf().Skill].Routed || b.Choose == nil {
+		return b.first(h, e)
+	}
+	found := b.candidates(h, e, MaxCandidates)
+	switch len(found) {
+	case 0:
+		return nil
+	case 1:
+		return found[0]
+	}
+	if chosen := b.Choose(e, found); chosen != nil {
+		for _, a := range found {
+			if a == chosen {
+				return a
+			}
+		}
+	}
+	return found[0]
+}
+
+// first returns the first agent of a heap who can take an entry, leaving it in the heap; stale
+// heap items are dropped on the way, and at most 64 agents who may not take it are looked past.
+func (b *Board) first(h *agentHeap, e *Entry) *Agent {
 	var skipped []agentItem
 	var found *Agent
-	for q.agents.Len() > 0 {
-		it := q.agents[0]
+	for h.Len() > 0 {
+		it := (*h)[0]
 		a := it.agent
-		if it.version != a.version || !a.free() || b.agents[a.ID] != a {
-			heap.Pop(&q.agents) // stale: the agent changed since
+		if it.version != a.version || !a.free() || b.agents[a.ID] != a || b.capped(a, e.Skill) {
+			heap.Pop(h) // stale: the agent changed since
 			continue
 		}
-		if !a.fits(e) {
-			skipped = append(skipped, heap.Pop(&q.agents).(agentItem))
+		if !a.takes(e) {
+			skipped = append(skipped, heap.Pop(h).(agentItem))
 			if len(skipped) > 64 {
 				break
 			}
@@ -422,18 +635,60 @@ func (b *Board) bestAgent(q *skillQueues, e *Entry) *Agent {
 		break
 	}
 	for _, it := range skipped {
-		heap.Push(&q.agents, it)
+		heap.Push(h, it)
 	}
 	return found
 }
 
-func (b *Board) assign(e *Entry, a *Agent) Assignment {
-	delete(b.entries, e.Ref)
-	e.index = -1
+// candidates returns up to n agents of a heap who can take an entry, best first; stale heap
+// items are dropped on the way, and at most 64 agents who may not take it are looked past.
+func (b *Board) candidates(h *agentHeap, e *Entry, n int) []*Agent {
+	var kept []agentItem
+	var found []*Agent
+	skipped := 0
+	for h.Len() > 0 && len(found) < n {
+		it := (*h)[0]
+		a := it.agent
+		if it.version != a.version || !a.free() || b.agents[a.ID] != a || b.capped(a, e.Skill) {
+			heap.Pop(h) // stale: the agent changed since
+			continue
+		}
+		kept = append(kept, heap.Pop(h).(agentItem))
+		if !a.takes(e) {
+			if skipped++; skipped > 64 {
+				break
+			}
+			continue
+		}
+		found = append(found, a)
+	}
+	for _, it := range kept {
+		heap.Push(h, it)
+	}
+	return found
+}
+
+// assign gives an entry to an agent, by the skill of the heap it was found in (a shadow's is an
+// Also skill); the assignment names the entry itself, which leaves every heap.
+func (b *Board) assign(e *Entry, a *Agent, now time.Time) Assignment {
+	p := e.primaryOrSelf()
+	delete(b.entries, p.Ref)
+	b.detach(p)
+	p.index = -1
 	a.load++
 	a.loadByType[e.ChannelType]++
+	if e.ChannelID != "" {
+		a.loadByChannel[e.ChannelID]++
+	}
+	if b.policies[e.Skill].Limit > 0 {
+		if a.Recent == nil {
+			a.Recent = map[string]int{}
+		}
+		a.Recent[e.Skill]++
+	}
+	a.LastAssigned = now
 	b.touch(a)
-	return Assignment{Entry: e, Agent: a}
+	return Assignment{Entry: p, Agent: a}
 }
 
 // before orders entries: higher priority, then the distribution keys, then older, then first in.
@@ -449,7 +704,10 @@ func before(x, y *Entry) bool {
 	if !x.EnqueuedAt.Equal(y.EnqueuedAt) {
 		return x.EnqueuedAt.Before(y.EnqueuedAt)
 	}
-	return x.seq < y.seq
+	if x.seq != y.seq {
+		return x.seq < y.seq
+	}
+	return x.alt < y.alt // an entry's own skill before its Also skills
 }
 
 type entryHeap []*Entry
@@ -476,8 +734,7 @@ func (h *entryHeap) Pop() any {
 
 type agentItem struct {
 	agent   *Agent
-	level   int
-	idle    time.Time
+	key     rankKey
 	version int64
 }
 
@@ -485,11 +742,12 @@ type agentHeap []agentItem
 
 func (h agentHeap) Len() int { return len(h) }
 func (h agentHeap) Less(i, j int) bool {
-	if h[i].level != h[j].level {
-		return h[i].level > h[j].level
-	}
-	if !h[i].idle.Equal(h[j].idle) {
-		return h[i].idle.Before(h[j].idle)
+	if h[i].key != h[j].key {
+		for k := range h[i].key {
+			if h[i].key[k] != h[j].key[k] {
+				return h[i].key[k] < h[j].key[k]
+			}
+		}
 	}
 	return h[i].agent.ID < h[j].agent.ID
 }

@@ -1,6 +1,7 @@
 package routing_test
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"math/rand/v2"
@@ -88,16 +89,25 @@ func order(k0, k1 int64) func(*routing.Entry) {
 // newBoard puts agents and their loads on a board, then the entries, in order.
 func newBoard(agents []boardAgent, entries []*routing.Entry) *routing.Board {
 	b := routing.NewBoard()
+	fill(b, agents, entries)
+	return b
+}
+
+// fill puts agents and their loads on a board, then the entries, in order.
+func fill(b *routing.Board, agents []boardAgent, entries []*routing.Entry) {
 	for _, a := range agents {
 		b.PutAgent(a.Agent)
-		for _, typ := range slices.Sorted(maps.Keys(a.load)) {
-			b.AddLoad(a.ID, typ, a.load[typ], time.Time{})
+		for _, key := range slices.Sorted(maps.Keys(a.load)) {
+			if typ, ok := refChannelType[key]; ok {
+				b.AddChannelLoad(a.ID, typ, key, a.load[key], time.Time{})
+			} else {
+				b.AddLoad(a.ID, key, a.load[key], time.Time{})
+			}
 		}
 	}
 	for _, e := range entries {
 		b.Add(e)
 	}
-	return b
 }
 
 // id is an agent's id; "" for none.
@@ -587,25 +597,52 @@ func FuzzBoardAgreesWithReference(f *testing.F) {
 	})
 }
 
-// scenario is a random board: agents (with loads) and entries, and the time of the match.
+// scenario is a random board: skills' policies, agents (with loads) and entries, and the time
+// of the match.
 type scenario struct {
-	agents  []boardAgent
-	entries []*routing.Entry
-	now     time.Time
+	policies map[string]routing.Policy
+	agents   []boardAgent
+	entries  []*routing.Entry
+	now      time.Time
 }
 
 var (
 	refSkills   = []string{"billing", "sales", "tech"}
 	refChannels = []string{store.ChannelWebchat, store.ChannelFacebook, store.ChannelTwitter}
-	refIDs      = []string{"ana", "bo", "cy", "di", "ed", "flo", "gus", "hal"}
+	// refChannelType gives the reference's channels' types, by id.
+	refChannelType = map[string]string{"web1": store.ChannelWebchat, "web2": store.ChannelWebchat, "fb1": store.ChannelFacebook,
+		"tw1": store.ChannelTwitter}
+	refChannelIDs = slices.Sorted(maps.Keys(refChannelType))
+	refIDs        = []string{"ana", "bo", "cy", "di", "ed", "flo", "gus", "hal"}
+	refGroups     = []string{"day", "night", "tier1", "tier2"}
 )
 
 func randomScenario(r *rand.Rand) scenario {
-	sc := scenario{now: t0.Add(time.Duration(r.IntN(4)) * time.Minute)}
+	sc := scenario{now: t0.Add(time.Duration(r.IntN(4)) * time.Minute), policies: map[string]routing.Policy{}}
+	for _, s := range refSkills {
+		if r.IntN(2) == 0 {
+			continue // the default: most proficient, no limit
+		}
+		sc.policies[s] = routing.Policy{Strategy: routing.Strategies[r.IntN(len(routing.Strategies))], Limit: r.IntN(3),
+			Routed: r.IntN(3) == 0}
+		if r.IntN(2) == 0 {
+			p := sc.policies[s]
+			p.Groups = []string{refGroups[r.IntN(2)], refGroups[2+r.IntN(2)]} // in order
+			sc.policies[s] = p
+		}
+	}
 	for _, id := range refIDs[:1+r.IntN(len(refIDs))] {
 		a := boardAgent{Agent: routing.Agent{ID: id, Skills: map[string]int{}, Capacity: 1 + r.IntN(3),
 			State: routing.States[r.IntN(len(routing.States))], Blending: r.IntN(2) == 0,
-			IdleSince: t0.Add(-time.Duration(r.IntN(4)) * time.Minute)}, load: map[string]int{}}
+			IdleSince: t0.Add(-time.Duration(r.IntN(4)) * time.Minute), Recent: map[string]int{}}, load: map[string]int{}}
+		if r.IntN(2) == 0 {
+			a.LastAssigned = t0.Add(-time.Duration(r.IntN(4)) * time.Minute)
+		}
+		for _, g := range refGroups {
+			if r.IntN(3) == 0 {
+				a.Groups = append(a.Groups, g)
+			}
+		}
 		if r.IntN(3) > 0 {
 			a.State = routing.StateAvailable
 		}
@@ -613,12 +650,18 @@ func randomScenario(r *rand.Rand) scenario {
 			if r.IntN(3) > 0 {
 				a.Skills[s] = r.IntN(4) // 0 is "not really"
 			}
+			if r.IntN(3) == 0 {
+				a.Recent[s] = r.IntN(3)
+			}
 		}
 		if r.IntN(3) == 0 {
 			a.ChannelCapacity = map[string]int{refChannels[r.IntN(len(refChannels))]: r.IntN(2)}
+			if r.IntN(2) == 0 { // a bound on one channel, by its id
+				a.ChannelCapacity[refChannelIDs[r.IntN(len(refChannelIDs))]] = r.IntN(2)
+			}
 		}
 		for range r.IntN(a.Capacity + 1) {
-			a.load[refChannels[r.IntN(len(refChannels))]]++
+			a.load[refChannelIDs[r.IntN(len(refChannelIDs))]]++
 		}
 		sc.agents = append(sc.agents, a)
 	}
@@ -630,11 +673,23 @@ func randomScenario(r *rand.Rand) scenario {
 
 func randomEntry(r *rand.Rand, ref string, agents []boardAgent) *routing.Entry {
 	e := &routing.Entry{Ref: ref, Skill: refSkills[r.IntN(len(refSkills))], Priority: r.IntN(3),
-		ChannelType: refChannels[r.IntN(len(refChannels))], Order: [2]int64{int64(r.IntN(2)), int64(r.IntN(2))},
+		ChannelID: refChannelIDs[r.IntN(len(refChannelIDs))], NoBlending: r.IntN(4) == 0, Order: [2]int64{int64(r.IntN(2)), int64(r.IntN(2))},
 		EnqueuedAt: t0.Add(-time.Duration(r.IntN(5)) * time.Minute)}
+	e.ChannelType = refChannelType[e.ChannelID]
 	if r.IntN(3) == 0 {
 		e.Preferred = refIDs[r.IntN(len(refIDs))] // maybe not on the board
 		e.PreferredUntil = t0.Add(time.Duration(r.IntN(5)) * time.Minute)
+	}
+	if r.IntN(5) == 0 {
+		e.Strategy = routing.Strategies[r.IntN(len(routing.Strategies))] // its channel's
+	}
+	if r.IntN(3) == 0 { // an escalation step
+		e.MinLevel = r.IntN(4)
+		for _, s := range refSkills {
+			if r.IntN(3) == 0 {
+				e.Also = append(e.Also, s) // maybe its own skill: ignored
+			}
+		}
 	}
 	if r.IntN(3) == 0 {
 		e.Excluded = map[string]bool{}
@@ -659,8 +714,14 @@ func checkAgainstReference(t *testing.T, r *rand.Rand, sc scenario) {
 	for i, e := range sc.entries {
 		entries[i] = clone(e)
 	}
-	b := newBoard(sc.agents, entries)
+	b := routing.NewBoard()
+	b.Choose = refChoose
+	for _, s := range slices.Sorted(maps.Keys(sc.policies)) {
+		b.SetPolicy(s, sc.policies[s])
+	}
+	fill(b, sc.agents, entries)
 	m := newModel(sc.agents, sc.entries)
+	m.policies = sc.policies
 
 	require.Equal(t, m.match(sc.now), pairs(b.Match(sc.now)), "Match")
 	require.Empty(t, b.Match(sc.now), "a second Match at the same time")
@@ -693,10 +754,10 @@ func checkAgainstReference(t *testing.T, r *rand.Rand, sc scenario) {
 		return
 	}
 	a := busy[r.IntN(len(busy))]
-	typ := m.anyLoadType(a.ID)
-	m.addLoad(a.ID, typ, -1, sc.now)
+	ch := m.anyLoadChannel(a.ID)
+	m.addLoad(a.ID, ch, -1, sc.now)
 	want = m.match(sc.now)
-	b.AddLoad(a.ID, typ, -1, sc.now)
+	b.AddChannelLoad(a.ID, refChannelType[ch], ch, -1, sc.now)
 	freed := [][2]string{}
 	for {
 		e := b.Freed(a.ID, sc.now)
@@ -706,7 +767,7 @@ func checkAgainstReference(t *testing.T, r *rand.Rand, sc scenario) {
 		freed = append(freed, [2]string{e.Ref, a.ID})
 	}
 	slices.SortFunc(freed, cmpPair)
-	require.Equal(t, want, freed, "Freed(%s) after it finished a %s conversation", a.ID, typ)
+	require.Equal(t, want, freed, "Freed(%s) after it finished a %s conversation", a.ID, ch)
 	require.Empty(t, b.Match(sc.now), "Freed left nothing for Match")
 }
 
@@ -736,28 +797,40 @@ func cmpPair(x, y [2]string) int {
 
 // model is the reference: the board's rules, written plainly, in O(n) per decision.
 type model struct {
-	agents  map[string]*modelAgent
-	entries []*routing.Entry // waiting, in the order they were added
-	seq     map[string]int
-	next    int
+	agents   map[string]*modelAgent
+	entries  []*routing.Entry // waiting, in the order they were added
+	seq      map[string]int
+	next     int
+	policies map[string]routing.Policy
 }
 
 type modelAgent struct {
 	routing.Agent
 	load   int
 	byType map[string]int
+	// byChannel counts the load on the reference's channels, by id.
+	byChannel map[string]int
 }
 
 func newModel(agents []boardAgent, entries []*routing.Entry) *model {
 	m := &model{agents: map[string]*modelAgent{}, seq: map[string]int{}}
 	for _, a := range agents {
-		ma := &modelAgent{Agent: a.Agent, byType: map[string]int{}}
+		ma := &modelAgent{Agent: a.Agent, byType: map[string]int{}, byChannel: map[string]int{}}
+		ma.Recent = maps.Clone(a.Recent)
+		if ma.Recent == nil {
+			ma.Recent = map[string]int{}
+		}
 		if ma.Capacity <= 0 {
 			ma.Capacity = 1
 		}
-		for typ, n := range a.load {
+		for key, n := range a.load {
 			ma.load += n
-			ma.byType[typ] += n
+			if typ, ok := refChannelType[key]; ok {
+				ma.byType[typ] += n
+				ma.byChannel[key] += n
+			} else {
+				ma.byType[key] += n
+			}
 		}
 		m.agents[a.ID] = ma
 	}
@@ -773,20 +846,23 @@ func (m *model) add(e *routing.Entry) {
 	m.next++
 }
 
-func (m *model) addLoad(id, typ string, n int, now time.Time) {
+func (m *model) addLoad(id, channel string, n int, now time.Time) {
 	a := m.agents[id]
 	a.load = max(a.load+n, 0)
+	typ := refChannelType[channel]
 	a.byType[typ] = max(a.byType[typ]+n, 0)
+	a.byChannel[channel] = max(a.byChannel[channel]+n, 0)
 	if n < 0 {
 		a.IdleSince = now
 	}
 }
 
-func (m *model) anyLoadType(id string) string {
+// anyLoadChannel is a channel the agent serves a conversation of.
+func (m *model) anyLoadChannel(id string) string {
 	a := m.agents[id]
-	for _, typ := range slices.Sorted(maps.Keys(a.byType)) {
-		if a.byType[typ] > 0 {
-			return typ
+	for _, ch := range slices.Sorted(maps.Keys(a.byChannel)) {
+		if a.byChannel[ch] > 0 {
+			return ch
 		}
 	}
 	return ""
@@ -806,8 +882,14 @@ func (m *model) fits(a *modelAgent, e *routing.Entry) bool {
 	if e.Excluded[a.ID] {
 		return false
 	}
-	limit, ok := a.ChannelCapacity[e.ChannelType]
-	return !ok || a.byType[e.ChannelType] < limit
+	if limit, ok := a.ChannelCapacity[e.ChannelType]; ok && a.byType[e.ChannelType] >= limit {
+		return false
+	}
+	if limit, ok := a.ChannelCapacity[e.ChannelID]; ok && a.byChannel[e.ChannelID] >= limit {
+		return false
+	}
+	// a channel that does not blend: only agents serving no other channel's conversation
+	return !e.NoBlending || a.load == a.byChannel[e.ChannelID]
 }
 
 // held tells whether an entry waits for its preferred agent at a time.
@@ -836,9 +918,14 @@ func (m *model) match(now time.Time) [][2]string {
 		taken[e.Ref] = true
 		a.load++
 		a.byType[e.ChannelType]++
+		a.byChannel[e.ChannelID]++
+		a.Recent[e.Skill]++
+		a.LastAssigned = now
 	}
 	for _, e := range m.entries {
-		if held(e, now) {
+		if m.strategy(e) == routing.StrategyManual {
+			taken[e.Ref] = false // claimed by agents, never assigned
+		} else if held(e, now) {
 			if a := m.agents[e.Preferred]; a != nil && m.free(a) && m.fits(a, e) {
 				take(e, a)
 			}
@@ -846,7 +933,7 @@ func (m *model) match(now time.Time) [][2]string {
 	}
 	var queued []*routing.Entry
 	for _, e := range m.entries {
-		if !taken[e.Ref] && !held(e, now) {
+		if _, manual := taken[e.Ref]; !manual && !held(e, now) {
 			queued = append(queued, e)
 		}
 	}
@@ -865,22 +952,17 @@ func (m *model) match(now time.Time) [][2]string {
 		return m.seq[x.Ref] - m.seq[y.Ref]
 	})
 	for _, e := range queued {
-		var best *modelAgent
-		for _, a := range m.agents {
-			if a.Skills[e.Skill] <= 0 || !m.free(a) || !m.fits(a, e) {
-				continue
+		// its own skill first, then its Also skills, in order
+		for _, skill := range append([]string{e.Skill}, e.Also...) {
+			if best := m.best(e, skill); best != nil {
+				take(&routing.Entry{Ref: e.Ref, Skill: skill, ChannelType: e.ChannelType, ChannelID: e.ChannelID}, best)
+				break
 			}
-			if best == nil || better(a, best, e.Skill) {
-				best = a
-			}
-		}
-		if best != nil {
-			take(e, best)
 		}
 	}
 	kept := m.entries[:0]
 	for _, e := range m.entries {
-		if !taken[e.Ref] {
+		if got, ok := taken[e.Ref]; !ok || !got {
 			kept = append(kept, e)
 		}
 	}
@@ -889,13 +971,188 @@ func (m *model) match(now time.Time) [][2]string {
 	return out
 }
 
-// better tells whether agent a goes before b for a skill.
-func better(a, b *modelAgent, skill string) bool {
-	if a.Skills[skill] != b.Skills[skill] {
-		return a.Skills[skill] > b.Skills[skill]
+// best is the agent who takes an entry by one of its skills, or nil: the free agents who may
+// take it, in the strategy's order, or the one the reference router picks among them.
+func (m *model) best(e *routing.Entry, skill string) *modelAgent {
+	var cands []*modelAgent
+	for _, a := range m.agents {
+		limit := m.policies[skill].Limit
+		if a.Skills[skill] <= 0 || a.Skills[skill] < e.MinLevel || !m.free(a) || !m.fits(a, e) || (limit > 0 && a.Recent[skill] >= limit) {
+			continue
+		}
+		cands = append(cands, a)
 	}
-	if !a.IdleSince.Equal(b.IdleSince) {
-		return a.IdleSince.Before(b.IdleSince)
+	strategy := e.Strategy // an Also skill serves the entry by its own skill's rules
+	if strategy == "" {
+		strategy = cmp.Or(m.policies[e.Skill].Strategy, routing.StrategyMostProficient)
+	}
+	tier := func(a *modelAgent) int {
+		for i, g := range m.policies[skill].Groups {
+			if slices.Contains(a.Groups, g) {
+				return i
+			}
+		}
+		return len(m.policies[skill].Groups)
+	}
+	slices.SortFunc(cands, func(x, y *modelAgent) int {
+		if tx, ty := tier(x), tier(y); tx != ty {
+			return tx - ty // the skill's groups in order, then agents in none
+		}
+		if better(x, y, skill, strategy) {
+			return -1
+		}
+		return 1
+	})
+	if len(cands) == 0 {
+		return nil
+	}
+	if m.policies[e.Skill].Routed && len(cands) > 1 {
+		cands = cands[:min(len(cands), routing.MaxCandidates)]
+		ids := make([]string, len(cands))
+		for i, a := range cands {
+			ids[i] = a.ID
+		}
+		if i := slices.Index(ids, refChooseID(e.Ref, ids)); i >= 0 {
+			return cands[i]
+		}
+	}
+	return cands[0]
+}
+
+// strategy is the strategy an entry is served by.
+func (m *model) strategy(e *routing.Entry) string {
+	if e.Strategy != "" {
+		return e.Strategy
+	}
+	if s := m.policies[e.Skill].Strategy; s != "" {
+		return s
+	}
+	return routing.StrategyMostProficient
+}
+
+// better tells whether agent a goes before b for a skill, by a strategy: each strategy is a
+// list of comparisons, tried in turn, then the id.
+func better(a, b *modelAgent, skill, strategy string) bool {
+	level := func() int { return cmp.Compare(b.Skills[skill], a.Skills[skill]) }
+	idle := func() int { return a.IdleSince.Compare(b.IdleSince) }
+	busy := func() int { return cmp.Compare(a.load*b.Capacity, b.load*a.Capacity) }
+	last := func() int { return a.LastAssigned.Compare(b.LastAssigned) }
+	order := map[string][]func() int{
+		routing.StrategyMostProficient: {level, idle},
+		routing.StrategyLongestIdle:    {idle, level},
+		routing.StrategyLeastBusy:      {busy, level, idle},
+		routing.StrategyRoundRobin:     {level, last, idle},
+	}[strategy]
+	for _, c := range order {
+		if n := c(); n != 0 {
+			return n < 0
+		}
 	}
 	return a.ID < b.ID
+}
+
+// refChooseID is the reference's external router: by the entry, the last candidate, nobody,
+// or an agent who is not a candidate (the last two fall back to the first candidate).
+func refChooseID(ref string, ids []string) string {
+	sum := 0
+	for _, c := range ref {
+		sum += int(c)
+	}
+	switch sum % 3 {
+	case 0:
+		return ids[len(ids)-1]
+	case 1:
+		return ""
+	}
+	return "stranger"
+}
+
+// refChoose is refChooseID as the board's Chooser.
+func refChoose(e *routing.Entry, cands []*routing.Agent) *routing.Agent {
+	ids := make([]string, len(cands))
+	for i, a := range cands {
+		ids[i] = a.ID
+	}
+	switch id := refChooseID(e.Ref, ids); id {
+	case "":
+		return nil
+	case "stranger":
+		return &routing.Agent{ID: id}
+	default:
+		return cands[slices.Index(ids, id)]
+	}
+}
+
+// Each strategy orders the same free agents its own way; a channel's strategy on an entry
+// overrides its skill's, and a policy set after the agents rebuilds their order.
+func TestBoardStrategies(t *testing.T) {
+	t.Parallel()
+	agents := func() []boardAgent {
+		return []boardAgent{
+			agent("ana", map[string]int{"billing": 20}, capacity(4), serving("webchat", 2), idleSince(ago(time.Minute))),
+			agent("bo", map[string]int{"billing": 5}, capacity(2), idleSince(ago(time.Hour))),
+			agent("cy", map[string]int{"billing": 20}, capacity(4), serving("webchat", 1), idleSince(ago(30*time.Minute)),
+				func(a *boardAgent) { a.LastAssigned = ago(time.Hour) }),
+		}
+	}
+	for _, tc := range []struct {
+		strategy string
+		want     string
+	}{
+		{routing.StrategyMostProficient, "cy"}, // ana and cy at 20: cy idle longer
+		{routing.StrategyLongestIdle, "bo"},
+		{routing.StrategyLeastBusy, "bo"},   // 0/2 against 2/4 and 1/4
+		{routing.StrategyRoundRobin, "ana"}, // ana has never been given one
+		{routing.StrategyManual, ""},
+	} {
+		t.Run(tc.strategy, func(t *testing.T) {
+			t.Parallel()
+			b := routing.NewBoard()
+			b.SetPolicy("billing", routing.Policy{Strategy: tc.strategy})
+			fill(b, agents(), nil)
+			require.Equal(t, tc.want, id(b.Offer(entry("c1", "billing", 0), t0)), "Offer")
+
+			b = newBoard(agents(), nil)
+			b.SetPolicy("billing", routing.Policy{Strategy: tc.strategy}) // after the agents
+			b.Add(entry("c1", "billing", 0))
+			want := map[string]string{}
+			if tc.want != "" {
+				want["c1"] = tc.want
+			}
+			require.Equal(t, want, decisions(b.Match(t0)), "Match after a new policy")
+
+			b = newBoard(agents(), []*routing.Entry{entry("c1", "billing", 0, func(e *routing.Entry) { e.Strategy = tc.strategy })})
+			require.Equal(t, want, decisions(b.Match(t0)), "the entry's own strategy over the skill's")
+		})
+	}
+}
+
+// An agent who had the policy's limit of new conversations of a skill takes no more of it, but
+// still takes other skills'; a routed skill's Chooser picks among the candidates.
+func TestBoardLimitAndChooser(t *testing.T) {
+	t.Parallel()
+	b := routing.NewBoard()
+	b.SetPolicy("billing", routing.Policy{Limit: 1})
+	fill(b, []boardAgent{agent("ana", map[string]int{"billing": 20, "sales": 1}, capacity(3)), agent("bo", map[string]int{"billing": 1}, capacity(3))}, nil)
+	require.Equal(t, "ana", id(b.Offer(entry("c1", "billing", 0), t0)))
+	require.Equal(t, "bo", id(b.Offer(entry("c2", "billing", 0), t0)), "ana had her one")
+	require.Equal(t, "ana", id(b.Offer(entry("s1", "sales", 0), t0)), "the limit is the skill's")
+	require.Nil(t, b.Offer(entry("c3", "billing", 0), t0), "both had their one")
+
+	b = routing.NewBoard()
+	b.SetPolicy("billing", routing.Policy{Routed: true})
+	var offered []string
+	b.Choose = func(e *routing.Entry, cands []*routing.Agent) *routing.Agent {
+		offered = offered[:0]
+		for _, c := range cands {
+			offered = append(offered, c.ID)
+		}
+		return cands[len(cands)-1]
+	}
+	fill(b, []boardAgent{agent("ana", map[string]int{"billing": 20}), agent("bo", map[string]int{"billing": 10}), agent("cy", map[string]int{"billing": 1})}, nil)
+	require.Equal(t, "cy", id(b.Offer(entry("c1", "billing", 0), t0)))
+	require.Equal(t, []string{"ana", "bo", "cy"}, offered, "the candidates, best first")
+	require.Equal(t, "bo", id(b.Offer(entry("c2", "billing", 0), t0)))
+	require.Equal(t, "ana", id(b.Offer(entry("c3", "billing", 0), t0)), "one candidate left: the Chooser is not asked")
+	require.Equal(t, []string{"ana", "bo"}, offered)
 }

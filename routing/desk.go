@@ -213,6 +213,7 @@ func (a *ACD) Transfer(ctx context.Context, agent, conversationID, skill string)
 			return err
 		}
 		e.Status, e.Skill, e.Agent, e.AssignedAt, e.OfferedAt, e.PreferredAgent, e.PreferredUntil = store.QueueQueued, skill, "", nil, nil, "", nil
+		e.Escalation, e.Step = nil, 0 // the steps were the first skill's
 		if err := tx.QueueUpdate(ctx, e, store.QueueAssigned); err != nil {
 			return err
 		}

@@ -20,6 +20,15 @@
 // is offered a conversation first — whether or not it has the skill — and holds it for a while
 // before anyone else may take it.
 //
+// A skill's strategy (most proficient, longest idle, least busy, round robin, or manual claim;
+// a channel may override it) orders the free agents of each heap, after the skill's ordered
+// agent groups; an assignment limit caps an agent's new conversations of a skill per window, and
+// an external router may pick among the first candidates. A request's escalation steps, applied
+// on each cycle from its age, lower the proficiency needed, let more skills' agents take it and
+// raise its priority; agents' capacities may bound a channel by id, and a channel may refuse
+// agents serving other channels (blending). Each cycle also puts back in the queue assigned
+// conversations left unanswered (auto_requeue); the statistics carry the supervisors' alerts.
+//
 // Agents accept, reject, transfer and close conversations through the agent API; closing with a
 // disposition resumes the session that waited in route.skill. Statistics (agents by state,
 // queue sizes and waits, offered, answered, abandoned, service level, handle times, SLA in

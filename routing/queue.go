@@ -24,6 +24,8 @@ type QueueRequest struct {
 	Public bool
 	// EnqueuedAt is when the customer wrote: the queue's age order.
 	EnqueuedAt time.Time
+	// Escalation widens the request as it waits (route.skill's escalation).
+	Escalation []engine.EscalationStep
 }
 
 // Queue is the routing queue as sessions see it (the pipeline's Queue): it admits requests at once
@@ -39,15 +41,26 @@ func NewQueue(st store.Store, acd *ACD) *Queue { return &Queue{st: st, acd: acd}
 
 // Admit decides a request: no_agents when nobody with the skill is logged in (unless the block
 // queues anyway), overflow when the skill's queue holds the channel's queue_limit conversations
-// per working agent (available or busy, not on a break), otherwise queued.
-func (q *Queue) Admit(ctx context.Context, req *engine.RouteRequest, ch store.Channel) (engine.RouteOutcome, error) {
+// per working agent (available or busy, not on a break), otherwise queued, with its place in
+// the queue and an estimate of its wait (see estimate).
+func (q *Queue) Admit(ctx context.Context, req *engine.RouteRequest, ch store.Channel) (engine.RouteResult, error) {
+	outcome, agents, state, err := q.admit(ctx, req, ch)
+	if err != nil || outcome != engine.RouteQueued {
+		return engine.RouteResult{Outcome: outcome}, err
+	}
+	res := engine.RouteResult{Outcome: outcome}
+	res.Position, res.ExpectedWait, err = q.estimate(ctx, req, agents, state)
+	return res, err
+}
+
+func (q *Queue) admit(ctx context.Context, req *engine.RouteRequest, ch store.Channel) (engine.RouteOutcome, []store.Agent, map[string]string, error) {
 	agents, err := q.st.AgentList(ctx)
 	if err != nil {
-		return "", err
+		return "", nil, nil, err
 	}
 	states, err := q.st.AgentStateList(ctx)
 	if err != nil {
-		return "", err
+		return "", nil, nil, err
 	}
 	state := map[string]string{}
 	for _, s := range states {
@@ -65,18 +78,18 @@ func (q *Queue) Admit(ctx context.Context, req *engine.RouteRequest, ch store.Ch
 		}
 	}
 	if loggedIn == 0 && !req.QueueWithoutAgents {
-		return engine.RouteNoAgents, nil
+		return engine.RouteNoAgents, agents, state, nil
 	}
 	if limit := q.acd.settingsOf(ch).QueueLimit; limit > 0 {
 		waiting, err := q.st.QueueList(ctx, store.QueueListParams{Statuses: []string{store.QueueQueued, store.QueueOffered}, Skill: req.Skill})
 		if err != nil {
-			return "", err
+			return "", nil, nil, err
 		}
 		if len(waiting) >= limit*working {
-			return engine.RouteOverflow, nil
+			return engine.RouteOverflow, agents, state, nil
 		}
 	}
-	return engine.RouteQueued, nil
+	return engine.RouteQueued, agents, state, nil
 }
 
 // Enqueue writes an admitted request.
@@ -84,6 +97,10 @@ func (q *Queue) Enqueue(ctx context.Context, tx store.Tx, req QueueRequest) erro
 	e := store.QueueEntry{Ref: req.Ref, SessionID: req.SessionID, ConversationID: req.ConversationID,
 		ChannelID: req.Channel.ID, ChannelType: req.Channel.Type, Skill: req.Skill, Priority: req.Priority,
 		Public: req.Public, EnqueuedAt: req.EnqueuedAt, Status: store.QueueQueued}
+	for _, s := range req.Escalation {
+		e.Escalation = append(e.Escalation, store.EscalationStep{After: s.After.Seconds(), MinProficiency: s.MinProficiency,
+			Skills: s.Skills, Priority: s.Priority})
+	}
 	if req.Preferred != "" && req.PreferredTimeout > 0 {
 		until := req.EnqueuedAt.Add(req.PreferredTimeout)
 		e.PreferredAgent, e.PreferredUntil = req.Preferred, &until

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/switchboardhq/switchboard/blocks"
@@ -25,6 +26,9 @@ type Stats struct {
 	Agents   []AgentStats   `json:"agents"`
 	SLA      []ChannelSLA   `json:"sla"`
 	States   map[string]int `json:"states"`
+	// Alerts are the conditions of open conversations the channels' alert_* settings ask
+	// supervisors to be told of, oldest first.
+	Alerts []Alert `json:"alerts"`
 }
 
 // QueueStats are the figures of one skill or one channel.
@@ -41,6 +45,11 @@ type QueueStats struct {
 	Offered   int `json:"offered"`
 	Answered  int `json:"answered"`
 	Abandoned int `json:"abandoned"`
+	// AnsweredByStep counts the answered conversations by the escalation step (from 1) they
+	// were at when an agent took them; those without escalation are left out.
+	AnsweredByStep map[string]int `json:"answered_by_step,omitempty"`
+	// Requeued counts the times conversations went back to the queue unanswered (auto_requeue).
+	Requeued int `json:"requeued"`
 	// ServiceLevel is the share of answered and abandoned conversations answered within the
 	// channel's threshold, from 0 to 1; null when there is none.
 	ServiceLevel *float64 `json:"service_level"`
@@ -178,6 +187,11 @@ func compute(ctx context.Context, st store.Store, from, to, now time.Time, page 
 		as.Handle = mean(handles)
 		s.Agents = append(s.Agents, as)
 	}
+	if s.Alerts, err = alerts(ctx, st, chByID, append(slices.Clip(waiting), filter(open, func(e store.QueueEntry) bool {
+		return e.Status == store.QueueAssigned
+	})...), now); err != nil {
+		return nil, err
+	}
 	for _, ch := range channels {
 		sla, err := channelSLA(ctx, st, ch, from, to, page)
 		if err != nil {
@@ -207,9 +221,16 @@ func figures(name string, now time.Time, channels map[string]settings.ChannelSet
 	var waits, handles []float64
 	within := 0
 	for _, e := range period {
+		q.Requeued += e.Requeues
 		switch {
 		case e.AssignedAt != nil:
 			q.Answered++
+			if e.Step > 0 {
+				if q.AnsweredByStep == nil {
+					q.AnsweredByStep = map[string]int{}
+				}
+				q.AnsweredByStep[strconv.Itoa(e.Step)]++
+			}
 			wait := e.AssignedAt.Sub(e.EnqueuedAt)
 			waits = append(waits, wait.Seconds())
 			if wait <= serviceLevel(channels[e.ChannelID]) {

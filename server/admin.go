@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -241,7 +242,9 @@ func (s *Server) putSkill(c *fiber.Ctx) error {
 		return err
 	}
 	sk, err := s.cfg.Store.SkillPut(c.UserContext(), store.Skill{Name: name, Description: req.Description,
-		Dispositions: req.Dispositions, RequireAccept: req.RequireAccept}, by(c))
+		Dispositions: req.Dispositions, RequireAccept: req.RequireAccept, SkillRouting: store.SkillRouting{
+			Strategy: req.Strategy, AssignmentLimit: req.AssignmentLimit, AssignmentWindow: int(req.AssignmentWindow / time.Second),
+			RouterURL: req.RouterURL, RouterTimeout: req.RouterTimeout.String(), Groups: req.Groups}}, by(c))
 	if err != nil {
 		return err
 	}
@@ -304,7 +307,12 @@ func (s *Server) putAgent(c *fiber.Ctx) error {
 	}
 	for _, t := range slices.Sorted(maps.Keys(req.ChannelCapacity)) {
 		if !slices.Contains(store.ChannelTypes, t) {
-			return fieldError("channel_capacity."+t, "channel type %q: use facebook, instagram, twitter or webchat", t)
+			// not a type: a channel's id
+			if _, err := s.cfg.Store.ChannelGet(c.UserContext(), t); errors.Is(err, store.ErrNotFound) {
+				return fieldError("channel_capacity."+t, "%q is neither a channel type (facebook, instagram, twitter, webchat) nor the id of a channel", t)
+			} else if err != nil {
+				return err
+			}
 		}
 		if n := req.ChannelCapacity[t]; n < 0 || n > req.Capacity {
 			return fieldError("channel_capacity."+t, "%d is not between 0 and the agent's capacity, %d", n, req.Capacity)

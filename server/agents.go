@@ -31,6 +31,8 @@ func (s *Server) agentRoutes() {
 	on(agent.Post, "/offers/+/accept", s.agentAccept)
 	on(agent.Post, "/offers/+/reject", s.agentReject)
 	on(agent.Get, "/conversations", s.agentInbox)
+	on(agent.Get, "/claimable", s.agentClaimable)
+	on(agent.Post, "/claimable/+/claim", s.agentClaim)
 	on(agent.Get, "/conversations/:id", s.agentConversation)
 	on(agent.Post, "/conversations/:id/read", s.agentRead)
 	on(agent.Put, "/conversations/:id/important", s.agentImportant)

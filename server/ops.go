@@ -30,6 +30,8 @@ type Metrics struct {
 	Queued *prometheus.GaugeVec
 	// Refused counts assignments and offers refused at their commit: the agent had changed.
 	Refused prometheus.Counter
+	// routerFallbacks counts the external routers' choices not taken, by reason.
+	routerFallbacks *prometheus.CounterVec
 	// Batches observes how many units of work each pipeline transaction committed.
 	Batches prometheus.Histogram
 	// webhooks counts stored webhook payloads by channel type.
@@ -79,6 +81,10 @@ func NewMetrics(reg *prometheus.Registry) *Metrics {
 			Name: "switchboard_acd_refused_total",
 			Help: "Assignments and offers refused at their commit because the agent had left the available state or reached its capacity meanwhile.",
 		}),
+		routerFallbacks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "switchboard_acd_router_fallbacks_total",
+			Help: "External routers' choices not taken, by reason (timeout, error, bad_answer, unavailable): the skill's strategy chose instead.",
+		}, []string{"reason"}),
 		Batches: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "switchboard_commit_batch_units", Help: "Units of work (messages, timers, sends) committed per pipeline transaction.",
 			Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128},
@@ -121,6 +127,7 @@ func NewMetrics(reg *prometheus.Registry) *Metrics {
 	}
 	reg.MustRegister(m.requests, m.latency, m.Sessions, m.Waiting, m.Queued, m.Refused, m.Batches, m.webhooks, m.pruned,
 		m.reconciled, m.build, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(m.routerFallbacks)
 	reg.MustRegister(m.sends, m.sendLatency, m.throttled, m.lanePaused, m.laneInFlight, m.profiles)
 	return m
 }
@@ -155,6 +162,9 @@ func (m *Metrics) QueueSize(skill string, n int) { m.Queued.WithLabelValues(skil
 
 // AssignmentRefused counts a decision of the ACD refused at its commit; the ACD calls it.
 func (m *Metrics) AssignmentRefused() { m.Refused.Inc() }
+
+// RouterFallback counts an external router's choice not taken, by reason; the ACD calls it.
+func (m *Metrics) RouterFallback(reason string) { m.routerFallbacks.WithLabelValues(reason).Inc() }
 
 // SessionRun counts a session run by the status it reached; the dispatcher calls it.
 func (m *Metrics) SessionRun(status engine.Status) { m.Sessions.WithLabelValues(string(status)).Inc() }

@@ -105,6 +105,8 @@ var pathRules = map[string]pathRule{
 	},
 	// an offer's ref is session/wait: the greedy segment takes its "/"
 	"offers/+": func(string) error { return nil },
+	// so is a claimable conversation's queue ref
+	"claimable/+": func(string) error { return nil },
 }
 
 // checkParams answers 400 for a path parameter that is not of its form, naming it.

@@ -154,7 +154,7 @@ func TestSettingsSchema(t *testing.T) {
 		require.Equal(t, []string{"direct", "ring"}, cat.Channel[names["offer_mode"]].Values)
 		require.Equal(t, []string{"webchat"}, cat.Channel[names["callback_url"]].Channels)
 		require.Equal(t, "calendar", cat.Channel[names["working_hours"]].Refers)
-		require.Len(t, cat.Skill, 3)
+		require.Len(t, cat.Skill, 9)
 		require.Contains(t, cat.Formats, "http-url")
 	})
 }

@@ -34,13 +34,21 @@ type ChannelSettings struct {
 	RingTimeout        time.Duration
 	PauseOnMissedOffer bool
 	// QueueLimit is 0 when the channel sets no limit.
-	QueueLimit      int
-	Distribution    []string
-	AccountPriority int
-	Dispositions    []string
-	RequireContact  bool
-	ServiceLevel    time.Duration
-	WorkingHours    string
+	QueueLimit   int
+	Distribution []string
+	// Strategy overrides the skill's assignment strategy; empty: the skill's.
+	Strategy string
+	// Blending lets agents serving other channels' conversations take this channel's.
+	Blending bool
+	// AutoRequeue puts back in the queue an assigned conversation with no reply for this long;
+	// the alerts say when supervisors are told of conversations waiting, near the service
+	// level, unanswered and idle. 0 is never.
+	AutoRequeue, AlertWaiting, AlertSLA, AlertNoReply, AlertIdle time.Duration
+	AccountPriority                                              int
+	Dispositions                                                 []string
+	RequireContact                                               bool
+	ServiceLevel                                                 time.Duration
+	WorkingHours                                                 string
 	// Send is the channel's send budget: its settings over the type's default.
 	Send SendBudget
 	// UnknownSend is hold or resend: what a send of unknown outcome does when reading back
@@ -69,6 +77,16 @@ type SkillSettings struct {
 	Description   string
 	Dispositions  []string
 	RequireAccept bool
+	// Strategy is how the skill's conversations find agents.
+	Strategy string
+	// AssignmentLimit is the most new conversations an agent gets per AssignmentWindow; 0: none.
+	AssignmentLimit  int
+	AssignmentWindow time.Duration
+	// RouterURL is the external router's; RouterTimeout how long it has to answer.
+	RouterURL     string
+	RouterTimeout time.Duration
+	// Groups are agent groups in order.
+	Groups []string
 }
 
 // ParseChannel reads the settings of a channel of a type. Unknown settings, settings of other
@@ -79,6 +97,7 @@ func ParseChannel(channelType string, m map[string]any) (ChannelSettings, []Prob
 		AccountID: str(v, "account_id"), BaseURL: str(v, "base_url"), HumanAgent: v["human_agent"] == true,
 		CallbackURL: str(v, "callback_url"), OfferMode: str(v, "offer_mode"), PauseOnMissedOffer: v["pause_on_missed_offer"] == true,
 		QueueLimit: integer(v, "queue_limit"), Distribution: list(v, "distribution"), AccountPriority: integer(v, "account_priority"),
+		Strategy: str(v, "strategy"), Blending: v["blending"] == true,
 		Dispositions: list(v, "dispositions"), RequireContact: v["require_contact"] == true,
 		ServiceLevel: time.Duration(integer(v, "service_level_seconds")) * time.Second, WorkingHours: str(v, "working_hours"),
 		UnknownSend: str(v, "unknown_send"), AllowedOrigins: list(v, "allowed_origins"),
@@ -86,6 +105,11 @@ func ParseChannel(channelType string, m map[string]any) (ChannelSettings, []Prob
 			OfflineMessage: str(v, "offline_message")},
 	}
 	out.RingTimeout, _ = v["ring_timeout"].(time.Duration)
+	out.AutoRequeue, _ = v["auto_requeue"].(time.Duration)
+	out.AlertWaiting, _ = v["alert_waiting"].(time.Duration)
+	out.AlertSLA, _ = v["alert_sla"].(time.Duration)
+	out.AlertNoReply, _ = v["alert_no_reply"].(time.Duration)
+	out.AlertIdle, _ = v["alert_idle"].(time.Duration)
 	out.ProfileRefresh, _ = v["profile_refresh"].(time.Duration)
 	out.Profiles = v["profiles"] == true && (channelType == store.ChannelFacebook || channelType == store.ChannelInstagram)
 	out.Send = DefaultSendBudget(channelType)
@@ -104,8 +128,12 @@ func ParseChannel(channelType string, m map[string]any) (ChannelSettings, []Prob
 // ParseSkill reads the settings of a skill, as ParseChannel does.
 func ParseSkill(m map[string]any) (SkillSettings, []Problem) {
 	v, problems := decode(Skill, "", "", m)
-	return SkillSettings{Description: str(v, "description"), Dispositions: list(v, "dispositions"),
-		RequireAccept: v["require_accept"] == true}, problems
+	out := SkillSettings{Description: str(v, "description"), Dispositions: list(v, "dispositions"),
+		RequireAccept: v["require_accept"] == true, Strategy: str(v, "strategy"), AssignmentLimit: integer(v, "assignment_limit"),
+		RouterURL: str(v, "router_url"), Groups: list(v, "groups")}
+	out.AssignmentWindow, _ = v["assignment_window"].(time.Duration)
+	out.RouterTimeout, _ = v["router_timeout"].(time.Duration)
+	return out, problems
 }
 
 // Exists tells whether a thing a setting names exists: kind is what Setting.Refers says.
@@ -372,7 +400,7 @@ func number(v any) (float64, bool) {
 
 // kindText says what a setting takes, for messages.
 func kindText(p *engine.Param) string {
-	seconds := func(v float64) string { return (time.Duration(v) * time.Second).String() }
+	seconds := func(v float64) string { return time.Duration(v * float64(time.Second)).String() }
 	switch p.Kind {
 	case engine.KindString:
 		if f := format(p.Format); f != nil {

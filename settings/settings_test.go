@@ -49,7 +49,7 @@ func TestParseChannelDefaults(t *testing.T) {
 	t.Parallel()
 	s, problems := settings.ParseChannel("facebook", nil)
 	require.Empty(t, problems)
-	require.Equal(t, settings.ChannelSettings{OfferMode: "direct", RingTimeout: 30 * time.Second, ServiceLevel: time.Minute,
+	require.Equal(t, settings.ChannelSettings{OfferMode: "direct", RingTimeout: 30 * time.Second, ServiceLevel: time.Minute, Blending: true,
 		UnknownSend: settings.UnknownSendHold, Send: settings.DefaultSendBudget("facebook"), Profiles: true, ProfileRefresh: 7 * 24 * time.Hour}, s)
 
 	s, problems = settings.ParseChannel("instagram", map[string]any{"profiles": false, "profile_refresh": "36h"})
@@ -82,7 +82,9 @@ func TestEverySettingIsTyped(t *testing.T) {
 		"queue_limit": 2, "distribution": []any{"newest"}, "account_priority": 3, "dispositions": []any{"ok"},
 		"require_contact": true, "service_level_seconds": 9, "working_hours": "w", "unknown_send": "resend", "send_rate": 2.5,
 		"send_burst": 3, "send_concurrency": 2, "profiles": false, "profile_refresh": "2d",
-		"allowed_origins": []any{"https://shop.example"}, "title": "t", "greeting": "g", "placeholder": "p", "offline_message": "o"}
+		"allowed_origins": []any{"https://shop.example"}, "title": "t", "greeting": "g", "placeholder": "p", "offline_message": "o",
+		"strategy": "least_busy", "blending": false, "auto_requeue": "10m", "alert_waiting": 60, "alert_sla": "10s",
+		"alert_no_reply": "3m", "alert_idle": "2h"}
 	for _, s := range settings.Channel {
 		require.Contains(t, values, s.Name, "give the test a value for %s", s.Name)
 	}
@@ -150,10 +152,34 @@ func TestParseSkill(t *testing.T) {
 	t.Parallel()
 	s, problems := settings.ParseSkill(map[string]any{"description": "Bills", "dispositions": []any{"solved"}, "require_accept": true})
 	require.Empty(t, problems)
-	require.Equal(t, settings.SkillSettings{Description: "Bills", Dispositions: []string{"solved"}, RequireAccept: true}, s)
+	require.Equal(t, settings.SkillSettings{Description: "Bills", Dispositions: []string{"solved"}, RequireAccept: true,
+		Strategy: "most_proficient", AssignmentWindow: time.Hour, RouterTimeout: 2 * time.Second}, s)
 	_, problems = settings.ParseSkill(map[string]any{"dispositions": []any{"solved", 3}})
 	require.Equal(t, "dispositions[1]", problems[0].Field)
 	require.Equal(t, "dispositions[1]: must be a variable name: a letter or _, then letters, digits or _, got 3", problems[0].Message)
+
+	s, problems = settings.ParseSkill(map[string]any{"strategy": "round_robin", "assignment_limit": 5, "assignment_window": 600,
+		"router_url": "https://router.example.com/choose", "router_timeout": "250ms"})
+	require.Empty(t, problems)
+	require.Equal(t, settings.SkillSettings{Strategy: "round_robin", AssignmentLimit: 5, AssignmentWindow: 10 * time.Minute,
+		RouterURL: "https://router.example.com/choose", RouterTimeout: 250 * time.Millisecond}, s)
+	for _, bad := range []struct {
+		field string
+		value any
+		says  string
+	}{
+		{"strategy", "fastest", "must be one of most_proficient, longest_idle, least_busy, round_robin, manual"},
+		{"strategy", "round_robbin", `did you mean "round_robin"?`},
+		{"assignment_limit", 0, "must be a whole number from 1 to 1000"},
+		{"assignment_window", "10s", "must be a duration of at least 1m0s and at most 24h0m0s"},
+		{"router_url", "router.example.com", "is not an absolute http or https URL"},
+		{"router_timeout", "1m", "must be a duration of at least 50ms and at most 10s"},
+	} {
+		_, problems := settings.ParseSkill(map[string]any{bad.field: bad.value})
+		require.Len(t, problems, 1, bad.field)
+		require.Equal(t, bad.field, problems[0].Field)
+		require.Contains(t, problems[0].Message, bad.says)
+	}
 }
 
 // A web chat's allowed origins are origins: scheme, host and port, or *; anything else is a

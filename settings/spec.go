@@ -71,6 +71,18 @@ const (
 	OrderPublicFirst     = "public_first"
 )
 
+// The assignment strategies of skills and channels (docs/routing.md, Who gets a conversation).
+const (
+	StrategyMostProficient = "most_proficient"
+	StrategyLongestIdle    = "longest_idle"
+	StrategyLeastBusy      = "least_busy"
+	StrategyRoundRobin     = "round_robin"
+	StrategyManual         = "manual"
+)
+
+// Strategies lists the assignment strategies.
+var Strategies = []string{StrategyMostProficient, StrategyLongestIdle, StrategyLeastBusy, StrategyRoundRobin, StrategyManual}
+
 var (
 	meta    = []string{store.ChannelFacebook, store.ChannelInstagram}
 	network = []string{store.ChannelFacebook, store.ChannelInstagram, store.ChannelTwitter}
@@ -134,6 +146,10 @@ var Channel = []Setting{
 			Description: "An order."},
 		Description: "Up to two orders applied after the priority and before the age: oldest, newest, account_priority, private_first, public_first."},
 		Exclusive: [][]string{{OrderOldest, OrderNewest}, {OrderPrivateFirst, OrderPublicFirst}}},
+	{Param: engine.Param{Name: "blending", Kind: engine.KindBool, Default: true,
+		Description: "Agents serving conversations of other channels still take this channel's; false: only agents serving none elsewhere do (an agent's own blending says whether the busy state takes any)."}},
+	{Param: engine.Param{Name: "strategy", Kind: engine.KindEnum, Values: Strategies, Example: StrategyLongestIdle,
+		Description: "The assignment strategy of the channel's conversations, over their skill's (see the skill's strategy); unset: the skill's."}},
 	{Param: engine.Param{Name: "account_priority", Kind: engine.KindInt, Default: 0, Min: engine.Bound(0), Max: engine.Bound(1000),
 		Description: "With the account_priority order, a channel with a higher priority goes ahead of the others sharing its skills."}},
 	{Param: engine.Param{Name: "dispositions", Kind: engine.KindList, Example: []string{"solved", "no_answer"},
@@ -141,6 +157,21 @@ var Channel = []Setting{
 		Description: "The codes agents may close the channel's conversations with, when the skill has no list; any code when neither has one."}},
 	{Param: engine.Param{Name: "require_contact", Kind: engine.KindBool, Default: false,
 		Description: "A conversation cannot be closed until it is linked to a contact."}},
+	{Param: engine.Param{Name: "auto_requeue", Kind: engine.KindDuration, Min: engine.Bound(60), Max: engine.Bound(86400), Example: "10m",
+		Description: "An assigned conversation with no reply sent since its assignment goes back to the queue after this long, for another agent (not the same one), keeping its age; counted in the statistics (requeued). Unset: never."},
+		Seconds: true},
+	{Param: engine.Param{Name: "alert_waiting", Kind: engine.KindDuration, Min: engine.Bound(1), Max: engine.Bound(86400), Example: "5m",
+		Description: "Supervisors are alerted (waiting) when one of the channel's conversations waits for an agent longer than this. Unset: no alert."},
+		Seconds: true},
+	{Param: engine.Param{Name: "alert_sla", Kind: engine.KindDuration, Min: engine.Bound(1), Max: engine.Bound(86400), Example: "15s",
+		Description: "Supervisors are alerted (sla) when a waiting conversation is within this time of the channel's service level, about to breach it. Unset: no alert."},
+		Seconds: true},
+	{Param: engine.Param{Name: "alert_no_reply", Kind: engine.KindDuration, Min: engine.Bound(1), Max: engine.Bound(86400), Example: "3m",
+		Description: "Supervisors are alerted (no_reply) when an agent has sent no reply this long after a conversation was assigned to them. Unset: no alert."},
+		Seconds: true},
+	{Param: engine.Param{Name: "alert_idle", Kind: engine.KindDuration, Min: engine.Bound(60), Max: engine.Bound(7 * 86400), Example: "2h",
+		Description: "Supervisors are alerted (idle) when an assigned conversation has had no message either way for this long. Unset: no alert."},
+		Seconds: true},
 	{Param: engine.Param{Name: "service_level_seconds", Kind: engine.KindInt, Default: 60, Min: engine.Bound(1), Max: engine.Bound(86400),
 		Description: "The wait within which a conversation counts as answered in time, for the service level."}},
 	{Param: engine.Param{Name: "working_hours", Kind: engine.KindString, Format: "calendar-name", Example: "support-hours",
@@ -157,6 +188,20 @@ var Skill = []Setting{
 		Description: "The codes agents may close the skill's conversations with; empty: the channel's list, or any code."}},
 	{Param: engine.Param{Name: "require_accept", Kind: engine.KindBool, Default: false,
 		Description: "Offers of the skill ring until the agent accepts or rejects them, whatever the channel's offer_mode."}},
+	{Param: engine.Param{Name: "strategy", Kind: engine.KindEnum, Values: Strategies, Default: StrategyMostProficient,
+		Description: "Who of the free agents gets a conversation: most_proficient (then the longest idle), longest_idle, least_busy (the fewest conversations for their capacity), round_robin (among the most proficient, whoever got one least recently), or manual (nobody: agents claim conversations from the queue). A channel's strategy setting overrides it."}},
+	{Param: engine.Param{Name: "groups", Kind: engine.KindList, Max: engine.Bound(10), Example: []string{"tier1", "tier2"},
+		Elem:        &engine.Param{Kind: engine.KindString, Format: "group-name", Description: "An agent group."},
+		Description: "Agent groups in order: the skill's conversations go to the free agents of the first group, then of the second, and so on, then to its agents in none of them; the strategy chooses within each group."}},
+	{Param: engine.Param{Name: "assignment_limit", Kind: engine.KindInt, Min: engine.Bound(1), Max: engine.Bound(1000), Example: 20,
+		Description: "The most new conversations of the skill an agent gets per assignment_window; an agent who had that many waits for the window to move on. Unset: no limit."}},
+	{Param: engine.Param{Name: "assignment_window", Kind: engine.KindDuration, Default: "1h", Min: engine.Bound(60), Max: engine.Bound(86400),
+		Description: "The window assignment_limit counts in, up to now: a duration such as 30m or 1h, or a number of seconds."},
+		Seconds: true},
+	{Param: engine.Param{Name: "router_url", Kind: engine.KindString, Format: "http-url", Example: "https://router.example.com/choose",
+		Description: "An external router: the skill's candidates (up to 10 free agents, best first by the strategy) are POSTed to it, and it answers with the agent to take the conversation. No answer within router_timeout, or one that is not a candidate: the strategy's first candidate. Unset: the strategy alone."}},
+	{Param: engine.Param{Name: "router_timeout", Kind: engine.KindDuration, Default: "2s", Min: engine.Bound(0.05), Max: engine.Bound(10),
+		Description: "How long the external router has to answer: a duration such as 500ms or 2s."}},
 }
 
 // AppliesTo tells whether the setting means something for a channel type.
@@ -220,6 +265,16 @@ var formats = map[string]*engine.Format{
 		Check: func(s string) error {
 			if n := len([]rune(s)); n > 300 {
 				return fmt.Errorf("the text is %d characters long; the most allowed is 300", n)
+			}
+			return nil
+		},
+	},
+	"group-name": {
+		Description: "a group name: 1 to 64 characters, not blank",
+		Pattern:     `^\S[\s\S]{0,63}$`,
+		Check: func(s string) error {
+			if strings.TrimSpace(s) == "" || len([]rune(s)) > 64 {
+				return fmt.Errorf("%q is not a group name; write 1 to 64 characters, not blank", s)
 			}
 			return nil
 		},

@@ -18,6 +18,9 @@ type Routing interface {
 	// QueueList returns queue entries, oldest first.
 	QueueList(ctx context.Context, p QueueListParams) ([]QueueEntry, error)
 	QueueGet(ctx context.Context, ref string) (QueueEntry, error)
+	// QueueAssignments counts, per agent and skill, the conversations assigned since a time
+	// and the offers ringing now, with the latest of their times.
+	QueueAssignments(ctx context.Context, since time.Time) ([]AgentAssignments, error)
 	// LeaseAcquire takes a named lease for a holder, or renews it when the holder has it
 	// already; false when another holder's lease has not run out.
 	LeaseAcquire(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
@@ -74,7 +77,32 @@ type QueueEntry struct {
 	ClosedAt    *time.Time `json:"closed_at"`
 	WithdrawnAt *time.Time `json:"withdrawn_at"`
 	Disposition string     `json:"disposition"`
-	UpdatedAt   time.Time  `json:"updated_at"`
+	// Escalation are the steps that widen the request as it waits (route.skill's escalation).
+	Escalation []EscalationStep `json:"escalation,omitempty"`
+	// Step is the escalation step (from 1) the entry was at when it was offered or assigned; 0
+	// when it had none.
+	Step int `json:"step"`
+	// Requeues counts the times it went back to the queue unanswered (auto_requeue).
+	Requeues  int       `json:"requeues"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// EscalationStep is a step of a queue entry's escalation: from After seconds since it was
+// queued, agents need MinProficiency (0 keeps the step before's), agents of Skills may take it
+// too, and Priority is added.
+type EscalationStep struct {
+	After          float64  `json:"after"`
+	MinProficiency int      `json:"min_proficiency,omitempty"`
+	Skills         []string `json:"skills,omitempty"`
+	Priority       int      `json:"priority,omitempty"`
+}
+
+// AgentAssignments are the recent new conversations of an agent in a skill.
+type AgentAssignments struct {
+	Agent string    `db:"agent"`
+	Skill string    `db:"skill"`
+	N     int       `db:"n"`
+	Last  time.Time `db:"-"`
 }
 
 // QueueListParams filter queue entries.
@@ -102,8 +130,8 @@ type RoutingTx interface {
 	AgentStateSet(ctx context.Context, s AgentState) (AgentState, error)
 	// AgentGet reads an agent: its skills, capacity and blending; ErrNotFound when there is none.
 	AgentGet(ctx context.Context, id string) (Agent, error)
-	// AgentLoad counts the conversations offered or assigned to an agent, by channel type.
-	AgentLoad(ctx context.Context, agentID string) (map[string]int, error)
+	// AgentLoad counts the conversations offered or assigned to an agent, by channel.
+	AgentLoad(ctx context.Context, agentID string) ([]ChannelLoad, error)
 	// ContactSetLastAgent records who last served a contact: its preferred agent.
 	ContactSetLastAgent(ctx context.Context, contactID, agent string) error
 }
@@ -161,21 +189,21 @@ func (p pipe) AgentGet(ctx context.Context, id string) (Agent, error) {
 	return r.agent()
 }
 
-func (p pipe) AgentLoad(ctx context.Context, agentID string) (map[string]int, error) {
-	var rows []struct {
-		ChannelType string `db:"channel_type"`
-		N           int    `db:"n"`
-	}
-	err := p.list(ctx, &rows, `SELECT channel_type, count(*) AS n FROM queue_entries
-		WHERE agent = ? AND status IN ('offered', 'assigned') GROUP BY channel_type`, agentID)
+func (p pipe) AgentLoad(ctx context.Context, agentID string) ([]ChannelLoad, error) {
+	var rows []ChannelLoad
+	err := p.list(ctx, &rows, `SELECT channel_type, channel_id, count(*) AS n FROM queue_entries
+		WHERE agent = ? AND status IN ('offered', 'assigned') GROUP BY channel_type, channel_id ORDER BY channel_id`, agentID)
 	if err != nil {
 		return nil, fmt.Errorf("agent %s load: %w", agentID, err)
 	}
-	load := make(map[string]int, len(rows))
-	for _, r := range rows {
-		load[r.ChannelType] = r.N
-	}
-	return load, nil
+	return rows, nil
+}
+
+// ChannelLoad counts an agent's conversations on one channel.
+type ChannelLoad struct {
+	ChannelType string `db:"channel_type"`
+	ChannelID   string `db:"channel_id"`
+	N           int    `db:"n"`
 }
 
 func (p pipe) AgentStateSet(ctx context.Context, st AgentState) (AgentState, error) {
@@ -224,12 +252,15 @@ type queueRow struct {
 	ClosedAt       nullTimestamp `db:"closed_at"`
 	WithdrawnAt    nullTimestamp `db:"withdrawn_at"`
 	Disposition    string        `db:"disposition"`
+	Escalation     string        `db:"escalation"`
+	Step           int           `db:"step"`
+	Requeues       int           `db:"requeues"`
 	UpdatedAt      timestamp     `db:"updated_at"`
 }
 
 const queueColumns = `ref, session_id, conversation_id, channel_id, channel_type, skill, priority, public, enqueued_at,
 	preferred_agent, preferred_until, status, agent, offers, offered_at, offer_expires_at, excluded, assigned_at, closed_at,
-	withdrawn_at, disposition, updated_at`
+	withdrawn_at, disposition, escalation, step, requeues, updated_at`
 
 func (r queueRow) entry() (QueueEntry, error) {
 	e := QueueEntry{Ref: r.Ref, SessionID: r.SessionID, ConversationID: r.ConversationID, ChannelID: r.ChannelID,
@@ -237,9 +268,15 @@ func (r queueRow) entry() (QueueEntry, error) {
 		PreferredAgent: r.PreferredAgent, PreferredUntil: r.PreferredUntil.Time, Status: r.Status, Agent: r.Agent,
 		Offers: r.Offers, OfferedAt: r.OfferedAt.Time, OfferExpiresAt: r.OfferExpiresAt.Time, Excluded: []string{},
 		AssignedAt: r.AssignedAt.Time, ClosedAt: r.ClosedAt.Time, WithdrawnAt: r.WithdrawnAt.Time,
-		Disposition: r.Disposition, UpdatedAt: r.UpdatedAt.Time}
+		Disposition: r.Disposition, Step: r.Step, Requeues: r.Requeues, UpdatedAt: r.UpdatedAt.Time}
 	if err := fromJSON(r.Excluded, &e.Excluded); err != nil {
 		return QueueEntry{}, fmt.Errorf("queue entry %s: %w", r.Ref, err)
+	}
+	if err := fromJSON(r.Escalation, &e.Escalation); err != nil {
+		return QueueEntry{}, fmt.Errorf("queue entry %s escalation: %w", r.Ref, err)
+	}
+	if len(e.Escalation) == 0 {
+		e.Escalation = nil
 	}
 	return e, nil
 }
@@ -248,11 +285,11 @@ func (p pipe) QueueInsert(ctx context.Context, e QueueEntry) error {
 	if e.Status == "" {
 		e.Status = QueueQueued
 	}
-	_, err := p.exec(ctx, `INSERT INTO queue_entries (`+queueColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := p.exec(ctx, `INSERT INTO queue_entries (`+queueColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.Ref, e.SessionID, e.ConversationID, e.ChannelID, e.ChannelType, e.Skill, e.Priority, e.Public, p.s.ts(e.EnqueuedAt),
 		e.PreferredAgent, p.s.nullTS(e.PreferredUntil), e.Status, e.Agent, e.Offers, p.s.nullTS(e.OfferedAt),
 		p.s.nullTS(e.OfferExpiresAt), mustJSON(e.Excluded, "[]"), p.s.nullTS(e.AssignedAt), p.s.nullTS(e.ClosedAt),
-		p.s.nullTS(e.WithdrawnAt), e.Disposition, p.s.ts(p.s.now()))
+		p.s.nullTS(e.WithdrawnAt), e.Disposition, mustJSON(e.Escalation, "[]"), e.Step, e.Requeues, p.s.ts(p.s.now()))
 	if err != nil {
 		return p.s.fail(err, "queue entry %s", e.Ref)
 	}
@@ -278,10 +315,10 @@ func (p pipe) lock() string {
 func (p pipe) QueueUpdate(ctx context.Context, e QueueEntry, ifStatus string) error {
 	n, err := p.exec(ctx, `UPDATE queue_entries SET skill = ?, priority = ?, preferred_agent = ?, preferred_until = ?,
 		status = ?, agent = ?, offers = ?, offered_at = ?, offer_expires_at = ?, excluded = ?, assigned_at = ?, closed_at = ?,
-		withdrawn_at = ?, disposition = ?, updated_at = ? WHERE ref = ? AND status = ?`,
+		withdrawn_at = ?, disposition = ?, escalation = ?, step = ?, requeues = ?, updated_at = ? WHERE ref = ? AND status = ?`,
 		e.Skill, e.Priority, e.PreferredAgent, p.s.nullTS(e.PreferredUntil), e.Status, e.Agent, e.Offers, p.s.nullTS(e.OfferedAt),
 		p.s.nullTS(e.OfferExpiresAt), mustJSON(e.Excluded, "[]"), p.s.nullTS(e.AssignedAt), p.s.nullTS(e.ClosedAt),
-		p.s.nullTS(e.WithdrawnAt), e.Disposition, p.s.ts(p.s.now()), e.Ref, ifStatus)
+		p.s.nullTS(e.WithdrawnAt), e.Disposition, mustJSON(e.Escalation, "[]"), e.Step, e.Requeues, p.s.ts(p.s.now()), e.Ref, ifStatus)
 	if err != nil {
 		return p.s.fail(err, "queue entry %s", e.Ref)
 	}
@@ -342,6 +379,28 @@ func (s *sqlStore) QueueList(ctx context.Context, p QueueListParams) ([]QueueEnt
 			return nil, err
 		}
 		out = append(out, e)
+	}
+	return out, nil
+}
+
+func (s *sqlStore) QueueAssignments(ctx context.Context, since time.Time) ([]AgentAssignments, error) {
+	var rows []struct {
+		Agent string    `db:"agent"`
+		Skill string    `db:"skill"`
+		N     int       `db:"n"`
+		Last  timestamp `db:"last"`
+	}
+	err := list(ctx, s.db, &rows, `SELECT agent, skill, count(*) AS n, MAX(at) AS last FROM (
+			SELECT agent, skill, assigned_at AS at FROM queue_entries WHERE assigned_at >= ?
+			UNION ALL
+			SELECT agent, skill, offered_at AS at FROM queue_entries WHERE status = 'offered' AND offered_at IS NOT NULL
+		) recent WHERE agent <> '' GROUP BY agent, skill ORDER BY agent, skill`, s.ts(since))
+	if err != nil {
+		return nil, fmt.Errorf("queue assignments: %w", err)
+	}
+	out := make([]AgentAssignments, len(rows))
+	for i, r := range rows {
+		out[i] = AgentAssignments{Agent: r.Agent, Skill: r.Skill, N: r.N, Last: r.Last.Time}
 	}
 	return out, nil
 }

@@ -12,6 +12,7 @@ type skillRow struct {
 	Description   string    `db:"description"`
 	Dispositions  string    `db:"dispositions"`
 	RequireAccept bool      `db:"require_accept"`
+	Routing       string    `db:"routing"`
 	CreatedAt     timestamp `db:"created_at"`
 	UpdatedAt     timestamp `db:"updated_at"`
 }
@@ -22,10 +23,13 @@ func (r skillRow) skill() (Skill, error) {
 	if err := fromJSON(r.Dispositions, &sk.Dispositions); err != nil {
 		return Skill{}, fmt.Errorf("skill %s dispositions: %w", r.Name, err)
 	}
+	if err := fromJSON(r.Routing, &sk.SkillRouting); err != nil {
+		return Skill{}, fmt.Errorf("skill %s routing: %w", r.Name, err)
+	}
 	return sk, nil
 }
 
-const skillColumns = `name, description, dispositions, require_accept, created_at, updated_at`
+const skillColumns = `name, description, dispositions, require_accept, routing, created_at, updated_at`
 
 // SkillList returns the skills by name.
 func (s *sqlStore) SkillList(ctx context.Context) ([]Skill, error) {
@@ -61,15 +65,15 @@ func (s *sqlStore) SkillPut(ctx context.Context, sk Skill, by string) (Skill, er
 	now := s.now()
 	var r skillRow
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		err := get(ctx, tx, &r, `INSERT INTO skills (`+skillColumns+`, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?)
+		err := get(ctx, tx, &r, `INSERT INTO skills (`+skillColumns+`, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (name) DO UPDATE SET description = excluded.description, dispositions = excluded.dispositions,
-				require_accept = excluded.require_accept, updated_at = excluded.updated_at, updated_by = excluded.updated_by
+				require_accept = excluded.require_accept, routing = excluded.routing, updated_at = excluded.updated_at, updated_by = excluded.updated_by
 			RETURNING `+skillColumns,
-			sk.Name, sk.Description, mustJSON(sk.Dispositions, "[]"), sk.RequireAccept, s.ts(now), s.ts(now), by)
+			sk.Name, sk.Description, mustJSON(sk.Dispositions, "[]"), sk.RequireAccept, mustJSON(sk.SkillRouting, "{}"), s.ts(now), s.ts(now), by)
 		if err != nil {
 			return s.fail(err, "skill %s", sk.Name)
 		}
-		return s.audit(ctx, tx, now, by, auditSkill, "put", sk.Name, map[string]any{"require_accept": sk.RequireAccept})
+		return s.audit(ctx, tx, now, by, auditSkill, "put", sk.Name, map[string]any{"require_accept": sk.RequireAccept, "strategy": sk.Strategy})
 	})
 	if err != nil {
 		return Skill{}, err

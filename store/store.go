@@ -200,9 +200,27 @@ type Skill struct {
 	// Dispositions are the codes an agent may close a conversation of this skill with.
 	Dispositions []string `json:"dispositions"`
 	// RequireAccept makes offers of this skill ring until the agent accepts or rejects.
-	RequireAccept bool      `json:"require_accept"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	RequireAccept bool `json:"require_accept"`
+	SkillRouting
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// SkillRouting is how a skill's conversations find agents (docs/routing.md).
+type SkillRouting struct {
+	// Strategy orders the free agents: most_proficient, longest_idle, least_busy, round_robin,
+	// or manual (agents claim conversations).
+	Strategy string `json:"strategy"`
+	// AssignmentLimit is the most new conversations of the skill an agent gets per
+	// AssignmentWindow (in seconds); 0 is no limit.
+	AssignmentLimit  int `json:"assignment_limit,omitempty"`
+	AssignmentWindow int `json:"assignment_window,omitempty"`
+	// RouterURL is an external router that picks among the candidates within RouterTimeout
+	// (a duration such as "2s").
+	RouterURL     string `json:"router_url,omitempty"`
+	RouterTimeout string `json:"router_timeout,omitempty"`
+	// Groups are agent groups in order: group 1's agents first, then group 2's, then the others.
+	Groups []string `json:"groups,omitempty"`
 }
 
 // Agent is a person who serves conversations.
@@ -212,7 +230,8 @@ type Agent struct {
 	Skills map[string]int `json:"skills"`
 	// Capacity is how many conversations the agent takes at once.
 	Capacity int `json:"capacity"`
-	// ChannelCapacity optionally bounds conversations per channel type.
+	// ChannelCapacity optionally bounds conversations per channel type or per channel (by id;
+	// a key that is a channel type is the type).
 	ChannelCapacity map[string]int `json:"channel_capacity"`
 	Groups          []string       `json:"groups"`
 	// Blending lets an agent busy with other work take conversations.

@@ -19,11 +19,13 @@ var agentTests = []test{
 func testSkill(h *harness) {
 	t := h.t
 	created := h.now()
+	routing := store.SkillRouting{Strategy: "round_robin", AssignmentLimit: 5, AssignmentWindow: 600,
+		RouterURL: "https://router.example.com/choose", RouterTimeout: "250ms"}
 	sk, err := h.s.SkillPut(h.ctx, store.Skill{Name: "sales", Description: "Buying", Dispositions: []string{"sold", "lost"},
-		RequireAccept: true}, "ann")
+		RequireAccept: true, SkillRouting: routing}, "ann")
 	require.NoError(t, err)
 	want := store.Skill{Name: "sales", Description: "Buying", Dispositions: []string{"sold", "lost"}, RequireAccept: true,
-		CreatedAt: created, UpdatedAt: created}
+		SkillRouting: routing, CreatedAt: created, UpdatedAt: created}
 	require.Equal(t, want, sk)
 	h.lastAudit("ann", "skill.put", "sales")
 

@@ -165,6 +165,15 @@ export interface Skill {
   description: string
   dispositions: string[] | null
   require_accept: boolean
+  /** How the skill's conversations find agents (docs/routing.md). */
+  strategy?: 'most_proficient' | 'longest_idle' | 'least_busy' | 'round_robin' | 'manual'
+  assignment_limit?: number
+  /** In seconds. */
+  assignment_window?: number
+  router_url?: string
+  router_timeout?: string
+  /** Agent groups in order. */
+  groups?: string[]
   created_at?: string
   updated_at?: string
 }

@@ -36,6 +36,12 @@ describe('settings forms from the spec', () => {
       ['description', 'text'],
       ['dispositions', 'text-list'],
       ['require_accept', 'bool'],
+      ['strategy', 'enum'],
+      ['groups', 'text-list'],
+      ['assignment_limit', 'int'],
+      ['assignment_window', 'duration'],
+      ['router_url', 'text'],
+      ['router_timeout', 'duration'],
     ])
   })
 

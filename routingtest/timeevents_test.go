@@ -1,0 +1,119 @@
+package routingtest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/switchboardhq/switchboard/routing"
+	"github.com/switchboardhq/switchboard/store"
+)
+
+// alertsOf returns the alerts of the supervisors' statistics as kind → conversation agent.
+func (c *centre) alertsOf(t *testing.T) map[string]string {
+	t.Helper()
+	var stats routing.Stats
+	c.adminCall(t, "GET", "/api/v1/stats", nil).expect(t, 200).decode(t, &stats)
+	out := map[string]string{}
+	for _, a := range stats.Alerts {
+		out[a.Kind] = a.Conversation + "/" + a.Agent
+	}
+	return out
+}
+
+// A conversation's time events: near the service level, waiting too long, unanswered after its
+// assignment, requeued for another agent when still unanswered, and idle once answered.
+func TestTimeEventsAndAutoRequeue(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, c *centre) {
+		c.skill(t, "billing", nil)
+		c.channel(t, "web", c.publishFlow(t, flowSource("timed", false, "timeout: 15m")), "billing", map[string]any{
+			"auto_requeue": "2m", "alert_waiting": "1m", "alert_sla": "15s", "alert_no_reply": "1m", "alert_idle": "10m"})
+		ana := c.agent(t, "ana", map[string]any{"skills": map[string]int{"billing": 10}})
+		bo := c.agent(t, "bo", map[string]any{"skills": map[string]int{"billing": 5}})
+		c.login(t, ana)
+		c.call(t, ana, "PUT", "/api/v1/agent/state", map[string]any{"state": "break", "reason": "coffee"}).expect(t, 200)
+
+		conv := c.waitsForAgent(t, "web", "carla")
+		require.Empty(t, c.alertsOf(t))
+		c.advance(50 * time.Second)
+		require.Equal(t, map[string]string{routing.AlertSLA: conv + "/"}, c.alertsOf(t), "10 s from the 60 s service level")
+		c.advance(15 * time.Second)
+		require.Equal(t, map[string]string{routing.AlertWaiting: conv + "/"}, c.alertsOf(t), "over a minute; the service level is breached already")
+
+		c.login(t, ana)
+		c.step(t)
+		require.Equal(t, []string{conv}, c.serving(t, ana))
+		require.Empty(t, c.alertsOf(t))
+		c.advance(time.Minute)
+		require.Equal(t, map[string]string{routing.AlertNoReply: conv + "/ana"}, c.alertsOf(t))
+
+		c.login(t, bo)
+		c.advance(59 * time.Second)
+		c.step(t)
+		require.Equal(t, []string{conv}, c.serving(t, ana), "a second before auto_requeue")
+		c.advance(time.Second)
+		c.step(t) // requeued, then assigned again in the same cycle
+		require.Empty(t, c.serving(t, ana), "two minutes without a reply: back to the queue")
+		require.Equal(t, []string{conv}, c.serving(t, bo), "for another agent")
+		e := c.queue(t)[conv]
+		require.Equal(t, 1, e.Requeues)
+		require.Contains(t, e.Excluded, "ana")
+
+		c.call(t, bo, "POST", "/api/v1/agent/conversations/"+conv+"/reply", map[string]any{"text": "Hello Carla"}).expect(t, 202)
+		eventually(t, "bo's reply is sent", func() bool {
+			c.d.RunDue(c.ctx)
+			return c.conversation(t, conv).LastOutboundAt != nil
+		})
+		c.advance(3 * time.Minute)
+		c.step(t)
+		require.Equal(t, []string{conv}, c.serving(t, bo), "answered: it stays")
+		require.Equal(t, store.QueueAssigned, c.queue(t)[conv].Status)
+		require.Empty(t, c.alertsOf(t))
+		c.advance(7 * time.Minute)
+		require.Equal(t, map[string]string{routing.AlertIdle: conv + "/bo"}, c.alertsOf(t), "ten minutes without a message")
+
+		var stats routing.Stats
+		c.adminCall(t, "GET", "/api/v1/stats", nil).expect(t, 200).decode(t, &stats)
+		for _, s := range stats.Skills {
+			if s.Name == "billing" {
+				require.Equal(t, 1, s.Requeued)
+			}
+		}
+	})
+}
+
+// A flow reacts to its customer waiting: route.skill's waiting_message goes out every so often
+// through the channel while the conversation stays in the queue.
+func TestWaitingMessageOverHTTP(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, c *centre) {
+		c.skill(t, "billing", nil)
+		c.channel(t, "web", c.publishFlow(t, `switchboard: 1
+id: patient
+name: patient
+blocks:
+  chat:
+    type: webchat.trigger
+    next: {message: route}
+  route:
+    type: route.skill
+    params:
+      skill: billing
+      queue_without_agents: true
+      waiting_message: {every: 1m, text: "You have waited {{ vars.waited }} s; you are number {{ vars.queue_position }}."}
+    next: {done: end, timeout: end}
+  end:
+    type: end
+`), "billing", nil)
+		conv := c.waitsForAgent(t, "web", "carla")
+		ref := c.queue(t)[conv].Ref
+		c.advance(time.Minute)
+		c.advance(time.Minute)
+		require.Equal(t, []string{"You have waited 60 s; you are number 1.", "You have waited 120 s; you are number 1."},
+			c.conversation(t, conv).said())
+		require.Equal(t, ref, c.queue(t)[conv].Ref, "the same request waits on")
+		require.Equal(t, store.QueueQueued, c.queue(t)[conv].Status)
+	})
+}
