@@ -46,6 +46,7 @@ func Convert(file string, src []byte, to string, reg *engine.Registry) ([]byte, 
 	plainMergeKeys(doc.docNode)
 	spellNulls(doc.docNode, false)
 	quoteLossyBlocks(doc.docNode)
+	quoteYAML11(doc.docNode)
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)

@@ -128,7 +128,7 @@ func newFlowSource(id, name, description string) string {
 	if description != "" {
 		fmt.Fprintf(&b, "description: %s\n", yamlString(description))
 	}
-	b.WriteString("blocks:\n  start:\n    type: webchat.trigger\n    ui: {x: 40, y: 200}\n")
+	b.WriteString("blocks:\n  start:\n    type: webchat.trigger\n    ui: {x: 40, \"y\": 200}\n")
 	return b.String()
 }
 
