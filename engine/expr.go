@@ -107,7 +107,7 @@ var helperFunctions = []expr.Option{
 // Helpers documents the helper functions, for the reference and the editor.
 var Helpers = []EnvField{
 	{"fold(text)", "string", "text in lower case without accents"},
-	{"has_word(text, word)", "bool", "text contains the word or phrase as whole words, ignoring case and accents"},
+	{"has_word(text, word)", "bool", "text contains the word or phrase as whole words, ignoring case, accents and how much white space separates the words, as filter.keywords matches"},
 	{"has_any(text, words...)", "bool", "text contains any of the words or phrases"},
 	{"url_escape(text)", "string", "text escaped for a URL's query or path"},
 	{"local(t, zone)", "time", "t in an IANA time zone"},
@@ -118,7 +118,7 @@ var Helpers = []EnvField{
 // HasWord tells whether text contains word (a word or a phrase) as whole words, ignoring case
 // and accents.
 func HasWord(text, word string) bool {
-	t, w := AppendFold(nil, text), AppendFold(nil, strings.TrimSpace(word))
+	t, w := AppendFoldWords(nil, text), []byte(FoldWords(word))
 	if len(w) == 0 {
 		return false
 	}
@@ -128,7 +128,7 @@ func HasWord(text, word string) bool {
 			return false
 		}
 		i += from
-		if !WordBefore(t, i) && !WordAt(t, i+len(w)) {
+		if WholeMatch(t, i, i+len(w)) {
 			return true
 		}
 		from = i + 1
