@@ -1,9 +1,15 @@
 package flows
 
 import (
+	"fmt"
+	"maps"
 	"regexp"
+	"slices"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/switchboardhq/switchboard/engine"
 )
 
 // LanguagePattern is what a language code looks like: an ISO 639 code in lower case (es, it,
@@ -67,4 +73,126 @@ func (d *diagnoser) translations(doc *Document, v *yaml.Node) {
 			}
 		}
 	}
+}
+
+// Translatable tells whether a parameter is a text that translations may give in other
+// languages: a template, or a list of templates (such as a reply's variants).
+func Translatable(p *engine.Param) bool {
+	return p.Kind == engine.KindTemplate || (p.Kind == engine.KindList && p.Elem != nil && p.Elem.Kind == engine.KindTemplate)
+}
+
+// translate builds each translated block: the block's parameters with the translated ones in
+// their place, checked as the block's own.
+func (pd *paramDecoder) translate(doc *Document, byID map[string]*compiled) {
+	if len(doc.Translations) == 0 {
+		return
+	}
+	if doc.Language == "" {
+		t := doc.Translations[0]
+		pd.errorf(t.langKey, "translations", CodeMissingField, "translations need the language the flow's texts are written in: add language: es (or the flow's language) at the top")
+		return
+	}
+	type group struct{ lang, block string }
+	groups := map[group][]Translation{}
+	var order []group
+	for _, t := range doc.Translations {
+		g := group{t.Language, t.Block}
+		if _, ok := groups[g]; !ok {
+			order = append(order, g)
+		}
+		groups[g] = append(groups[g], t)
+	}
+	reported := map[*yaml.Node]bool{}
+	for _, g := range order {
+		ts := groups[g]
+		first := ts[0]
+		if g.lang == doc.Language {
+			if !reported[first.langKey] {
+				reported[first.langKey] = true
+				pd.errorf(first.langKey, "translations."+g.lang, CodeBadValue, "%s is the flow's own language; its texts are the blocks' parameters", g.lang)
+			}
+			continue
+		}
+		path := "translations." + g.lang + "." + g.block
+		c := byID[g.block]
+		if c == nil {
+			msg := fmt.Sprintf("there is no block %q to translate", g.block)
+			if s := suggest(g.block, blockIDs(doc)); s != "" {
+				msg += fmt.Sprintf("; did you mean %q?", s)
+			}
+			pd.errorf(first.blockKey, path, CodeDanglingNext, "%s", msg)
+			continue
+		}
+		if !c.ok {
+			continue
+		}
+		mapping := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: first.key.Line, Column: first.key.Column}
+		var fields []engine.Param
+		for _, t := range ts {
+			p := fieldSpec(c.spec.Params, t.Param)
+			switch {
+			case p == nil:
+				var names []string
+				for _, q := range c.spec.Params {
+					if Translatable(&q) {
+						names = append(names, q.Name)
+					}
+				}
+				pd.errorf(t.key, path+"."+t.Param, CodeUnknownField, "block %s (%s) has no parameter %q; its texts are %s", g.block, c.spec.Type, t.Param, listOrNone(names))
+			case !Translatable(p):
+				pd.errorf(t.key, path+"."+t.Param, CodeBadValue, "%s is not a text; only texts (templates) are translated", t.Param)
+			default:
+				q := *p
+				q.Required = false
+				fields = append(fields, q)
+				mapping.Content = append(mapping.Content, t.key, t.value)
+			}
+		}
+		if len(fields) == 0 {
+			continue
+		}
+		before := pd.errorCount()
+		values := pd.fields(mapping, fields, path, first.blockKey)
+		if pd.errorCount() != before {
+			continue
+		}
+		merged := make(map[string]any, len(c.values)+len(values))
+		maps.Copy(merged, c.values)
+		maps.Copy(merged, values)
+		block, err := buildSafely(c.spec, engine.NewParams(merged))
+		if err != nil {
+			pd.errorf(first.blockKey, path, CodeBadValue, "%v", err)
+			continue
+		}
+		if c.translated == nil {
+			c.translated = map[string]engine.Block{}
+		}
+		c.translated[g.lang] = block
+	}
+}
+
+func blockIDs(doc *Document) []string {
+	ids := make([]string, len(doc.Blocks))
+	for i, b := range doc.Blocks {
+		ids[i] = b.ID
+	}
+	return ids
+}
+
+func listOrNone(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
+}
+
+// translationLanguages returns the languages a document has translations into, in written order.
+func translationLanguages(doc *Document) []string {
+	var out []string
+	for _, t := range doc.Translations {
+		if !slices.Contains(out, t.Language) {
+			out = append(out, t.Language)
+		}
+	}
+	return out
 }
