@@ -75,10 +75,10 @@ func (d *diagnoser) translations(doc *Document, v *yaml.Node) {
 	}
 }
 
-// Translatable tells whether a parameter is a text that translations may give in other
-// languages: a template, or a list of templates (such as a reply's variants).
+// Translatable tells whether a parameter is a text the customer reads, which translations may
+// give in other languages: a template, or a list of templates, that its spec marks as Text.
 func Translatable(p *engine.Param) bool {
-	return p.Kind == engine.KindTemplate || (p.Kind == engine.KindList && p.Elem != nil && p.Elem.Kind == engine.KindTemplate)
+	return p.Text && (p.Kind == engine.KindTemplate || (p.Kind == engine.KindList && p.Elem != nil && p.Elem.Kind == engine.KindTemplate))
 }
 
 // translate builds each translated block: the block's parameters with the translated ones in
@@ -140,7 +140,7 @@ func (pd *paramDecoder) translate(doc *Document, byID map[string]*compiled) {
 				}
 				pd.errorf(t.key, path+"."+t.Param, CodeUnknownField, "block %s (%s) has no parameter %q; its texts are %s", g.block, c.spec.Type, t.Param, listOrNone(names))
 			case !Translatable(p):
-				pd.errorf(t.key, path+"."+t.Param, CodeBadValue, "%s is not a text; only texts (templates) are translated", t.Param)
+				pd.errorf(t.key, path+"."+t.Param, CodeBadValue, "%s is not a text the customer reads; only those are translated", t.Param)
 			default:
 				q := *p
 				q.Required = false
@@ -195,4 +195,47 @@ func translationLanguages(doc *Document) []string {
 		}
 	}
 	return out
+}
+
+// CodeMissingTranslation is a text without a translation into a language validate was asked
+// to check (validate --languages).
+const CodeMissingTranslation = "missing-translation"
+
+// MissingTranslations reports every text of a flow file that has no translation into one of
+// languages, at the text's position. The flow's own language needs none.
+func MissingTranslations(file string, src []byte, reg *engine.Registry, languages []string) Diagnostics {
+	doc, _ := Parse(file, src)
+	if doc == nil || doc.root == nil {
+		return nil
+	}
+	d := &diagnoser{src: doc.src}
+	if doc.Language == "" {
+		d.errorf(doc.root, "language", CodeMissingTranslation, "the flow does not say which language its texts are in, so their translations cannot be checked: add language: es (or its language)")
+		return d.diags
+	}
+	have := map[[3]string]bool{}
+	for _, t := range doc.Translations {
+		have[[3]string{t.Language, t.Block, t.Param}] = true
+	}
+	for _, b := range doc.Blocks {
+		spec, ok := reg.Lookup(b.Type)
+		if !ok {
+			continue
+		}
+		for _, p := range pairs(b.params) {
+			q := fieldSpec(spec.Params, p.key.Value)
+			if q == nil || !Translatable(q) {
+				continue
+			}
+			for _, lang := range languages {
+				if lang == doc.Language || have[[3]string{lang, b.ID, q.Name}] {
+					continue
+				}
+				d.errorf(p.value, "blocks."+b.ID+".params."+q.Name, CodeMissingTranslation,
+					"%s of block %s has no %s translation; add it under translations.%s.%s.%s", q.Name, b.ID, lang, lang, b.ID, q.Name)
+			}
+		}
+	}
+	d.diags.Sort()
+	return d.diags
 }
