@@ -146,3 +146,19 @@ type EnvField struct {
 	Type        string `json:"type"`
 	Description string `json:"description"`
 }
+
+// Function documents a helper function of expressions: how it is called, what it gives, what
+// it means, and examples that a test runs (docs/functions.md shows them).
+type Function struct {
+	Path        string            `json:"path"`
+	Type        string            `json:"type"`
+	Description string            `json:"description"`
+	Examples    []FunctionExample `json:"examples"`
+}
+
+// FunctionExample is an expression that calls a helper function, and its value written as an
+// expression literal ("reembolso agil" in quotes, true, 22).
+type FunctionExample struct {
+	Expression string `json:"expression"`
+	Result     string `json:"result"`
+}

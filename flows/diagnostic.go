@@ -58,7 +58,6 @@ var Codes = []struct {
 	{CodeUnknownExit, Error, "`next` names an exit the block does not have"},
 	{CodeDanglingNext, Error, "`next` leads to a block that does not exist"},
 	{CodeUnreachableBlock, Warning, "no trigger leads to the block"},
-	{CodeMissingTranslation, Error, "a text has no translation into a language `validate --languages` names"},
 	{CodeNoTrigger, Error, "the flow has no trigger block"},
 	{CodeUnwiredExit, Warning, "an exit is not wired; a session that takes it ends there"},
 	{CodeLoopWithoutWait, Error, "a cycle of blocks with no waiting block in it could spin forever"},
