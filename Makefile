@@ -108,10 +108,11 @@ fmt-check: build
 	@out=$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(BIN) fmt --check examples/flows
 
-## docs: regenerate the block reference and the JSON Schema
+## docs: regenerate the block reference, the functions reference and the JSON Schema
 docs: build
 	$(BIN) blocks --markdown > docs/blocks.md
 	$(BIN) schema > docs/switchboard.schema.json
+	$(GO) test ./flows -run TestFunctionReference -update
 
 ## bench: the benchmarks, one core
 bench:

@@ -14,7 +14,7 @@ var closeSpec = engine.Spec{
 		"ends the session (and any flow that called this one as a subflow).",
 	Params: []engine.Param{
 		{Name: "disposition", Kind: engine.KindTemplate, Description: "the outcome code recorded on the conversation", Example: "auto_closed"},
-		{Name: "message", Kind: engine.KindTemplate, Description: "a last message to the customer", Example: "We close this chat for now. Write again any time!"},
+		{Name: "message", Kind: engine.KindTemplate, Text: true, Description: "a last message to the customer", Example: "We close this chat for now. Write again any time!"},
 		{Name: "visibility", Kind: engine.KindEnum, Values: []string{"same", "public", "private"}, Default: "same",
 			Description: "how the closing message is sent"},
 	},

@@ -14,7 +14,7 @@ var conditionSpec = engine.Spec{
 	Exits: []string{"true", "false"},
 	Examples: []engine.Example{{Title: "Private messages and VIPs first", YAML: `type: condition
 params: {when: 'interaction.kind == "dm" || contact.vip'}
-next: {true: priority, false: normal}
+next: {"true": priority, "false": normal}
 `}},
 	Build: func(p *engine.Params) (engine.Block, error) {
 		return &condition{when: p.Expression("when")}, nil

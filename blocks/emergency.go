@@ -20,7 +20,7 @@ var emergencySpec = engine.Spec{
 	Exits: []string{"on", "off"},
 	Examples: []engine.Example{{Title: "Announce an outage", YAML: `type: emergency
 params: {switch: outage}
-next: {on: outage-reply, off: hours}
+next: {"on": outage-reply, "off": hours}
 `}},
 	Build: func(p *engine.Params) (engine.Block, error) {
 		return &emergency{name: p.String("switch")}, nil

@@ -18,7 +18,13 @@ var keywordsSpec = engine.Spec{
 	Description: "Sorts an interaction by the words in its text. Rules are tried in order (or by the match " +
 		"that starts leftmost); a rule matches when the text has any of its any-words, all of its all-words " +
 		"and none of its none-words. Matching ignores case and accents (Spanish, Portuguese, French, Italian " +
-		"and English), by whole words and phrases or by substring, and stays fast with hundreds of keywords.",
+		"and English), by whole words and phrases or by substring, and stays fast with hundreds of keywords. " +
+		"White space is one space on both sides: a phrase matches across two spaces, a line break, a tab or a " +
+		"no-break space, and a keyword written with two spaces matches text with one. A symbol or emoji is a " +
+		"word of its own (\"📴\" matches \"you📴\"; \"+1\" matches \"a+1\" but not \"+10\"), unless a " +
+		"zero-width joiner makes it part of another emoji. An apostrophe, straight or typographic (’), splits " +
+		"words: \"ordine\" matches \"l'ordine\" and \"don\" matches \"don't\"; write \"l'ordine\" or " +
+		"\"don't\" to match only the whole form, which ’ in the text matches too.",
 	Params: []engine.Param{
 		{Name: "rules", Kind: engine.KindList, Required: true, Min: engine.Bound(1),
 			Description: "the rules, in order; each names the exit taken when it matches",
@@ -99,7 +105,7 @@ func buildKeywords(p *engine.Params) (engine.Block, error) {
 	index := map[string]int{}
 	var patterns []string
 	pattern := func(path, word string) (int, error) {
-		folded := strings.TrimSpace(engine.Fold(word))
+		folded := engine.FoldWords(word)
 		if folded == "" {
 			return 0, engine.ParamErrorf(path, "an empty keyword matches nothing; remove it")
 		}
@@ -108,7 +114,7 @@ func buildKeywords(p *engine.Params) (engine.Block, error) {
 		}
 		index[folded] = len(patterns)
 		patterns = append(patterns, folded)
-		k.words = append(k.words, strings.ToLower(strings.TrimSpace(word)))
+		k.words = append(k.words, strings.Join(strings.Fields(strings.ToLower(word)), " "))
 		return len(patterns) - 1, nil
 	}
 	for i, r := range p.Objects("rules") {
@@ -164,7 +170,7 @@ func (k *keywords) Run(c *engine.Context) engine.Result {
 		s = &keywordScratch{first: make([]int, len(k.words))}
 	}
 	defer k.scratch.Put(s)
-	s.text = engine.AppendFold(s.text[:0], text)
+	s.text = engine.AppendFoldWords(s.text[:0], text)
 	k.find(s)
 	rule, word := k.decide(s.first)
 	if rule == nil {
@@ -194,7 +200,7 @@ func (k *keywords) find(s *keywordScratch) {
 		if s.first[p] >= 0 && s.first[p] <= m.Start() {
 			continue
 		}
-		if k.whole && (engine.WordBefore(s.text, m.Start()) || engine.WordAt(s.text, m.End())) {
+		if k.whole && !engine.WholeMatch(s.text, m.Start(), m.End()) {
 			continue
 		}
 		s.first[p] = m.Start()
@@ -217,7 +223,7 @@ func (k *keywords) scan(text []byte, first []int) {
 			if first[p] >= 0 || pat[0] != text[i] || !bytes.HasPrefix(text[i:], pat) {
 				continue
 			}
-			if k.whole && (engine.WordBefore(text, i) || engine.WordAt(text, i+len(pat))) {
+			if k.whole && !engine.WholeMatch(text, i, i+len(pat)) {
 				continue
 			}
 			first[p] = i

@@ -37,6 +37,12 @@ func TestKeywords(t *testing.T) {
 		nameInput  = `input: 'interaction.author.name + " " + interaction.text'`
 		nameRule   = "rules: [{exit: vip, any: [ana]}]"
 		phraseRule = `rules: [{exit: cancel, any: ["dar de baja"]}]`
+		spacedRule = `rules: [{exit: cancel, any: ["dar  de\tbaja"]}]`
+		symbolRule = `rules: [{exit: unplug, any: ["📴", "+1", "❤️"]}]`
+		emojiRule  = `rules: [{exit: woman, any: ["👩"]}]`
+		apostrophe = `rules: [{exit: order, any: [ordine, don]}]`
+		italian    = `rules: [{exit: order, any: ["l'ordine"]}]`
+		english    = `rules: [{exit: order, any: ["don't"]}]`
 	)
 	tests := []struct {
 		name    string
@@ -87,6 +93,27 @@ func TestKeywords(t *testing.T) {
 		{"a phrase with accents around it", []string{phraseRule}, "¿cómo doy de baja? quiero dar de baja", "cancel", "dar de baja"},
 		{"a phrase cut short", []string{phraseRule}, "quiero dar de bajada", "nomatch", ""},
 		{"a phrase's words apart", []string{phraseRule}, "dar la baja", "nomatch", ""},
+		{"a phrase across two spaces", []string{phraseRule}, "quiero dar  de baja", "cancel", "dar de baja"},
+		{"a phrase across a line break", []string{phraseRule}, "quiero dar\nde baja", "cancel", "dar de baja"},
+		{"a phrase across a tab and a CRLF", []string{phraseRule}, "quiero dar\tde\r\nbaja", "cancel", "dar de baja"},
+		{"a phrase across no-break spaces", []string{phraseRule}, "quiero dar\u00a0de\u202fbaja", "cancel", "dar de baja"},
+		{"a keyword written with two spaces and a tab", []string{spacedRule}, "quiero dar de baja", "cancel", "dar de baja"},
+		{"a keyword written with two spaces, a cut phrase", []string{spacedRule}, "quiero dar de bajada", "nomatch", ""},
+
+		{"an emoji touching a word", []string{symbolRule}, "you📴", "unplug", "📴"},
+		{"an emoji before a word", []string{symbolRule}, "📴bye", "unplug", "📴"},
+		{"a symbol keyword after a letter", []string{symbolRule}, "me too+1", "unplug", "+1"},
+		{"a symbol keyword that ends in a digit stays whole", []string{symbolRule}, "+10 for this", "nomatch", ""},
+		{"an emoji without its variation selector", []string{symbolRule}, "I ❤ it", "unplug", "❤️"},
+		{"an emoji that is part of a joined emoji", []string{emojiRule}, "👩\u200d💻 here", "nomatch", ""},
+		{"an emoji before a joined emoji", []string{emojiRule}, "👩 👩\u200d💻", "woman", "👩"},
+
+		{"an apostrophe splits words: Italian", []string{apostrophe}, "dov'è l'ordine?", "order", "ordine"},
+		{"a keyword with an apostrophe", []string{italian}, "dov'è l'ordine?", "order", "l'ordine"},
+		{"a typographic apostrophe", []string{italian}, "dov’è l’ordine?", "order", "l'ordine"},
+		{"an apostrophe splits words: English", []string{apostrophe}, "I don't know", "order", "don"},
+		{"an English keyword with a typographic apostrophe in the text", []string{english}, "I DON’T know", "order", "don't"},
+		{"a keyword with an apostrophe is no other word", []string{english}, "I do not know", "nomatch", ""},
 
 		{"first rule in order", []string{firstThen}, "quiero cancelar, no me llegó la factura", "billing", "factura"},
 		{"leftmost match", []string{firstThen, leftmost}, "quiero cancelar, no me llegó la factura", "cancel", "cancelar"},

@@ -18,7 +18,7 @@ var replySpec = engine.Spec{
 	Params: []engine.Param{
 		{Name: "visibility", Kind: engine.KindEnum, Values: []string{"same", "public", "private"}, Default: "same",
 			Description: "public, private, or the same as the customer's interaction"},
-		{Name: "text", Kind: engine.KindList, OrSingle: true, Required: true, Min: engine.Bound(1),
+		{Name: "text", Kind: engine.KindList, OrSingle: true, Text: true, Required: true, Min: engine.Bound(1),
 			Description: "the text, or several variants of it, with {{ expression }} holes",
 			Example:     "Hola {{ contact.name }}, ya te ayudamos.",
 			Elem:        &engine.Param{Kind: engine.KindTemplate, Description: "a variant"}},

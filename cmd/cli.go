@@ -120,6 +120,7 @@ Exit codes: 0 success, 1 problems in the input (diagnostics, failed tests), 2 us
 		healthcheckCommand(env),
 		validateCommand(env),
 		fmtCommand(env),
+		translationsCommand(env),
 		schemaCommand(env),
 		blocksCommand(env),
 		runCommand(env),

@@ -131,3 +131,33 @@ func TestFmtErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestFmtUpgrade(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	src, err := os.ReadFile("../flows/testdata/migrate/comments.yaml")
+	require.NoError(t, err)
+	want, err := os.ReadFile("../flows/testdata/migrate/comments.yaml.golden")
+	require.NoError(t, err)
+	file := filepath.Join(dir, "old.yaml")
+	require.NoError(t, os.WriteFile(file, src, 0o644))
+
+	res := switchboard(t, "", "fmt", "-w", dir)
+	require.Equal(t, cmd.ExitOK, res.code, "stderr: %s", res.stderr)
+	formatted, err := os.ReadFile(file)
+	require.NoError(t, err)
+	require.Contains(t, string(formatted), "\nswitchboard: 1 # the format\n", "fmt keeps format 1")
+	res = switchboard(t, "", "fmt", "--check", dir)
+	require.Equal(t, cmd.ExitOK, res.code, "a formatted format 1 file passes fmt --check: %s", res.stdout)
+	res = switchboard(t, "", "fmt", "--check", "--upgrade", dir)
+	require.Equal(t, cmd.ExitProblems, res.code)
+	require.Equal(t, file+"\n", res.stdout, "--check --upgrade lists the files of older formats")
+
+	res = switchboard(t, "", "fmt", "--upgrade", "-w", dir)
+	require.Equal(t, cmd.ExitOK, res.code, "stderr: %s", res.stderr)
+	got, err := os.ReadFile(file)
+	require.NoError(t, err)
+	require.Equal(t, string(want), string(got), "the file is rewritten in format 2 with its comments")
+	res = switchboard(t, "", "fmt", "--check", "--upgrade", dir)
+	require.Equal(t, cmd.ExitOK, res.code)
+}

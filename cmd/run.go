@@ -19,12 +19,12 @@ import (
 )
 
 func runCommand(env Env) *cobra.Command {
-	var interaction, at, contact, agents, format, defaultSkill string
+	var interaction, at, contact, agents, format, defaultSkill, language, defaultLanguage string
 	var emergency []string
 	var seed uint64
 	var budget budgetFlags
 	c := &cobra.Command{
-		Use:   "run FLOW --interaction FILE|- [--at RFC3339] [--contact FILE] [--agents FILE] [--emergency NAME=on|off] [--seed N] [--format text|json]",
+		Use:   "run FLOW --interaction FILE|- [--at RFC3339] [--contact FILE] [--language LANG] [--agents FILE] [--emergency NAME=on|off] [--seed N] [--format text|json]",
 		Short: "Run one interaction through a flow and print the trace",
 		Long: `Run sends one interaction through a flow, in memory, and prints what happened: the blocks it went
 through, the exit each took, the actions (replies, likes, routing, tags, closes), the variables,
@@ -40,6 +40,11 @@ comments and mentions, the time from --at (or now).
 With no agents, route.skill finds nobody logged in. --contact is the known contact as JSON
 ({"name": "…", "vip": true, "last_agent": "a1", "attributes": {…}}). Subflows are looked up by id
 among the flow files beside FLOW.
+
+--language is the contact's language (es, it, fr...): the flow's translation into it is used.
+Without it the language comes from the contact, the interaction's "locale", the words of the
+interaction when they are clearly of one of the flow's languages, --default-language (the
+channel's default), and last the flow's own language.
 
 The run has the budgets of serve: --memory-budget, --operation-budget and --run-deadline.
 
@@ -84,6 +89,16 @@ usage and I/O errors.`,
 					return err
 				}
 			}
+			if language != "" {
+				if engine.LanguageOf(language) == "" {
+					return usageError("--language %q: write a language code such as es, it or fr", language)
+				}
+				if sc.Contact == nil {
+					sc.Contact = &engine.Contact{Name: sc.Interaction.Author.Name, Handle: sc.Interaction.Author.Handle}
+				}
+				sc.Contact.Language = language
+			}
+			sc.DefaultLanguage = defaultLanguage
 			if agents != "" {
 				if err := readJSON(env, agents, &sc.Agents); err != nil {
 					return err
@@ -120,6 +135,8 @@ usage and I/O errors.`,
 	c.Flags().StringVarP(&interaction, "interaction", "i", "", "the interaction as a JSON file, or - for standard input")
 	c.Flags().StringVar(&at, "at", "", "the clock's time, RFC 3339 (default: the interaction's time, or now)")
 	c.Flags().StringVar(&contact, "contact", "", "the known contact as a JSON file")
+	c.Flags().StringVar(&language, "language", "", "the contact's language, such as es, it or fr")
+	c.Flags().StringVar(&defaultLanguage, "default-language", "", "the channel's default language, for a contact whose language is not known")
 	c.Flags().StringVar(&agents, "agents", "", "the agents logged in, as a JSON file")
 	c.Flags().StringArrayVar(&emergency, "emergency", nil, "an emergency switch, NAME=on or NAME=off (repeatable)")
 	c.Flags().StringVar(&defaultSkill, "default-skill", "", "the channel's default skill, for route.skill blocks that name none")

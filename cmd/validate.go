@@ -13,8 +13,9 @@ import (
 func validateCommand(env Env) *cobra.Command {
 	var format, server, token string
 	var strict bool
+	var languages []string
 	c := &cobra.Command{
-		Use:   "validate [--format text|json|github] [--strict] [--server URL --token TOKEN] PATH...",
+		Use:   "validate [--format text|json|github] [--strict] [--languages LANG,...] [--server URL --token TOKEN] PATH...",
 		Short: "Check flow files and report every problem with its line and column",
 		Long: `Validate checks flow files: their syntax, block types, parameters, expressions, wiring, and the
 shape of the graph. Directories are searched recursively for *.yaml, *.yml and *.json files
@@ -24,6 +25,10 @@ With --server, the skills, calendars, emergency switches and subflows the flows 
 checked against what that server has (unknown-skill, unknown-calendar, unknown-switch,
 unknown-flow), as errors, as the server does on publish. It needs a --token (or
 $SWITCHBOARD_TOKEN) of an admin, designer or supervisor.
+
+With --languages es,it,fr every text (a reply's text, a closing message...) that has no
+translation into one of those languages is an error (missing-translation) at the text's line
+and column; the flow's own language needs none.
 
 Formats:
   text    file:line:col: severity: message [code]   (the default)
@@ -50,6 +55,11 @@ Exit status: 0 with no errors (warnings allowed), 1 with any error (or any warni
 			if len(files) == 0 {
 				return usageError("no flow files (*.yaml, *.yml, *.json) in %v", args)
 			}
+			for _, l := range languages {
+				if !flows.LanguagePattern.MatchString(l) {
+					return usageError("--languages: %q is not a language code; write codes such as es,it,fr", l)
+				}
+			}
 			var refs flows.References
 			if server != "" {
 				if refs, err = newServerReferences(cmd.Context(), server, token); err != nil {
@@ -63,6 +73,10 @@ Exit status: 0 with no errors (warnings allowed), 1 with any error (or any warni
 					return usageError("%v", err)
 				}
 				ds := flows.Validate(f, src, env.Registry)
+				if len(languages) > 0 {
+					ds = append(ds, flows.MissingTranslations(f, src, env.Registry, languages)...)
+					ds.Sort()
+				}
 				if refs != nil {
 					more, err := flows.CheckReferences(f, src, env.Registry, refs, flows.Error)
 					if err != nil {
@@ -89,6 +103,7 @@ Exit status: 0 with no errors (warnings allowed), 1 with any error (or any warni
 	}
 	c.Flags().StringVar(&format, "format", "text", "output format: text, json or github")
 	c.Flags().BoolVar(&strict, "strict", false, "fail on warnings too")
+	c.Flags().StringSliceVar(&languages, "languages", nil, "report every text without a translation into these languages, such as es,it,fr")
 	c.Flags().StringVar(&server, "server", "", "also check the names of skills, calendars, switches and subflows against this server")
 	c.Flags().StringVar(&token, "token", "", "a token for --server: admin, designer or supervisor")
 	secretFlags(c, "token")

@@ -115,3 +115,23 @@ func TestValidateDirectories(t *testing.T) {
 	require.True(t, strings.HasPrefix(res.stdout, "testdata/validate/tree/sub/b.yml:7:21: error: "), res.stdout)
 	require.True(t, strings.HasSuffix(res.stdout, " [dangling-next]\n"), res.stdout)
 }
+
+func TestValidateLanguages(t *testing.T) {
+	t.Parallel()
+	const file = "../examples/flows/multilingual.yaml"
+	res := switchboard(t, "", "validate", "--languages", "es,it,fr", file)
+	require.Equal(t, cmd.ExitOK, res.code, "every text has its Italian and French translation: %s", res.stdout)
+
+	res = switchboard(t, "", "validate", "--languages", "it,pt", file)
+	require.Equal(t, cmd.ExitProblems, res.code)
+	require.Equal(t, file+":17:13: error: text of block greet has no pt translation; add it under translations.pt.greet.text [missing-translation]\n"+
+		file+":52:16: error: message of block bye has no pt translation; add it under translations.pt.bye.message [missing-translation]\n", res.stdout)
+
+	res = switchboard(t, "", "validate", "--languages", "it", "../examples/flows/facebook-care.yaml")
+	require.Equal(t, cmd.ExitProblems, res.code)
+	require.Contains(t, res.stdout, "facebook-care.yaml:3:1: error: the flow does not say which language its texts are in")
+
+	res = switchboard(t, "", "validate", "--languages", "Italian", file)
+	require.Equal(t, cmd.ExitUsage, res.code)
+	require.Contains(t, res.stderr, `--languages: "Italian" is not a language code`)
+}

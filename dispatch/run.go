@@ -12,6 +12,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/channels"
 	"github.com/switchboardhq/switchboard/engine"
+	"github.com/switchboardhq/switchboard/settings"
 	"github.com/switchboardhq/switchboard/store"
 )
 
@@ -242,8 +243,9 @@ func (d *Dispatcher) startRun(ctx context.Context, ch store.Channel, conv *store
 	}
 	id := "s_" + timeOrderedID()
 	eff := d.newEffects(ch, conv, in)
+	cs, _ := settings.ParseChannel(ch.Type, ch.Settings) // a stored channel's settings were checked when saved
 	s, steps := d.rt.Start(withEffects(ctx, eff), flow, in, engine.StartOptions{
-		SessionID: id, Contact: &contact, DefaultSkill: ch.DefaultSkill, Seed: seedOf(id)})
+		SessionID: id, Contact: &contact, DefaultSkill: ch.DefaultSkill, DefaultLanguage: cs.Language, Seed: seedOf(id)})
 	return &run{session: s, steps: steps, eff: eff}, nil
 }
 

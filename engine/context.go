@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"strconv"
 	"time"
@@ -122,7 +123,24 @@ func (c *Context) Contact() *Contact { return &c.session.Contact }
 
 // SetContact replaces the session's contact; a contact without a first name takes the first
 // word of its name.
-func (c *Context) SetContact(ct Contact) { c.session.Contact = withFirstName(ct) }
+func (c *Context) SetContact(ct Contact) {
+	if ct.Language == "" { // a contact looked up keeps the language the session speaks
+		ct.Language = c.session.Contact.Language
+	}
+	c.session.Contact = withFirstName(ct)
+}
+
+// SetLanguage sets the contact's language (a code such as it, or a locale such as it_IT): the
+// blocks after it use the flow's translation into that language.
+func (c *Context) SetLanguage(lang string) error {
+	l := LanguageOf(lang)
+	if l == "" {
+		return fmt.Errorf("%q is not a language; give a code such as es, it or fr", lang)
+	}
+	c.session.Contact.Language = l
+	c.run.vars = append(c.run.vars, VarChange{Name: "contact.language", Value: l})
+	return nil
+}
 
 // Env returns the expression environment of this step.
 func (c *Context) Env() *Env { return &c.env }

@@ -30,6 +30,8 @@ type Interaction struct {
 	Time time.Time `expr:"time" json:"time"`
 	// Attachments are the files, images and shares that came with it.
 	Attachments []Attachment `expr:"attachments" json:"attachments,omitempty"`
+	// Locale is the author's locale as the network tells it (it_IT, es-AR), where it does.
+	Locale string `expr:"locale" json:"locale,omitempty"`
 }
 
 // Author is the customer who wrote an interaction, as the network names them.
@@ -65,6 +67,9 @@ type Contact struct {
 	Tags          []string `expr:"tags" json:"tags,omitempty"`
 	// Known is false for a contact made up from the author before any look-up.
 	Known bool `expr:"known" json:"known,omitempty"`
+	// Language is the language the contact is answered in, such as es or it: the flow's
+	// translation into it is used when there is one.
+	Language string `expr:"language" json:"language,omitempty"`
 }
 
 // FirstNameOf is the first word of a full name: what a contact is greeted by when the network
@@ -115,6 +120,7 @@ var EnvFields = []EnvField{
 	{"interaction.parent", "string", "the comment or post this one answers"},
 	{"interaction.time", "time", "when the customer wrote it"},
 	{"interaction.attachments", "list", "attachments: {type, url}"},
+	{"interaction.locale", "string", "the author's locale as the network tells it (it_IT), where it does"},
 	{"contact.id", "string", "the contact's id (empty before contact.lookup)"},
 	{"contact.name", "string", "the contact's name, or the author's (from the network's profile on Messenger and Instagram Direct); empty when unknown"},
 	{"contact.first_name", "string", "the contact's first name, to greet them by; empty when unknown"},
@@ -126,6 +132,7 @@ var EnvFields = []EnvField{
 	{"contact.conversations", "int", "earlier conversations"},
 	{"contact.tags", "list", "the contact's tags"},
 	{"contact.known", "bool", "true once contact.lookup found or created the contact"},
+	{"contact.language", "string", "the language the contact is answered in, such as es or it (docs/flow-format.md, Translations)"},
 	{"vars", "map", "the session's variables: flow vars, and what blocks set"},
 	{"now", "time", "the current time (the injected clock)"},
 	{"flow.id", "string", "the flow's id"},
@@ -138,4 +145,20 @@ type EnvField struct {
 	Path        string `json:"path"`
 	Type        string `json:"type"`
 	Description string `json:"description"`
+}
+
+// Function documents a helper function of expressions: how it is called, what it gives, what
+// it means, and examples that a test runs (docs/functions.md shows them).
+type Function struct {
+	Path        string            `json:"path"`
+	Type        string            `json:"type"`
+	Description string            `json:"description"`
+	Examples    []FunctionExample `json:"examples"`
+}
+
+// FunctionExample is an expression that calls a helper function, and its value written as an
+// expression literal ("reembolso agil" in quotes, true, 22).
+type FunctionExample struct {
+	Expression string `json:"expression"`
+	Result     string `json:"result"`
 }

@@ -105,20 +105,41 @@ var helperFunctions = []expr.Option{
 }
 
 // Helpers documents the helper functions, for the reference and the editor.
-var Helpers = []EnvField{
-	{"fold(text)", "string", "text in lower case without accents"},
-	{"has_word(text, word)", "bool", "text contains the word or phrase as whole words, ignoring case and accents"},
-	{"has_any(text, words...)", "bool", "text contains any of the words or phrases"},
-	{"url_escape(text)", "string", "text escaped for a URL's query or path"},
-	{"local(t, zone)", "time", "t in an IANA time zone"},
-	{"clock(t, zone)", "string", "the time of day of t in a zone, as HH:MM"},
-	{"weekday(t, zone)", "string", "the day of the week of t in a zone: mon ... sun"},
+var Helpers = []Function{
+	{"fold(text)", "string", "text in lower case without accents", []FunctionExample{
+		{`fold("Reembolsó ÁGIL")`, `"reembolso agil"`},
+		{`fold("Die Straße")`, `"die strasse"`},
+	}},
+	{"has_word(text, word)", "bool", "text contains the word or phrase as whole words, ignoring case, accents and how much white space separates the words, as filter.keywords matches", []FunctionExample{
+		{`has_word("¿Me das la FACTURA?", "factura")`, `true`},
+		{`has_word("mis facturas", "factura")`, `false`},
+		{`has_word("quiero dar  de\nbaja", "dar de baja")`, `true`},
+		{`has_word("you📴", "📴")`, `true`},
+	}},
+	{"has_any(text, words...)", "bool", "text contains any of the words or phrases", []FunctionExample{
+		{`has_any("Quiero un REEMBOLSO", "refund", "reembolso")`, `true`},
+		{`has_any("hola", "factura", "cobro")`, `false`},
+	}},
+	{"url_escape(text)", "string", "text escaped for a URL's query or path", []FunctionExample{
+		{`url_escape("Ana Ruiz & co/?")`, `"Ana+Ruiz+%26+co%2F%3F"`},
+	}},
+	{"local(t, zone)", "time", "t in an IANA time zone", []FunctionExample{
+		{`local(date("2026-11-17T13:00:00Z"), "Asia/Tokyo").Hour()`, `22`},
+	}},
+	{"clock(t, zone)", "string", "the time of day of t in a zone, as HH:MM", []FunctionExample{
+		{`clock(date("2026-11-17T13:00:00Z"), "America/Argentina/Buenos_Aires")`, `"10:00"`},
+		{`clock(date("2026-11-17T13:00:00Z"), "Europe/Madrid") >= "09:00"`, `true`},
+	}},
+	{"weekday(t, zone)", "string", "the day of the week of t in a zone: mon ... sun", []FunctionExample{
+		{`weekday(date("2026-11-17T13:00:00Z"), "UTC")`, `"tue"`},
+		{`weekday(date("2026-11-17T13:00:00Z"), "Pacific/Kiritimati")`, `"wed"`},
+	}},
 }
 
 // HasWord tells whether text contains word (a word or a phrase) as whole words, ignoring case
 // and accents.
 func HasWord(text, word string) bool {
-	t, w := AppendFold(nil, text), AppendFold(nil, strings.TrimSpace(word))
+	t, w := AppendFoldWords(nil, text), []byte(FoldWords(word))
 	if len(w) == 0 {
 		return false
 	}
@@ -128,7 +149,7 @@ func HasWord(text, word string) bool {
 			return false
 		}
 		i += from
-		if !WordBefore(t, i) && !WordAt(t, i+len(w)) {
+		if WholeMatch(t, i, i+len(w)) {
 			return true
 		}
 		from = i + 1

@@ -202,3 +202,24 @@ func TestExpressionIsSafeForConcurrentUse(t *testing.T) {
 		require.Fail(t, "a concurrent evaluation gave another session's value")
 	}
 }
+
+// Every example of every helper function gives what its documentation says.
+func TestHelperExamples(t *testing.T) {
+	t.Parallel()
+	for _, f := range engine.Helpers {
+		require.NotEmpty(t, f.Examples, "%s needs an example", f.Path)
+		name, _, _ := strings.Cut(f.Path, "(")
+		for _, ex := range f.Examples {
+			require.Contains(t, ex.Expression, name+"(", "an example of %s calls it", f.Path)
+			e, err := engine.CompileExpression(ex.Expression, "")
+			require.NoError(t, err, ex.Expression)
+			got, err := e.Eval(nil, testEnv())
+			require.NoError(t, err, ex.Expression)
+			want, err := engine.CompileExpression(ex.Result, "")
+			require.NoError(t, err, "the result of %s is an expression literal", ex.Expression)
+			wantValue, err := want.Eval(nil, testEnv())
+			require.NoError(t, err)
+			require.Equal(t, wantValue, got, "%s gives %v, not %s", ex.Expression, got, ex.Result)
+		}
+	}
+}

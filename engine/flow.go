@@ -9,6 +9,10 @@ type Flow struct {
 	Vars []Entry
 	// Nodes are the blocks in document order.
 	Nodes []*Node
+	// Language is the language the flow's texts are written in; "" when it names none.
+	Language string
+	// Translations are the languages the flow has translations into, in written order.
+	Translations []string
 
 	byID map[string]*Node
 }
@@ -21,6 +25,8 @@ type Node struct {
 	Params *Params
 	// Block is the runtime built by the spec from Params.
 	Block Block
+	// Translated are the block built with its texts in other languages, by language.
+	Translated map[string]Block
 	// Exits are the block's exits, fixed or derived from its parameters.
 	Exits []string
 	// Next maps each wired exit to the block it leads to.

@@ -24,7 +24,7 @@ type Format struct {
 var Formats = map[string]*Format{
 	"identifier": {
 		Description: "a variable name: a letter or _, then letters, digits or _",
-		Pattern:     `^[A-Za-z_][A-Za-z0-9_]*$`,
+		Pattern:     `^[A-Za-z_][A-Za-z0-9_]{0,63}$`,
 		Check:       patternCheck(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`, "a variable name like customer_tier"),
 	},
 	"exit": {
@@ -49,6 +49,7 @@ var Formats = map[string]*Format{
 	},
 	"timezone": {
 		Description: "an IANA time zone such as America/Argentina/Buenos_Aires or UTC",
+		Pattern:     `^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$`,
 		Check: func(s string) error {
 			if _, err := LoadLocation(s); err != nil {
 				return err
@@ -58,7 +59,7 @@ var Formats = map[string]*Format{
 	},
 	"clock-range": {
 		Description: "a time range HH:MM-HH:MM; a range that ends before it starts runs past midnight",
-		Pattern:     `^[0-2][0-9]:[0-5][0-9]-[0-2][0-9]:[0-5][0-9]$`,
+		Pattern:     clockRangePattern,
 		Check: func(s string) error {
 			_, err := ParseClockRange(s)
 			return err
@@ -66,6 +67,7 @@ var Formats = map[string]*Format{
 	},
 	"weekdays": {
 		Description: "days of the week: mon, mon-fri, sat,sun or mon-wed,fri",
+		Pattern:     weekdaysPattern(),
 		Check: func(s string) error {
 			_, err := ParseWeekdays(s)
 			return err
@@ -73,6 +75,7 @@ var Formats = map[string]*Format{
 	},
 	"date-spec": {
 		Description: "a date 2026-12-25, a range 2026-12-24..2026-12-31, a yearly date 12-25 or a yearly range 12-24..12-31",
+		Pattern:     dateSpecPattern,
 		Check: func(s string) error {
 			_, err := ParseDateSpec(s)
 			return err
@@ -88,6 +91,33 @@ var Formats = map[string]*Format{
 		Pattern:     "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$",
 		Check:       patternCheck("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$", "an HTTP header name like X-Api-Key"),
 	},
+}
+
+// The patterns of formats whose Check does more than a pattern can (a range that starts and
+// ends at the same time, the 31st of a short month, a zone that does not exist): the JSON Schema
+// rejects what it can, `switchboard validate` the rest.
+const (
+	clockStart        = `([01][0-9]|2[0-3]):[0-5][0-9]`
+	clockRangePattern = `^\s*` + clockStart + `\s*-\s*(` + clockStart + `|24:00)\s*$`
+	monthDay          = `(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])`
+	dateSpecPattern   = `^\s*(` + monthDay + `\s*(\.\.\s*` + monthDay + `\s*)?` +
+		`|[0-9]{4}-` + monthDay + `\s*(\.\.\s*[0-9]{4}-` + monthDay + `\s*)?)$`
+)
+
+// weekdaysPattern spells the day names in any case, as ParseWeekdays reads them: JSON Schema
+// patterns have no case-insensitive flag.
+func weekdaysPattern() string {
+	names := make([]string, len(weekdayNames))
+	for i, n := range weekdayNames {
+		var b strings.Builder
+		for _, r := range n {
+			b.WriteString("[" + string(r) + strings.ToUpper(string(r)) + "]")
+		}
+		names[i] = b.String()
+	}
+	day := "(" + strings.Join(names, "|") + ")"
+	part := `\s*` + day + `(-` + day + `)?\s*`
+	return "^" + part + "(," + part + ")*$"
 }
 
 func patternCheck(pattern, want string) func(string) error {

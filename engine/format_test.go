@@ -224,10 +224,11 @@ func TestLoadLocation(t *testing.T) {
 func TestFormats(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		format   string
-		good     []string
-		bad      []string
-		patterns bool // the format's Pattern agrees with its Check on these values
+		format    string
+		good      []string
+		bad       []string
+		patterns  bool     // the format's Pattern agrees with its Check on these values
+		checkOnly []string // bad values that only Check rejects: the pattern cannot say why
 	}{
 		{format: "identifier", good: []string{"x", "_x", "customer_tier", "A1"}, bad: []string{"", "1st", "a-b", "a b", "ñ"}, patterns: true},
 		{format: "exit", good: []string{"billing", "no_agents", "a1"}, bad: []string{"", "Billing", "no-agents", "_x", "1a"}, patterns: true},
@@ -236,10 +237,13 @@ func TestFormats(t *testing.T) {
 		{format: "switch-name", good: []string{"storm", "outage.payments"}, bad: []string{"Storm", ".x"}, patterns: true},
 		{format: "country", good: []string{"AR", "ES"}, bad: []string{"ar", "ARG", ""}, patterns: true},
 		{format: "header-name", good: []string{"X-Api-Key", "Authorization"}, bad: []string{"", "X Api", "X:Y"}, patterns: true},
-		{format: "timezone", good: []string{"UTC", "America/Argentina/Buenos_Aires"}, bad: []string{"", "Local", "Nowhere/Zone"}},
-		{format: "clock-range", good: []string{"09:00-18:00", "22:00-06:00"}, bad: []string{"09:00", "25:00-26:00"}},
-		{format: "weekdays", good: []string{"mon-fri", "sat,sun"}, bad: []string{"weekdays"}},
-		{format: "date-spec", good: []string{"12-25", "2026-12-24..2026-12-31"}, bad: []string{"tomorrow"}},
+		{format: "timezone", good: []string{"UTC", "America/Argentina/Buenos_Aires", "Etc/GMT+3", "America/Port-au-Prince"}, bad: []string{"", "-x", "Europe Rome", "Europe/Rome/"}, patterns: true,
+			checkOnly: []string{"Local", "Nowhere/Zone"}},
+		{format: "clock-range", good: []string{"09:00-18:00", "22:00-06:00", "00:00-24:00", " 09:00 - 13:00 "}, bad: []string{"09:00", "25:00-26:00", "24:00-08:00", "9:00-18:00", "09:60-10:00", "09:00-24:01"}, patterns: true,
+			checkOnly: []string{"09:00-09:00"}},
+		{format: "weekdays", good: []string{"mon-fri", "sat,sun", "Mon-Wed, fri", "FRI-mon"}, bad: []string{"weekdays", "", "mon-", "mon - fri", "mon,,fri", "monday"}, patterns: true},
+		{format: "date-spec", good: []string{"12-25", "2026-12-24..2026-12-31", "12-24..01-06", " 12-24 .. 12-31 "}, bad: []string{"tomorrow", "13-01", "12-32", "2026-12-24..12-31", "12-24..", "2026-1-5"}, patterns: true,
+			checkOnly: []string{"02-30", "2026-12-31..2026-12-24"}},
 	}
 	for _, tt := range tests {
 		f := engine.Formats[tt.format]
@@ -258,6 +262,10 @@ func TestFormats(t *testing.T) {
 			}
 			for _, s := range tt.bad {
 				require.False(t, re.MatchString(s), "%s: the schema pattern accepts %q", tt.format, s)
+			}
+			for _, s := range tt.checkOnly {
+				require.Error(t, f.Check(s), "%s %q", tt.format, s)
+				require.True(t, re.MatchString(s), "%s: the schema pattern rejects %q, which checkOnly says it cannot", tt.format, s)
 			}
 		}
 	}

@@ -61,6 +61,9 @@ type StartOptions struct {
 	Contact *Contact
 	// DefaultSkill is the channel's default skill.
 	DefaultSkill string
+	// DefaultLanguage is the channel's default language, for contacts whose language is not
+	// known, told by the network or detected.
+	DefaultLanguage string
 	// Vars set variables over the flow's own initial values.
 	Vars map[string]any
 	// Seed makes random choices repeatable.
@@ -84,6 +87,7 @@ func (r *Runtime) Start(ctx context.Context, f *Flow, in Interaction, o StartOpt
 	} else {
 		s.Contact = withFirstName(Contact{Name: in.Author.Name, Handle: in.Author.Handle})
 	}
+	s.Contact.Language = contactLanguage(s, f, o.DefaultLanguage)
 	entry := f.Entry(in.Channel, in.Kind)
 	if entry == nil {
 		s.Status, s.Error = StatusFailed, fmt.Sprintf("flow %s has no trigger for the %s channel", f.Info.ID, in.Channel)
@@ -390,7 +394,7 @@ func (r *Runtime) runBlock(c *Context, node *Node) (res Result) {
 			res = Fail(fmt.Errorf("internal error: %v", p))
 		}
 	}()
-	return node.Block.Run(c)
+	return node.BlockFor(c.session.Contact.Language).Run(c)
 }
 
 // resumeBlock resumes a waiting block, turning a panic into a block error.
@@ -400,7 +404,7 @@ func (r *Runtime) resumeBlock(c *Context, node *Node, ev Event) (res Result) {
 			res = Fail(fmt.Errorf("internal error: %v", p))
 		}
 	}()
-	return node.Block.(Resumer).Resume(c, ev)
+	return node.BlockFor(c.session.Contact.Language).(Resumer).Resume(c, ev)
 }
 
 // returnBlock hands a subflow's outcome back to the block that called it, turning a panic into
@@ -411,7 +415,7 @@ func (r *Runtime) returnBlock(c *Context, node *Node, ret *returning) (res Resul
 			res = Fail(fmt.Errorf("internal error: %v", p))
 		}
 	}()
-	return node.Block.(Returner).Return(c, ret.vars, ret.err)
+	return node.BlockFor(c.session.Contact.Language).(Returner).Return(c, ret.vars, ret.err)
 }
 
 // errorExit returns the exit a failing block leaves by: failed or error, when it has one. An

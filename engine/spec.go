@@ -125,6 +125,9 @@ type Param struct {
 	Min, Max *float64
 	// OrSingle lets a list be written as its single element ("text: hi" for "text: [hi]").
 	OrSingle bool
+	// Text marks a template (or a list of them) that the customer reads, such as a reply:
+	// flows may translate it into other languages.
+	Text bool
 	// Refers names what a string value is the name of, which must exist where the flow runs:
 	// "skill", "calendar", "switch" or "flow". Validation against a server checks it.
 	Refers string
@@ -209,6 +212,9 @@ func checkFields(params []Param) error {
 }
 
 func (p *Param) check() error {
+	if p.Text && p.Kind != KindTemplate && (p.Kind != KindList || p.Elem == nil || p.Elem.Kind != KindTemplate) {
+		return fmt.Errorf("only a template or a list of templates is a text (Text)")
+	}
 	if !slices.Contains(Kinds, p.Kind) {
 		return fmt.Errorf("unknown kind %q", p.Kind)
 	}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -64,6 +65,88 @@ func AppendFold(dst []byte, s string) []byte {
 		}
 	}
 	return dst
+}
+
+// AppendFoldWords appends the form of s that keywords are matched in: folded as AppendFold does,
+// every run of white space (spaces, tabs, line breaks, no-break and other Unicode spaces) written
+// as one space, and the typographic apostrophes ’ and ʼ written as '. A keyword and the text it
+// is looked for in both go through it, so "dar  de\u00a0baja" holds the phrase "dar de baja".
+func AppendFoldWords(dst []byte, s string) []byte {
+	space := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case c == ' ' || ('\t' <= c && c <= '\r'):
+				if !space {
+					dst = append(dst, ' ')
+				}
+				space = true
+				continue
+			case 'A' <= c && c <= 'Z':
+				c += 'a' - 'A'
+			}
+			dst = append(dst, c)
+			space = false
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case unicode.IsSpace(r):
+			if !space {
+				dst = append(dst, ' ')
+			}
+			space = true
+			continue
+		case r == '\u2019' || r == '\u02bc':
+			dst = append(dst, '\'')
+		case int(r) < len(foldTable):
+			dst = append(dst, foldTable[r]...)
+		case unicode.Is(unicode.Mn, r):
+			continue // a combining mark: dropped, and it does not end a run of spaces
+		default:
+			dst = append(dst, foldRuneSlow(r)...)
+		}
+		space = false
+	}
+	return dst
+}
+
+// FoldWords returns the form of s that keywords are matched in (AppendFoldWords), without the
+// space at either end.
+func FoldWords(s string) string {
+	return strings.TrimSpace(string(AppendFoldWords(make([]byte, 0, len(s)), s)))
+}
+
+// WholeMatch tells whether text[start:end], a keyword found in text, stands as whole words: a
+// keyword that begins with a letter or digit must not follow one, and one that ends with a
+// letter or digit must not be followed by one. A symbol or emoji at an edge is a word of its own,
+// so "📴" stands whole in "you📴" and "+1" in "a+1"; only a zero-width joiner, which makes one
+// emoji of two ("👩‍💻"), keeps it from standing alone.
+func WholeMatch(text []byte, start, end int) bool {
+	if WordAt(text, start) {
+		if WordBefore(text, start) {
+			return false
+		}
+	} else if joinerBefore(text, start) {
+		return false
+	}
+	if WordBefore(text, end) {
+		return !WordAt(text, end)
+	}
+	return !joinerAt(text, end)
+}
+
+const zeroWidthJoiner = "\u200d"
+
+func joinerAt(s []byte, i int) bool {
+	return i >= 0 && i < len(s) && bytes.HasPrefix(s[i:], []byte(zeroWidthJoiner))
+}
+
+func joinerBefore(s []byte, i int) bool {
+	return i >= len(zeroWidthJoiner) && i <= len(s) && bytes.HasSuffix(s[:i], []byte(zeroWidthJoiner))
 }
 
 // WordAt tells whether the rune that starts at byte i of s is part of a word (a letter, a digit

@@ -43,8 +43,19 @@ func TestHasWord(t *testing.T) {
 		{"REEMBOLSÓ ya", "reembolso", true},
 		{"reembolso", "Reembolsó", true}, // accents and case ignored on both sides
 		{"quiero dar de baja el servicio", "dar de baja", true},
-		{"quiero dar  de baja", "dar de baja", false}, // a phrase matches as written
-		{"Mis facturas", "factura", false},            // whole words only
+		{"quiero dar  de baja", "dar de baja", true}, // white space is one space on both sides
+		{"quiero dar\nde\u00a0baja", "dar de baja", true},
+		{"quiero dar de baja", "dar \t de baja", true},
+		{"quiero dar de bajada", "dar  de baja", false},
+		{"you📴", "📴", true}, // a symbol is a word of its own
+		{"📴please", "📴", true},
+		{"a+1", "+1", true},
+		{"+10", "+1", false},
+		{"👩\u200d💻", "👩", false}, // joined into another emoji
+		{"l’ordine", "l'ordine", true},
+		{"l'ordine", "ordine", true}, // an apostrophe splits words
+		{"don't", "don", true},
+		{"Mis facturas", "factura", false}, // whole words only
 		{"prefactura", "factura", false},
 		{"factura2", "factura", false},
 		{"x_factura", "factura", false}, // _ is part of a word
@@ -67,6 +78,20 @@ func TestHasWord(t *testing.T) {
 	}
 	for _, tt := range tests {
 		require.Equal(t, tt.want, engine.HasWord(tt.text, tt.word), "HasWord(%q, %q)", tt.text, tt.word)
+	}
+}
+
+func TestFoldWords(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"Dar  DE\tbaja", "dar de baja"},
+		{" \r\n dar\u00a0\u2003de\u3000baja \n", "dar de baja"},
+		{"L’ordine DON\u02bcT", "l'ordine don't"},
+		{"a \u0301 b", "a b"}, // a stray combining mark does not split a run of spaces
+		{"❤️", "❤"},
+	}
+	for _, tt := range tests {
+		require.Equal(t, tt.want, engine.FoldWords(tt.in), "FoldWords(%q)", tt.in)
 	}
 }
 

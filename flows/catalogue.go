@@ -37,6 +37,8 @@ type ParamInfo struct {
 	Min         *float64    `json:"min,omitempty"`
 	Max         *float64    `json:"max,omitempty"`
 	OrSingle    bool        `json:"or_single,omitempty"`
+	// Text is set on the texts the customer reads, which flows may translate.
+	Text bool `json:"text,omitempty"`
 }
 
 // Catalogue describes every block type of a registry, in palette order.
@@ -68,7 +70,7 @@ func paramInfo(p *engine.Param) ParamInfo {
 	info := ParamInfo{
 		Name: p.Name, Kind: p.Kind, Description: p.Description, Required: p.Required, Default: p.Default,
 		Values: p.Values, Example: p.Example, KeyFormat: p.KeyFormat, Format: p.Format, Type: p.Type,
-		Min: p.Min, Max: p.Max, OrSingle: p.OrSingle,
+		Min: p.Min, Max: p.Max, OrSingle: p.OrSingle, Text: p.Text,
 	}
 	if len(p.Fields) > 0 {
 		info.Fields = paramInfos(p.Fields)

@@ -34,9 +34,12 @@ type compiled struct {
 	b      *Block
 	spec   *engine.Spec
 	params *engine.Params
-	exits  []string
-	ok     bool // the type is known and the parameters are good
-	node   *engine.Node
+	values map[string]any // the decoded parameters, which translations start from
+	// translated are the block built with its texts in other languages
+	translated map[string]engine.Block
+	exits      []string
+	ok         bool // the type is known and the parameters are good
+	node       *engine.Node
 	// edges are the wires a session can take: all but those of exits the block does not have
 	edges []Wire
 }
@@ -60,6 +63,7 @@ func Compile(doc *Document, reg *engine.Registry) (*engine.Flow, Diagnostics) {
 	for _, c := range blocks {
 		pd.wiring(c, byID, ids)
 	}
+	pd.translate(doc, byID)
 	pd.graph(doc, blocks, byID)
 	pd.unsetVars(doc, blocks)
 	pd.diags.Sort()
@@ -97,6 +101,7 @@ func (pd *paramDecoder) block(b *Block, reg *engine.Registry) *compiled {
 		return c
 	}
 	c.params = engine.NewParams(values)
+	c.values = values
 	c.exits = spec.ExitsOf(c.params)
 	block, err := buildSafely(spec, c.params)
 	if err != nil {
@@ -379,6 +384,7 @@ func assemble(doc *Document, blocks []*compiled) *engine.Flow {
 		byID[c.b.ID] = c.node
 	}
 	for _, c := range blocks {
+		c.node.Translated = c.translated
 		c.node.Next = make(map[string]*engine.Node, len(c.b.Wires))
 		for _, w := range c.b.Wires {
 			c.node.Next[w.Exit] = byID[w.Target]
@@ -392,5 +398,7 @@ func assemble(doc *Document, blocks []*compiled) *engine.Flow {
 	if name == "" {
 		name = doc.ID
 	}
-	return engine.NewFlow(engine.FlowInfo{ID: doc.ID, Name: name}, doc.Description, vars, nodes)
+	f := engine.NewFlow(engine.FlowInfo{ID: doc.ID, Name: name}, doc.Description, vars, nodes)
+	f.Language, f.Translations = doc.Language, translationLanguages(doc)
+	return f
 }

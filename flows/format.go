@@ -28,11 +28,17 @@ func Format(file string, src []byte, reg *engine.Registry) ([]byte, Diagnostics)
 
 // Convert writes a flow file as "yaml" or "json", in canonical form. JSON has no comments, so
 // a YAML file's comments do not survive the way to JSON.
+// The file keeps its format version: Upgrade writes the newest.
 func Convert(file string, src []byte, to string, reg *engine.Registry) ([]byte, Diagnostics) {
-	doc, diags := Parse(file, src)
+	doc, diags := parseFile(file, src, false)
 	if doc == nil {
 		return nil, diags
 	}
+	return write(doc, to, reg)
+}
+
+// write writes a parsed document as "yaml" or "json", in canonical form.
+func write(doc *Document, to string, reg *engine.Registry) ([]byte, Diagnostics) {
 	canonicalize(doc, reg)
 	if to == "json" {
 		var b bytes.Buffer
@@ -46,6 +52,7 @@ func Convert(file string, src []byte, to string, reg *engine.Registry) ([]byte, 
 	plainMergeKeys(doc.docNode)
 	spellNulls(doc.docNode, false)
 	quoteLossyBlocks(doc.docNode)
+	quoteYAML11(doc.docNode)
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)

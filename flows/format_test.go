@@ -59,7 +59,7 @@ blocks:
     next:
       sent: done
       failed: done
-    ui: {x: 1, y: 2}
+    ui: {x: 1, "y": 2}
   done:
     type: end
     # nothing after the end
@@ -134,7 +134,7 @@ blocks:
       match: word
       save_keyword: keyword
     next: {billing: done, cancel: done, nomatch: done}
-    ui: {y: 2, x: 1}
+    ui: {"y": 2, x: 1}
     colour: red
   done: {type: end}
 `,
@@ -263,6 +263,44 @@ blocks:
     params: {text: "¡Gracias! 💙"}
     next: {sent: done, failed: done}
   done: {type: end, ui: {note: null}}
+`,
+	},
+	{
+		name: "what YAML 1.1 reads as booleans, numbers or dates is quoted, keys and values",
+		file: "yaml11.yaml",
+		in: `switchboard: 1
+id: yaml11
+vars: {answer: yes, short: n, at: 12:30, day: 2026-12-25, octal: 017, real: true, count: 3, none: null}
+blocks:
+  chat:
+    type: webchat.trigger
+    next: {message: vip}
+  vip:
+    type: condition
+    params: {when: contact.vip}
+    next: {true: outage, false: done}
+  outage:
+    type: emergency
+    params: {switch: outage}
+    next: {on: done, off: done}
+  done: {type: end, ui: {x: 1, y: 2, 'n': 3, "yes": 4}}
+`,
+		want: `switchboard: 1
+id: yaml11
+vars: {answer: "yes", short: "n", at: "12:30", day: "2026-12-25", octal: 017, real: true, count: 3, none: null}
+blocks:
+  chat:
+    type: webchat.trigger
+    next: {message: vip}
+  vip:
+    type: condition
+    params: {when: contact.vip}
+    next: {"true": outage, "false": done}
+  outage:
+    type: emergency
+    params: {switch: outage}
+    next: {"on": done, "off": done}
+  done: {type: end, ui: {x: 1, "y": 2, 'n': 3, "yes": 4}}
 `,
 	},
 	{

@@ -218,7 +218,7 @@ func TestParseDocument(t *testing.T) {
 	require.NotNil(t, doc)
 	require.Equal(t, "vars.yaml", doc.File)
 	require.False(t, doc.JSON)
-	require.Equal(t, flows.FormatVersion, doc.Version)
+	require.Equal(t, 1, doc.Version, "the format the file is written in")
 	require.Equal(t, "vars", doc.ID)
 	require.Equal(t, "Vars", doc.Name)
 	require.Equal(t, "Every kind of initial value.", doc.Description)

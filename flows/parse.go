@@ -27,22 +27,26 @@ const (
 	MaxNodes = 500_000
 )
 
-// FormatVersion is the flow format this package reads.
-const FormatVersion = 1
+// FormatVersion is the newest flow format, the one this package writes (see migrate.go).
+const FormatVersion = 2
 
 // IDPattern is what flow and block ids look like.
 var IDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 
 // Document is a parsed flow file: its fields, and the YAML nodes they came from.
 type Document struct {
-	File        string
-	JSON        bool
+	File string
+	JSON bool
+	// Version is the format the file is written in; Parse reads it as FormatVersion.
 	Version     int
 	ID          string
 	Name        string
 	Description string
-	Vars        []Var
-	Blocks      []*Block
+	// Language is the language the flow's texts are written in (format 2); "" when unsaid.
+	Language     string
+	Vars         []Var
+	Blocks       []*Block
+	Translations []Translation
 
 	src       *source
 	docNode   *yaml.Node // the YAML document, which holds the comments before the root
@@ -81,8 +85,10 @@ func IsJSON(file string) bool { return strings.EqualFold(filepath.Ext(file), ".j
 
 // diagnoser collects the diagnostics of one file.
 type diagnoser struct {
-	src   *source
-	diags Diagnostics
+	src         *source
+	diags       Diagnostics
+	keepVersion bool // read an older format without migrating it (Format)
+	version     int  // the format the file is written in
 }
 
 func (d *diagnoser) add(sev Severity, n *yaml.Node, path, code, format string, args ...any) {
@@ -110,7 +116,13 @@ func (d *diagnoser) warnf(n *yaml.Node, path, code, format string, args ...any) 
 // (syntax, limits, duplicate keys, unknown and missing fields, bad ids); block types and
 // parameters are checked by Compile. The Document is nil when the file cannot be walked at all.
 func Parse(file string, src []byte) (*Document, Diagnostics) {
-	d := &diagnoser{src: newSource(file, src, IsJSON(file))}
+	return parseFile(file, src, true)
+}
+
+// parseFile parses a file, bringing an older format up to FormatVersion when upgrade is set;
+// without it the document keeps the version it has, for Format.
+func parseFile(file string, src []byte, upgrade bool) (*Document, Diagnostics) {
+	d := &diagnoser{src: newSource(file, src, IsJSON(file)), keepVersion: !upgrade}
 	doc := d.parse()
 	d.diags.Sort()
 	if doc != nil {
@@ -138,6 +150,13 @@ func (d *diagnoser) parse() *Document {
 		return nil
 	}
 	d.duplicates(root, "")
+	if root.Kind == yaml.MappingNode {
+		if d.keepVersion {
+			d.version = d.writtenVersion(root)
+		} else {
+			d.version = d.migrate(root)
+		}
+	}
 	doc := &Document{File: d.src.file, JSON: d.src.json, src: d.src, docNode: docNode, root: root}
 	if root.Kind != yaml.MappingNode {
 		d.errorf(root, "", CodeSyntax, "a flow file is a mapping with switchboard, id, name and blocks; this file holds %s", describe(root))
@@ -436,7 +455,7 @@ func join(path, key string) string {
 	return path + "." + key
 }
 
-var topFields = []string{"switchboard", "id", "name", "description", "vars", "blocks", "ui"}
+var topFields = []string{"switchboard", "id", "name", "description", "language", "vars", "blocks", "translations", "ui"}
 
 func (d *diagnoser) topLevel(doc *Document, root *yaml.Node) {
 	ps := pairs(root)
@@ -444,11 +463,15 @@ func (d *diagnoser) topLevel(doc *Document, root *yaml.Node) {
 		k, v := p.key, p.value
 		switch k.Value {
 		case "switchboard":
-			if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!int" || v.Value != strconv.Itoa(FormatVersion) {
-				d.errorf(v, "switchboard", CodeBadValue, "this is format version %d of the flow file; write switchboard: %d, not %s", FormatVersion, FormatVersion, describe(v))
+			if d.version == 0 {
+				if n, err := strconv.Atoi(v.Value); err == nil && v.ShortTag() == "!!int" && n > FormatVersion {
+					d.errorf(v, "switchboard", CodeBadValue, "flow format %d is newer than this switchboard reads (formats %d to %d); upgrade switchboard", n, MinFormatVersion, FormatVersion)
+					continue
+				}
+				d.errorf(v, "switchboard", CodeBadValue, "the flow format is a version number from %d to %d; write switchboard: %d, not %s", MinFormatVersion, FormatVersion, FormatVersion, describe(v))
 				continue
 			}
-			doc.Version = FormatVersion
+			doc.Version = d.version
 		case "id":
 			if s, ok := d.text(v, "id"); ok {
 				doc.ID = s
@@ -460,6 +483,10 @@ func (d *diagnoser) topLevel(doc *Document, root *yaml.Node) {
 			doc.Name, _ = d.text(v, "name")
 		case "description":
 			doc.Description, _ = d.text(v, "description")
+		case "language":
+			d.language(doc, v)
+		case "translations":
+			d.translations(doc, v)
 		case "vars":
 			d.vars(doc, v)
 		case "blocks":

@@ -95,6 +95,8 @@ func Reference(reg *engine.Registry) []byte {
 	for _, c := range ReferenceCodes {
 		w("| `%s` | %s |\n", c.Code, c.Meaning)
 	}
+	w("\nWith `switchboard validate --languages es,it,fr`, every text without a translation into one of\n")
+	w("those languages is an error `%s` at the text's line and column.\n", CodeMissingTranslation)
 	return b.Bytes()
 }
 
@@ -160,4 +162,43 @@ func indentLines(s, prefix string) string {
 		}
 	}
 	return strings.Join(lines, "")
+}
+
+// FunctionReference is docs/functions.md: every helper function of expressions and templates,
+// with examples that a test runs (engine.Helpers is the one source, also of the editor's
+// completion through GET /api/v1/blocks).
+func FunctionReference() []byte {
+	var b strings.Builder
+	b.WriteString("# Functions of expressions and templates\n\n")
+	b.WriteString("<!-- Generated from engine.Helpers: go test ./flows -run TestFunctionReference -update -->\n\n")
+	b.WriteString("Expressions (and the `{{ }}` holes of templates) may call expr's own functions (`lower`,\n")
+	b.WriteString("`upper`, `trim`, `split`, `len`, `contains`, `matches`, `date`, ... see\n")
+	b.WriteString("[expr's language definition](https://expr-lang.org/docs/language-definition)) and these.\n")
+	b.WriteString("Every example below is run by the tests (`engine.TestHelperExamples`) and gives what it says;\n")
+	b.WriteString("the editor completes the same functions with the same descriptions.\n\n")
+	b.WriteString("| function | gives | meaning |\n|---|---|---|\n")
+	for _, f := range engine.Helpers {
+		fmt.Fprintf(&b, "| [`%s`](#%s) | %s | %s |\n", f.Path, anchorOf(f.Path), f.Type, f.Description)
+	}
+	for _, f := range engine.Helpers {
+		fmt.Fprintf(&b, "\n## %s\n\nGives a %s: %s.\n\n| expression | gives |\n|---|---|\n", f.Path, f.Type, f.Description)
+		for _, e := range f.Examples {
+			fmt.Fprintf(&b, "| `%s` | `%s` |\n", strings.ReplaceAll(e.Expression, "|", `\|`), e.Result)
+		}
+	}
+	return []byte(b.String())
+}
+
+// anchorOf is the anchor GitHub gives a heading such as "has_word(text, word)".
+func anchorOf(heading string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(heading) {
+		switch {
+		case r == ' ':
+			b.WriteByte('-')
+		case r == '_' || r == '-' || ('a' <= r && r <= 'z') || ('0' <= r && r <= '9'):
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

@@ -2,6 +2,7 @@ package flows_test
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
@@ -32,7 +33,10 @@ func TestReferenceMentionsEveryBlockType(t *testing.T) {
 	for _, c := range flows.Codes {
 		require.Contains(t, ref, "| `"+c.Code+"` |")
 	}
-	for _, f := range append(engine.EnvFields, engine.Helpers...) {
+	for _, f := range engine.EnvFields {
+		require.Contains(t, ref, "| `"+f.Path+"` |")
+	}
+	for _, f := range engine.Helpers {
 		require.Contains(t, ref, "| `"+f.Path+"` |")
 	}
 	for name := range engine.Formats {
@@ -86,4 +90,16 @@ func TestCatalogue(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &back))
 	require.Equal(t, "custom.echo", back[len(back)-1]["type"], "a custom category comes after the known ones")
 	require.Equal(t, []any{map[string]any{"name": "times", "kind": "int", "description": "how many times", "default": float64(1)}}, back[len(back)-1]["params"])
+}
+
+func TestFunctionReference(t *testing.T) {
+	t.Parallel()
+	const path = "../docs/functions.md"
+	got := flows.FunctionReference()
+	if *update {
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.Equal(t, string(want), string(got), "docs/functions.md is generated: go test ./flows -run TestFunctionReference -update")
 }

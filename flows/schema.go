@@ -2,6 +2,7 @@ package flows
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 
 	"github.com/switchboardhq/switchboard/engine"
@@ -49,12 +50,19 @@ func Schema(reg *engine.Registry) []byte {
 		"$schema":              "https://json-schema.org/draft/2020-12/schema",
 		"$id":                  SchemaID,
 		"title":                "Switchboard flow",
-		"description":          "A Switchboard routing flow (format 1).",
+		"description":          "A Switchboard routing flow (formats 1 to " + strconv.Itoa(FormatVersion) + ").",
 		"type":                 "object",
 		"required":             []string{"switchboard", "id", "blocks"},
 		"additionalProperties": false,
 		"properties": object{
-			"switchboard": object{"const": FormatVersion, "description": "the flow format version"},
+			"switchboard": object{"enum": formatVersions(), "description": "the flow format version; " + strconv.Itoa(FormatVersion) + " is the newest, and `switchboard fmt --upgrade` rewrites older files in it"},
+			"language": object{"type": "string", "pattern": LanguagePattern.String(),
+				"description": "the language the flow's texts are written in, such as es (format 2)"},
+			"translations": object{"type": []string{"object", "null"}, "description": "the flow's texts in other languages: language, then block id, then parameter (format 2)",
+				"propertyNames": object{"pattern": LanguagePattern.String()},
+				"additionalProperties": object{"type": []string{"object", "null"},
+					"propertyNames":        object{"pattern": IDPattern.String()},
+					"additionalProperties": object{"type": "object", "additionalProperties": object{"type": []string{"string", "array"}, "items": object{"type": "string"}}}}},
 			"id":          object{"type": "string", "pattern": IDPattern.String(), "description": "the flow's id"},
 			"name":        object{"type": "string", "description": "the flow's name"},
 			"description": object{"type": "string"},
@@ -66,12 +74,23 @@ func Schema(reg *engine.Registry) []byte {
 			"ui": object{"type": []string{"object", "null"}, "description": "editor layout and notes; never changes behaviour"},
 		},
 		"$defs": defs,
+		// the keys a format added are not keys of the formats before it
+		"if":   object{"properties": object{"switchboard": object{"const": 1}}, "required": []string{"switchboard"}},
+		"then": object{"properties": object{"language": false, "translations": false}},
 	}
 	out, err := json.MarshalIndent(schema, "", "  ")
 	if err != nil {
 		panic("switchboard: schema: " + err.Error()) // only plain values above
 	}
 	return append(out, '\n')
+}
+
+func formatVersions() []int {
+	var out []int
+	for v := MinFormatVersion; v <= FormatVersion; v++ {
+		out = append(out, v)
+	}
+	return out
 }
 
 func blockSchema(s *engine.Spec) object {

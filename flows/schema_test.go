@@ -83,7 +83,17 @@ blocks:
   mood:
     type: sentiment
     params: {positive: 0.5}
-    next: {positive: done, neutral: done, negative: done}
+    next: {positive: hours, neutral: done, negative: done}
+  hours:
+    type: calendar.hours
+    params:
+      timezone: Europe/Madrid
+      open: {mon-fri: ["09:00-18:00"]}
+    next: {open: days, closed: done}
+  days:
+    type: calendar.special_days
+    params: {timezone: UTC, dates: ["12-24..12-31"], save_as: holiday}
+    next: {special: done, regular: done}
   done:
     type: end
 `
@@ -111,10 +121,18 @@ func TestSchemaRejects(t *testing.T) {
 		{"a missing required parameter", "params: {visibility: private, text: Hola}", "params: {visibility: private}", flows.CodeMissingField},
 		{"a missing type", "    type: end\n", "    ui: {x: 1}\n", flows.CodeMissingField},
 		{"a missing id", "id: schema\n", "", flows.CodeMissingField},
-		{"another format version", "switchboard: 1", "switchboard: 2", flows.CodeBadValue},
+		{"another format version", "switchboard: 1", "switchboard: 3", flows.CodeBadValue},
+		{"a key of format 2 in a format 1 file", "id: schema", "id: schema\nlanguage: es", flows.CodeUnknownField},
 		{"a flow id that is not one", "id: schema", "id: Schema Flow", flows.CodeBadID},
 		{"a block id that is not one", "  done:\n", "  Done!:\n", flows.CodeBadID},
 		{"a next that leads to no id", "{comment: hi}", "{comment: 42}", flows.CodeBadValue},
+		{"a time range past the end of the day", `"09:00-18:00"`, `"25:00-26:00"`, flows.CodeBadValue},
+		{"a time range without minutes", `"09:00-18:00"`, `"9-18"`, flows.CodeBadValue},
+		{"days of the week that are none", "mon-fri:", "weekdays:", flows.CodeBadValue},
+		{"a date that is none", `"12-24..12-31"`, `"12-32"`, flows.CodeBadValue},
+		{"a range of a yearly and a dated day", `"12-24..12-31"`, `"12-24..2026-12-31"`, flows.CodeBadValue},
+		{"a time zone that is none", "timezone: Europe/Madrid", "timezone: Europe Madrid", flows.CodeBadValue},
+		{"a variable name too long for validate", "save_as: holiday", "save_as: " + strings.Repeat("h", 65), flows.CodeBadValue},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -136,11 +136,11 @@ func (s *Server) getFlow(c *fiber.Ctx) error {
 // start drawing from.
 func newFlowSource(id, name, description string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "switchboard: 1\nid: %s\nname: %s\n", id, yamlString(name))
+	fmt.Fprintf(&b, "switchboard: %d\nid: %s\nname: %s\n", flows.FormatVersion, id, yamlString(name))
 	if description != "" {
 		fmt.Fprintf(&b, "description: %s\n", yamlString(description))
 	}
-	b.WriteString("blocks:\n  start:\n    type: webchat.trigger\n    ui: {x: 40, y: 200}\n")
+	b.WriteString("blocks:\n  start:\n    type: webchat.trigger\n    ui: {x: 40, \"y\": 200}\n")
 	return b.String()
 }
 

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -299,5 +300,37 @@ func TestSimulateReplaysAStoredInteraction(t *testing.T) {
 		api.call(t, "POST", "/api/v1/flows/greeting/replay", withJSON(map[string]any{"interaction_id": in.ID, "interaction": map[string]any{"text": "x"}})).
 			invalid(t, "interaction_id")
 		api.call(t, "POST", "/api/v1/flows/nope/replay", withJSON(map[string]any{"interaction_id": in.ID})).fails(t, 404, "not_found")
+	})
+}
+
+// The multilingual example answers in the language of the contact, of the interaction's locale
+// or of its words, and in the flow's own Spanish otherwise, through the server as in the CLI.
+func TestSimulateTranslations(t *testing.T) {
+	t.Parallel()
+	src, err := os.ReadFile("../examples/flows/multilingual.yaml")
+	require.NoError(t, err)
+	eachBackend(t, func(t *testing.T, api *testAPI) {
+		api.createFlow(t, string(src))
+		author := map[string]any{"id": "v1", "name": "Sol"}
+		say := func(text string, more map[string]any) string {
+			in := map[string]any{"channel": "webchat", "kind": "message", "text": text, "author": author}
+			req := map[string]any{"interaction": in, "at": "2026-11-17T10:00:00Z"}
+			for k, v := range more {
+				if k == "locale" {
+					in[k] = v
+				} else {
+					req[k] = v
+				}
+			}
+			o := api.simulate(t, "multilingual", req)
+			require.Equal(t, "waiting", o.Status)
+			require.NotEmpty(t, o.Actions)
+			return o.Actions[0].Text
+		}
+		require.True(t, strings.HasPrefix(say("hola", nil), "Hola Sol, ¿en qué te podemos ayudar?"))
+		require.True(t, strings.HasPrefix(say("Ciao, ho un problema con il mio ordine", nil), "Ciao Sol, come possiamo aiutarti?"))
+		require.True(t, strings.HasPrefix(say("Bonjour, je veux annuler ma commande", nil), "Bonjour Sol, comment pouvons-nous vous aider ?"))
+		require.True(t, strings.HasPrefix(say("hola", map[string]any{"locale": "fr_FR"}), "Bonjour Sol"))
+		require.True(t, strings.HasPrefix(say("hola", map[string]any{"contact": map[string]any{"name": "Sol", "language": "it"}}), "Ciao Sol"))
 	})
 }

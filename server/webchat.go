@@ -184,6 +184,9 @@ type webchatPostRequest struct {
 	ID    string   `json:"id"`
 	Text  string   `json:"text"`
 	Files []string `json:"files"`
+	// Locale is the visitor's language as the browser tells it (it-IT), for the flow's
+	// translations.
+	Locale string `json:"locale"`
 }
 
 // webchatPost stores a visitor's message in the mailbox, then hands it to the flow as a web
@@ -207,6 +210,9 @@ func (s *Server) webchatPost(c *fiber.Ctx) error {
 	}
 	if req.Text == "" && len(req.Files) == 0 {
 		return fieldError("text", "write a text or attach a file")
+	}
+	if req.Locale != "" && (len(req.Locale) > 35 || engine.LanguageOf(req.Locale) == "") {
+		return fieldError("locale", "locale %q is not a language tag such as it-IT or es", req.Locale)
 	}
 	if len(req.Files) > maxVisitorFiles {
 		return fieldError("files", "%d files; a message carries at most %d", len(req.Files), maxVisitorFiles)
@@ -243,7 +249,7 @@ func (s *Server) webchatPost(c *fiber.Ctx) error {
 		return err
 	}
 	body, err := json.Marshal(engine.Interaction{ID: "webchat:" + visitor + ":" + req.ID, Kind: "message", Text: req.Text,
-		Author: engine.Author{ID: visitor}, Thread: visitor, Time: stored.CreatedAt, Attachments: theirs})
+		Author: engine.Author{ID: visitor}, Thread: visitor, Time: stored.CreatedAt, Attachments: theirs, Locale: req.Locale})
 	if err != nil {
 		return err
 	}

@@ -26,11 +26,13 @@ func (p Problem) Error() string { return p.Message }
 
 // ChannelSettings are a channel's settings, typed, with the defaults of those unset.
 type ChannelSettings struct {
-	AccountID          string
-	BaseURL            string
-	HumanAgent         bool
-	CallbackURL        string
-	OfferMode          string
+	AccountID   string
+	BaseURL     string
+	HumanAgent  bool
+	CallbackURL string
+	OfferMode   string
+	// Language is the channel's default language for its contacts; "" when unset.
+	Language           string
 	RingTimeout        time.Duration
 	PauseOnMissedOffer bool
 	// QueueLimit is 0 when the channel sets no limit.
@@ -95,7 +97,7 @@ func ParseChannel(channelType string, m map[string]any) (ChannelSettings, []Prob
 	v, problems := decode(Channel, "settings.", channelType, m)
 	out := ChannelSettings{
 		AccountID: str(v, "account_id"), BaseURL: str(v, "base_url"), HumanAgent: v["human_agent"] == true,
-		CallbackURL: str(v, "callback_url"), OfferMode: str(v, "offer_mode"), PauseOnMissedOffer: v["pause_on_missed_offer"] == true,
+		CallbackURL: str(v, "callback_url"), OfferMode: str(v, "offer_mode"), Language: str(v, "language"), PauseOnMissedOffer: v["pause_on_missed_offer"] == true,
 		QueueLimit: integer(v, "queue_limit"), Distribution: list(v, "distribution"), AccountPriority: integer(v, "account_priority"),
 		Strategy: str(v, "strategy"), Blending: v["blending"] == true,
 		Dispositions: list(v, "dispositions"), RequireContact: v["require_contact"] == true,

@@ -78,7 +78,7 @@ func TestParseChannelDefaults(t *testing.T) {
 func TestEverySettingIsTyped(t *testing.T) {
 	t.Parallel()
 	values := map[string]any{"account_id": "42", "base_url": "http://127.0.0.1:1", "human_agent": true,
-		"callback_url": "http://127.0.0.1:2", "offer_mode": "ring", "ring_timeout": 5, "pause_on_missed_offer": true,
+		"callback_url": "http://127.0.0.1:2", "offer_mode": "ring", "language": "it", "ring_timeout": 5, "pause_on_missed_offer": true,
 		"queue_limit": 2, "distribution": []any{"newest"}, "account_priority": 3, "dispositions": []any{"ok"},
 		"require_contact": true, "service_level_seconds": 9, "working_hours": "w", "unknown_send": "resend", "send_rate": 2.5,
 		"send_burst": 3, "send_concurrency": 2, "profiles": false, "profile_refresh": "2d",

@@ -137,6 +137,8 @@ var Channel = []Setting{
 	{Param: engine.Param{Name: "ring_timeout", Kind: engine.KindDuration, Default: "30s", Min: engine.Bound(1), Max: engine.Bound(3600),
 		Description: "How long an offer rings before it goes back to the queue: a duration such as 45s or 2m, or a number of seconds."},
 		Seconds: true},
+	{Param: engine.Param{Name: "language", Kind: engine.KindString, Format: "language", Example: "es",
+		Description: "The language the channel's contacts are answered in when the flow cannot tell theirs (from a known contact, the network's locale or the words of the first message): flows with translations into it use them."}},
 	{Param: engine.Param{Name: "pause_on_missed_offer", Kind: engine.KindBool, Default: false,
 		Description: "An agent who lets an offer ring out is put on a break with the reason \"missed offer\"."}},
 	{Param: engine.Param{Name: "queue_limit", Kind: engine.KindInt, Min: engine.Bound(1), Max: engine.Bound(10000), Example: 5,
@@ -229,6 +231,16 @@ func lookup(spec []Setting, name string) *Setting {
 
 // formats are the formats of settings beside those of block parameters (engine.Formats).
 var formats = map[string]*engine.Format{
+	"language": {
+		Description: "a language code in lower case, like es, it or fr",
+		Pattern:     `^[a-z]{2,3}$`,
+		Check: func(s string) error {
+			if engine.LanguageOf(s) != s {
+				return fmt.Errorf("%q is not a language code; write one in lower case like es, it or fr", s)
+			}
+			return nil
+		},
+	},
 	"http-url": {
 		Description: "an absolute http or https URL with a host, like https://www.example.com/replies",
 		Pattern:     `^https?://[^\s/?#]+([/?#]\S*)?$`,

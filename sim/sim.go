@@ -27,6 +27,9 @@ type Scenario struct {
 	FailNth []Nth
 	// DefaultSkill is the channel's default skill, for route.skill blocks that name none.
 	DefaultSkill string
+	// DefaultLanguage is the channel's default language, for a contact whose language is not
+	// known, told by the interaction's locale or detected.
+	DefaultLanguage string
 	// Vars set variables over the flow's own initial values.
 	Vars   map[string]any
 	Seed   uint64
@@ -120,7 +123,7 @@ func Run(ctx context.Context, flow *engine.Flow, sc Scenario, flows engine.FlowL
 		Switches: engine.MemorySwitches(sc.Emergency), Calendars: engine.MemoryCalendars(sc.Calendars),
 		Flows: selfLoader{flow: flow, others: flows}, HTTP: sc.HTTP, Limits: sc.Limits,
 	}
-	s, steps := rt.Start(ctx, flow, in, engine.StartOptions{SessionID: "simulation", Contact: sc.Contact, Seed: sc.Seed, DefaultSkill: sc.DefaultSkill, Vars: sc.Vars})
+	s, steps := rt.Start(ctx, flow, in, engine.StartOptions{SessionID: "simulation", Contact: sc.Contact, Seed: sc.Seed, DefaultSkill: sc.DefaultSkill, DefaultLanguage: sc.DefaultLanguage, Vars: sc.Vars})
 	for i, ev := range sc.Events {
 		more, err := playEvent(ctx, rt, clock, router, flow, flows, s, ev)
 		if err != nil {

@@ -227,7 +227,7 @@ input[type=file]{position:absolute;left:-9999px}`;
     log.scrollTop = log.scrollHeight;
     try {
       const res = await fetch(api + '/messages', { method: 'POST', headers: { ...auth(), 'Content-Type': 'application/json' },
-        body: JSON.stringify({ id: key, text, files: files.map((f) => f.id) }) });
+        body: JSON.stringify({ id: key, text, files: files.map((f) => f.id), locale: navigator.language || '' }) });
       if (res.status === 429) say(t.slow);
       if (!res.ok) throw new Error('send ' + res.status);
       const body = await res.json();

@@ -26,7 +26,7 @@ describe('the canvas graph', () => {
   it('keeps the node of a block that did not change', () => {
     const build = createGraphBuilder()
     const a = build(input())
-    const moved = modelFromData(parse(text.replace('ui: {x: 1580, y: 200}', 'ui: {x: 10, y: 10}')), model)
+    const moved = modelFromData(parse(text.replace('ui: {x: 1580, "y": 200}', 'ui: {x: 10, "y": 10}')), model)
     const b = build(input({ model: moved }))
     expect(block(b.nodes, 'topic')).toBe(block(a.nodes, 'topic'))
     expect(block(b.nodes, 'end')).not.toBe(block(a.nodes, 'end'))

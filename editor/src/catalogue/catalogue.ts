@@ -64,6 +64,8 @@ export interface EnvField {
   path: string
   type: string
   description: string
+  /** For helper functions: calls and what they give, run by the server's tests (docs/functions.md). */
+  examples?: { expression: string; result: string }[]
 }
 
 /** The answer of GET /api/v1/blocks. */

@@ -83,12 +83,26 @@ function applyStyle(node: YNode): void {
     return
   }
   if (isMap(node)) {
+    quoteTypedKeys(node)
     for (const p of node.items) if (p.value) applyStyle(p.value as YNode)
     node.flow =
       node.items.every((p) => {
         const v = p.value as YNode | null
         return v === null || (isScalar(v) && !isMultiline(v)) || ((isSeq(v) || isMap(v)) && v.flow === true)
       }) && printedLength(node) <= 90
+  }
+}
+
+/** Quotes the keys that YAML 1.1 reads as booleans or numbers ("on":, "true":, "y":), as
+ * `switchboard fmt` does, so that every YAML reader sees the same names. */
+function quoteTypedKeys(map: YAMLMap): void {
+  for (const p of map.items) {
+    const k = p.key
+    const text = isScalar(k) ? k.value : k
+    if (typeof text !== 'string' || !looksTyped.test(text)) continue
+    const key = isScalar(k) ? k : new Scalar(text)
+    key.type = Scalar.QUOTE_DOUBLE
+    p.key = key
   }
 }
 
@@ -215,6 +229,7 @@ function blockNode(doc: FlowDocument, b: NewBlock): YAMLMap {
   if (b.next && Object.keys(b.next).length > 0) {
     const n = doc.createNode(b.next) as YAMLMap
     n.flow = true
+    quoteTypedKeys(n)
     setOrdered(m, 'next', n, blockKeyOrder)
   }
   if (b.ui) setOrdered(m, 'ui', positionNode(doc, b.ui), blockKeyOrder)
@@ -224,6 +239,7 @@ function blockNode(doc: FlowDocument, b: NewBlock): YAMLMap {
 function positionNode(doc: FlowDocument, p: Position): YAMLMap {
   const n = doc.createNode({ x: Math.round(p.x), y: Math.round(p.y) }) as YAMLMap
   n.flow = true
+  quoteTypedKeys(n)
   return n
 }
 
@@ -261,6 +277,7 @@ export function moveBlocks(doc: FlowDocument, positions: Record<string, Position
     if (ui) {
       ui.set('x', Math.round(pos.x))
       ui.set('y', Math.round(pos.y))
+      quoteTypedKeys(ui)
     } else setOrdered(block, 'ui', positionNode(doc, pos), blockKeyOrder)
   }
 }
@@ -379,7 +396,10 @@ export function connect(doc: FlowDocument, source: string, exit: string, target:
   }
   const existing = pairOf(next, exit)
   if (existing && isScalar(existing.value)) existing.value.value = target
-  else next.set(doc.createNode(exit), target)
+  else {
+    next.set(doc.createNode(exit), target)
+    quoteTypedKeys(next)
+  }
 }
 
 /** Unwires a block's exit. */

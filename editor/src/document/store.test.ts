@@ -125,7 +125,7 @@ blocks:
     expect(again).toBe('reply-2')
     expect(model().byId.get('reply')).toMatchObject({ type: 'reply', ui: { x: 700, y: 100 } })
     expect(useDoc.getState().selection).toEqual(['reply-2'])
-    expect(useDoc.getState().text).toContain('  reply:\n    type: reply\n    ui: {x: 700, y: 100}\n')
+    expect(useDoc.getState().text).toContain('  reply:\n    type: reply\n    ui: {x: 700, "y": 100}\n')
   })
 
   it('keeps comments and untouched text through edits', () => {
@@ -147,7 +147,7 @@ blocks:
   it('puts next before ui when a block gets its first wire', () => {
     useDoc.getState().addBlock('reply', { x: 1, y: 2 })
     useDoc.getState().connect('reply', 'sent', 'bye')
-    expect(useDoc.getState().text).toContain('  reply:\n    type: reply\n    next: {sent: bye}\n    ui: {x: 1, y: 2}\n')
+    expect(useDoc.getState().text).toContain('  reply:\n    type: reply\n    next: {sent: bye}\n    ui: {x: 1, "y": 2}\n')
   })
 
   it('undoes and redoes every change', () => {

@@ -65,7 +65,7 @@ describe('the YAML round trip', () => {
     doc = parseFlowText(emptied)
     addBlock(doc, { id: 'b', type: 'reply', params: { text: ['hi'] }, ui: { x: 1, y: 2 } })
     addBlock(doc, { id: 'c', type: 'end' })
-    expect(printFlow(doc)).toBe('id: f\nblocks:\n  b:\n    type: reply\n    params: {text: [hi]}\n    ui: {x: 1, y: 2}\n  c:\n    type: end\n')
+    expect(printFlow(doc)).toBe('id: f\nblocks:\n  b:\n    type: reply\n    params: {text: [hi]}\n    ui: {x: 1, "y": 2}\n  c:\n    type: end\n')
   })
 
   it('finds syntax errors with their line and column', () => {
@@ -82,7 +82,7 @@ describe('JSON flows', () => {
     const data = parse(exampleFlow('auto-close')) as unknown
     const text = yamlFromData(JSON.parse(JSON.stringify(data)))
     expect(parse(text)).toEqual(data)
-    expect(text).toContain('  chat:\n    type: webchat.trigger\n    next: {message: ask}\n    ui: {x: 40, y: 200}\n')
+    expect(text).toContain('  chat:\n    type: webchat.trigger\n    next: {message: ask}\n    ui: {x: 40, "y": 200}\n')
   })
 })
 

@@ -49,7 +49,11 @@ export function completionsAt(
       roots.set(root, { label: root, detail: rootField?.type ?? 'object', info: rootField?.description ?? '' })
     }
   }
-  const fns = functions.map((f) => ({ label: f.path.replace(/\(.*$/, '('), detail: f.type, info: `${f.path}: ${f.description}` }))
+  const fns = functions.map((f) => {
+    const example = f.examples?.[0]
+    const info = `${f.path}: ${f.description}` + (example ? ` · ${example.expression} → ${example.result}` : '')
+    return { label: f.path.replace(/\(.*$/, '('), detail: f.type, info }
+  })
   let items: Completion[]
   if (!word.includes('.')) {
     items = [...roots.values(), ...fns].filter((c) => c.label.startsWith(word) && c.label !== word)

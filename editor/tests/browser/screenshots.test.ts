@@ -83,7 +83,7 @@ describe.skipIf(!server)('the README pictures', () => {
     await area.fill(
       text
         .replace('{exit: billing, any: [factura, invoice, refund, reembolso, cobro]}', '{exit: billing, any: [factura, invoice, refund, reembolso, cobro, pago]}')
-        .replace('no_agents: closed-reply}\n    ui: {x: 1140, y: 300}', 'no_agents: closed-reply}\n    ui: {x: 1140, y: 300}\n  vip:\n    type: tag\n    params: {tags: [vip], important: true}\n    next: {next: to-billing}\n    ui: {x: 920, y: 40}')
+        .replace('no_agents: closed-reply}\n    ui: {x: 1140, "y": 300}', 'no_agents: closed-reply}\n    ui: {x: 1140, "y": 300}\n  vip:\n    type: tag\n    params: {tags: [vip], important: true}\n    next: {next: to-billing}\n    ui: {x: 920, y: 40}')
         .replace('next: {billing: to-billing, nomatch: to-general}', 'next: {billing: vip, nomatch: to-general}'),
     )
     await page.getByRole('tab', { name: 'Versions' }).click()
