@@ -75,6 +75,7 @@ export function ConversationView({ item, me, skills, touched, onChanged, onClose
                 me={me}
                 social={social}
                 twitter={twitter}
+                privateReply={i.private_reply ?? (conv.interactions.some((o) => o.direction === 'outbound' && !o.public && o.parent === i.external_id) ? 'used' : 'available')}
                 onPrivateReply={() => setReplyTo(i)}
                 onAction={(a) => void run(() => act(conv.id, a, i.id))}
                 onRetry={() => void run(() => retry(conv.id, i.id))}
@@ -100,8 +101,11 @@ export function ConversationView({ item, me, skills, touched, onChanged, onClose
   )
 }
 
-function Message({ i, me, social, twitter, onPrivateReply, onAction, onRetry }: {
+function Message({ i, me, social, twitter, privateReply, onPrivateReply, onAction, onRetry }: {
   i: TranscriptItem
+  /** Whether the comment can still get its one private reply (the server says; an older one
+   * does not, and the transcript tells). */
+  privateReply: 'available' | 'used' | 'unsupported'
   me: string
   social: boolean
   twitter: boolean
@@ -140,9 +144,9 @@ function Message({ i, me, social, twitter, onPrivateReply, onAction, onRetry }: 
       )}
       {comment && (
         <div className="msg-actions">
-          {i.private_reply !== undefined && i.private_reply !== 'unsupported' && (
-            <button type="button" disabled={i.private_reply === 'used'} onClick={onPrivateReply}>
-              {i.private_reply === 'used' ? t('desk.privateReplyUsed') : t('desk.privateReply')}
+          {privateReply !== 'unsupported' && (
+            <button type="button" disabled={privateReply === 'used'} onClick={onPrivateReply}>
+              {privateReply === 'used' ? t('desk.privateReplyUsed') : t('desk.privateReply')}
             </button>
           )}
           <button type="button" onClick={() => onAction('like')}>

@@ -8,7 +8,12 @@ import { acceptOffer, rejectOffer } from './deskApi'
 import type { InboxItem } from './types'
 import { useNow } from './useDesk'
 
-export function OfferCard({ item, onAnswered, onAccepted }: { item: InboxItem; onAnswered: (ref: string) => void; onAccepted: (id: string) => void }) {
+export function OfferCard({ item, onAnswered, onAccepted, onRejected }: {
+  item: InboxItem
+  onAnswered: (ref: string) => void
+  onAccepted: (id: string) => void
+  onRejected: () => void
+}) {
   const t = useT()
   const now = useNow()
   const [error, setError] = useState<string | null>(null)
@@ -22,6 +27,7 @@ export function OfferCard({ item, onAnswered, onAccepted }: { item: InboxItem; o
     try {
       await (accept ? acceptOffer(offer.ref) : rejectOffer(offer.ref))
       if (accept) onAccepted(item.id)
+      else onRejected()
     } catch (e) {
       setError(errorText(e))
     } finally {

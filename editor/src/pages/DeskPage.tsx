@@ -39,7 +39,7 @@ export function DeskPage() {
       {d.offers.length > 0 && (
         <section className="offers" aria-label={t('desk.offers')} aria-live="assertive">
           {d.offers.map((o) => (
-            <OfferCard key={o.offer!.ref} item={o} onAnswered={d.answered} onAccepted={(id) => void d.reload().then(() => setSelected(id))} />
+            <OfferCard key={o.offer!.ref} item={o} onAnswered={d.answered} onAccepted={(id) => void d.reload().then(() => setSelected(id))} onRejected={() => void d.reload()} />
           ))}
         </section>
       )}
