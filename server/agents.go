@@ -29,7 +29,10 @@ func (s *Server) agentRoutes() {
 	// An offer's ref holds a "/" (session/wait): the greedy parameter takes it, sent as is or as %2F.
 	on(agent.Post, "/offers/+/accept", s.agentAccept)
 	on(agent.Post, "/offers/+/reject", s.agentReject)
+	on(agent.Get, "/conversations", s.agentInbox)
 	on(agent.Get, "/conversations/:id", s.agentConversation)
+	on(agent.Post, "/conversations/:id/read", s.agentRead)
+	on(agent.Put, "/conversations/:id/important", s.agentImportant)
 	on(agent.Post, "/conversations/:id/reply", s.agentReply)
 	on(agent.Post, "/conversations/:id/typing", s.agentTyping)
 	on(agent.Post, "/conversations/:id/transfer", s.agentTransfer)
@@ -169,28 +172,6 @@ func (s *Server) transcriptOf(c *fiber.Ctx, id string) (transcript, error) {
 		return transcript{}, err
 	}
 	return transcript{Conversation: conv, Interactions: ins}, nil
-}
-
-func (s *Server) agentConversation(c *fiber.Ctx) error {
-	t, err := s.transcriptOf(c, param(c, "id"))
-	if err != nil {
-		return err
-	}
-	if t.Agent != me(c) {
-		// an offer ringing for the agent shows the conversation too
-		entries, err := s.cfg.Store.QueueList(c.UserContext(), store.QueueListParams{Agent: me(c), Statuses: []string{store.QueueOffered}})
-		if err != nil {
-			return err
-		}
-		mine := false
-		for _, e := range entries {
-			mine = mine || e.ConversationID == t.ID
-		}
-		if !mine {
-			return errorf(fiber.StatusForbidden, "forbidden", "conversation %s is not yours", t.ID)
-		}
-	}
-	return c.JSON(t)
 }
 
 type replyRequest struct {

@@ -249,6 +249,10 @@ func (s *sqlStore) pruneConversations(ctx context.Context, before time.Time, lim
 		for i, id := range ids {
 			args[i] = id
 		}
+		// agents' read marks go with their conversations, uncounted
+		if _, err := exec(ctx, tx, `DELETE FROM agent_reads WHERE conversation_id IN (`+marks+`)`, args...); err != nil {
+			return fmt.Errorf("agent_reads: %w", err)
+		}
 		for _, d := range []struct{ kind, table string }{
 			{PruneInteractions, "interactions"}, {PruneSessions, "sessions"},
 		} {

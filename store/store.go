@@ -118,6 +118,7 @@ type Store interface {
 	Routing
 	Retention
 	Webchat
+	Desk
 }
 
 // Flow is a flow's draft: its source as written, and where it stands.

@@ -1,0 +1,206 @@
+package routingtest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// inbox is an agent's inbox as the API answers it.
+type inbox struct {
+	Conversations []inboxItem `json:"conversations"`
+}
+
+type inboxItem struct {
+	ID          string `json:"id"`
+	Channel     string `json:"channel"`
+	ChannelType string `json:"channel_type"`
+	Skill       string `json:"skill"`
+	Status      string `json:"status"`
+	Customer    struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	} `json:"customer"`
+	First *struct {
+		Text       string    `json:"text"`
+		Visibility string    `json:"visibility"`
+		At         time.Time `json:"at"`
+	} `json:"first"`
+	LastCustomerAt *time.Time `json:"last_customer_at"`
+	Unread         int        `json:"unread"`
+	Important      bool       `json:"important"`
+	SLADueAt       *time.Time `json:"sla_due_at"`
+	AssignedAt     *time.Time `json:"assigned_at"`
+	Offer          *struct {
+		Ref       string     `json:"ref"`
+		ExpiresAt *time.Time `json:"expires_at"`
+	} `json:"offer"`
+}
+
+// inbox returns an agent's inbox by conversation.
+func (c *centre) inbox(t *testing.T, token string) map[string]inboxItem {
+	t.Helper()
+	var in inbox
+	c.call(t, token, "GET", "/api/v1/agent/conversations", nil).expect(t, 200).decode(t, &in)
+	out := map[string]inboxItem{}
+	for _, item := range in.Conversations {
+		out[item.ID] = item
+	}
+	return out
+}
+
+// deskView is a conversation as the agent's workspace shows it.
+type deskView struct {
+	conversation
+	Interactions []struct {
+		Direction    string `json:"direction"`
+		Text         string `json:"text"`
+		PrivateReply string `json:"private_reply"`
+		Send         *struct {
+			Status string `json:"status"`
+			Error  string `json:"error"`
+		} `json:"send"`
+	} `json:"interactions"`
+	Contact *struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	} `json:"contact"`
+	History []struct {
+		ID          string     `json:"id"`
+		ClosedAt    *time.Time `json:"closed_at"`
+		Disposition string     `json:"disposition"`
+		Skill       string     `json:"skill"`
+		Channel     string     `json:"channel"`
+	} `json:"history"`
+	SLA *struct {
+		DueAt    time.Time `json:"due_at"`
+		Breached bool      `json:"breached"`
+	} `json:"sla"`
+	Window struct {
+		PrivateOpen     bool       `json:"private_open"`
+		PrivateUntil    *time.Time `json:"private_until"`
+		HumanAgentUntil *time.Time `json:"human_agent_until"`
+		PublicAllowed   bool       `json:"public_allowed"`
+	} `json:"window"`
+	Dispositions    []string `json:"dispositions"`
+	ContactRequired bool     `json:"contact_required"`
+}
+
+func (c *centre) deskView(t *testing.T, token, conv string) deskView {
+	t.Helper()
+	var v deskView
+	c.call(t, token, "GET", "/api/v1/agent/conversations/"+conv, nil).expect(t, 200).decode(t, &v)
+	return v
+}
+
+func TestAgentInbox(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, c *centre) {
+		c.support(t, "web", nil)
+		c.channel(t, "ring", c.publishFlow(t, flowSource("ring", true, "timeout: 15m")), "billing", map[string]any{"offer_mode": "ring"})
+		ana := c.agent(t, "ana", map[string]any{"skills": map[string]int{"billing": 5}, "capacity": 2})
+		bo := c.agent(t, "bo", map[string]any{"skills": map[string]int{"billing": 5}})
+		c.login(t, ana)
+		require.Empty(t, c.inbox(t, ana))
+
+		web := c.waitsForAgent(t, "web", "carla")
+		c.step(t)
+		c.clock.Advance(time.Minute)
+		ring := c.waitsForAgent(t, "ring", "dora")
+		c.step(t)
+		got := c.inbox(t, ana)
+		require.Len(t, got, 2)
+
+		w := got[web]
+		require.Equal(t, "assigned", w.Status)
+		require.Equal(t, "web", w.Channel)
+		require.Equal(t, "webchat", w.ChannelType)
+		require.Equal(t, "billing", w.Skill)
+		require.Equal(t, "carla", w.Customer.ID)
+		require.Equal(t, "carla", w.Customer.Name)
+		require.NotNil(t, w.First)
+		require.Equal(t, "hello, I need help", w.First.Text)
+		require.Equal(t, "private", w.First.Visibility)
+		require.Equal(t, at("08:00:00"), w.First.At.UTC())
+		require.Equal(t, at("08:00:00"), w.LastCustomerAt.UTC())
+		require.Equal(t, 1, w.Unread)
+		require.False(t, w.Important)
+		require.Equal(t, at("08:01:00"), w.SLADueAt.UTC(), "due 60 s after it opened: the default service level, all hours")
+		require.Equal(t, at("08:00:00"), w.AssignedAt.UTC())
+		require.Nil(t, w.Offer)
+
+		r := got[ring]
+		require.Equal(t, "offered", r.Status)
+		require.NotNil(t, r.Offer)
+		require.Equal(t, c.queueRef(t, ring), r.Offer.Ref)
+		require.Equal(t, at("08:01:30"), r.Offer.ExpiresAt.UTC())
+		require.Nil(t, r.AssignedAt)
+
+		// unread counts the customer's messages after the agent's read mark
+		c.write(t, "web", "carla", "are you there?")
+		require.Equal(t, 2, c.inbox(t, ana)[web].Unread)
+		c.call(t, ana, "POST", "/api/v1/agent/conversations/"+web+"/read", nil).expect(t, 204)
+		require.Equal(t, 0, c.inbox(t, ana)[web].Unread)
+		c.clock.Advance(time.Second)
+		c.write(t, "web", "carla", "hello?")
+		require.Equal(t, 1, c.inbox(t, ana)[web].Unread)
+		require.Equal(t, 1, c.inbox(t, ana)[ring].Unread, "each conversation has its own mark")
+		c.call(t, bo, "POST", "/api/v1/agent/conversations/"+web+"/read", nil).refused(t, 403, "forbidden")
+		c.call(t, ana, "POST", "/api/v1/agent/conversations/nowhere/read", nil).refused(t, 404, "not_found")
+
+		important := func(token, conv string, body any) *answer {
+			return c.call(t, token, "PUT", "/api/v1/agent/conversations/"+conv+"/important", body)
+		}
+		important(ana, ring, map[string]any{}).refused(t, 400, "invalid")
+		important(bo, ring, map[string]any{"important": true}).refused(t, 403, "forbidden")
+		important(ana, ring, map[string]any{"important": true}).expect(t, 200)
+		require.True(t, c.inbox(t, ana)[ring].Important, "an offered conversation can be starred")
+		require.True(t, c.conversation(t, ring).Important, "supervisors see the star")
+		important(ana, ring, map[string]any{"important": false}).expect(t, 200)
+		require.False(t, c.inbox(t, ana)[ring].Important)
+		require.NotContains(t, c.inbox(t, bo), web, "bo's inbox holds only his")
+	})
+}
+
+func TestAgentConversationView(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, c *centre) {
+		c.support(t, "web", map[string]any{"require_contact": true, "service_level_seconds": 120})
+		ana := c.agent(t, "ana", map[string]any{"skills": map[string]int{"billing": 5}})
+		bo := c.agent(t, "bo", map[string]any{"skills": map[string]int{"billing": 5}})
+		c.login(t, ana)
+		first := c.waitsForAgent(t, "web", "carla")
+		c.step(t)
+
+		v := c.deskView(t, ana, first)
+		require.Equal(t, first, v.ID)
+		require.NotNil(t, v.Contact, "the flow looked carla up")
+		require.Equal(t, v.ContactID, v.Contact.ID)
+		require.Empty(t, v.History)
+		require.Equal(t, []string{"solved", "escalated"}, v.Dispositions)
+		require.True(t, v.ContactRequired)
+		require.Equal(t, at("08:02:00"), v.SLA.DueAt.UTC())
+		require.False(t, v.SLA.Breached)
+		require.True(t, v.Window.PrivateOpen, "web chat has no window")
+		require.Nil(t, v.Window.PrivateUntil)
+		require.False(t, v.Window.PublicAllowed)
+		require.Len(t, v.Interactions, 1)
+		require.Empty(t, v.Interactions[0].PrivateReply, "only public comments have a private reply")
+		c.call(t, bo, "GET", "/api/v1/agent/conversations/"+first, nil).refused(t, 403, "forbidden")
+
+		c.clock.Advance(3 * time.Minute)
+		require.True(t, c.deskView(t, ana, first).SLA.Breached, "no response within 120 s")
+		c.close(t, ana, first, "escalated").expect(t, 204)
+
+		second := c.waitsForAgent(t, "web", "carla")
+		c.step(t)
+		v = c.deskView(t, ana, second)
+		require.Len(t, v.History, 1)
+		require.Equal(t, first, v.History[0].ID)
+		require.Equal(t, "escalated", v.History[0].Disposition)
+		require.Equal(t, "billing", v.History[0].Skill)
+		require.Equal(t, "web", v.History[0].Channel)
+		require.Equal(t, at("08:03:00"), v.History[0].ClosedAt.UTC())
+	})
+}
