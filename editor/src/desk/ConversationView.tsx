@@ -30,10 +30,12 @@ export function ConversationView({ item, me, skills, touched, onChanged, onClose
       setConv(await loadConversation(item.id))
       setError(null)
       await markRead(item.id)
+      if (item.unread > 0) onChanged()
     } catch (e) {
       setError(errorText(e))
     }
-  }, [item.id])
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [item.id, item.unread > 0])
   useEffect(() => {
     void load()
   }, [load, touched])
@@ -131,7 +133,7 @@ function Message({ i, me, social, twitter, privateReply, onPrivateReply, onActio
       {kind ? <p className="action-note">{actionLabel(t, i.kind)}</p> : <p className="text">{i.text}</p>}
       {(i.attachments ?? []).map((a, n) => (
         <a key={n} className="attachment" href={a.url} target="_blank" rel="noreferrer">
-          📎 {a.name ?? a.type}
+          {a.name ?? a.type}
         </a>
       ))}
       {failed && (

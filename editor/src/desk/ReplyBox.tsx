@@ -122,7 +122,8 @@ export function ReplyBox({
       await reply(conv.id, {
         text,
         visibility: webchat ? 'same' : vis,
-        reply_to: replyTo?.id,
+        // a private reply to the last comment needs no reply_to: private is enough
+        reply_to: replyTo && replyTo.id !== lastIn?.id ? replyTo.id : undefined,
         attachments: files.length ? files.map((f) => f.id) : undefined,
       })
       setText('')
@@ -225,7 +226,7 @@ export function ReplyBox({
           <span aria-hidden="true">😊</span> {t('desk.emoji')}
         </button>
         <label className="button">
-          <span aria-hidden="true">📎</span> {t('desk.attach')}
+          {t('desk.attach')}
           <input type="file" className="sr-only" disabled={closed !== null} onChange={(e) => void attach(e.target.files).then(() => (e.target.value = ''))} />
         </label>
         <button type="button" onClick={() => setCanned({ q: '', items: [], at: 1 })} disabled={closed !== null}>
