@@ -75,13 +75,14 @@ func (c *Client) sendGraph(ctx context.Context, ch Channel, a *engine.Action, sc
 			return Result{}, refuse(ClassFatal, "a like needs a target")
 		}
 		return g.post(ctx, "/"+url.PathEscape(a.Target)+"/likes", nil, nil)
-	case engine.ActionHide:
+	case engine.ActionHide, engine.ActionUnhide:
 		if a.Target == "" {
-			return Result{}, refuse(ClassFatal, "a hide needs a target")
+			return Result{}, refuse(ClassFatal, "a %s needs a target", a.Type)
 		}
-		body := map[string]bool{"is_hidden": true}
+		hidden := a.Type == engine.ActionHide
+		body := map[string]bool{"is_hidden": hidden}
 		if ig {
-			body = map[string]bool{"hide": true}
+			body = map[string]bool{"hide": hidden}
 		}
 		return g.post(ctx, "/"+url.PathEscape(a.Target), body, nil)
 	case engine.ActionRetweet:

@@ -81,7 +81,7 @@ func (c *Client) ReadBack(ctx context.Context, ch Channel, at Attempt) ReadBack 
 		return unknown("no action to read back")
 	}
 	switch a.Type {
-	case engine.ActionLike, engine.ActionHide, engine.ActionRetweet:
+	case engine.ActionLike, engine.ActionHide, engine.ActionUnhide, engine.ActionRetweet:
 		return ReadBack{Outcome: Absent, Reason: fmt.Sprintf("a %s is the same when repeated", a.Type)}
 	case engine.ActionReply:
 	default:

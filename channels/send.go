@@ -78,9 +78,9 @@ func (c *Client) Send(ctx context.Context, ch Channel, a *engine.Action, sc Send
 		return Result{}, refuse(ClassFatal, "no action to send")
 	}
 	switch a.Type {
-	case engine.ActionReply, engine.ActionLike, engine.ActionRetweet, engine.ActionHide:
+	case engine.ActionReply, engine.ActionLike, engine.ActionRetweet, engine.ActionHide, engine.ActionUnhide:
 	default:
-		return Result{}, refuse(ClassFatal, "%q is not a network action; only reply, like, retweet and hide are sent", a.Type)
+		return Result{}, refuse(ClassFatal, "%q is not a network action; only reply, like, retweet, hide and unhide are sent", a.Type)
 	}
 	switch ch.Type {
 	case TypeFacebook, TypeInstagram:

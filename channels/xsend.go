@@ -32,7 +32,7 @@ func (c *Client) sendX(ctx context.Context, ch Channel, a *engine.Action, sc Sen
 			what = "retweets"
 		}
 		return x.post(ctx, "/2/users/"+url.PathEscape(me)+"/"+what, map[string]string{"tweet_id": a.Target}, "")
-	case engine.ActionHide:
+	case engine.ActionHide, engine.ActionUnhide:
 		return Result{}, refuse(ClassFatal, "X tweets cannot be hidden; only Facebook and Instagram comments")
 	}
 	switch {

@@ -40,7 +40,7 @@ func effectsOf(ctx context.Context) *effects {
 // networkTypes are the channel types whose actions go to a network through the outbox.
 func isNetworkAction(ch store.Channel, a *engine.Action) bool {
 	switch a.Type {
-	case engine.ActionReply, engine.ActionLike, engine.ActionRetweet, engine.ActionHide:
+	case engine.ActionReply, engine.ActionLike, engine.ActionRetweet, engine.ActionHide, engine.ActionUnhide:
 	default:
 		return false
 	}

@@ -213,6 +213,8 @@ const (
 	ActionLike    ActionType = "like"
 	ActionRetweet ActionType = "retweet"
 	ActionHide    ActionType = "hide"
+	// ActionUnhide shows again a comment hidden before.
+	ActionUnhide  ActionType = "unhide"
 	ActionTag     ActionType = "tag"
 	ActionRoute   ActionType = "route"
 	ActionClose   ActionType = "close"

@@ -259,21 +259,69 @@ const (
 	humanAgentWindow = 7 * 24 * time.Hour
 )
 
-// Reply sends an agent's reply, publicly or privately, through the channel's outbox: it is
-// refused at once when the network would refuse it (a private message past the messaging
-// window, or HUMAN_AGENT's 7 days when the channel allows that tag).
+// Errors of replies, for the API to tell apart.
+var (
+	// ErrWindowClosed is the refusal of a private message the network would refuse: past the
+	// messaging window (or HUMAN_AGENT's 7 days when the channel allows that tag), or a private
+	// reply to a comment more than 7 days old.
+	ErrWindowClosed = fmt.Errorf("the messaging window is closed: %w", ErrRefused)
+	// ErrPrivateReplyUsed means the comment has had its one private reply already.
+	ErrPrivateReplyUsed = errors.New("that comment has had its one private reply already")
+	// ErrBadReplyTo means the interaction a reply answers is not the customer's in that
+	// conversation.
+	ErrBadReplyTo = fmt.Errorf("reply_to names no message of the customer in this conversation: %w", store.ErrInvalid)
+)
+
+// ReplyParams are an agent's reply.
+type ReplyParams struct {
+	Text string
+	// Visibility is public, private, or same (the way the customer wrote).
+	Visibility string
+	// ReplyTo is the id of the customer's interaction answered; 0 answers the latest. A private
+	// reply to a public comment goes to its author, once per comment.
+	ReplyTo     int64
+	Attachments []engine.Attachment
+}
+
+// Reply sends an agent's text reply to the customer's latest interaction.
 func (a *ACD) Reply(ctx context.Context, agent, conversationID, text, visibility string) (store.OutboxItem, error) {
-	if strings.TrimSpace(text) == "" {
+	return a.ReplyWith(ctx, agent, conversationID, ReplyParams{Text: text, Visibility: visibility})
+}
+
+// ReplyWith sends an agent's reply, publicly or privately, through the channel's outbox: it is
+// refused at once when the network would refuse it (ErrWindowClosed, ErrPrivateReplyUsed).
+func (a *ACD) ReplyWith(ctx context.Context, agent, conversationID string, p ReplyParams) (store.OutboxItem, error) {
+	if strings.TrimSpace(p.Text) == "" && len(p.Attachments) == 0 {
 		return store.OutboxItem{}, fmt.Errorf("the reply is empty: %w", ErrRefused)
 	}
 	conv0, err := a.st.ConversationGet(ctx, conversationID)
 	if err != nil {
 		return store.OutboxItem{}, err
 	}
-	last, err := a.lastInbound(ctx, conv0)
+	var last store.Interaction
+	if p.ReplyTo != 0 {
+		last, err = a.st.InteractionGet(ctx, p.ReplyTo)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && (last.ConversationID != conv0.ID || last.Direction != store.Inbound)) {
+			return store.OutboxItem{}, ErrBadReplyTo
+		}
+	} else {
+		last, err = a.lastInbound(ctx, conv0)
+	}
 	if err != nil {
 		return store.OutboxItem{}, err
 	}
+	// the messaging window opens with the customer's latest private message; comments do not open it
+	var lastPrivateAt time.Time
+	ins, err := a.st.InteractionList(ctx, conv0.ID)
+	if err != nil {
+		return store.OutboxItem{}, err
+	}
+	for _, in := range ins {
+		if in.Direction == store.Inbound && !in.Public {
+			lastPrivateAt = in.At
+		}
+	}
+	visibility := p.Visibility
 	var item store.OutboxItem
 	err = a.st.InTx(ctx, func(tx store.Tx) error {
 		_, conv, err := a.owned(ctx, tx, agent, conversationID)
@@ -293,24 +341,29 @@ func (a *ACD) Reply(ctx context.Context, agent, conversationID, text, visibility
 		if visibility == "public" && !last.Public {
 			return fmt.Errorf("the customer wrote privately; answer in private: %w", ErrRefused)
 		}
-		if visibility == "private" && !last.Public && conv.LastInboundAt != nil &&
-			(ch.Type == store.ChannelFacebook || ch.Type == store.ChannelInstagram) {
-			age := a.now().Sub(*conv.LastInboundAt)
-			human := a.settingsOf(ch).HumanAgent
-			if age > messagingWindow && !(human && age <= humanAgentWindow) {
-				return fmt.Errorf("the customer last wrote %s ago, outside the messaging window: %w", age.Round(time.Minute), ErrRefused)
+		now := a.now()
+		if visibility == "private" && meta(ch.Type) {
+			switch {
+			case last.Public && now.Sub(last.At) > privateReplyWindow:
+				return fmt.Errorf("the comment is %s old; a private reply is allowed for 7 days: %w", now.Sub(last.At).Round(time.Minute), ErrWindowClosed)
+			case !last.Public && !lastPrivateAt.IsZero():
+				age := now.Sub(lastPrivateAt)
+				human := a.settingsOf(ch).HumanAgent
+				if age > messagingWindow && !(human && age <= humanAgentWindow) {
+					return fmt.Errorf("the customer last wrote %s ago, outside the messaging window: %w", age.Round(time.Minute), ErrWindowClosed)
+				}
 			}
 		}
-		now := a.now()
 		action := engine.Action{ID: "agent/" + uuid.NewString(), Type: engine.ActionReply, Channel: ch.Type, ChannelID: ch.ID,
-			InReplyTo: last.ExternalID, Target: last.ExternalID, Recipient: conv.Customer, Visibility: visibility, Text: text, Agent: agent}
+			InReplyTo: last.ExternalID, Target: last.ExternalID, Recipient: conv.Customer, Visibility: visibility, Text: p.Text,
+			Attachments: p.Attachments, Agent: agent}
 		o := store.OutboxItem{ActionID: action.ID, ChannelID: ch.ID, ConversationID: conv.ID, Action: action}
 		if visibility == "private" && last.Public {
 			o.PrivateTarget = last.ExternalID
 		}
 		if item, err = tx.OutboxInsert(ctx, o); err != nil {
 			if errors.Is(err, store.ErrExists) {
-				return fmt.Errorf("that comment has had its one private reply already: %w", ErrRefused)
+				return ErrPrivateReplyUsed
 			}
 			return err
 		}
@@ -319,17 +372,72 @@ func (a *ACD) Reply(ctx context.Context, agent, conversationID, text, visibility
 			kind = "comment"
 		}
 		_, err = tx.InteractionInsert(ctx, store.Interaction{ConversationID: conv.ID, ChannelID: ch.ID, Direction: store.Outbound,
-			Kind: kind, Public: visibility == "public", Text: text, Parent: last.ExternalID, At: now, ActionID: action.ID,
-			Agent: agent, Status: store.OutboxPending})
+			Kind: kind, Public: visibility == "public", Text: p.Text, Attachments: p.Attachments, Parent: last.ExternalID, At: now,
+			ActionID: action.ID, Agent: agent, Status: store.OutboxPending})
 		return err
 	})
 	if err != nil {
 		return store.OutboxItem{}, err
 	}
+	a.wakeOutbox(ctx)
+	return item, nil
+}
+
+// wakeOutbox makes the senders look at the outbox now, wherever they run.
+func (a *ACD) wakeOutbox(ctx context.Context) {
 	if err := a.st.Bus().Publish(ctx, "due", ""); err != nil {
 		a.log.Warn("wake the outbox", "err", err)
 	}
-	return item, nil
+}
+
+// ErrNotFailed means a retried send did not fail.
+var ErrNotFailed = errors.New("only a failed send is sent again")
+
+// Retry sends again an agent's reply that failed, in a conversation the agent owns. A send
+// whose last attempt may have reached the network is read back from it before it goes again,
+// so that it never arrives twice.
+func (a *ACD) Retry(ctx context.Context, agent, conversationID string, interactionID int64) (store.Interaction, error) {
+	in, err := a.st.InteractionGet(ctx, interactionID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && (in.ConversationID != conversationID || in.Direction != store.Outbound || in.ActionID == "")) {
+		return store.Interaction{}, fmt.Errorf("conversation %s sent no message %d: %w", conversationID, interactionID, store.ErrNotFound)
+	}
+	if err != nil {
+		return store.Interaction{}, err
+	}
+	var out store.Interaction
+	err = a.st.InTx(ctx, func(tx store.Tx) error {
+		if _, _, err := a.owned(ctx, tx, agent, conversationID); err != nil {
+			return err
+		}
+		in, err := tx.InteractionByAction(ctx, in.ActionID)
+		if err != nil {
+			return err
+		}
+		o, err := tx.OutboxGet(ctx, in.ActionID)
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("message %d is no longer in the outbox: %w", interactionID, ErrNotFailed)
+		}
+		if err != nil {
+			return err
+		}
+		if o.Status != store.OutboxFailed || in.Status != store.OutboxFailed {
+			return fmt.Errorf("message %d is %s: %w", interactionID, in.Status, ErrNotFailed)
+		}
+		if o.SessionID != "" {
+			return fmt.Errorf("message %d is a flow's, whose block went on by its failed exit: %w", interactionID, ErrRefused)
+		}
+		if err := tx.OutboxRequeue(ctx, o.ID); err != nil {
+			return err
+		}
+		in.Status = store.OutboxPending
+		out = in
+		return tx.InteractionUpdate(ctx, in)
+	})
+	if err != nil {
+		return store.Interaction{}, err
+	}
+	a.wakeOutbox(ctx)
+	return out, nil
 }
 
 // lastInbound returns the customer's latest interaction in a conversation.

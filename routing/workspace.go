@@ -3,9 +3,14 @@ package routing
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/switchboardhq/switchboard/blocks"
+	"github.com/switchboardhq/switchboard/engine"
 	"github.com/switchboardhq/switchboard/store"
 )
 
@@ -101,31 +106,34 @@ func meta(channelType string) bool {
 
 // ConversationWindow computes a conversation's window at now from its channel and its
 // interactions: Messenger and Instagram Direct allow messages 24 hours after the customer's
-// last message, and 7 days with the HUMAN_AGENT tag when the channel enables it (human_agent);
-// a comment allows one private reply within 7 days. X direct messages and web chat have no
+// last private message, and 7 days with the HUMAN_AGENT tag when the channel enables it
+// (human_agent); a conversation of comments only allows one private reply to each within 7 days. X direct messages and web chat have no
 // window; only Facebook, Instagram and X have public replies.
 func ConversationWindow(ch store.Channel, ins []store.Interaction, now time.Time) Window {
-	var last *store.Interaction
-	public := false
+	var lastPrivate, lastPublic *store.Interaction
 	for i := range ins {
-		if ins[i].Direction == store.Inbound {
-			last = &ins[i]
-			public = public || ins[i].Public
+		switch {
+		case ins[i].Direction != store.Inbound:
+		case ins[i].Public:
+			lastPublic = &ins[i]
+		default:
+			lastPrivate = &ins[i]
 		}
 	}
-	w := Window{PrivateOpen: true, PublicAllowed: public && ch.Type != store.ChannelWebchat}
-	if !meta(ch.Type) || last == nil {
+	w := Window{PrivateOpen: true, PublicAllowed: lastPublic != nil && ch.Type != store.ChannelWebchat}
+	if !meta(ch.Type) || (lastPrivate == nil && lastPublic == nil) {
 		return w
 	}
-	limit := messagingWindow
-	if last.Public {
-		limit = privateReplyWindow
+	if lastPrivate == nil {
+		// only comments: one private reply each, within 7 days
+		until := lastPublic.At.Add(privateReplyWindow)
+		w.PrivateUntil, w.PrivateOpen = &until, !now.After(until)
+		return w
 	}
-	until := last.At.Add(limit)
-	w.PrivateUntil = &until
-	w.PrivateOpen = now.Before(until) || now.Equal(until)
-	if !last.Public && channelSettings(ch).HumanAgent {
-		human := last.At.Add(humanAgentWindow)
+	until := lastPrivate.At.Add(messagingWindow)
+	w.PrivateUntil, w.PrivateOpen = &until, !now.After(until)
+	if channelSettings(ch).HumanAgent {
+		human := lastPrivate.At.Add(humanAgentWindow)
 		w.HumanAgentUntil = &human
 		w.PrivateOpen = w.PrivateOpen || !now.After(human)
 	}
@@ -152,3 +160,66 @@ func PrivateReplyState(ctx context.Context, st store.Store, ch store.Channel, in
 
 // RequiresContact tells whether a channel refuses to close a conversation without a contact.
 func RequiresContact(ch store.Channel) bool { return channelSettings(ch).RequireContact }
+
+// ErrUnsupportedAction is the refusal of an action the conversation's network does not have.
+var ErrUnsupportedAction = fmt.Errorf("the network has no such action: %w", ErrRefused)
+
+// Agent actions on a customer's public post or comment.
+var agentActions = map[engine.ActionType][]string{
+	engine.ActionLike:    {store.ChannelFacebook, store.ChannelTwitter},
+	engine.ActionHide:    {store.ChannelFacebook, store.ChannelInstagram},
+	engine.ActionUnhide:  {store.ChannelFacebook, store.ChannelInstagram},
+	engine.ActionRetweet: {store.ChannelTwitter},
+}
+
+// Act queues an agent's action on the customer's public post or comment of an interaction in
+// a conversation the agent owns: a like (Facebook, X), a hide or unhide (Facebook and
+// Instagram comments), a retweet (X). The transcript records it as an outbound interaction of
+// that kind, whose status follows the sending.
+func (a *ACD) Act(ctx context.Context, agent, conversationID string, action engine.ActionType, interactionID int64) (store.OutboxItem, error) {
+	networks, ok := agentActions[action]
+	if !ok {
+		return store.OutboxItem{}, fmt.Errorf("action %q: use like, hide, unhide or retweet: %w", action, ErrUnsupportedAction)
+	}
+	target, err := a.st.InteractionGet(ctx, interactionID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && (target.ConversationID != conversationID || target.Direction != store.Inbound)) {
+		return store.OutboxItem{}, fmt.Errorf("conversation %s has no interaction %d of the customer: %w", conversationID, interactionID, ErrBadInteraction)
+	}
+	if err != nil {
+		return store.OutboxItem{}, err
+	}
+	var item store.OutboxItem
+	err = a.st.InTx(ctx, func(tx store.Tx) error {
+		_, conv, err := a.owned(ctx, tx, agent, conversationID)
+		if err != nil {
+			return err
+		}
+		ch, err := tx.ChannelGet(ctx, conv.ChannelID)
+		if err != nil {
+			return err
+		}
+		switch {
+		case !slices.Contains(networks, ch.Type):
+			return fmt.Errorf("%s has no %s: %w", ch.Type, action, ErrUnsupportedAction)
+		case !target.Public:
+			return fmt.Errorf("a private %s cannot be given a %s: %w", target.Kind, action, ErrUnsupportedAction)
+		}
+		act := engine.Action{ID: "agent/" + uuid.NewString(), Type: action, Channel: ch.Type, ChannelID: ch.ID,
+			Target: target.ExternalID, InReplyTo: target.ExternalID, Agent: agent}
+		if item, err = tx.OutboxInsert(ctx, store.OutboxItem{ActionID: act.ID, ChannelID: ch.ID, ConversationID: conv.ID, Action: act}); err != nil {
+			return err
+		}
+		_, err = tx.InteractionInsert(ctx, store.Interaction{ConversationID: conv.ID, ChannelID: ch.ID, Direction: store.Outbound,
+			Kind: string(action), Public: true, Parent: target.ExternalID, At: a.now(), ActionID: act.ID, Agent: agent,
+			Status: store.OutboxPending})
+		return err
+	})
+	if err != nil {
+		return store.OutboxItem{}, err
+	}
+	a.wakeOutbox(ctx)
+	return item, nil
+}
+
+// ErrBadInteraction means the interaction named is not the customer's in that conversation.
+var ErrBadInteraction = fmt.Errorf("not an interaction of the customer here: %w", store.ErrInvalid)

@@ -55,6 +55,7 @@ type deskView struct {
 	conversation
 	Interactions []struct {
 		Direction    string `json:"direction"`
+		Kind         string `json:"kind"`
 		Text         string `json:"text"`
 		PrivateReply string `json:"private_reply"`
 		Send         *struct {

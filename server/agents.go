@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -34,6 +35,8 @@ func (s *Server) agentRoutes() {
 	on(agent.Post, "/conversations/:id/read", s.agentRead)
 	on(agent.Put, "/conversations/:id/important", s.agentImportant)
 	on(agent.Post, "/conversations/:id/reply", s.agentReply)
+	on(agent.Post, "/conversations/:id/retry/:item", s.agentRetry)
+	on(agent.Post, "/conversations/:id/actions", s.agentAction)
 	on(agent.Post, "/conversations/:id/typing", s.agentTyping)
 	on(agent.Post, "/conversations/:id/transfer", s.agentTransfer)
 	on(agent.Post, "/conversations/:id/close", s.agentClose)
@@ -56,6 +59,18 @@ func me(c *fiber.Ctx) string {
 // routingError answers the errors of agent operations.
 func routingError(err error) error {
 	switch {
+	case errors.Is(err, routing.ErrWindowClosed):
+		e := errorf(fiber.StatusUnprocessableEntity, "window_closed", "%v", err)
+		e.Field = "visibility"
+		return e
+	case errors.Is(err, routing.ErrPrivateReplyUsed):
+		e := errorf(fiber.StatusConflict, "private_reply_used", "%v", err)
+		e.Field = "reply_to"
+		return e
+	case errors.Is(err, routing.ErrBadReplyTo):
+		return fieldError("reply_to", "%v", err)
+	case errors.Is(err, routing.ErrNotFailed):
+		return errorf(fiber.StatusConflict, "conflict", "%v", err)
 	case errors.Is(err, routing.ErrNotYours):
 		return errorf(fiber.StatusConflict, "not_yours", "%v", err)
 	case errors.Is(err, routing.ErrRefused):
@@ -177,6 +192,10 @@ func (s *Server) transcriptOf(c *fiber.Ctx, id string) (transcript, error) {
 type replyRequest struct {
 	Text       string `json:"text"`
 	Visibility string `json:"visibility"`
+	// ReplyTo is the id of the customer's interaction answered.
+	ReplyTo int64 `json:"reply_to"`
+	// Attachments are ids of files uploaded to the conversation.
+	Attachments []string `json:"attachments"`
 }
 
 func (s *Server) agentReply(c *fiber.Ctx) error {
@@ -189,7 +208,15 @@ func (s *Server) agentReply(c *fiber.Ctx) error {
 	default:
 		return fieldError("visibility", "visibility %q: use same, public or private", req.Visibility)
 	}
-	item, err := s.cfg.ACD.Reply(c.UserContext(), me(c), param(c, "id"), req.Text, req.Visibility)
+	if req.ReplyTo < 0 {
+		return fieldError("reply_to", "reply_to %d: give the id of the customer's interaction", req.ReplyTo)
+	}
+	attachments, err := s.replyAttachments(c, param(c, "id"), req.Attachments)
+	if err != nil {
+		return err
+	}
+	item, err := s.cfg.ACD.ReplyWith(c.UserContext(), me(c), param(c, "id"), routing.ReplyParams{Text: req.Text,
+		Visibility: req.Visibility, ReplyTo: req.ReplyTo, Attachments: attachments})
 	if err != nil {
 		return routingError(err)
 	}
@@ -197,6 +224,19 @@ func (s *Server) agentReply(c *fiber.Ctx) error {
 	// waiting to be sent shows it again
 	s.typing.forget(param(c, "id"))
 	return c.Status(fiber.StatusAccepted).JSON(item)
+}
+
+// agentRetry sends again a reply of the agent that failed.
+func (s *Server) agentRetry(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(param(c, "item"), 10, 64)
+	if err != nil || id <= 0 {
+		return fieldError("item", "item %q: give the id of the failed interaction", param(c, "item"))
+	}
+	in, err := s.cfg.ACD.Retry(c.UserContext(), me(c), param(c, "id"), id)
+	if err != nil {
+		return routingError(err)
+	}
+	return c.Status(fiber.StatusAccepted).JSON(in)
 }
 
 type transferRequest struct {

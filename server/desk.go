@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/switchboardhq/switchboard/engine"
 	"github.com/switchboardhq/switchboard/routing"
 	"github.com/switchboardhq/switchboard/store"
 )
@@ -295,4 +296,40 @@ func (s *Server) agentConversation(c *fiber.Ctx) error {
 	}
 	t.Dispositions = slices.Clip(append([]string{}, t.Dispositions...))
 	return c.JSON(t)
+}
+
+// replyAttachments turns the ids of files uploaded to a conversation into a reply's attachments.
+func (s *Server) replyAttachments(c *fiber.Ctx, conversationID string, ids []string) ([]engine.Attachment, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return nil, fieldError("attachments", "this server does not send attachments yet")
+}
+
+type actionRequest struct {
+	Action      string `json:"action"`
+	Interaction int64  `json:"interaction"`
+}
+
+// agentAction likes, hides, unhides or retweets the customer's public post or comment.
+func (s *Server) agentAction(c *fiber.Ctx) error {
+	var req actionRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Interaction <= 0 {
+		return fieldError("interaction", "give the id of the customer's interaction to act on")
+	}
+	item, err := s.cfg.ACD.Act(c.UserContext(), me(c), param(c, "id"), engine.ActionType(req.Action), req.Interaction)
+	switch {
+	case errors.Is(err, routing.ErrUnsupportedAction):
+		e := errorf(fiber.StatusUnprocessableEntity, "refused", "%v", err)
+		e.Field = "action"
+		return e
+	case errors.Is(err, routing.ErrBadInteraction):
+		return fieldError("interaction", "%v", err)
+	case err != nil:
+		return routingError(err)
+	}
+	return c.Status(fiber.StatusAccepted).JSON(item)
 }

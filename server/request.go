@@ -87,6 +87,13 @@ var pathRules = map[string]pathRule{
 	"tokens/:id":        keyRule("token id"),
 	"conversations/:id": keyRule("conversation id"),
 	"files/:file":       keyRule("file id"),
+	"retry/:item": func(v string) error {
+		if n, err := strconv.ParseInt(v, 10, 64); err != nil || n <= 0 {
+			return fmt.Errorf("item %q is not the id of an interaction", v)
+		}
+		return nil
+	},
+	"canned-responses/:id": keyRule("canned response id"),
 	"versions/:version": func(v string) error {
 		for _, r := range v {
 			if r < '0' || r > '9' {

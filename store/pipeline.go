@@ -137,6 +137,9 @@ type Tx interface {
 	// OutboxReconcileLater schedules a look at a send whose outcome is unknown: its attempt
 	// mark stays, so that it is read back from its network before being sent again.
 	OutboxReconcileLater(ctx context.Context, id int64, next time.Time, lastError string) error
+	// OutboxRequeue puts a failed send back in the queue, due at once; an attempt of unknown
+	// outcome is read back from its network first. ErrNotFound when the row is not failed.
+	OutboxRequeue(ctx context.Context, id int64) error
 
 	RoutingTx
 	WebchatTx

@@ -103,6 +103,19 @@ func (p pipe) OutboxRetry(ctx context.Context, id int64, next time.Time, lastErr
 	return notFound(n, "pending outbox %d", id)
 }
 
+// OutboxRequeue puts a failed send back in the queue, due at once, with a new retry period.
+// The mark of an attempt whose outcome was unknown stays, so the network is read back before
+// the send goes again. ErrNotFound when the row is not failed.
+func (p pipe) OutboxRequeue(ctx context.Context, id int64) error {
+	now := p.s.now()
+	n, err := p.exec(ctx, `UPDATE outbox SET status = 'pending', next_attempt_at = ?, first_attempt_at = NULL, done_at = NULL,
+		lease_until = NULL WHERE id = ? AND status = 'failed'`, p.s.ts(now), id)
+	if err != nil {
+		return fmt.Errorf("outbox %d: %w", id, err)
+	}
+	return notFound(n, "failed outbox %d", id)
+}
+
 func (p pipe) OutboxReconcileLater(ctx context.Context, id int64, next time.Time, lastError string) error {
 	now := p.s.now()
 	n, err := p.exec(ctx, `UPDATE outbox SET next_attempt_at = ?, last_error = ?, lease_until = NULL,

@@ -1,0 +1,210 @@
+package routingtest
+
+import (
+	"fmt"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/switchboardhq/switchboard/channels/fakenet"
+	"github.com/switchboardhq/switchboard/engine"
+	"github.com/switchboardhq/switchboard/store"
+)
+
+// facebook creates a Facebook channel on a fake Graph API, with settings over the fake's.
+func (c *centre) facebook(t *testing.T, id string, graph *fakenet.FakeGraph, settings map[string]any) {
+	t.Helper()
+	fb := graph.FacebookChannel()
+	for k, v := range settings {
+		fb.Settings[k] = v
+	}
+	c.adminCall(t, "POST", "/api/v1/channels", map[string]any{"id": id, "type": "facebook", "name": id,
+		"credentials": fb.Credentials, "settings": fb.Settings, "enabled": true}).expect(t, 201)
+}
+
+// handOver stores a conversation of a customer on a channel with the customer's interactions,
+// assigned to an agent, as the ACD leaves one it assigned; it returns the conversation's id and
+// the interactions' ids.
+func (c *centre) handOver(t *testing.T, channel, customer, agent string, ins ...store.Interaction) (string, []int64) {
+	t.Helper()
+	var conv store.Conversation
+	var ids []int64
+	require.NoError(t, c.st.InTx(c.ctx, func(tx store.Tx) error {
+		var err error
+		if conv, _, err = tx.ConversationOpen(c.ctx, channel, customer, ""); err != nil {
+			return err
+		}
+		for _, in := range ins {
+			in.ConversationID, in.ChannelID, in.Direction = conv.ID, channel, store.Inbound
+			in.Author = engine.Author{ID: customer, Name: customer}
+			stored, err := tx.InteractionInsert(c.ctx, in)
+			if err != nil {
+				return err
+			}
+			ids = append(ids, stored.ID)
+			conv.LastInboundAt = &in.At
+		}
+		conv.Agent, conv.Skill = agent, "billing"
+		if err := tx.ConversationUpdate(c.ctx, conv); err != nil {
+			return err
+		}
+		now := c.clock.Now()
+		return tx.QueueInsert(c.ctx, store.QueueEntry{Ref: "s-" + conv.ID + "/1", SessionID: "s-" + conv.ID, ConversationID: conv.ID,
+			ChannelID: channel, ChannelType: "facebook", Skill: "billing", EnqueuedAt: now, Status: store.QueueAssigned, Agent: agent,
+			AssignedAt: &now})
+	}))
+	return conv.ID, ids
+}
+
+func TestAgentReplyRules(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, c *centre) {
+		graph := fakenet.NewFakeGraph(t)
+		c.skill(t, "billing", nil)
+		c.facebook(t, "page", graph, nil)
+		ana := c.agent(t, "ana", map[string]any{"skills": map[string]int{"billing": 5}})
+		conv, ids := c.handOver(t, "page", "psid-1", "ana",
+			store.Interaction{ExternalID: "m_1", Kind: "message", Text: "my order is late", At: at("08:00:00")},
+			store.Interaction{ExternalID: fakenet.PageID + "_555001", Kind: "comment", Public: true, Text: "still waiting!", At: at("08:00:00")})
+		dm, comment := ids[0], ids[1]
+		reply := func(body map[string]any) *answer {
+			return c.call(t, ana, "POST", "/api/v1/agent/conversations/"+conv+"/reply", body)
+		}
+		sent := func(n int) {
+			t.Helper()
+			c.d.RunDue(c.ctx)
+			eventually(t, fmt.Sprintf("%d sends reach Graph", n), func() bool { return len(graph.Sent()) == n })
+		}
+		nothingQueued := func() {
+			t.Helper()
+			counts, err := c.st.PipelineCounts(c.ctx)
+			require.NoError(t, err)
+			require.Zero(t, counts.PendingOutbox, "a refused reply queues nothing")
+		}
+		statusOf := func(i int) func() bool {
+			return func() bool {
+				v := c.deskView(t, ana, conv)
+				return len(v.Interactions) > i && v.Interactions[i].Send != nil && v.Interactions[i].Send.Status != "pending"
+			}
+		}
+
+		// a private reply to the public comment, once
+		reply(map[string]any{"text": "Let me look: I write you privately.", "visibility": "private", "reply_to": comment}).expect(t, 202)
+		sent(1)
+		eventually(t, "the private reply is recorded", statusOf(2))
+		require.Equal(t, "Let me look: I write you privately.", graph.Sent()[0].Text)
+		again := reply(map[string]any{"text": "And again", "visibility": "private", "reply_to": comment})
+		again.refused(t, 409, "private_reply_used")
+		nothingQueued()
+		v := c.deskView(t, ana, conv)
+		require.Equal(t, "used", v.Interactions[1].PrivateReply)
+		require.Empty(t, v.Interactions[0].PrivateReply)
+		require.True(t, v.Window.PublicAllowed)
+
+		reply(map[string]any{"text": "x", "reply_to": 999999999}).refused(t, 400, "invalid")
+		reply(map[string]any{"text": "x", "visibility": "public", "reply_to": dm}).refused(t, 422, "refused")
+
+		// a send the network refuses shows failed with its reason, and is sent again on demand
+		graph.FailNext(551, 0, 1)
+		var item store.OutboxItem
+		reply(map[string]any{"text": "Your order ships today.", "reply_to": dm}).expect(t, 202).decode(t, &item)
+		c.d.RunDue(c.ctx)
+		eventually(t, "the refused send is recorded", statusOf(3))
+		failed := c.deskView(t, ana, conv).Interactions[3]
+		require.Equal(t, "Your order ships today.", failed.Text)
+		require.NotNil(t, failed.Send)
+		require.Equal(t, "failed", failed.Send.Status)
+		require.Contains(t, failed.Send.Error, "551")
+		in, err := c.st.InteractionByAction(c.ctx, item.ActionID)
+		require.NoError(t, err)
+		retry := func(id int64) *answer {
+			return c.call(t, ana, "POST", fmt.Sprintf("/api/v1/agent/conversations/%s/retry/%d", conv, id), nil)
+		}
+		retry(dm).refused(t, 404, "not_found")
+		retry(in.ID).expect(t, 202)
+		sent(2)
+		require.Equal(t, "Your order ships today.", graph.Sent()[1].Text)
+		eventually(t, "the retried send is recorded", statusOf(3))
+		require.Equal(t, "sent", c.deskView(t, ana, conv).Interactions[3].Send.Status)
+		retry(in.ID).refused(t, 409, "conflict")
+		nothingQueued()
+		c.call(t, ana, "POST", "/api/v1/agent/conversations/"+conv+"/retry/x"+strconv.Itoa(1), nil).refused(t, 400, "invalid")
+
+		// past the 24-hour window, a private message is refused before anything is sent
+		c.clock.Set(at("08:00:00").Add(25 * time.Hour))
+		v = c.deskView(t, ana, conv)
+		require.False(t, v.Window.PrivateOpen)
+		require.Equal(t, at("08:00:00").Add(24*time.Hour), v.Window.PrivateUntil.UTC())
+		closed := reply(map[string]any{"text": "Are you still there?", "reply_to": dm})
+		var e struct {
+			Error struct{ Code, Field string } `json:"error"`
+		}
+		closed.expect(t, 422).decode(t, &e)
+		require.Equal(t, "window_closed", e.Error.Code)
+		require.Equal(t, "visibility", e.Error.Field)
+		nothingQueued()
+	})
+}
+
+func TestAgentActions(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, c *centre) {
+		graph := fakenet.NewFakeGraph(t)
+		c.skill(t, "billing", nil)
+		c.facebook(t, "page", graph, nil)
+		ana := c.agent(t, "ana", map[string]any{"skills": map[string]int{"billing": 5}})
+		bo := c.agent(t, "bo", map[string]any{"skills": map[string]int{"billing": 5}})
+		comment := fakenet.PageID + "_555002"
+		conv, ids := c.handOver(t, "page", "psid-2", "ana",
+			store.Interaction{ExternalID: comment, Kind: "comment", Public: true, Text: "rubbish service", At: at("08:00:00")},
+			store.Interaction{ExternalID: "m_2", Kind: "message", Text: "hello", At: at("08:00:00")})
+		act := func(token, action string, interaction int64) *answer {
+			return c.call(t, token, "POST", "/api/v1/agent/conversations/"+conv+"/actions",
+				map[string]any{"action": action, "interaction": interaction})
+		}
+		field := func(a *answer, status int, code, field string) {
+			t.Helper()
+			var e struct {
+				Error struct{ Code, Field string } `json:"error"`
+			}
+			a.expect(t, status).decode(t, &e)
+			require.Equal(t, code, e.Error.Code)
+			require.Equal(t, field, e.Error.Field)
+		}
+		field(act(ana, "retweet", ids[0]), 422, "refused", "action")
+		field(act(ana, "shout", ids[0]), 422, "refused", "action")
+		field(act(ana, "like", ids[1]), 422, "refused", "action")
+		field(act(ana, "like", 99999999), 400, "invalid", "interaction")
+		act(bo, "like", ids[0]).refused(t, 409, "not_yours")
+
+		for _, a := range []string{"like", "hide", "unhide"} {
+			act(ana, a, ids[0]).expect(t, 202)
+		}
+		c.d.RunDue(c.ctx)
+		eventually(t, "the three actions reach Graph", func() bool { return len(graph.Requests()) == 3 })
+		paths := map[string]any{}
+		for _, r := range graph.Requests() {
+			paths[r.Path] = r.Body["is_hidden"]
+		}
+		require.Contains(t, paths, "/"+fakenet.GraphVersion+"/"+comment+"/likes")
+		eventually(t, "the transcript shows them sent", func() bool {
+			kinds := []string{}
+			for _, in := range c.deskView(t, ana, conv).Interactions {
+				if in.Direction == "outbound" && in.Send != nil && in.Send.Status == "sent" {
+					kinds = append(kinds, in.Kind)
+				}
+			}
+			return fmt.Sprint(kinds) == "[like hide unhide]"
+		})
+		var hides []any
+		for _, r := range graph.Requests() {
+			if r.Path == "/"+fakenet.GraphVersion+"/"+comment {
+				hides = append(hides, r.Body["is_hidden"])
+			}
+		}
+		require.Len(t, hides, 2)
+		require.ElementsMatch(t, []any{true, false}, hides)
+	})
+}
