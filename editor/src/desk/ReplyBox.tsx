@@ -122,8 +122,7 @@ export function ReplyBox({
       await reply(conv.id, {
         text,
         visibility: webchat ? 'same' : vis,
-        // a private reply to the last comment needs no reply_to: private is enough
-        reply_to: replyTo && replyTo.id !== lastIn?.id ? replyTo.id : undefined,
+        reply_to: replyTo?.id,
         attachments: files.length ? files.map((f) => f.id) : undefined,
       })
       setText('')

@@ -67,12 +67,12 @@ export interface ReplyBody {
 }
 
 export const reply = (id: string, body: ReplyBody) =>
-  api(`/agent/conversations/${enc(id)}/reply`, { method: 'POST', body: { ...body, reply_to: body.reply_to === undefined ? undefined : String(body.reply_to) } })
+  api(`/agent/conversations/${enc(id)}/reply`, { method: 'POST', body })
 
 export const retry = (id: string, item: number) => api(`/agent/conversations/${enc(id)}/retry/${item}`, { method: 'POST' })
 
 export const act = (id: string, action: string, interaction: number) =>
-  api(`/agent/conversations/${enc(id)}/actions`, { method: 'POST', body: { action, interaction: String(interaction) } })
+  api(`/agent/conversations/${enc(id)}/actions`, { method: 'POST', body: { action, interaction } })
 
 export const transfer = (id: string, to: { skill: string } | { agent: string }) =>
   api(`/agent/conversations/${enc(id)}/transfer`, { method: 'POST', body: to })

@@ -195,7 +195,7 @@ describe.skipIf(!server)('the agent desk and the supervisor view', () => {
     await conv.locator('.msg.out', { hasText: 'Te paso la guía.' }).waitFor()
     await expect.poll(async () => (await fake.sent()).filter((s) => s.Kind === 'message').length).toBeGreaterThanOrEqual(3)
     }
-    await shot(ben.page, 'desk-conversation')
+    await shot(ben.page, 'readme-desk')
     if (!process.env.TEMP_FULL) {
       await conv.locator('.transfer select').selectOption('skill')
       await conv.locator('.transfer input').fill(skill)

@@ -116,7 +116,8 @@ const pages: { name: string; open: (page: Page) => Promise<void> }[] = [
   { name: 'emergency', open: async (p) => void (await p.goto('/emergency'), await p.locator('li[data-switch]').first().waitFor()) },
   { name: 'skills', open: async (p) => void (await p.goto('/skills'), await p.locator('tr[data-skill]').first().waitFor()) },
   { name: 'agents', open: async (p) => void (await p.goto('/agents'), await p.locator('tr[data-agent]').first().waitFor()) },
-  { name: 'supervisor', open: async (p) => void (await p.goto('/supervisor'), await p.locator('.live[data-live="live"]').waitFor()) },
+  { name: 'supervisor', open: async (p) => void (await p.goto('/supervisor'), await p.locator('.live[data-live="live"]').waitFor(), await p.locator('.agent-board tr[data-agent]').first().waitFor()) },
+  { name: 'canned', open: async (p) => void (await p.goto('/canned'), await p.locator('.canned-form').waitFor()) },
   ...(['inspector', 'yaml', 'simulate', 'versions'] as const).map((tab, i) => ({
     name: `editor-${tab}`,
     open: async (p: Page) => {
@@ -135,13 +136,19 @@ const pages: { name: string; open: (page: Page) => Promise<void> }[] = [
   })),
 ]
 
+/** The agent desk, opened with an agent's token. */
+const deskPage = { name: 'desk', open: async (p: Page) => void (await p.goto('/desk'), await p.locator('.desk[data-live="live"] .state-switch').waitFor()) }
+
 describe.skipIf(!server)('languages and themes', () => {
+  let agentToken = ''
+
   beforeAll(async () => {
     // something on every page: a channel, a switch, a skill, an agent, a published version
     await call(server!, 'POST', '/channels', { id: 'i18n-chat', type: 'webchat', name: 'Chat' })
     await call(server!, 'PUT', '/emergency/i18n-outage', { on: false })
     await call(server!, 'PUT', '/skills/i18n-billing', { description: 'Invoices' })
     await call(server!, 'PUT', '/agents/i18n-ana', { name: 'Ana', skills: { 'i18n-billing': 10 }, capacity: 2 })
+    agentToken = (await call<{ secret: string }>(server!, 'POST', '/tokens', { name: 'i18n-ana', role: 'agent', agent: 'i18n-ana' })).body.secret
     const draft = await call<{ revision: number }>(server!, 'GET', `/flows/${flowId}`)
     await call(server!, 'POST', `/flows/${flowId}/publish`, { message: 'i18n' }, { 'If-Match': `"${draft.body.revision}"` })
   })
@@ -164,6 +171,18 @@ describe.skipIf(!server)('languages and themes', () => {
           await shot(page, `i18n-${locale}-${p.name}`)
         }
         await close()
+        // the agent's desk, in a browser with the agent's token
+        const desk = await launch({ url: server!.url, token: agentToken, storage: { 'switchboard.locale': locale } })
+        try {
+          await deskPage.open(desk.page)
+          for (const text of await visibleTexts(desk.page)) {
+            const m = !theirs.has(text) && matchers.find((x) => x.test(text))
+            if (m) found.push(`desk: "${text}" (${m.key})`)
+          }
+          await shot(desk.page, `i18n-${locale}-desk`)
+        } finally {
+          await desk.close()
+        }
         // the sign-in page, in a browser without a token
         const signIn = await launch({ url: server!.url, storage: { 'switchboard.locale': locale } })
         try {
@@ -250,6 +269,11 @@ describe.skipIf(!server)('languages and themes', () => {
           await check(p.name)
           await shot(page, `theme-${theme}-${p.name}`)
         }
+        // the agent's desk, with the agent's token
+        await page.addInitScript((t) => localStorage.setItem('switchboard.token', t), agentToken)
+        await deskPage.open(page)
+        await check('desk')
+        await shot(page, `theme-${theme}-desk`)
         // the sign-in page: the token is removed after the first navigation, which set it
         await page.evaluate(() => localStorage.removeItem('switchboard.token'))
         await page.addInitScript(() => localStorage.removeItem('switchboard.token'))
