@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/switchboardhq/switchboard/store"
 )
 
 // inbox is an agent's inbox as the API answers it.
@@ -203,5 +205,88 @@ func TestAgentConversationView(t *testing.T) {
 		require.Equal(t, "billing", v.History[0].Skill)
 		require.Equal(t, "web", v.History[0].Channel)
 		require.Equal(t, at("08:03:00"), v.History[0].ClosedAt.UTC())
+	})
+}
+
+func TestCannedResponses(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, c *centre) {
+		c.support(t, "web", nil)
+		c.skill(t, "sales", nil)
+		ana := c.agent(t, "ana", map[string]any{"skills": map[string]int{"billing": 5}})
+		c.login(t, ana)
+		conv := c.waitsForAgent(t, "web", "carla gómez")
+		c.step(t)
+
+		type canned struct {
+			ID       string `json:"id"`
+			Title    string `json:"title"`
+			Shortcut string `json:"shortcut"`
+			Text     string `json:"text"`
+			Channel  string `json:"channel"`
+			Skill    string `json:"skill"`
+			Rendered string `json:"rendered"`
+		}
+		create := func(body map[string]any) canned {
+			var cr canned
+			c.adminCall(t, "POST", "/api/v1/canned-responses", body).expect(t, 201).decode(t, &cr)
+			return cr
+		}
+		bad := func(body map[string]any, field string) {
+			t.Helper()
+			var e struct {
+				Error struct{ Code, Field string } `json:"error"`
+			}
+			c.adminCall(t, "POST", "/api/v1/canned-responses", body).expect(t, 400).decode(t, &e)
+			require.Equal(t, "invalid", e.Error.Code)
+			require.Equal(t, field, e.Error.Field)
+		}
+		bad(map[string]any{"title": "Hi", "text": "Hola {{ contact.nme }}"}, "text")
+		bad(map[string]any{"title": "Hi", "text": "Hola {{ contact.name "}, "text")
+		bad(map[string]any{"title": "", "text": "Hola"}, "title")
+		bad(map[string]any{"title": "Hi", "text": "Hola", "channel": "nowhere"}, "channel")
+		bad(map[string]any{"title": "Hi", "text": "Hola", "skill": "nothing"}, "skill")
+		bad(map[string]any{"title": "Hi", "text": "Hola", "shortcut": "two words"}, "shortcut")
+
+		greet := create(map[string]any{"title": "Greeting", "shortcut": "/hi", "text": "Hola {{ contact.first_name }}, ¿en qué te ayudo?"})
+		web := create(map[string]any{"title": "Web bill", "text": "Your bill is in your account, {{ contact.name }}.", "channel": "web"})
+		create(map[string]any{"title": "Sales offer", "text": "20% off today", "skill": "sales"})
+		create(map[string]any{"title": "Other channel", "text": "Not here", "channel": "web", "skill": "sales"})
+		var all []canned
+		c.adminCall(t, "GET", "/api/v1/canned-responses", nil).expect(t, 200).decode(t, &all)
+		require.Len(t, all, 4)
+
+		var got struct {
+			Responses []canned `json:"responses"`
+		}
+		c.call(t, ana, "GET", "/api/v1/agent/conversations/"+conv+"/canned", nil).expect(t, 200).decode(t, &got)
+		require.Len(t, got.Responses, 2, "the global one and the channel's; not the other skill's")
+		require.Equal(t, greet.ID, got.Responses[0].ID)
+		require.Equal(t, "Hola carla, ¿en qué te ayudo?", got.Responses[0].Rendered)
+		require.Equal(t, "Your bill is in your account, carla gómez.", got.Responses[1].Rendered)
+		c.call(t, ana, "GET", "/api/v1/agent/conversations/"+conv+"/canned?q="+q("BILL"), nil).expect(t, 200).decode(t, &got)
+		require.Len(t, got.Responses, 1)
+		require.Equal(t, web.ID, got.Responses[0].ID)
+		c.call(t, ana, "GET", "/api/v1/agent/conversations/"+conv+"/canned?q="+q("/hi"), nil).expect(t, 200).decode(t, &got)
+		require.Len(t, got.Responses, 1, "the shortcut matches")
+		c.call(t, ana, "GET", "/api/v1/canned-responses", nil).refused(t, 403, "forbidden")
+
+		var updated canned
+		c.adminCall(t, "PUT", "/api/v1/canned-responses/"+web.ID, map[string]any{"title": "Web bill", "text": "See your account."}).
+			expect(t, 200).decode(t, &updated)
+		require.Equal(t, "See your account.", updated.Text)
+		require.Empty(t, updated.Channel, "a rewrite replaces it whole")
+		c.adminCall(t, "PUT", "/api/v1/canned-responses/cr_nothing", map[string]any{"title": "x", "text": "y"}).refused(t, 404, "not_found")
+		c.adminCall(t, "DELETE", "/api/v1/canned-responses/"+greet.ID, nil).expect(t, 204)
+		c.adminCall(t, "GET", "/api/v1/canned-responses/"+greet.ID, nil).refused(t, 404, "not_found")
+
+		var audit []store.AuditEntry
+		c.adminCall(t, "GET", "/api/v1/audit?object=canned_response", nil).expect(t, 200).decode(t, &audit)
+		actions := []string{}
+		for _, e := range audit {
+			actions = append(actions, e.Action)
+		}
+		require.Equal(t, []string{"canned_response.delete", "canned_response.update", "canned_response.create",
+			"canned_response.create", "canned_response.create", "canned_response.create"}, actions)
 	})
 }

@@ -37,6 +37,7 @@ func (s *Server) agentRoutes() {
 	on(agent.Post, "/conversations/:id/reply", s.agentReply)
 	on(agent.Post, "/conversations/:id/retry/:item", s.agentRetry)
 	on(agent.Post, "/conversations/:id/actions", s.agentAction)
+	on(agent.Get, "/conversations/:id/canned", s.agentCanned)
 	on(agent.Post, "/conversations/:id/typing", s.agentTyping)
 	on(agent.Post, "/conversations/:id/transfer", s.agentTransfer)
 	on(agent.Post, "/conversations/:id/close", s.agentClose)

@@ -244,6 +244,7 @@ func (s *Server) routes() {
 	api.Get("/audit", admin, s.listAudit)
 
 	s.supervisorRoutes(api, oversee)
+	s.cannedRoutes(api, oversee, oversee)
 	s.agentRoutes()
 
 	s.webhookRoutes()
