@@ -81,7 +81,6 @@ describe.skipIf(!server)('the agent desk and the supervisor view', () => {
     return p
   }
 
-  let hasCanned = false
   const stateOf = (id: string) => supervisor.locator(`.agent-board tr[data-agent="${id}"]`).getAttribute('data-state')
 
   beforeAll(async () => {
@@ -104,8 +103,7 @@ describe.skipIf(!server)('the agent desk and the supervisor view', () => {
       await ok(call(server!, 'PUT', `/agents/${id}`, { name, skills: { [skill]: level }, capacity: 2 }), 200)
     }
     const canned = await call(server!, 'POST', '/canned-responses', { title: 'Thanks', shortcut: 'thanks', text: 'Gracias {{ contact.name }}, lo revisamos.', skill })
-    hasCanned = canned.status === 201
-    if (!hasCanned) console.warn('TEMP canned', canned.status)
+    expect(canned.status, JSON.stringify(canned.body)).toBe(201)
 
     let context: BrowserContext
     ;({ context, page: supervisor, close } = await launch({ url: server!.url, token: server!.token }))
@@ -173,12 +171,10 @@ describe.skipIf(!server)('the agent desk and the supervisor view', () => {
     await conv.locator('.msg.in', { hasText: 'Mi pedido no llegó' }).getByRole('button', { name: 'Reply privately' }).click()
     await ben.page.getByTestId('reply-to').waitFor()
     // a canned response from the reply box: / at the start, then Enter inserts it with the name filled
-    if (hasCanned) {
     await box.fill('/thanks')
     await ben.page.locator('#canned-list [role=option]', { hasText: 'Thanks' }).waitFor()
     await box.press('Enter')
     await expect.poll(() => box.inputValue()).toBe('Gracias Lucía Gómez, lo revisamos.')
-    } else await box.fill('Gracias Lucía Gómez, lo revisamos.')
     await ben.page.getByRole('button', { name: 'Send private reply' }).click()
     await conv.locator('.msg.out.private', { hasText: 'lo revisamos' }).waitFor()
     await expect.poll(async () => (await fake.sent()).some((s) => s.Kind === 'message' && s.Text.includes('lo revisamos'))).toBe(true)
