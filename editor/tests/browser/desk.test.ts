@@ -102,8 +102,6 @@ describe.skipIf(!server)('the agent desk and the supervisor view', () => {
     for (const [id, name, level] of [['desk-ana', 'Ana', 20], ['desk-ben', 'Ben', 10]] as const) {
       await ok(call(server!, 'PUT', `/agents/${id}`, { name, skills: { [skill]: level }, capacity: 2 }), 200)
     }
-    const canned = await call(server!, 'POST', '/canned-responses', { title: 'Thanks', shortcut: 'thanks', text: 'Gracias {{ contact.name }}, lo revisamos.', skill })
-    expect(canned.status, JSON.stringify(canned.body)).toBe(201)
 
     let context: BrowserContext
     ;({ context, page: supervisor, close } = await launch({ url: server!.url, token: server!.token }))
@@ -124,6 +122,16 @@ describe.skipIf(!server)('the agent desk and the supervisor view', () => {
 
   it('rings, answers in public and in private, transfers and closes, and the supervisor sees it live', async () => {
     const { ana, ben } = agents
+    // the canned response, written on its admin page for the skill
+    await supervisor.goto('/canned')
+    const form = supervisor.locator('.canned-form')
+    await form.getByLabel('Title').fill('Thanks')
+    await form.getByLabel('Shortcut').fill('thanks')
+    await form.getByLabel('Text').fill('Gracias {{ contact.name }}, lo revisamos.')
+    await form.getByLabel('Skill').selectOption(skill)
+    await form.getByRole('button', { name: 'Create' }).click()
+    await supervisor.locator('tr[data-canned="thanks"]', { hasText: skill }).waitFor()
+
     await supervisor.goto('/supervisor')
     await supervisor.locator('.live[data-live="live"]').waitFor()
 
