@@ -233,7 +233,7 @@ func (a *ACD) Transfer(ctx context.Context, agent, conversationID, skill string)
 	if err != nil {
 		return err
 	}
-	a.tell(ctx, agent, AgentEvent{Type: EventClosed, Conversation: conversationID})
+	a.tell(ctx, agent, AgentEvent{Type: EventTransferred, Conversation: conversationID})
 	a.Wake()
 	return nil
 }

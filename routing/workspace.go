@@ -223,3 +223,124 @@ func (a *ACD) Act(ctx context.Context, agent, conversationID string, action engi
 
 // ErrBadInteraction means the interaction named is not the customer's in that conversation.
 var ErrBadInteraction = fmt.Errorf("not an interaction of the customer here: %w", store.ErrInvalid)
+
+// EventTransferred tells an agent that a conversation it served or was offered was handed on.
+const EventTransferred = "transferred"
+
+// Refusals of a hand-over to an agent.
+var (
+	// ErrUnknownAgent means there is no agent of that id.
+	ErrUnknownAgent = fmt.Errorf("there is no such agent: %w", ErrRefused)
+	// ErrAgentOffline means the agent named is logged out.
+	ErrAgentOffline = fmt.Errorf("the agent is offline: %w", ErrRefused)
+	// ErrNotQueued means the conversation waits for no agent and has none.
+	ErrNotQueued = errors.New("the conversation is not with the agents")
+)
+
+// TransferToAgent hands an agent's conversation to another agent: it is offered to that agent,
+// ringing for the channel's ring_timeout whatever its load; rejected or rung out, it goes back
+// to its skill's queue, keeping its age.
+func (a *ACD) TransferToAgent(ctx context.Context, agent, conversationID, target string) error {
+	if target == agent {
+		return fmt.Errorf("the conversation is %s's already: %w", agent, ErrRefused)
+	}
+	return a.handOn(ctx, conversationID, agent, target, "")
+}
+
+// Reassign hands a conversation, whoever serves it or is offered it, or waiting in the queue,
+// to an agent (offered, as TransferToAgent does) or to a skill (queued, as Transfer does): what
+// a supervisor does.
+func (a *ACD) Reassign(ctx context.Context, conversationID, target, skill string) error {
+	if skill != "" {
+		if _, err := a.st.SkillGet(ctx, skill); err != nil {
+			return err
+		}
+	}
+	return a.handOn(ctx, conversationID, "", target, skill)
+}
+
+// handOn moves a conversation's open queue entry to an agent or a skill; owner, when set, is the
+// agent who must be serving it.
+func (a *ACD) handOn(ctx context.Context, conversationID, owner, target, skill string) error {
+	if target != "" {
+		if _, err := a.st.AgentGet(ctx, target); errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("agent %q: %w", target, ErrUnknownAgent)
+		} else if err != nil {
+			return err
+		}
+		st, err := a.st.AgentStateGet(ctx, target)
+		if err != nil {
+			return err
+		}
+		if st.State == StateOffline {
+			return fmt.Errorf("agent %s: %w", target, ErrAgentOffline)
+		}
+	}
+	var before store.QueueEntry
+	var expires time.Time
+	err := a.st.InTx(ctx, func(tx store.Tx) error {
+		var e store.QueueEntry
+		var conv store.Conversation
+		var err error
+		if owner != "" {
+			e, conv, err = a.owned(ctx, tx, owner, conversationID)
+		} else {
+			if conv, err = tx.ConversationGet(ctx, conversationID); err != nil {
+				return err
+			}
+			e, err = tx.QueueOfConversation(ctx, conversationID)
+			if errors.Is(err, store.ErrNotFound) {
+				return fmt.Errorf("conversation %s: %w", conversationID, ErrNotQueued)
+			}
+		}
+		if err != nil {
+			return err
+		}
+		before = e
+		now := a.now()
+		e.AssignedAt, e.PreferredAgent, e.PreferredUntil = nil, "", nil
+		if target != "" {
+			ch, err := tx.ChannelGet(ctx, conv.ChannelID)
+			if err != nil {
+				return err
+			}
+			expires = now.Add(ringTimeout(a.settingsOf(ch)))
+			e.Status, e.Agent, e.Offers, e.OfferedAt, e.OfferExpiresAt = store.QueueOffered, target, e.Offers+1, &now, &expires
+		} else {
+			e.Status, e.Skill, e.Agent, e.OfferedAt, e.OfferExpiresAt = store.QueueQueued, skill, "", nil, nil
+			conv.Skill = skill
+		}
+		if err := tx.QueueUpdate(ctx, e, before.Status); err != nil {
+			return err
+		}
+		conv.Agent = ""
+		if err := tx.ConversationUpdate(ctx, conv); err != nil {
+			return err
+		}
+		if before.Status != store.QueueAssigned || before.Agent == "" {
+			return nil
+		}
+		// handing a conversation on finishes the agent's part: idle from now, as after a close
+		st, err := tx.AgentStateGet(ctx, before.Agent)
+		if err != nil {
+			return err
+		}
+		st.IdleSince = &now
+		_, err = tx.AgentStateSet(ctx, st)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	switch before.Status {
+	case store.QueueAssigned:
+		a.tell(ctx, before.Agent, AgentEvent{Type: EventTransferred, Ref: before.Ref, Conversation: conversationID})
+	case store.QueueOffered:
+		a.tell(ctx, before.Agent, AgentEvent{Type: EventOfferWithdrawn, Ref: before.Ref, Conversation: conversationID})
+	}
+	if target != "" {
+		a.tell(ctx, target, AgentEvent{Type: EventOffer, Ref: before.Ref, Conversation: conversationID, Skill: before.Skill, ExpiresAt: &expires})
+	}
+	a.Wake()
+	return nil
+}

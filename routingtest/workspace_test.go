@@ -290,3 +290,141 @@ func TestCannedResponses(t *testing.T) {
 			"canned_response.create", "canned_response.create", "canned_response.create"}, actions)
 	})
 }
+
+func TestTransferToAnAgent(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, c *centre) {
+		c.support(t, "web", map[string]any{"ring_timeout": 20})
+		ana := c.agent(t, "ana", map[string]any{"skills": map[string]int{"billing": 5}})
+		bo := c.agent(t, "bo", map[string]any{"skills": map[string]int{"billing": 1}})
+		c.agent(t, "cy", map[string]any{"skills": map[string]int{"billing": 1}})
+		c.login(t, ana)
+		c.login(t, bo)
+		events := c.stream(t, ana, "/api/v1/agent/events")
+		boEvents := c.stream(t, bo, "/api/v1/agent/events")
+		conv := c.waitsForAgent(t, "web", "carla")
+		c.step(t)
+		require.Equal(t, []string{conv}, c.serving(t, ana))
+
+		transfer := func(body map[string]any) *answer {
+			return c.call(t, ana, "POST", "/api/v1/agent/conversations/"+conv+"/transfer", body)
+		}
+		field := func(a *answer, status int, field string) {
+			t.Helper()
+			var e struct {
+				Error struct{ Field string } `json:"error"`
+			}
+			a.expect(t, status).decode(t, &e)
+			require.Equal(t, field, e.Error.Field)
+		}
+		field(transfer(map[string]any{"agent": "nobody"}), 422, "agent")
+		field(transfer(map[string]any{"agent": "cy"}), 422, "agent") // offline
+		field(transfer(map[string]any{"agent": "bo", "skill": "billing"}), 400, "agent")
+		require.Equal(t, []string{conv}, c.serving(t, ana), "refused transfers change nothing")
+
+		c.clock.Advance(time.Minute)
+		transfer(map[string]any{"agent": "bo"}).expect(t, 204)
+		events.next(t, "the transfer", func(e sseEvent) bool { return e.Type == "transferred" })
+		boEvents.next(t, "bo's offer", func(e sseEvent) bool { return e.Type == "offer" })
+		require.Empty(t, c.serving(t, ana))
+		offer, ok := c.ringing(t, bo)[conv]
+		require.True(t, ok, "the conversation rings for bo")
+		require.Equal(t, at("08:01:20"), offer.OfferExpiresAt.UTC())
+		require.Equal(t, "offered", c.inbox(t, bo)[conv].Status)
+		c.answer(t, bo, offer.Ref, "accept").expect(t, 204)
+		require.Equal(t, []string{conv}, c.serving(t, bo))
+		require.Equal(t, "bo", c.conversation(t, conv).Agent)
+		c.close(t, bo, conv, "solved").expect(t, 204)
+		require.Equal(t, []string{"Closed by bo as solved."}, c.conversation(t, conv).said())
+	})
+}
+
+func TestSupervisorReassignsAndWatches(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, c *centre) {
+		c.support(t, "web", nil)
+		c.skill(t, "sales", nil)
+		ana := c.agent(t, "ana", map[string]any{"name": "Ana", "skills": map[string]int{"billing": 5}, "capacity": 2})
+		bo := c.agent(t, "bo", map[string]any{"name": "Bo", "skills": map[string]int{"sales": 5}})
+		var sup struct {
+			Secret string `json:"secret"`
+		}
+		c.adminCall(t, "POST", "/api/v1/tokens", map[string]any{"name": "sup", "role": "supervisor"}).expect(t, 201).decode(t, &sup)
+		c.login(t, ana)
+		first := c.waitsForAgent(t, "web", "carla")
+		c.step(t)
+		c.close(t, ana, first, "solved").expect(t, 204)
+		conv := c.waitsForAgent(t, "web", "dora")
+		c.step(t)
+		waiting := c.waitsForAgent(t, "web", "emil") // ana takes it too: her capacity is 2
+
+		type live struct {
+			Agent          string   `json:"agent"`
+			Name           string   `json:"name"`
+			State          string   `json:"state"`
+			Load           int      `json:"load"`
+			Capacity       int      `json:"capacity"`
+			Channels       []string `json:"channels"`
+			CompletedToday int      `json:"completed_today"`
+		}
+		board := func() map[string]live {
+			var ls []live
+			c.call(t, sup.Secret, "GET", "/api/v1/agent-states", nil).expect(t, 200).decode(t, &ls)
+			out := map[string]live{}
+			for _, l := range ls {
+				out[l.Agent] = l
+			}
+			return out
+		}
+		c.step(t)
+		b := board()
+		require.Equal(t, live{Agent: "ana", Name: "Ana", State: "available", Load: 2, Capacity: 2, Channels: []string{"web"}, CompletedToday: 1}, b["ana"])
+		require.Equal(t, live{Agent: "bo", Name: "Bo", State: "offline", Load: 0, Capacity: 1, Channels: []string{}}, b["bo"], "never logged in, listed offline")
+
+		reassign := func(token string, body map[string]any) *answer {
+			return c.call(t, token, "POST", "/api/v1/conversations/"+conv+"/reassign", body)
+		}
+		reassign(ana, map[string]any{"skill": "sales"}).refused(t, 403, "forbidden")
+		reassign(sup.Secret, map[string]any{"skill": "nothing"}).refused(t, 400, "invalid")
+		reassign(sup.Secret, map[string]any{}).refused(t, 400, "invalid")
+		reassign(sup.Secret, map[string]any{"agent": "bo"}).refused(t, 422, "refused") // bo is offline
+		c.clock.Advance(2 * time.Minute)
+		reassign(sup.Secret, map[string]any{"skill": "sales"}).expect(t, 204)
+		require.NotContains(t, c.serving(t, ana), conv)
+		got := c.conversation(t, conv)
+		require.Equal(t, "sales", got.Skill)
+		require.Empty(t, got.Agent)
+
+		type entry struct {
+			ConversationID string   `json:"conversation_id"`
+			Status         string   `json:"status"`
+			WaitingSeconds *float64 `json:"waiting_seconds"`
+			Customer       struct {
+				ID   string `json:"id"`
+				Name string `json:"name"`
+			} `json:"customer"`
+		}
+		var q []entry
+		c.call(t, sup.Secret, "GET", "/api/v1/queue?channel=web", nil).expect(t, 200).decode(t, &q)
+		byConv := map[string]entry{}
+		for _, e := range q {
+			byConv[e.ConversationID] = e
+		}
+		require.Equal(t, "queued", byConv[conv].Status)
+		require.Equal(t, "dora", byConv[conv].Customer.Name)
+		require.NotNil(t, byConv[conv].WaitingSeconds)
+		require.Equal(t, 120.0, *byConv[conv].WaitingSeconds, "it keeps its age")
+		require.Equal(t, "assigned", byConv[waiting].Status)
+		require.Nil(t, byConv[waiting].WaitingSeconds, "an agent has it")
+
+		c.login(t, bo)
+		c.step(t)
+		require.Equal(t, []string{conv}, c.serving(t, bo))
+		var audit []store.AuditEntry
+		c.adminCall(t, "GET", "/api/v1/audit?object=conversation", nil).expect(t, 200).decode(t, &audit)
+		require.Len(t, audit, 1)
+		require.Equal(t, "conversation.reassign", audit[0].Action)
+		require.Equal(t, conv, audit[0].ObjectID)
+		require.Contains(t, audit[0].Actor, "sup")
+	})
+}

@@ -242,12 +242,23 @@ func (s *Server) agentRetry(c *fiber.Ctx) error {
 
 type transferRequest struct {
 	Skill string `json:"skill"`
+	Agent string `json:"agent"`
 }
 
+// agentTransfer hands the conversation to a skill's queue, or offers it to an agent.
 func (s *Server) agentTransfer(c *fiber.Ctx) error {
 	var req transferRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
+	}
+	switch {
+	case req.Agent != "" && req.Skill != "":
+		return fieldError("agent", "transfer to an agent or to a skill, not both")
+	case req.Agent != "":
+		if err := s.cfg.ACD.TransferToAgent(c.UserContext(), me(c), param(c, "id"), req.Agent); err != nil {
+			return transferError(err)
+		}
+		return c.SendStatus(fiber.StatusNoContent)
 	}
 	if err := s.checkSkill(c, req.Skill, "skill"); err != nil {
 		return err
@@ -256,6 +267,20 @@ func (s *Server) agentTransfer(c *fiber.Ctx) error {
 		return routingError(err)
 	}
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// transferError answers a failed hand-over to an agent: an agent unknown or offline is 422
+// naming the field agent.
+func transferError(err error) error {
+	switch {
+	case errors.Is(err, routing.ErrUnknownAgent), errors.Is(err, routing.ErrAgentOffline):
+		e := errorf(fiber.StatusUnprocessableEntity, "refused", "%v", err)
+		e.Field = "agent"
+		return e
+	case errors.Is(err, routing.ErrNotQueued):
+		return errorf(fiber.StatusConflict, "not_yours", "%v", err)
+	}
+	return routingError(err)
 }
 
 type closeRequest struct {

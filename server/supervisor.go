@@ -21,6 +21,7 @@ func (s *Server) supervisorRoutes(api fiber.Router, oversee fiber.Handler) {
 	api.Put("/agents/:id/state", oversee, s.needACD, s.setAgentState)
 	api.Get("/conversations", oversee, s.listConversations)
 	api.Get("/conversations/:id", oversee, s.getConversation)
+	api.Post("/conversations/:id/reassign", oversee, s.needACD, s.reassign)
 }
 
 // period reads from and to (RFC 3339); by default, from midnight UTC to now (at midnight, the
@@ -104,22 +105,6 @@ func (s *Server) statsStream(c *fiber.Ctx) error {
 		}
 	})
 	return nil
-}
-
-func (s *Server) queue(c *fiber.Ctx) error {
-	entries, err := s.cfg.Store.QueueList(c.UserContext(), store.QueueListParams{Statuses: store.QueueOpen, Skill: c.Query("skill")})
-	if err != nil {
-		return err
-	}
-	return c.JSON(entries)
-}
-
-func (s *Server) agentStates(c *fiber.Ctx) error {
-	out, err := s.cfg.Store.AgentStateList(c.UserContext())
-	if err != nil {
-		return err
-	}
-	return c.JSON(out)
 }
 
 // listConversations searches the history: by the period they opened in, channel, skill,

@@ -27,6 +27,10 @@ type Desk interface {
 	// CannedUpdate replaces a canned response; ErrNotFound when there is none.
 	CannedUpdate(ctx context.Context, c CannedResponse, by string) (CannedResponse, error)
 	CannedDelete(ctx context.Context, id, by string) error
+
+	// AuditRecord appends an entry to the audit log for a change made elsewhere: a
+	// supervisor's reassignment of a conversation. Its At is now.
+	AuditRecord(ctx context.Context, actor, object, verb, objectID string, detail map[string]any) error
 }
 
 // CannedResponse is a text an agent inserts in a reply: for every conversation, or only those
@@ -178,4 +182,8 @@ func (s *sqlStore) CannedUpdate(ctx context.Context, c CannedResponse, by string
 
 func (s *sqlStore) CannedDelete(ctx context.Context, id, by string) error {
 	return s.deleteAudited(ctx, `DELETE FROM canned_responses WHERE id = ?`, by, auditCanned, id)
+}
+
+func (s *sqlStore) AuditRecord(ctx context.Context, actor, object, verb, objectID string, detail map[string]any) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error { return s.audit(ctx, tx, s.now(), actor, object, verb, objectID, detail) })
 }
