@@ -4,7 +4,8 @@
 import { useEffect, useState } from 'react'
 import { useIntl, type IntlShape } from 'react-intl'
 import { api, errorText } from '../api/client'
-import type { Stats } from '../api/types'
+import type { Channel, Stats } from '../api/types'
+import { useApi } from '../api/useApi'
 import { BarChart } from '../supervisor/BarChart'
 import { streamStats } from '../supervisor/statsStream'
 import { useT } from '../i18n/I18n'
@@ -36,6 +37,8 @@ export function SupervisorPage() {
   const [stats, setStats] = useState<Stats | null>(null)
   const [live, setLive] = useState<'connecting' | 'live' | 'retrying'>('connecting')
   const [error, setError] = useState<string | null>(null)
+  const channels = useApi<Channel[]>('/channels')
+  const channelTypes = Object.fromEntries((channels.data ?? []).map((c) => [c.id, c.type]))
   const [agentRows, setAgentRows] = useState<AgentStateRow[]>([])
   const [queue, setQueue] = useState<QueueEntry[]>([])
   const refresh = () => {
@@ -150,9 +153,9 @@ export function SupervisorPage() {
         />
       </div>
       <h2>{t('supervisor.agents')}</h2>
-      <AgentBoard stats={stats?.agents ?? []} states={agentRows} onChanged={refresh} />
+      <AgentBoard stats={stats?.agents ?? []} states={agentRows} channelTypes={channelTypes} onChanged={refresh} />
       <h2>{t('supervisor.waitingCustomers')}</h2>
-      <WaitingList entries={queue} agents={(stats?.agents ?? []).map((a) => ({ id: a.agent, name: a.name }))} onChanged={refresh} />
+      <WaitingList entries={queue} agents={agentRows.map((a) => ({ id: a.agent, name: a.name ?? a.agent }))} onChanged={refresh} />
       <h2>{t('supervisor.channelsLive')}</h2>
       <p className="muted">{t('supervisor.targets', { sl: targets.serviceLevel, abandon: targets.abandon, wait: seconds(targets.wait) })}</p>
       <table className="table channel-live">

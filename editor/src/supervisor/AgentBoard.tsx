@@ -18,16 +18,23 @@ export interface AgentStateRow {
   state: string
   reason: string
   since: string
+  name?: string
   load?: number
   capacity?: number
+  /** The channels of the conversations the agent holds. */
   channels?: string[]
-  channel_types?: string[]
-  completed?: number
+  completed_today?: number
 }
 
 const icons: Record<string, string> = { available: '●', busy: '◐', break: '❚❚', offline: '○' }
 
-export function AgentBoard({ stats, states, onChanged }: { stats: AgentStats[]; states: AgentStateRow[]; onChanged: () => void }) {
+export function AgentBoard({ stats, states, channelTypes, onChanged }: {
+  stats: AgentStats[]
+  states: AgentStateRow[]
+  /** Each channel's type, for its icon. */
+  channelTypes: Record<string, string>
+  onChanged: () => void
+}) {
   const t = useT()
   const intl = useIntl()
   const now = useNow()
@@ -67,10 +74,10 @@ export function AgentBoard({ stats, states, onChanged }: { stats: AgentStats[]; 
             const state = s?.state ?? a?.state ?? 'offline'
             const reason = s?.reason ?? a?.reason ?? ''
             const since = s?.since ? (now - Date.parse(s.since)) / 1000 : null
-            const types = s?.channel_types ?? []
+            const name = s?.name || a?.name || id
             return (
               <tr key={id} data-agent={id} data-state={state}>
-                <td>{a?.name || id}</td>
+                <td>{name}</td>
                 <td>
                   <span className={`state-pill ${state}`} data-state={state}>
                     <span aria-hidden="true">{icons[state] ?? '•'}</span> {agentStateLabel(t, state)}
@@ -79,16 +86,20 @@ export function AgentBoard({ stats, states, onChanged }: { stats: AgentStats[]; 
                 </td>
                 <td>{since === null || since < 0 ? '—' : formatSeconds(intl, since)}</td>
                 <td>
-                  {types.map((ty, i) => <ChannelIcon key={i} type={ty} />)} <span className="muted">{(s?.channels ?? []).join(', ')}</span>
+                  {(s?.channels ?? []).map((ch) => (
+                    <span key={ch} className="held-channel">
+                      <ChannelIcon type={channelTypes[ch] ?? ''} /> {ch}
+                    </span>
+                  ))}
                 </td>
                 <td>
                   {intl.formatNumber(s?.load ?? a?.active ?? 0)}
                   {s?.capacity ? `/${intl.formatNumber(s.capacity)}` : ''}
                 </td>
-                <td>{intl.formatNumber(s?.completed ?? a?.completed ?? 0)}</td>
+                <td>{intl.formatNumber(s?.completed_today ?? a?.completed ?? 0)}</td>
                 <td>{formatSeconds(intl, a?.average_handle_seconds)}</td>
                 <td>
-                  <select aria-label={t('supervisor.setStateOf', { name: a?.name || id })} value="" onChange={(e) => void change(id, e.target.value)}>
+                  <select aria-label={t('supervisor.setStateOf', { name })} value="" onChange={(e) => void change(id, e.target.value)}>
                     <option value="" disabled>
                       {t('supervisor.choose')}
                     </option>

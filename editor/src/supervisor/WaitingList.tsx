@@ -10,7 +10,11 @@ import { useNow } from '../desk/useDesk'
 import { useT } from '../i18n/I18n'
 import { formatSeconds } from '../pages/SupervisorPage'
 
-export function WaitingList({ entries, agents, onChanged }: { entries: QueueEntry[]; agents: { id: string; name: string }[]; onChanged: () => void }) {
+export function WaitingList({ entries, agents, onChanged }: {
+  entries: (QueueEntry & { customer?: { id: string; name: string } })[]
+  agents: { id: string; name: string }[]
+  onChanged: () => void
+}) {
   const t = useT()
   const intl = useIntl()
   const now = useNow()
@@ -34,6 +38,7 @@ export function WaitingList({ entries, agents, onChanged }: { entries: QueueEntr
         <table className="table waiting-list">
           <thead>
             <tr>
+              <th>{t('supervisor.customer')}</th>
               <th>{t('supervisor.channel')}</th>
               <th>{t('supervisor.skill')}</th>
               <th>{t('supervisor.waited')}</th>
@@ -44,6 +49,7 @@ export function WaitingList({ entries, agents, onChanged }: { entries: QueueEntr
           <tbody>
             {waiting.map((e) => (
               <tr key={e.ref} data-conversation={e.conversation_id}>
+                <td>{e.customer?.name || e.customer?.id || '—'}</td>
                 <td>
                   <ChannelIcon type={e.channel_type} /> {e.channel_id}
                 </td>

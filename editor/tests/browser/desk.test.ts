@@ -200,15 +200,10 @@ describe.skipIf(!server)('the agent desk and the supervisor view', () => {
     await expect.poll(async () => (await fake.sent()).filter((s) => s.Kind === 'message').length).toBeGreaterThanOrEqual(3)
     }
     await shot(ben.page, 'readme-desk')
-    if (!process.env.TEMP_FULL) {
-      await conv.locator('.transfer select').selectOption('skill')
-      await conv.locator('.transfer input').fill(skill)
-    } else {
 
     // Ben transfers it to Ana: it rings for her, she accepts, and closes it with a disposition
     await conv.locator('.transfer select').selectOption('agent')
     await conv.locator('.transfer input').fill('desk-ana')
-    }
     await conv.getByRole('button', { name: 'Transfer conversation' }).click()
     await ben.page.locator('section.conversation.empty').waitFor()
     await ana.page.locator('.offer').getByRole('button', { name: 'Accept' }).click()
