@@ -84,7 +84,7 @@ export function AgentBoard({ stats, states, channelTypes, onChanged }: {
                   </span>{' '}
                   {reason && <span className="muted">{reasonLabel(t, reason)}</span>}
                 </td>
-                <td>{since === null || since < 0 ? '—' : formatSeconds(intl, since)}</td>
+                <td>{since === null ? '—' : formatSeconds(intl, Math.max(0, since))}</td>
                 <td>
                   {(s?.channels ?? []).map((ch) => (
                     <span key={ch} className="held-channel">

@@ -55,7 +55,7 @@ export function WaitingList({ entries, agents, onChanged }: {
                 </td>
                 <td>{e.skill}</td>
                 <td>{formatSeconds(intl, Math.max(0, (now - Date.parse(e.enqueued_at)) / 1000))}</td>
-                <td>{e.status === 'offered' ? t('supervisor.ringing', { agent: e.agent }) : t('supervisor.queued')}</td>
+                <td>{e.status === 'offered' ? t('supervisor.ringing', { agent: agents.find((a) => a.id === e.agent)?.name || e.agent }) : t('supervisor.queued')}</td>
                 <td>
                   <select aria-label={t('supervisor.reassignTo')} value="" onChange={(ev) => void reassign(e, ev.target.value)}>
                     <option value="" disabled>

@@ -33,7 +33,7 @@ blocks:
     next: {post: route, comment: route, message: route}
   route:
     type: route.skill
-    params: {skill: ${skill}, timeout: 30m}
+    params: {skill: ${skill}, timeout: 30m, queue_without_agents: true}
     next: {done: end}
   end:
     type: end
@@ -217,6 +217,16 @@ describe.skipIf(!server)('the agent desk and the supervisor view', () => {
     // the supervisor puts Ben on a break: his desk shows it live
     await supervisor.getByLabel('Change the state of Ben').selectOption('break:meeting')
     await expect.poll(() => ben.page.getByTestId('agent-state').inputValue()).toBe('break:meeting')
+    await supervisor.getByLabel('Change the state of Ana').selectOption('break:lunch')
+    await expect.poll(() => ana.page.getByTestId('agent-state').inputValue()).toBe('break:lunch')
+
+    // with nobody available, a new customer waits; the supervisor hands them to Ana, whose desk rings
+    await comment('900200_777002', { id: '7102', name: 'Pedro Díaz' }, '¿Hacen envíos al sur?')
+    const waiting = supervisor.locator('.waiting-list tr', { hasText: 'Pedro Díaz' })
+    await waiting.waitFor()
     await shot(supervisor, 'desk-supervisor')
+    await waiting.getByLabel('Reassign to an agent').selectOption('desk-ana')
+    await ana.page.locator('.offer', { hasText: 'Pedro Díaz' }).waitFor()
+    await expect.poll(() => waiting.textContent()).toContain('ringing for Ana')
   })
 })
