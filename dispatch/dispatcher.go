@@ -52,6 +52,12 @@ type Observer interface {
 	Inbound(conv store.Conversation, in store.Interaction)
 }
 
+// SendObserver is an Observer that also hears how each send went, once its result is
+// committed: sent or failed, with the network's reason.
+type SendObserver interface {
+	SendFinished(item store.OutboxItem, status, failure string)
+}
+
 // Topics of notifications.
 const (
 	TopicDue    = "due"    // a deadline or an outbox row to look at

@@ -168,6 +168,15 @@ func (d *Dispatcher) finishSend(ctx context.Context, it store.OutboxItem, status
 // finishSendWith is finishSend with one more write in its transaction, and tells whether the
 // transaction committed.
 func (d *Dispatcher) finishSendWith(ctx context.Context, it store.OutboxItem, status, externalID, failure string, also func(store.Tx) error) bool {
+	done := d.commitSendResult(ctx, it, status, externalID, failure, also)
+	if o, ok := d.cfg.Observer.(SendObserver); ok && done {
+		o.SendFinished(it, status, failure)
+	}
+	return done
+}
+
+// commitSendResult is finishSendWith's transaction.
+func (d *Dispatcher) commitSendResult(ctx context.Context, it store.OutboxItem, status, externalID, failure string, also func(store.Tx) error) bool {
 	extra := func(tx store.Tx) error {
 		if also != nil {
 			if err := also(tx); err != nil {

@@ -1,11 +1,16 @@
 package routingtest
 
 import (
+	"bufio"
+	"context"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboardhq/switchboard/channels/fakenet"
 	"github.com/switchboardhq/switchboard/store"
 )
 
@@ -426,5 +431,116 @@ func TestSupervisorReassignsAndWatches(t *testing.T) {
 		require.Equal(t, "conversation.reassign", audit[0].Action)
 		require.Equal(t, conv, audit[0].ObjectID)
 		require.Contains(t, audit[0].Actor, "sup")
+	})
+}
+
+// idEvent is a server-sent event with its id.
+type idEvent struct{ ID, Type, Data string }
+
+// streamAfter opens an agent's event stream resuming after lastID ("" for none) and returns its
+// events as they come; it closes when the test ends or stop is called.
+func (c *centre) streamAfter(t *testing.T, token, lastID string) (events <-chan idEvent, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	req, err := http.NewRequestWithContext(ctx, "GET", c.url+"/api/v1/agent/events", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+token)
+	if lastID != "" {
+		req.Header.Set("Last-Event-ID", lastID)
+	}
+	resp, err := (&http.Client{Transport: &http.Transport{}}).Do(req)
+	require.NoError(t, err)
+	require.Equal(t, 200, resp.StatusCode)
+	out := make(chan idEvent, 256)
+	go func() {
+		defer resp.Body.Close()
+		defer close(out)
+		sc := bufio.NewScanner(resp.Body)
+		var ev idEvent
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case strings.HasPrefix(line, "id: "):
+				ev.ID = strings.TrimPrefix(line, "id: ")
+			case strings.HasPrefix(line, "event: "):
+				ev.Type = strings.TrimPrefix(line, "event: ")
+			case strings.HasPrefix(line, "data: "):
+				ev.Data = strings.TrimPrefix(line, "data: ")
+			case line == "" && ev.Type != "":
+				select {
+				case out <- ev:
+				case <-ctx.Done():
+					return
+				}
+				ev = idEvent{}
+			}
+		}
+	}()
+	t.Cleanup(cancel)
+	return out, cancel
+}
+
+// until reads events up to the first of a type about a conversation, and returns those read.
+func until(t *testing.T, events <-chan idEvent, typ, conv string) []idEvent {
+	t.Helper()
+	var got []idEvent
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case ev, ok := <-events:
+			require.True(t, ok, "the stream ended before a %s event", typ)
+			got = append(got, ev)
+			if ev.Type == typ && strings.Contains(ev.Data, conv) {
+				return got
+			}
+		case <-timeout:
+			t.Fatalf("no %s event within 10s; got %v", typ, got)
+		}
+	}
+}
+
+func TestAgentEventsResume(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, c *centre) {
+		widget := fakenet.NewFakeWebchat(t)
+		c.support(t, "web", map[string]any{"offer_mode": "ring", "callback_url": widget.URL})
+		ana := c.agent(t, "ana", map[string]any{"skills": map[string]int{"billing": 5}})
+		c.login(t, ana)
+		events, stop := c.streamAfter(t, ana, "")
+		require.Equal(t, "hello", until(t, events, "hello", "")[0].Type)
+
+		conv := c.waitsForAgent(t, "web", "carla")
+		c.step(t)
+		offer := until(t, events, "offer", conv)
+		last := offer[len(offer)-1]
+		require.NotEmpty(t, last.ID, "each event has an id")
+		stop()
+
+		// while the stream is away: the assignment, the customer's message, the reply's send
+		c.answer(t, ana, c.ringing(t, ana)[conv].Ref, "accept").expect(t, 204)
+		c.write(t, "web", "carla", "my bill is wrong")
+		c.call(t, ana, "POST", "/api/v1/agent/conversations/"+conv+"/reply", map[string]any{"text": "Looking at it"}).expect(t, 202)
+		c.d.RunDue(c.ctx)
+		eventually(t, "the reply is sent", func() bool { return len(widget.Requests()) == 1 })
+
+		resumed, stop := c.streamAfter(t, ana, last.ID)
+		got := until(t, resumed, "send", conv)
+		types := []string{}
+		ids := map[string]bool{last.ID: true}
+		for _, ev := range got {
+			if !strings.Contains(ev.Data, conv) {
+				continue // the hello, and what other tests' agents named ana hear on a shared PostgreSQL
+			}
+			types = append(types, ev.Type)
+			require.False(t, ids[ev.ID], "event %s comes once", ev.ID)
+			ids[ev.ID] = true
+		}
+		require.Equal(t, []string{"assigned", "message", "send"}, types, "what was missed, in order, once")
+		require.Contains(t, got[len(got)-1].Data, `"status":"sent"`)
+		stop()
+
+		// an id this server did not give cannot be resumed from: the client reloads
+		stale, _ := c.streamAfter(t, ana, "elsewhere-12")
+		require.Equal(t, []string{"hello", "reset"}, []string{(<-stale).Type, (<-stale).Type})
 	})
 }

@@ -326,20 +326,32 @@ func (s *Server) agentLinkContact(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-// agentEvents streams an agent's events (offers, assignments, customers' messages) as
-// server-sent events, with a comment every 15 seconds to keep proxies from closing the stream.
+// agentEvents streams an agent's events (offers, assignments, customers' messages, sends'
+// results) as server-sent events, each with its id, and a comment every 15 seconds to keep
+// proxies from closing the stream. A stream reopened with Last-Event-ID first gets the events
+// it missed, or an event reset when they are not kept: the client then reloads.
 func (s *Server) agentEvents(c *fiber.Ctx) error {
 	if s.cfg.Hub == nil {
 		return errorf(fiber.StatusServiceUnavailable, "unavailable", "this server does not stream agent events")
 	}
 	// The writer runs after the handler returns, when c is no longer ours to read.
 	agent := me(c)
-	events, cancel := s.cfg.Hub.Subscribe(agent)
+	lastID := c.Get("Last-Event-ID")
+	if lastID == "" {
+		lastID = c.Query("last_event_id")
+	}
+	events, replay, reset, cancel := s.cfg.Hub.SubscribeAfter(agent, lastID)
 	done := s.done
 	streamHeaders(c)
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		defer cancel()
 		fmt.Fprintf(w, "event: hello\ndata: {\"agent\":%q}\n\n", agent)
+		if reset {
+			fmt.Fprint(w, "event: reset\ndata: {}\n\n")
+		}
+		for _, ev := range replay {
+			writeAgentEvent(w, ev)
+		}
 		if w.Flush() != nil {
 			return
 		}
@@ -348,8 +360,7 @@ func (s *Server) agentEvents(c *fiber.Ctx) error {
 		for {
 			select {
 			case ev := <-events:
-				data, _ := json.Marshal(ev)
-				fmt.Fprintf(w, "event: %s\ndata: %s\n\n", ev.Type, data)
+				writeAgentEvent(w, ev)
 			case <-keepalive.C:
 				fmt.Fprint(w, ": keepalive\n\n")
 			case <-done:
@@ -361,6 +372,11 @@ func (s *Server) agentEvents(c *fiber.Ctx) error {
 		}
 	})
 	return nil
+}
+
+func writeAgentEvent(w *bufio.Writer, ev routing.AgentEvent) {
+	data, _ := json.Marshal(ev)
+	fmt.Fprintf(w, "id: %s\nevent: %s\ndata: %s\n\n", ev.ID, ev.Type, data)
 }
 
 func streamHeaders(c *fiber.Ctx) {
