@@ -183,9 +183,7 @@ export function ReplyBox({
           placeholder={t('desk.replyPlaceholder')}
           onChange={(e) => onChange(e.target.value)}
           onKeyDown={onKey}
-          aria-expanded={canned !== null}
-          aria-controls="canned-list"
-          aria-autocomplete="list"
+          aria-controls={canned ? 'canned-list' : undefined}
         />
         {canned && (
           <ul id="canned-list" className="canned-list" role="listbox" aria-label={t('desk.canned')}>

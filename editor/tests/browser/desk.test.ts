@@ -4,9 +4,11 @@
 // for Ana, who rejects it; it rings for Ben, who accepts; Ben answers the comment publicly, then
 // privately, inserts a canned response with the customer's name filled, sends an attachment,
 // transfers the conversation to Ana, who closes it with a disposition. The supervisor sees each
-// state change live. No fixed waits: every step waits for what the page shows.
+// state change live; the supervisor reassigns a waiting customer. Ben works in the dark theme,
+// and his conversation view has no serious accessibility violation. No fixed waits: every step waits for what the page shows.
 
 import { spawn, type ChildProcess } from 'node:child_process'
+import axe from 'axe-core'
 import { createHmac } from 'node:crypto'
 import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -63,6 +65,15 @@ async function comment(id: string, from: { id: string; name: string }, text: str
   expect(res.status, await res.text()).toBeLessThan(300)
 }
 
+/** The serious or critical axe-core violations of the page. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axe.source })
+  return page.evaluate(async () => {
+    const r = await (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ['violations'] })
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`)
+  })
+}
+
 describe.skipIf(!server)('the agent desk and the supervisor view', () => {
   let fake: Awaited<ReturnType<typeof startFakeGraph>>
   let close: () => Promise<void>
@@ -71,8 +82,8 @@ describe.skipIf(!server)('the agent desk and the supervisor view', () => {
   let supervisor: Page
   const agents: Record<'ana' | 'ben', { token: string; page: Page }> = {} as never
 
-  async function agentPage(token: string): Promise<Page> {
-    const ctx = await browser.newContext({ baseURL: server!.url, viewport: { width: 1440, height: 900 } })
+  async function agentPage(token: string, colorScheme: 'light' | 'dark'): Promise<Page> {
+    const ctx = await browser.newContext({ baseURL: server!.url, viewport: { width: 1440, height: 900 }, colorScheme })
     await ctx.addInitScript((t) => localStorage.setItem('switchboard.token', t), token)
     contexts.push(ctx)
     const p = await ctx.newPage()
@@ -110,7 +121,7 @@ describe.skipIf(!server)('the agent desk and the supervisor view', () => {
     for (const [key, id] of [['ana', 'desk-ana'], ['ben', 'desk-ben']] as const) {
       const tok = await call<{ secret: string }>(server!, 'POST', '/tokens', { name: id, role: 'agent', agent: id })
       expect(tok.status).toBe(201)
-      agents[key] = { token: tok.body.secret, page: await agentPage(tok.body.secret) }
+      agents[key] = { token: tok.body.secret, page: await agentPage(tok.body.secret, key === 'ben' ? 'dark' : 'light') }
     }
   })
 
@@ -200,6 +211,7 @@ describe.skipIf(!server)('the agent desk and the supervisor view', () => {
     await expect.poll(async () => (await fake.sent()).filter((s) => s.Kind === 'message').length).toBeGreaterThanOrEqual(3)
     }
     await shot(ben.page, 'readme-desk')
+    expect(await seriousViolations(ben.page), 'the conversation view in the dark theme').toEqual([])
 
     // Ben transfers it to Ana: it rings for her, she accepts, and closes it with a disposition
     await conv.locator('.transfer select').selectOption('agent')
