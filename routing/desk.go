@@ -281,6 +281,9 @@ type ReplyParams struct {
 	// reply to a public comment goes to its author, once per comment.
 	ReplyTo     int64
 	Attachments []engine.Attachment
+	// Shown are the attachments as the transcript shows them, when their addresses differ
+	// from those the network gets.
+	Shown []engine.Attachment
 }
 
 // Reply sends an agent's text reply to the customer's latest interaction.
@@ -322,6 +325,10 @@ func (a *ACD) ReplyWith(ctx context.Context, agent, conversationID string, p Rep
 		}
 	}
 	visibility := p.Visibility
+	shown := p.Shown
+	if shown == nil {
+		shown = p.Attachments
+	}
 	var item store.OutboxItem
 	err = a.st.InTx(ctx, func(tx store.Tx) error {
 		_, conv, err := a.owned(ctx, tx, agent, conversationID)
@@ -372,7 +379,7 @@ func (a *ACD) ReplyWith(ctx context.Context, agent, conversationID string, p Rep
 			kind = "comment"
 		}
 		_, err = tx.InteractionInsert(ctx, store.Interaction{ConversationID: conv.ID, ChannelID: ch.ID, Direction: store.Outbound,
-			Kind: kind, Public: visibility == "public", Text: p.Text, Attachments: p.Attachments, Parent: last.ExternalID, At: now,
+			Kind: kind, Public: visibility == "public", Text: p.Text, Attachments: shown, Parent: last.ExternalID, At: now,
 			ActionID: action.ID, Agent: agent, Status: store.OutboxPending})
 		return err
 	})

@@ -1,8 +1,14 @@
 package routingtest
 
 import (
+	"bytes"
 	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/textproto"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,6 +16,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/channels/fakenet"
 	"github.com/switchboardhq/switchboard/engine"
+	"github.com/switchboardhq/switchboard/server/openapitest"
 	"github.com/switchboardhq/switchboard/store"
 )
 
@@ -206,5 +213,100 @@ func TestAgentActions(t *testing.T) {
 		}
 		require.Len(t, hides, 2)
 		require.ElementsMatch(t, []any{true, false}, hides)
+	})
+}
+
+// upload posts a file to a conversation as a browser's form does.
+func (c *centre) upload(t *testing.T, token, conv, name, contentType string, data []byte) *answer {
+	t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="file"; filename=%q`, name))
+	h.Set("Content-Type", contentType)
+	part, err := w.CreatePart(h)
+	require.NoError(t, err)
+	_, _ = part.Write(data)
+	require.NoError(t, w.Close())
+	req, err := http.NewRequest("POST", c.url+"/api/v1/agent/conversations/"+conv+"/files", bytes.NewReader(body.Bytes()))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := c.http.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	spec, err := openapitest.Load()
+	require.NoError(t, err)
+	if err := spec.Check(req, body.Bytes(), resp, b); err != nil {
+		t.Errorf("the upload answered %d, which the OpenAPI document does not describe: %v\nbody: %s", resp.StatusCode, err, b)
+	}
+	return &answer{what: "upload " + name, status: resp.StatusCode, body: b}
+}
+
+// png is the smallest PNG file.
+var png = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+
+func TestAgentAttachments(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, c *centre) {
+		graph := fakenet.NewFakeGraph(t)
+		c.skill(t, "billing", nil)
+		c.facebook(t, "page", graph, nil)
+		ana := c.agent(t, "ana", map[string]any{"skills": map[string]int{"billing": 5}})
+		bo := c.agent(t, "bo", map[string]any{"skills": map[string]int{"billing": 5}})
+		conv, _ := c.handOver(t, "page", "psid-3", "ana",
+			store.Interaction{ExternalID: "m_3", Kind: "message", Text: "send me the invoice", At: at("08:00:00")})
+
+		refusedFile := func(a *answer) {
+			t.Helper()
+			var e struct {
+				Error struct{ Field string } `json:"error"`
+			}
+			a.expect(t, 422).decode(t, &e)
+			require.Equal(t, "file", e.Error.Field)
+		}
+		refusedFile(c.upload(t, ana, conv, "page.html", "text/html", []byte("<html></html>")))
+		refusedFile(c.upload(t, ana, conv, "fake.png", "image/png", []byte("not a png at all")))
+		c.upload(t, bo, conv, "x.png", "image/png", png).refused(t, 403, "forbidden")
+		var file struct {
+			ID   string `json:"id"`
+			Name string `json:"name"`
+			Type string `json:"type"`
+			Size int    `json:"size"`
+		}
+		c.upload(t, ana, conv, "invoice.png", "image/png", png).expect(t, 201).decode(t, &file)
+		require.Equal(t, "invoice.png", file.Name)
+		require.Equal(t, "image/png", file.Type)
+		require.Equal(t, len(png), file.Size)
+
+		reply := func(body map[string]any) *answer {
+			return c.call(t, ana, "POST", "/api/v1/agent/conversations/"+conv+"/reply", body)
+		}
+		reply(map[string]any{"attachments": []string{"f_nothing"}}).refused(t, 400, "invalid")
+		reply(map[string]any{"attachments": []string{file.ID}}).expect(t, 202)
+		c.d.RunDue(c.ctx)
+		eventually(t, "the attachment reaches Graph", func() bool { return len(graph.Sent()) == 1 })
+		sentURL := graph.Sent()[0].Text // the fake records an attachment's url as the message's text
+		require.True(t, strings.HasPrefix(sentURL, c.url+"/files/"+file.ID+"?sig="), sentURL)
+
+		// the network fetches it by its signed address, and by nothing else
+		resp, err := http.Get(sentURL)
+		require.NoError(t, err)
+		got, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.Equal(t, 200, resp.StatusCode)
+		require.Equal(t, png, got)
+		resp, err = http.Get(c.url + "/files/" + file.ID + "?sig=forged")
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, 404, resp.StatusCode)
+
+		v := c.deskView(t, ana, conv)
+		require.Len(t, v.Interactions, 2)
+		require.Equal(t, "outbound", v.Interactions[1].Direction)
+		require.Equal(t, []engine.Attachment{{Type: "image", URL: "/api/v1/webchat/files/" + file.ID}}, v.Interactions[1].Attachments,
+			"the transcript links the file for agents")
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboardhq/switchboard/channels/fakenet"
+	"github.com/switchboardhq/switchboard/engine"
 	"github.com/switchboardhq/switchboard/store"
 )
 
@@ -61,10 +62,11 @@ func (c *centre) inbox(t *testing.T, token string) map[string]inboxItem {
 type deskView struct {
 	conversation
 	Interactions []struct {
-		Direction    string `json:"direction"`
-		Kind         string `json:"kind"`
-		Text         string `json:"text"`
-		PrivateReply string `json:"private_reply"`
+		Direction    string              `json:"direction"`
+		Kind         string              `json:"kind"`
+		Text         string              `json:"text"`
+		Attachments  []engine.Attachment `json:"attachments"`
+		PrivateReply string              `json:"private_reply"`
 		Send         *struct {
 			Status string `json:"status"`
 			Error  string `json:"error"`

@@ -38,6 +38,9 @@ func (s *Server) agentRoutes() {
 	on(agent.Post, "/conversations/:id/retry/:item", s.agentRetry)
 	on(agent.Post, "/conversations/:id/actions", s.agentAction)
 	on(agent.Get, "/conversations/:id/canned", s.agentCanned)
+	on(agent.Post, "/conversations/:id/files", s.agentUpload)
+	// the networks fetch the files of agents' replies from here, by a signed address
+	s.app.Get("/files/:file", s.publicFile)
 	on(agent.Post, "/conversations/:id/typing", s.agentTyping)
 	on(agent.Post, "/conversations/:id/transfer", s.agentTransfer)
 	on(agent.Post, "/conversations/:id/close", s.agentClose)
@@ -212,12 +215,12 @@ func (s *Server) agentReply(c *fiber.Ctx) error {
 	if req.ReplyTo < 0 {
 		return fieldError("reply_to", "reply_to %d: give the id of the customer's interaction", req.ReplyTo)
 	}
-	attachments, err := s.replyAttachments(c, param(c, "id"), req.Attachments)
+	attachments, shown, err := s.replyAttachments(c, param(c, "id"), req.Attachments)
 	if err != nil {
 		return err
 	}
 	item, err := s.cfg.ACD.ReplyWith(c.UserContext(), me(c), param(c, "id"), routing.ReplyParams{Text: req.Text,
-		Visibility: req.Visibility, ReplyTo: req.ReplyTo, Attachments: attachments})
+		Visibility: req.Visibility, ReplyTo: req.ReplyTo, Attachments: attachments, Shown: shown})
 	if err != nil {
 		return routingError(err)
 	}

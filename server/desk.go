@@ -298,14 +298,6 @@ func (s *Server) agentConversation(c *fiber.Ctx) error {
 	return c.JSON(t)
 }
 
-// replyAttachments turns the ids of files uploaded to a conversation into a reply's attachments.
-func (s *Server) replyAttachments(c *fiber.Ctx, conversationID string, ids []string) ([]engine.Attachment, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	return nil, fieldError("attachments", "this server does not send attachments yet")
-}
-
 type actionRequest struct {
 	Action      string `json:"action"`
 	Interaction int64  `json:"interaction"`

@@ -156,7 +156,8 @@ func checkBody(c *fiber.Ctx, op *openapi3.Operation) (isJSON bool, err error) {
 		return false, errorf(fiber.StatusUnsupportedMediaType, "unsupported_media_type",
 			"the body's Content-Type is %s; send %s", header, strings.Join(takes, " or "))
 	}
-	if !utf8.Valid(body) {
+	// a multipart body carries files: bytes, not text
+	if !utf8.Valid(body) && media != "multipart/form-data" {
 		at := 0
 		for at < len(body) {
 			r, size := utf8.DecodeRune(body[at:])

@@ -36,6 +36,7 @@ func Run(t *testing.T, open Opener) {
 		{"Token", tokenTests},
 		{"Audit", auditTests},
 		{"Webchat", webchatTests},
+		{"Desk", deskTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
