@@ -2,9 +2,9 @@
 // agents' replies, likes and hides), the contact card and history, the SLA clock, the reply box,
 // and transfer and close.
 
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useState, type MouseEvent } from 'react'
 import { useIntl } from 'react-intl'
-import { errorText } from '../api/client'
+import { errorText, getToken } from '../api/client'
 import { useT } from '../i18n/I18n'
 import { formatSeconds } from '../pages/SupervisorPage'
 import { ChannelIcon } from './ChannelIcon'
@@ -75,6 +75,7 @@ export function ConversationView({ item, me, skills, touched, onChanged, onClose
                 key={i.id}
                 i={i}
                 me={me}
+                customer={conv.contact?.name || item.customer.name}
                 social={social}
                 twitter={twitter}
                 privateReply={i.private_reply ?? (conv.interactions.some((o) => o.direction === 'outbound' && !o.public && o.parent === i.external_id) ? 'used' : 'available')}
@@ -103,8 +104,10 @@ export function ConversationView({ item, me, skills, touched, onChanged, onClose
   )
 }
 
-function Message({ i, me, social, twitter, privateReply, onPrivateReply, onAction, onRetry }: {
+function Message({ i, me, customer, social, twitter, privateReply, onPrivateReply, onAction, onRetry }: {
   i: TranscriptItem
+  /** The customer's name, for messages whose author came without one (Messenger). */
+  customer: string
   /** Whether the comment can still get its one private reply (the server says; an older one
    * does not, and the transcript tells). */
   privateReply: 'available' | 'used' | 'unsupported'
@@ -118,7 +121,7 @@ function Message({ i, me, social, twitter, privateReply, onPrivateReply, onActio
   const t = useT()
   const intl = useIntl()
   const inbound = i.direction === 'inbound'
-  const who = inbound ? i.author?.name || i.author?.handle || i.author?.id : i.agent === me ? t('desk.you') : i.agent ? i.agent : t('desk.flow')
+  const who = inbound ? i.author?.name || i.author?.handle || customer || i.author?.id : i.agent === me ? t('desk.you') : i.agent ? i.agent : t('desk.flow')
   const failed = i.send?.status === 'failed' || i.status === 'failed'
   const why = i.send?.error ?? i.error
   const kind = i.kind === 'like' || i.kind === 'hide' || i.kind === 'unhide' || i.kind === 'retweet'
@@ -132,8 +135,8 @@ function Message({ i, me, social, twitter, privateReply, onPrivateReply, onActio
       </div>
       {kind ? <p className="action-note">{actionLabel(t, i.kind)}</p> : <p className="text">{i.text}</p>}
       {(i.attachments ?? []).map((a, n) => (
-        <a key={n} className="attachment" href={a.url} target="_blank" rel="noreferrer">
-          {a.name ?? a.type}
+        <a key={n} className="attachment" href={a.url} target="_blank" rel="noreferrer" onClick={(e) => openFile(e, a.url)}>
+          {t('desk.attachment', { name: a.name || a.type })}
         </a>
       ))}
       {failed && (
@@ -170,6 +173,18 @@ function Message({ i, me, social, twitter, privateReply, onPrivateReply, onActio
 }
 
 type T = ReturnType<typeof useT>
+
+/** Opens a file of the API in a new tab: the API wants the token, which a plain link cannot send. */
+function openFile(e: MouseEvent<HTMLAnchorElement>, url: string) {
+  if (!url.startsWith('/api/')) return
+  e.preventDefault()
+  const tab = window.open('', '_blank')
+  void fetch(url, { headers: { Authorization: `Bearer ${getToken() ?? ''}` } })
+    .then((r) => r.blob())
+    .then((b) => {
+      if (tab) tab.location.href = URL.createObjectURL(b)
+    })
+}
 
 function statusLabel(t: T, s: string): string {
   const m: Record<string, Parameters<T>[0]> = { pending: 'desk.status.pending', sent: 'desk.status.sent', delivered: 'desk.status.delivered', read: 'desk.status.read' }

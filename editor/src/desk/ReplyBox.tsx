@@ -35,6 +35,10 @@ export function ReplyBox({
   const [showEmoji, setShowEmoji] = useState(false)
   const [canned, setCanned] = useState<{ q: string; items: CannedResponse[]; at: number } | null>(null)
   const box = useRef<HTMLTextAreaElement>(null)
+  // the answer goes where the customer last wrote, unless the agent chooses otherwise
+  useEffect(() => {
+    if (lastIn) setVisibility(lastIn.public ? 'public' : 'private')
+  }, [lastIn?.id]) // eslint-disable-line react-hooks/exhaustive-deps
   const vis: Visibility = replyTo ? 'private' : visibility
   const webchat = channelType === 'webchat'
 
