@@ -111,6 +111,11 @@ func TestAgentReplyRules(t *testing.T) {
 		require.True(t, v.Window.PublicAllowed)
 
 		reply(map[string]any{"text": "x", "reply_to": 999999999}).refused(t, 400, "invalid")
+		var bad struct {
+			Error struct{ Field string } `json:"error"`
+		}
+		reply(map[string]any{"text": "x", "reply_to": "abc"}).expect(t, 400).decode(t, &bad)
+		require.Equal(t, "reply_to", bad.Error.Field)
 		reply(map[string]any{"text": "x", "visibility": "public", "reply_to": dm}).refused(t, 422, "refused")
 
 		// a send the network refuses shows failed with its reason, and is sent again on demand
@@ -186,8 +191,11 @@ func TestAgentActions(t *testing.T) {
 		field(act(ana, "like", 99999999), 400, "invalid", "interaction")
 		act(bo, "like", ids[0]).refused(t, 409, "not_yours")
 
-		for _, a := range []string{"like", "hide", "unhide"} {
-			act(ana, a, ids[0]).expect(t, 202)
+		act(ana, "like", ids[0]).expect(t, 202)
+		for _, a := range []string{"hide", "unhide"} {
+			// the id as the digits of a string, as some clients send ids
+			c.call(t, ana, "POST", "/api/v1/agent/conversations/"+conv+"/actions",
+				map[string]any{"action": a, "interaction": strconv.FormatInt(ids[0], 10)}).expect(t, 202)
 		}
 		c.d.RunDue(c.ctx)
 		eventually(t, "the three actions reach Graph", func() bool { return len(graph.Requests()) == 3 })
@@ -308,5 +316,62 @@ func TestAgentAttachments(t *testing.T) {
 		require.Equal(t, "outbound", v.Interactions[1].Direction)
 		require.Equal(t, []engine.Attachment{{Type: "image", URL: "/api/v1/webchat/files/" + file.ID}}, v.Interactions[1].Attachments,
 			"the transcript links the file for agents")
+	})
+}
+
+// A web chat visitor gets an agent's file in the widget, as they get their own.
+func TestAgentAttachmentsInWebchat(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, c *centre) {
+		c.support(t, "web", nil)
+		ana := c.agent(t, "ana", map[string]any{"skills": map[string]int{"billing": 5}})
+		c.login(t, ana)
+		var session struct {
+			Visitor string `json:"visitor"`
+			Token   string `json:"token"`
+		}
+		c.call(t, "", "POST", "/webchat/web/session", nil).expect(t, 200).decode(t, &session)
+		c.call(t, session.Token, "POST", "/webchat/web/messages", map[string]any{"id": "m-1", "text": "the invoice, please"}).expect(t, 202)
+		var conv string
+		eventually(t, "the visitor waits for an agent", func() bool {
+			for id, e := range c.queue(t) {
+				if e.Status == store.QueueQueued {
+					conv = id
+				}
+			}
+			return conv != ""
+		})
+		c.step(t)
+		require.Equal(t, []string{conv}, c.serving(t, ana))
+
+		var file struct {
+			ID string `json:"id"`
+		}
+		c.upload(t, ana, conv, "invoice.png", "image/png", png).expect(t, 201).decode(t, &file)
+		c.call(t, ana, "POST", "/api/v1/agent/conversations/"+conv+"/reply", map[string]any{"text": "Here it is",
+			"attachments": []string{file.ID}}).expect(t, 202)
+		c.d.RunDue(c.ctx)
+		var mailbox struct {
+			Messages []struct {
+				Direction   string              `json:"direction"`
+				Attachments []engine.Attachment `json:"attachments"`
+			} `json:"messages"`
+		}
+		eventually(t, "the reply reaches the visitor's mailbox", func() bool {
+			c.call(t, session.Token, "GET", "/webchat/web/messages", nil).expect(t, 200).decode(t, &mailbox)
+			n := len(mailbox.Messages)
+			return n > 0 && mailbox.Messages[n-1].Direction == "out" && len(mailbox.Messages[n-1].Attachments) == 1
+		})
+		got := mailbox.Messages[len(mailbox.Messages)-1].Attachments[0]
+		require.Equal(t, engine.Attachment{Type: "image", URL: "/webchat/web/files/" + file.ID}, got)
+		req, err := http.NewRequest("GET", c.url+got.URL, nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+session.Token)
+		resp, err := c.http.Do(req)
+		require.NoError(t, err)
+		data, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.Equal(t, 200, resp.StatusCode, "the visitor fetches it as their own")
+		require.Equal(t, png, data)
 	})
 }

@@ -197,7 +197,7 @@ type replyRequest struct {
 	Text       string `json:"text"`
 	Visibility string `json:"visibility"`
 	// ReplyTo is the id of the customer's interaction answered.
-	ReplyTo int64 `json:"reply_to"`
+	ReplyTo interactionRef `json:"reply_to"`
 	// Attachments are ids of files uploaded to the conversation.
 	Attachments []string `json:"attachments"`
 }
@@ -212,15 +212,12 @@ func (s *Server) agentReply(c *fiber.Ctx) error {
 	default:
 		return fieldError("visibility", "visibility %q: use same, public or private", req.Visibility)
 	}
-	if req.ReplyTo < 0 {
-		return fieldError("reply_to", "reply_to %d: give the id of the customer's interaction", req.ReplyTo)
-	}
 	attachments, shown, err := s.replyAttachments(c, param(c, "id"), req.Attachments)
 	if err != nil {
 		return err
 	}
 	item, err := s.cfg.ACD.ReplyWith(c.UserContext(), me(c), param(c, "id"), routing.ReplyParams{Text: req.Text,
-		Visibility: req.Visibility, ReplyTo: req.ReplyTo, Attachments: attachments, Shown: shown})
+		Visibility: req.Visibility, ReplyTo: int64(req.ReplyTo), Attachments: attachments, Shown: shown})
 	if err != nil {
 		return routingError(err)
 	}

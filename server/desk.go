@@ -2,8 +2,12 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"reflect"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -299,8 +303,8 @@ func (s *Server) agentConversation(c *fiber.Ctx) error {
 }
 
 type actionRequest struct {
-	Action      string `json:"action"`
-	Interaction int64  `json:"interaction"`
+	Action      string         `json:"action"`
+	Interaction interactionRef `json:"interaction"`
 }
 
 // agentAction likes, hides, unhides or retweets the customer's public post or comment.
@@ -312,7 +316,7 @@ func (s *Server) agentAction(c *fiber.Ctx) error {
 	if req.Interaction <= 0 {
 		return fieldError("interaction", "give the id of the customer's interaction to act on")
 	}
-	item, err := s.cfg.ACD.Act(c.UserContext(), me(c), param(c, "id"), engine.ActionType(req.Action), req.Interaction)
+	item, err := s.cfg.ACD.Act(c.UserContext(), me(c), param(c, "id"), engine.ActionType(req.Action), int64(req.Interaction))
 	switch {
 	case errors.Is(err, routing.ErrUnsupportedAction):
 		e := errorf(fiber.StatusUnprocessableEntity, "refused", "%v", err)
@@ -324,4 +328,22 @@ func (s *Server) agentAction(c *fiber.Ctx) error {
 		return routingError(err)
 	}
 	return c.Status(fiber.StatusAccepted).JSON(item)
+}
+
+// interactionRef is an interaction's id in a request: a number, or the same digits as a string.
+type interactionRef int64
+
+func (r *interactionRef) UnmarshalJSON(b []byte) error {
+	s := strings.Trim(string(b), `"`)
+	if s == "null" || s == "" {
+		*r = 0
+		return nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		// the decoder names the field of a type error
+		return &json.UnmarshalTypeError{Value: "value " + string(b), Type: reflect.TypeFor[int64]()}
+	}
+	*r = interactionRef(n)
+	return nil
 }
