@@ -259,5 +259,17 @@ describe.skipIf(!server)('the agent desk and the supervisor view', () => {
     await waiting.getByLabel('Reassign to an agent').selectOption('desk-ana')
     await ana.page.locator('.offer', { hasText: 'Pedro Díaz' }).waitFor()
     await expect.poll(() => waiting.textContent()).toContain('ringing for Ana')
+
+    // Ana accepts it from her break; after a reload, nothing open, she opens it with the keyboard
+    await ana.page.locator('.offer', { hasText: 'Pedro Díaz' }).getByRole('button', { name: 'Accept' }).click()
+    await ana.page.locator('section.conversation[data-conversation]').waitFor()
+    await ana.page.reload()
+    await ana.page.locator('section.conversation.empty').waitFor()
+    await ana.page.locator('.inbox [role=option]', { hasText: 'Pedro Díaz' }).waitFor()
+    await ana.page.locator('.inbox [role=listbox]').focus()
+    await ana.page.keyboard.press('j')
+    await ana.page.keyboard.press('Enter')
+    await ana.page.locator('.inbox [role=option][aria-selected=true]', { hasText: 'Pedro Díaz' }).waitFor()
+    await anaConv.locator('.msg.in', { hasText: 'envíos al sur' }).waitFor()
   })
 })
