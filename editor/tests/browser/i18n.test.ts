@@ -136,8 +136,30 @@ const pages: { name: string; open: (page: Page) => Promise<void> }[] = [
   })),
 ]
 
-/** The agent desk, opened with an agent's token. */
-const deskPage = { name: 'desk', open: async (p: Page) => void (await p.goto('/desk'), await p.locator('.desk[data-live="live"] .state-switch').waitFor()) }
+/** The agent desk, opened with an agent's token, with a web chat conversation open. */
+const deskPage = {
+  name: 'desk',
+  open: async (p: Page) => {
+    await p.goto('/desk')
+    await p.locator('.desk[data-live="live"] .state-switch').waitFor()
+    await p.locator('.inbox [role=option]').first().click()
+    await p.locator('.conversation .reply-box').waitFor()
+    await p.locator('.conversation .msg.in').first().waitFor()
+  },
+}
+
+/** A web chat whose visitors wait for the skill i18n-billing. */
+const deskFlow = `switchboard: 1
+id: i18n-desk
+name: Desk
+blocks:
+  chat:
+    type: webchat.trigger
+    next: {message: route}
+  route:
+    type: route.skill
+    params: {skill: i18n-billing, timeout: 1h, queue_without_agents: true}
+`
 
 describe.skipIf(!server)('languages and themes', () => {
   let agentToken = ''
@@ -149,6 +171,16 @@ describe.skipIf(!server)('languages and themes', () => {
     await call(server!, 'PUT', '/skills/i18n-billing', { description: 'Invoices' })
     await call(server!, 'PUT', '/agents/i18n-ana', { name: 'Ana', skills: { 'i18n-billing': 10 }, capacity: 2 })
     agentToken = (await call<{ secret: string }>(server!, 'POST', '/tokens', { name: 'i18n-ana', role: 'agent', agent: 'i18n-ana' })).body.secret
+    // a conversation on Ana's desk: a visitor of a web chat that routes to her skill
+    expect((await call(server!, 'PUT', '/agents/i18n-ana/state', { state: 'available' })).status).toBe(200)
+    expect((await call(server!, 'POST', '/flows/import?publish=true', deskFlow)).status).toBe(201)
+    expect((await call(server!, 'POST', '/channels', { id: 'i18n-desk-chat', type: 'webchat', name: 'Desk chat', default_flow: 'i18n-desk', default_skill: 'i18n-billing' })).status).toBe(201)
+    const res = await fetch(`${server!.url}/webhooks/webchat/i18n-desk-chat`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ id: 'i18n-desk-1', text: 'factura', author: { id: 'i18n-visitor', name: 'Visitor' } }),
+    })
+    expect(res.status).toBeLessThan(300)
     const draft = await call<{ revision: number }>(server!, 'GET', `/flows/${flowId}`)
     await call(server!, 'POST', `/flows/${flowId}/publish`, { message: 'i18n' }, { 'If-Match': `"${draft.body.revision}"` })
   })
