@@ -151,7 +151,7 @@ const deskPage = {
 /** A web chat whose visitors wait for the skill i18n-billing. */
 const deskFlow = `switchboard: 1
 id: i18n-desk
-name: Desk
+name: i18n desk queue
 blocks:
   chat:
     type: webchat.trigger
