@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -55,7 +56,10 @@ const (
 	RingSize = 256
 	// maxRings is how many agents' events a hub keeps; past it, an agent's are dropped and its
 	// next reconnect is told to reload.
-	maxRings = 4096
+	maxRings = 1000
+	// maxEventText is the most of a customer's message an event carries, in characters: events
+	// are hints, the transcript has the whole text.
+	maxEventText = 280
 )
 
 // Hub delivers agent events to the agents' streams connected to this node; events published on
@@ -189,6 +193,9 @@ func (h *Hub) deliver(ev AgentEvent) {
 	}
 	r.last++
 	ev.ID = h.epoch + "-" + strconv.FormatUint(r.last, 10)
+	if utf8.RuneCountInString(ev.Text) > maxEventText {
+		ev.Text = string([]rune(ev.Text)[:maxEventText-1]) + "…"
+	}
 	r.events[r.last%RingSize] = ev
 	for ch := range h.subs[ev.Agent] {
 		select {

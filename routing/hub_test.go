@@ -3,6 +3,7 @@ package routing_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,6 +57,16 @@ func TestHubResumesFromTheRing(t *testing.T) {
 	_, _, reset, stop5 := hub.SubscribeAfter("ana", first[8].ID)
 	stop5()
 	require.True(t, reset, "one more is too old")
+
+	long := strings.Repeat("é", 1000)
+	require.NoError(t, hub.Publish(ctx, routing.AgentEvent{Type: routing.EventMessage, Agent: "ana", Text: long}))
+	select {
+	case ev := <-live:
+		require.Less(t, len([]rune(ev.Text)), 300, "an event carries the start of a long message")
+		require.True(t, strings.HasPrefix(long, strings.TrimSuffix(ev.Text, "…")))
+	case <-time.After(10 * time.Second):
+		t.Fatal("the long message was not delivered")
+	}
 
 	for _, bad := range []string{"nonsense", "otherhub-3", first[0].ID + "0000"} {
 		_, _, reset, stop := hub.SubscribeAfter("ana", bad)
