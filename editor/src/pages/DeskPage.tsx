@@ -8,6 +8,7 @@ import { Inbox } from '../desk/Inbox'
 import { OfferCard } from '../desk/OfferCard'
 import { StateSwitch } from '../desk/StateSwitch'
 import { useDesk } from '../desk/useDesk'
+import { ring } from '../desk/ring'
 
 export function DeskPage() {
   const t = useT()
@@ -17,6 +18,13 @@ export function DeskPage() {
   useEffect(() => {
     if (selected && d.desk && !d.inbox.some((i) => i.id === selected)) setSelected(null)
   }, [d.inbox, d.desk, selected])
+  // an offer rings again every 4 seconds until it is answered or withdrawn
+  const ringing = d.offers.length > 0
+  useEffect(() => {
+    if (!ringing) return
+    const id = setInterval(ring, 4000)
+    return () => clearInterval(id)
+  }, [ringing])
   const open = d.inbox.find((i) => i.id === selected) ?? null
   return (
     <div className="desk" data-live={d.live}>
