@@ -203,7 +203,7 @@ export function ReplyBox({
                   pick(c)
                 }}
               >
-                <strong>{c.title}</strong> {c.shortcut && <code>/{c.shortcut}</code>}
+                <strong>{c.title}</strong> {c.shortcut && <code>{`/${c.shortcut}`}</code>}
                 <span className="muted">{(c.rendered ?? c.text).slice(0, 80)}</span>
               </li>
             ))}

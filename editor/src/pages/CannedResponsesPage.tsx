@@ -56,7 +56,7 @@ export function CannedResponsesPage() {
               <td>
                 <strong>{c.title}</strong>
               </td>
-              <td>{c.shortcut && <code>/{c.shortcut}</code>}</td>
+              <td>{c.shortcut && <code>{`/${c.shortcut}`}</code>}</td>
               <td className="canned-text">{c.text}</td>
               <td>{c.channel || c.skill ? [c.channel, c.skill].filter(Boolean).join(' · ') : t('canned.everywhere')}</td>
               <td className="row-actions">

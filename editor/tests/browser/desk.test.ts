@@ -127,7 +127,7 @@ describe.skipIf(!server)('the agent desk and the supervisor view', () => {
       settings: { base_url: fake.graph, account_id: pageId, offer_mode: 'ring', ring_timeout: '120s' },
     })
     expect(ch.status, JSON.stringify(ch.body)).toBe(201)
-    for (const [id, name, level] of [['desk-ana', 'Ana', 20], ['desk-ben', 'Ben', 10]] as const) {
+    for (const [id, name, level] of [['desk-ana', 'Ana Prieto', 20], ['desk-ben', 'Ben Ortiz', 10]] as const) {
       await ok(call(server!, 'PUT', `/agents/${id}`, { name, skills: { [skill]: level }, capacity: 2 }), 200)
     }
 
@@ -246,9 +246,9 @@ describe.skipIf(!server)('the agent desk and the supervisor view', () => {
     await expect.poll(() => supervisor.locator('.agent-board tr[data-agent="desk-ana"] td').nth(5).textContent()).toBe('1')
 
     // the supervisor puts Ben on a break: his desk shows it live
-    await supervisor.getByLabel('Change the state of Ben').selectOption('break:meeting')
+    await supervisor.getByLabel('Change the state of Ben Ortiz').selectOption('break:meeting')
     await expect.poll(() => ben.page.getByTestId('agent-state').inputValue()).toBe('break:meeting')
-    await supervisor.getByLabel('Change the state of Ana').selectOption('break:lunch')
+    await supervisor.getByLabel('Change the state of Ana Prieto').selectOption('break:lunch')
     await expect.poll(() => ana.page.getByTestId('agent-state').inputValue()).toBe('break:lunch')
 
     // with nobody available, a new customer waits; the supervisor hands them to Ana, whose desk rings
@@ -258,7 +258,7 @@ describe.skipIf(!server)('the agent desk and the supervisor view', () => {
     await shot(supervisor, 'desk-supervisor')
     await waiting.getByLabel('Reassign to an agent').selectOption('desk-ana')
     await ana.page.locator('.offer', { hasText: 'Pedro Díaz' }).waitFor()
-    await expect.poll(() => waiting.textContent()).toContain('ringing for Ana')
+    await expect.poll(() => waiting.textContent()).toContain('ringing for Ana Prieto')
 
     // Ana accepts it from her break; after a reload, nothing open, she opens it with the keyboard
     await ana.page.locator('.offer', { hasText: 'Pedro Díaz' }).getByRole('button', { name: 'Accept' }).click()

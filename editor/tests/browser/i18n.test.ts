@@ -55,8 +55,9 @@ function untranslatedMatchers(locale: 'es' | 'it' | 'fr'): { key: string; test: 
 }
 
 /** Where the page shows data rather than the interface's own texts: the flow's blocks, exits
- * and notes on the canvas, and the texts the server writes (block and setting descriptions,
- * parameter help and labels, diagnostics), which stay in English (docs/editor.md). */
+ * and notes on the canvas, the canned responses admins wrote, and the texts the server writes
+ * (block and setting descriptions, parameter help and labels, diagnostics), which stay in
+ * English (docs/editor.md). */
 const dataRegions = [
   '.react-flow__node',
   '.react-flow__edge',
@@ -72,6 +73,7 @@ const dataRegions = [
   '.gutter',
   '.palette-item',
   '.exits-table th',
+  'tr[data-canned] td',
 ].join(', ')
 
 /** Every text the page shows to people: visible text nodes, the options of its menus, and the
