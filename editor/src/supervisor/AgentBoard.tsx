@@ -73,7 +73,9 @@ export function AgentBoard({ stats, states, channelTypes, onChanged }: {
             const s = byId.get(id)
             const state = s?.state ?? a?.state ?? 'offline'
             const reason = s?.reason ?? a?.reason ?? ''
-            const since = s?.since ? (now - Date.parse(s.since)) / 1000 : null
+            // an agent never logged in has no time of its state (the zero time)
+            const at = s?.since ? Date.parse(s.since) : NaN
+            const since = at > 0 ? (now - at) / 1000 : null
             const name = s?.name || a?.name || id
             return (
               <tr key={id} data-agent={id} data-state={state}>
