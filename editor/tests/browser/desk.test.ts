@@ -4,7 +4,8 @@
 // for Ana, who rejects it; it rings for Ben, who accepts; Ben answers the comment publicly, then
 // privately with a canned response (the customer's name filled) and an attachment,
 // transfers the conversation to Ana, who closes it with a disposition. The supervisor sees each
-// state change live; the supervisor reassigns a waiting customer. Ben works in the dark theme,
+// state change live; the supervisor reassigns a waiting customer; an offer that rings out
+// pauses the agent, whose desk says why. Ben works in the dark theme,
 // and his conversation view has no serious accessibility violation. No fixed waits: every step waits for what the page shows.
 
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -271,5 +272,17 @@ describe.skipIf(!server)('the agent desk and the supervisor view', () => {
     await ana.page.keyboard.press('Enter')
     await ana.page.locator('.inbox [role=option][aria-selected=true]', { hasText: 'Pedro Díaz' }).waitFor()
     await anaConv.locator('.msg.in', { hasText: 'envíos al sur' }).waitFor()
+
+    // offers now ring for 2 s and pause whoever lets one ring out: Ben, back from his break,
+    // misses one and his desk says why he is on a break
+    const put = await call(server!, 'PUT', `/channels/${channel}`, { settings: { base_url: fake.graph, account_id: pageId, offer_mode: 'ring', ring_timeout: '2s', pause_on_missed_offer: true } })
+    expect(put.status, JSON.stringify(put.body)).toBe(200)
+    await supervisor.getByLabel('Change the state of Ben Ortiz').selectOption('available')
+    await expect.poll(() => ben.page.getByTestId('agent-state').inputValue()).toBe('available')
+    await comment('900200_777003', { id: '7103', name: 'Rosa Vidal' }, '¿Tienen talle M?')
+    await ben.page.locator('.offer', { hasText: 'Rosa Vidal' }).waitFor()
+    await ben.page.getByTestId('notice-missed').waitFor()
+    await ben.page.getByTestId('paused').waitFor()
+    await expect.poll(() => stateOf('desk-ben')).toBe('break')
   })
 })
