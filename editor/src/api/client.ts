@@ -89,9 +89,18 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   return (await res.json()) as T
 }
 
-/** Checks a token by reading the flow list with it. */
-export async function checkToken(token: string): Promise<void> {
-  const res = await fetch('/api/v1/flows', { headers: { Authorization: `Bearer ${token}` } })
+/** The kind of user a token is: an agent (the agent API only) or staff (the editor's pages). */
+export type TokenKind = 'agent' | 'staff'
+
+/** Checks a token by reading the flow list with it, or, for an agent's token, the agent's desk. */
+export async function checkToken(token: string): Promise<TokenKind> {
+  const headers = { Authorization: `Bearer ${token}` }
+  let res = await fetch('/api/v1/flows', { headers })
+  if (res.status === 403) {
+    const desk = await fetch('/api/v1/agent', { headers })
+    if (desk.ok) return 'agent'
+    res = desk
+  }
   if (!res.ok) {
     let message = `${res.status} ${res.statusText}`
     try {
@@ -102,6 +111,7 @@ export async function checkToken(token: string): Promise<void> {
     }
     throw new Error(message)
   }
+  return 'staff'
 }
 
 /** Returns an error's message for people. */

@@ -6,9 +6,13 @@ import type { Locale } from './locales.ts'
 
 export const sameAsEnglish: Record<Exclude<Locale, 'en'>, string[]> = {
   // the identifiers placeholders suggest are those of the example flows, in every language
-  es: ['skills.namePlaceholder', 'emergency.namePlaceholder', 'agents.idPlaceholder', 'common.no', 'common.number', 'severity.error', 'editor.tab.inspector', 'editor.tab.yaml', 'inspector.variables', 'channels.webhook'],
-  it: ['skills.namePlaceholder', 'emergency.namePlaceholder', 'agents.idPlaceholder', 'common.no', 'common.number', 'editor.tab.yaml', 'channels.webhook'],
+  es: ['desk.vip', 'desk.channel.facebook', 'desk.channel.instagram', 'desk.channel.twitter', 'skills.namePlaceholder', 'emergency.namePlaceholder', 'agents.idPlaceholder', 'common.no', 'common.number', 'severity.error', 'editor.tab.inspector', 'editor.tab.yaml', 'inspector.variables', 'channels.webhook'],
+  it: ['desk.vip', 'desk.channel.facebook', 'desk.channel.instagram', 'desk.channel.twitter', 'desk.emoji', 'skills.namePlaceholder', 'emergency.namePlaceholder', 'agents.idPlaceholder', 'common.no', 'common.number', 'editor.tab.yaml', 'channels.webhook'],
   fr: [
+    'desk.vip', 'desk.channel.facebook', 'desk.channel.instagram', 'desk.channel.twitter',
+    'desk.important',
+    'desk.public',
+    'desk.contact',
     'skills.namePlaceholder',
     'emergency.namePlaceholder',
     'agents.idPlaceholder',

@@ -4,6 +4,7 @@
 import { useState, type FormEvent } from 'react'
 import { useIntl } from 'react-intl'
 import { checkToken, setToken } from '../api/client'
+import { navigate } from '../router'
 import { useT } from '../i18n/I18n'
 import { PreferencesMenu } from '../i18n/PreferencesMenu'
 
@@ -18,8 +19,9 @@ export function LoginPage() {
     setBusy(true)
     setError(null)
     try {
-      await checkToken(value.trim())
+      const kind = await checkToken(value.trim())
       setToken(value.trim())
+      if (kind === 'agent') navigate('/desk')
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err))
     } finally {

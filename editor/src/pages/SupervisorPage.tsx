@@ -4,13 +4,21 @@
 import { useEffect, useState } from 'react'
 import { useIntl, type IntlShape } from 'react-intl'
 import { api, errorText } from '../api/client'
-import type { Stats } from '../api/types'
+import type { Channel, Stats } from '../api/types'
+import { useApi } from '../api/useApi'
 import { BarChart } from '../supervisor/BarChart'
 import { streamStats } from '../supervisor/statsStream'
 import { useT } from '../i18n/I18n'
 import { agentStateLabel } from '../i18n/labels'
+import { AgentBoard, type AgentStateRow } from '../supervisor/AgentBoard'
+import { WaitingList } from '../supervisor/WaitingList'
+import type { QueueEntry } from '../desk/types'
 
 const stateOrder = ['available', 'busy', 'break', 'offline']
+
+/** The targets the channels' figures are held against: a service level of at least 80 %, at
+ * most 5 % abandoned, an average wait of at most the channel's service level time (60 s). */
+const targets = { serviceLevel: 0.8, abandon: 0.05, wait: 60 }
 
 /** A duration in seconds as people read it in their language: 45 s, 3 min 5 s, 2 h 10 min. */
 export function formatSeconds(intl: IntlShape, n: number | null | undefined): string {
@@ -29,6 +37,20 @@ export function SupervisorPage() {
   const [stats, setStats] = useState<Stats | null>(null)
   const [live, setLive] = useState<'connecting' | 'live' | 'retrying'>('connecting')
   const [error, setError] = useState<string | null>(null)
+  const channels = useApi<Channel[]>('/channels')
+  const channelTypes = Object.fromEntries((channels.data ?? []).map((c) => [c.id, c.type]))
+  const [agentRows, setAgentRows] = useState<AgentStateRow[]>([])
+  const [queue, setQueue] = useState<QueueEntry[]>([])
+  const refresh = () => {
+    api<AgentStateRow[] | { agents: AgentStateRow[] }>('/agent-states')
+      .then((r) => setAgentRows(Array.isArray(r) ? r : r.agents))
+      .catch((e) => setError(errorText(e)))
+    api<QueueEntry[] | { entries: QueueEntry[] }>('/queue')
+      .then((r) => setQueue(Array.isArray(r) ? r : r.entries))
+      .catch((e) => setError(errorText(e)))
+  }
+  // the agents' states and the queue follow each statistics update
+  useEffect(refresh, [stats?.at])
 
   useEffect(() => {
     const ctl = new AbortController()
@@ -131,28 +153,38 @@ export function SupervisorPage() {
         />
       </div>
       <h2>{t('supervisor.agents')}</h2>
-      <table className="table">
+      <AgentBoard stats={stats?.agents ?? []} states={agentRows} channelTypes={channelTypes} onChanged={refresh} />
+      <h2>{t('supervisor.waitingCustomers')}</h2>
+      <WaitingList entries={queue} agents={agentRows.map((a) => ({ id: a.agent, name: a.name ?? a.agent }))} onChanged={refresh} />
+      <h2>{t('supervisor.channelsLive')}</h2>
+      <p className="muted">{t('supervisor.targets', { sl: targets.serviceLevel, abandon: targets.abandon, wait: seconds(targets.wait) })}</p>
+      <table className="table channel-live">
         <thead>
           <tr>
-            <th>{t('supervisor.agent')}</th>
-            <th>{t('supervisor.state')}</th>
-            <th>{t('supervisor.active')}</th>
-            <th>{t('supervisor.closedToday')}</th>
-            <th>{t('supervisor.averageHandling')}</th>
+            <th>{t('supervisor.channel')}</th>
+            <th>{t('supervisor.series.waiting')}</th>
+            <th>{t('supervisor.longestWait')}</th>
+            <th>{t('supervisor.serviceLevel')}</th>
+            <th>{t('supervisor.abandonRate')}</th>
+            <th>{t('supervisor.averageWait')}</th>
           </tr>
         </thead>
         <tbody>
-          {stats?.agents.map((a) => (
-            <tr key={a.agent}>
-              <td>{a.name || a.agent}</td>
-              <td>
-                <span className={`state-pill ${a.state}`} data-state={a.state}>{agentStateLabel(t, a.state)}</span> {a.reason && <span className="muted">{a.reason}</span>}
-              </td>
-              <td>{num(a.active)}</td>
-              <td>{num(a.completed)}</td>
-              <td>{seconds(a.average_handle_seconds)}</td>
-            </tr>
-          ))}
+          {stats?.channels.map((c) => {
+            const rate = c.offered ? c.abandoned / c.offered : null
+            const pct = (n: number | null) => (n === null ? '—' : intl.formatNumber(n, { style: 'percent', maximumFractionDigits: 0 }))
+            const flag = (bad: boolean | null) => (bad === null ? undefined : bad ? 'below-target' : 'on-target')
+            return (
+              <tr key={c.name} data-channel={c.name}>
+                <td>{c.name}</td>
+                <td>{num(c.waiting)}</td>
+                <td className={flag(c.longest_wait_seconds > targets.wait)}>{seconds(c.longest_wait_seconds)}</td>
+                <td className={flag(c.service_level === null ? null : c.service_level < targets.serviceLevel)}>{pct(c.service_level)}</td>
+                <td className={flag(rate === null ? null : rate > targets.abandon)}>{pct(rate)}</td>
+                <td className={flag(c.average_wait_seconds === null ? null : c.average_wait_seconds > targets.wait)}>{seconds(c.average_wait_seconds)}</td>
+              </tr>
+            )
+          })}
         </tbody>
       </table>
       <h2>{t('supervisor.serviceByChannel')}</h2>

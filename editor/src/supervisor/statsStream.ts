@@ -9,6 +9,8 @@ import type { Stats } from '../api/types'
 export interface ServerEvent {
   event: string
   data: string
+  /** The event's id line, when it has one. */
+  id?: string
 }
 
 /**
@@ -25,6 +27,7 @@ export function parseEvents(buffer: string): { events: ServerEvent[]; rest: stri
     const block = text.slice(start, end)
     start = end + 2
     let event = 'message'
+    let id: string | undefined
     const data: string[] = []
     for (const line of block.split('\n')) {
       if (line === '' || line.startsWith(':')) continue
@@ -34,8 +37,9 @@ export function parseEvents(buffer: string): { events: ServerEvent[]; rest: stri
       if (value.startsWith(' ')) value = value.slice(1)
       if (field === 'event') event = value
       else if (field === 'data') data.push(value)
+      else if (field === 'id') id = value
     }
-    if (data.length) events.push({ event, data: data.join('\n') })
+    if (data.length) events.push(id === undefined ? { event, data: data.join('\n') } : { event, data: data.join('\n'), id })
   }
   return { events, rest: text.slice(start) }
 }

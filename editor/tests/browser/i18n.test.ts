@@ -55,8 +55,9 @@ function untranslatedMatchers(locale: 'es' | 'it' | 'fr'): { key: string; test: 
 }
 
 /** Where the page shows data rather than the interface's own texts: the flow's blocks, exits
- * and notes on the canvas, and the texts the server writes (block and setting descriptions,
- * parameter help and labels, diagnostics), which stay in English (docs/editor.md). */
+ * and notes on the canvas, the canned responses admins wrote, and the texts the server writes
+ * (block and setting descriptions, parameter help and labels, diagnostics), which stay in
+ * English (docs/editor.md). */
 const dataRegions = [
   '.react-flow__node',
   '.react-flow__edge',
@@ -72,6 +73,7 @@ const dataRegions = [
   '.gutter',
   '.palette-item',
   '.exits-table th',
+  'tr[data-canned] td',
 ].join(', ')
 
 /** Every text the page shows to people: visible text nodes, the options of its menus, and the
@@ -116,7 +118,8 @@ const pages: { name: string; open: (page: Page) => Promise<void> }[] = [
   { name: 'emergency', open: async (p) => void (await p.goto('/emergency'), await p.locator('li[data-switch]').first().waitFor()) },
   { name: 'skills', open: async (p) => void (await p.goto('/skills'), await p.locator('tr[data-skill]').first().waitFor()) },
   { name: 'agents', open: async (p) => void (await p.goto('/agents'), await p.locator('tr[data-agent]').first().waitFor()) },
-  { name: 'supervisor', open: async (p) => void (await p.goto('/supervisor'), await p.locator('.live[data-live="live"]').waitFor()) },
+  { name: 'supervisor', open: async (p) => void (await p.goto('/supervisor'), await p.locator('.live[data-live="live"]').waitFor(), await p.locator('.agent-board tr[data-agent]').first().waitFor()) },
+  { name: 'canned', open: async (p) => void (await p.goto('/canned'), await p.locator('.canned-form').waitFor()) },
   ...(['inspector', 'yaml', 'simulate', 'versions'] as const).map((tab, i) => ({
     name: `editor-${tab}`,
     open: async (p: Page) => {
@@ -135,13 +138,51 @@ const pages: { name: string; open: (page: Page) => Promise<void> }[] = [
   })),
 ]
 
+/** The agent desk, opened with an agent's token, with a web chat conversation open. */
+const deskPage = {
+  name: 'desk',
+  open: async (p: Page) => {
+    await p.goto('/desk')
+    await p.locator('.desk[data-live="live"] .state-switch').waitFor()
+    await p.locator('.inbox [role=option]').first().click()
+    await p.locator('.conversation .reply-box').waitFor()
+    await p.locator('.conversation .msg.in').first().waitFor()
+  },
+}
+
+/** A web chat whose visitors wait for the skill i18n-billing. */
+const deskFlow = `switchboard: 1
+id: i18n-desk
+name: i18n desk queue
+blocks:
+  chat:
+    type: webchat.trigger
+    next: {message: route}
+  route:
+    type: route.skill
+    params: {skill: i18n-billing, timeout: 1h, queue_without_agents: true}
+`
+
 describe.skipIf(!server)('languages and themes', () => {
+  let agentToken = ''
+
   beforeAll(async () => {
     // something on every page: a channel, a switch, a skill, an agent, a published version
     await call(server!, 'POST', '/channels', { id: 'i18n-chat', type: 'webchat', name: 'Chat' })
     await call(server!, 'PUT', '/emergency/i18n-outage', { on: false })
     await call(server!, 'PUT', '/skills/i18n-billing', { description: 'Invoices' })
     await call(server!, 'PUT', '/agents/i18n-ana', { name: 'Ana', skills: { 'i18n-billing': 10 }, capacity: 2 })
+    agentToken = (await call<{ secret: string }>(server!, 'POST', '/tokens', { name: 'i18n-ana', role: 'agent', agent: 'i18n-ana' })).body.secret
+    // a conversation on Ana's desk: a visitor of a web chat that routes to her skill
+    expect((await call(server!, 'PUT', '/agents/i18n-ana/state', { state: 'available' })).status).toBe(200)
+    expect((await call(server!, 'POST', '/flows/import?publish=true', deskFlow)).status).toBe(201)
+    expect((await call(server!, 'POST', '/channels', { id: 'i18n-desk-chat', type: 'webchat', name: 'Desk chat', default_flow: 'i18n-desk', default_skill: 'i18n-billing' })).status).toBe(201)
+    const res = await fetch(`${server!.url}/webhooks/webchat/i18n-desk-chat`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ id: 'i18n-desk-1', text: 'factura', author: { id: 'i18n-visitor', name: 'Visitor' } }),
+    })
+    expect(res.status).toBeLessThan(300)
     const draft = await call<{ revision: number }>(server!, 'GET', `/flows/${flowId}`)
     await call(server!, 'POST', `/flows/${flowId}/publish`, { message: 'i18n' }, { 'If-Match': `"${draft.body.revision}"` })
   })
@@ -164,6 +205,18 @@ describe.skipIf(!server)('languages and themes', () => {
           await shot(page, `i18n-${locale}-${p.name}`)
         }
         await close()
+        // the agent's desk, in a browser with the agent's token
+        const desk = await launch({ url: server!.url, token: agentToken, storage: { 'switchboard.locale': locale } })
+        try {
+          await deskPage.open(desk.page)
+          for (const text of await visibleTexts(desk.page)) {
+            const m = !theirs.has(text) && matchers.find((x) => x.test(text))
+            if (m) found.push(`desk: "${text}" (${m.key})`)
+          }
+          await shot(desk.page, `i18n-${locale}-desk`)
+        } finally {
+          await desk.close()
+        }
         // the sign-in page, in a browser without a token
         const signIn = await launch({ url: server!.url, storage: { 'switchboard.locale': locale } })
         try {
@@ -250,6 +303,11 @@ describe.skipIf(!server)('languages and themes', () => {
           await check(p.name)
           await shot(page, `theme-${theme}-${p.name}`)
         }
+        // the agent's desk, with the agent's token
+        await page.addInitScript((t) => localStorage.setItem('switchboard.token', t), agentToken)
+        await deskPage.open(page)
+        await check('desk')
+        await shot(page, `theme-${theme}-desk`)
         // the sign-in page: the token is removed after the first navigation, which set it
         await page.evaluate(() => localStorage.removeItem('switchboard.token'))
         await page.addInitScript(() => localStorage.removeItem('switchboard.token'))
