@@ -143,7 +143,7 @@ export function FlowListPage() {
           <select aria-label={t('flows.startWith')} value={start ?? ''} onChange={(e) => setStart(e.target.value)}>
             <option value="">{t('flows.emptyCanvas')}</option>
             {triggers.map((b) => (
-              <option key={b.type} value={b.type}>
+              <option key={b.type} value={b.type} data-block={b.type}>
                 {b.title}
               </option>
             ))}

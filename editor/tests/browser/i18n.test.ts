@@ -56,8 +56,8 @@ function untranslatedMatchers(locale: 'es' | 'it' | 'fr'): { key: string; test: 
 
 /** Where the page shows data rather than the interface's own texts: the flow's blocks, exits
  * and notes on the canvas, the canned responses admins wrote, and the texts the server writes
- * (block and setting descriptions, parameter help and labels, diagnostics), which stay in
- * English (docs/editor.md). */
+ * (block titles in the palette and the new flow's choice of trigger, block and setting
+ * descriptions, parameter help and labels, diagnostics), which stay in English (docs/editor.md). */
 const dataRegions = [
   '.react-flow__node',
   '.react-flow__edge',
@@ -74,6 +74,7 @@ const dataRegions = [
   '.palette-item',
   '.exits-table th',
   'tr[data-canned] td',
+  'option[data-block]',
 ].join(', ')
 
 /** Every text the page shows to people: visible text nodes, the options of its menus, and the
