@@ -109,8 +109,14 @@ blocks:
 `), "billing", nil)
 		conv := c.waitsForAgent(t, "web", "carla")
 		ref := c.queue(t)[conv].Ref
+		// each message goes out in the run that also sets the next one's timer: wait for the
+		// run to be written before the clock moves on
+		first := []string{"You have waited 60 s; you are number 1."}
 		c.advance(time.Minute)
+		eventually(t, "the first waiting message", func() bool { return len(c.conversation(t, conv).said()) == len(first) })
+		require.Equal(t, first, c.conversation(t, conv).said())
 		c.advance(time.Minute)
+		eventually(t, "the second waiting message", func() bool { return len(c.conversation(t, conv).said()) == 2 })
 		require.Equal(t, []string{"You have waited 60 s; you are number 1.", "You have waited 120 s; you are number 1."},
 			c.conversation(t, conv).said())
 		require.Equal(t, ref, c.queue(t)[conv].Ref, "the same request waits on")
