@@ -48,22 +48,12 @@ export function App() {
   if (kind?.token !== token) return <p className="muted page">{t('common.loading')}</p>
   if (agent) {
     return (
-      <div className="app">
-        <nav className="topbar" aria-label={t('nav.sections')}>
-          <span className="brand">Switchboard</span>
-          <Link to="/desk" className="active">
-            {t('nav.desk')}
-          </Link>
-          <span className="spacer" />
-          <PreferencesMenu />
-          <button type="button" className="link" onClick={() => setToken(null)}>
-            {t('nav.logout')}
-          </button>
-        </nav>
-        <main className="page">
-          <DeskPage />
-        </main>
-      </div>
+      <Layout>
+        <Link to="/desk" className="active">
+          {t('nav.desk')}
+        </Link>
+        <DeskPage />
+      </Layout>
     )
   }
   const flow = match('/flows/:id', path)
@@ -78,9 +68,8 @@ export function App() {
   else if (path === '/desk') page = <p className="notice">{t('desk.needsAgent')}</p>
   else page = <FlowListPage />
   return (
-    <div className="app">
-      <nav className="topbar" aria-label={t('nav.sections')}>
-        <span className="brand">Switchboard</span>
+    <Layout>
+      <>
         {sections.map((s) => (
           <Link
             key={s.to}
@@ -90,6 +79,21 @@ export function App() {
             {t(s.label)}
           </Link>
         ))}
+      </>
+      {page}
+    </Layout>
+  )
+}
+
+/** The bar with the sections a token may visit (the first child), the preferences and the way
+ * out, over the page (the second child). */
+function Layout({ children: [links, page] }: { children: [React.ReactNode, React.ReactNode] }) {
+  const t = useT()
+  return (
+    <div className="app">
+      <nav className="topbar" aria-label={t('nav.sections')}>
+        <span className="brand">Switchboard</span>
+        {links}
         <span className="spacer" />
         <PreferencesMenu />
         <button type="button" className="link" onClick={() => setToken(null)}>
