@@ -72,8 +72,9 @@ test:
 test-suites: lint test-go test-race test-flows test-editor
 
 # test-go runs the packages that test-race does not: those get their one run under the race
-# detector, which runs the same tests.
-test-go:
+# detector, which runs the same tests. Its packages embed and read the built editor, so it waits
+# for the build that the other suites may start beside it.
+test-go: editor
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) $$($(GO) list ./... | grep -vxF "$$($(GO) list $(RACE_PKGS))")
 
 test-race:
