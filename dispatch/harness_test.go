@@ -49,7 +49,7 @@ func newHarness(t *testing.T, b backend, configure func(*Config)) *harness {
 	t.Helper()
 	url := b.URL(t)
 	clock := engine.NewManualClock(epoch)
-	st, err := store.Open(context.Background(), url, store.Options{Clock: clock, Migrate: true})
+	st, err := store.Open(context.Background(), url, store.Options{Clock: clock, Migrate: true, Logger: testLogger(t)})
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	h := &harness{t: t, st: st, db: storetest.OpenRaw(t, url), clock: clock, graph: fakenet.NewFakeGraph(t), x: fakenet.NewFakeX(t)}

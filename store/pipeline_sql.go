@@ -192,7 +192,11 @@ func (s *sqlStore) noteDeadlocks(err error, errs []error) {
 	for _, e := range append([]error{err}, errs...) {
 		if e != nil && s.dialect.isDeadlock(e) {
 			s.deadlocks.Add(1)
-			s.log.Warn("the database broke a deadlock; the batch's work is tried again", "err", e)
+			detail := ""
+			if s.dialect.explain != nil {
+				detail = s.dialect.explain(e)
+			}
+			s.log.Warn("the database broke a deadlock; the batch's work is tried again", "err", e, "detail", detail)
 			break
 		}
 	}

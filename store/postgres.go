@@ -26,6 +26,13 @@ var postgresDialect = &dialect{
 		var e *pq.Error
 		return errors.As(err, &e) && e.Code == "40P01"
 	},
+	explain: func(err error) string {
+		var e *pq.Error
+		if !errors.As(err, &e) {
+			return ""
+		}
+		return e.Detail + " " + e.Where
+	},
 	time:     func(t time.Time) any { return t },
 	hasTable: "SELECT to_regclass(?) IS NOT NULL",
 	goose:    goose.DialectPostgres,

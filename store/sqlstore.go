@@ -119,6 +119,9 @@ type dialect struct {
 	// isDeadlock tells a transaction the database chose to break a deadlock (nil where
 	// transactions are serialised anyway).
 	isDeadlock func(error) bool
+	// explain gives the database's detail of an error, such as the waits a deadlock closed
+	// (nil where there is none)
+	explain func(error) string
 	// time is the value a timestamp is written as.
 	time func(time.Time) any
 	// hasTable asks whether the table named by the argument exists.
