@@ -125,7 +125,7 @@ func TestDurableAcrossAKill(t *testing.T) {
 						assert.Equal(c, want, n, q)
 					}
 				}
-			}, 60*time.Second, 50*time.Millisecond)
+			}, 2*time.Minute, 50*time.Millisecond)
 
 			require.Zero(t, db.Count(t, `SELECT count(*) FROM (SELECT external_id FROM interactions WHERE direction = 'in'
 				GROUP BY external_id HAVING count(*) > 1) twice`), "no message is handled twice")

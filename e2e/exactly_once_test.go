@@ -102,7 +102,7 @@ func waitMidStream(t *testing.T, db *storetest.Raw, graph *fakenet.FakeGraph, n 
 		assert.NoError(c, err)
 		assert.Zero(c, pending, "payloads pending")
 		assert.GreaterOrEqual(c, len(graph.Sent()), n, "replies on the network")
-	}, 30*time.Second, 10*time.Millisecond)
+	}, 2*time.Minute, 10*time.Millisecond)
 }
 
 // waitDrained waits until no payload and no send is pending.
@@ -116,7 +116,7 @@ func waitDrained(t *testing.T, db *storetest.Raw) {
 				assert.Zero(c, n, q)
 			}
 		}
-	}, 60*time.Second, 20*time.Millisecond)
+	}, 2*time.Minute, 20*time.Millisecond)
 }
 
 // outboxRow is an outbox row as the tests check it.

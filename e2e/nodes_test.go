@@ -91,7 +91,7 @@ func TestTwoNodesShareTheWork(t *testing.T) {
 				assert.Equal(c, want, n, q)
 			}
 		}
-	}, 30*time.Second, 20*time.Millisecond, "the surviving node fires the slow timers, the dead node's sessions' too")
+	}, 2*time.Minute, 20*time.Millisecond, "the surviving node fires the slow timers, the dead node's sessions' too")
 
 	require.Zero(t, db.Count(t, `SELECT count(*) FROM (SELECT external_id FROM interactions WHERE direction = 'in'
 		GROUP BY external_id HAVING count(*) > 1) twice`), "no message is handled twice")

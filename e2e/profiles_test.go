@@ -78,7 +78,7 @@ func TestExampleFlowGreetsMessengerAndInstagramCustomersByName(t *testing.T) {
 		for _, cu := range customers {
 			assert.Len(c, replies[cu.id], 2, "replies to %s", cu.id)
 		}
-	}, 30*time.Second, 20*time.Millisecond)
+	}, 2*time.Minute, 20*time.Millisecond)
 
 	for _, cu := range customers {
 		t.Logf("%s: %q", cu.id, replies[cu.id])
@@ -119,7 +119,7 @@ func TestExampleFlowGreetsMessengerAndInstagramCustomersByName(t *testing.T) {
 			}
 		}
 		assert.Equal(c, 3, n, "the second message is answered")
-	}, 30*time.Second, 20*time.Millisecond)
+	}, 2*time.Minute, 20*time.Millisecond)
 	require.Equal(t, len(customers), graph.ProfileLookups(), "the profile is not looked up again within profile_refresh")
 	p.stop(t)
 }
