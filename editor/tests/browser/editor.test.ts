@@ -188,7 +188,14 @@ describe.skipIf(!server)('the editor', () => {
 
   it('compares two versions on the canvas, ignoring moves', async () => {
     await page.getByRole('tab', { name: 'Inspector' }).click()
-    await node('reply-2').click()
+    // the draft read again after publishing redraws the canvas: a click that lands while it
+    // does selects nothing, so click until the block is the inspector's
+    await expect
+      .poll(async () => {
+        await node('reply-2').click()
+        return page.getByRole('button', { name: 'Delete block' }).isVisible()
+      })
+      .toBe(true)
     await page.getByRole('button', { name: 'Delete block' }).click()
     await node('reply-2').waitFor({ state: 'detached' })
     await page.locator('.palette-item[data-type="end"] .palette-add').click()
