@@ -59,24 +59,22 @@ func posts(reqs []fakenet.Request) int {
 
 // reconcileHarness is a harness whose sends time out quickly, with a Messenger conversation
 // waiting for its reply; settings are the channel's extra settings.
-// impatientSender cuts the next send it is armed for at a short deadline: with a network that
+// impatientSender cuts the next send after it is armed at a short deadline: with a network that
 // answers a minute late, that send's outcome is unknown whatever the machine's load, while
 // every other call keeps the dispatcher's whole timeout and is never cut by a slow machine.
 type impatientSender struct {
 	Sender
-	armed atomic.Int32
+	armed atomic.Bool
 }
 
 // impatience is how long an armed send waits for a network that answers a minute later.
 const impatience = 200 * time.Millisecond
 
 func (s *impatientSender) Send(ctx context.Context, ch channels.Channel, a *engine.Action, sc channels.SendContext) (channels.Result, error) {
-	if s.armed.Add(-1) >= 0 {
+	if s.armed.Swap(false) {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, impatience)
 		defer cancel()
-	} else {
-		s.armed.Store(0)
 	}
 	return s.Sender.Send(ctx, ch, a, sc)
 }
@@ -107,7 +105,7 @@ func (h *harness) sendUnknown(actionID string, late bool) store.OutboxItem {
 	h.t.Helper()
 	if late {
 		h.graph.AnswerAfter(time.Minute, 1)
-		h.impatient.armed.Store(1)
+		h.impatient.armed.Store(true)
 	} else {
 		h.graph.DropAfterReading(1)
 	}
