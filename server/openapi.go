@@ -18,6 +18,12 @@ var openAPIYAML []byte
 // OpenAPIDocument returns the OpenAPI document of /api/v1, as YAML.
 func OpenAPIDocument() []byte { return bytes.Clone(openAPIYAML) }
 
+// OpenAPIJSON returns the same document as JSON, as GET /api/v1/openapi.json serves it.
+func OpenAPIJSON() ([]byte, error) {
+	doc, err := openAPIJSON()
+	return bytes.Clone(doc), err
+}
+
 var openAPIJSON = sync.OnceValues(func() ([]byte, error) {
 	var doc any
 	if err := yaml.Unmarshal(openAPIYAML, &doc); err != nil {

@@ -2,7 +2,6 @@ package openapitest
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"mime"
 	"strconv"
@@ -12,7 +11,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/santhosh-tekuri/jsonschema/v6"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/switchboardhq/switchboard/server"
 )
@@ -31,12 +29,7 @@ type bodySchemas struct {
 }
 
 func newBodySchemas() (*bodySchemas, error) {
-	var doc any
-	if err := yaml.Unmarshal(server.OpenAPIDocument(), &doc); err != nil {
-		return nil, err
-	}
-	// YAML's numbers and maps become JSON's as the compiler reads them
-	raw, err := json.Marshal(doc)
+	raw, err := server.OpenAPIJSON()
 	if err != nil {
 		return nil, err
 	}
