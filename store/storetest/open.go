@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -85,10 +84,6 @@ var sqliteTemplate = sync.OnceValues(func() ([]byte, error) {
 func PostgresURL(t testing.TB) string {
 	t.Helper()
 	base := NeedPostgres(t)
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("%s: %v", PostgresEnv, err)
-	}
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	schema := "switchboard_test_" + hex.EncodeToString(b)
@@ -105,10 +100,7 @@ func PostgresURL(t testing.TB) string {
 	}
 	admin("CREATE SCHEMA " + schema)
 	t.Cleanup(func() { admin("DROP SCHEMA " + schema + " CASCADE") })
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return urlOf(t, base, schema)
 }
 
 // NeedPostgres returns the URL PostgresEnv holds. Without one it skips the test, or fails it
