@@ -78,11 +78,9 @@ func (r *Runtime) Start(ctx context.Context, f *Flow, in Interaction, o StartOpt
 	// it records and the texts it builds live in the run's buffers, kept by the session.
 	st := &started{}
 	s := &st.session
-	*s = Session{
-		ID: o.SessionID, FlowID: f.Info.ID, FlowVersion: f.Info.Version, Status: StatusRunning,
-		Vars: make(map[string]any, len(f.Vars)+4), Interaction: in,
-		DefaultSkill: o.DefaultSkill, Seed: o.Seed,
-	}
+	s.ID, s.FlowID, s.FlowVersion, s.Status = o.SessionID, f.Info.ID, f.Info.Version, StatusRunning
+	s.Vars, s.Interaction = make(map[string]any, len(f.Vars)+4), in
+	s.DefaultSkill, s.Seed = o.DefaultSkill, o.Seed
 	for _, v := range f.Vars {
 		s.Vars[v.Key] = v.Value
 	}
@@ -158,13 +156,13 @@ type run struct {
 	vars     []VarChange // every variable set in this run; each step's Vars is a window of it
 	actions  []*Action   // likewise for actions
 	flowBuf  [1]*Flow
-	varBuf   [8]VarChange
-	actBuf   [4]*Action
+	varBuf   [4]VarChange
+	actBuf   [2]*Action
 	traceBuf [8]Step
 	newActs  int       // how many of actStore NewAction gave out
 	actStore [1]Action // the first action a block asks NewAction for
 	textLen  int       // how much of text is taken
-	text     [256]byte // the bytes of the texts the run builds (replies, ids), while they fit
+	text     [176]byte // the bytes of the texts the run builds (replies, ids), while they fit
 }
 
 // init prepares a run of a session whose running flow is f, depth frames deep.
@@ -207,13 +205,6 @@ func (r *Runtime) maxSteps() int {
 	return DefaultMaxSteps
 }
 
-func (r *Runtime) stopwatch() time.Time {
-	if r.Stopwatch != nil {
-		return r.Stopwatch()
-	}
-	return time.Now()
-}
-
 func (r *Runtime) now() time.Time {
 	if r.Clock != nil {
 		return r.Clock.Now()
@@ -242,9 +233,9 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 	m := r.getVM()
 	defer r.vms.Put(m)
 	c := &rn.c
-	*c = Context{rt: r, session: s, vm: m, run: rn}
-	now := r.now() // one reading of the clock for the whole run: its steps are one moment
-	lap := wall
+	c.rt, c.session, c.vm, c.run = r, s, m, rn // a run's context starts zeroed
+	now := r.now()                             // one reading of the clock for the whole run: its steps are one moment
+	start, lap := wall, wall
 	if r.Stopwatch != nil {
 		lap = r.Stopwatch()
 	}
@@ -266,13 +257,21 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 			return
 		}
 		f := rn.flow()
-		rn.trace = append(rn.trace, Step{Block: node.ID, Type: node.Type, At: now})
+		// The step is set field by field on the zeroed memory past the trace's end rather than
+		// copied whole into it.
+		if len(rn.trace) < cap(rn.trace) {
+			rn.trace = rn.trace[:len(rn.trace)+1]
+		} else {
+			rn.trace = append(rn.trace, Step{})
+		}
 		step := &rn.trace[len(rn.trace)-1]
+		step.Block, step.Type, step.At = node.ID, node.Type, now
 		if len(rn.flows) > 1 {
 			step.Flow = f.Info.ID
 		}
 		c.flow, c.node, c.step, c.rng, c.actions = f, node, step, nil, 0
-		c.env = Env{Interaction: &s.Interaction, Contact: &s.Contact, Vars: s.Vars, Now: now, Flow: &f.Info, budget: &rn.budget}
+		env := &c.env
+		env.Interaction, env.Contact, env.Vars, env.Now, env.Flow, env.budget = &s.Interaction, &s.Contact, s.Vars, now, &f.Info, &rn.budget
 		s.Block = node.ID
 		varsFrom, actionsFrom := len(rn.vars), len(rn.actions)
 		if tr != nil {
@@ -296,7 +295,14 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 			c.traced = nil
 		}
 		s.Steps++
-		end := r.stopwatch()
+		var end time.Time
+		if r.Stopwatch != nil {
+			end = r.Stopwatch()
+		} else {
+			// On the monotonic clock alone, which costs half of time.Now; end keeps it, and
+			// the wall time moved on by as much.
+			end = start.Add(time.Since(start))
+		}
 		step.Duration, lap = end.Sub(lap), end
 		if n := len(rn.vars); n > varsFrom {
 			step.Vars = rn.vars[varsFrom:n:n]
