@@ -233,8 +233,9 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 	m := r.getVM()
 	defer r.vms.Put(m)
 	c := &rn.c
-	c.rt, c.session, c.vm, c.run = r, s, m, rn // a run's context starts zeroed
-	now := r.now()                             // one reading of the clock for the whole run: its steps are one moment
+	// A run's context starts zeroed: only what stays for the whole run is set here.
+	c.rt, c.session, c.vm, c.run = r, s, m, rn
+	now := r.now() // one reading of the clock for the whole run: its steps are one moment
 	start, lap := wall, wall
 	if r.Stopwatch != nil {
 		lap = r.Stopwatch()
