@@ -48,7 +48,8 @@ func newWeeklyHours(loc *time.Location, open []engine.Entry) (*weeklyHours, erro
 // that runs past midnight.
 func (h *weeklyHours) Open(t time.Time) bool {
 	t = t.In(h.loc)
-	minute := t.Hour()*60 + t.Minute()
+	hour, mins, _ := t.Clock()
+	minute := hour*60 + mins
 	day := t.Weekday()
 	for _, r := range h.days[day] {
 		if r.Overnight() {
@@ -76,13 +77,12 @@ type specialDays struct {
 
 // Special tells whether the local date of t is a special day, and names the holiday when it is one.
 func (s *specialDays) Special(t time.Time) (bool, string) {
-	t = t.In(s.loc)
-	for _, d := range s.dates {
-		if d.Contains(t) {
+	y, m, d := t.In(s.loc).Date()
+	for _, spec := range s.dates {
+		if spec.ContainsDate(y, m, d) {
 			return true, ""
 		}
 	}
-	y, m, d := t.Date()
 	for _, h := range s.holidays {
 		// the observed date is the day off: a holiday moved to a Monday leaves its own date a working day
 		_, observed := h.Calc(y)

@@ -41,7 +41,7 @@ func (b *closeBlock) Run(c *engine.Context) engine.Result {
 	if b.message != nil {
 		if text, err := c.Render(b.message); err != nil {
 			problem = err
-		} else if a, err := replyAction(c.Interaction(), b.visibility, text); err != nil {
+		} else if a, err := replyAction(c.NewAction(), c.Interaction(), b.visibility, text); err != nil {
 			problem = err
 		} else {
 			c.Emit(a)

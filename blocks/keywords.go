@@ -70,7 +70,7 @@ next: {billing: to-billing, cancel: retention, nomatch: to-general}
 type keywords struct {
 	input       *engine.Expression
 	rules       []keywordRule
-	words       []string                 // per pattern: the keyword as written, in lower case
+	words       []any                    // per pattern: the keyword as written, in lower case (a string, boxed once)
 	patterns    [][]byte                 // per pattern: the folded keyword
 	automaton   *ahocorasick.AhoCorasick // for many keywords; nil when few
 	prefixes    [1024]uint64             // for few keywords: the set of their first two bytes
@@ -84,6 +84,7 @@ type keywords struct {
 
 type keywordRule struct {
 	exit           string
+	exitValue      any   // exit, boxed once: setting a variable to it allocates nothing
 	any, all, none []int // pattern indexes
 }
 
@@ -119,6 +120,7 @@ func buildKeywords(p *engine.Params) (engine.Block, error) {
 	}
 	for i, r := range p.Objects("rules") {
 		rule := keywordRule{exit: r.String("exit")}
+		rule.exitValue = rule.exit
 		if rule.exit == "nomatch" {
 			return nil, engine.ParamErrorf(fmt.Sprintf("rules[%d].exit", i), "nomatch is the exit taken when no rule matches; name the rule's exit otherwise")
 		}
@@ -180,7 +182,7 @@ func (k *keywords) Run(c *engine.Context) engine.Result {
 		c.SetVar(k.saveKeyword, k.words[word])
 	}
 	if k.saveExit != "" {
-		c.SetVar(k.saveExit, rule.exit)
+		c.SetVar(k.saveExit, rule.exitValue)
 	}
 	return engine.Next(rule.exit)
 }

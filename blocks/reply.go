@@ -76,7 +76,7 @@ func (b *reply) Run(c *engine.Context) engine.Result {
 	if err != nil {
 		return engine.Fail(err)
 	}
-	a, err := replyAction(c.Interaction(), b.visibility, text)
+	a, err := replyAction(c.NewAction(), c.Interaction(), b.visibility, text)
 	if err != nil {
 		return engine.Fail(err)
 	}
@@ -94,9 +94,9 @@ func (b *reply) Resume(c *engine.Context, ev engine.Event) engine.Result {
 	return resumeSend(ev, "sent")
 }
 
-// replyAction makes the reply action for an interaction, resolving "same" visibility and
-// refusing what the networks cannot do.
-func replyAction(in *engine.Interaction, visibility, text string) (*engine.Action, error) {
+// replyAction fills a (empty) as the reply action for an interaction, resolving "same"
+// visibility and refusing what the networks cannot do.
+func replyAction(a *engine.Action, in *engine.Interaction, visibility, text string) (*engine.Action, error) {
 	if visibility == "same" || visibility == "" {
 		visibility = "private"
 		if in.Public {
@@ -109,8 +109,9 @@ func replyAction(in *engine.Interaction, visibility, text string) (*engine.Actio
 	if visibility == "public" && in.Channel == "webchat" {
 		return nil, errors.New("web chat has no public replies")
 	}
-	return &engine.Action{Type: engine.ActionReply, Visibility: visibility, Text: text,
-		Target: in.ID, Recipient: in.Author.ID}, nil
+	*a = engine.Action{Type: engine.ActionReply, Visibility: visibility, Text: text,
+		Target: in.ID, Recipient: in.Author.ID}
+	return a, nil
 }
 
 // sendResult hands an action to the outbox and leaves by sent, by failed, or waits for a

@@ -204,7 +204,7 @@ func (b *routeSkill) Resume(c *engine.Context, ev engine.Event) engine.Result {
 			if err != nil {
 				return engine.Fail(err)
 			}
-			a, err := replyAction(c.Interaction(), "same", text)
+			a, err := replyAction(c.NewAction(), c.Interaction(), "same", text)
 			if err != nil {
 				return engine.Fail(err)
 			}

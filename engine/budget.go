@@ -133,12 +133,13 @@ type budget struct {
 	cancel              context.CancelFunc
 }
 
-// reset prepares the budget of a run that starts now under parent.
-func (b *budget) reset(parent context.Context, memory, ops int64, deadline time.Duration) {
+// reset prepares the budget of a run that starts under parent at wall, a reading of the wall
+// clock.
+func (b *budget) reset(parent context.Context, memory, ops int64, deadline time.Duration, wall time.Time) {
 	*b = budget{memoryLimit: memory, opsLimit: ops, deadline: deadline, parent: parent, done: parent.Done()}
 	if deadline > 0 {
 		// A deadline is wall-clock time, not the session's clock.
-		b.until = time.Now().Add(deadline)
+		b.until = wall.Add(deadline)
 	}
 }
 
@@ -176,6 +177,24 @@ func (b *budget) alloc(n int64, what string) error {
 		return &BudgetError{Budget: BudgetMemory, Limit: b.memoryLimit, Building: what}
 	}
 	b.memory += n
+	return nil
+}
+
+// step counts the operation of running a block and notices a deadline or a cancellation, on
+// wall, a fresh reading of the wall clock.
+func (b *budget) step(wall time.Time) error {
+	if 1 > b.opsLimit-b.ops {
+		return &BudgetError{Budget: BudgetOperations, Limit: b.opsLimit}
+	}
+	b.ops++
+	select {
+	case <-b.done:
+		return &BudgetError{Budget: BudgetCancelled}
+	default:
+	}
+	if !b.until.IsZero() && !wall.Before(b.until) {
+		return &BudgetError{Budget: BudgetDeadline, Limit: int64(b.deadline)}
+	}
 	return nil
 }
 

@@ -201,7 +201,16 @@ func (c *Context) MemoryLeft() int64 {
 }
 
 // Render renders a template in the session's environment.
-func (c *Context) Render(t *Template) (string, error) { return t.Render(c.vm, &c.env) }
+func (c *Context) Render(t *Template) (string, error) {
+	if s, ok := t.Literal(); ok {
+		return s, nil
+	}
+	b, err := t.appendTo(c.run.textBuf(), c.vm, &c.env)
+	if err != nil {
+		return "", err
+	}
+	return c.run.keepText(b), nil
+}
 
 // Var returns a session variable.
 func (c *Context) Var(name string) any { return c.session.Vars[name] }
@@ -220,7 +229,9 @@ func (c *Context) SetVar(name string, v any) {
 // channel and the interaction it answers when the block left them empty.
 func (c *Context) Emit(a *Action) SendResult {
 	c.actions++
-	a.ID = c.session.ID + "/" + strconv.Itoa(c.session.Steps) + "." + strconv.Itoa(c.actions)
+	id := append(c.run.textBuf(), c.session.ID...)
+	id = append(strconv.AppendInt(append(id, '/'), int64(c.session.Steps), 10), '.')
+	a.ID = c.run.keepText(strconv.AppendInt(id, int64(c.actions), 10))
 	in := &c.session.Interaction
 	if a.Channel == "" {
 		a.Channel = in.Channel
@@ -240,5 +251,16 @@ func (c *Context) Emit(a *Action) SendResult {
 
 // Ref returns an id for what this step waits on: the session and step.
 func (c *Context) Ref() string {
-	return c.session.ID + "/" + strconv.Itoa(c.session.Steps)
+	ref := append(c.run.textBuf(), c.session.ID...)
+	return c.run.keepText(strconv.AppendInt(append(ref, '/'), int64(c.session.Steps), 10))
+}
+
+// NewAction returns an empty action for the block to fill and Emit. The first action of a run
+// comes from the run's own memory, which the trace keeps; later ones are allocated.
+func (c *Context) NewAction() *Action {
+	if rn := c.run; rn.newActs < len(rn.actStore) {
+		rn.newActs++
+		return &rn.actStore[rn.newActs-1]
+	}
+	return &Action{}
 }

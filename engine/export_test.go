@@ -1,11 +1,14 @@
 package engine
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // WithBudget gives env a run's budget of memory bytes and operations, as a run would.
 func WithBudget(ctx context.Context, env *Env, memory, ops int64) *Env {
 	b := &budget{}
-	b.reset(ctx, memory, ops, 0)
+	b.reset(ctx, memory, ops, 0, time.Now())
 	env.budget = b
 	return env
 }

@@ -45,6 +45,7 @@ type Expression struct {
 	constant bool
 	value    any
 	fast     *fastPath // a direct accessor when the expression is a plain path such as interaction.text
+	direct   *direct   // evaluation without the machine, for the shapes direct knows
 }
 
 // VarRef is one read of `vars.name`; Offset counts runes from the start of the source.
@@ -166,7 +167,7 @@ func CompileExpression(src, typ string) (*Expression, error) {
 	if strings.TrimSpace(src) == "" {
 		return nil, &ExprError{Message: "the expression is empty"}
 	}
-	program, refs, root, err := compileSafely(src, typ)
+	program, refs, root, d, err := compileSafely(src, typ)
 	if err != nil {
 		var fe *file.Error
 		if errors.As(err, &fe) {
@@ -178,6 +179,13 @@ func CompileExpression(src, typ string) (*Expression, error) {
 	// A plain path gets a direct accessor; on vars, only when the value needs no conversion.
 	if f := fastPathOf(root); f != nil && (typ == "" || !onVars(root)) {
 		e.fast = f
+	}
+	// A direct evaluation stands for the whole expression when it yields what typ asks for
+	// without expr's conversions.
+	switch {
+	case d == nil || e.fast != nil:
+	case typ == "", typ == "bool" && d.truth != nil, typ == "string" && d.text != nil:
+		e.direct = d
 	}
 	return e, nil
 }
@@ -226,9 +234,10 @@ var configs = func() map[string]*sync.Pool {
 type config struct{ check, compile *conf.Config }
 
 // compileSafely compiles an expression as expr.Compile does, with a reused configuration, and
-// returns the variables it reads and its syntax tree's root as written (before optimisation).
-// A panic inside the compiler becomes an error: no flow file may crash the process.
-func compileSafely(src, typ string) (p *vm.Program, refs []VarRef, root ast.Node, err error) {
+// returns the variables it reads, its syntax tree's root as written (before optimisation) and
+// its direct evaluation when it has one. A panic inside the compiler becomes an error: no flow
+// file may crash the process.
+func compileSafely(src, typ string) (p *vm.Program, refs []VarRef, root ast.Node, d *direct, err error) {
 	pool := configs[typ]
 	cs := pool.Get().(*config)
 	defer pool.Put(cs)
@@ -240,23 +249,24 @@ func compileSafely(src, typ string) (p *vm.Program, refs []VarRef, root ast.Node
 	}()
 	tree, err := checker.ParseCheck(src, c)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	collect := &varCollector{}
 	ast.Walk(&tree.Node, collect)
 	root = tree.Node
+	d = directOf(root) // before the optimiser and the budget change the tree
 	if c.Optimize {
 		if err := optimizer.Optimize(&tree.Node, c); err != nil {
 			var fe *file.Error
 			if errors.As(err, &fe) {
-				return nil, nil, nil, fe.Bind(tree.Source)
+				return nil, nil, nil, nil, fe.Bind(tree.Source)
 			}
-			return nil, nil, nil, err
+			return nil, nil, nil, nil, err
 		}
 	}
 	ast.Walk(&tree.Node, budgetPatch{})
 	p, err = compiler.Compile(tree, cs.compile)
-	return p, collect.refs, root, err
+	return p, collect.refs, root, d, err
 }
 
 // ConstantExpression is an expression that always yields v: a number or a boolean written
@@ -272,6 +282,13 @@ func (e *Expression) Eval(m *vm.VM, env *Env) (any, error) {
 	}
 	if e.fast != nil {
 		return e.fast.value(env), nil
+	}
+	if e.direct != nil {
+		mark := env.budget.mark()
+		if v, ok := e.direct.value(env); ok {
+			return v, nil
+		}
+		env.budget.undo(mark) // the machine decides, and counts, from the start
 	}
 	if m == nil {
 		m = &vm.VM{}

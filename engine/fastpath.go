@@ -110,6 +110,15 @@ func (e *Expression) appendValue(b []byte, m *vm.VM, env *Env) ([]byte, error) {
 		}
 		return append(b, s...), nil
 	}
+	if e.direct != nil && e.direct.appendText != nil {
+		mark, from := env.budget.mark(), len(b)
+		if out, ok := e.direct.appendText(b, env); ok {
+			// counted after it is appended, as what + already counted
+			return out, env.budget.alloc(int64(len(out)-from), "a text")
+		}
+		env.budget.undo(mark)
+		b = b[:from]
+	}
 	v, err := e.Eval(m, env)
 	if err != nil {
 		return b, err
@@ -128,6 +137,13 @@ func (e *Expression) appendValue(b []byte, m *vm.VM, env *Env) ([]byte, error) {
 func (e *Expression) Text(m *vm.VM, env *Env) (string, error) {
 	if e.fast != nil && e.fast.text != nil {
 		return e.fast.text(env), nil
+	}
+	if e.direct != nil && e.direct.text != nil {
+		mark := env.budget.mark()
+		if s, ok := e.direct.text(env); ok {
+			return s, nil
+		}
+		env.budget.undo(mark)
 	}
 	v, err := e.Eval(m, env)
 	if err != nil {

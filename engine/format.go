@@ -261,6 +261,22 @@ func dayIndex(s string) int {
 type DateSpec struct {
 	Yearly   bool
 	From, To time.Time // dates at midnight UTC; for yearly specs the year is 2000 (a leap year)
+
+	from, to int // From and To as dateKey, kept by ParseDateSpec; 0 when not kept
+}
+
+// dateKey orders calendar dates as integers.
+func dateKey(y int, m time.Month, day int) int { return y<<9 | int(m)<<5 | day }
+
+// keys returns From and To as dateKey.
+func (d DateSpec) keys() (from, to int) {
+	if d.from == 0 && d.to == 0 {
+		y, m, day := d.From.Date()
+		from = dateKey(y, m, day)
+		y, m, day = d.To.Date()
+		return from, dateKey(y, m, day)
+	}
+	return d.from, d.to
 }
 
 // ParseDateSpec reads 2026-12-25, 2026-12-24..2026-12-31, 12-25 or 12-24..12-31.
@@ -281,7 +297,9 @@ func ParseDateSpec(s string) (DateSpec, error) {
 	if b.Before(a) && !yearlyA {
 		return DateSpec{}, fmt.Errorf("%q ends before it starts", s)
 	}
-	return DateSpec{Yearly: yearlyA, From: a, To: b}, nil
+	d := DateSpec{Yearly: yearlyA, From: a, To: b}
+	d.from, d.to = d.keys()
+	return d, nil
 }
 
 func parseDate(s string) (time.Time, bool, error) {
@@ -297,13 +315,18 @@ func parseDate(s string) (time.Time, bool, error) {
 // A yearly range that ends before it starts wraps over New Year (12-24..01-06).
 func (d DateSpec) Contains(t time.Time) bool {
 	y, m, day := t.Date()
-	if !d.Yearly {
-		date := time.Date(y, m, day, 0, 0, 0, 0, time.UTC)
-		return !date.Before(d.From) && !date.After(d.To)
+	return d.ContainsDate(y, m, day)
+}
+
+// ContainsDate tells whether the calendar date y-m-day is in the spec.
+func (d DateSpec) ContainsDate(y int, m time.Month, day int) bool {
+	from, to := d.keys()
+	if d.Yearly {
+		y = 2000
 	}
-	date := time.Date(2000, m, day, 0, 0, 0, 0, time.UTC)
-	if d.To.Before(d.From) {
-		return !date.Before(d.From) || !date.After(d.To)
+	date := dateKey(y, m, day)
+	if d.Yearly && to < from {
+		return date >= from || date <= to
 	}
-	return !date.Before(d.From) && !date.After(d.To)
+	return date >= from && date <= to
 }

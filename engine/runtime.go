@@ -7,6 +7,7 @@ import (
 	"maps"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/expr-lang/expr/vm"
 )
@@ -73,11 +74,13 @@ type StartOptions struct {
 // Start runs a new session of flow for an interaction until it waits or ends. It returns the
 // session (running, waiting, ended or failed) and the trace of the steps it ran.
 func (r *Runtime) Start(ctx context.Context, f *Flow, in Interaction, o StartOptions) (*Session, []Step) {
-	s := &Session{
-		ID: o.SessionID, FlowID: f.Info.ID, FlowVersion: f.Info.Version, Status: StatusRunning,
-		Vars: make(map[string]any, len(f.Vars)+4), Interaction: in,
-		DefaultSkill: o.DefaultSkill, Seed: o.Seed,
-	}
+	// The session and its first run are one allocation: the trace, the variables and actions
+	// it records and the texts it builds live in the run's buffers, kept by the session.
+	st := &started{}
+	s := &st.session
+	s.ID, s.FlowID, s.FlowVersion, s.Status = o.SessionID, f.Info.ID, f.Info.Version, StatusRunning
+	s.Vars, s.Interaction = make(map[string]any, len(f.Vars)+4), in
+	s.DefaultSkill, s.Seed = o.DefaultSkill, o.Seed
 	for _, v := range f.Vars {
 		s.Vars[v.Key] = v.Value
 	}
@@ -93,9 +96,16 @@ func (r *Runtime) Start(ctx context.Context, f *Flow, in Interaction, o StartOpt
 		s.Status, s.Error = StatusFailed, fmt.Sprintf("flow %s has no trigger for the %s channel", f.Info.ID, in.Channel)
 		return s, nil
 	}
-	rn := newRun(s, f, 1)
+	rn := &st.run
+	rn.init(s, f, 1)
 	r.advance(ctx, rn, entry, nil)
 	return s, rn.trace
+}
+
+// started is a new session with its first run.
+type started struct {
+	session Session
+	run     run
 }
 
 // Resume delivers an event to a waiting session of flow (the flow the session waits in) and
@@ -121,7 +131,8 @@ func (r *Runtime) Resume(ctx context.Context, f *Flow, s *Session, ev Event) ([]
 		return nil, fmt.Errorf("block %s (%s) cannot be resumed", node.ID, node.Type)
 	}
 	// The callers of a subflow are loaded when the subflow returns to them.
-	rn := newRun(s, f, len(s.Stack)+1)
+	rn := &run{}
+	rn.init(s, f, len(s.Stack)+1)
 	if ev.Kind == EventReply && ev.Interaction != nil {
 		s.Interaction = *ev.Interaction
 	}
@@ -132,7 +143,8 @@ func (r *Runtime) Resume(ctx context.Context, f *Flow, s *Session, ev Event) ([]
 }
 
 // run is the state of one Start or Resume. It is allocated once per call and holds small
-// buffers that the trace's variables and actions are cut from, so a run allocates little.
+// buffers that the trace's steps, variables, actions and texts are cut from, so a run of a
+// few blocks allocates little besides what its expressions build.
 type run struct {
 	c      Context
 	flows  []*Flow // the flow of each stack frame, then the running flow; nil until loaded
@@ -144,14 +156,18 @@ type run struct {
 	vars     []VarChange // every variable set in this run; each step's Vars is a window of it
 	actions  []*Action   // likewise for actions
 	flowBuf  [1]*Flow
-	varBuf   [8]VarChange
-	actBuf   [4]*Action
+	varBuf   [4]VarChange
+	actBuf   [2]*Action
 	traceBuf [8]Step
+	newActs  int       // how many of actStore NewAction gave out
+	actStore [1]Action // the first action a block asks NewAction for
+	textLen  int       // how much of text is taken
+	text     [176]byte // the bytes of the texts the run builds (replies, ids), while they fit
 }
 
-// newRun prepares a run of a session whose running flow is f, depth frames deep.
-func newRun(s *Session, f *Flow, depth int) *run {
-	rn := &run{s: s}
+// init prepares a run of a session whose running flow is f, depth frames deep.
+func (rn *run) init(s *Session, f *Flow, depth int) {
+	rn.s = s
 	if depth == 1 {
 		rn.flows = rn.flowBuf[:1]
 	} else {
@@ -159,7 +175,25 @@ func newRun(s *Session, f *Flow, depth int) *run {
 	}
 	rn.flows[depth-1] = f
 	rn.trace, rn.vars, rn.actions = rn.traceBuf[:0], rn.varBuf[:0], rn.actBuf[:0]
-	return rn
+}
+
+// textBuf returns an empty buffer to build a text in, on the free part of the run's text
+// buffer; keepText then takes what was built. Appending past its capacity moves the text to
+// memory of its own, as append does.
+func (rn *run) textBuf() []byte { return rn.text[rn.textLen:rn.textLen] }
+
+// keepText returns the text built in b (from textBuf) as a string, and takes its bytes from
+// the run's text buffer when they are there. The buffer's bytes are written once: a run hands
+// out each part of it once, and a run is never reused, so the string never changes; it keeps
+// the run's memory alive as long as it is held, like the trace does.
+func (rn *run) keepText(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if rn.textLen < len(rn.text) && &b[0] == &rn.text[rn.textLen] {
+		rn.textLen += len(b)
+	}
+	return unsafe.String(&b[0], len(b))
 }
 
 func (rn *run) flow() *Flow { return rn.flows[len(rn.flows)-1] }
@@ -169,13 +203,6 @@ func (r *Runtime) maxSteps() int {
 		return r.MaxSteps
 	}
 	return DefaultMaxSteps
-}
-
-func (r *Runtime) stopwatch() time.Time {
-	if r.Stopwatch != nil {
-		return r.Stopwatch()
-	}
-	return time.Now()
 }
 
 func (r *Runtime) now() time.Time {
@@ -200,32 +227,52 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 		ctx, tr = r.Tracer.StartRun(ctx, rn.flow(), s, ev != nil)
 		defer tr.EndRun(s)
 	}
-	rn.budget.reset(ctx, r.Limits.memory(), r.Limits.operations(), r.Limits.deadline())
+	wall := time.Now() // the wall clock, which the run's deadline is read on
+	rn.budget.reset(ctx, r.Limits.memory(), r.Limits.operations(), r.Limits.deadline(), wall)
 	defer rn.budget.release()
 	m := r.getVM()
 	defer r.vms.Put(m)
 	c := &rn.c
-	*c = Context{rt: r, session: s, vm: m, run: rn}
+	// A run's context starts zeroed: only what stays for the whole run is set here.
+	c.rt, c.session, c.vm, c.run = r, s, m, rn
 	now := r.now() // one reading of the clock for the whole run: its steps are one moment
-	lap := r.stopwatch()
+	start, lap := wall, wall
+	if r.Stopwatch != nil {
+		lap = r.Stopwatch()
+	}
 	var ret *returning // a subflow that ended, to hand back to its caller's block
+	lapped := true     // whether lap was read on the wall clock as the last step ended
 	for budget := r.maxSteps(); ; budget-- {
 		if budget == 0 {
 			r.fail(s, node, fmt.Errorf("ran %d steps without waiting; a loop in the flow never reaches a waiting block", r.maxSteps()))
 			return
 		}
-		if err := rn.budget.work(1); err != nil {
+		if r.Stopwatch == nil && lapped {
+			wall = lap // the stopwatch is the wall clock, read as the last step ended
+		} else {
+			wall = time.Now()
+		}
+		lapped = r.Stopwatch == nil
+		if err := rn.budget.step(wall); err != nil {
 			r.fail(s, node, err)
 			return
 		}
 		f := rn.flow()
-		rn.trace = append(rn.trace, Step{Block: node.ID, Type: node.Type, At: now})
+		// The step is set field by field on the zeroed memory past the trace's end rather than
+		// copied whole into it.
+		if len(rn.trace) < cap(rn.trace) {
+			rn.trace = rn.trace[:len(rn.trace)+1]
+		} else {
+			rn.trace = append(rn.trace, Step{})
+		}
 		step := &rn.trace[len(rn.trace)-1]
+		step.Block, step.Type, step.At = node.ID, node.Type, now
 		if len(rn.flows) > 1 {
 			step.Flow = f.Info.ID
 		}
 		c.flow, c.node, c.step, c.rng, c.actions = f, node, step, nil, 0
-		c.env = Env{Interaction: &s.Interaction, Contact: &s.Contact, Vars: s.Vars, Now: now, Flow: &f.Info, budget: &rn.budget}
+		env := &c.env
+		env.Interaction, env.Contact, env.Vars, env.Now, env.Flow, env.budget = &s.Interaction, &s.Contact, s.Vars, now, &f.Info, &rn.budget
 		s.Block = node.ID
 		varsFrom, actionsFrom := len(rn.vars), len(rn.actions)
 		if tr != nil {
@@ -249,7 +296,14 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 			c.traced = nil
 		}
 		s.Steps++
-		end := r.stopwatch()
+		var end time.Time
+		if r.Stopwatch != nil {
+			end = r.Stopwatch()
+		} else {
+			// On the monotonic clock alone, which costs half of time.Now; end keeps it, and
+			// the wall time moved on by as much.
+			end = start.Add(time.Since(start))
+		}
 		step.Duration, lap = end.Sub(lap), end
 		if n := len(rn.vars); n > varsFrom {
 			step.Vars = rn.vars[varsFrom:n:n]
@@ -278,7 +332,7 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 					r.fail(s, node, err)
 					return
 				}
-				ret, node = &returning{err: failure}, caller
+				ret, node, lapped = &returning{err: failure}, caller, false // a flow may have loaded since
 				continue
 			}
 			if exit != "" {
@@ -334,7 +388,7 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 			r.fail(s, node, err)
 			return
 		}
-		ret, node = &returning{vars: vars}, caller
+		ret, node, lapped = &returning{vars: vars}, caller, false
 	}
 }
 

@@ -130,10 +130,18 @@ func (t *Template) Render(m *vm.VM, env *Env) (string, error) {
 	if s, ok := t.Literal(); ok {
 		return s, nil
 	}
-	if err := env.budget.alloc(int64(t.size), "a text"); err != nil {
+	b, err := t.appendTo(make([]byte, 0, t.size+32), m, env)
+	if err != nil {
 		return "", err
 	}
-	b := make([]byte, 0, t.size+32)
+	return string(b), nil
+}
+
+// appendTo appends the rendered text of a template with holes to b.
+func (t *Template) appendTo(b []byte, m *vm.VM, env *Env) ([]byte, error) {
+	if err := env.budget.alloc(int64(t.size), "a text"); err != nil {
+		return b, err
+	}
 	for _, p := range t.parts {
 		if p.expr == nil {
 			b = append(b, p.literal...)
@@ -141,10 +149,10 @@ func (t *Template) Render(m *vm.VM, env *Env) (string, error) {
 		}
 		var err error
 		if b, err = p.expr.appendValue(b, m, env); err != nil {
-			return "", err
+			return b, err
 		}
 	}
-	return string(b), nil
+	return b, nil
 }
 
 // AppendText appends the text form of an expression's value: strings as they are, nothing for
