@@ -351,10 +351,15 @@ func TestRouteSkillRefusesStaleAndRepeatedEvents(t *testing.T) {
 	require.Equal(t, before.Seq, s.Seq)
 	require.Equal(t, before.Steps, s.Steps)
 
+	_, err = rt.Resume(t.Context(), f, s, engine.Event{Kind: engine.EventTimeout, Seq: queuedAt})
+	require.ErrorIs(t, err, engine.ErrStaleEvent, "a late timeout of the queue is for the queued wait's seq only")
 	_, err = rt.Resume(t.Context(), f, s, engine.Event{Kind: engine.EventTimeout, Seq: s.Seq})
-	require.NoError(t, err, "a late timeout of the queue is for the new wait's seq only")
-	require.Equal(t, engine.StatusEnded, s.Status)
+	require.NoError(t, err)
+	require.Equal(t, engine.StatusWaiting, s.Status, "assigned, the timeout counts no more: the block waits for the agent")
 
+	_, err = rt.Resume(t.Context(), f, s, engine.Event{Kind: engine.EventDone, Agent: "a1", Seq: s.Seq})
+	require.NoError(t, err)
+	require.Equal(t, engine.StatusEnded, s.Status)
 	_, err = rt.Resume(t.Context(), f, s, engine.Event{Kind: engine.EventDone, Agent: "a1", Seq: s.Seq})
 	require.ErrorIs(t, err, engine.ErrNotWaiting)
 }
@@ -420,4 +425,53 @@ busy: {type: end}
 	require.Equal(t, []string{"Still on it after 120 s", "Still on it after 240 s"}, said, "every two minutes while queued")
 	require.Equal(t, "timeout", exitOf(t, o, "b"), "five minutes after the queueing, however many messages")
 	require.Equal(t, engine.StatusEnded, o.Status)
+}
+
+// An event of time_events is listed once; a second one is an error on its name.
+func TestRouteSkillTimeEventListedTwice(t *testing.T) {
+	t.Parallel()
+	errs := loadErrors(t, flowDoc("test", "webchat", `b:
+  type: route.skill
+  params:
+    skill: billing
+    time_events:
+      - {event: waiting, after: 1m, text: "Thanks for waiting."}
+      - {event: waiting, after: 2m, text: "Still on it."}
+`))
+	require.Len(t, errs, 1, diagText(errs))
+	require.Equal(t, "blocks.b.params.time_events[1].event", errs[0].Path)
+	require.Contains(t, errs[0].Message, "waiting is listed twice")
+}
+
+// In a simulation, the queued request's waiting event fires once, with the waiting messages
+// around it; the events that read the conversation's clock (sla, no_reply, idle) need the
+// server's router and are left out.
+func TestRouteSkillTimeEventsInSimulation(t *testing.T) {
+	t.Parallel()
+	f := around(t, "facebook", `b:
+  type: route.skill
+  params:
+    skill: billing
+    timeout: 5m
+    waiting_message: {every: 2m, text: "Still on it after {{ vars.waited }} s"}
+    time_events:
+      - {event: waiting, after: 3m, text: "Sorry for the wait ({{ vars.waited }} s)"}
+      - {event: sla, after: 10s, text: "sla"}
+      - {event: no_reply, after: 1m, text: "no_reply"}
+  next: {done: bye, timeout: busy}
+bye: {type: end}
+busy: {type: end}
+`)
+	o := play(t, f, sim.Scenario{
+		Interaction: message("mi factura"),
+		Agents:      []*engine.MemoryAgent{with(agent("a1", "billing", 10), func(a *engine.MemoryAgent) { a.Load = 1 })},
+		Events:      []sim.Event{{Advance: 2 * time.Minute}, {Advance: time.Minute}, {Advance: time.Minute}, {Advance: time.Minute}},
+	})
+	require.Nil(t, o.Error)
+	var said []string
+	for _, a := range actionsOf(o, engine.ActionReply) {
+		said = append(said, a.Text)
+	}
+	require.Equal(t, []string{"Still on it after 120 s", "Sorry for the wait (180 s)", "Still on it after 240 s"}, said)
+	require.Equal(t, "timeout", exitOf(t, o, "b"))
 }
