@@ -475,3 +475,41 @@ busy: {type: end}
 	require.Equal(t, []string{"Still on it after 120 s", "Sorry for the wait (180 s)", "Still on it after 240 s"}, said)
 	require.Equal(t, "timeout", exitOf(t, o, "b"))
 }
+
+// A requeued request waits in the queue again with its timeout counting on from the queueing:
+// requeued before it, it waits until then; requeued past it, it leaves by timeout at once.
+func TestRouteSkillRequeuedKeepsItsTimeout(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name      string
+		requeueAt time.Duration // after the queueing
+		exit      string
+	}{
+		{"before the timeout", 10 * time.Minute, ""},
+		{"past the timeout", 20 * time.Minute, "timeout"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := around(t, "facebook", routeFlow)
+			router := &engine.MemoryRouter{Agents: []*engine.MemoryAgent{with(agent("a1", "billing", 10), func(a *engine.MemoryAgent) { a.Load = 1 })}}
+			rt, clock := routing(router)
+			s, _ := rt.Start(t.Context(), f, fbComment("factura"), engine.StartOptions{SessionID: "s"})
+			require.Equal(t, monday.Add(15*time.Minute), s.Wait.Deadline, "queued: until the timeout")
+			clock.Advance(time.Minute)
+			_, err := rt.Resume(t.Context(), f, s, engine.Event{Kind: engine.EventAssigned, Agent: "a1", Seq: s.Seq})
+			require.NoError(t, err)
+			require.True(t, s.Wait.Deadline.IsZero(), "assigned: the timeout counts no more")
+
+			clock.Set(monday.Add(tc.requeueAt))
+			steps, err := rt.Resume(t.Context(), f, s, engine.Event{Kind: engine.EventRequeued, Seq: s.Seq})
+			require.NoError(t, err)
+			require.Equal(t, tc.exit, steps[0].Exit)
+			if tc.exit == "" {
+				require.Equal(t, engine.StatusWaiting, s.Status)
+				require.Equal(t, monday.Add(15*time.Minute), s.Wait.Deadline, "the same timeout, from the queueing")
+			} else {
+				require.Equal(t, engine.StatusEnded, s.Status)
+			}
+		})
+	}
+}
