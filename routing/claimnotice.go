@@ -28,23 +28,16 @@ func (a *ACD) noticeClaimable(ctx context.Context, w *world) {
 	if a.claims == nil {
 		a.claims = claimNotices{}
 	}
-	bySkill := map[string][]string{}
-	for id, ag := range w.agents {
-		if st := w.states[id].State; st == "" || st == StateOffline {
-			continue
-		}
-		for skill, level := range ag.Skills {
-			if level > 0 {
-				bySkill[skill] = append(bySkill[skill], id)
-			}
-		}
-	}
+	var bySkill map[string][]string // the logged-in agents of each skill, made when first needed
 	open := map[string]bool{}
 	for _, e := range w.entries {
 		if e.Status != store.QueueQueued || !a.manual(e, w.skills, w.channels) {
 			continue
 		}
 		open[e.Ref] = true
+		if bySkill == nil {
+			bySkill = loggedInBySkill(w)
+		}
 		x := escalationAt(e, now)
 		var agents []string
 		for _, skill := range append([]string{e.Skill}, x.also...) {
@@ -77,4 +70,20 @@ func (a *ACD) noticeClaimable(ctx context.Context, w *world) {
 		}
 		delete(a.claims, ref)
 	}
+}
+
+// loggedInBySkill lists the agents logged in (in any state but offline) by skill.
+func loggedInBySkill(w *world) map[string][]string {
+	out := map[string][]string{}
+	for id, ag := range w.agents {
+		if st := w.states[id].State; st == "" || st == StateOffline {
+			continue
+		}
+		for skill, level := range ag.Skills {
+			if level > 0 {
+				out[skill] = append(out[skill], id)
+			}
+		}
+	}
+	return out
 }
