@@ -1,6 +1,7 @@
 package blocks_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -512,4 +513,91 @@ func TestRouteSkillRequeuedKeepsItsTimeout(t *testing.T) {
 			}
 		})
 	}
+}
+
+// clockRouter is a memory router that reads a conversation's clock, as the server's does.
+type clockRouter struct {
+	*engine.MemoryRouter
+	clock engine.ConversationClock
+}
+
+func (r *clockRouter) ConversationClock(context.Context) (engine.ConversationClock, error) {
+	return r.clock, nil
+}
+
+// While an agent holds the conversation, no_reply fires once when the agent has not answered,
+// and not when they have or when a transfer sent it back to a queue; idle fires once per
+// silence, again after a new message and another silence.
+func TestRouteSkillAssignedTimeEvents(t *testing.T) {
+	t.Parallel()
+	f := around(t, "facebook", `b:
+  type: route.skill
+  params:
+    skill: billing
+    time_events:
+      - {event: no_reply, after: 1m, text: "no_reply"}
+      - {event: idle, after: 10m, text: "idle"}
+  next: {done: bye}
+bye: {type: end}
+`)
+	said := func(steps []engine.Step) []string {
+		out := []string{}
+		for _, s := range steps {
+			for _, a := range s.Actions {
+				if a.Type == engine.ActionReply {
+					out = append(out, a.Text)
+				}
+			}
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name  string
+		clock func(assigned time.Time) engine.ConversationClock
+		want  []string
+	}{
+		{"unanswered", func(time.Time) engine.ConversationClock { return engine.ConversationClock{Agent: "a1"} }, []string{"no_reply"}},
+		{"answered", func(at time.Time) engine.ConversationClock {
+			return engine.ConversationClock{Agent: "a1", LastOutbound: at.Add(30 * time.Second)}
+		}, []string{}},
+		{"transferred back to a queue", func(time.Time) engine.ConversationClock { return engine.ConversationClock{} }, []string{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			router := &clockRouter{MemoryRouter: &engine.MemoryRouter{Agents: []*engine.MemoryAgent{agent("a1", "billing", 10)}}}
+			clock := engine.NewManualClock(monday)
+			rt := &engine.Runtime{Clock: clock, Router: router, Outbox: &engine.MemoryOutbox{}}
+			s, _ := rt.Start(t.Context(), f, fbComment("factura"), engine.StartOptions{SessionID: "s"})
+			require.Equal(t, "a1", s.Vars["agent"], "assigned at once")
+			require.Equal(t, monday.Add(time.Minute), s.Wait.Deadline, "no_reply first")
+			router.clock = tc.clock(monday)
+			clock.Advance(time.Minute)
+			steps, err := rt.Resume(t.Context(), f, s, engine.Event{Kind: engine.EventTimeout, Seq: s.Seq})
+			require.NoError(t, err)
+			require.Equal(t, tc.want, said(steps))
+			require.Equal(t, engine.StatusWaiting, s.Status)
+			require.Equal(t, monday.Add(10*time.Minute), s.Wait.Deadline, "idle next, from the assignment")
+		})
+	}
+
+	router := &clockRouter{MemoryRouter: &engine.MemoryRouter{Agents: []*engine.MemoryAgent{agent("a1", "billing", 10)}}}
+	clock := engine.NewManualClock(monday)
+	rt := &engine.Runtime{Clock: clock, Router: router, Outbox: &engine.MemoryOutbox{}}
+	s, _ := rt.Start(t.Context(), f, fbComment("factura"), engine.StartOptions{SessionID: "s"})
+	router.clock = engine.ConversationClock{Agent: "a1", LastOutbound: monday.Add(30 * time.Second), LastInbound: monday.Add(4 * time.Minute)}
+	resume := func(at time.Duration) []string {
+		t.Helper()
+		clock.Set(monday.Add(at))
+		steps, err := rt.Resume(t.Context(), f, s, engine.Event{Kind: engine.EventTimeout, Seq: s.Seq})
+		require.NoError(t, err)
+		return said(steps)
+	}
+	require.Empty(t, resume(time.Minute), "answered")
+	require.Empty(t, resume(10*time.Minute), "the customer wrote at 4 min: quiet since 6 min only")
+	require.Equal(t, monday.Add(14*time.Minute), s.Wait.Deadline)
+	require.Equal(t, []string{"idle"}, resume(14*time.Minute))
+	require.Empty(t, resume(24*time.Minute), "the same silence, told already")
+	router.clock.LastInbound = monday.Add(30 * time.Minute)
+	require.Empty(t, resume(34*time.Minute), "a new message at 30 min")
+	require.Equal(t, []string{"idle"}, resume(40*time.Minute), "a new silence")
 }

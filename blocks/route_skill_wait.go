@@ -196,6 +196,16 @@ func (b *routeSkill) assignedEvents(c *engine.Context, st *waitState) error {
 	if err != nil || !ok {
 		return err // without a clock, assignedWait armed nothing
 	}
+	if clock.Agent == "" {
+		// transferred back to a queue: nobody holds it until the next assignment resumes the block
+		if dueNoReply {
+			st.told = append(st.told, eventNoReply)
+		}
+		if dueIdle {
+			st.idleAt = now.Add(idle.after)
+		}
+		return nil
+	}
 	if dueNoReply {
 		st.told = append(st.told, eventNoReply)
 		if clock.LastOutbound.Before(st.assignedAt) {

@@ -163,7 +163,7 @@ func (r runRouter) ConversationClock(ctx context.Context) (engine.ConversationCl
 	if e == nil || e.conversation == nil {
 		return engine.ConversationClock{}, errors.New("no conversation to read the clock of")
 	}
-	c := engine.ConversationClock{ServiceLevel: routing.ChannelServiceLevel(e.channel)}
+	c := engine.ConversationClock{ServiceLevel: routing.ChannelServiceLevel(e.channel), Agent: e.conversation.Agent}
 	if t := e.conversation.LastInboundAt; t != nil {
 		c.LastInbound = *t
 	}

@@ -42,6 +42,8 @@ type ConversationClock struct {
 	LastInbound, LastOutbound time.Time
 	// ServiceLevel is the channel's service level: how soon its conversations should be taken.
 	ServiceLevel time.Duration
+	// Agent is the agent who holds the conversation now; empty while it waits in a queue.
+	Agent string
 }
 
 // ClockReader is a Router that reads the clock of the conversation of the run it serves.
