@@ -3,6 +3,7 @@ package blocks
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/switchboardhq/switchboard/engine"
@@ -39,6 +40,19 @@ var routeSkillSpec = engine.Spec{
 				{Name: "text", Kind: engine.KindTemplate, Required: true,
 					Description: "the message, with {{ expression }} holes", Example: "We are still on it."},
 			}},
+		{Name: "time_events", Kind: engine.KindList, Max: engine.Bound(4),
+			Description: "messages to the customer when a condition of the conversation lasts: waiting (queued this long), sla " +
+				"(this long before the channel's service level, still queued), no_reply (assigned this long with no reply sent) " +
+				"and idle (assigned, with no message either way for this long); each with vars.waited, the seconds since queueing",
+			Example: []map[string]any{{"event": "no_reply", "after": "5m", "text": "Your agent will be with you in a moment."}},
+			Elem: &engine.Param{Kind: engine.KindObject, Description: "a time event", Fields: []engine.Param{
+				{Name: "event", Kind: engine.KindEnum, Required: true, Values: timeEventKinds,
+					Description: "the condition: waiting, sla, no_reply or idle", Example: "no_reply"},
+				{Name: "after", Kind: engine.KindDuration, Required: true, Min: engine.Bound(1), Max: engine.Bound(7 * 24 * 3600),
+					Description: "how long the condition lasts before the message (for sla: how long before the service level)", Example: "5m"},
+				{Name: "text", Kind: engine.KindTemplate, Required: true,
+					Description: "the message, with {{ expression }} holes", Example: "Your agent will be with you in a moment."},
+			}}},
 		{Name: "escalation", Kind: engine.KindList, Max: engine.Bound(10),
 			Description: "steps that widen the request as it waits, each from its after on and keeping what the steps before it did; vars.escalation_step says which step an agent took it at",
 			Example: []map[string]any{{"after": "0s", "min_proficiency": 15}, {"after": "60s", "min_proficiency": 1},
@@ -77,6 +91,15 @@ next: {done: end, timeout: busy-reply, overflow: busy-reply, no_agents: closed-r
 			m := p.Object("waiting_message")
 			b.waitingEvery, b.waitingText = m.Duration("every"), m.Template("text")
 		}
+		for i, ev := range p.Objects("time_events") {
+			te := timeEvent{kind: ev.String("event"), after: ev.Duration("after"), text: ev.Template("text")}
+			for _, other := range b.events {
+				if other.kind == te.kind {
+					return nil, engine.ParamErrorf(fmt.Sprintf("time_events[%d].event", i), "%s is listed twice: each event once", te.kind)
+				}
+			}
+			b.events = append(b.events, te)
+		}
 		for i, step := range p.Objects("escalation") {
 			s := engine.EscalationStep{After: step.Duration("after"), MinProficiency: int(step.Int("min_proficiency")),
 				Skills: step.Strings("skills"), Priority: int(step.Int("priority"))}
@@ -101,17 +124,7 @@ type routeSkill struct {
 	// waitingEvery and waitingText are the waiting_message: every so often, while queued.
 	waitingEvery time.Duration
 	waitingText  *engine.Template
-}
-
-// queuedWait is the wait of a queued request: until its timeout, or until the next waiting
-// message when that comes first.
-func (b *routeSkill) queuedWait(ref, skill string, since, timeoutAt, now time.Time) *engine.Wait {
-	deadline := timeoutAt
-	if b.waitingEvery > 0 && now.Add(b.waitingEvery).Before(timeoutAt) {
-		deadline = now.Add(b.waitingEvery)
-	}
-	return &engine.Wait{Kind: engine.WaitAgent, Ref: ref, Deadline: deadline, State: map[string]any{"skill": skill,
-		"since": since.Format(time.RFC3339Nano), "timeout_at": timeoutAt.Format(time.RFC3339Nano)}}
+	events       []timeEvent
 }
 
 var (
@@ -166,7 +179,8 @@ func (b *routeSkill) Run(c *engine.Context) engine.Result {
 		return engine.Next("overflow")
 	case engine.RouteAssigned:
 		c.SetVar("agent", res.Agent)
-		return engine.WaitFor(&engine.Wait{Kind: engine.WaitAgent, Ref: req.Ref, State: map[string]any{"skill": skill, "agent": res.Agent}})
+		st := waitState{skill: skill, agent: res.Agent, since: c.Now(), timeoutAt: c.Now().Add(b.timeout), assignedAt: c.Now()}
+		return engine.WaitFor(b.assignedWait(c, req.Ref, st))
 	case engine.RouteQueued:
 		if res.Position > 0 {
 			c.SetVar("queue_position", res.Position)
@@ -176,49 +190,95 @@ func (b *routeSkill) Run(c *engine.Context) engine.Result {
 			}
 			c.SetVar("expected_wait", wait)
 		}
-		return engine.WaitFor(b.queuedWait(req.Ref, skill, c.Now(), c.Now().Add(b.timeout), c.Now()))
+		st := waitState{skill: skill, since: c.Now(), timeoutAt: c.Now().Add(b.timeout)}
+		if b.waitingEvery > 0 {
+			st.nextMessage = c.Now().Add(b.waitingEvery)
+		}
+		if b.event(eventSLA) != nil {
+			clock, ok, err := conversationClock(c)
+			if err != nil {
+				return engine.Fail(err)
+			}
+			if ok {
+				st.level = clock.ServiceLevel
+			}
+		}
+		return engine.WaitFor(b.queuedWait(req.Ref, st))
 	}
 	return engine.Fail(fmt.Errorf("the router answered %q", res.Outcome))
 }
 
 func (b *routeSkill) Resume(c *engine.Context, ev engine.Event) engine.Result {
 	w := c.Waited()
+	st := readWaitState(w.State)
 	switch ev.Kind {
 	case engine.EventAssigned:
 		c.SetVar("agent", ev.Agent)
 		if ev.Step > 0 {
 			c.SetVar("escalation_step", ev.Step)
 		}
-		return engine.WaitFor(&engine.Wait{Kind: engine.WaitAgent, Ref: w.Ref, State: map[string]any{"skill": w.State["skill"], "agent": ev.Agent}})
+		st.agent, st.assignedAt, st.idleAt, st.idleFrom = ev.Agent, c.Now(), time.Time{}, time.Time{}
+		st.told = slices.DeleteFunc(st.told, func(k string) bool { return k == eventNoReply })
+		return engine.WaitFor(b.assignedWait(c, w.Ref, st))
+	case engine.EventRequeued:
+		// back in the queue: the request's clock goes on from its queueing, as its escalation's does
+		st.agent, st.assignedAt, st.idleAt, st.idleFrom = "", time.Time{}, time.Time{}, time.Time{}
+		if b.waitingEvery > 0 && !c.Now().Before(st.nextMessage) {
+			st.nextMessage = c.Now().Add(b.waitingEvery)
+		}
+		if !st.timeoutAt.IsZero() && !c.Now().Before(st.timeoutAt) {
+			return b.leaveByTimeout(c, w.Ref)
+		}
+		return engine.WaitFor(b.queuedWait(w.Ref, st))
 	case engine.EventDone:
 		c.SetVar("agent", ev.Agent)
 		c.SetVar("disposition", ev.Disposition)
 		return engine.Next("done")
 	case engine.EventTimeout:
-		since, _ := time.Parse(time.RFC3339Nano, fmt.Sprint(w.State["since"]))
-		timeoutAt, err := time.Parse(time.RFC3339Nano, fmt.Sprint(w.State["timeout_at"]))
-		if err == nil && b.waitingText != nil && c.Now().Before(timeoutAt) {
+		if st.agent != "" {
+			if err := b.assignedEvents(c, &st); err != nil {
+				return engine.Fail(err)
+			}
+			return engine.WaitFor(b.assignedWait(c, w.Ref, st))
+		}
+		if st.timeoutAt.IsZero() || !c.Now().Before(st.timeoutAt) {
+			return b.leaveByTimeout(c, w.Ref)
+		}
+		if err := b.queuedEvents(c, &st); err != nil {
+			return engine.Fail(err)
+		}
+		if b.waitingText != nil && !c.Now().Before(st.nextMessage) {
 			// time for a waiting message: the request stays queued
-			c.SetVar("waited", int(c.Now().Sub(since)/time.Second))
-			text, err := c.Render(b.waitingText)
-			if err != nil {
+			if err := b.say(c, st, b.waitingText); err != nil {
 				return engine.Fail(err)
 			}
-			a, err := replyAction(c.NewAction(), c.Interaction(), "same", text)
-			if err != nil {
-				return engine.Fail(err)
-			}
-			if res := c.Emit(a); res.Err != nil {
-				return engine.Fail(res.Err)
-			}
-			return engine.WaitFor(b.queuedWait(w.Ref, fmt.Sprint(w.State["skill"]), since, timeoutAt, c.Now()))
+			st.nextMessage = c.Now().Add(b.waitingEvery)
 		}
-		if router := c.Runtime().Router; router != nil {
-			if err := router.Cancel(c.Context(), c.Session().ID, w.Ref); err != nil {
-				return engine.Fail(fmt.Errorf("withdraw the routing request: %w", err))
-			}
-		}
-		return engine.Next("timeout")
+		return engine.WaitFor(b.queuedWait(w.Ref, st))
 	}
 	return engine.Fail(fmt.Errorf("unexpected event %s", ev.Kind))
+}
+
+// leaveByTimeout withdraws the request and leaves by timeout.
+func (b *routeSkill) leaveByTimeout(c *engine.Context, ref string) engine.Result {
+	if router := c.Runtime().Router; router != nil {
+		if err := router.Cancel(c.Context(), c.Session().ID, ref); err != nil {
+			return engine.Fail(fmt.Errorf("withdraw the routing request: %w", err))
+		}
+	}
+	return engine.Next("timeout")
+}
+
+// say sends a text to the customer the way they wrote, with vars.waited set.
+func (b *routeSkill) say(c *engine.Context, st waitState, t *engine.Template) error {
+	c.SetVar("waited", int(c.Now().Sub(st.since)/time.Second))
+	text, err := c.Render(t)
+	if err != nil {
+		return err
+	}
+	a, err := replyAction(c.NewAction(), c.Interaction(), "same", text)
+	if err != nil {
+		return err
+	}
+	return c.Emit(a).Err
 }

@@ -1,6 +1,7 @@
 package blocks_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -351,10 +352,15 @@ func TestRouteSkillRefusesStaleAndRepeatedEvents(t *testing.T) {
 	require.Equal(t, before.Seq, s.Seq)
 	require.Equal(t, before.Steps, s.Steps)
 
+	_, err = rt.Resume(t.Context(), f, s, engine.Event{Kind: engine.EventTimeout, Seq: queuedAt})
+	require.ErrorIs(t, err, engine.ErrStaleEvent, "a late timeout of the queue is for the queued wait's seq only")
 	_, err = rt.Resume(t.Context(), f, s, engine.Event{Kind: engine.EventTimeout, Seq: s.Seq})
-	require.NoError(t, err, "a late timeout of the queue is for the new wait's seq only")
-	require.Equal(t, engine.StatusEnded, s.Status)
+	require.NoError(t, err)
+	require.Equal(t, engine.StatusWaiting, s.Status, "assigned, the timeout counts no more: the block waits for the agent")
 
+	_, err = rt.Resume(t.Context(), f, s, engine.Event{Kind: engine.EventDone, Agent: "a1", Seq: s.Seq})
+	require.NoError(t, err)
+	require.Equal(t, engine.StatusEnded, s.Status)
 	_, err = rt.Resume(t.Context(), f, s, engine.Event{Kind: engine.EventDone, Agent: "a1", Seq: s.Seq})
 	require.ErrorIs(t, err, engine.ErrNotWaiting)
 }
@@ -420,4 +426,178 @@ busy: {type: end}
 	require.Equal(t, []string{"Still on it after 120 s", "Still on it after 240 s"}, said, "every two minutes while queued")
 	require.Equal(t, "timeout", exitOf(t, o, "b"), "five minutes after the queueing, however many messages")
 	require.Equal(t, engine.StatusEnded, o.Status)
+}
+
+// An event of time_events is listed once; a second one is an error on its name.
+func TestRouteSkillTimeEventListedTwice(t *testing.T) {
+	t.Parallel()
+	errs := loadErrors(t, flowDoc("test", "webchat", `b:
+  type: route.skill
+  params:
+    skill: billing
+    time_events:
+      - {event: waiting, after: 1m, text: "Thanks for waiting."}
+      - {event: waiting, after: 2m, text: "Still on it."}
+`))
+	require.Len(t, errs, 1, diagText(errs))
+	require.Equal(t, "blocks.b.params.time_events[1].event", errs[0].Path)
+	require.Contains(t, errs[0].Message, "waiting is listed twice")
+}
+
+// In a simulation, the queued request's waiting event fires once, with the waiting messages
+// around it; the events that read the conversation's clock (sla, no_reply, idle) need the
+// server's router and are left out.
+func TestRouteSkillTimeEventsInSimulation(t *testing.T) {
+	t.Parallel()
+	f := around(t, "facebook", `b:
+  type: route.skill
+  params:
+    skill: billing
+    timeout: 5m
+    waiting_message: {every: 2m, text: "Still on it after {{ vars.waited }} s"}
+    time_events:
+      - {event: waiting, after: 3m, text: "Sorry for the wait ({{ vars.waited }} s)"}
+      - {event: sla, after: 10s, text: "sla"}
+      - {event: no_reply, after: 1m, text: "no_reply"}
+  next: {done: bye, timeout: busy}
+bye: {type: end}
+busy: {type: end}
+`)
+	o := play(t, f, sim.Scenario{
+		Interaction: message("mi factura"),
+		Agents:      []*engine.MemoryAgent{with(agent("a1", "billing", 10), func(a *engine.MemoryAgent) { a.Load = 1 })},
+		Events:      []sim.Event{{Advance: 2 * time.Minute}, {Advance: time.Minute}, {Advance: time.Minute}, {Advance: time.Minute}},
+	})
+	require.Nil(t, o.Error)
+	var said []string
+	for _, a := range actionsOf(o, engine.ActionReply) {
+		said = append(said, a.Text)
+	}
+	require.Equal(t, []string{"Still on it after 120 s", "Sorry for the wait (180 s)", "Still on it after 240 s"}, said)
+	require.Equal(t, "timeout", exitOf(t, o, "b"))
+}
+
+// A requeued request waits in the queue again with its timeout counting on from the queueing:
+// requeued before it, it waits until then; requeued past it, it leaves by timeout at once.
+func TestRouteSkillRequeuedKeepsItsTimeout(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name      string
+		requeueAt time.Duration // after the queueing
+		exit      string
+	}{
+		{"before the timeout", 10 * time.Minute, ""},
+		{"past the timeout", 20 * time.Minute, "timeout"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := around(t, "facebook", routeFlow)
+			router := &engine.MemoryRouter{Agents: []*engine.MemoryAgent{with(agent("a1", "billing", 10), func(a *engine.MemoryAgent) { a.Load = 1 })}}
+			rt, clock := routing(router)
+			s, _ := rt.Start(t.Context(), f, fbComment("factura"), engine.StartOptions{SessionID: "s"})
+			require.Equal(t, monday.Add(15*time.Minute), s.Wait.Deadline, "queued: until the timeout")
+			clock.Advance(time.Minute)
+			_, err := rt.Resume(t.Context(), f, s, engine.Event{Kind: engine.EventAssigned, Agent: "a1", Seq: s.Seq})
+			require.NoError(t, err)
+			require.True(t, s.Wait.Deadline.IsZero(), "assigned: the timeout counts no more")
+
+			clock.Set(monday.Add(tc.requeueAt))
+			steps, err := rt.Resume(t.Context(), f, s, engine.Event{Kind: engine.EventRequeued, Seq: s.Seq})
+			require.NoError(t, err)
+			require.Equal(t, tc.exit, steps[0].Exit)
+			if tc.exit == "" {
+				require.Equal(t, engine.StatusWaiting, s.Status)
+				require.Equal(t, monday.Add(15*time.Minute), s.Wait.Deadline, "the same timeout, from the queueing")
+			} else {
+				require.Equal(t, engine.StatusEnded, s.Status)
+			}
+		})
+	}
+}
+
+// clockRouter is a memory router that reads a conversation's clock, as the server's does.
+type clockRouter struct {
+	*engine.MemoryRouter
+	clock engine.ConversationClock
+}
+
+func (r *clockRouter) ConversationClock(context.Context) (engine.ConversationClock, error) {
+	return r.clock, nil
+}
+
+// While an agent holds the conversation, no_reply fires once when the agent has not answered,
+// and not when they have or when a transfer sent it back to a queue; idle fires once per
+// silence, again after a new message and another silence.
+func TestRouteSkillAssignedTimeEvents(t *testing.T) {
+	t.Parallel()
+	f := around(t, "facebook", `b:
+  type: route.skill
+  params:
+    skill: billing
+    time_events:
+      - {event: no_reply, after: 1m, text: "no_reply"}
+      - {event: idle, after: 10m, text: "idle"}
+  next: {done: bye}
+bye: {type: end}
+`)
+	said := func(steps []engine.Step) []string {
+		out := []string{}
+		for _, s := range steps {
+			for _, a := range s.Actions {
+				if a.Type == engine.ActionReply {
+					out = append(out, a.Text)
+				}
+			}
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name  string
+		clock func(assigned time.Time) engine.ConversationClock
+		want  []string
+	}{
+		{"unanswered", func(time.Time) engine.ConversationClock { return engine.ConversationClock{Agent: "a1"} }, []string{"no_reply"}},
+		{"answered", func(at time.Time) engine.ConversationClock {
+			return engine.ConversationClock{Agent: "a1", LastOutbound: at.Add(30 * time.Second)}
+		}, []string{}},
+		{"transferred back to a queue", func(time.Time) engine.ConversationClock { return engine.ConversationClock{} }, []string{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			router := &clockRouter{MemoryRouter: &engine.MemoryRouter{Agents: []*engine.MemoryAgent{agent("a1", "billing", 10)}}}
+			clock := engine.NewManualClock(monday)
+			rt := &engine.Runtime{Clock: clock, Router: router, Outbox: &engine.MemoryOutbox{}}
+			s, _ := rt.Start(t.Context(), f, fbComment("factura"), engine.StartOptions{SessionID: "s"})
+			require.Equal(t, "a1", s.Vars["agent"], "assigned at once")
+			require.Equal(t, monday.Add(time.Minute), s.Wait.Deadline, "no_reply first")
+			router.clock = tc.clock(monday)
+			clock.Advance(time.Minute)
+			steps, err := rt.Resume(t.Context(), f, s, engine.Event{Kind: engine.EventTimeout, Seq: s.Seq})
+			require.NoError(t, err)
+			require.Equal(t, tc.want, said(steps))
+			require.Equal(t, engine.StatusWaiting, s.Status)
+			require.Equal(t, monday.Add(10*time.Minute), s.Wait.Deadline, "idle next, from the assignment")
+		})
+	}
+
+	router := &clockRouter{MemoryRouter: &engine.MemoryRouter{Agents: []*engine.MemoryAgent{agent("a1", "billing", 10)}}}
+	clock := engine.NewManualClock(monday)
+	rt := &engine.Runtime{Clock: clock, Router: router, Outbox: &engine.MemoryOutbox{}}
+	s, _ := rt.Start(t.Context(), f, fbComment("factura"), engine.StartOptions{SessionID: "s"})
+	router.clock = engine.ConversationClock{Agent: "a1", LastOutbound: monday.Add(30 * time.Second), LastInbound: monday.Add(4 * time.Minute)}
+	resume := func(at time.Duration) []string {
+		t.Helper()
+		clock.Set(monday.Add(at))
+		steps, err := rt.Resume(t.Context(), f, s, engine.Event{Kind: engine.EventTimeout, Seq: s.Seq})
+		require.NoError(t, err)
+		return said(steps)
+	}
+	require.Empty(t, resume(time.Minute), "answered")
+	require.Empty(t, resume(10*time.Minute), "the customer wrote at 4 min: quiet since 6 min only")
+	require.Equal(t, monday.Add(14*time.Minute), s.Wait.Deadline)
+	require.Equal(t, []string{"idle"}, resume(14*time.Minute))
+	require.Empty(t, resume(24*time.Minute), "the same silence, told already")
+	router.clock.LastInbound = monday.Add(30 * time.Minute)
+	require.Empty(t, resume(34*time.Minute), "a new message at 30 min")
+	require.Equal(t, []string{"idle"}, resume(40*time.Minute), "a new silence")
 }

@@ -315,7 +315,7 @@ func (d *Dispatcher) applyRun(ctx context.Context, tx store.Tx, r *run, conv *st
 			if err := appendWebchatReply(ctx, tx, conv, a); err != nil {
 				return err
 			}
-			responded(conv, now)
+			responded(conv, a.Agent == "", now)
 		case engine.ActionTag:
 			for _, t := range a.Tags {
 				if !slices.Contains(conv.Tags, t) {
@@ -347,8 +347,13 @@ func (d *Dispatcher) applyRun(ctx context.Context, tx store.Tx, r *run, conv *st
 	return nil
 }
 
-// responded records that we answered the conversation.
-func responded(conv *store.Conversation, at time.Time) {
+// responded records that we answered the conversation, by its flow (byFlow) or by a person. A
+// flow's message while an agent holds the conversation (route.skill's time events) is not the
+// agent's answer: no_reply, idle and auto_requeue do not count it.
+func responded(conv *store.Conversation, byFlow bool, at time.Time) {
+	if conv.Agent != "" && byFlow {
+		return
+	}
 	conv.LastOutboundAt = &at
 	if conv.FirstResponseAt == nil {
 		conv.FirstResponseAt = &at

@@ -209,7 +209,7 @@ func (d *Dispatcher) commitSendResult(ctx context.Context, it store.OutboxItem, 
 		if err != nil {
 			return err
 		}
-		responded(&c, d.cfg.Clock.Now())
+		responded(&c, it.Action.Agent == "", d.cfg.Clock.Now())
 		return tx.ConversationUpdate(ctx, c)
 	}
 	if it.SessionID != "" && it.WaitSeq > 0 {

@@ -154,6 +154,25 @@ func (r runRouter) Route(ctx context.Context, req *engine.RouteRequest) (engine.
 	return res, nil
 }
 
+var _ engine.ClockReader = runRouter{}
+
+// ConversationClock reads the clock of the run's conversation as it was when the run began,
+// and its channel's service level.
+func (r runRouter) ConversationClock(ctx context.Context) (engine.ConversationClock, error) {
+	e := effectsOf(ctx)
+	if e == nil || e.conversation == nil {
+		return engine.ConversationClock{}, errors.New("no conversation to read the clock of")
+	}
+	c := engine.ConversationClock{ServiceLevel: routing.ChannelServiceLevel(e.channel), Agent: e.conversation.Agent}
+	if t := e.conversation.LastInboundAt; t != nil {
+		c.LastInbound = *t
+	}
+	if t := e.conversation.LastOutboundAt; t != nil {
+		c.LastOutbound = *t
+	}
+	return c, nil
+}
+
 func (r runRouter) Cancel(ctx context.Context, _ string, ref string) error {
 	e := effectsOf(ctx)
 	if e == nil {

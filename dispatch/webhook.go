@@ -199,7 +199,7 @@ func (d *Dispatcher) outbound(ctx context.Context, ch store.Channel, e channels.
 		if err != nil {
 			return err
 		}
-		responded(&c, at)
+		responded(&c, false, at) // an echo: someone answered on the network itself
 		return tx.ConversationUpdate(ctx, c)
 	})
 	if errors.Is(err, store.ErrDuplicate) {

@@ -34,6 +34,24 @@ type Router interface {
 	Cancel(ctx context.Context, sessionID, ref string) error
 }
 
+// ConversationClock is what a router knows of the clock of the conversation a session runs
+// for: route.skill's time events read it (sla, no_reply, idle) when the router offers it.
+type ConversationClock struct {
+	// LastInbound and LastOutbound are when the customer last wrote and when a reply was last
+	// sent; zero when never.
+	LastInbound, LastOutbound time.Time
+	// ServiceLevel is the channel's service level: how soon its conversations should be taken.
+	ServiceLevel time.Duration
+	// Agent is the agent who holds the conversation now; empty while it waits in a queue.
+	Agent string
+}
+
+// ClockReader is a Router that reads the clock of the conversation of the run it serves.
+// Routers without one (simulations) leave the time events that need it out.
+type ClockReader interface {
+	ConversationClock(ctx context.Context) (ConversationClock, error)
+}
+
 // RouteRequest asks the router for an agent.
 type RouteRequest struct {
 	// Ref identifies the request: the session and step that made it.

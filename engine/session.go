@@ -96,12 +96,15 @@ const (
 	EventAssigned EventKind = "assigned"
 	// EventDone is the agent closing the conversation with a disposition.
 	EventDone EventKind = "done"
+	// EventRequeued is an assigned conversation going back to the queue for another agent
+	// (auto_requeue): the request waits again.
+	EventRequeued EventKind = "requeued"
 )
 
 // accepts lists the events each kind of wait can be resumed by.
 var accepts = map[WaitKind][]EventKind{
 	WaitReply: {EventReply, EventTimeout},
-	WaitAgent: {EventAssigned, EventDone, EventTimeout},
+	WaitAgent: {EventAssigned, EventDone, EventRequeued, EventTimeout},
 	WaitTimer: {EventTimeout},
 	WaitSend:  {EventSent, EventSendFailed, EventTimeout},
 }

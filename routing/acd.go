@@ -61,6 +61,8 @@ type ACD struct {
 	routerClient   *http.Client
 	// answered are the assigned entries known to be answered (auto_requeue)
 	answered answeredCache
+	// claims are the claimable conversations agents were told of (manual strategy)
+	claims claimNotices
 }
 
 // Config is what an ACD is made of.
@@ -444,6 +446,7 @@ func (a *ACD) cycle(ctx context.Context) error {
 			return err
 		}
 	}
+	a.noticeClaimable(ctx, w)
 	b := w.board(now)
 	byRef := map[string]store.QueueEntry{}
 	for _, e := range w.entries {

@@ -567,12 +567,22 @@ func (b *Board) Freed(id string, now time.Time) *Entry {
 	return best
 }
 
+// MaxPassedOver bounds the search of a decision: at most this many free agents who may not
+// take a conversation (it excludes them, their channel capacity is full, the channel does not
+// blend, or they are below its escalation step's proficiency) are looked past in the strategy's
+// order to find one who may, and as many conversations an agent may not take in the queue's
+// order when the agent frees a place. So a decision costs at most O(MaxPassedOver · log n). A
+// conversation with more such agents ahead of the first who may take it waits for a later
+// decision, as those agents take other conversations and leave the heap, exclusions end, or
+// its step changes; the conversations behind it are not held up (see docs/routing.md).
+const MaxPassedOver = 64
+
 // firstFitting finds the best entry an agent can take when the top one is not for it: the
 // queue is searched in order, which is rare (exclusions, channel capacities) and bounded.
 func (q *skillQueues) firstFitting(a *Agent) *Entry {
 	var skipped []*Entry
 	var found *Entry
-	for q.entries.Len() > 0 && len(skipped) < 64 {
+	for q.entries.Len() > 0 && len(skipped) < MaxPassedOver {
 		e := heap.Pop(&q.entries).(*Entry)
 		if a.takes(e) {
 			found = e
@@ -613,7 +623,8 @@ func (b *Board) pick(h *agentHeap, e *Entry) *Agent {
 }
 
 // first returns the first agent of a heap who can take an entry, leaving it in the heap; stale
-// heap items are dropped on the way, and at most 64 agents who may not take it are looked past.
+// heap items are dropped on the way, and at most MaxPassedOver agents who may not take it are
+// looked past.
 func (b *Board) first(h *agentHeap, e *Entry) *Agent {
 	var skipped []agentItem
 	var found *Agent
@@ -626,7 +637,7 @@ func (b *Board) first(h *agentHeap, e *Entry) *Agent {
 		}
 		if !a.takes(e) {
 			skipped = append(skipped, heap.Pop(h).(agentItem))
-			if len(skipped) > 64 {
+			if len(skipped) >= MaxPassedOver {
 				break
 			}
 			continue
@@ -641,7 +652,8 @@ func (b *Board) first(h *agentHeap, e *Entry) *Agent {
 }
 
 // candidates returns up to n agents of a heap who can take an entry, best first; stale heap
-// items are dropped on the way, and at most 64 agents who may not take it are looked past.
+// items are dropped on the way, and at most MaxPassedOver agents who may not take it are
+// looked past.
 func (b *Board) candidates(h *agentHeap, e *Entry, n int) []*Agent {
 	var kept []agentItem
 	var found []*Agent
@@ -655,7 +667,7 @@ func (b *Board) candidates(h *agentHeap, e *Entry, n int) []*Agent {
 		}
 		kept = append(kept, heap.Pop(h).(agentItem))
 		if !a.takes(e) {
-			if skipped++; skipped > 64 {
+			if skipped++; skipped >= MaxPassedOver {
 				break
 			}
 			continue

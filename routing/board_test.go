@@ -1156,3 +1156,45 @@ func TestBoardLimitAndChooser(t *testing.T) {
 	require.Equal(t, "ana", id(b.Offer(entry("c3", "billing", 0), t0)), "one candidate left: the Chooser is not asked")
 	require.Equal(t, []string{"ana", "bo"}, offered)
 }
+
+// A decision looks past at most MaxPassedOver free agents who may not take a conversation (here
+// below its escalation step's proficiency, ahead in the longest_idle order). Within the bound
+// the first who may take it does; beyond it the conversation waits for a later decision and
+// does not hold up those behind it, and it is served once the agents ahead of its one have
+// taken other conversations and left the heap.
+func TestBoardPassesOverABoundedNumberOfAgents(t *testing.T) {
+	t.Parallel()
+	crowd := func(n int) []boardAgent {
+		out := []boardAgent{agent("zed", map[string]int{"billing": 18}, idleSince(ago(time.Hour)))}
+		for i := range n {
+			out = append(out, agent(fmt.Sprintf("a%03d", i), map[string]int{"billing": 5}, idleSince(ago(2*time.Hour+time.Duration(i)*time.Second))))
+		}
+		return out
+	}
+	expert := func(e *routing.Entry) { e.MinLevel = 15 }
+	for _, tc := range []struct {
+		name   string
+		before int
+		want   string
+	}{
+		{"within the bound", routing.MaxPassedOver - 1, "zed"},
+		{"beyond it", routing.MaxPassedOver, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			b := routing.NewBoard()
+			b.SetPolicy("billing", routing.Policy{Strategy: routing.StrategyLongestIdle})
+			fill(b, crowd(tc.before), nil)
+			require.Equal(t, tc.want, id(b.Offer(entry("vip", "billing", time.Minute, expert), t0)), "Offer")
+		})
+	}
+
+	b := routing.NewBoard()
+	b.SetPolicy("billing", routing.Policy{Strategy: routing.StrategyLongestIdle})
+	fill(b, crowd(routing.MaxPassedOver), []*routing.Entry{entry("vip", "billing", 2*time.Minute, expert), entry("c1", "billing", time.Minute)})
+	require.Equal(t, map[string]string{"c1": fmt.Sprintf("a%03d", routing.MaxPassedOver-1)}, decisions(b.Match(t0)),
+		"the expert's conversation waits; the one behind it goes to the longest idle")
+	b.Add(entry("c2", "billing", 0))
+	require.Equal(t, map[string]string{"vip": "zed", "c2": fmt.Sprintf("a%03d", routing.MaxPassedOver-2)}, decisions(b.Match(t0)),
+		"one fewer ahead of zed: within the bound")
+}

@@ -2,6 +2,7 @@ package routing
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/switchboardhq/switchboard/engine"
@@ -17,14 +18,18 @@ const handleTimeWindow = 2 * time.Hour
 
 // estimate says where a request just admitted stands in its skill's queue, and how long it may
 // wait. Its position counts the conversations of the skill waiting (queued or ringing) with a
-// higher priority, or the same and older: 1 is next. Its wait is 0 when that many places are
-// free now among the working agents of the skill (capacity less what they serve); otherwise it
-// waits for ceil((position - free places) / places) conversations to end on each place, each
-// taking the skill's average handle time (assignment to close, over its conversations queued in
-// the last two hours and closed; DefaultHandleTime when there are none). It is an estimate: it
-// leaves out distribution orders, escalation, offers turned down and agents' other skills'
-// conversations arriving meanwhile. With nobody working the skill (all on a break) the wait
-// is -1: unknown.
+// higher priority, or the same and older: 1 is next. Its wait follows its escalation: from each
+// step on, the pool of agents who may take it is the step's (see pools); the free places of the
+// agents a pool adds (capacity less what they serve now) take conversations at its start, and
+// a conversation ends on each place of the pools every handle time from now (the skill's
+// average, assignment to close, over its conversations queued in the last two hours and
+// closed; DefaultHandleTime when there are none). The wait is the first moment the request's
+// turn comes (see expectedWait). Without escalation that is 0 when there are position free
+// places among the working agents of the skill, else ceil((position - free) / places) handle
+// times. It is an estimate: it leaves out distribution orders, priority steps,
+// offers turned down, the agents' other skills' conversations arriving meanwhile, and the
+// escalation clocks of the conversations ahead (they are taken to widen with this one). With
+// nobody working in any pool the wait is -1: unknown.
 func (q *Queue) estimate(ctx context.Context, req *engine.RouteRequest, agents []store.Agent, state map[string]string) (int, time.Duration, error) {
 	now := q.acd.now()
 	open, err := q.st.QueueList(ctx, store.QueueListParams{Statuses: store.QueueOpen})
@@ -42,25 +47,110 @@ func (q *Queue) estimate(ctx context.Context, req *engine.RouteRequest, agents [
 			position++
 		}
 	}
-	places, free := 0, 0
+	var working []store.Agent
 	for _, a := range agents {
-		if a.Skills[req.Skill] <= 0 || (state[a.ID] != StateAvailable && state[a.ID] != StateBusy) {
+		if state[a.ID] == StateAvailable || state[a.ID] == StateBusy {
+			working = append(working, a)
+		}
+	}
+	wait, err := expectedWait(position, pools(req), working, req.Skill, load, func() (time.Duration, error) {
+		return q.handleTime(ctx, req.Skill, now)
+	})
+	return position, wait, err
+}
+
+// expectedWait is estimate's wait for a position, over the pools of a request's wait, the
+// working agents and their loads; handle reads the handle time when it is needed. By a time T,
+// the pools have served F + P·floor(T/h) − K conversations: F the free places of their agents
+// (each from its pool's start), P their places, h the handle time, and K the places' ends before
+// their agents joined (c·floor(start/h) for an agent of c places), which served others. The wait
+// is the first pool start or multiple of h at which that reaches the position.
+func expectedWait(position int, pools []pool, working []store.Agent, skill string, load map[string]int,
+	handle func() (time.Duration, error)) (time.Duration, error) {
+	var h time.Duration // read when first needed
+	free, places, before := 0, 0, 0
+	counted := map[string]bool{}
+	for i, p := range pools {
+		joined := 0
+		for _, a := range working {
+			if counted[a.ID] || !p.takes(a, skill) {
+				continue
+			}
+			counted[a.ID] = true
+			c := max(a.Capacity, 1)
+			joined += c
+			free += max(c-load[a.ID], 0)
+		}
+		places += joined
+		if places == 0 {
 			continue
 		}
-		c := max(a.Capacity, 1)
-		places += c
-		free += max(c-load[a.ID], 0)
+		if h == 0 {
+			var err error
+			if h, err = handle(); err != nil {
+				return 0, err
+			}
+		}
+		before += joined * int(p.start/h)
+		served := free + places*int(p.start/h) - before
+		if served >= position {
+			return p.start, nil
+		}
+		rounds := (position - free + before + places - 1) / places
+		at := time.Duration(rounds) * h
+		if i == len(pools)-1 || at < pools[i+1].start {
+			return at, nil
+		}
 	}
-	if position <= free {
-		return position, 0, nil
+	return -1, nil // nobody works the skill now: no estimate
+}
+
+// pool is who may take a request from a moment of its wait on (an escalation step's start).
+type pool struct {
+	start    time.Duration
+	minLevel int
+	also     []string
+}
+
+func (p pool) takes(a store.Agent, skill string) bool {
+	if level := a.Skills[skill]; level > 0 && level >= p.minLevel {
+		return true
 	}
-	if places == 0 {
-		return position, -1, nil // nobody works the skill now: no estimate
+	for _, s := range p.also {
+		if a.Skills[s] > 0 {
+			return true
+		}
 	}
-	closed, err := q.st.QueueList(ctx, store.QueueListParams{Statuses: []string{store.QueueClosed}, Skill: req.Skill,
+	return false
+}
+
+// pools are the pools of a request's wait, in order: anyone with the skill before its first
+// step (or without escalation), then each step's, which keeps what the steps before it did.
+func pools(req *engine.RouteRequest) []pool {
+	out := []pool{{}}
+	for _, s := range req.Escalation {
+		p := out[len(out)-1]
+		p.start = s.After
+		if s.MinProficiency > 0 {
+			p.minLevel = s.MinProficiency
+		}
+		p.also = append(slices.Clip(p.also), s.Skills...)
+		if p.start == 0 {
+			out[len(out)-1] = p
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// handleTime is a skill's average handle time (assignment to close) over its conversations
+// queued in the last two hours and closed; DefaultHandleTime when there are none.
+func (q *Queue) handleTime(ctx context.Context, skill string, now time.Time) (time.Duration, error) {
+	closed, err := q.st.QueueList(ctx, store.QueueListParams{Statuses: []string{store.QueueClosed}, Skill: skill,
 		From: now.Add(-handleTimeWindow)})
 	if err != nil {
-		return 0, 0, err
+		return 0, err
 	}
 	var total time.Duration
 	n := 0
@@ -70,10 +160,8 @@ func (q *Queue) estimate(ctx context.Context, req *engine.RouteRequest, agents [
 			n++
 		}
 	}
-	handle := DefaultHandleTime
-	if n > 0 {
-		handle = total / time.Duration(n)
+	if n == 0 {
+		return DefaultHandleTime, nil
 	}
-	rounds := (position - free + places - 1) / places
-	return position, time.Duration(rounds) * handle, nil
+	return max(total/time.Duration(n), time.Second), nil
 }

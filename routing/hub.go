@@ -24,6 +24,10 @@ const (
 	EventState          = "state"
 	// EventSend tells the agent how a reply or action of theirs went: Status sent or failed.
 	EventSend = "send"
+	// EventClaimable tells the agent of a conversation it may claim (manual strategy), and
+	// EventClaimableGone that one is no longer its to claim: claimed, withdrawn, or turned down.
+	EventClaimable     = "claimable"
+	EventClaimableGone = "claimable_gone"
 )
 
 // AgentEvent is something an agent's screen must know at once: an offer ringing, a conversation

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/switchboardhq/switchboard/engine"
 	"github.com/switchboardhq/switchboard/store"
 )
 
@@ -64,10 +65,11 @@ func (a *ACD) requeueUnanswered(ctx context.Context, w *world) bool {
 }
 
 // requeue takes an assigned entry from its agent back to the queue, if it is still assigned to
-// them as it was read.
+// them as it was read, and tells its session, whose route.skill waits again with the clock of
+// its timeout going on from the queueing (it may leave by timeout at once).
 func (a *ACD) requeue(ctx context.Context, e store.QueueEntry) error {
 	agent := e.Agent
-	err := a.st.InTx(ctx, func(tx store.Tx) error {
+	extra := func(tx store.Tx) error {
 		cur, err := tx.QueueGet(ctx, e.Ref)
 		if err != nil {
 			return err
@@ -89,8 +91,17 @@ func (a *ACD) requeue(ctx context.Context, e store.QueueEntry) error {
 		}
 		conv.Agent = ""
 		return tx.ConversationUpdate(ctx, conv)
-	})
-	if err != nil {
+	}
+	var seq int64
+	if s, err := a.st.SessionGet(ctx, e.SessionID); err == nil {
+		seq = s.Seq
+	}
+	// a session that waits no more (or on something else) leaves extra to commit alone
+	err := a.Resumer.ResumeSession(ctx, e.SessionID, engine.Event{Kind: engine.EventRequeued, Seq: seq}, extra)
+	if errors.Is(err, engine.ErrUnexpectedEvent) {
+		err = a.st.InTx(ctx, extra) // it waits on something else: the queue moves on alone
+	}
+	if err != nil && !errors.Is(err, engine.ErrStaleEvent) {
 		return err
 	}
 	a.log.Info("an unanswered conversation went back to the queue", "ref", e.Ref, "agent", agent)

@@ -69,6 +69,12 @@ func ringTimeout(s settings.ChannelSettings) time.Duration {
 	return DefaultRingTimeout
 }
 
+// ChannelServiceLevel is a channel's service level: its service_level_seconds, or
+// DefaultServiceLevel.
+func ChannelServiceLevel(ch store.Channel) time.Duration {
+	return serviceLevel((*ACD)(nil).settingsOf(ch))
+}
+
 // serviceLevel is the wait within which the channel's conversations count as answered in time.
 func serviceLevel(s settings.ChannelSettings) time.Duration {
 	if s.ServiceLevel > 0 {

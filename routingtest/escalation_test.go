@@ -38,7 +38,8 @@ blocks:
 `
 
 // A three-step escalation: each step lets more agents take the conversation, the step that
-// served it is recorded in the queue, the flow's variables and the statistics.
+// served it is recorded in the queue, the flow's variables and the statistics; the expected
+// wait counts the places each step adds from its start.
 func TestThreeStepEscalation(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, c *centre) {
@@ -81,10 +82,10 @@ func TestThreeStepEscalation(t *testing.T) {
 		}
 		c.d.RunDue(c.ctx)
 		require.Equal(t, []string{"hi at step 1, place 1, wait 0"}, c.conversation(t, first).said())
-		require.Equal(t, []string{"lo at step 2, place 1, wait 0"}, c.conversation(t, second).said(),
-			"lo's place was free: the estimate leaves escalation out")
-		require.Equal(t, []string{"gen at step 3, place 2, wait 300"}, c.conversation(t, third).said(),
-			"second in line, one free place of two, nothing closed yet: one default handle time")
+		require.Equal(t, []string{"lo at step 2, place 1, wait 60"}, c.conversation(t, second).said(),
+			"hi is busy and lo's free place counts from step 2, at 60 s")
+		require.Equal(t, []string{"gen at step 3, place 2, wait 120"}, c.conversation(t, third).said(),
+			"second in line: lo's place from 60 s takes the first, gen's from 120 s this one, before any handle time ends")
 
 		var stats routing.Stats
 		c.adminCall(t, "GET", "/api/v1/stats", nil).expect(t, 200).decode(t, &stats)

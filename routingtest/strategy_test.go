@@ -145,6 +145,15 @@ func TestManualClaim(t *testing.T) {
 		cy := c.agent(t, "cy", map[string]any{"skills": map[string]int{"billing": 10}})
 		c.login(t, ana)
 		c.login(t, bo)
+		streams := map[string]*sse{ana: c.stream(t, ana, "/api/v1/agent/events"), bo: c.stream(t, bo, "/api/v1/agent/events")}
+		// told waits for an agent's event of a type about a conversation
+		told := func(tok, kind, conv string) {
+			t.Helper()
+			streams[tok].next(t, kind+" of "+conv, func(ev sseEvent) bool {
+				var e routing.AgentEvent
+				return ev.Type == kind && json.Unmarshal([]byte(ev.Data), &e) == nil && e.Conversation == conv && e.Skill == "picks"
+			})
+		}
 
 		conv := c.waitsForAgent(t, "web", "carla")
 		c.clock.Advance(time.Second)
@@ -152,6 +161,10 @@ func TestManualClaim(t *testing.T) {
 		c.step(t)
 		require.Empty(t, c.serving(t, ana), "nothing is assigned")
 		require.Empty(t, c.serving(t, bo))
+		for _, tok := range []string{ana, bo} {
+			told(tok, routing.EventClaimable, conv)
+			told(tok, routing.EventClaimable, vip)
+		}
 
 		var claimable []store.QueueEntry
 		c.call(t, ana, "GET", "/api/v1/agent/claimable", nil).expect(t, 200).decode(t, &claimable)
@@ -183,6 +196,10 @@ func TestManualClaim(t *testing.T) {
 		require.Equal(t, int32(1), lost.Load(), "the other is told it is not theirs")
 		require.Len(t, append(c.serving(t, ana), c.serving(t, bo)...), 1)
 		require.Equal(t, store.QueueAssigned, c.queue(t)[conv].Status)
+		c.step(t)
+		for _, tok := range []string{ana, bo} {
+			told(tok, routing.EventClaimableGone, conv) // pushed: the screens drop it without asking
+		}
 
 		c.call(t, ana, "POST", "/api/v1/agent/claimable/"+url.PathEscape(ref)+"/claim", nil).refused(t, 409, "not_yours")
 		c.login(t, cy)

@@ -84,9 +84,11 @@ func TestTimeEventsAndAutoRequeue(t *testing.T) {
 	})
 }
 
-// A flow reacts to its customer waiting: route.skill's waiting_message goes out every so often
-// through the channel while the conversation stays in the queue.
-func TestWaitingMessageOverHTTP(t *testing.T) {
+// A flow reacts to its conversation's time events: route.skill's waiting_message goes out every
+// so often while the conversation stays in the queue, and each of its time_events once: sla
+// before the service level, waiting, then, once an agent holds it, no_reply and idle. Requeued
+// for want of a reply, the request goes on with the clock of its timeout, from its queueing.
+func TestFlowTimeEventsOverHTTP(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, c *centre) {
 		c.skill(t, "billing", nil)
@@ -102,24 +104,59 @@ blocks:
     params:
       skill: billing
       queue_without_agents: true
+      timeout: 6m
       waiting_message: {every: 1m, text: "You have waited {{ vars.waited }} s; you are number {{ vars.queue_position }}."}
-    next: {done: end, timeout: end}
+      time_events:
+        - {event: sla, after: 15s, text: "sla at {{ vars.waited }} s"}
+        - {event: waiting, after: 90s, text: "waiting at {{ vars.waited }} s"}
+        - {event: no_reply, after: 1m, text: "no_reply at {{ vars.waited }} s"}
+        - {event: idle, after: 90s, text: "idle at {{ vars.waited }} s"}
+    next: {done: end, timeout: late}
+  late:
+    type: reply
+    params: {text: "Nobody could take it in time."}
+    next: {sent: end, failed: end}
   end:
     type: end
-`), "billing", nil)
+`), "billing", map[string]any{"auto_requeue": "2m"})
+		ana := c.agent(t, "ana", map[string]any{"skills": map[string]int{"billing": 10}})
 		conv := c.waitsForAgent(t, "web", "carla")
 		ref := c.queue(t)[conv].Ref
+		said := []string{}
 		// each message goes out in the run that also sets the next one's timer: wait for the
 		// run to be written before the clock moves on
-		first := []string{"You have waited 60 s; you are number 1."}
-		c.advance(time.Minute)
-		eventually(t, "the first waiting message", func() bool { return len(c.conversation(t, conv).said()) == len(first) })
-		require.Equal(t, first, c.conversation(t, conv).said())
-		c.advance(time.Minute)
-		eventually(t, "the second waiting message", func() bool { return len(c.conversation(t, conv).said()) == 2 })
-		require.Equal(t, []string{"You have waited 60 s; you are number 1.", "You have waited 120 s; you are number 1."},
-			c.conversation(t, conv).said())
-		require.Equal(t, ref, c.queue(t)[conv].Ref, "the same request waits on")
-		require.Equal(t, store.QueueQueued, c.queue(t)[conv].Status)
+		after := func(d time.Duration, what string, more ...string) {
+			t.Helper()
+			c.advance(d)
+			said = append(said, more...)
+			eventually(t, what, func() bool { return len(c.conversation(t, conv).said()) >= len(said) })
+			require.Equal(t, said, c.conversation(t, conv).said(), what)
+		}
+		after(44*time.Second, "nothing yet")
+		after(time.Second, "15 s before the 60 s service level", "sla at 45 s")
+		after(15*time.Second, "the first waiting message", "You have waited 60 s; you are number 1.")
+		after(30*time.Second, "waiting 90 s", "waiting at 90 s")
+		after(30*time.Second, "the second waiting message", "You have waited 120 s; you are number 1.")
+
+		c.advance(5 * time.Second)
+		c.login(t, ana)
+		c.step(t)
+		require.Equal(t, []string{conv}, c.serving(t, ana))
+		after(59*time.Second, "the agent holds it: no waiting message")
+		after(time.Second, "a minute without the agent's reply", "no_reply at 185 s")
+		after(30*time.Second, "90 s without a message either way: the flow's own does not count", "idle at 215 s")
+		require.Equal(t, []string{conv}, c.serving(t, ana))
+
+		c.advance(30 * time.Second)
+		c.step(t)
+		require.Empty(t, c.serving(t, ana), "two minutes without the agent's reply: back to the queue")
+		e := c.queue(t)[conv]
+		require.Equal(t, store.QueueQueued, e.Status)
+		require.Equal(t, 1, e.Requeues)
+		require.Equal(t, ref, e.Ref, "the same request waits on")
+		after(time.Minute, "waiting messages again, once queued", "You have waited 305 s; you are number 1.")
+		after(54*time.Second, "a second before the timeout")
+		after(time.Second, "the timeout counts from the queueing, not from the requeue", "Nobody could take it in time.")
+		require.NotContains(t, c.queue(t), conv, "withdrawn")
 	})
 }

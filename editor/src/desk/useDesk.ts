@@ -54,6 +54,7 @@ export function useDesk(): DeskState {
   useEffect(() => {
     const ctl = new AbortController()
     const onEvent = (ev: AgentEvent) => {
+      if (ev.type === 'claimable' || ev.type === 'claimable_gone') return // ClaimableList's, not the inbox's
       if (ev.conversation) setTouched((t) => ({ ...t, [ev.conversation!]: (t[ev.conversation!] ?? 0) + 1 }))
       if (ev.type === 'offer_withdrawn' && ev.ref && !mine.current.has(ev.ref)) {
         setNotices((n) => [...n, { kind: 'missed', conversation: ev.conversation ?? '' }])

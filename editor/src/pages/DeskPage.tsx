@@ -3,6 +3,7 @@
 
 import { useEffect, useState } from 'react'
 import { useT } from '../i18n/I18n'
+import { ClaimableList } from '../desk/ClaimableList'
 import { ConversationView } from '../desk/ConversationView'
 import { Inbox } from '../desk/Inbox'
 import { OfferCard } from '../desk/OfferCard'
@@ -51,6 +52,7 @@ export function DeskPage() {
           ))}
         </section>
       )}
+      <ClaimableList onClaimed={(id) => void d.reload().then(() => setSelected(id))} />
       <div className="desk-body">
         <Inbox items={d.inbox} selected={selected} onOpen={setSelected} />
         {open && d.desk ? (
