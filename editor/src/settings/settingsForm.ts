@@ -27,6 +27,8 @@ export interface SettingInfo {
 export interface SettingsCatalogue {
   channel: SettingInfo[]
   skill: SettingInfo[]
+  /** The workspace's settings (break reasons); absent from an older server. */
+  workspace?: SettingInfo[]
   formats: Record<string, { description: string; pattern?: string }>
 }
 
