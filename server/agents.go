@@ -73,6 +73,10 @@ func routingError(err error) error {
 		e := errorf(fiber.StatusConflict, "private_reply_used", "%v", err)
 		e.Field = "reply_to"
 		return e
+	case errors.Is(err, routing.ErrAttachments):
+		e := errorf(fiber.StatusUnprocessableEntity, "refused", "%v", err)
+		e.Field = "attachments"
+		return e
 	case errors.Is(err, routing.ErrBadReplyTo):
 		return fieldError("reply_to", "%v", err)
 	case errors.Is(err, routing.ErrNotFailed):
