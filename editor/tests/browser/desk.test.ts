@@ -11,7 +11,7 @@
 //
 // Then, with the same server, agents and fake Graph, each test on a customer of its own whom
 // Ben takes at once: the break reasons an admin writes; the channel's targets on the supervisor
-// view; Ctrl+Space, emoji, like and hide; a closed messaging window; the Retry of a send Graph
+// view; Ctrl+Space, emoji, like, hide and a photo comment; a closed messaging window; the Retry of a send Graph
 // refused once; a desk whose event stream drops and catches up without duplicates. No fixed
 // waits: every step waits for what the page shows.
 
@@ -415,7 +415,7 @@ describe.skipIf(!server)('the agent desk and the supervisor view', () => {
     }
   })
 
-  it('finds canned responses with Ctrl+Space, inserts emoji, likes and hides a comment', async () => {
+  it('finds canned responses with Ctrl+Space, inserts emoji, likes and hides a comment, and answers it with a photo', async () => {
     await benTakesAll()
     const created = await call(server!, 'POST', '/canned-responses', { title: 'Ctrl space hello', shortcut: 'ctrlhello', text: 'Hola {{ contact.name }}, te ayudo.', skill })
     expect(created.status, JSON.stringify(created.body)).toBe(201)
@@ -452,6 +452,18 @@ describe.skipIf(!server)('the agent desk and the supervisor view', () => {
     const mine = (await fake.requests()).slice(before)
     expect(mine.filter((r) => r.Method === 'POST' && r.Path.endsWith('/900200_777101/likes'))).toHaveLength(1)
     expect(mine.filter((r) => r.Method === 'POST' && r.Path.endsWith('/900200_777101') && r.Body?.is_hidden === true)).toHaveLength(1)
+
+    // the public reply carries its image: the comment's attachment_url, which the fake Graph
+    // fetched and found an image at
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64')
+    await page.getByLabel('public').check()
+    await page.locator('.reply-box input[type=file]').setInputFiles({ name: 'horario.png', mimeType: 'image/png', buffer: png })
+    await page.locator('.reply-box .files li', { hasText: 'horario.png' }).waitFor()
+    await page.getByRole('button', { name: 'Reply publicly' }).click()
+    await conv.locator('.msg.out.public', { hasText: 'te ayudo' }).locator('.attachment').waitFor()
+    await expect
+      .poll(async () => (await fake.sent()).find((x) => x.Kind === 'comment' && x.Parent === '900200_777101')?.Attachment ?? '', { message: 'the photo comment' })
+      .toMatch(/\/files\/f_[^?]+\?sig=/)
   })
 
   it('explains a closed messaging window and refuses the send', async () => {
