@@ -11,9 +11,10 @@
 //
 // Then, with the same server, agents and fake Graph, each test on a customer of its own whom
 // Ben takes at once: the break reasons an admin writes; the channel's targets on the supervisor
-// view; Ctrl+Space, emoji, like, hide and a photo comment; a closed messaging window; the Retry of a send Graph
-// refused once; a desk whose event stream drops and catches up without duplicates. No fixed
-// waits: every step waits for what the page shows.
+// view; Ctrl+Space, emoji, like, hide and a photo comment; a closed messaging window; the Retry
+// of a send Graph refused once; a desk whose event stream drops and catches up without
+// duplicates; the desk in Spanish, Italian and French with no English left. No fixed waits:
+// every step waits for what the page shows.
 
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
