@@ -109,16 +109,21 @@ func (g graph) me() string {
 }
 
 // publicReply comments under the customer's comment or post (Instagram: replies to the
-// comment, or answers the mention).
+// comment, or answers the mention). A Facebook comment may carry one image, which Graph fetches
+// from its attachment_url; Instagram's replies carry text only.
 func (g graph) publicReply(ctx context.Context, a *engine.Action, sc SendContext) (Result, error) {
 	switch {
 	case sc.InteractionKind == "message" || sc.InteractionKind == "dm":
 		return Result{}, refuse(ClassFatal, "cannot answer a private %s publicly", sc.InteractionKind)
 	case a.Target == "":
 		return Result{}, refuse(ClassFatal, "a public reply needs a target comment or post")
-	case a.Text == "" && len(a.Attachments) > 0:
-		return Result{}, refuse(ClassFatal, "public replies carry text only; send the %d attachment(s) privately", len(a.Attachments))
-	case a.Text == "":
+	case len(a.Attachments) > 0 && g.ch.Type == TypeInstagram:
+		return Result{}, refuse(ClassFatal, "Instagram comment replies carry text only; send the %d attachment(s) privately", len(a.Attachments))
+	case len(a.Attachments) > 1:
+		return Result{}, refuse(ClassFatal, "a public reply carries one image at most, got %d attachments", len(a.Attachments))
+	case len(a.Attachments) == 1 && a.Attachments[0].Type != "image":
+		return Result{}, refuse(ClassFatal, "a public reply carries an image only, not a %s; send it privately", a.Attachments[0].Type)
+	case a.Text == "" && len(a.Attachments) == 0:
 		return Result{}, refuse(ClassFatal, "the reply has no text")
 	}
 	if g.ch.Type == TypeInstagram && sc.InteractionKind == "mention" {
@@ -136,7 +141,14 @@ func (g graph) publicReply(ctx context.Context, a *engine.Action, sc SendContext
 	if g.ch.Type == TypeInstagram {
 		path = "/" + url.PathEscape(a.Target) + "/replies"
 	}
-	return g.post(ctx, path, map[string]string{"message": a.Text}, idOf("id"))
+	body := map[string]string{}
+	if a.Text != "" {
+		body["message"] = a.Text
+	}
+	if len(a.Attachments) == 1 {
+		body["attachment_url"] = a.Attachments[0].URL
+	}
+	return g.post(ctx, path, body, idOf("id"))
 }
 
 // privateReply sends a message: a private reply to a comment or visitor post (once, within 7

@@ -201,12 +201,16 @@ func TestOutboundGoesToTheNetworksRealEndpoints(t *testing.T) {
 				require.Equal(t, store.OutboxSent, o.Status)
 				require.Equal(t, 1, o.Attempts)
 				require.Equal(t, tc.external, o.ExternalID)
-				if out.Actions[0].Type == engine.ActionReply {
-					rec, err := h.d.interactionByAction(h.ctx, actionID)
-					require.NoError(t, err)
-					require.Equal(t, store.Outbound, rec.Direction)
-					require.Equal(t, store.OutboxSent, rec.Status)
-					require.Equal(t, tc.external, rec.ExternalID)
+				// replies, likes, retweets and hides are all in the transcript, with how they went
+				rec, err := h.d.interactionByAction(h.ctx, actionID)
+				require.NoError(t, err, "the transcript records the %s", out.Actions[0].Type)
+				require.Equal(t, store.Outbound, rec.Direction)
+				require.Equal(t, store.OutboxSent, rec.Status)
+				require.Equal(t, tc.external, rec.ExternalID)
+				if a := out.Actions[0]; a.Type != engine.ActionReply {
+					require.Equal(t, string(a.Type), rec.Kind)
+					require.True(t, rec.Public, "a %s acts on a public post or comment", a.Type)
+					require.Equal(t, a.Target, rec.Parent)
 				}
 				h.clock.Advance(time.Hour)
 				h.sendNow(0)

@@ -299,8 +299,14 @@ func (d *Dispatcher) applyRun(ctx context.Context, tx store.Tx, r *run, conv *st
 		if _, err := tx.OutboxInsert(ctx, item); err != nil {
 			return err
 		}
-		if a.Type == engine.ActionReply {
+		switch a.Type {
+		case engine.ActionReply:
 			if _, err := tx.InteractionInsert(ctx, outboundRecord(conv, a, store.OutboxPending, now)); err != nil {
+				return err
+			}
+		case engine.ActionLike, engine.ActionRetweet, engine.ActionHide, engine.ActionUnhide:
+			// the transcript shows the flow's likes and hides as it shows an agent's
+			if _, err := tx.InteractionInsert(ctx, socialRecord(conv, a, now)); err != nil {
 				return err
 			}
 		}
@@ -368,6 +374,13 @@ func outboundRecord(conv *store.Conversation, a *engine.Action, status string, a
 	return store.Interaction{ConversationID: conv.ID, ChannelID: conv.ChannelID, Direction: store.Outbound, Kind: kind,
 		Public: a.Visibility == "public", Text: a.Text, Attachments: a.Attachments, Parent: a.Target, At: at,
 		ActionID: a.ID, Agent: a.Agent, Status: status}
+}
+
+// socialRecord is the transcript's line of a like, retweet, hide or unhide of the customer's
+// public post or comment, pending until the network takes it.
+func socialRecord(conv *store.Conversation, a *engine.Action, at time.Time) store.Interaction {
+	return store.Interaction{ConversationID: conv.ID, ChannelID: conv.ChannelID, Direction: store.Outbound, Kind: string(a.Type),
+		Public: true, Parent: a.Target, At: at, ActionID: a.ID, Agent: a.Agent, Status: store.OutboxPending}
 }
 
 // afterRun wakes who must act on what a committed run queued.

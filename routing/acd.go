@@ -641,7 +641,9 @@ func (a *ACD) withdrawIfAbandoned(ctx context.Context, e store.QueueEntry) error
 func (a *ACD) missed(ctx context.Context, w *world, e store.QueueEntry) error {
 	agent := e.Agent
 	pause := w.settings[e.ChannelID].PauseOnMissedOffer
+	paused := false
 	err := a.st.InTx(ctx, func(tx store.Tx) error {
+		paused = false
 		cur := e
 		cur.Status, cur.Agent, cur.OfferExpiresAt = store.QueueQueued, "", nil
 		if !slices.Contains(cur.Excluded, agent) {
@@ -662,13 +664,18 @@ func (a *ACD) missed(ctx context.Context, w *world, e store.QueueEntry) error {
 		}
 		st.State, st.Reason, st.Since = StateBreak, "missed offer", a.now()
 		_, err = tx.AgentStateSet(ctx, st)
+		paused = err == nil
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	a.tell(ctx, agent, AgentEvent{Type: EventOfferWithdrawn, Ref: e.Ref, Conversation: e.ConversationID})
-	if pause {
+	missed := AgentEvent{Type: EventOfferMissed, Ref: e.Ref, Conversation: e.ConversationID, Reason: ReasonTimedOut}
+	if paused {
+		missed.State = StateBreak
+	}
+	a.tell(ctx, agent, missed)
+	if paused {
 		a.tell(ctx, agent, AgentEvent{Type: EventState, State: StateBreak, Reason: "missed offer"})
 	}
 	return nil

@@ -1,6 +1,7 @@
 package routing
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -268,6 +269,9 @@ var (
 	ErrWindowClosed = fmt.Errorf("the messaging window is closed: %w", ErrRefused)
 	// ErrPrivateReplyUsed means the comment has had its one private reply already.
 	ErrPrivateReplyUsed = errors.New("that comment has had its one private reply already")
+	// ErrAttachments is the refusal of attachments the network cannot carry with that reply
+	// (docs/agent-api.md, Attachments); it is an ErrRefused.
+	ErrAttachments = fmt.Errorf("the network cannot carry these attachments with this reply: %w", ErrRefused)
 	// ErrBadReplyTo means the interaction a reply answers is not the customer's in that
 	// conversation.
 	ErrBadReplyTo = fmt.Errorf("reply_to names no message of the customer in this conversation: %w", store.ErrInvalid)
@@ -349,6 +353,9 @@ func (a *ACD) ReplyWith(ctx context.Context, agent, conversationID string, p Rep
 		if visibility == "public" && !last.Public {
 			return fmt.Errorf("the customer wrote privately; answer in private: %w", ErrRefused)
 		}
+		if err := checkAttachments(ch.Type, visibility, last, p); err != nil {
+			return err
+		}
 		now := a.now()
 		if visibility == "private" && meta(ch.Type) {
 			switch {
@@ -389,6 +396,39 @@ func (a *ACD) ReplyWith(ctx context.Context, agent, conversationID string, p Rep
 	}
 	a.wakeOutbox(ctx)
 	return item, nil
+}
+
+// checkAttachments refuses, before anything is sent, attachments the network cannot carry with
+// the reply: X replies here carry text only (the adapter uploads no media); an Instagram comment
+// reply carries text only; a Facebook public reply carries one image (Graph's attachment_url of
+// a comment); a private reply to a comment or post is the network's one message for it, so it
+// holds text or one attachment, not both. Messages in a messaging window carry several, one
+// message each.
+func checkAttachments(channelType, visibility string, last store.Interaction, p ReplyParams) error {
+	n := len(p.Attachments)
+	if n == 0 {
+		return nil
+	}
+	refuse := func(format string, args ...any) error {
+		return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), ErrAttachments)
+	}
+	switch {
+	case channelType == store.ChannelTwitter:
+		return refuse("X replies are sent as text only; the channel uploads no media")
+	case !meta(channelType):
+		return nil
+	case visibility == "public" && channelType == store.ChannelInstagram:
+		return refuse("an Instagram comment reply carries text only; send the file in a private message")
+	case visibility == "public" && n > 1:
+		return refuse("a public reply to a comment carries one image at most, got %d files", n)
+	case visibility == "public" && p.Attachments[0].Type != "image":
+		return refuse("a public reply to a comment carries an image only, not a %s; send the file in a private message", p.Attachments[0].Type)
+	case visibility == "private" && last.Public && strings.TrimSpace(p.Text) != "":
+		return refuse("a private reply to a %s is the one message the network allows for it: text or one attachment, not both; send the text now and the file once the customer answers", cmp.Or(last.Kind, "comment"))
+	case visibility == "private" && last.Public && n > 1:
+		return refuse("a private reply to a %s is the one message the network allows for it: one attachment at most, got %d", cmp.Or(last.Kind, "comment"), n)
+	}
+	return nil
 }
 
 // wakeOutbox makes the senders look at the outbox now, wherever they run.

@@ -18,16 +18,30 @@ import (
 const (
 	EventOffer          = "offer"
 	EventOfferWithdrawn = "offer_withdrawn"
-	EventAssigned       = "assigned"
-	EventMessage        = "message"
-	EventClosed         = "closed"
-	EventState          = "state"
+	// EventOfferMissed is an offer that rang out before the agent answered it (Reason
+	// ReasonTimedOut); State is break when the agent was paused for it.
+	EventOfferMissed = "offer_missed"
+	EventAssigned    = "assigned"
+	EventMessage     = "message"
+	EventClosed      = "closed"
+	EventState       = "state"
 	// EventSend tells the agent how a reply or action of theirs went: Status sent or failed.
 	EventSend = "send"
 	// EventClaimable tells the agent of a conversation it may claim (manual strategy), and
 	// EventClaimableGone that one is no longer its to claim: claimed, withdrawn, or turned down.
 	EventClaimable     = "claimable"
 	EventClaimableGone = "claimable_gone"
+)
+
+// Why an offer stopped ringing for the agent: the Reason of offer_missed and offer_withdrawn.
+const (
+	// ReasonTimedOut: the offer rang out before the agent answered it.
+	ReasonTimedOut = "timed out"
+	// ReasonReassigned: a supervisor gave the conversation to another agent.
+	ReasonReassigned = "reassigned"
+	// ReasonLeftQueue: the conversation stopped waiting for an agent (its flow went on, the
+	// customer's wait timed out or the conversation closed).
+	ReasonLeftQueue = "left the queue"
 )
 
 // AgentEvent is something an agent's screen must know at once: an offer ringing, a conversation

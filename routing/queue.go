@@ -126,7 +126,7 @@ func (q *Queue) Withdraw(ctx context.Context, tx store.Tx, ref string) error {
 	}
 	if from == store.QueueOffered {
 		// a hint: the agent's screen asks again what it has
-		q.acd.tell(ctx, e.Agent, AgentEvent{Type: EventOfferWithdrawn, Ref: e.Ref, Conversation: e.ConversationID})
+		q.acd.tell(ctx, e.Agent, AgentEvent{Type: EventOfferWithdrawn, Ref: e.Ref, Conversation: e.ConversationID, Reason: ReasonLeftQueue})
 	}
 	return nil
 }

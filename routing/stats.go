@@ -56,6 +56,9 @@ type QueueStats struct {
 	// AverageWait is the mean time to answer; AverageHandle the mean time from answer to close.
 	AverageWait   *float64 `json:"average_wait_seconds"`
 	AverageHandle *float64 `json:"average_handle_seconds"`
+	// Targets are what a channel's figures are held against (its target_* settings); a
+	// skill's figures have none.
+	Targets *settings.Targets `json:"targets,omitempty"`
 }
 
 // AgentStats are one agent's figures.
@@ -158,6 +161,8 @@ func compute(ctx context.Context, st store.Store, from, to, now time.Time, page 
 		q := figures(ch.ID, now, chByID, filter(period, func(e store.QueueEntry) bool { return e.ChannelID == ch.ID }),
 			filter(waiting, func(e store.QueueEntry) bool { return e.ChannelID == ch.ID }))
 		q.Agents = map[string]int{}
+		targets := chByID[ch.ID].Targets
+		q.Targets = &targets
 		for _, a := range agents {
 			for _, sk := range skills {
 				if a.Skills[sk.Name] > 0 && slices.ContainsFunc(period, func(e store.QueueEntry) bool {

@@ -336,7 +336,7 @@ func (a *ACD) handOn(ctx context.Context, conversationID, owner, target, skill s
 	case store.QueueAssigned:
 		a.tell(ctx, before.Agent, AgentEvent{Type: EventTransferred, Ref: before.Ref, Conversation: conversationID})
 	case store.QueueOffered:
-		a.tell(ctx, before.Agent, AgentEvent{Type: EventOfferWithdrawn, Ref: before.Ref, Conversation: conversationID})
+		a.tell(ctx, before.Agent, AgentEvent{Type: EventOfferWithdrawn, Ref: before.Ref, Conversation: conversationID, Reason: ReasonReassigned})
 	}
 	if target != "" {
 		a.tell(ctx, target, AgentEvent{Type: EventOffer, Ref: before.Ref, Conversation: conversationID, Skill: before.Skill, ExpiresAt: &expires})

@@ -1,6 +1,7 @@
 package routingtest
 
 import (
+	"encoding/json"
 	"slices"
 	"testing"
 	"time"
@@ -136,6 +137,8 @@ func TestOfferRingsOutToAnotherAgent(t *testing.T) {
 		bo := c.agent(t, "bo", map[string]any{"skills": map[string]int{"billing": 15}})
 		c.login(t, ana)
 		c.login(t, bo)
+		events := c.stream(t, bo, "/api/v1/agent/events")
+		events.next(t, "the hello event", func(e sseEvent) bool { return e.Type == "hello" })
 
 		conv := c.waitsForAgent(t, "web", "carla")
 		c.step(t)
@@ -156,6 +159,16 @@ func TestOfferRingsOutToAnotherAgent(t *testing.T) {
 		st := c.agentState(t, "bo")
 		require.Equal(t, routing.StateBreak, st.State, "bo missed it: paused")
 		require.Equal(t, "missed offer", st.Reason)
+		// bo's desk is told he missed it, and was paused: not that it was withdrawn
+		var missed routing.AgentEvent
+		ended := events.next(t, "the end of bo's offer", func(e sseEvent) bool {
+			var ev routing.AgentEvent
+			return e.Type != "offer" && json.Unmarshal([]byte(e.Data), &ev) == nil && ev.Conversation == conv
+		})
+		require.Equal(t, "offer_missed", ended.Type)
+		require.NoError(t, json.Unmarshal([]byte(ended.Data), &missed))
+		require.Equal(t, routing.AgentEvent{Type: "offer_missed", Agent: "bo", Ref: offer.Ref, Conversation: conv, Reason: "timed out",
+			State: routing.StateBreak}, missed)
 		offer, ok = c.ringing(t, ana)[conv]
 		require.True(t, ok, "it rings for ana now")
 		require.Equal(t, []string{"bo"}, offer.Excluded)

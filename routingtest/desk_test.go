@@ -2,7 +2,9 @@ package routingtest
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -305,4 +307,52 @@ func utc(s store.AgentState) store.AgentState {
 		s.IdleSince = ptr(s.IdleSince.UTC())
 	}
 	return s
+}
+
+// The reasons for a break are the workspace's setting: the default list until an admin writes
+// one, checked field by field; the agents get them with their desk, and a break with a reason
+// not listed is refused naming the field.
+func TestBreakReasons(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, c *centre) {
+		c.support(t, "web", nil)
+		ana := c.agent(t, "ana", map[string]any{"skills": map[string]int{"billing": 5}})
+		defaults := []string{"lunch", "coffee", "training", "meeting", "other"}
+		var ws struct {
+			BreakReasons []string `json:"break_reasons"`
+		}
+		c.adminCall(t, "GET", "/api/v1/workspace/settings", nil).expect(t, 200).decode(t, &ws)
+		require.Equal(t, defaults, ws.BreakReasons)
+		require.Equal(t, defaults, c.desk(t, ana).BreakReasons)
+
+		field := func(body map[string]any, want string) {
+			t.Helper()
+			var e struct {
+				Error struct{ Field, Message string } `json:"error"`
+			}
+			c.adminCall(t, "PUT", "/api/v1/workspace/settings", body).expect(t, 400).decode(t, &e)
+			require.Equal(t, want, e.Error.Field, e.Error.Message)
+		}
+		many := make([]string, 21)
+		for i := range many {
+			many[i] = fmt.Sprintf("reason %d", i)
+		}
+		field(map[string]any{"break_reasons": []string{"lunch", " "}}, "break_reasons[1]")
+		field(map[string]any{"break_reasons": []string{strings.Repeat("x", 41)}}, "break_reasons[0]")
+		field(map[string]any{"break_reasons": []string{"lunch", "lunch"}}, "break_reasons[1]")
+		field(map[string]any{"break_reasons": many}, "break_reasons")
+		field(map[string]any{"break_reasons": []string{}}, "break_reasons")
+		field(map[string]any{"break_reason": []string{"lunch"}}, "break_reason")
+		c.call(t, ana, "PUT", "/api/v1/workspace/settings", map[string]any{"break_reasons": []string{"lunch"}}).refused(t, 403, "forbidden")
+
+		c.adminCall(t, "PUT", "/api/v1/workspace/settings", map[string]any{"break_reasons": []string{"Coaching session", "lunch"}}).
+			expect(t, 200).decode(t, &ws)
+		require.Equal(t, []string{"Coaching session", "lunch"}, ws.BreakReasons)
+		require.Equal(t, ws.BreakReasons, c.desk(t, ana).BreakReasons)
+
+		msg := c.call(t, ana, "PUT", "/api/v1/agent/state", map[string]any{"state": "break", "reason": "coffee"}).refused(t, 400, "invalid")
+		require.Contains(t, msg, "Coaching session")
+		c.call(t, ana, "PUT", "/api/v1/agent/state", map[string]any{"state": "break", "reason": "Coaching session"}).expect(t, 200)
+		require.Equal(t, "Coaching session", c.agentState(t, "ana").Reason, "the ACD records the reason")
+	})
 }

@@ -388,6 +388,7 @@ type desk struct {
 	State         store.AgentState   `json:"state"`
 	Offers        []store.QueueEntry `json:"offers"`
 	Conversations []store.QueueEntry `json:"conversations"`
+	BreakReasons  []string           `json:"break_reasons"`
 }
 
 func (c *centre) desk(t *testing.T, token string) desk {

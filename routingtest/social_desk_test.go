@@ -316,6 +316,47 @@ func TestAgentAttachments(t *testing.T) {
 		require.Equal(t, "outbound", v.Interactions[1].Direction)
 		require.Equal(t, []engine.Attachment{{Type: "image", URL: "/api/v1/webchat/files/" + file.ID}}, v.Interactions[1].Attachments,
 			"the transcript links the file for agents")
+
+		// On a public comment: a public reply carries one image, as the comment's attachment_url,
+		// which Graph fetches; a private reply to the comment is the network's one message for
+		// it, so text with a file is refused before anything is sent.
+		comment := fakenet.PageID + "_555004"
+		onComment, _ := c.handOver(t, "page", "psid-4", "ana",
+			store.Interaction{ExternalID: comment, Kind: "comment", Public: true, Text: "is this the right size?", At: c.clock.Now()})
+		upload := func(name, contentType string, data []byte) string {
+			var f struct {
+				ID string `json:"id"`
+			}
+			c.upload(t, ana, onComment, name, contentType, data).expect(t, 201).decode(t, &f)
+			return f.ID
+		}
+		photo, pdf := upload("size.png", "image/png", png), upload("size.pdf", "application/pdf", []byte("%PDF-1.4\n%%EOF\n"))
+		refusedAttachments := func(body map[string]any) {
+			t.Helper()
+			var e struct {
+				Error struct{ Code, Field string } `json:"error"`
+			}
+			c.call(t, ana, "POST", "/api/v1/agent/conversations/"+onComment+"/reply", body).expect(t, 422).decode(t, &e)
+			require.Equal(t, "attachments", e.Error.Field)
+		}
+		refusedAttachments(map[string]any{"text": "the guide", "visibility": "public", "attachments": []string{pdf}})
+		refusedAttachments(map[string]any{"text": "two", "visibility": "public", "attachments": []string{photo, photo}})
+		refusedAttachments(map[string]any{"text": "here it is", "visibility": "private", "attachments": []string{photo}})
+		c.call(t, ana, "POST", "/api/v1/agent/conversations/"+onComment+"/reply",
+			map[string]any{"text": "It is, see the chart", "visibility": "public", "attachments": []string{photo}}).expect(t, 202)
+		c.d.RunDue(c.ctx)
+		eventually(t, "the photo comment reaches Graph", func() bool { return len(graph.Sent()) == 2 })
+		sent := graph.Sent()[1]
+		require.Equal(t, "comment", sent.Kind)
+		require.Equal(t, comment, sent.Parent)
+		require.Equal(t, "It is, see the chart", sent.Text)
+		require.True(t, strings.HasPrefix(sent.Attachment, c.url+"/files/"+photo+"?sig="), "the comment's attachment_url: %q", sent.Attachment)
+		// the private reply may still carry the file alone
+		c.call(t, ana, "POST", "/api/v1/agent/conversations/"+onComment+"/reply",
+			map[string]any{"visibility": "private", "attachments": []string{pdf}}).expect(t, 202)
+		c.d.RunDue(c.ctx)
+		eventually(t, "the private reply reaches Graph", func() bool { return len(graph.Sent()) == 3 })
+		require.True(t, strings.HasPrefix(graph.Sent()[2].Attachment, c.url+"/files/"+pdf+"?sig="), graph.Sent()[2].Attachment)
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboardhq/switchboard/routing"
+	"github.com/switchboardhq/switchboard/settings"
 	"github.com/switchboardhq/switchboard/store"
 )
 
@@ -30,7 +31,10 @@ func TestStatisticsOfAScriptedDay(t *testing.T) {
 			"open": map[string][]string{"mon-fri": {"09:00-17:00"}}}).expect(t, 200)
 		c.skill(t, "billing", nil)
 		flow := c.publishFlow(t, flowSource("day", false, "timeout: 15m"))
-		c.channel(t, "web", flow, "billing", map[string]any{"working_hours": "office", "service_level_seconds": 60})
+		c.channel(t, "web", flow, "billing", map[string]any{"working_hours": "office", "service_level_seconds": 60,
+			"target_service_level": 90, "target_wait": "2m"})
+		// a break reason of the workspace's own list
+		c.adminCall(t, "PUT", "/api/v1/workspace/settings", map[string]any{"break_reasons": []string{"lunch", "coaching"}}).expect(t, 200)
 		ana := c.agent(t, "ana", map[string]any{"name": "Ana", "skills": map[string]int{"billing": 10}})
 		bo := c.agent(t, "bo", map[string]any{"name": "Bo", "skills": map[string]int{"billing": 10}})
 		c.login(t, ana)
@@ -98,6 +102,9 @@ func TestStatisticsOfAScriptedDay(t *testing.T) {
 			Abandoned: 1, ServiceLevel: 2.0 / 4, AverageWait: (30.0 + 120 + 20) / 3, AverageHandle: (1770.0 + 1380) / 2}
 		want.check(t, "billing", s.Skills)
 		want.check(t, "web", s.Channels)
+		require.Equal(t, &settings.Targets{ServiceLevel: 0.9, Abandon: 0.05, WaitSeconds: 120}, s.Channels[0].Targets,
+			"the channel's targets: two of its settings and a default")
+		require.Nil(t, s.Skills[0].Targets, "a skill has no targets")
 		checkAgents(t, s.Agents, []routing.AgentStats{
 			{Agent: "ana", Name: "Ana", State: "available", Active: 1, Completed: 1, Handle: ptr(1770.0)},
 			{Agent: "bo", Name: "Bo", State: "break", Reason: "coaching", Active: 0, Completed: 1, Handle: ptr(1380.0)},

@@ -73,6 +73,10 @@ func routingError(err error) error {
 		e := errorf(fiber.StatusConflict, "private_reply_used", "%v", err)
 		e.Field = "reply_to"
 		return e
+	case errors.Is(err, routing.ErrAttachments):
+		e := errorf(fiber.StatusUnprocessableEntity, "refused", "%v", err)
+		e.Field = "attachments"
+		return e
 	case errors.Is(err, routing.ErrBadReplyTo):
 		return fieldError("reply_to", "%v", err)
 	case errors.Is(err, routing.ErrNotFailed):
@@ -91,6 +95,8 @@ type agentDesk struct {
 	State         store.AgentState   `json:"state"`
 	Offers        []store.QueueEntry `json:"offers"`
 	Conversations []store.QueueEntry `json:"conversations"`
+	// BreakReasons are the reasons the agent may give for a break (the workspace's settings).
+	BreakReasons []string `json:"break_reasons"`
 }
 
 func (s *Server) agentMe(c *fiber.Ctx) error {
@@ -107,7 +113,11 @@ func (s *Server) agentMe(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	desk := agentDesk{Agent: a, State: st, Offers: []store.QueueEntry{}, Conversations: []store.QueueEntry{}}
+	ws, err := s.workspaceSettings(ctx)
+	if err != nil {
+		return err
+	}
+	desk := agentDesk{Agent: a, State: st, Offers: []store.QueueEntry{}, Conversations: []store.QueueEntry{}, BreakReasons: ws.BreakReasons}
 	for _, e := range entries {
 		if e.Status == store.QueueOffered {
 			desk.Offers = append(desk.Offers, e)
@@ -148,6 +158,9 @@ func (s *Server) setAgentState(c *fiber.Ctx) error { return s.setState(c, param(
 func (s *Server) setState(c *fiber.Ctx, agent string) error {
 	var req stateRequest
 	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if err := s.checkBreakReason(c.UserContext(), req.State, req.Reason); err != nil {
 		return err
 	}
 	st, err := s.cfg.ACD.SetState(c.UserContext(), agent, req.State, req.Reason)

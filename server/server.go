@@ -243,6 +243,9 @@ func (s *Server) routes() {
 
 	api.Get("/audit", admin, s.listAudit)
 
+	api.Get("/workspace/settings", read, s.getWorkspaceSettings)
+	api.Put("/workspace/settings", admin, s.putWorkspaceSettings)
+
 	s.supervisorRoutes(api, oversee)
 	s.cannedRoutes(api, oversee, oversee)
 	s.agentRoutes()

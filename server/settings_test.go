@@ -171,7 +171,7 @@ func TestOpenAPISettingsSchemasFollowTheSpec(t *testing.T) {
 		} `yaml:"components"`
 	}
 	require.NoError(t, yaml.Unmarshal(src, &doc))
-	for name, spec := range map[string][]settings.Setting{"ChannelSettings": settings.Channel, "SkillRequest": settings.Skill} {
+	for name, spec := range map[string][]settings.Setting{"ChannelSettings": settings.Channel, "SkillRequest": settings.Skill, "WorkspaceSettings": settings.Workspace} {
 		want := settings.Schema(spec)
 		var text bytes.Buffer
 		enc := yaml.NewEncoder(&text)

@@ -22,6 +22,8 @@ type Info struct {
 type Catalogue struct {
 	Channel []Info `json:"channel"`
 	Skill   []Info `json:"skill"`
+	// Workspace are the settings of the whole workspace.
+	Workspace []Info `json:"workspace"`
 	// Formats describe the formats settings name.
 	Formats map[string]FormatInfo `json:"formats"`
 }
@@ -32,10 +34,10 @@ type FormatInfo struct {
 	Pattern     string `json:"pattern,omitempty"`
 }
 
-// Describe returns the spec of channel and skill settings as plain data.
+// Describe returns the spec of channel, skill and workspace settings as plain data.
 func Describe() Catalogue {
-	out := Catalogue{Channel: infos(Channel), Skill: infos(Skill), Formats: map[string]FormatInfo{}}
-	for _, spec := range [][]Setting{Channel, Skill} {
+	out := Catalogue{Channel: infos(Channel), Skill: infos(Skill), Workspace: infos(Workspace), Formats: map[string]FormatInfo{}}
+	for _, spec := range [][]Setting{Channel, Skill, Workspace} {
 		for i := range spec {
 			for _, p := range []*engine.Param{&spec[i].Param, spec[i].Elem} {
 				if p != nil && p.Format != "" {

@@ -51,6 +51,8 @@ type ChannelSettings struct {
 	RequireContact                                               bool
 	ServiceLevel                                                 time.Duration
 	WorkingHours                                                 string
+	// Targets are what the supervisor view holds the channel's figures against.
+	Targets Targets
 	// Send is the channel's send budget: its settings over the type's default.
 	Send SendBudget
 	// UnknownSend is hold or resend: what a send of unknown outcome does when reading back
@@ -64,6 +66,16 @@ type ChannelSettings struct {
 	AllowedOrigins []string
 	// Widget holds the web chat widget's texts the channel sets.
 	Widget WidgetTexts
+}
+
+// Targets are a channel's targets: the least service level and the most abandon rate (both
+// fractions of 1), and the longest wait.
+type Targets struct {
+	ServiceLevel float64       `json:"service_level"`
+	Abandon      float64       `json:"abandon"`
+	Wait         time.Duration `json:"-"`
+	// WaitSeconds is Wait in seconds, as the API serves it.
+	WaitSeconds float64 `json:"wait_seconds"`
 }
 
 // WidgetTexts are the web chat widget's texts a channel sets; empty ones take the widget's own.
@@ -107,6 +119,10 @@ func ParseChannel(channelType string, m map[string]any) (ChannelSettings, []Prob
 			OfflineMessage: str(v, "offline_message")},
 	}
 	out.RingTimeout, _ = v["ring_timeout"].(time.Duration)
+	out.Targets.Wait, _ = v["target_wait"].(time.Duration)
+	out.Targets.WaitSeconds = out.Targets.Wait.Seconds()
+	out.Targets.ServiceLevel = float64(integer(v, "target_service_level")) / 100
+	out.Targets.Abandon = float64(integer(v, "target_abandon")) / 100
 	out.AutoRequeue, _ = v["auto_requeue"].(time.Duration)
 	out.AlertWaiting, _ = v["alert_waiting"].(time.Duration)
 	out.AlertSLA, _ = v["alert_sla"].(time.Duration)
@@ -135,6 +151,26 @@ func ParseSkill(m map[string]any) (SkillSettings, []Problem) {
 		RouterURL: str(v, "router_url"), Groups: list(v, "groups")}
 	out.AssignmentWindow, _ = v["assignment_window"].(time.Duration)
 	out.RouterTimeout, _ = v["router_timeout"].(time.Duration)
+	return out, problems
+}
+
+// WorkspaceSettings are the workspace's settings, typed.
+type WorkspaceSettings struct {
+	// BreakReasons are the reasons agents may give for a break, never empty.
+	BreakReasons []string `json:"break_reasons"`
+}
+
+// ParseWorkspace reads the workspace's settings, as ParseChannel does: a list of break reasons
+// that is empty, or holds nothing valid, is a problem and reads as the default list.
+func ParseWorkspace(m map[string]any) (WorkspaceSettings, []Problem) {
+	v, problems := decode(Workspace, "", "", m)
+	out := WorkspaceSettings{BreakReasons: list(v, "break_reasons")}
+	if len(out.BreakReasons) == 0 {
+		if _, given := m["break_reasons"]; given && len(problems) == 0 {
+			problems = append(problems, Problem{Field: "break_reasons", Message: "break_reasons: list at least one reason"})
+		}
+		out.BreakReasons = slices.Clone(DefaultBreakReasons)
+	}
 	return out, problems
 }
 

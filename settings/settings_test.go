@@ -23,6 +23,7 @@ var generated = []struct {
 }{
 	{"../docs/channels.md", "channel settings", settings.Channel},
 	{"../docs/routing.md", "skill settings", settings.Skill},
+	{"../docs/desk.md", "workspace settings", settings.Workspace},
 }
 
 // The docs list every setting of the spec, as the spec says it.
@@ -50,7 +51,8 @@ func TestParseChannelDefaults(t *testing.T) {
 	s, problems := settings.ParseChannel("facebook", nil)
 	require.Empty(t, problems)
 	require.Equal(t, settings.ChannelSettings{OfferMode: "direct", RingTimeout: 30 * time.Second, ServiceLevel: time.Minute, Blending: true,
-		UnknownSend: settings.UnknownSendHold, Send: settings.DefaultSendBudget("facebook"), Profiles: true, ProfileRefresh: 7 * 24 * time.Hour}, s)
+		UnknownSend: settings.UnknownSendHold, Send: settings.DefaultSendBudget("facebook"), Profiles: true, ProfileRefresh: 7 * 24 * time.Hour,
+		Targets: settings.Targets{ServiceLevel: 0.8, Abandon: 0.05, Wait: time.Minute, WaitSeconds: 60}}, s)
 
 	s, problems = settings.ParseChannel("instagram", map[string]any{"profiles": false, "profile_refresh": "36h"})
 	require.Empty(t, problems)
@@ -84,7 +86,7 @@ func TestEverySettingIsTyped(t *testing.T) {
 		"send_burst": 3, "send_concurrency": 2, "profiles": false, "profile_refresh": "2d",
 		"allowed_origins": []any{"https://shop.example"}, "title": "t", "greeting": "g", "placeholder": "p", "offline_message": "o",
 		"strategy": "least_busy", "blending": false, "auto_requeue": "10m", "alert_waiting": 60, "alert_sla": "10s",
-		"alert_no_reply": "3m", "alert_idle": "2h"}
+		"alert_no_reply": "3m", "alert_idle": "2h", "target_service_level": 90, "target_abandon": 2, "target_wait": "2m"}
 	for _, s := range settings.Channel {
 		require.Contains(t, values, s.Name, "give the test a value for %s", s.Name)
 	}
@@ -198,4 +200,39 @@ func TestAllowedOrigins(t *testing.T) {
 	}
 	_, problems = settings.ParseChannel("facebook", map[string]any{"allowed_origins": []any{"https://shop.example"}})
 	require.Len(t, problems, 1, "allowed_origins is a web chat setting")
+}
+
+func TestParseWorkspace(t *testing.T) {
+	ws, problems := settings.ParseWorkspace(nil)
+	require.Empty(t, problems)
+	require.Equal(t, settings.DefaultBreakReasons, ws.BreakReasons)
+	for _, c := range []struct {
+		reasons any
+		field   string
+	}{
+		{[]any{"lunch", ""}, "break_reasons[1]"},
+		{[]any{"a, b"}, "break_reasons[0]"},
+		{[]any{" lunch"}, "break_reasons[0]"},
+		{[]any{}, "break_reasons"},
+		{"lunch", "break_reasons"},
+	} {
+		ws, problems := settings.ParseWorkspace(map[string]any{"break_reasons": c.reasons})
+		require.NotEmpty(t, problems, "%v", c.reasons)
+		require.Equal(t, c.field, problems[0].Field, "%v", c.reasons)
+		require.NotEmpty(t, ws.BreakReasons, "a bad list still reads as reasons")
+	}
+	ws, problems = settings.ParseWorkspace(map[string]any{"break_reasons": []any{"Coaching: 1:1", "lunch"}})
+	require.Empty(t, problems)
+	require.Equal(t, []string{"Coaching: 1:1", "lunch"}, ws.BreakReasons)
+}
+
+func TestChannelTargets(t *testing.T) {
+	s, problems := settings.ParseChannel("facebook", nil)
+	require.Empty(t, problems)
+	require.Equal(t, settings.Targets{ServiceLevel: 0.8, Abandon: 0.05, Wait: time.Minute, WaitSeconds: 60}, s.Targets)
+	s, problems = settings.ParseChannel("facebook", map[string]any{"target_service_level": 90, "target_abandon": 2, "target_wait": "2m"})
+	require.Empty(t, problems)
+	require.Equal(t, settings.Targets{ServiceLevel: 0.9, Abandon: 0.02, Wait: 2 * time.Minute, WaitSeconds: 120}, s.Targets)
+	_, problems = settings.ParseChannel("facebook", map[string]any{"target_service_level": 101})
+	require.Equal(t, "settings.target_service_level", problems[0].Field)
 }

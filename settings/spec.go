@@ -176,6 +176,13 @@ var Channel = []Setting{
 		Seconds: true},
 	{Param: engine.Param{Name: "service_level_seconds", Kind: engine.KindInt, Default: 60, Min: engine.Bound(1), Max: engine.Bound(86400),
 		Description: "The wait within which a conversation counts as answered in time, for the service level."}},
+	{Param: engine.Param{Name: "target_service_level", Kind: engine.KindInt, Default: 80, Min: engine.Bound(1), Max: engine.Bound(100),
+		Description: "The supervisor view's target for the channel's service level: at least this percentage of conversations answered within service_level_seconds."}},
+	{Param: engine.Param{Name: "target_abandon", Kind: engine.KindInt, Default: 5, Min: engine.Bound(0), Max: engine.Bound(100),
+		Description: "The supervisor view's target for the channel's abandon rate: at most this percentage of the conversations offered given up before an agent took them."}},
+	{Param: engine.Param{Name: "target_wait", Kind: engine.KindDuration, Default: "60s", Min: engine.Bound(1), Max: engine.Bound(86400),
+		Description: "The supervisor view's target for the channel's waits: the longest and the average wait at most this long; a duration such as 45s or 2m, or a number of seconds."},
+		Seconds: true},
 	{Param: engine.Param{Name: "working_hours", Kind: engine.KindString, Format: "calendar-name", Example: "support-hours",
 		Description: "The calendar whose open hours count for the channel's first response and resolution times; all the time when unset.",
 		Refers:      RefCalendar}},
@@ -204,6 +211,21 @@ var Skill = []Setting{
 		Description: "An external router: the skill's candidates (up to 10 free agents, best first by the strategy) are POSTed to it, and it answers with the agent to take the conversation. No answer within router_timeout, or one that is not a candidate: the strategy's first candidate. Unset: the strategy alone."}},
 	{Param: engine.Param{Name: "router_timeout", Kind: engine.KindDuration, Default: "2s", Min: engine.Bound(0.05), Max: engine.Bound(10),
 		Description: "How long the external router has to answer: a duration such as 500ms or 2s."}},
+}
+
+// DefaultBreakReasons are the reasons agents may give for a break while the workspace sets none.
+var DefaultBreakReasons = []string{"lunch", "coffee", "training", "meeting", "other"}
+
+// MaxBreakReasons is the most break reasons the workspace may list.
+const MaxBreakReasons = 20
+
+// Workspace lists the settings of the whole workspace (GET and PUT /api/v1/workspace/settings).
+var Workspace = []Setting{
+	{Param: engine.Param{Name: "break_reasons", Kind: engine.KindList, Default: DefaultBreakReasons, Max: engine.Bound(MaxBreakReasons),
+		Example: []string{"lunch", "Coaching session"},
+		Elem:    &engine.Param{Kind: engine.KindString, Format: "break-reason", Description: "A reason, as agents and supervisors read it."},
+		Description: "The reasons agents may give for a break, in the order the workspace lists them: 1 to 20 of them, each of 1 to 40 characters. " +
+			"The default ones (lunch, coffee, training, meeting, other) are shown in the agent's language; others as they are written."}},
 }
 
 // AppliesTo tells whether the setting means something for a channel type.
@@ -287,6 +309,16 @@ var formats = map[string]*engine.Format{
 		Check: func(s string) error {
 			if strings.TrimSpace(s) == "" || len([]rune(s)) > 64 {
 				return fmt.Errorf("%q is not a group name; write 1 to 64 characters, not blank", s)
+			}
+			return nil
+		},
+	},
+	"break-reason": {
+		Description: "a break reason: 1 to 40 characters, not blank, without spaces around them and without commas",
+		Pattern:     `^[^,\s]([^,]{0,38}[^,\s])?$`,
+		Check: func(s string) error {
+			if strings.TrimSpace(s) == "" || strings.TrimSpace(s) != s || len([]rune(s)) > 40 || strings.Contains(s, ",") {
+				return fmt.Errorf("%q is not a break reason; write 1 to 40 characters, not blank, without spaces around them and without commas", s)
 			}
 			return nil
 		},

@@ -91,6 +91,11 @@ type Store interface {
 	SwitchGet(ctx context.Context, name string) (Switch, error)
 	SwitchSet(ctx context.Context, name string, on bool, by string) (Switch, error)
 
+	// WorkspaceSettingsGet returns the settings of the whole workspace (settings.Workspace) as
+	// stored, empty when never set; WorkspaceSettingsPut replaces them, audited.
+	WorkspaceSettingsGet(ctx context.Context) (map[string]any, error)
+	WorkspaceSettingsPut(ctx context.Context, settings map[string]any, by string) error
+
 	// ContactLookup finds the contact of an author on a channel type, creating it with the
 	// given attributes when there is none. found tells which happened.
 	ContactLookup(ctx context.Context, channel string, author engine.Author, attributes map[string]any) (c Contact, found bool, err error)

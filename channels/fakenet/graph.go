@@ -3,6 +3,7 @@ package fakenet
 import (
 	"cmp"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -284,9 +285,15 @@ func (f *FakeGraph) route(method string, parts []string, body map[string]any, fr
 		if str(body, "message") == "" && str(body, "attachment_url") == "" {
 			return invalid("param message must be non-empty")
 		}
+		attachment := str(body, "attachment_url")
+		if attachment != "" {
+			if err := fetchImage(attachment); err != nil {
+				return invalid("attachment_url: " + err.Error())
+			}
+		}
 		prefix, _, _ := strings.Cut(object, "_")
 		id := fmt.Sprintf("%s_%d", prefix, 880000+f.next())
-		f.ledger.add(Sent{ID: id, Kind: "comment", Parent: object, From: from, Text: str(body, "message"), At: f.now()})
+		f.ledger.add(Sent{ID: id, Kind: "comment", Parent: object, From: from, Text: str(body, "message"), Attachment: attachment, At: f.now()})
 		return 200, map[string]any{"id": id}
 	case method == http.MethodPost && edge == "replies":
 		if str(body, "message") == "" {
@@ -345,8 +352,9 @@ func (f *FakeGraph) message(body map[string]any, object, from string) (int, any)
 		from = object
 	}
 	sent := Sent{ID: id, Kind: "message", From: from, Text: str(message, "text"), Metadata: str(message, "metadata"), At: f.now()}
+	sent.Attachment = str(obj(obj(message, "attachment"), "payload"), "url")
 	if sent.Text == "" {
-		sent.Text = str(obj(obj(message, "attachment"), "payload"), "url")
+		sent.Text = sent.Attachment
 	}
 	to := str(recipient, "id")
 	if to == "" {
@@ -364,4 +372,24 @@ func (f *FakeGraph) message(body map[string]any, object, from string) (int, any)
 	sent.Parent = to
 	f.ledger.add(sent)
 	return 200, map[string]any{"recipient_id": to, "message_id": id}
+}
+
+// fetcher fetches the files of photo comments, as Graph does before it accepts one.
+var fetcher = &http.Client{Timeout: 10 * time.Second}
+
+// fetchImage fetches a photo comment's attachment_url and checks that an image is there.
+func fetchImage(u string) error {
+	resp, err := fetcher.Get(u)
+	if err != nil {
+		return fmt.Errorf("the URL could not be fetched: %v", err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 8<<20))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("fetching the URL answered %d", resp.StatusCode)
+	}
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "image/") {
+		return fmt.Errorf("the URL serves %q, not an image", ct)
+	}
+	return nil
 }

@@ -24,6 +24,9 @@ type Sent struct {
 	From string
 	// Text is the text, or the attachment's URL when there is no text.
 	Text string
+	// Attachment is the URL of the file it carries: a message's attachment, a comment's
+	// attachment_url (which the fake fetched, as Graph does, and found an image at).
+	Attachment string `json:",omitempty"`
 	// Metadata is what a Messenger or Instagram message carried as metadata (our action id).
 	Metadata string
 	// At is when the fake accepted it.

@@ -14,6 +14,22 @@ var deskTests = []test{
 	{"CannedResponses", testCannedResponses},
 	{"CannedListIsScopedAndBounded", testCannedScope},
 	{"OutboxRequeue", testOutboxRequeue},
+	{"WorkspaceSettings", testWorkspaceSettings},
+}
+
+// The workspace's settings are one document: empty until written, replaced whole, audited.
+func testWorkspaceSettings(h *harness) {
+	t := h.t
+	got, err := h.s.WorkspaceSettingsGet(h.ctx)
+	require.NoError(t, err)
+	require.Empty(t, got, "never written")
+	require.NoError(t, h.s.WorkspaceSettingsPut(h.ctx, map[string]any{"break_reasons": []string{"lunch", "Coaching: 1:1"}}, "ann"))
+	h.lastAudit("ann", "workspace.put", "settings")
+	require.NoError(t, h.s.WorkspaceSettingsPut(h.ctx, map[string]any{"break_reasons": []string{"Pausa café"}}, "bob"))
+	got, err = h.s.WorkspaceSettingsGet(h.ctx)
+	require.NoError(t, err)
+	require.Equal(t, map[string]any{"break_reasons": []any{"Pausa café"}}, got, "replaced whole")
+	h.lastAudit("bob", "workspace.put", "settings")
 }
 
 // A read mark is per agent and conversation, and never moves back.

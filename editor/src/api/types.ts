@@ -238,6 +238,16 @@ export interface QueueStats {
   service_level: number | null
   average_wait_seconds: number | null
   average_handle_seconds: number | null
+  /** Of a channel: the targets its figures are held against (its target_* settings). */
+  targets?: Targets
+}
+
+/** A channel's targets: the least service level and the most abandon rate (fractions of 1),
+ * and the longest wait in seconds. */
+export interface Targets {
+  service_level: number
+  abandon: number
+  wait_seconds: number
 }
 
 export interface AgentStats {

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
 import { useIntl } from 'react-intl'
 import { ApiError, errorText } from '../api/client'
 import { useT } from '../i18n/I18n'
+import { attachmentProblem } from './attachmentRules'
 import { reply, searchCanned, uploadFile } from './deskApi'
 import { emoji } from './emoji'
 import type { CannedResponse, Conversation, TranscriptItem } from './types'
@@ -29,7 +30,7 @@ export function ReplyBox({
   const lastIn = [...conv.interactions].reverse().find((i) => i.direction === 'inbound')
   const [visibility, setVisibility] = useState<Visibility>(lastIn?.public ? 'public' : 'private')
   const [text, setText] = useState('')
-  const [files, setFiles] = useState<{ id: string; name: string }[]>([])
+  const [files, setFiles] = useState<{ id: string; name: string; type: string }[]>([])
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const [showEmoji, setShowEmoji] = useState(false)
@@ -48,6 +49,9 @@ export function ReplyBox({
   if (w && vis === 'private' && !w.private_open && !replyTo) {
     closed = w.private_until ? t('desk.windowClosedAt', { at: new Date(w.private_until) }) : t('desk.windowClosed')
   } else if (w && vis === 'public' && !w.public_allowed) closed = t('desk.publicNotAllowed')
+  // files the network cannot carry with this reply: explained, and the reply is not sent
+  const toPublic = replyTo ? replyTo.public : vis === 'private' && !!lastIn?.public
+  const filesProblem = webchat ? null : attachmentProblem({ channelType, visibility: vis, toPublic, text, files })
 
   // the canned responses matching what follows the / (or what Ctrl+Space opened)
   useEffect(() => {
@@ -112,14 +116,14 @@ export function ReplyBox({
     for (const f of Array.from(list ?? [])) {
       try {
         const up = await uploadFile(conv.id, f)
-        setFiles((fs) => [...fs, { id: up.id, name: up.name || f.name }])
+        setFiles((fs) => [...fs, { id: up.id, name: up.name || f.name, type: up.type || f.type }])
       } catch (e) {
         setError(errorText(e))
       }
     }
   }
   const send = async () => {
-    if (closed || busy || (!text.trim() && !files.length)) return
+    if (closed || filesProblem || busy || (!text.trim() && !files.length)) return
     setBusy(true)
     setError(null)
     try {
@@ -222,6 +226,11 @@ export function ReplyBox({
           ))}
         </ul>
       )}
+      {filesProblem && (
+        <p className="notice" role="status" data-testid="files-problem">
+          {t(filesProblem)}
+        </p>
+      )}
       <div className="reply-actions">
         <button type="button" aria-expanded={showEmoji} onClick={() => setShowEmoji(!showEmoji)} disabled={closed !== null}>
           <span aria-hidden="true">😊</span> {t('desk.emoji')}
@@ -235,7 +244,7 @@ export function ReplyBox({
         </button>
         <span className="spacer" />
         <span className="muted">{intl.formatNumber(text.length)}</span>
-        <button type="submit" className="primary" disabled={closed !== null || busy || (!text.trim() && !files.length)}>
+        <button type="submit" className="primary" disabled={closed !== null || filesProblem !== null || busy || (!text.trim() && !files.length)}>
           {replyTo ? t('desk.sendPrivateReply') : vis === 'public' && !webchat ? t('desk.sendPublic') : t('desk.sendPrivate')}
         </button>
       </div>

@@ -6,16 +6,17 @@ import { errorText } from '../api/client'
 import { useT } from '../i18n/I18n'
 import { agentStateLabel } from '../i18n/labels'
 import { setState } from './deskApi'
-import { breakReasons, reasonLabel } from './labels'
+import { defaultBreakReasons, reasonLabel, splitStateValue } from './labels'
 import type { Desk } from './types'
 
 export function StateSwitch({ desk, load, onChanged }: { desk: Desk; load: number; onChanged: () => void }) {
   const t = useT()
   const [error, setError] = useState<string | null>(null)
   const st = desk.state
-  const value = st.state === 'break' ? `break:${breakReasons.includes(st.reason as never) ? st.reason : ''}` : st.state
+  const breakReasons = desk.break_reasons?.length ? desk.break_reasons : defaultBreakReasons
+  const value = st.state === 'break' ? `break:${breakReasons.includes(st.reason) ? st.reason : ''}` : st.state
   const change = async (v: string) => {
-    const [state, reason = ''] = v.split(':')
+    const { state, reason } = splitStateValue(v)
     setError(null)
     try {
       await setState(state, reason)
@@ -36,7 +37,7 @@ export function StateSwitch({ desk, load, onChanged }: { desk: Desk; load: numbe
               {t('desk.breakWith', { reason: reasonLabel(t, r) })}
             </option>
           ))}
-          {st.state === 'break' && !breakReasons.includes(st.reason as never) && <option value="break:">{t('desk.breakWith', { reason: reasonLabel(t, st.reason) })}</option>}
+          {st.state === 'break' && !breakReasons.includes(st.reason) && <option value="break:">{t('desk.breakWith', { reason: reasonLabel(t, st.reason) })}</option>}
           {st.state === 'busy' && <option value="busy">{agentStateLabel(t, 'busy')}</option>}
           <option value="offline">{agentStateLabel(t, 'offline')}</option>
         </select>

@@ -14,6 +14,8 @@ export interface Desk {
   state: AgentState
   offers: QueueEntry[]
   conversations: QueueEntry[]
+  /** The reasons the agent may give for a break (the workspace's settings). */
+  break_reasons?: string[]
 }
 
 /** A conversation's request for an agent (store.QueueEntry). */

@@ -8,7 +8,9 @@ import { loadDesk, loadInbox } from './deskApi'
 import { ring } from './ring'
 import type { AgentEvent, Desk, InboxItem } from './types'
 
-export type Notice = { kind: 'missed'; conversation: string } | { kind: 'paused' }
+/** What the desk explains: an offer the agent let ring out, an offer taken away (with the
+ * server's reason), the automatic pause. */
+export type Notice = { kind: 'missed'; conversation: string } | { kind: 'withdrawn'; conversation: string; reason: string } | { kind: 'paused' }
 
 export interface DeskState {
   desk: Desk | null
@@ -56,8 +58,11 @@ export function useDesk(): DeskState {
     const onEvent = (ev: AgentEvent) => {
       if (ev.type === 'claimable' || ev.type === 'claimable_gone') return // ClaimableList's, not the inbox's
       if (ev.conversation) setTouched((t) => ({ ...t, [ev.conversation!]: (t[ev.conversation!] ?? 0) + 1 }))
+      if (ev.type === 'offer_missed') {
+        setNotices((n) => [...n.slice(-4), { kind: 'missed', conversation: ev.conversation ?? '' }])
+      }
       if (ev.type === 'offer_withdrawn' && ev.ref && !mine.current.has(ev.ref)) {
-        setNotices((n) => [...n, { kind: 'missed', conversation: ev.conversation ?? '' }])
+        setNotices((n) => [...n.slice(-4), { kind: 'withdrawn', conversation: ev.conversation ?? '', reason: ev.reason ?? '' }])
       }
       if ((ev.type === 'state' || ev.type === 'auto_pause' || ev.type === 'paused') && ev.state === 'break' && /missed/.test(ev.reason ?? '')) {
         setNotices((n) => (n.some((x) => x.kind === 'paused') ? n : [...n, { kind: 'paused' }]))

@@ -6,6 +6,8 @@ import { useApi, useChange } from '../api/useApi'
 import type { Agent, Skill } from '../api/types'
 import { parseSkills } from '../simulate/scenario'
 import { useT } from '../i18n/I18n'
+import { SettingsForm } from '../settings/SettingsForm'
+import { settingFields, type SettingsCatalogue } from '../settings/settingsForm'
 
 interface Draft {
   id: string
@@ -20,6 +22,9 @@ export function AgentsPage() {
   const t = useT()
   const { data, error, reload } = useApi<Agent[]>('/agents')
   const skills = useApi<Skill[]>('/skills')
+  const spec = useApi<SettingsCatalogue>('/settings/schema')
+  const workspace = useApi<Record<string, unknown>>('/workspace/settings')
+  const workspaceChange = useChange(workspace.reload)
   const [draft, setDraft] = useState<Draft>(empty)
   const [editing, setEditing] = useState(false)
   const { message, change } = useChange(reload)
@@ -135,6 +140,25 @@ export function AgentsPage() {
           )}
         </div>
       </form>
+      <h2>{t('agents.workspace')}</h2>
+      {(workspace.error || workspaceChange.message) && <p className="error">{workspace.error ?? workspaceChange.message}</p>}
+      {spec.data && workspace.data && (
+        <div className="card workspace-settings">
+          <SettingsForm
+            key={JSON.stringify(workspace.data)}
+            label={t('agents.workspace')}
+            catalogue={spec.data}
+            fields={settingFields(spec.data.workspace ?? [], null)}
+            settings={workspace.data}
+            prefix=""
+            names={{}}
+            saveText={t('agents.saveWorkspace')}
+            onSave={async (settings) => {
+              await workspaceChange.change(() => api('/workspace/settings', { method: 'PUT', body: settings }))
+            }}
+          />
+        </div>
+      )}
     </div>
   )
 }

@@ -38,7 +38,11 @@ export function DeskPage() {
       {d.error && <p className="error">{d.error}</p>}
       {d.notices.map((n, k) => (
         <p key={k} className="notice" role="alert" data-testid={`notice-${n.kind}`}>
-          {n.kind === 'missed' ? t('desk.missedOffer') : t('desk.pausedExplained')}{' '}
+          {n.kind === 'missed'
+            ? t('desk.missedOffer')
+            : n.kind === 'withdrawn'
+              ? t(n.reason === 'reassigned' ? 'desk.offerReassigned' : n.reason === 'left the queue' ? 'desk.offerLeftQueue' : 'desk.offerWithdrawn')
+              : t('desk.pausedExplained')}{' '}
           <button type="button" className="link" onClick={() => d.dismiss(n)}>
             {t('common.dismiss')}
           </button>

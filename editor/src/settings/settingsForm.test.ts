@@ -118,4 +118,17 @@ describe('the default flow picker', () => {
   it('keeps the current flow listed, so the picker shows what is set', () => {
     expect(compatibleFlows(flows, 'facebook', 'greeting').map((f) => f.id)).toEqual(['greeting', 'page-care', 'everywhere'])
   })
+
+  it('reads a list of names at commas and spaces, and a list of phrases at commas only', () => {
+    expect(settingsBody(fields('facebook'), { dispositions: 'solved no_answer, later' }, cat, 'settings.').settings).toEqual({
+      dispositions: ['solved', 'no_answer', 'later'],
+    })
+    const workspace = settingFields(cat.workspace ?? [], null)
+    expect(workspace.map((f) => f.name)).toEqual(['break_reasons'])
+    expect(settingsBody(workspace, { break_reasons: 'lunch,  Coaching: 1:1 ,' }, cat, '')).toEqual({
+      settings: { break_reasons: ['lunch', 'Coaching: 1:1'] },
+      errors: {},
+    })
+    expect(settingsBody(workspace, { break_reasons: 'lunch, a, b' + ', x'.repeat(20) }, cat, '').errors.break_reasons).toMatch(/^break_reasons/)
+  })
 })

@@ -27,6 +27,8 @@ export interface SettingInfo {
 export interface SettingsCatalogue {
   channel: SettingInfo[]
   skill: SettingInfo[]
+  /** The workspace's settings (break reasons); absent from an older server. */
+  workspace?: SettingInfo[]
   formats: Record<string, { description: string; pattern?: string }>
 }
 
@@ -170,7 +172,7 @@ function fitsFormat(s: SettingInfo, text: string, cat: SettingsCatalogue): boole
  */
 export function checkField(f: SettingField, value: FormValue | undefined, cat: SettingsCatalogue, prefix: string, names: string[] = []): string | null {
   const s = f.info
-  value = listOf(f, value)
+  value = listOf(f, value, cat)
   const field = prefix + f.name
   if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) return null
   const bad = (got: string) => `${field}: must be ${takes(s, cat)}, got ${got}`
@@ -217,9 +219,13 @@ export function checkField(f: SettingField, value: FormValue | undefined, cat: S
   return null
 }
 
-/** A list of names as typed ("solved, no_answer") read as a list. */
-function listOf(f: SettingField, value: FormValue | undefined): FormValue | undefined {
-  return f.widget === 'text-list' && typeof value === 'string' ? value.split(/[,\s]+/).filter(Boolean) : value
+/** A list as typed read as a list: names ("solved, no_answer" or "solved no_answer") at commas
+ * and spaces; values whose format admits spaces ("lunch, Coaching session") at commas only. */
+function listOf(f: SettingField, value: FormValue | undefined, cat: SettingsCatalogue): FormValue | undefined {
+  if (f.widget !== 'text-list' || typeof value !== 'string') return value
+  const elem = f.info.elem
+  const spaced = elem ? fitsFormat(elem, 'a b', cat) : false
+  return (spaced ? value.split(',').map((x) => x.trim()) : value.split(/[,\s]+/)).filter(Boolean)
 }
 
 /**
@@ -237,7 +243,7 @@ export function settingsBody(
   const settings: Record<string, unknown> = {}
   const errors: Record<string, string> = {}
   for (const f of fields) {
-    const v = listOf(f, values[f.name])
+    const v = listOf(f, values[f.name], cat)
     const err = checkField(f, v, cat, prefix, names)
     if (err) {
       errors[f.name] = err

@@ -6,7 +6,7 @@ import { useIntl } from 'react-intl'
 import { api, errorText } from '../api/client'
 import type { AgentStats } from '../api/types'
 import { ChannelIcon } from '../desk/ChannelIcon'
-import { breakReasons, reasonLabel } from '../desk/labels'
+import { defaultBreakReasons, reasonLabel, splitStateValue } from '../desk/labels'
 import { useNow } from '../desk/useDesk'
 import { useT } from '../i18n/I18n'
 import { agentStateLabel } from '../i18n/labels'
@@ -28,9 +28,11 @@ export interface AgentStateRow {
 
 const icons: Record<string, string> = { available: '●', busy: '◐', break: '❚❚', offline: '○' }
 
-export function AgentBoard({ stats, states, channelTypes, onChanged }: {
+export function AgentBoard({ stats, states, channelTypes, breakReasons = defaultBreakReasons, onChanged }: {
   stats: AgentStats[]
   states: AgentStateRow[]
+  /** The reasons a break may have (the workspace's settings). */
+  breakReasons?: readonly string[]
   /** Each channel's type, for its icon. */
   channelTypes: Record<string, string>
   onChanged: () => void
@@ -42,7 +44,7 @@ export function AgentBoard({ stats, states, channelTypes, onChanged }: {
   const byId = new Map(states.map((s) => [s.agent, s]))
   const ids = [...new Set([...stats.map((a) => a.agent), ...states.map((s) => s.agent)])]
   const change = async (agent: string, v: string) => {
-    const [state, reason = ''] = v.split(':')
+    const { state, reason } = splitStateValue(v)
     setError(null)
     try {
       await api(`/agents/${encodeURIComponent(agent)}/state`, { method: 'PUT', body: { state, reason } })

@@ -6,16 +6,26 @@
 // transfers the conversation to Ana, who closes it with a disposition. The supervisor sees each
 // state change live; the supervisor reassigns a waiting customer; an offer that rings out
 // pauses the agent, whose desk says why. Ben works in the dark theme,
-// and his conversation view has no serious accessibility violation. No fixed waits: every step waits for what the page shows.
+// and his conversation view has no serious accessibility violation. The flow likes every
+// comment, and the transcript shows it.
+//
+// Then, with the same server, agents and fake Graph, each test on a customer of its own whom
+// Ben takes at once: the break reasons an admin writes; the channel's targets on the supervisor
+// view; Ctrl+Space, emoji, like, hide and a photo comment; a closed messaging window; the Retry
+// of a send Graph refused once; a desk whose event stream drops and catches up without
+// duplicates; the desk in Spanish, Italian and French with no English left. No fixed waits:
+// every step waits for what the page shows.
 
 import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import axe from 'axe-core'
 import { createHmac } from 'node:crypto'
 import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { launch, shot } from './chromium.ts'
 import { call } from './api.ts'
+import { untranslatedOn } from './untranslated.ts'
 
 const server = inject('switchboard')
 const repoDir = new URL('../../../', import.meta.url).pathname
@@ -33,7 +43,11 @@ blocks:
   fb:
     type: facebook.trigger
     params: {events: [post, comment, message]}
-    next: {post: route, comment: route, message: route}
+    next: {post: route, comment: like, message: route}
+  like:
+    type: social.like
+    params: {action: like}
+    next: {done: route, failed: route}
   route:
     type: route.skill
     params: {skill: ${skill}, timeout: 30m, queue_without_agents: true}
@@ -46,17 +60,68 @@ blocks:
 async function startFakeGraph(): Promise<{
   proc: ChildProcess
   graph: string
-  sent: () => Promise<{ Kind: string; Parent: string; Text: string }[]>
-  requests: () => Promise<unknown[]>
+  sent: () => Promise<{ Kind: string; Parent: string; Text: string; Attachment?: string }[]>
+  requests: () => Promise<{ Method: string; Path: string; Body: Record<string, unknown> | null }[]>
+  /** The next times requests answer Graph's error of that code. */
+  failNext: (code: number, times: number) => Promise<void>
 }> {
   const proc = spawn('go', ['run', './editor/tests/browser/fakegraph'], { cwd: repoDir, stdio: ['pipe', 'pipe', 'inherit'] })
   const first = await new Promise<string>((resolve, reject) => {
     proc.once('exit', (code) => reject(new Error(`fakegraph exited with ${code}`)))
     createInterface({ input: proc.stdout! }).once('line', resolve)
   })
-  const urls = JSON.parse(first) as { graph: string; sent: string; requests: string }
+  const urls = JSON.parse(first) as { graph: string; sent: string; requests: string; fail: string }
   const read = async (url: string) => ((await (await fetch(url)).json()) as []) ?? []
-  return { proc, graph: urls.graph, sent: () => read(urls.sent), requests: () => read(urls.requests) }
+  const failNext = async (code: number, times: number) => {
+    const res = await fetch(`${urls.fail}?code=${code}&subcode=0&times=${times}`, { method: 'POST' })
+    expect(res.status, await res.text()).toBe(204)
+  }
+  return { proc, graph: urls.graph, sent: () => read(urls.sent), requests: () => read(urls.requests), failNext }
+}
+
+/** A proxy in front of the server whose agent event streams the test can cut: drop() ends the
+ * open ones and answers 503 to new ones until restore(); it notes the Last-Event-ID of each. */
+async function startCuttableProxy(target: string): Promise<{ url: string; drop: () => void; restore: () => void; resumedFrom: string[]; close: () => Promise<void> }> {
+  const streams = new Set<ServerResponse>()
+  const resumedFrom: string[] = []
+  let down = false
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const events = (req.url ?? '').startsWith('/api/v1/agent/events')
+    if (events && down) {
+      res.writeHead(503, { 'Content-Type': 'application/json' })
+      res.end(JSON.stringify({ error: { code: 'unavailable', message: 'the test cut the connection' } }))
+      return
+    }
+    if (events && req.headers['last-event-id']) resumedFrom.push(String(req.headers['last-event-id']))
+    const upstream = httpRequest(target + req.url, { method: req.method, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers)
+      up.pipe(res)
+      if (events) {
+        streams.add(res)
+        res.on('close', () => streams.delete(res))
+      }
+    })
+    upstream.on('error', () => res.destroy())
+    req.pipe(upstream)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : 0
+  return {
+    url: `http://127.0.0.1:${port}`,
+    drop: () => {
+      down = true
+      for (const s of streams) s.destroy()
+    },
+    restore: () => {
+      down = false
+    },
+    resumedFrom,
+    close: () => {
+      server.closeAllConnections()
+      return new Promise((resolve) => server.close(() => resolve()))
+    },
+  }
 }
 
 /** A new comment on the page's post. */
@@ -86,10 +151,10 @@ async function seriousViolations(page: Page): Promise<string[]> {
   })
 }
 
-/** A Messenger message from a customer to the page, signed. */
-async function message(from: string, text: string): Promise<void> {
-  const now = Date.now()
-  await webhook({ object: 'page', entry: [{ id: pageId, time: now, messaging: [{ sender: { id: from }, recipient: { id: pageId }, timestamp: now, message: { mid: `m_desk_${now}`, text } }] }] })
+/** A Messenger message from a customer to the page, signed; written ago milliseconds ago. */
+async function message(from: string, text: string, ago = 0): Promise<void> {
+  const now = Date.now() - ago
+  await webhook({ object: 'page', entry: [{ id: pageId, time: now, messaging: [{ sender: { id: from }, recipient: { id: pageId }, timestamp: now, message: { mid: `m_desk_${now}_${from}`, text } }] }] })
 }
 
 describe.skipIf(!server)('the agent desk and the supervisor view', () => {
@@ -194,6 +259,8 @@ describe.skipIf(!server)('the agent desk and the supervisor view', () => {
     const conv = ben.page.locator('section.conversation[data-conversation]')
     await conv.waitFor()
     await conv.locator('.msg.in', { hasText: 'Mi pedido no llegó' }).waitFor()
+    // the flow liked the comment before it queued it: the transcript says so
+    await conv.locator('.msg.out[data-kind="like"]', { hasText: 'Flow' }).locator('.action-note', { hasText: 'liked' }).waitFor()
     await expect.poll(() => supervisor.locator('.agent-board tr[data-agent="desk-ben"] td').nth(4).textContent()).toMatch(/^1/)
 
     // a public reply to the comment, through the fake Graph
@@ -284,5 +351,239 @@ describe.skipIf(!server)('the agent desk and the supervisor view', () => {
     await ben.page.getByTestId('notice-missed').waitFor()
     await ben.page.getByTestId('paused').waitFor()
     await expect.poll(() => stateOf('desk-ben')).toBe('break')
+  })
+
+  /** The channel rings (or assigns at once, direct) with these settings over the fake's. */
+  async function channelSettings(extra: Record<string, unknown>): Promise<void> {
+    const put = await call(server!, 'PUT', `/channels/${channel}`, { settings: { base_url: fake.graph, account_id: pageId, ...extra } })
+    expect(put.status, JSON.stringify(put.body)).toBe(200)
+  }
+
+  /** Ben takes every new customer at once: direct offers, room for many, Ana on a break. */
+  async function benTakesAll(extra: Record<string, unknown> = { offer_mode: 'direct' }): Promise<void> {
+    await channelSettings(extra)
+    expect((await call(server!, 'PUT', '/agents/desk-ben', { name: 'Ben Ortiz', skills: { [skill]: 10 }, capacity: 20 })).status).toBe(200)
+    expect((await call(server!, 'PUT', '/agents/desk-ana/state', { state: 'break', reason: 'lunch' })).status).toBe(200)
+    expect((await call(server!, 'PUT', '/agents/desk-ben/state', { state: 'available' })).status).toBe(200)
+  }
+
+  /** Opens on Ben's desk the conversation of a customer, once it is his. */
+  async function openOnBen(customer: string, text: string): Promise<Locator> {
+    const page = agents.ben.page
+    if (!page.url().endsWith('/desk')) {
+      await page.goto('/desk')
+      await page.locator('.desk[data-live="live"]').waitFor()
+    }
+    await page.locator('.inbox [role=option]', { hasText: customer }).click()
+    const conv = page.locator('section.conversation[data-conversation]')
+    await conv.locator('.msg.in', { hasText: text }).waitFor()
+    return conv
+  }
+
+  it('lists the break reasons an admin writes, and marks each channel against its own targets', async () => {
+    const ben = agents.ben.page
+    try {
+      // the admin writes the reasons on the Agents page; a bad one is refused naming the field
+      await supervisor.goto('/agents')
+      const form = supervisor.locator('.workspace-settings form')
+      const reasons = form.getByLabel('Break reasons')
+      await reasons.fill('lunch, Coaching: 1:1')
+      await form.getByRole('button', { name: 'Save the workspace settings' }).click()
+      await expect.poll(async () => (await call<{ break_reasons: string[] }>(server!, 'GET', '/workspace/settings')).body.break_reasons).toEqual(['lunch', 'Coaching: 1:1'])
+      const bad = await call<{ error: { field: string } }>(server!, 'PUT', '/workspace/settings', { break_reasons: ['lunch', ' '] })
+      expect(bad.status).toBe(400)
+      expect(bad.body.error.field).toBe('break_reasons[1]')
+
+      // Ben's menu lists them: the default one in his language, the admin's as written
+      await ben.goto('/desk')
+      await ben.locator('.desk[data-live="live"]').waitFor()
+      const options = () => ben.getByTestId('agent-state').locator('option').allTextContents()
+      await expect.poll(options).toContain('on break: Coaching: 1:1')
+      expect(await options()).not.toContain('on break: coffee')
+      await ben.getByTestId('agent-state').selectOption('break:Coaching: 1:1')
+      await supervisor.goto('/supervisor')
+      await expect.poll(() => supervisor.locator('.agent-board tr[data-agent="desk-ben"]').textContent()).toContain('Coaching: 1:1')
+      const state = await call<{ state: string; reason: string }[] | { agents: { agent: string; state: string; reason: string }[] }>(server!, 'GET', '/agent-states')
+      const rows = Array.isArray(state.body) ? state.body : state.body.agents
+      expect(rows.find((r) => (r as { agent?: string }).agent === 'desk-ben')).toMatchObject({ state: 'break', reason: 'Coaching: 1:1' })
+
+      // the channel's targets: its own, beside its figures
+      await channelSettings({ offer_mode: 'direct', target_service_level: 95, target_abandon: 2, target_wait: '30s' })
+      await supervisor.goto('/supervisor')
+      await expect.poll(() => supervisor.locator(`table.channel-live tr[data-channel="${channel}"] [data-testid="targets"]`).textContent()).toBe('≥ 95% in time, ≤ 2% abandoned, waits ≤ 30s')
+    } finally {
+      await call(server!, 'PUT', '/workspace/settings', { break_reasons: ['lunch', 'coffee', 'training', 'meeting', 'other'] })
+    }
+  })
+
+  it('finds canned responses with Ctrl+Space, inserts emoji, likes and hides a comment, and answers it with a photo', async () => {
+    await benTakesAll()
+    const created = await call(server!, 'POST', '/canned-responses', { title: 'Ctrl space hello', shortcut: 'ctrlhello', text: 'Hola {{ contact.name }}, te ayudo.', skill })
+    expect(created.status, JSON.stringify(created.body)).toBe(201)
+    await comment('900200_777101', { id: '7111', name: 'Nora Paz' }, '¿Abren el domingo?')
+    const conv = await openOnBen('Nora Paz', 'Abren el domingo')
+    const page = agents.ben.page
+    const box = page.getByLabel('Your reply')
+
+    // Ctrl+Space anywhere in the box: the list opens; Enter inserts at the cursor, name filled
+    await box.fill('Buenas. ')
+    await box.press('End')
+    await box.press('Control+Space')
+    await page.locator('#canned-list [role=option]', { hasText: 'Ctrl space hello' }).waitFor()
+    // the arrows choose among the responses of the conversation's skill
+    const chosen = () => page.locator('#canned-list [role=option][aria-selected=true]').textContent()
+    for (let i = 0; i < 10 && !(await chosen())?.includes('Ctrl space hello'); i++) await box.press('ArrowDown')
+    expect(await chosen()).toContain('Ctrl space hello')
+    await box.press('Enter')
+    await expect.poll(() => box.inputValue()).toBe('Buenas. Hola Nora Paz, te ayudo.')
+
+    // an emoji goes where the cursor is
+    await conv.getByRole('button', { name: 'Emoji' }).click()
+    const first = await page.locator('.emoji-picker button').first().getAttribute('aria-label')
+    await page.locator('.emoji-picker button').first().click()
+    await expect.poll(() => box.inputValue()).toBe(`Buenas. Hola Nora Paz, te ayudo.${first}`)
+
+    // like and hide the comment: the Graph gets both, the transcript shows both sent
+    const customerComment = conv.locator('.msg.in', { hasText: 'Abren el domingo' })
+    const before = (await fake.requests()).length
+    await customerComment.getByRole('button', { name: 'Like' }).click()
+    await conv.locator('.msg.out:not(.failed)[data-kind="like"] .meta', { hasText: 'You' }).filter({ hasText: 'sent' }).waitFor()
+    await customerComment.getByRole('button', { name: 'Hide' }).click()
+    await conv.locator('.msg.out:not(.failed)[data-kind="hide"] .meta', { hasText: 'You' }).filter({ hasText: 'sent' }).waitFor()
+    const mine = (await fake.requests()).slice(before)
+    expect(mine.filter((r) => r.Method === 'POST' && r.Path.endsWith('/900200_777101/likes'))).toHaveLength(1)
+    expect(mine.filter((r) => r.Method === 'POST' && r.Path.endsWith('/900200_777101') && r.Body?.is_hidden === true)).toHaveLength(1)
+
+    // the public reply carries its image: the comment's attachment_url, which the fake Graph
+    // fetched and found an image at
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64')
+    await page.getByLabel('public').check()
+    await page.locator('.reply-box input[type=file]').setInputFiles({ name: 'horario.png', mimeType: 'image/png', buffer: png })
+    await page.locator('.reply-box .files li', { hasText: 'horario.png' }).waitFor()
+    await page.getByRole('button', { name: 'Reply publicly' }).click()
+    await conv.locator('.msg.out.public', { hasText: 'te ayudo' }).locator('.attachment').waitFor()
+    await expect
+      .poll(async () => (await fake.sent()).find((x) => x.Kind === 'comment' && x.Parent === '900200_777101')?.Attachment ?? '', { message: 'the photo comment' })
+      .toMatch(/\/files\/f_[^?]+\?sig=/)
+  })
+
+  it('explains a closed messaging window and refuses the send', async () => {
+    await benTakesAll()
+    await message('7121', 'Hola, ¿siguen ahí?', 25 * 3600 * 1000)
+    const conv = await openOnBen('siguen ahí', 'siguen ahí')
+    const page = agents.ben.page
+    await page.getByTestId('window-closed').waitFor()
+    expect(await page.getByTestId('window-closed').textContent()).toMatch(/messaging window closed on .* a private message cannot be sent now/)
+    expect(await page.getByLabel('Your reply').isDisabled()).toBe(true)
+    expect(await page.getByRole('button', { name: 'Send privately' }).isDisabled()).toBe(true)
+    // the server refuses it too, naming the field, and nothing reaches the Graph
+    const id = await conv.getAttribute('data-conversation')
+    const sentBefore = (await fake.sent()).length
+    const refused = await call<{ error: { code: string; field: string } }>({ url: server!.url, token: agents.ben.token }, 'POST', `/agent/conversations/${id}/reply`, { text: 'hola', visibility: 'private' })
+    expect(refused.status).toBe(422)
+    expect(refused.body.error).toMatchObject({ code: 'window_closed', field: 'visibility' })
+    expect((await fake.sent()).length).toBe(sentBefore)
+  })
+
+  it('retries a reply the Graph refused once', async () => {
+    await benTakesAll()
+    await comment('900200_777131', { id: '7131', name: 'Olga Ruiz' }, '¿Me confirman el pedido?')
+    const conv = await openOnBen('Olga Ruiz', 'Me confirman el pedido')
+    // the flow's like went first: the refusal is the reply's
+    await conv.locator('.msg.out:not(.failed)[data-kind="like"] .meta').filter({ hasText: 'sent' }).waitFor()
+    await fake.failNext(100, 1)
+    const page = agents.ben.page
+    await page.getByLabel('public').check()
+    await page.getByLabel('Your reply').fill('Confirmado, sale hoy.')
+    await page.getByRole('button', { name: 'Reply publicly' }).click()
+    const reply = conv.locator('.msg.out', { hasText: 'Confirmado, sale hoy.' })
+    await reply.locator('.send-failed', { hasText: 'Invalid parameter' }).waitFor()
+    expect((await fake.sent()).filter((s) => s.Text === 'Confirmado, sale hoy.')).toHaveLength(0)
+    await reply.getByRole('button', { name: 'Retry' }).click()
+    await reply.locator('.send-failed').waitFor({ state: 'detached' })
+    await reply.locator('.meta').filter({ hasText: 'sent' }).waitFor()
+    await expect.poll(async () => (await fake.sent()).filter((s) => s.Kind === 'comment' && s.Text === 'Confirmado, sale hoy.').length).toBe(1)
+  })
+
+  it('catches up after its event stream drops, without duplicates', async () => {
+    await benTakesAll({ offer_mode: 'ring', ring_timeout: '2s', pause_on_missed_offer: false })
+    const proxy = await startCuttableProxy(server!.url)
+    const ctx = await browser.newContext({ baseURL: proxy.url, viewport: { width: 1280, height: 800 } })
+    await ctx.addInitScript((t) => localStorage.setItem('switchboard.token', t), agents.ben.token)
+    try {
+      const page = await ctx.newPage()
+      page.setDefaultTimeout(30_000)
+      await page.goto('/desk')
+      await page.locator('.desk[data-live="live"]').waitFor()
+      const missed = () => page.getByTestId('notice-missed').count()
+      expect(await missed()).toBe(0)
+
+      // an offer rings out while the stream is up: one notice
+      await comment('900200_777141', { id: '7141', name: 'Raúl Uno' }, 'Primera consulta')
+      await expect.poll(missed).toBe(1)
+
+      // the stream drops; another rings out meanwhile, unseen
+      proxy.drop()
+      await page.locator('.desk[data-live="retrying"]').waitFor()
+      await comment('900200_777142', { id: '7142', name: 'Raúl Dos' }, 'Segunda consulta')
+      type Entry = { customer?: { name: string }; status: string; excluded?: string[] | null }
+      const rangOut = async () => {
+        const q = (await call<Entry[] | { entries: Entry[] }>(server!, 'GET', '/queue')).body
+        const e = (Array.isArray(q) ? q : q.entries).find((x) => x.customer?.name === 'Raúl Dos')
+        return e?.status === 'queued' && (e.excluded ?? []).includes('desk-ben')
+      }
+      await expect.poll(rangOut, { message: 'the second offer rang out for Ben' }).toBe(true)
+      expect(await missed()).toBe(1)
+
+      // back: it resumes from the last event it saw and gets the one it missed, once
+      proxy.restore()
+      await page.locator('.desk[data-live="live"]').waitFor()
+      await expect.poll(missed).toBe(2)
+      expect(proxy.resumedFrom.length, 'the desk reconnected with Last-Event-ID').toBeGreaterThan(0)
+      // a third after the catch-up: had anything been replayed twice, it would show as a fourth
+      await comment('900200_777143', { id: '7143', name: 'Raúl Tres' }, 'Tercera consulta')
+      await expect.poll(missed).toBeGreaterThanOrEqual(3)
+      expect(await missed()).toBe(3)
+    } finally {
+      await ctx.close()
+      await proxy.close()
+    }
+  })
+
+  it('shows the desk in Spanish, Italian and French with no English left', async () => {
+    // an offer ringing, a comment with the flow's and Ben's likes, a private reply held back
+    // for its file, a closed messaging window: Ben's desk in each language
+    await benTakesAll({ offer_mode: 'ring', ring_timeout: '300s' })
+    await comment('900200_777151', { id: '7151', name: 'Sara Luz' }, '¿Tienen factura A?')
+    const page = agents.ben.page
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64')
+    const found: string[] = []
+    try {
+      for (const locale of ['es', 'it', 'fr'] as const) {
+        await page.evaluate((l) => localStorage.setItem('switchboard.locale', l), locale)
+        await page.goto('/desk')
+        await expect.poll(() => page.locator('html').getAttribute('lang')).toBe(locale)
+        await page.locator('.desk[data-live="live"]').waitFor()
+        await page.locator('.offer', { hasText: 'Sara Luz' }).waitFor()
+        await page.locator('.inbox [role=option]', { hasText: 'Nora Paz' }).click()
+        const conv = page.locator('section.conversation[data-conversation]')
+        const noraComment = conv.locator('.msg.in', { hasText: 'Abren el domingo' })
+        await noraComment.locator('.msg-actions button').first().click()
+        await page.getByTestId('reply-to').waitFor()
+        await page.locator('.reply-box textarea').fill('Hola')
+        await page.locator('.reply-box input[type=file]').setInputFiles({ name: 'horario.png', mimeType: 'image/png', buffer: png })
+        await page.getByTestId('files-problem').waitFor()
+        found.push(...(await untranslatedOn(page, locale)).map((x) => `${locale} comment: ${x}`))
+        await page.locator('.inbox [role=option]', { hasText: 'siguen ahí' }).click()
+        await page.getByTestId('window-closed').waitFor()
+        found.push(...(await untranslatedOn(page, locale)).map((x) => `${locale} window: ${x}`))
+        await shot(page, `desk-${locale}`)
+      }
+    } finally {
+      await page.evaluate(() => localStorage.removeItem('switchboard.locale'))
+      const desk = await call<{ offers: { ref: string }[] }>({ url: server!.url, token: agents.ben.token }, 'GET', '/agent')
+      for (const o of desk.body.offers) await call({ url: server!.url, token: agents.ben.token }, 'POST', `/agent/offers/${o.ref}/reject`)
+    }
+    expect(found, 'English texts on the desk').toEqual([])
   })
 })

@@ -4,105 +4,15 @@
 // or critical axe-core violation; the YAML view lets the keyboard out. Each test starts its own
 // browser with its own storage, so none depends on another.
 
-import { readFileSync } from 'node:fs'
 import axe from 'axe-core'
-import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser'
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { launch, shot } from './chromium.ts'
 import { call } from './api.ts'
-import { sameAsEnglish } from '../../src/i18n/sameAsEnglish.ts'
+import { catalogue, untranslatedMatchers, visibleTexts } from './untranslated.ts'
 
 const server = inject('switchboard')
 const flowId = 'facebook-care'
-
-type Catalogue = Record<string, string>
-const catalogue = (l: string) => JSON.parse(readFileSync(new URL(`../../src/i18n/messages/${l}.json`, import.meta.url), 'utf8')) as Catalogue
-const en = catalogue('en')
-
-/** A pattern that matches a whole text the English message can produce: its literal parts,
- * and anything for its arguments; with the length of those literal parts. Null when it has too
- * few letters of its own to tell. */
-function patternOf(message: string): { re: RegExp; literal: number } | null {
-  let literal = ''
-  const toSource = (els: MessageFormatElement[]): string =>
-    els
-      .map((el) => {
-        if (el.type === TYPE.literal) {
-          literal += el.value
-          return el.value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-        }
-        if (el.type === TYPE.tag) return toSource(el.children)
-        return '.*?'
-      })
-      .join('')
-  const source = toSource(parse(message))
-  if ((literal.match(/[A-Za-z]/g) ?? []).length < 3) return null
-  return { re: new RegExp(`^${source.replace(/\s+/g, '\\s+')}$`, 's'), literal: literal.length }
-}
-
-/** The English messages a page in this language must not show: those the language translates. */
-function untranslatedMatchers(locale: 'es' | 'it' | 'fr'): { key: string; test: (text: string) => boolean }[] {
-  const theirs = catalogue(locale)
-  return Object.entries(en)
-    .filter(([key, message]) => !sameAsEnglish[locale].includes(key) && theirs[key] !== message)
-    .flatMap(([key, message]) => {
-      const p = patternOf(message)
-      // a message with arguments matches a text mostly made of its own words, not a long text
-      // of data that happens to contain " name " or " to "
-      return p ? [{ key, test: (text: string) => p.re.test(text) && p.literal >= text.length * 0.4 }] : []
-    })
-}
-
-/** Where the page shows data rather than the interface's own texts: the flow's blocks, exits
- * and notes on the canvas, the canned responses admins wrote, and the texts the server writes
- * (block titles in the palette and the new flow's choice of trigger, block and setting
- * descriptions, parameter help and labels, diagnostics), which stay in English (docs/editor.md). */
-const dataRegions = [
-  '.react-flow__node',
-  '.react-flow__edge',
-  '.react-flow__minimap',
-  '.inspector .description',
-  '.field-help',
-  '.field-label',
-  '.field-problems',
-  '.settings-form small.muted',
-  '.problems .msg',
-  '.problems .where',
-  '.yaml-view textarea',
-  '.gutter',
-  '.palette-item',
-  '.exits-table th',
-  'tr[data-canned] td',
-  'option[data-block]',
-].join(', ')
-
-/** Every text the page shows to people: visible text nodes, the options of its menus, and the
- * labels, placeholders and titles of visible elements. */
-async function visibleTexts(page: Page): Promise<string[]> {
-  return page.evaluate((dataRegions) => {
-    const out = new Set<string>()
-    const add = (s: string | null | undefined) => {
-      const t = (s ?? '').replace(/\s+/g, ' ').trim()
-      if (t) out.add(t)
-    }
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const el = n.parentElement
-      if (el && !el.closest(dataRegions) && el.checkVisibility({ visibilityProperty: true } as CheckVisibilityOptions)) add(n.textContent)
-    }
-    for (const el of Array.from(document.querySelectorAll<HTMLElement>('[aria-label], [placeholder], [title], select option'))) {
-      if (el.closest(dataRegions)) continue
-      const visible = el.tagName === 'OPTION' ? el.parentElement?.closest('select')?.checkVisibility() : el.checkVisibility()
-      if (!visible) continue
-      add(el.getAttribute('aria-label'))
-      add(el.getAttribute('placeholder'))
-      add(el.getAttribute('title'))
-      if (el.tagName === 'OPTION') add(el.textContent)
-    }
-    return [...out]
-  }, dataRegions)
-}
 
 /** The main pages, each opened and waited for; the flow editor once per tab. */
 const pages: { name: string; open: (page: Page) => Promise<void> }[] = [
