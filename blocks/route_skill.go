@@ -50,8 +50,11 @@ var routeSkillSpec = engine.Spec{
 					Description: "the condition: waiting, sla, no_reply or idle", Example: "no_reply"},
 				{Name: "after", Kind: engine.KindDuration, Required: true, Min: engine.Bound(1), Max: engine.Bound(7 * 24 * 3600),
 					Description: "how long the condition lasts before the message (for sla: how long before the service level)", Example: "5m"},
-				{Name: "text", Kind: engine.KindTemplate, Required: true,
-					Description: "the message, with {{ expression }} holes", Example: "Your agent will be with you in a moment."},
+				{Name: "text", Kind: engine.KindTemplate,
+					Description: "the message, with {{ expression }} holes; an entry has a text, an exit or both", Example: "Your agent will be with you in a moment."},
+				{Name: "exit", Kind: engine.KindString, Format: "exit",
+					Description: "waiting and sla only: withdraw the request and leave by this exit (after the text, if any), for the flow to offer a callback or another route",
+					Example:     "long_wait"},
 			}}},
 		{Name: "escalation", Kind: engine.KindList, Max: engine.Bound(10),
 			Description: "steps that widen the request as it waits, each from its after on and keeping what the steps before it did; vars.escalation_step says which step an agent took it at",
@@ -69,8 +72,8 @@ var routeSkillSpec = engine.Spec{
 					Description: "added to the priority from this step on", Example: 5},
 			}}},
 	},
-	Exits: []string{"done", "timeout", "overflow", "no_agents"},
-	Waits: true,
+	ExitsFrom: &engine.DerivedExits{Param: "time_events", Field: "exit", After: routeSkillExits},
+	Waits:     true,
 	SetsVars: func(*engine.Params) []string {
 		return []string{"agent", "disposition", "escalation_step", "queue_position", "expected_wait", "waited"}
 	},
@@ -92,7 +95,17 @@ next: {done: end, timeout: busy-reply, overflow: busy-reply, no_agents: closed-r
 			b.waitingEvery, b.waitingText = m.Duration("every"), m.Template("text")
 		}
 		for i, ev := range p.Objects("time_events") {
-			te := timeEvent{kind: ev.String("event"), after: ev.Duration("after"), text: ev.Template("text")}
+			te := timeEvent{kind: ev.String("event"), after: ev.Duration("after"), text: ev.Template("text"), exit: ev.String("exit")}
+			field := func(name string) string { return fmt.Sprintf("time_events[%d].%s", i, name) }
+			switch {
+			case te.text == nil && te.exit == "":
+				return nil, engine.ParamErrorf(field("text"), "give the event a text to send, an exit to leave by, or both")
+			case te.exit != "" && te.kind != eventWaiting && te.kind != eventSLA:
+				return nil, engine.ParamErrorf(field("exit"), "only waiting and sla leave the queue by an exit: a %s conversation "+
+					"is with its agent (auto_requeue on the channel takes it back to the queue)", te.kind)
+			case slices.Contains(routeSkillExits, te.exit):
+				return nil, engine.ParamErrorf(field("exit"), "%s is one of the block's own exits; name the event's exit otherwise", te.exit)
+			}
 			for _, other := range b.events {
 				if other.kind == te.kind {
 					return nil, engine.ParamErrorf(fmt.Sprintf("time_events[%d].event", i), "%s is listed twice: each event once", te.kind)
@@ -244,8 +257,12 @@ func (b *routeSkill) Resume(c *engine.Context, ev engine.Event) engine.Result {
 		if st.timeoutAt.IsZero() || !c.Now().Before(st.timeoutAt) {
 			return b.leaveByTimeout(c, w.Ref)
 		}
-		if err := b.queuedEvents(c, &st); err != nil {
+		exit, err := b.queuedEvents(c, &st)
+		if err != nil {
 			return engine.Fail(err)
+		}
+		if exit != "" {
+			return b.leaveBy(c, w.Ref, exit)
 		}
 		if b.waitingText != nil && !c.Now().Before(st.nextMessage) {
 			// time for a waiting message: the request stays queued
@@ -261,16 +278,25 @@ func (b *routeSkill) Resume(c *engine.Context, ev engine.Event) engine.Result {
 
 // leaveByTimeout withdraws the request and leaves by timeout.
 func (b *routeSkill) leaveByTimeout(c *engine.Context, ref string) engine.Result {
+	return b.leaveBy(c, ref, "timeout")
+}
+
+// leaveBy withdraws the request and leaves by exit.
+func (b *routeSkill) leaveBy(c *engine.Context, ref, exit string) engine.Result {
 	if router := c.Runtime().Router; router != nil {
 		if err := router.Cancel(c.Context(), c.Session().ID, ref); err != nil {
 			return engine.Fail(fmt.Errorf("withdraw the routing request: %w", err))
 		}
 	}
-	return engine.Next("timeout")
+	return engine.Next(exit)
 }
 
-// say sends a text to the customer the way they wrote, with vars.waited set.
+// say sends a text to the customer the way they wrote, with vars.waited set; nothing when t is
+// nil (a time event with an exit only).
 func (b *routeSkill) say(c *engine.Context, st waitState, t *engine.Template) error {
+	if t == nil {
+		return nil
+	}
 	c.SetVar("waited", int(c.Now().Sub(st.since)/time.Second))
 	text, err := c.Render(t)
 	if err != nil {

@@ -601,3 +601,60 @@ bye: {type: end}
 	require.Empty(t, resume(34*time.Minute), "a new message at 30 min")
 	require.Equal(t, []string{"idle"}, resume(40*time.Minute), "a new silence")
 }
+
+// A waiting event with an exit sends its text, withdraws the request and leaves by its exit,
+// before the timeout; the other session's request stays queued.
+func TestRouteSkillTimeEventLeavesByItsExit(t *testing.T) {
+	t.Parallel()
+	f := around(t, "facebook", `b:
+  type: route.skill
+  params:
+    skill: billing
+    timeout: 15m
+    time_events:
+      - {event: waiting, after: 4m, text: "Shall we call you back?", exit: callback}
+  next: {done: bye, timeout: busy, callback: offer}
+bye: {type: end}
+busy: {type: end}
+offer: {type: end}
+`)
+	router := &engine.MemoryRouter{Agents: []*engine.MemoryAgent{with(agent("a1", "billing", 10), func(a *engine.MemoryAgent) { a.Load = 1 })}}
+	rt, clock := routing(router)
+	s, _ := rt.Start(t.Context(), f, fbComment("mi factura"), engine.StartOptions{SessionID: "s1"})
+	_, _ = rt.Start(t.Context(), f, fbComment("otra factura"), engine.StartOptions{SessionID: "s2"})
+	require.Equal(t, engine.StatusWaiting, s.Status)
+	require.Equal(t, monday.Add(4*time.Minute), s.Wait.Deadline, "the block wakes for the event, before its timeout")
+
+	clock.Advance(4 * time.Minute)
+	trace, err := rt.Resume(t.Context(), f, s, engine.Event{Kind: engine.EventTimeout, Seq: s.Seq})
+	require.NoError(t, err)
+	require.Equal(t, "callback", trace[0].Exit)
+	require.Equal(t, engine.StatusEnded, s.Status)
+	require.Len(t, trace[0].Actions, 1)
+	require.Equal(t, "Shall we call you back?", trace[0].Actions[0].Text)
+	queued := router.Queued()
+	require.Len(t, queued, 1, "the request left the queue")
+	require.Equal(t, "s2", queued[0].SessionID)
+}
+
+// A time event's exit is checked where the flow loads: only the queued events leave by one, it
+// cannot take a name of the block's own exits, and an entry with neither text nor exit says so.
+func TestRouteSkillTimeEventExitErrors(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ entry, path, msg string }{
+		{`{event: no_reply, after: 1m, exit: rescue}`, "time_events[0].exit", "only waiting and sla leave the queue"},
+		{`{event: sla, after: 1m, exit: timeout}`, "time_events[0].exit", "timeout is one of the block's own exits"},
+		{`{event: waiting, after: 1m}`, "time_events[0].text", "a text to send, an exit to leave by, or both"},
+	} {
+		errs := loadErrors(t, flowDoc("test", "webchat", `b:
+  type: route.skill
+  params:
+    skill: billing
+    time_events:
+      - `+tc.entry+`
+`))
+		require.Len(t, errs, 1, diagText(errs))
+		require.Equal(t, "blocks.b.params."+tc.path, errs[0].Path, tc.entry)
+		require.Contains(t, errs[0].Message, tc.msg, tc.entry)
+	}
+}

@@ -20,11 +20,17 @@ const (
 
 var timeEventKinds = []string{eventWaiting, eventSLA, eventNoReply, eventIdle}
 
+// routeSkillExits are route.skill's own exits, after those its time events name.
+var routeSkillExits = []string{"done", "timeout", "overflow", "no_agents"}
+
 // timeEvent is one entry of route.skill's time_events.
 type timeEvent struct {
 	kind  string
 	after time.Duration
 	text  *engine.Template
+	// exit, for waiting and sla, is where the block leaves when the event fires; empty: it
+	// waits on.
+	exit string
 }
 
 // event returns the block's time event of a kind, or nil.
@@ -162,24 +168,32 @@ func conversationClock(c *engine.Context) (engine.ConversationClock, bool, error
 	return clock, err == nil, err
 }
 
-// queuedEvents fires the time events of a queued request that are due.
-func (b *routeSkill) queuedEvents(c *engine.Context, st *waitState) error {
+// queuedEvents fires the time events of a queued request that are due, and returns the exit of
+// the first that leaves the queue by one, if any.
+func (b *routeSkill) queuedEvents(c *engine.Context, st *waitState) (string, error) {
 	now := c.Now()
 	if ev := b.event(eventWaiting); ev != nil && !slices.Contains(st.told, eventWaiting) && !now.Before(st.since.Add(ev.after)) {
 		st.told = append(st.told, eventWaiting)
 		if err := b.say(c, *st, ev.text); err != nil {
-			return err
+			return "", err
+		}
+		if ev.exit != "" {
+			return ev.exit, nil
 		}
 	}
 	if due, ok := b.slaDue(*st); ok && !now.Before(due) {
 		st.told = append(st.told, eventSLA)
+		ev := b.event(eventSLA)
 		if now.Before(st.since.Add(st.level)) { // breached already: too late to warn
-			if err := b.say(c, *st, b.event(eventSLA).text); err != nil {
-				return err
+			if err := b.say(c, *st, ev.text); err != nil {
+				return "", err
 			}
 		}
+		if ev.exit != "" { // breached or about to: the flow takes over either way
+			return ev.exit, nil
+		}
 	}
-	return nil
+	return "", nil
 }
 
 // assignedEvents fires the time events of an assigned request that are due: no_reply when no

@@ -160,3 +160,46 @@ blocks:
 		require.NotContains(t, c.queue(t), conv, "withdrawn")
 	})
 }
+
+// A waiting event with an exit takes the conversation out of the queue and on through the flow:
+// the customer is told, the request is withdrawn, and the flow's callback offer goes out, before
+// the block's timeout.
+func TestFlowTimeEventExitOverHTTP(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, c *centre) {
+		c.skill(t, "billing", nil)
+		c.channel(t, "web", c.publishFlow(t, `switchboard: 1
+id: callback
+name: callback
+blocks:
+  chat:
+    type: webchat.trigger
+    next: {message: route}
+  route:
+    type: route.skill
+    params:
+      skill: billing
+      queue_without_agents: true
+      timeout: 10m
+      time_events:
+        - {event: waiting, after: 2m, text: "Sorry for the wait.", exit: long_wait}
+    next: {done: end, timeout: late, long_wait: offer}
+  offer:
+    type: reply
+    params: {text: "Leave your number and we call you back."}
+    next: {sent: end, failed: end}
+  late:
+    type: reply
+    params: {text: "Nobody could take it in time."}
+    next: {sent: end, failed: end}
+  end:
+    type: end
+`), "billing", nil)
+		conv := c.waitsForAgent(t, "web", "carla")
+		c.advance(2 * time.Minute)
+		want := []string{"Sorry for the wait.", "Leave your number and we call you back."}
+		eventually(t, "the event's text and the flow's offer", func() bool { return len(c.conversation(t, conv).said()) >= len(want) })
+		require.Equal(t, want, c.conversation(t, conv).said())
+		require.NotContains(t, c.queue(t), conv, "the request is withdrawn")
+	})
+}
