@@ -235,7 +235,7 @@ export function ReplyBox({
         <button type="button" aria-expanded={showEmoji} onClick={() => setShowEmoji(!showEmoji)} disabled={closed !== null}>
           <span aria-hidden="true">😊</span> {t('desk.emoji')}
         </button>
-        <label className="button">
+        <label className="button" aria-disabled={closed !== null} data-testid="attach">
           {t('desk.attach')}
           <input type="file" className="sr-only" disabled={closed !== null} onChange={(e) => void attach(e.target.files).then(() => (e.target.value = ''))} />
         </label>

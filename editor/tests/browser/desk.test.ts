@@ -476,6 +476,8 @@ describe.skipIf(!server)('the agent desk and the supervisor view', () => {
     expect(await page.getByTestId('window-closed').textContent()).toMatch(/messaging window closed on .* a private message cannot be sent now/)
     expect(await page.getByLabel('Your reply').isDisabled()).toBe(true)
     expect(await page.getByRole('button', { name: 'Send privately' }).isDisabled()).toBe(true)
+    // the attach button looks as unavailable as the others
+    expect(await page.getByTestId('attach').evaluate((el) => getComputedStyle(el).opacity)).toBe('0.5')
     // the server refuses it too, naming the field, and nothing reaches the Graph
     const id = await conv.getAttribute('data-conversation')
     const sentBefore = (await fake.sent()).length
