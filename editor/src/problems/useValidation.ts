@@ -4,13 +4,14 @@
 // meanwhile are sent together when it answers, so that typing never queues requests. On a large
 // flow, whose full check takes the server a while, a parameter's edit is also checked at once
 // on its block alone, and the problems of that block's parameters show until the full check
-// answers.
+// answers. The full check's answer is shown once no drag or pan is under way.
 
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { api, errorText } from '../api/client'
 import type { Validation } from '../api/types'
 import { useDoc } from '../document/store'
 import { modelOf } from '../document/cache'
+import { whenReleased } from '../document/idle'
 import { stringify } from 'yaml'
 import type { Diagnostic } from '../api/types'
 
@@ -47,6 +48,9 @@ export function useValidation(enabled: boolean): { checking: boolean; error: str
     setChecking(true)
     try {
       const v = await api<Validation>('/validate', { method: 'POST', body: { source, format: 'yaml' } })
+      // the answer is shown once a drag or pan under way ends: redrawing the blocks beside it
+      // would slow its frames
+      await new Promise<void>((resolve) => whenReleased(resolve))
       if (!alive.current) return
       useDoc.getState().setDiagnostics(source, v.diagnostics)
       setError(null)
