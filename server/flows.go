@@ -140,9 +140,7 @@ func (s *Server) getFlow(c *fiber.Ctx) error {
 		// the editor paints a large flow from its content while it reads the source; a draft
 		// that cannot be read has none, and the editor reads its source alone
 		out := flowWithContent{Flow: f}
-		if converted, _ := flows.Convert(dispatch.SourceName(f.ID, f.Format), []byte(f.Source), "json", s.cfg.Registry); converted != nil {
-			out.Content = converted
-		}
+		out.Content = flows.ContentJSON(dispatch.SourceName(f.ID, f.Format), []byte(f.Source))
 		return c.JSON(out)
 	}
 	if !check {
