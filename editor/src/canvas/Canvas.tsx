@@ -279,11 +279,12 @@ export function Canvas({ readOnly }: CanvasProps) {
   const onNodesChange = useCallback(
     (changes: NodeChange<CanvasNode>[]) => {
       if (!changes.some((c) => c.type === 'select')) return
+      // the store's nodes themselves: getNodes would copy each of thousands
       useDoc
         .getState()
-        .select(flow.getNodes().filter((n) => n.selected && n.type === 'block' && !n.id.startsWith('was:')).map((n) => n.id))
+        .select(store.getState().nodes.filter((n) => n.selected && n.type === 'block' && !n.id.startsWith('was:')).map((n) => n.id))
     },
-    [flow],
+    [store],
   )
 
   const onDragStop = useCallback((_: unknown, _node: CanvasNode, dragged: CanvasNode[]) => {
