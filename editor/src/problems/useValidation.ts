@@ -75,12 +75,23 @@ export function useValidation(enabled: boolean): { checking: boolean; error: str
   useEffect(() => {
     if (!enabled || text === '' || useDoc.getState().validatedText === text) return
     const edited = /^param:(.+?):/.exec(useDoc.getState().lastEdit?.key ?? '')
-    if (edited && modelOf(text).blocks.length > quickCheckMin) void quickCheck(text, edited[1]).catch(() => undefined)
-    const timer = setTimeout(() => {
-      if (inFlight.current) waiting.current = text
-      else void check(text)
-    }, validateDelayMs)
-    return () => clearTimeout(timer)
+    // the full check of a large flow is sent once the quick check of the edited block has
+    // answered: sent beside it, it would keep the server (and, on one machine, the browser)
+    // busy while the edit's problem is on its way
+    const quick = edited && modelOf(text).blocks.length > quickCheckMin ? quickCheck(text, edited[1]).catch(() => undefined) : Promise.resolve()
+    let live = true
+    let timer: ReturnType<typeof setTimeout> | undefined
+    void quick.then(() => {
+      if (!live) return
+      timer = setTimeout(() => {
+        if (inFlight.current) waiting.current = text
+        else void check(text)
+      }, validateDelayMs)
+    })
+    return () => {
+      live = false
+      clearTimeout(timer)
+    }
   }, [text, enabled, check])
   return { checking, error }
 }
