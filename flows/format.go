@@ -443,3 +443,79 @@ func writeJSONString(b *bytes.Buffer, s string) {
 	_ = enc.Encode(s)       // a string always encodes
 	b.Truncate(b.Len() - 1) // Encode adds a newline
 }
+
+// ContentJSON writes a flow file's content as compact JSON, as it is written: keys in their
+// order (the keys a mapping merges in with << after its own), numbers as written, no checks
+// and no canonical order. It is nil when the file cannot be read. The editor draws a large flow
+// from it while it reads the file itself.
+func ContentJSON(file string, src []byte) []byte {
+	if len(src) > MaxFileSize {
+		return nil
+	}
+	d := &diagnoser{src: newSource(file, src, IsJSON(file)), keepVersion: true}
+	if d.src.json && !d.checkJSON() {
+		return nil
+	}
+	docNode, ok := d.decodeYAML()
+	if !ok {
+		return nil
+	}
+	root := docNode.Content[0]
+	if countNodes(root, MaxNodes+1, true) > MaxNodes {
+		return nil
+	}
+	var b bytes.Buffer
+	b.Grow(len(src) + len(src)/2)
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	writeCompactJSON(&b, enc, root)
+	return b.Bytes()
+}
+
+// writeCompactJSON writes a node tree as JSON without spaces, as writeJSON does with them.
+func writeCompactJSON(b *bytes.Buffer, enc *json.Encoder, n *yaml.Node) {
+	n = resolve(n)
+	switch n.Kind {
+	case yaml.MappingNode:
+		b.WriteByte('{')
+		for i, p := range jsonPairs(n) {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			compactString(b, enc, p.key.Value)
+			b.WriteByte(':')
+			writeCompactJSON(b, enc, p.value)
+		}
+		b.WriteByte('}')
+	case yaml.SequenceNode:
+		b.WriteByte('[')
+		for i, c := range n.Content {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			writeCompactJSON(b, enc, c)
+		}
+		b.WriteByte(']')
+	default:
+		switch n.ShortTag() {
+		case "!!int", "!!float":
+			if json.Valid([]byte(n.Value)) {
+				b.WriteString(n.Value)
+			} else {
+				compactString(b, enc, n.Value)
+			}
+		case "!!bool":
+			b.WriteString(strings.ToLower(n.Value))
+		case "!!null":
+			b.WriteString("null")
+		default:
+			compactString(b, enc, n.Value)
+		}
+	}
+}
+
+// compactString writes a JSON string with enc (which writes into b), without its newline.
+func compactString(b *bytes.Buffer, enc *json.Encoder, s string) {
+	_ = enc.Encode(s) // a string always encodes
+	b.Truncate(b.Len() - 1)
+}

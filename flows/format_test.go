@@ -480,3 +480,34 @@ func TestFormatUnparsable(t *testing.T) {
 }
 
 func isJSONText(b []byte) bool { return len(b) > 0 && b[0] == '{' }
+
+func TestContentJSON(t *testing.T) {
+	src := `# a comment
+switchboard: 1
+name: Order kept
+id: order
+defaults: &d {text: "Hola", 2fa: true}
+blocks:
+  zeta:
+    type: reply
+    params:
+      <<: *d
+      text: "Adiós <b>"
+      count: 0x1F
+      ratio: 1.50
+      none: ~
+    next: {sent: alpha}
+  alpha:
+    type: end
+`
+	require.JSONEq(t, `{"switchboard":1,"name":"Order kept","id":"order","defaults":{"text":"Hola","2fa":true},"blocks":{"zeta":{"type":"reply","params":{"text":"Adiós <b>","count":"0x1F","ratio":1.50,"none":null,"2fa":true},"next":{"sent":"alpha"}},"alpha":{"type":"end"}}}`,
+		string(flows.ContentJSON("order.yaml", []byte(src))))
+	// keys in the order written, blocks too, merged keys after the mapping's own; no spaces
+	require.Equal(t, `{"switchboard":1,"name":"Order kept","id":"order","defaults":{"text":"Hola","2fa":true},"blocks":{"zeta":{"type":"reply","params":{"text":"Adiós <b>","count":"0x1F","ratio":1.50,"none":null,"2fa":true},"next":{"sent":"alpha"}},"alpha":{"type":"end"}}}`,
+		string(flows.ContentJSON("order.yaml", []byte(src))))
+	require.Equal(t, `{"switchboard":1,"id":"j","blocks":{}}`, string(flows.ContentJSON("j.json", []byte(`{"switchboard": 1, "id": "j", "blocks": {}}`))))
+	// what cannot be read has no content
+	require.Nil(t, flows.ContentJSON("broken.yaml", []byte("blocks: {a: [\n")))
+	require.Nil(t, flows.ContentJSON("empty.yaml", nil))
+	require.Nil(t, flows.ContentJSON("trailing.json", []byte(`{"id": "x",}`)))
+}

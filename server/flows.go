@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -111,25 +112,56 @@ func (s *Server) listFlows(c *fiber.Ctx) error {
 
 const timeFormat = "2006-01-02T15:04:05.000000Z07:00"
 
+// flowWithContent is an unchecked draft with its content as JSON, for the editor to draw the
+// flow before it has read the source itself.
+type flowWithContent struct {
+	store.Flow
+	Content json.RawMessage `json:"content,omitempty"`
+}
+
 func (s *Server) getFlow(c *fiber.Ctx) error {
-	check := true
-	switch q := c.Query("diagnostics"); q {
-	case "", "true":
-	case "false":
-		check = false
-	default:
-		return fieldError("diagnostics", "diagnostics %q: use true or false", q)
+	check, err := boolQuery(c, "diagnostics", true)
+	if err != nil {
+		return err
+	}
+	content, err := boolQuery(c, "content", false)
+	if err != nil {
+		return err
+	}
+	if check && content {
+		return fieldError("content", "content=true is answered with diagnostics=false only")
 	}
 	f, err := s.cfg.Store.FlowGet(c.UserContext(), param(c, "id"))
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderETag, etag(f.Revision))
+	if content {
+		// the editor paints a large flow from its content while it reads the source; a draft
+		// that cannot be read has none, and the editor reads its source alone
+		out := flowWithContent{Flow: f}
+		out.Content = flows.ContentJSON(dispatch.SourceName(f.ID, f.Format), []byte(f.Source))
+		return c.JSON(out)
+	}
 	if !check {
 		// the editor opens a large flow without waiting for its check, which it asks for apart
 		return c.JSON(f)
 	}
 	return c.JSON(s.withDiagnostics(c.UserContext(), f))
+}
+
+// boolQuery reads a query parameter that is true or false, or absent (def).
+func boolQuery(c *fiber.Ctx, name string, def bool) (bool, error) {
+	switch q := c.Query(name); q {
+	case "":
+		return def, nil
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	default:
+		return false, fieldError(name, "%s %q: use true or false", name, q)
+	}
 }
 
 // newFlowSource is the draft of a flow created by id and name alone: a web chat trigger to

@@ -94,6 +94,22 @@ func TestFlowCreate(t *testing.T) {
 		api.call(t, "GET", "/api/v1/flows/broken").expect(t, 200).decode(t, &checked)
 		require.NotEmpty(t, checked["diagnostics"])
 		api.call(t, "GET", "/api/v1/flows/broken?diagnostics=maybe").invalid(t, "diagnostics")
+
+		// with its content as JSON, for the editor to draw it before reading the source
+		var withContent map[string]any
+		api.call(t, "GET", "/api/v1/flows/greeting?diagnostics=false&content=true").expect(t, 200).decode(t, &withContent)
+		require.Equal(t, greeting.Source, withContent["source"])
+		require.NotContains(t, withContent, "diagnostics")
+		content, ok := withContent["content"].(map[string]any)
+		require.True(t, ok, "content: %v", withContent["content"])
+		require.Equal(t, "greeting", content["id"])
+		require.NotEmpty(t, content["blocks"])
+		// a draft with errors has its content all the same
+		var withErrors map[string]any
+		api.call(t, "GET", "/api/v1/flows/broken?diagnostics=false&content=true").expect(t, 200).decode(t, &withErrors)
+		require.Contains(t, withErrors, "content")
+		api.call(t, "GET", "/api/v1/flows/greeting?content=true").invalid(t, "content")
+		api.call(t, "GET", "/api/v1/flows/greeting?diagnostics=false&content=yes").invalid(t, "content")
 	})
 }
 

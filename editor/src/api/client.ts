@@ -92,10 +92,12 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
 /** The kind of user a token is: an agent (the agent API only) or staff (the editor's pages). */
 export type TokenKind = 'agent' | 'staff'
 
-/** Checks a token by reading the flow list with it, or, for an agent's token, the agent's desk. */
+/** Checks a token by reading the block catalogue with it (staff may, as they may read the
+ * flows; the flow list would cost the server a reading of every flow, large ones too, before
+ * any page shows), or, for an agent's token, the agent's desk. */
 export async function checkToken(token: string): Promise<TokenKind> {
   const headers = { Authorization: `Bearer ${token}` }
-  let res = await fetch('/api/v1/flows', { headers })
+  let res = await fetch('/api/v1/blocks', { headers })
   if (res.status === 403) {
     const desk = await fetch('/api/v1/agent', { headers })
     if (desk.ok) return 'agent'

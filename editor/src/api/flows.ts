@@ -7,9 +7,10 @@ import type { FlowDraft, FlowVersion } from './types'
 const path = (id: string) => `/flows/${encodeURIComponent(id)}`
 
 /** Reads a flow's draft with the ETag to save it back with; unchecked, without its
- * diagnostics (sooner for a large flow: the editor checks it apart). */
+ * diagnostics and with its content as JSON (sooner for a large flow: the editor draws it from
+ * the content while it reads the source, and checks it apart). */
 export async function fetchDraft(id: string, opts: { unchecked?: boolean } = {}): Promise<{ flow: FlowDraft; etag: string }> {
-  const res = await request(opts.unchecked ? `${path(id)}?diagnostics=false` : path(id))
+  const res = await request(opts.unchecked ? `${path(id)}?diagnostics=false&content=true` : path(id))
   const flow = (await res.json()) as FlowDraft
   return { flow, etag: res.headers.get('ETag') ?? `"${flow.revision}"` }
 }

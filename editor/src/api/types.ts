@@ -32,6 +32,8 @@ export interface FlowDraft extends FlowSummary {
   created_at: string
   /** Absent when the draft was read unchecked. */
   diagnostics?: Diagnostic[]
+  /** The draft's content as JSON, when it was read unchecked with its content and can be read. */
+  content?: unknown
 }
 
 /** A published version. */

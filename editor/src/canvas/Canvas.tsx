@@ -15,15 +15,18 @@ import {
   useReactFlow,
   type Connection,
   type FinalConnectionState,
-  type OnSelectionChangeParams,
+  type NodeChange,
 } from '@xyflow/react'
 import { useDoc, useModel } from '../document/store'
 import type { Position as Point } from '../document/model'
 import { BlockNode, farSelector } from './BlockNode'
 import { fitFlow } from './fit'
 import { NoteNode } from './NoteNode'
+import { OverviewMap } from './OverviewMap'
+import { regionAround, serves, viewRegion, wiresNear, type Region } from './nearWires'
 import { blockAt, FarLayer, farLayerMin, farScene } from './FarLayer'
 import { useT } from '../i18n/I18n'
+import { paintDone, paintPending } from '../document/idle'
 import {
   createGraphBuilder,
   isNoteNodeId,
@@ -94,15 +97,26 @@ function measuredNode(n: CanvasNode): CanvasNode {
   return copy
 }
 
-/** Merges freshly built wires into React Flow's, keeping their selection. */
+/** Merges freshly built wires into React Flow's, keeping their selection; prev itself when
+ * nothing changed, so that React Flow does not index thousands of wires again after an edit
+ * that left them as they were. */
 function mergeEdges(prev: Wire[], next: Wire[]): Wire[] {
   const old = new Map(prev.map((e) => [e.id, e]))
-  return next.map((e) => {
+  let same = prev.length === next.length
+  const out = next.map((e, i) => {
     const p = old.get(e.id)
-    if (!p) return e
-    if (p.data === e.data && p.source === e.source && p.target === e.target && p.className === e.className) return p
+    if (!p) {
+      same = false
+      return e
+    }
+    if (p.data === e.data && p.source === e.source && p.target === e.target && p.className === e.className) {
+      if (prev[i] !== p) same = false
+      return p
+    }
+    same = false
     return { ...e, selected: p.selected, hidden: p.hidden }
   })
+  return same ? prev : out
 }
 
 export interface CanvasProps {
@@ -161,7 +175,37 @@ export function Canvas({ readOnly }: CanvasProps) {
   // React Flow keeps the nodes (uncontrolled), so that a drag moves a block without rendering
   // this component; the model's changes are merged into its nodes, and so is a selection made
   // outside the canvas (problems list, find, paste): one made on the canvas is there already
-  const [initial] = useState(graph)
+  // open a flow fitted to the view, or a large one at zoom 1 on its first blocks
+  const [initialView] = useState(() => {
+    if (docModel.blocks.length <= fitLimit) return undefined
+    const first = graph.nodes.find((n) => n.type === 'block')
+    return first ? { x: 40 - first.position.x, y: 80 - first.position.y, zoom: 1 } : undefined
+  })
+
+  // on a large flow React Flow has the wires near the view only (see nearWires)
+  const large = docModel.blocks.length > farLayerMin
+  const largeRef = useRef(large)
+  largeRef.current = large
+  const region = useRef<Region | null>(null)
+  const [initial] = useState(() => {
+    if (!large) return graph
+    const v = initialView ?? { x: 0, y: 0, zoom: 1 }
+    region.current = regionAround(viewRegion([v.x, v.y, v.zoom], window.innerWidth, window.innerHeight))
+    return { nodes: graph.nodes, edges: wiresNear(graph.nodes, graph.edges, region.current) }
+  })
+  /** The wires of a graph React Flow is given: near the view on a large flow. */
+  const wiresOf = useCallback(
+    (g: typeof graph): Wire[] => {
+      if (!largeRef.current) return g.edges
+      const s = store.getState()
+      if (s.width && s.height) {
+        const view = viewRegion(s.transform, s.width, s.height)
+        if (!serves(region.current, view)) region.current = regionAround(view)
+      }
+      return region.current ? wiresNear(g.nodes, g.edges, region.current) : g.edges
+    },
+    [store],
+  )
   const synced = useRef(graph)
   useLayoutEffect(() => {
     const changed = synced.current !== graph
@@ -175,8 +219,43 @@ export function Canvas({ readOnly }: CanvasProps) {
     const hiddenDiffers = current.some((n) => Boolean(n.hidden) !== hide)
     if (!changed && !differs && !hiddenDiffers) return
     flow.setNodes((prev) => withHidden(withSelection(changed ? mergeNodes(prev, graph.nodes) : prev, want), hide))
-    if (changed || hiddenDiffers) flow.setEdges((prev) => withHidden(changed ? mergeEdges(prev, graph.edges) : prev, hide))
-  }, [graph, selection, flow, layered])
+    // far out, React Flow is given no wires at all (the far layer draws them): it would look
+    // at each of thousands of them on every frame of a pan to tell whether it is in view
+    if (changed || hiddenDiffers) {
+      const prev = flow.getEdges()
+      const next = hide ? (prev.length === 0 ? prev : []) : mergeEdges(prev, wiresOf(graph))
+      if (next !== prev) flow.setEdges(next)
+    }
+  }, [graph, selection, flow, layered, wiresOf])
+
+  // as the view moves on a large flow, the wires of the area it reaches replace those of the
+  // area it left (once per view's length of panning, not each frame)
+  useEffect(() => {
+    if (!large) {
+      region.current = null
+      return
+    }
+    let frame = 0
+    const check = () => {
+      frame = 0
+      const s = store.getState()
+      if (layeredRef.current || !s.width || !s.height || serves(region.current, viewRegion(s.transform, s.width, s.height))) return
+      const prev = flow.getEdges()
+      const next = mergeEdges(prev, wiresOf(synced.current))
+      if (next !== prev) flow.setEdges(next)
+    }
+    let seen = store.getState()
+    const stop = store.subscribe((s) => {
+      if (s.transform === seen.transform && s.width === seen.width && s.height === seen.height) return
+      seen = s
+      if (!frame) frame = requestAnimationFrame(check)
+    })
+    check()
+    return () => {
+      stop()
+      if (frame) cancelAnimationFrame(frame)
+    }
+  }, [large, store, flow, wiresOf])
 
   // far out on a large flow, one canvas draws the blocks and wires: a click on a block there
   // selects it and zooms in on it
@@ -195,9 +274,18 @@ export function Canvas({ readOnly }: CanvasProps) {
 
   const locked = readOnly || diffView !== null
 
-  const onSelectionChange = useCallback(({ nodes: sel }: OnSelectionChangeParams) => {
-    useDoc.getState().select(sel.filter((n) => n.type === 'block' && !n.id.startsWith('was:')).map((n) => n.id))
-  }, [])
+  // the selection made on the canvas, read when React Flow changes it (its onSelectionChange
+  // would look through every block and wire on each change of its store, each frame of a pan)
+  const onNodesChange = useCallback(
+    (changes: NodeChange<CanvasNode>[]) => {
+      if (!changes.some((c) => c.type === 'select')) return
+      // the store's nodes themselves: getNodes would copy each of thousands
+      useDoc
+        .getState()
+        .select(store.getState().nodes.filter((n) => n.selected && n.type === 'block' && !n.id.startsWith('was:')).map((n) => n.id))
+    },
+    [store],
+  )
 
   const onDragStop = useCallback((_: unknown, _node: CanvasNode, dragged: CanvasNode[]) => {
     const blocks: Record<string, Point> = {}
@@ -302,13 +390,6 @@ export function Canvas({ readOnly }: CanvasProps) {
     })
   }, [focus, flow])
 
-  // open a flow fitted to the view, or a large one at zoom 1 on its first blocks
-  const [initialView] = useState(() => {
-    if (docModel.blocks.length <= fitLimit) return undefined
-    const first = graph.nodes.find((n) => n.type === 'block')
-    return first ? { x: 40 - first.position.x, y: 80 - first.position.y, zoom: 1 } : undefined
-  })
-
   // the browser tests compare the handles estimated for a block with those drawn
   useEffect(() => {
     const w = window as unknown as { switchboardEstimatedHandles?: (id: string) => unknown }
@@ -317,6 +398,13 @@ export function Canvas({ readOnly }: CanvasProps) {
       delete w.switchboardEstimatedHandles
     }
   }, [flow])
+
+  // what can wait (reading the text into its document, the check's answer) waits for the
+  // first paint
+  useLayoutEffect(() => {
+    paintPending()
+    return paintDone
+  }, [])
 
   // the moment every block in view is drawn and measured: the browser tests time it
   const ready = useRef(false)
@@ -338,6 +426,7 @@ export function Canvas({ readOnly }: CanvasProps) {
         const w = window as unknown as { switchboardCanvasReady?: number }
         w.switchboardCanvasReady = performance.now()
         document.body.dataset.canvasReady = 'true'
+        paintDone()
       })
     }
     frame = requestAnimationFrame(check)
@@ -356,7 +445,7 @@ export function Canvas({ readOnly }: CanvasProps) {
         defaultNodes={initial.nodes}
         defaultEdges={initial.edges}
         nodeTypes={nodeTypes}
-        onSelectionChange={onSelectionChange}
+        onNodesChange={onNodesChange}
         onPaneClick={onPaneClick}
         onNodeDragStop={onDragStop}
         onSelectionDragStop={(e, ns) => onDragStop(e, ns[0], ns)}
@@ -398,7 +487,14 @@ export function Canvas({ readOnly }: CanvasProps) {
             </button>
           </Panel>
         )}
-        {scene ? <FarLayer scene={scene} /> : <MiniMap pannable zoomable nodeStrokeWidth={2} nodeClassName={minimapClass} />}
+        {scene ? (
+          <FarLayer scene={scene} />
+        ) : large ? (
+          // closer in on a large flow, the minimap is one canvas too
+          <OverviewMap nodes={graph.nodes} selection={selection} label={t('canvas.minimap')} />
+        ) : (
+          <MiniMap pannable zoomable nodeStrokeWidth={2} nodeClassName={minimapClass} />
+        )}
       </ReactFlow>
     </div>
   )

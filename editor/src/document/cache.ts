@@ -4,6 +4,7 @@
 import { isNode } from 'yaml'
 import { modelFromData, withBlockData, type FlowModel } from './model'
 import { parseFlowText, type FlowDocument } from './flowText'
+import { whenIdle } from './idle'
 
 let docText: string | null = null
 let docCached: FlowDocument | null = null
@@ -17,16 +18,23 @@ export function isPlaced(doc: FlowDocument): boolean {
 }
 
 let resync: ReturnType<typeof setTimeout> | null = null
+let resyncIdle: (() => void) | null = null
 
-/** Parses the text again a moment after the last edit, so that the next move can patch it. */
+/** Parses the text again a moment after the last edit (when the browser is idle and no drag is
+ * under way), so that the next move can patch it. */
 function resyncSoon(text: string, doc: FlowDocument): void {
   if (resync) clearTimeout(resync)
+  resyncIdle?.()
+  resyncIdle = null
   resync = setTimeout(() => {
     resync = null
-    if (docText !== text || docCached !== doc) return
-    const fresh = parseFlowText(text)
-    placed.add(fresh)
-    docCached = fresh
+    resyncIdle = whenIdle(() => {
+      resyncIdle = null
+      if (docText !== text || docCached !== doc) return
+      const fresh = parseFlowText(text)
+      placed.add(fresh)
+      docCached = fresh
+    })
   }, 800)
 }
 
@@ -90,6 +98,23 @@ function remember(text: string, m: FlowModel): void {
   lastModel = m
   // a few recent texts: the current one, and those undo and redo go back to
   while (models.size > 8) models.delete(models.keys().next().value as string)
+}
+
+/** Gives a text the model of its content read elsewhere (the server's JSON form of it), so that
+ * the canvas draws it before the text is parsed: its document is read when first asked for, or
+ * by prepareDocument. */
+export function primeModel(text: string, data: unknown): void {
+  if (models.has(text)) return
+  remember(text, modelFromData(data, lastModel))
+}
+
+/** Reads the text into its editable document now, if it is not read yet, so that the first
+ * edit finds it ready. */
+export function prepareDocument(text: string): void {
+  if (docText === text && docCached) return
+  const d = parseFlowText(text)
+  placed.add(d)
+  keepDocument(text, d, true)
 }
 
 /** Returns the model of a text, parsing it the first time. */

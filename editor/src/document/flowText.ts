@@ -6,6 +6,7 @@ import {
   Document,
   isCollection,
   isMap,
+  isNode,
   isPair,
   isScalar,
   isSeq,
@@ -13,7 +14,6 @@ import {
   Scalar,
   YAMLMap,
   YAMLSeq,
-  visit,
   type Node as YNode,
   type Pair,
 } from 'yaml'
@@ -331,22 +331,24 @@ function applyPatches(doc: FlowDocument, text: string, patches: { start: number;
     }
     return offset + sums[lo]
   }
-  const moved = new Set<YNode>()
-  const move = (n: YNode | null | undefined) => {
-    if (!n || moved.has(n) || !n.range) return
-    moved.add(n)
-    const [a, b, c] = n.range
-    n.range = [shift(a), shift(b), shift(c)]
+  // one walk of the tree, each node once; a node that ends before the first patch has nothing
+  // inside it that moves, and is passed over whole
+  const first = patches.length ? patches[0].start : Infinity
+  const walk = (n: unknown): void => {
+    if (isPair(n)) {
+      walk(n.key)
+      walk(n.value)
+      return
+    }
+    if (!isNode(n)) return
+    const r = n.range
+    if (r) {
+      if (r[2] <= first) return
+      n.range = [shift(r[0]), shift(r[1]), shift(r[2])]
+    }
+    if (isCollection(n)) for (const item of n.items) walk(item)
   }
-  visit(doc, {
-    Pair(_, pair) {
-      move(pair.key as YNode)
-    },
-    Node(_, n) {
-      move(n)
-      if (isCollection(n)) for (const item of n.items) if (isScalar(item)) move(item)
-    },
-  })
+  walk(doc.contents)
   for (const p of patches) {
     p.node.value = p.value
     if (p.type !== undefined) p.node.type = p.type

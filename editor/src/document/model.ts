@@ -137,16 +137,31 @@ export function positionOf(block: Block, index: number): Position {
   return block.ui ?? { x: 40 + (index % 6) * 280, y: 40 + Math.floor(index / 6) * 220 }
 }
 
-/** The variables a flow declares or its blocks set (save_as, save_keyword, set's vars...). */
+/** The variables each block sets, by block object: an edit reads again only the block it changed. */
+const varsOfBlock = new WeakMap<Block, string[]>()
+let lastVariables: string[] = []
+
+/** The variables a flow declares or its blocks set (save_as, save_keyword, set's vars...); the
+ * same array as the last time when they did not change, so that what depends on them is not
+ * worked out again after each edit. */
 export function flowVariables(model: FlowModel): string[] {
   const names = new Set(Object.keys(model.vars))
   for (const b of model.blocks) {
-    for (const [k, v] of Object.entries(b.params)) {
-      if (k.startsWith('save') && typeof v === 'string' && /^[A-Za-z_]\w*$/.test(v)) names.add(v)
+    let own = varsOfBlock.get(b)
+    if (!own) {
+      own = []
+      for (const [k, v] of Object.entries(b.params)) {
+        if (k.startsWith('save') && typeof v === 'string' && /^[A-Za-z_]\w*$/.test(v)) own.push(v)
+      }
+      if (b.type === 'set' && isRecord(b.params.vars)) own.push(...Object.keys(b.params.vars))
+      varsOfBlock.set(b, own)
     }
-    if (b.type === 'set' && isRecord(b.params.vars)) for (const k of Object.keys(b.params.vars)) names.add(k)
+    for (const n of own) names.add(n)
   }
-  return [...names].sort()
+  const out = [...names].sort()
+  if (out.length === lastVariables.length && out.every((n, i) => n === lastVariables[i])) return lastVariables
+  lastVariables = out
+  return out
 }
 
 /** The time zones the flow's blocks name (opening hours, special days...), in order. */

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { exitsOf } from '../catalogue/catalogue'
-import { modelOf } from './cache'
+import { modelOf, prepareDocument, primeModel } from './cache'
+import { parse } from 'yaml'
 import { redo, undo, useDoc } from './store'
 import { exampleFlow, testCatalogue } from './testflows'
 import { parseFlowText, printFlow, setParam as setParamIn } from './flowText'
@@ -126,6 +127,32 @@ blocks:
     expect(model().byId.get('reply')).toMatchObject({ type: 'reply', ui: { x: 700, y: 100 } })
     expect(useDoc.getState().selection).toEqual(['reply-2'])
     expect(useDoc.getState().text).toContain('  reply:\n    type: reply\n    ui: {x: 700, "y": 100}\n')
+  })
+
+  it('draws a flow from its content before reading its text, and edits the text as read once it is', () => {
+    // the content the server sends beside the text, as JSON (its keys in canonical order)
+    const text = small.replace('name: Small', 'name: Primed')
+    const content = JSON.parse(JSON.stringify({ ...parse(text), name: 'Primed' }))
+    primeModel(text, content)
+    load(text)
+    const primed = modelOf(text)
+    expect(primed.name).toBe('Primed')
+    expect(primed.byId.get('topic')?.next).toEqual({ billing: 'bye', nomatch: 'bye' })
+    // read when the browser is idle, it gives the same model back
+    prepareDocument(text)
+    expect(modelOf(text)).toBe(primed)
+    // an edit reads the text (its comments kept), whether it was read already or not
+    useDoc.getState().setParam('topic', ['rules', 0, 'exit'], 'invoices')
+    const edited = useDoc.getState().text
+    expect(edited.startsWith('# a comment that must stay\n')).toBe(true)
+    expect(edited).toContain('type: filter.keywords # the topics')
+    expect(edited).toContain('{exit: invoices, any: [factura]}')
+    const other = small.replace('name: Small', 'name: Unread')
+    primeModel(other, parse(other))
+    load(other)
+    useDoc.getState().connect('topic', 'nomatch', 'start')
+    expect(useDoc.getState().text).toContain('type: filter.keywords # the topics')
+    expect(useDoc.getState().text).toContain('next: {billing: bye, nomatch: start}')
   })
 
   it('keeps comments and untouched text through edits', () => {

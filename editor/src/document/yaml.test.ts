@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { Document, parse } from 'yaml'
+import { Document, parse, visit } from 'yaml'
 import { modelFromData } from './model'
 import { addBlock, parseFlowText, printFlow, removeBlocks, setParam, styledNode, syntaxError } from './flowText'
 import { exampleFlow } from './testflows'
@@ -86,6 +86,20 @@ describe('JSON flows', () => {
   })
 })
 
+/** The places of every node of a document, in the order of its tree. */
+function ranges(doc: ReturnType<typeof parseFlowText>): string[] {
+  const out: string[] = []
+  visit(doc, {
+    Node(_, n) {
+      out.push(`${n.range?.join(',')}`)
+    },
+    Pair(_, p) {
+      out.push(`key ${(p.key as { range?: number[] } | null)?.range?.join(',')}`)
+    },
+  })
+  return out
+}
+
 describe('moving blocks by patching their positions', () => {
   it('writes exactly what printing the whole document writes, move after move', async () => {
     const { moveBlocks, patchPositions } = await import('./flowText')
@@ -107,6 +121,8 @@ describe('moving blocks by patching their positions', () => {
         expect(patched, `${name} move ${i}`).toBe(printFlow(slow))
         text = patched!
         expect(printFlow(fast)).toBe(text)
+        // every node knows its place in the new text, as if parsed from it
+        expect(ranges(fast), `${name} move ${i}`).toEqual(ranges(parseFlowText(text)))
       }
     }
   })

@@ -9,6 +9,8 @@ import { fetchDraft, publishDraft, saveDraft } from '../api/flows'
 import type { FlowDraft, ServerDiff } from '../api/types'
 import { yamlFromData } from '../document/flowText'
 import { useDoc } from '../document/store'
+import { prepareDocument, primeModel } from '../document/cache'
+import { whenIdle } from '../document/idle'
 import { setLeaveGuard } from '../router'
 import type { Conflict } from '../versions/ConflictDialog'
 import { t } from '../i18n/intl'
@@ -50,7 +52,11 @@ export function useDraft(id: string, first: Promise<{ flow: FlowDraft }>): Draft
   const say = useCallback((text: string, error = false) => setNotice({ text, error }), [])
 
   const open = useCallback((flow: FlowDraft) => {
-    const text = flow.format === 'json' ? yamlFromData(JSON.parse(flow.source)) : flow.source
+    const data: unknown = flow.format === 'json' ? JSON.parse(flow.source) : flow.content
+    const text = flow.format === 'json' ? yamlFromData(data) : flow.source
+    // the canvas draws the flow from its content; the text is read into the document that
+    // edits change when the browser is idle, or at the first edit
+    if (data !== undefined) primeModel(text, data)
     useDoc.getState().load(
       { id: flow.id, format: flow.format, revision: flow.revision, text, latestVersion: flow.latest_version, updatedBy: flow.updated_by },
       text,
@@ -66,6 +72,13 @@ export function useDraft(id: string, first: Promise<{ flow: FlowDraft }>): Draft
       (e: unknown) => setLoadError(errorText(e)),
     )
   }, [first, open])
+
+  // the document is read once the flow is drawn, when the browser is idle
+  const text = useDoc((s) => (loaded ? s.text : ''))
+  useEffect(() => {
+    if (!text) return
+    return whenIdle(() => prepareDocument(text))
+  }, [text])
 
   const reload = useCallback(async () => {
     try {

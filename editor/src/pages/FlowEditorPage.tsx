@@ -10,6 +10,7 @@ import type { Calendar, EmergencySwitch, FlowDraft, FlowSummary, Skill } from '.
 import type { Catalogue } from '../catalogue/catalogue'
 import { useCatalogue } from '../catalogue/useCatalogue'
 import { useDoc } from '../document/store'
+import { whenIdle } from '../document/idle'
 import { Canvas } from '../canvas/Canvas'
 import { FindBar } from '../canvas/FindBar'
 import { Palette } from '../palette/Palette'
@@ -60,7 +61,7 @@ export function FlowEditorPage({ id }: { id: string }) {
 function useKnownNames(): Partial<Record<Suggest, string[]>> {
   const [known, setKnown] = useState<Partial<Record<Suggest, string[]>>>({})
   useEffect(() => {
-    // asked once the page is idle: the flow comes first
+    // asked once the page is idle and no drag is under way: the flow comes first
     let live = true
     const get = <T,>(path: string, pick: (x: T) => string) =>
       api<T[]>(path)
@@ -73,10 +74,10 @@ function useKnownNames(): Partial<Record<Suggest, string[]>> {
         get<EmergencySwitch>('/emergency', (s) => s.name),
         get<Calendar>('/calendars', (c) => c.name),
       ]).then(([skill, flow, sw, calendar]) => live && setKnown({ skill, flow, switch: sw, calendar }))
-    const idle = requestIdleCallback(load, { timeout: 3000 })
+    const cancel = whenIdle(load)
     return () => {
       live = false
-      cancelIdleCallback(idle)
+      cancel()
     }
   }, [])
   return known

@@ -4,13 +4,14 @@
 // meanwhile are sent together when it answers, so that typing never queues requests. On a large
 // flow, whose full check takes the server a while, a parameter's edit is also checked at once
 // on its block alone, and the problems of that block's parameters show until the full check
-// answers.
+// answers. The full check's answer is shown once no drag or pan is under way.
 
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { api, errorText } from '../api/client'
 import type { Validation } from '../api/types'
 import { useDoc } from '../document/store'
 import { modelOf } from '../document/cache'
+import { whenReleased } from '../document/idle'
 import { stringify } from 'yaml'
 import type { Diagnostic } from '../api/types'
 
@@ -47,6 +48,9 @@ export function useValidation(enabled: boolean): { checking: boolean; error: str
     setChecking(true)
     try {
       const v = await api<Validation>('/validate', { method: 'POST', body: { source, format: 'yaml' } })
+      // the answer is shown once a drag or pan under way ends: redrawing the blocks beside it
+      // would slow its frames
+      await new Promise<void>((resolve) => whenReleased(resolve))
       if (!alive.current) return
       useDoc.getState().setDiagnostics(source, v.diagnostics)
       setError(null)
@@ -71,12 +75,23 @@ export function useValidation(enabled: boolean): { checking: boolean; error: str
   useEffect(() => {
     if (!enabled || text === '' || useDoc.getState().validatedText === text) return
     const edited = /^param:(.+?):/.exec(useDoc.getState().lastEdit?.key ?? '')
-    if (edited && modelOf(text).blocks.length > quickCheckMin) void quickCheck(text, edited[1]).catch(() => undefined)
-    const timer = setTimeout(() => {
-      if (inFlight.current) waiting.current = text
-      else void check(text)
-    }, validateDelayMs)
-    return () => clearTimeout(timer)
+    // the full check of a large flow is sent once the quick check of the edited block has
+    // answered: sent beside it, it would keep the server (and, on one machine, the browser)
+    // busy while the edit's problem is on its way
+    const quick = edited && modelOf(text).blocks.length > quickCheckMin ? quickCheck(text, edited[1]).catch(() => undefined) : Promise.resolve()
+    let live = true
+    let timer: ReturnType<typeof setTimeout> | undefined
+    void quick.then(() => {
+      if (!live) return
+      timer = setTimeout(() => {
+        if (inFlight.current) waiting.current = text
+        else void check(text)
+      }, validateDelayMs)
+    })
+    return () => {
+      live = false
+      clearTimeout(timer)
+    }
   }, [text, enabled, check])
   return { checking, error }
 }

@@ -178,6 +178,12 @@ for (const blocks of sizes) {
         return out
       })
       expect(mismatches).toEqual([])
+      // the minimap of a large flow is one canvas with every block, and few wires are drawn
+      await expect.poll(() => page.getByTestId('overview-map').locator('canvas').getAttribute('data-drawn')).toBe(String(blocks))
+      expect(await page.locator('.react-flow__minimap').count()).toBe(0)
+      const wires = await page.evaluate(() => document.querySelectorAll('.react-flow__edge').length)
+      expect(wires).toBeGreaterThan(0)
+      expect(wires).toBeLessThan(blocks)
     })
 
     it('pans at zoom 1', async () => {
