@@ -95,19 +95,9 @@ test-editor: editor/node_modules/.package-lock.json
 
 ## test-browser: the editor in Chromium against the switchboard binary (skipped without
 ## /usr/bin/chromium, except in CI); what the editor draws at scale is checked on the 500-block
-## flow only, the 2000-block one is make bench-editor's. The files run in two Vitest processes
-## at once, each with its own server and browser, so that one's waits (polls, the server, the
-## browser's idle time) are the other's working time: BROWSER_FIRST in one, every other file
-## (new ones too) in the second; each prints whole when both are done.
-BROWSER_FIRST := tests/browser/i18n.test.ts tests/browser/screenshots.test.ts
+## flow only, the 2000-block one is make bench-editor's
 test-browser: build
-	@cd editor && export SWITCHBOARD_EDITOR_BUILT=1 SWITCHBOARD_BENCH_BLOCKS=$${SWITCHBOARD_BENCH_BLOCKS:-500} && \
-	logs=$$(mktemp -d) && \
-	{ $(NPM) run test:browser -- $(BROWSER_FIRST) > $$logs/first 2>&1 & first=$$!; } && \
-	{ $(NPM) run test:browser -- $(addprefix --exclude ,$(BROWSER_FIRST)) > $$logs/rest 2>&1; rest=$$?; } ; \
-	wait $$first; first=$$?; cat $$logs/first $$logs/rest; rm -rf $$logs; \
-	echo "browser tests: $(BROWSER_FIRST): exit $$first; the other files: exit $$rest"; \
-	test $$first = 0 && test $$rest = 0
+	cd editor && SWITCHBOARD_EDITOR_BUILT=1 SWITCHBOARD_BENCH_BLOCKS=$${SWITCHBOARD_BENCH_BLOCKS:-500} $(NPM) run test:browser
 
 ## lint: vet, gofmt and canonical flow files
 lint: vet fmt-check
