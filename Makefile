@@ -16,8 +16,6 @@ NPM     ?= npm
 # A package's tests may take longer than go test's 10 minutes on a machine that is busy with
 # other work; the suite stays green there, only slower.
 TEST_TIMEOUT ?= 30m
-# make test runs the Go tests beside the browser tests at this CPU priority (see test)
-TEST_NICE ?= nice -n 10
 
 # The editor's sources: dist/ is rebuilt when one of them changes.
 EDITOR_SRC := $(shell find editor/src editor/public editor/scripts -type f 2>/dev/null) \
@@ -67,9 +65,8 @@ run: build
 
 ## test: every test suite, three at a time: the Go suites, the editor's unit tests and the
 ## browser tests overlap, so that one's waits on databases, processes and the browser are the
-## others' working time; each prints whole when it ends. The browser tests are the longest and
-## spend most of their time waiting on the browser, so they start first and the Go tests run at
-## a lower CPU priority (TEST_NICE): they take the time the browser leaves.
+## others' working time; each prints whole when it ends. The browser tests are the longest, so
+## they start first.
 test:
 	@$(MAKE) --no-print-directory -j3 --output-sync=target test-browser test-suites
 
@@ -79,10 +76,10 @@ test-suites: lint test-go test-race test-flows test-editor
 # detector, which runs the same tests. Its packages embed and read the built editor, so it waits
 # for the build that the other suites may start beside it.
 test-go: editor
-	$(TEST_NICE) $(GO) test -count=1 -timeout $(TEST_TIMEOUT) $$($(GO) list ./... | grep -vxF "$$($(GO) list $(RACE_PKGS))")
+	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) $$($(GO) list ./... | grep -vxF "$$($(GO) list $(RACE_PKGS))")
 
 test-race:
-	$(TEST_NICE) $(GO) test -count=1 -timeout $(TEST_TIMEOUT) -race $(RACE_PKGS)
+	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) -race $(RACE_PKGS)
 
 ## docs-test: run the runnable shell blocks of README.md and docs/*.md against a fresh server
 ## (docs/contributing.md); test-go runs it too, as the Go package ./docs
