@@ -42,7 +42,7 @@ func write(doc *Document, to string, reg *engine.Registry) ([]byte, Diagnostics)
 	canonicalize(doc, reg)
 	if to == "json" {
 		var b bytes.Buffer
-		writeJSON(&b, doc.root, "")
+		newJSONWriter(&b, false).write(doc.root, "")
 		b.WriteByte('\n')
 		return b.Bytes(), nil
 	}
@@ -381,67 +381,81 @@ func jsonPairs(m *yaml.Node) []pair {
 	return out
 }
 
-// writeJSON writes a node tree as indented JSON, keeping numbers as written.
-func writeJSON(b *bytes.Buffer, n *yaml.Node, indent string) {
+// jsonWriter writes a node tree as JSON, keeping numbers as written: indented by two spaces a
+// level, or compact.
+type jsonWriter struct {
+	b       *bytes.Buffer
+	enc     *json.Encoder // writes strings into b
+	compact bool
+}
+
+func newJSONWriter(b *bytes.Buffer, compact bool) *jsonWriter {
+	enc := json.NewEncoder(b)
+	enc.SetEscapeHTML(false)
+	return &jsonWriter{b: b, enc: enc, compact: compact}
+}
+
+func (w *jsonWriter) write(n *yaml.Node, indent string) {
 	n = resolve(n)
-	inner := indent + "  "
 	switch n.Kind {
 	case yaml.MappingNode:
 		ps := jsonPairs(n)
-		if len(ps) == 0 {
-			b.WriteString("{}")
-			return
-		}
-		b.WriteString("{\n")
-		for i, p := range ps {
-			b.WriteString(inner)
-			writeJSONString(b, p.key.Value)
-			b.WriteString(": ")
-			writeJSON(b, p.value, inner)
-			if i < len(ps)-1 {
-				b.WriteByte(',')
+		w.list(len(ps), '{', '}', indent, func(i int, inner string) {
+			w.str(ps[i].key.Value)
+			if w.compact {
+				w.b.WriteByte(':')
+			} else {
+				w.b.WriteString(": ")
 			}
-			b.WriteByte('\n')
-		}
-		b.WriteString(indent + "}")
+			w.write(ps[i].value, inner)
+		})
 	case yaml.SequenceNode:
-		if len(n.Content) == 0 {
-			b.WriteString("[]")
-			return
-		}
-		b.WriteString("[\n")
-		for i, c := range n.Content {
-			b.WriteString(inner)
-			writeJSON(b, c, inner)
-			if i < len(n.Content)-1 {
-				b.WriteByte(',')
-			}
-			b.WriteByte('\n')
-		}
-		b.WriteString(indent + "]")
+		w.list(len(n.Content), '[', ']', indent, func(i int, inner string) { w.write(n.Content[i], inner) })
 	default:
 		switch n.ShortTag() {
 		case "!!int", "!!float":
 			if json.Valid([]byte(n.Value)) {
-				b.WriteString(n.Value)
+				w.b.WriteString(n.Value)
 			} else {
-				writeJSONString(b, n.Value)
+				w.str(n.Value)
 			}
 		case "!!bool":
-			b.WriteString(strings.ToLower(n.Value))
+			w.b.WriteString(strings.ToLower(n.Value))
 		case "!!null":
-			b.WriteString("null")
+			w.b.WriteString("null")
 		default:
-			writeJSONString(b, n.Value)
+			w.str(n.Value)
 		}
 	}
 }
 
-func writeJSONString(b *bytes.Buffer, s string) {
-	enc := json.NewEncoder(b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s)       // a string always encodes
-	b.Truncate(b.Len() - 1) // Encode adds a newline
+// list writes count items between open and close, one a line when indented.
+func (w *jsonWriter) list(count int, open, close byte, indent string, item func(i int, inner string)) {
+	w.b.WriteByte(open)
+	if count == 0 {
+		w.b.WriteByte(close)
+		return
+	}
+	inner := indent + "  "
+	for i := range count {
+		if i > 0 {
+			w.b.WriteByte(',')
+		}
+		if !w.compact {
+			w.b.WriteString("\n" + inner)
+		}
+		item(i, inner)
+	}
+	if !w.compact {
+		w.b.WriteString("\n" + indent)
+	}
+	w.b.WriteByte(close)
+}
+
+// str writes a JSON string.
+func (w *jsonWriter) str(s string) {
+	_ = w.enc.Encode(s)         // a string always encodes
+	w.b.Truncate(w.b.Len() - 1) // Encode adds a newline
 }
 
 // ContentJSON writes a flow file's content as compact JSON, as it is written: keys in their
@@ -466,56 +480,6 @@ func ContentJSON(file string, src []byte) []byte {
 	}
 	var b bytes.Buffer
 	b.Grow(len(src) + len(src)/2)
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	writeCompactJSON(&b, enc, root)
+	newJSONWriter(&b, true).write(root, "")
 	return b.Bytes()
-}
-
-// writeCompactJSON writes a node tree as JSON without spaces, as writeJSON does with them.
-func writeCompactJSON(b *bytes.Buffer, enc *json.Encoder, n *yaml.Node) {
-	n = resolve(n)
-	switch n.Kind {
-	case yaml.MappingNode:
-		b.WriteByte('{')
-		for i, p := range jsonPairs(n) {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			compactString(b, enc, p.key.Value)
-			b.WriteByte(':')
-			writeCompactJSON(b, enc, p.value)
-		}
-		b.WriteByte('}')
-	case yaml.SequenceNode:
-		b.WriteByte('[')
-		for i, c := range n.Content {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeCompactJSON(b, enc, c)
-		}
-		b.WriteByte(']')
-	default:
-		switch n.ShortTag() {
-		case "!!int", "!!float":
-			if json.Valid([]byte(n.Value)) {
-				b.WriteString(n.Value)
-			} else {
-				compactString(b, enc, n.Value)
-			}
-		case "!!bool":
-			b.WriteString(strings.ToLower(n.Value))
-		case "!!null":
-			b.WriteString("null")
-		default:
-			compactString(b, enc, n.Value)
-		}
-	}
-}
-
-// compactString writes a JSON string with enc (which writes into b), without its newline.
-func compactString(b *bytes.Buffer, enc *json.Encoder, s string) {
-	_ = enc.Encode(s) // a string always encodes
-	b.Truncate(b.Len() - 1)
 }
