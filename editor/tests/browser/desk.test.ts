@@ -80,10 +80,12 @@ async function startFakeGraph(): Promise<{
 }
 
 /** A proxy in front of the server whose agent event streams the test can cut: drop() ends the
- * open ones and answers 503 to new ones until restore(); it notes the Last-Event-ID of each. */
-async function startCuttableProxy(target: string): Promise<{ url: string; drop: () => void; restore: () => void; resumedFrom: string[]; close: () => Promise<void> }> {
+ * open ones and answers 503 to new ones until restore(); it notes the Last-Event-ID of each and
+ * the ids of the offer_missed events the server sent, each once however often it was sent. */
+async function startCuttableProxy(target: string): Promise<{ url: string; drop: () => void; restore: () => void; resumedFrom: string[]; missedIds: Set<string>; close: () => Promise<void> }> {
   const streams = new Set<ServerResponse>()
   const resumedFrom: string[] = []
+  const missedIds = new Set<string>()
   let down = false
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const events = (req.url ?? '').startsWith('/api/v1/agent/events')
@@ -99,6 +101,17 @@ async function startCuttableProxy(target: string): Promise<{ url: string; drop: 
       if (events) {
         streams.add(res)
         res.on('close', () => streams.delete(res))
+        let buffer = ''
+        up.on('data', (chunk: Buffer) => {
+          buffer += chunk.toString('utf8')
+          const blocks = buffer.split('\n\n')
+          buffer = blocks.pop() ?? ''
+          for (const b of blocks) {
+            const field = (name: string) => b.split('\n').find((l) => l.startsWith(name + ':'))?.slice(name.length + 1).trim()
+            const id = field('id')
+            if (id && (field('event') === 'offer_missed' || /"type":"offer_missed"/.test(field('data') ?? ''))) missedIds.add(id)
+          }
+        })
       }
     })
     upstream.on('error', () => res.destroy())
@@ -117,6 +130,7 @@ async function startCuttableProxy(target: string): Promise<{ url: string; drop: 
       down = false
     },
     resumedFrom,
+    missedIds,
     close: () => {
       server.closeAllConnections()
       return new Promise((resolve) => server.close(() => resolve()))
@@ -540,12 +554,17 @@ describe.skipIf(!server)('the agent desk and the supervisor view', () => {
       // back: it resumes from the last event it saw and gets the one it missed, once
       proxy.restore()
       await page.locator('.desk[data-live="live"]').waitFor()
-      await expect.poll(missed).toBe(2)
+      await expect.poll(missed).toBeGreaterThanOrEqual(2)
+      await expect.poll(async () => (await missed()) - Math.min(proxy.missedIds.size, 5), { message: 'the missed one caught up, once' }).toBe(0)
       expect(proxy.resumedFrom.length, 'the desk reconnected with Last-Event-ID').toBeGreaterThan(0)
-      // a third after the catch-up: had anything been replayed twice, it would show as a fourth
+      // a third after the catch-up: had anything been replayed twice, it would show as a fourth.
+      // On a slow machine a conversation every agent let ring out is offered again after
+      // routing's ReofferAfter (a minute) and may ring out again: a new event, a new notice. So
+      // the notices are counted against the distinct offer_missed events the server sent.
       await comment('900200_777143', { id: '7143', name: 'Raúl Tres' }, 'Tercera consulta')
       await expect.poll(missed).toBeGreaterThanOrEqual(3)
-      expect(await missed()).toBe(3)
+      expect(proxy.missedIds.size).toBeGreaterThanOrEqual(3)
+      await expect.poll(async () => (await missed()) - Math.min(proxy.missedIds.size, 5), { message: 'one notice per offer_missed event, none twice' }).toBe(0)
     } finally {
       await ctx.close()
       await proxy.close()
