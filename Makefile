@@ -98,7 +98,7 @@ test-editor: editor/node_modules/.package-lock.json
 ## /usr/bin/chromium, except in CI); what the editor draws at scale is checked on the 500-block
 ## flow only, the 2000-block one is make bench-editor's
 test-browser: build
-	cd editor && SWITCHBOARD_EDITOR_BUILT=1 SWITCHBOARD_BENCH_BLOCKS=$${SWITCHBOARD_BENCH_BLOCKS:-500} $(NPM) run test:browser
+	cd editor && SWITCHBOARD_EDITOR_BUILT=1 SWITCHBOARD_BIN=$(CURDIR)/$(BIN) SWITCHBOARD_BENCH_BLOCKS=$${SWITCHBOARD_BENCH_BLOCKS:-500} $(NPM) run test:browser
 
 ## lint: vet, gofmt and canonical flow files
 lint: vet fmt-check
@@ -124,7 +124,7 @@ bench:
 ## auto-layout, frames per second while panning and dragging, from an edit to its problem),
 ## measured alone and printed beside their targets; SWITCHBOARD_BENCH_BLOCKS=2000 for one size
 bench-editor: build
-	cd editor && SWITCHBOARD_EDITOR_BUILT=1 $(NPM) run test:browser -- tests/browser/performance.test.ts
+	cd editor && SWITCHBOARD_EDITOR_BUILT=1 SWITCHBOARD_BIN=$(CURDIR)/$(BIN) $(NPM) run test:browser -- tests/browser/performance.test.ts
 
 ## fuzz: every fuzz target of the repository, FUZZTIME each (30s unless given)
 FUZZTIME ?= 30s

@@ -1,4 +1,5 @@
-// Builds the editor and the switchboard binary that embeds it, starts `switchboard serve` on a
+// Builds the editor and the switchboard binary that embeds it (or takes the one SWITCHBOARD_BIN
+// names, with SWITCHBOARD_EDITOR_BUILT=1 for its editor), starts `switchboard serve` on a
 // fresh SQLite database and a free port, and hands the tests its URL and admin token.
 
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
@@ -49,8 +50,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
     execFileSync('npm', ['run', 'build'], { cwd: editorDir, stdio: 'inherit' })
   }
   dir = mkdtempSync(join(tmpdir(), 'switchboard-browser-'))
-  const bin = join(dir, 'switchboard')
-  execFileSync(goBinary(), ['build', '-o', bin, './cmd/switchboard'], { cwd: repoDir, stdio: 'inherit' })
+  // make test-browser hands over the binary make build just made (SWITCHBOARD_BIN): building
+  // another with go build's default flags would compile every package a second time, beside the
+  // Go suites compiling theirs
+  let bin = process.env.SWITCHBOARD_BIN ?? ''
+  if (bin === '') {
+    bin = join(dir, 'switchboard')
+    execFileSync(goBinary(), ['build', '-o', bin, './cmd/switchboard'], { cwd: repoDir, stdio: 'inherit' })
+  } else if (!existsSync(bin)) {
+    throw new Error(`SWITCHBOARD_BIN=${bin}: no such file; run make build, or unset it to build one here`)
+  }
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   server = spawn(bin, ['serve', '--db', join(dir, 'test.db'), '--addr', `127.0.0.1:${port}`, '--flows', '../examples/flows', '--log-level', 'warn'], {
