@@ -73,10 +73,11 @@ test:
 test-suites: lint test-go test-race test-flows test-editor
 
 # test-go runs the packages that test-race does not: those get their one run under the race
-# detector, which runs the same tests. Its packages embed and read the built editor, so it waits
-# for the build that the other suites may start beside it.
-test-go: editor
-	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) $$($(GO) list ./... | grep -vxF "$$($(GO) list $(RACE_PKGS))")
+# detector, which runs the same tests. Its packages embed and read the built editor, and the
+# end-to-end and docs tests run the binary make build made (SWITCHBOARD_BIN), so it waits for
+# that build: building another with go build's default flags would compile every package again.
+test-go: build
+	SWITCHBOARD_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout $(TEST_TIMEOUT) $$($(GO) list ./... | grep -vxF "$$($(GO) list $(RACE_PKGS))")
 
 test-race:
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) -race $(RACE_PKGS)

@@ -42,11 +42,20 @@ func skipShort(t *testing.T) {
 	}
 }
 
-// switchboardBinary builds ./cmd/switchboard once; with -short the test is skipped instead.
+// switchboardBinary builds ./cmd/switchboard once, or takes the binary SWITCHBOARD_BIN names
+// (make test hands over the one make build made: building another with go build's default
+// flags would compile every package again); with -short the test is skipped instead.
 func switchboardBinary(t *testing.T) string {
 	t.Helper()
 	skipShort(t)
 	buildOnce.Do(func() {
+		if bin := os.Getenv("SWITCHBOARD_BIN"); bin != "" {
+			binPath = bin
+			if _, err := os.Stat(bin); err != nil {
+				buildErr = fmt.Errorf("SWITCHBOARD_BIN=%s: %w; run make build, or unset it to build one here", bin, err)
+			}
+			return
+		}
 		binDir, buildErr = os.MkdirTemp("", "switchboard-e2e-")
 		if buildErr != nil {
 			return
