@@ -1,10 +1,12 @@
 // The web chat widget in Chromium against the real switchboard binary: a visitor's page carries
 // the widget of the demo channel (which serve creates on a first start), the visitor talks to the
-// example flow auto-close, an agent types and answers through the agent API and the visitor sees
+// example flow auto-close (a copy routing to a skill of this file's own, so that conversations
+// other files leave waiting for the skill general do not fill Ana's seats), an agent types and answers through the agent API and the visitor sees
 // the typing indicator, then the answer; a reload keeps the conversation; another visitor sees
 // none of it; a page of an origin the channel does not allow is refused. The delivery latency of
 // the agent's answer is printed, not asserted.
 
+import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -14,6 +16,8 @@ import { call } from './api.ts'
 
 const server = inject('switchboard')
 const channel = 'webchat-demo'
+const flow = 'webchat-widget-test'
+const skill = 'webchat-widget-test'
 
 describe.skipIf(!server)('the web chat widget', () => {
   let pages: Server
@@ -28,8 +32,7 @@ describe.skipIf(!server)('the web chat widget', () => {
   const reply = (p: Page, text: string) => widget(p).locator('li.out', { hasText: text })
   const mine = (p: Page, text: string) => widget(p).locator('li.in', { hasText: text })
 
-  // Ana's conversation on the web chat: the other suites share the server, and a conversation
-  // they left waiting for her skill may be hers too
+  // Ana's conversation on the web chat
   async function webchatConversation(): Promise<string> {
     const desk = await call<{ conversations: { conversation_id: string; channel_id: string }[] }>(agent, 'GET', '/agent')
     return desk.body.conversations.find((c) => c.channel_id === channel)?.conversation_id ?? ''
@@ -57,13 +60,23 @@ describe.skipIf(!server)('the web chat widget', () => {
 
     const ch = await call<Record<string, unknown>>(server!, 'GET', `/channels/${channel}`)
     expect(ch.status, 'serve creates the demo web chat on a first start').toBe(200)
+    const example = readFileSync(new URL('../../../examples/flows/auto-close.yaml', import.meta.url), 'utf8')
+    const copy = example.replace(/^id: auto-close$/m, `id: ${flow}`).replace(/skill: general\b/g, `skill: ${skill}`)
+    expect(copy, 'the example routes to the skill general').toContain(`skill: ${skill}`)
+    expect((await call(server!, 'PUT', `/skills/${skill}`, { description: 'the web chat widget test' })).status).toBe(200)
+    const imported = await call(server!, 'POST', '/flows/import', copy)
+    expect(imported.status, JSON.stringify(imported.body)).toBe(201)
+    const draft = await call<{ revision: number }>(server!, 'GET', `/flows/${flow}`)
+    const published = await call(server!, 'POST', `/flows/${flow}/publish`, { message: 'the widget test' }, { 'If-Match': `"${draft.body.revision}"` })
+    expect(published.status, JSON.stringify(published.body)).toBeLessThan(300)
+
     const put = await call(server!, 'PUT', `/channels/${channel}`, {
-      id: channel, type: 'webchat', name: ch.body.name, default_flow: ch.body.default_flow, default_skill: ch.body.default_skill,
+      id: channel, type: 'webchat', name: ch.body.name, default_flow: flow, default_skill: skill,
       enabled: true, settings: { ...(ch.body.settings as object), allowed_origins: [allowed] },
     })
     expect(put.status, JSON.stringify(put.body)).toBe(200)
 
-    expect((await call(server!, 'PUT', '/agents/wc-ana', { name: 'Ana', skills: { general: 10 }, capacity: 3 })).status).toBe(200)
+    expect((await call(server!, 'PUT', '/agents/wc-ana', { name: 'Ana', skills: { [skill]: 10 }, capacity: 3 })).status).toBe(200)
     const token = await call<{ secret: string }>(server!, 'POST', '/tokens', { name: 'wc-ana', role: 'agent', agent: 'wc-ana' })
     expect(token.status).toBe(201)
     agent = { url: server!.url, token: token.body.secret }
