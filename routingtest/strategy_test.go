@@ -250,7 +250,9 @@ func TestExternalRouter(t *testing.T) {
 			}
 			return n.(*atomic.Int32).Load()
 		}
-		c.strategyCentre(t, "billing", map[string]any{"router_url": router.URL + "/choose", "router_timeout": "100ms"}, "web", nil)
+		// the router's answers are awaited as long as a skill allows, so that a busy machine never
+		// turns them into timeouts; the timeout is shortened for the router that hangs
+		c.strategyCentre(t, "billing", map[string]any{"router_url": router.URL + "/choose", "router_timeout": "10s"}, "web", nil)
 		tokens := map[string]string{}
 		for name, level := range map[string]int{"ana": 20, "bo": 10, "cy": 5} {
 			tokens[name] = c.agent(t, name, map[string]any{"skills": map[string]int{"billing": level}, "capacity": 3})
@@ -277,6 +279,7 @@ func TestExternalRouter(t *testing.T) {
 		require.Equal(t, int32(1), count(routing.RouterBadAnswer))
 
 		answer.Store("hang")
+		c.skill(t, "billing", map[string]any{"router_url": router.URL + "/choose", "router_timeout": "100ms"})
 		third := c.waitsForAgent(t, "web", "ema")
 		c.step(t)
 		require.Contains(t, c.serving(t, tokens["ana"]), third, "no answer in time: the strategy's first")
