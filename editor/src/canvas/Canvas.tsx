@@ -23,7 +23,7 @@ import { BlockNode, farSelector } from './BlockNode'
 import { fitFlow } from './fit'
 import { NoteNode } from './NoteNode'
 import { OverviewMap } from './OverviewMap'
-import { regionAround, serves, viewRegion, wiresNear, type Region } from './nearWires'
+import { nodesNear, regionAround, serves, viewRegion, wiresNear, type Region } from './nearWires'
 import { blockAt, FarLayer, farLayerMin, farScene } from './FarLayer'
 import { useT } from '../i18n/I18n'
 import { paintDone, paintPending } from '../document/idle'
@@ -156,7 +156,6 @@ export function Canvas({ readOnly }: CanvasProps) {
   layeredRef.current = layered
 
   const store = useStoreApi<CanvasNode, Wire>()
-  const fit = useCallback((animate: boolean) => fitFlow(flow, store.getState(), animate), [flow, store])
 
   const builder = useMemo(() => createGraphBuilder(), [])
   const graph = useMemo(() => {
@@ -182,31 +181,43 @@ export function Canvas({ readOnly }: CanvasProps) {
     return first ? { x: 40 - first.position.x, y: 80 - first.position.y, zoom: 1 } : undefined
   })
 
-  // on a large flow React Flow has the wires near the view only (see nearWires)
+  // on a large flow React Flow has the blocks, notes and wires near the view only (see
+  // nearWires), and those it must keep: the selected ones, one being dragged, the one brought
+  // into view
   const large = docModel.blocks.length > farLayerMin
   const largeRef = useRef(large)
   largeRef.current = large
   const region = useRef<Region | null>(null)
+  const focusRef = useRef(focus)
+  focusRef.current = focus
   const [initial] = useState(() => {
     if (!large) return graph
     const v = initialView ?? { x: 0, y: 0, zoom: 1 }
     region.current = regionAround(viewRegion([v.x, v.y, v.zoom], window.innerWidth, window.innerHeight))
-    return { nodes: graph.nodes, edges: wiresNear(graph.nodes, graph.edges, region.current) }
+    const edges = wiresNear(graph.nodes, graph.edges, region.current)
+    return { nodes: nodesNear(graph.nodes, edges, region.current, new Set(selection)), edges }
   })
-  /** The wires of a graph React Flow is given: near the view on a large flow. */
-  const wiresOf = useCallback(
-    (g: typeof graph): Wire[] => {
-      if (!largeRef.current) return g.edges
+  /** The blocks, notes and wires of a graph React Flow is given: near the view on a large flow. */
+  const near = useCallback(
+    (g: typeof graph): { nodes: CanvasNode[]; edges: Wire[] } => {
+      if (!largeRef.current) return g
       const s = store.getState()
       if (s.width && s.height) {
         const view = viewRegion(s.transform, s.width, s.height)
         if (!serves(region.current, view)) region.current = regionAround(view)
       }
-      return region.current ? wiresNear(g.nodes, g.edges, region.current) : g.edges
+      if (!region.current) return g
+      const edges = wiresNear(g.nodes, g.edges, region.current)
+      const keep = new Set(useDoc.getState().selection)
+      for (const n of s.nodes) if (n.selected || n.dragging) keep.add(n.id)
+      if (focusRef.current) keep.add(focusRef.current.id)
+      return { nodes: nodesNear(g.nodes, edges, region.current, keep), edges }
     },
     [store],
   )
   const synced = useRef(graph)
+  // Fit View takes in every block, not only those React Flow has
+  const fit = useCallback((animate: boolean) => fitFlow(flow, store.getState(), animate, synced.current.nodes), [flow, store])
   useLayoutEffect(() => {
     const changed = synced.current !== graph
     synced.current = graph
@@ -218,18 +229,30 @@ export function Canvas({ readOnly }: CanvasProps) {
     const hide = layeredRef.current
     const hiddenDiffers = current.some((n) => Boolean(n.hidden) !== hide)
     if (!changed && !differs && !hiddenDiffers) return
-    flow.setNodes((prev) => withHidden(withSelection(changed ? mergeNodes(prev, graph.nodes) : prev, want), hide))
+    // the blocks near the view are given again when the graph changed, when a block selected
+    // outside the canvas is not among them, and when the far layer gives way to them; far out,
+    // where the far layer draws them all, React Flow keeps those it has, hidden
+    const g = hide ? null : near(graph)
+    flow.setNodes((prev) => {
+      let next = prev
+      if (g) next = mergeNodes(prev, g.nodes)
+      else if (changed) {
+        const had = new Set(prev.map((n) => n.id))
+        next = mergeNodes(prev, graph.nodes.filter((n) => had.has(n.id)))
+      }
+      return withHidden(withSelection(next, want), hide)
+    })
     // far out, React Flow is given no wires at all (the far layer draws them): it would look
     // at each of thousands of them on every frame of a pan to tell whether it is in view
     if (changed || hiddenDiffers) {
       const prev = flow.getEdges()
-      const next = hide ? (prev.length === 0 ? prev : []) : mergeEdges(prev, wiresOf(graph))
+      const next = g ? mergeEdges(prev, g.edges) : prev.length === 0 ? prev : []
       if (next !== prev) flow.setEdges(next)
     }
-  }, [graph, selection, flow, layered, wiresOf])
+  }, [graph, selection, flow, layered, near])
 
-  // as the view moves on a large flow, the wires of the area it reaches replace those of the
-  // area it left (once per view's length of panning, not each frame)
+  // as the view moves on a large flow, the blocks and wires of the area it reaches replace those
+  // of the area it left (once per view's length of panning, not each frame)
   useEffect(() => {
     if (!large) {
       region.current = null
@@ -240,8 +263,10 @@ export function Canvas({ readOnly }: CanvasProps) {
       frame = 0
       const s = store.getState()
       if (layeredRef.current || !s.width || !s.height || serves(region.current, viewRegion(s.transform, s.width, s.height))) return
+      const g = near(synced.current)
+      flow.setNodes((prev) => mergeNodes(prev, g.nodes))
       const prev = flow.getEdges()
-      const next = mergeEdges(prev, wiresOf(synced.current))
+      const next = mergeEdges(prev, g.edges)
       if (next !== prev) flow.setEdges(next)
     }
     let seen = store.getState()
@@ -255,7 +280,7 @@ export function Canvas({ readOnly }: CanvasProps) {
       stop()
       if (frame) cancelAnimationFrame(frame)
     }
-  }, [large, store, flow, wiresOf])
+  }, [large, store, flow, near])
 
   // far out on a large flow, one canvas draws the blocks and wires: a click on a block there
   // selects it and zooms in on it
@@ -377,14 +402,17 @@ export function Canvas({ readOnly }: CanvasProps) {
     return () => cancelAnimationFrame(id)
   }, [diffView, fit])
 
-  // bring a block into view when asked (problems list, find, trace)
+  // bring a block into view when asked (problems list, find, trace); on a large flow React Flow
+  // may not have it yet, the graph does
   useEffect(() => {
     if (!focus) return
     const n = flow.getInternalNode(focus.id)
-    if (!n) return
-    const w = n.measured.width ?? 180
-    const h = n.measured.height ?? 100
-    void flow.setCenter(n.internals.positionAbsolute.x + w / 2, n.internals.positionAbsolute.y + h / 2, {
+    const built = n ? null : synced.current.nodes.find((b) => b.id === focus.id)
+    const at = n ? n.internals.positionAbsolute : built?.position
+    if (!at) return
+    const w = n?.measured.width ?? built?.initialWidth ?? 180
+    const h = n?.measured.height ?? built?.initialHeight ?? 100
+    void flow.setCenter(at.x + w / 2, at.y + h / 2, {
       zoom: Math.max(flow.getZoom(), 1),
       duration: 250,
     })

@@ -3,7 +3,7 @@
 // clear of the minimap in the bottom right corner: it leaves the minimap's width free on the
 // right or its height free at the bottom, whichever shows the flow larger.
 
-import { getViewportForBounds, type ReactFlowInstance, type ReactFlowState, type Rect, type Viewport } from '@xyflow/react'
+import { getNodesBounds, getViewportForBounds, type ReactFlowInstance, type ReactFlowState, type Rect, type Viewport } from '@xyflow/react'
 import type { CanvasNode, Wire } from './graph'
 import { placeholderZoom } from './BlockNode'
 import { farLayerMin } from './FarLayer'
@@ -34,10 +34,13 @@ export function fitFlow(
   flow: ReactFlowInstance<CanvasNode, Wire>,
   state: Pick<ReactFlowState, 'width' | 'height' | 'minZoom'>,
   animate: boolean,
+  all: CanvasNode[],
 ): void {
-  const nodes = flow.getNodes()
+  // every block and note of the flow (React Flow may have only those near the view), measured
+  // where React Flow has them
+  const nodes = all.map((n) => flow.getNode(n.id) ?? n)
   if (nodes.length === 0 || state.width === 0) return
-  const v = fitViewport(flow.getNodesBounds(nodes), state.width, state.height, state.minZoom)
+  const v = fitViewport(getNodesBounds(nodes), state.width, state.height, state.minZoom)
   // a large flow fitted far out jumps there: on the way, every zoom above the far layer's would
   // draw hundreds of blocks for a frame each
   const jump = v.zoom < placeholderZoom && nodes.length > farLayerMin

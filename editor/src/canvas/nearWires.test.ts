@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { regionAround, serves, viewRegion, wiresNear } from './nearWires'
+import { nodesNear, regionAround, serves, viewRegion, wiresNear } from './nearWires'
 import type { CanvasNode, Wire } from './graph'
 
 const node = (id: string, x: number, y: number): CanvasNode => ({ id, type: 'block', position: { x, y }, initialWidth: 180, initialHeight: 100, data: {} }) as unknown as CanvasNode
@@ -29,5 +29,25 @@ describe('the wires near the view', () => {
     expect(serves(r, viewRegion([0, 0, 0.25], 1000, 500))).toBe(false)
     expect(serves(r, viewRegion([-1500 * 8, -250 * 8, 8], 1000, 500))).toBe(false)
     expect(serves(null, view)).toBe(false)
+  })
+})
+
+describe('the blocks near the view', () => {
+  const nodes = [node('a', 0, 0), node('b', 1000, 0), node('c', 5000, 0), node('d', 9000, 0), node('e', 0, 3000)]
+  const none = new Set<string>()
+
+  it('keeps the blocks whose box meets the region, in their order', () => {
+    expect(nodesNear(nodes, [], { x0: 100, y0: -50, x1: 1100, y1: 50 }, none).map((n) => n.id)).toEqual(['a', 'b'])
+    // touching its edge is enough
+    expect(nodesNear(nodes, [], { x0: 180, y0: 100, x1: 900, y1: 200 }, none).map((n) => n.id)).toEqual(['a'])
+    expect(nodesNear(nodes, [], { x0: 2000, y0: 0, x1: 4000, y1: 100 }, none)).toEqual([])
+  })
+
+  it('keeps the blocks the wires given join, and those asked for, wherever they are', () => {
+    const r = { x0: 4000, y0: -100, x1: 6000, y1: 200 }
+    const wires = wiresNear(nodes, [wire('b', 'c'), wire('a', 'e')], r)
+    expect(wires.map((w) => w.id)).toEqual(['b-c'])
+    expect(nodesNear(nodes, wires, r, none).map((n) => n.id)).toEqual(['b', 'c'])
+    expect(nodesNear(nodes, wires, r, new Set(['e', 'd'])).map((n) => n.id)).toEqual(['b', 'c', 'd', 'e'])
   })
 })

@@ -8,10 +8,10 @@ import { errorText } from '../api/client'
 import { exitsOf } from '../catalogue/catalogue'
 import { modelOf } from '../document/cache'
 import { copyBlocks, parseFlowText } from '../document/flowText'
-import { readPosition } from '../document/model'
+import { positionOf, readPosition } from '../document/model'
 import { redo, undo, useDoc } from '../document/store'
 import { fitReadable, layoutBounds } from '../canvas/fit'
-import type { CanvasNode, Wire } from '../canvas/graph'
+import { noteNodeId, type CanvasNode, type Wire } from '../canvas/graph'
 import { LayoutCancelled, layoutFlow, type LayoutRun } from '../canvas/layout'
 import { freeSpot, type Rect } from '../canvas/placement'
 import { editNoteWhenShown } from '../canvas/NoteNode'
@@ -29,14 +29,24 @@ function canvasCenter(rf: Flow) {
   return rf.screenToFlowPosition({ x: el.left + el.width / 2, y: el.top + el.height / 2 })
 }
 
-/** The boxes of the blocks and notes on the canvas, measured where they were drawn. */
+/** The boxes of the blocks and notes on the canvas, measured where they were drawn; on a large
+ * flow React Flow has only those near the view, and the others are where the document puts them. */
 function occupied(rf: Flow): Rect[] {
-  return rf.getNodes().map((n) => ({
+  const nodes = rf.getNodes()
+  const boxes: Rect[] = nodes.map((n) => ({
     x: n.position.x,
     y: n.position.y,
     width: n.measured?.width ?? n.width ?? 180,
     height: n.measured?.height ?? n.height ?? 120,
   }))
+  const m = modelOf(useDoc.getState().text)
+  if (nodes.length >= m.blocks.length + m.notes.length) return boxes
+  const have = new Set(nodes.map((n) => n.id))
+  m.blocks.forEach((b, i) => {
+    if (!have.has(b.id)) boxes.push({ ...positionOf(b, i), width: 180, height: 120 })
+  })
+  for (const n of m.notes) if (!have.has(noteNodeId(n.id))) boxes.push({ x: n.x, y: n.y, width: n.width, height: n.height })
+  return boxes
 }
 
 /** Tells whether an event comes from a field the user types in. */

@@ -7,6 +7,7 @@ import { stringify, parse } from 'yaml'
 import { exitsOf, type Catalogue } from '../catalogue/catalogue'
 import type { Diagnostic } from '../api/types'
 import { EditError, useDoc, useModel } from '../document/store'
+import { pointerHeld, whenReleased } from '../document/idle'
 import { flowVariables, flowZones, type Block, type FlowModel } from '../document/model'
 import type { ParamPath } from '../document/flowText'
 import { FieldView } from './FieldView'
@@ -26,11 +27,12 @@ export interface InspectorProps {
 }
 
 export function Inspector({ catalogue, readOnly, known, onAddNote }: InspectorProps) {
-  // the selection is deferred, so that grabbing a block to drag it does not wait for its form;
-  // the model is not: the fields show what was just typed
+  // the selection is deferred, so that grabbing a block to drag it does not wait for its form,
+  // and it waits for the pointer's release: each frame of a drag would interrupt the form's
+  // deferred render and start it again; the model is not: the fields show what was just typed
   const t = useT()
   const model = useModel()
-  const selection = useDeferredValue(useDoc((s) => s.selection))
+  const selection = useDeferredValue(useReleased(useDoc((s) => s.selection)))
   const diagnostics = useDoc((s) => s.diagnostics)
   const blocks = selection.filter((id) => model.byId.has(id))
   if (blocks.length > 1) {
@@ -49,6 +51,18 @@ export function Inspector({ catalogue, readOnly, known, onAddNote }: InspectorPr
     return <BlockInspector key={block.id} block={block} model={model} catalogue={catalogue} diagnostics={diagnostics} readOnly={readOnly} known={known} />
   }
   return <FlowInspector model={model} diagnostics={diagnostics} readOnly={readOnly} onAddNote={onAddNote} />
+}
+
+/** The value as it was when no pointer was held down: a change made while a pointer is held
+ * (grabbing a block selects it) shows once it is released. */
+function useReleased<T>(value: T): T {
+  const [released, setReleased] = useState(value)
+  const waiting = released !== value
+  useEffect(() => {
+    if (!waiting) return
+    return whenReleased(() => setReleased(value))
+  }, [value, waiting])
+  return waiting && pointerHeld() ? released : value
 }
 
 function BlockInspector({
