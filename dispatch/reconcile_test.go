@@ -59,22 +59,29 @@ func posts(reqs []fakenet.Request) int {
 
 // reconcileHarness is a harness whose sends time out quickly, with a Messenger conversation
 // waiting for its reply; settings are the channel's extra settings.
-// impatientSender cuts the next send after it is armed at a short deadline: with a network that
-// answers a minute late, that send's outcome is unknown whatever the machine's load, while
-// every other call keeps the dispatcher's whole timeout and is never cut by a slow machine.
+// impatientSender gives up the next send after it is armed as soon as the network holds it: with
+// a network that answers a minute late, that send's outcome is unknown whatever the machine's
+// load (a deadline could pass before the request reached the network), while every other call
+// keeps the dispatcher's whole timeout and is never cut by a slow machine.
 type impatientSender struct {
 	Sender
 	armed atomic.Bool
+	// held gives a value when the network holds a send back (fakenet's HeldSends)
+	held <-chan struct{}
 }
-
-// impatience is how long an armed send waits for a network that answers a minute later.
-const impatience = 200 * time.Millisecond
 
 func (s *impatientSender) Send(ctx context.Context, ch channels.Channel, a *engine.Action, sc channels.SendContext) (channels.Result, error) {
 	if s.armed.Swap(false) {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, impatience)
+		ctx, cancel = context.WithCancel(ctx)
 		defer cancel()
+		go func() {
+			select {
+			case <-s.held:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
 	}
 	return s.Sender.Send(ctx, ch, a, sc)
 }
@@ -88,6 +95,7 @@ func reconcileHarness(t *testing.T, b backend, settings map[string]any) (*harnes
 		c.Sender = impatient
 	})
 	h.impatient = impatient
+	impatient.held = h.graph.HeldSends()
 	h.graph.SetClock(h.clock)
 	h.publish("replies", repliesFlow)
 	ch := h.graph.FacebookChannel()

@@ -92,6 +92,33 @@ type misbehaviour struct {
 	delay time.Duration
 	slow  int // how many more sends answer after delay; -1: all
 	drops int // how many more sends have their connection dropped once read
+	held  chan struct{}
+}
+
+// HeldSends gives a value each time a send that AnswerAfter slows down has been accepted and
+// is held back: from then on the network has it, and a caller that gives up cannot tell whether
+// it went out. A test cuts its caller short on it rather than at a deadline, which a busy
+// machine may reach before the request does.
+func (m *misbehaviour) HeldSends() <-chan struct{} {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.held == nil {
+		m.held = make(chan struct{}, 16)
+	}
+	return m.held
+}
+
+// holding tells HeldSends' reader that a send is held back; nobody reading, nothing waits.
+func (m *misbehaviour) holding() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.held == nil {
+		return
+	}
+	select {
+	case m.held <- struct{}{}:
+	default:
+	}
 }
 
 // AnswerAfter makes the next times sends (every one when times is -1) be accepted at once and
@@ -147,6 +174,7 @@ func (m *misbehaviour) deliver(w http.ResponseWriter, r *http.Request, write fun
 		panic(http.ErrAbortHandler)
 	}
 	if wait > 0 {
+		m.holding()
 		t := time.NewTimer(wait)
 		defer t.Stop()
 		select {
