@@ -214,7 +214,8 @@ func TestHTTPTimeout(t *testing.T) {
 	require.Equal(t, "timeout", exitOf(t, o, "b"))
 	require.Equal(t, []string{"in", "b", "slow"}, o.Path)
 	require.Equal(t, map[string]any{"status": 0, "error": "timeout"}, o.Vars["response"])
-	require.Len(t, requests(), 1)
+	// a busy machine may reach the 50 ms before the request reaches the server
+	require.LessOrEqual(t, len(requests()), 1, "a call that timed out is not made again")
 }
 
 func TestHTTPResponseSizeLimit(t *testing.T) {
