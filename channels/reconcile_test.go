@@ -84,18 +84,11 @@ func TestReadBackPerNetwork(t *testing.T) {
 				// it, not at a deadline a busy machine may reach first; the reads wait as long as
 				// they need
 				misbehave(g, x, ch, late)
-				held := g.HeldSends()
+				cancelWhenHeld := g.CancelWhenHeld
 				if ch.Type == channels.TypeTwitter {
-					held = x.HeldSends()
+					cancelWhenHeld = x.CancelWhenHeld
 				}
-				sendCtx, cancel := context.WithCancel(ctx)
-				go func() {
-					select {
-					case <-held:
-						cancel()
-					case <-sendCtx.Done():
-					}
-				}()
+				sendCtx, cancel := cancelWhenHeld(ctx)
 				_, err := client.Send(sendCtx, ch, &a, c.sc)
 				cancel()
 				require.Equal(t, channels.ClassUnknown, channels.ClassOf(err), "err: %v", err)

@@ -66,22 +66,15 @@ func posts(reqs []fakenet.Request) int {
 type impatientSender struct {
 	Sender
 	armed atomic.Bool
-	// held gives a value when the network holds a send back (fakenet's HeldSends)
-	held <-chan struct{}
+	// cancelWhenHeld is the fake network's CancelWhenHeld
+	cancelWhenHeld func(context.Context) (context.Context, context.CancelFunc)
 }
 
 func (s *impatientSender) Send(ctx context.Context, ch channels.Channel, a *engine.Action, sc channels.SendContext) (channels.Result, error) {
 	if s.armed.Swap(false) {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithCancel(ctx)
+		ctx, cancel = s.cancelWhenHeld(ctx)
 		defer cancel()
-		go func() {
-			select {
-			case <-s.held:
-				cancel()
-			case <-ctx.Done():
-			}
-		}()
 	}
 	return s.Sender.Send(ctx, ch, a, sc)
 }
@@ -95,7 +88,7 @@ func reconcileHarness(t *testing.T, b backend, settings map[string]any) (*harnes
 		c.Sender = impatient
 	})
 	h.impatient = impatient
-	impatient.held = h.graph.HeldSends()
+	impatient.cancelWhenHeld = h.graph.CancelWhenHeld
 	h.graph.SetClock(h.clock)
 	h.publish("replies", repliesFlow)
 	ch := h.graph.FacebookChannel()

@@ -4,7 +4,9 @@ package fakenet
 // can count what reached a customer twice, and the switches that make a fake slow or rude.
 
 import (
+	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -92,32 +94,37 @@ type misbehaviour struct {
 	delay time.Duration
 	slow  int // how many more sends answer after delay; -1: all
 	drops int // how many more sends have their connection dropped once read
-	held  chan struct{}
+	// giveUp are the callers waiting to be cut short once a send is held (CancelWhenHeld)
+	giveUp []heldWaiter
 }
 
-// HeldSends gives a value each time a send that AnswerAfter slows down has been accepted and
-// is held back: from then on the network has it, and a caller that gives up cannot tell whether
-// it went out. A test cuts its caller short on it rather than at a deadline, which a busy
-// machine may reach before the request does.
-func (m *misbehaviour) HeldSends() <-chan struct{} {
+type heldWaiter struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+// CancelWhenHeld returns a context that ends once the fake holds back a send that AnswerAfter
+// slows down (from then on the network has it, and a caller that gives up cannot tell whether
+// it went out), or when ctx ends. A test cuts its caller short with it rather than at a
+// deadline, which a busy machine may reach before the request reaches the network.
+func (m *misbehaviour) CancelWhenHeld(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(ctx)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.held == nil {
-		m.held = make(chan struct{}, 16)
-	}
-	return m.held
+	// those whose context ended wait for nothing any more
+	m.giveUp = slices.DeleteFunc(m.giveUp, func(w heldWaiter) bool { return w.ctx.Err() != nil })
+	m.giveUp = append(m.giveUp, heldWaiter{ctx, cancel})
+	return ctx, cancel
 }
 
-// holding tells HeldSends' reader that a send is held back; nobody reading, nothing waits.
+// holding cuts short the callers waiting for a send to be held.
 func (m *misbehaviour) holding() {
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.held == nil {
-		return
-	}
-	select {
-	case m.held <- struct{}{}:
-	default:
+	waiting := m.giveUp
+	m.giveUp = nil
+	m.mu.Unlock()
+	for _, w := range waiting {
+		w.cancel()
 	}
 }
 
