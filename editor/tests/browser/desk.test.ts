@@ -106,10 +106,11 @@ async function startCuttableProxy(target: string): Promise<{ url: string; drop: 
           buffer += chunk.toString('utf8')
           const blocks = buffer.split('\n\n')
           buffer = blocks.pop() ?? ''
+          // every event with an id names its type on an event: line
           for (const b of blocks) {
             const field = (name: string) => b.split('\n').find((l) => l.startsWith(name + ':'))?.slice(name.length + 1).trim()
             const id = field('id')
-            if (id && (field('event') === 'offer_missed' || /"type":"offer_missed"/.test(field('data') ?? ''))) missedIds.add(id)
+            if (id && field('event') === 'offer_missed') missedIds.add(id)
           }
         })
       }

@@ -1,10 +1,10 @@
 // The web chat widget in Chromium against the real switchboard binary: a visitor's page carries
 // the widget of the demo channel (which serve creates on a first start), the visitor talks to the
 // example flow auto-close (a copy routing to a skill of this file's own, so that conversations
-// other files leave waiting for the skill general do not fill Ana's seats), an agent types and answers through the agent API and the visitor sees
-// the typing indicator, then the answer; a reload keeps the conversation; another visitor sees
-// none of it; a page of an origin the channel does not allow is refused. The delivery latency of
-// the agent's answer is printed, not asserted.
+// other files leave waiting for the skill general do not fill Ana's seats), an agent types and
+// answers through the agent API and the visitor sees the typing indicator, then the answer; a
+// reload keeps the conversation; another visitor sees none of it; a page of an origin the channel
+// does not allow is refused. The delivery latency of the agent's answer is printed, not asserted.
 
 import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
