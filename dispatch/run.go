@@ -23,8 +23,10 @@ type Outcome struct {
 	// first run is not stored: there is nothing to resume.
 	SessionID string `json:"session_id,omitempty"`
 	// Delivered says where the interaction went: "session" (a flow ran), "agent" (the agent who
-	// owns the conversation, or the queue it waits in), "recorded" (no flow to run), "duplicate"
-	// (seen before) or "outbound" (our own message, or a mark of read or delivered).
+	// owns the conversation, or the queue it waits in), "held" (the session waits for the
+	// network to take its message; its next wait for a reply takes this one), "recorded" (no
+	// flow to run), "duplicate" (seen before) or "outbound" (our own message, or a mark of read
+	// or delivered).
 	Delivered string           `json:"delivered"`
 	Status    engine.Status    `json:"status,omitempty"`
 	Path      []string         `json:"path"`
@@ -43,6 +45,11 @@ type run struct {
 	eff     *effects
 	// version is the stored version the run started from; 0 for a new session.
 	version int64
+	// continues is set on a run that took up its session where the run before it, committed
+	// with it, left it (a held message): that run writes the session.
+	continues bool
+	// status is the session's status when this run stopped.
+	status engine.Status
 }
 
 func (r *run) outcome(conv string) *Outcome {
@@ -152,10 +159,18 @@ func (d *Dispatcher) inboundOnce(ctx context.Context, ch store.Channel, ev chann
 		Kind: in.Kind, Public: in.Public, Author: in.Author, Text: in.Text, Thread: in.Thread, Parent: in.Parent,
 		Attachments: in.Attachments, At: in.Time}
 	var r *run
+	var held *store.Session // sess with the message held
 	delivered := "recorded"
 	switch {
 	case sess != nil && sess.Status == string(engine.StatusWaiting) && sess.WaitKind == string(engine.WaitReply):
 		r, err = d.resumeRun(ctx, ch, &conv, *sess, engine.Event{Kind: engine.EventReply, Seq: sess.Seq, Interaction: &in})
+	case holds(sess, conv):
+		if h, ok := hold(*sess, in); ok {
+			held, delivered = &h, "held"
+		} else {
+			d.log.Warn("the session holds the most messages it may while its send waits; this one is recorded only",
+				"session", sess.ID, "conversation", conv.ID)
+		}
 	case sess != nil || conv.Agent != "":
 		delivered = "agent"
 	case ch.DefaultFlow != "" && ch.Enabled:
@@ -164,6 +179,10 @@ func (d *Dispatcher) inboundOnce(ctx context.Context, ch store.Channel, ev chann
 		in.Author, first = d.profiles.resolve(ctx, ch, in)
 		record.Author = in.Author
 		r, err = d.startRun(ctx, ch, &conv, in, first)
+	}
+	var more []*run // the runs that took up messages the session held
+	if err == nil && r != nil {
+		more, err = d.drainHeld(ctx, ch, &conv, r)
 	}
 	if err != nil {
 		return nil, err
@@ -197,8 +216,13 @@ func (d *Dispatcher) inboundOnce(ctx context.Context, ch store.Channel, ev chann
 		if c.LastInboundAt == nil || stored.At.After(*c.LastInboundAt) {
 			c.LastInboundAt = &stored.At
 		}
+		if held != nil {
+			if _, err := tx.SessionUpdate(ctx, *held, held.Version); err != nil {
+				return err
+			}
+		}
 		if r != nil {
-			if err := d.applyRun(ctx, tx, r, &c); err != nil {
+			if err := d.applyRuns(ctx, tx, r, more, &c); err != nil {
 				return err
 			}
 		}
@@ -207,7 +231,7 @@ func (d *Dispatcher) inboundOnce(ctx context.Context, ch store.Channel, ev chann
 	if err != nil {
 		return nil, err
 	}
-	d.afterRun(ctx, r)
+	d.afterRuns(ctx, r, more)
 	if delivered == "agent" && d.cfg.Observer != nil {
 		d.cfg.Observer.Inbound(conv, stored)
 	}
@@ -246,26 +270,18 @@ func (d *Dispatcher) startRun(ctx context.Context, ch store.Channel, conv *store
 	cs, _ := settings.ParseChannel(ch.Type, ch.Settings) // a stored channel's settings were checked when saved
 	s, steps := d.rt.Start(withEffects(ctx, eff), flow, in, engine.StartOptions{
 		SessionID: id, Contact: &contact, DefaultSkill: ch.DefaultSkill, DefaultLanguage: cs.Language, Seed: seedOf(id)})
-	return &run{session: s, steps: steps, eff: eff}, nil
+	return &run{session: s, steps: steps, eff: eff, status: s.Status}, nil
 }
 
 // resumeRun runs a stored session with an event.
 func (d *Dispatcher) resumeRun(ctx context.Context, ch store.Channel, conv *store.Conversation, sess store.Session, ev engine.Event) (*run, error) {
 	st := sess.State
-	flow, err := d.cfg.Flows.LoadFlow(ctx, st.FlowID, st.FlowVersion)
-	if err != nil {
-		return nil, fmt.Errorf("session %s: load flow %s version %d: %w", sess.ID, st.FlowID, st.FlowVersion, err)
-	}
-	in := st.Interaction
-	if ev.Interaction != nil {
-		in = *ev.Interaction
-	}
-	eff := d.newEffects(ch, conv, in)
-	steps, err := d.rt.Resume(withEffects(ctx, eff), flow, &st, ev)
+	r, err := d.continueRun(ctx, ch, conv, &st, ev)
 	if err != nil {
 		return nil, err
 	}
-	return &run{session: &st, steps: steps, eff: eff, version: sess.Version}, nil
+	r.version = sess.Version
+	return r, nil
 }
 
 // applyRun writes what a run did, in the transaction that commits it.
@@ -274,6 +290,7 @@ func (d *Dispatcher) applyRun(ctx context.Context, tx store.Tx, r *run, conv *st
 	row := store.Session{ID: s.ID, ConversationID: conv.ID, State: *s}
 	var err error
 	switch {
+	case r.continues: // the run before it writes the session
 	case r.version == 0 && (s.Status == engine.StatusEnded || s.Status == engine.StatusFailed):
 		// a session that ended in its first run waits for nothing: the transcript and the
 		// outbox keep what it did
@@ -353,6 +370,19 @@ func (d *Dispatcher) applyRun(ctx context.Context, tx store.Tx, r *run, conv *st
 	return nil
 }
 
+// applyRuns writes r and the runs that followed it in one transaction.
+func (d *Dispatcher) applyRuns(ctx context.Context, tx store.Tx, r *run, more []*run, conv *store.Conversation) error {
+	if err := d.applyRun(ctx, tx, r, conv); err != nil {
+		return err
+	}
+	for _, m := range more {
+		if err := d.applyRun(ctx, tx, m, conv); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // responded records that we answered the conversation, by its flow (byFlow) or by a person. A
 // flow's message while an agent holds the conversation (route.skill's time events) is not the
 // agent's answer: no_reply, idle and auto_requeue do not count it.
@@ -383,13 +413,21 @@ func socialRecord(conv *store.Conversation, a *engine.Action, at time.Time) stor
 		Public: true, Parent: a.Target, At: at, ActionID: a.ID, Agent: a.Agent, Status: store.OutboxPending}
 }
 
+// afterRuns is afterRun for r and the runs that followed it.
+func (d *Dispatcher) afterRuns(ctx context.Context, r *run, more []*run) {
+	d.afterRun(ctx, r)
+	for _, m := range more {
+		d.afterRun(ctx, m)
+	}
+}
+
 // afterRun wakes who must act on what a committed run queued.
 func (d *Dispatcher) afterRun(ctx context.Context, r *run) {
 	if r == nil {
 		return
 	}
 	if d.cfg.Metrics != nil {
-		d.cfg.Metrics.SessionRun(r.session.Status)
+		d.cfg.Metrics.SessionRun(r.status)
 	}
 	if len(r.eff.routes) > 0 || len(r.eff.cancels) > 0 {
 		if d.cfg.Queue != nil {
@@ -449,6 +487,10 @@ func (d *Dispatcher) resumeOnce(ctx context.Context, sess store.Session, ev engi
 	if err != nil {
 		return nil, err
 	}
+	more, err := d.drainHeld(ctx, ch, &conv, r)
+	if err != nil {
+		return nil, err
+	}
 	err = d.commit(ctx, func(tx store.Tx) error {
 		if extra != nil {
 			if err := extra(tx); err != nil {
@@ -459,7 +501,7 @@ func (d *Dispatcher) resumeOnce(ctx context.Context, sess store.Session, ev engi
 		if err != nil {
 			return err
 		}
-		if err := d.applyRun(ctx, tx, r, &c); err != nil {
+		if err := d.applyRuns(ctx, tx, r, more, &c); err != nil {
 			return err
 		}
 		return tx.ConversationUpdate(ctx, c)
@@ -467,7 +509,7 @@ func (d *Dispatcher) resumeOnce(ctx context.Context, sess store.Session, ev engi
 	if err != nil {
 		return nil, err
 	}
-	d.afterRun(ctx, r)
+	d.afterRuns(ctx, r, more)
 	return r.outcome(conv.ID), nil
 }
 

@@ -109,13 +109,8 @@ func TestExampleFlowGreetsMessengerAndInstagramCustomersByName(t *testing.T) {
 	require.Equal(t, len(customers), lookups)
 
 	// a second message of a customer whose session ended reads the cached profile. The graph
-	// records the closing reply before the send's result resumes its session to the end; a
-	// message that comes meanwhile is the conversation's, not the flow's, so wait for the five
-	// sessions to end.
-	require.EventuallyWithT(t, func(c *assert.CollectT) {
-		r := request(t, client, http.MethodGet, p.url+"/metrics", nil)
-		assert.Contains(c, string(r.body), "\nswitchboard_sessions_total{status=\"ended\"} 5\n")
-	}, 2*time.Minute, 20*time.Millisecond)
+	// records the closing reply before the send's result resumes its session to the end: a
+	// message that comes meanwhile is held by the session and answered by a new one.
 	postMessage(t, client, p.url, "page", "fb", fakenet.PageID, "PSID-E2E-1", "m-e2e-again", "hola de nuevo")
 	require.EventuallyWithT(t, func(c *assert.CollectT) {
 		n := 0

@@ -43,7 +43,14 @@ type Session struct {
 	Stack []Frame `json:"stack,omitempty"`
 	// Seed makes the session's random choices repeatable.
 	Seed uint64 `json:"seed"`
+	// Held are the customer's messages that came while the session waited for a send, oldest
+	// first, at most MaxHeld: the next wait for a reply takes them in turn.
+	Held []Interaction `json:"held,omitempty"`
 }
+
+// MaxHeld bounds the messages a session holds while it waits for a send; later ones are only
+// recorded in the conversation.
+const MaxHeld = 16
 
 // Frame is a flow waiting for a subflow it called to finish.
 type Frame struct {
