@@ -2,12 +2,13 @@
 // real switchboard binary. Every test makes its own flow through the API and opens it, so that
 // none depends on another.
 
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { switchboard } from './server.ts'
 import type { Locator, Page } from 'playwright-core'
 import { launch, shot } from './chromium.ts'
 import { call } from './api.ts'
 
-const server = inject('switchboard')
+const server = switchboard()
 
 /** A web chat trigger and a reply far to its right, unwired. */
 const twoBlocks = (id: string) => `switchboard: 1

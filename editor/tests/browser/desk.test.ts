@@ -21,13 +21,14 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import axe from 'axe-core'
 import { createHmac } from 'node:crypto'
 import { createInterface } from 'node:readline'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { switchboard } from './server.ts'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { launch, shot } from './chromium.ts'
 import { call } from './api.ts'
 import { untranslatedOn } from './untranslated.ts'
 
-const server = inject('switchboard')
+const server = switchboard()
 const repoDir = new URL('../../../', import.meta.url).pathname
 
 const appSecret = 'switchboard-test-app-secret'

@@ -4,12 +4,13 @@
 // default flow. Each step is a test; they run in order on one page.
 
 import { readFile } from 'node:fs/promises'
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { switchboard } from './server.ts'
 import type { Locator, Page } from 'playwright-core'
 import { launch, shot } from './chromium.ts'
 import { call } from './api.ts'
 
-const server = inject('switchboard')
+const server = switchboard()
 const flowId = 'browser-test'
 
 describe.skipIf(!server)('the editor', () => {

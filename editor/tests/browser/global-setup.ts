@@ -1,6 +1,7 @@
 // Builds the editor and the switchboard binary that embeds it (or takes the one SWITCHBOARD_BIN
-// names, with SWITCHBOARD_EDITOR_BUILT=1 for its editor), starts `switchboard serve` on a
-// fresh SQLite database and a free port, and hands the tests its URL and admin token.
+// names, with SWITCHBOARD_EDITOR_BUILT=1 for its editor), starts one `switchboard serve` per
+// worker, each on a fresh SQLite database and a free port, and hands the tests their URLs and
+// admin tokens: the files of one worker share its server, one after the other (server.ts).
 
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
@@ -15,7 +16,8 @@ const repoDir = new URL('../../../', import.meta.url).pathname
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    switchboard: { url: string; token: string } | null
+    /** A server per worker; null when the tests cannot run here. */
+    switchboards: { url: string; token: string }[] | null
   }
 }
 
@@ -35,15 +37,43 @@ function goBinary(): string {
   return 'go'
 }
 
-let server: ChildProcess | null = null
+const servers: ChildProcess[] = []
 let dir = ''
+
+/** Starts `switchboard serve` on a fresh database called name in dir, and returns its URL and
+ * the admin token it printed. */
+async function serve(bin: string, name: string): Promise<{ url: string; token: string }> {
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const server = spawn(bin, ['serve', '--db', join(dir, `${name}.db`), '--addr', `127.0.0.1:${port}`, '--flows', '../examples/flows', '--log-level', 'warn'], {
+    cwd: editorDir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  servers.push(server)
+  const token = await new Promise<string>((resolve, reject) => {
+    let out = ''
+    const timer = setTimeout(() => reject(new Error(`switchboard serve printed no token:\n${out}`)), 30_000)
+    const read = (chunk: Buffer) => {
+      out += chunk.toString()
+      const m = /sbt_[a-z0-9]+/.exec(out)
+      if (m && out.includes('listening')) {
+        clearTimeout(timer)
+        resolve(m[0])
+      }
+    }
+    server.stdout!.on('data', read)
+    server.stderr!.on('data', read)
+    server.once('exit', (code) => reject(new Error(`switchboard serve exited with ${code}:\n${out}`)))
+  })
+  return { url, token }
+}
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const missing = chromiumMissing()
   if (missing) {
     if (process.env.CI === 'true') throw new Error(`${missing}; CI needs it: apt-get install -y chromium`)
     console.warn(`\n  skipping the browser tests: ${missing} (install it with apt-get install -y chromium)\n`)
-    project.provide('switchboard', null)
+    project.provide('switchboards', null)
     return async () => {}
   }
   if (process.env.SWITCHBOARD_EDITOR_BUILT !== '1') {
@@ -60,34 +90,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
   } else if (!existsSync(bin)) {
     throw new Error(`SWITCHBOARD_BIN=${bin}: no such file; run make build, or unset it to build one here`)
   }
-  const port = await freePort()
-  const url = `http://127.0.0.1:${port}`
-  server = spawn(bin, ['serve', '--db', join(dir, 'test.db'), '--addr', `127.0.0.1:${port}`, '--flows', '../examples/flows', '--log-level', 'warn'], {
-    cwd: editorDir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const token = await new Promise<string>((resolve, reject) => {
-    let out = ''
-    const timer = setTimeout(() => reject(new Error(`switchboard serve printed no token:\n${out}`)), 30_000)
-    const read = (chunk: Buffer) => {
-      out += chunk.toString()
-      const m = /sbt_[a-z0-9]+/.exec(out)
-      if (m && out.includes('listening')) {
-        clearTimeout(timer)
-        resolve(m[0])
-      }
-    }
-    server!.stdout!.on('data', read)
-    server!.stderr!.on('data', read)
-    server!.once('exit', (code) => reject(new Error(`switchboard serve exited with ${code}:\n${out}`)))
-  })
-  project.provide('switchboard', { url, token })
-  console.log(`\n  switchboard serve at ${url} (${chromiumPath})\n`)
+  const workers = Math.max(1, project.config.maxWorkers)
+  const started = await Promise.all(Array.from({ length: workers }, (_, i) => serve(bin, `test-${i + 1}`)))
+  project.provide('switchboards', started)
+  console.log(`\n  switchboard serve at ${started.map((s) => s.url).join(', ')} (${chromiumPath})\n`)
   return async () => {
-    if (server && server.exitCode === null) {
-      server.kill('SIGTERM')
-      await new Promise((r) => server!.once('exit', r))
-    }
+    await Promise.all(
+      servers
+        .filter((s) => s.exitCode === null)
+        .map((s) => {
+          s.kill('SIGTERM')
+          return new Promise((r) => s.once('exit', r))
+        }),
+    )
     rmSync(dir, { recursive: true, force: true })
   }
 }

@@ -4,13 +4,14 @@
 // to show its problem. What is checked is what is drawn; the figures are printed beside their
 // targets, never asserted: `make bench-editor` measures them alone.
 
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { switchboard } from './server.ts'
 import type { Page } from 'playwright-core'
 import { launch, shot } from './chromium.ts'
 import { call } from './api.ts'
 import { bigFlow } from './bigflow.ts'
 
-const server = inject('switchboard')
+const server = switchboard()
 
 /** How long auto-layout may run before the benchmark gives up on it. */
 const layoutCapMs = 60_000

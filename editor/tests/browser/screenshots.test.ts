@@ -3,12 +3,13 @@
 // the supervisor's view. They land in test-results/readme-*.png; `npm run screenshots` copies
 // them to docs/screenshots/.
 
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { switchboard } from './server.ts'
 import type { Page } from 'playwright-core'
 import { launch, shot } from './chromium.ts'
 import { call } from './api.ts'
 
-const server = inject('switchboard')
+const server = switchboard()
 
 const queueFlow = `switchboard: 1
 id: chat-queue

@@ -9,12 +9,13 @@
 import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { switchboard } from './server.ts'
 import type { BrowserContext, Page } from 'playwright-core'
 import { launch, shot } from './chromium.ts'
 import { call } from './api.ts'
 
-const server = inject('switchboard')
+const server = switchboard()
 const channel = 'webchat-demo'
 const flow = 'webchat-widget-test'
 const skill = 'webchat-widget-test'
