@@ -37,6 +37,7 @@ export async function launch(opts: {
   locale?: string
   storage?: Record<string, string>
   colorScheme?: 'light' | 'dark'
+  reducedMotion?: 'reduce' | 'no-preference'
 }): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-chromium-'))
   const context = await chromium.launchPersistentContext(dataDir, {
@@ -48,6 +49,9 @@ export async function launch(opts: {
     permissions: ['clipboard-read', 'clipboard-write'],
     locale: opts.locale ?? 'en-US',
     colorScheme: opts.colorScheme ?? 'light',
+    // still pages: a ringing offer and the simulated path keep their look without redrawing
+    // sixty times a second, which software rendering pays for on every test's page
+    reducedMotion: opts.reducedMotion ?? 'reduce',
   })
   const storage = { ...opts.storage, ...(opts.token ? { 'switchboard.token': opts.token } : {}) }
   if (Object.keys(storage).length) {

@@ -182,7 +182,7 @@ describe.skipIf(!server)('the agent desk and the supervisor view', () => {
   const agents: Record<'ana' | 'ben', { token: string; page: Page }> = {} as never
 
   async function agentPage(token: string, colorScheme: 'light' | 'dark'): Promise<Page> {
-    const ctx = await browser.newContext({ baseURL: server!.url, viewport: { width: 1440, height: 900 }, colorScheme })
+    const ctx = await browser.newContext({ baseURL: server!.url, viewport: { width: 1440, height: 900 }, colorScheme, reducedMotion: 'reduce' })
     await ctx.addInitScript((t) => localStorage.setItem('switchboard.token', t), token)
     contexts.push(ctx)
     const p = await ctx.newPage()
@@ -526,7 +526,7 @@ describe.skipIf(!server)('the agent desk and the supervisor view', () => {
   it('catches up after its event stream drops, without duplicates', async () => {
     await benTakesAll({ offer_mode: 'ring', ring_timeout: '2s', pause_on_missed_offer: false })
     const proxy = await startCuttableProxy(server!.url)
-    const ctx = await browser.newContext({ baseURL: proxy.url, viewport: { width: 1280, height: 800 } })
+    const ctx = await browser.newContext({ baseURL: proxy.url, viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' })
     await ctx.addInitScript((t) => localStorage.setItem('switchboard.token', t), agents.ben.token)
     try {
       const page = await ctx.newPage()
