@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config'
 
-const workers = Number(process.env.SWITCHBOARD_BROWSER_WORKERS ?? 2)
+const workers = Number(process.env.SWITCHBOARD_BROWSER_WORKERS ?? 1)
 if (!Number.isInteger(workers) || workers < 1 || workers > 8) {
   throw new Error(`SWITCHBOARD_BROWSER_WORKERS=${process.env.SWITCHBOARD_BROWSER_WORKERS}: give a whole number from 1 to 8`)
 }
@@ -11,9 +11,9 @@ export default defineConfig({
     include: ['tests/browser/**/*.test.ts'],
     environment: 'node',
     globalSetup: ['tests/browser/global-setup.ts'],
-    // Two files at a time, each worker with its own server (global-setup.ts, server.ts): a
-    // browser test mostly waits (for the page, a poll, the server), and two fill those waits.
-    // SWITCHBOARD_BROWSER_WORKERS=1 runs the files one by one.
+    // One file at a time by default. SWITCHBOARD_BROWSER_WORKERS=2 runs two at once, each
+    // worker with its own server (global-setup.ts, server.ts): on a machine with cores to spare
+    // the suite takes a third less; on two cores beside the Go suites, the CPU is already full.
     maxWorkers: workers,
     testTimeout: 120_000,
     hookTimeout: 300_000,
