@@ -42,15 +42,24 @@ const waitAnswer = `    type: wait.reply
     params: {timeout: 1h}
     next: {replied: answer, timeout: failed}`
 
+// asking publishes askFlow(then) as a Facebook channel's default flow and delivers a customer's
+// first message at, leaving the session waiting for its question's send; it returns the harness,
+// the channel and the first message's outcome.
+func asking(t *testing.T, b backend, then string, at time.Time) (*harness, store.Channel, *Outcome) {
+	t.Helper()
+	h := newHarness(t, b, nil)
+	h.publish("ask", askFlow(then))
+	fb := h.facebook("ask")
+	out := h.deliverOne(fb, messengerMessage(t, "page", pageID, "PSID-1", "m_1", "hola", at))
+	h.waitingAction(out.SessionID)
+	return h, fb, out
+}
+
 func TestMessageWhileTheQuestionIsSentAnswersIt(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, b backend) {
-		h := newHarness(t, b, nil)
-		h.publish("ask", askFlow(waitAnswer))
-		fb := h.facebook("ask")
 		at := epoch.Add(-time.Minute)
-		out := h.deliverOne(fb, messengerMessage(t, "page", pageID, "PSID-1", "m_1", "hola", at))
-		h.waitingAction(out.SessionID)
+		h, fb, out := asking(t, b, waitAnswer, at)
 
 		// the customer sees the question before the network answers our request
 		second := h.deliverOne(fb, messengerMessage(t, "page", pageID, "PSID-1", "m_2", "A-123", at.Add(time.Second)))
@@ -86,12 +95,8 @@ func TestMessageWhileTheQuestionIsSentAnswersIt(t *testing.T) {
 func TestMessageWhileTheLastMessageIsSentStartsTheFlowAgain(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, b backend) {
-		h := newHarness(t, b, nil)
-		h.publish("ask", askFlow(`    type: end`))
-		fb := h.facebook("ask")
 		at := epoch.Add(-time.Minute)
-		out := h.deliverOne(fb, messengerMessage(t, "page", pageID, "PSID-1", "m_1", "hola", at))
-		h.waitingAction(out.SessionID)
+		h, fb, out := asking(t, b, `    type: end`, at)
 		require.Equal(t, "held", h.deliverOne(fb, messengerMessage(t, "page", pageID, "PSID-1", "m_2", "una cosa más", at.Add(time.Second))).Delivered)
 
 		h.sendNow(1)
@@ -105,13 +110,9 @@ func TestMessageWhileTheLastMessageIsSentStartsTheFlowAgain(t *testing.T) {
 func TestMessageWhileTheClosingMessageIsSentStaysInTheTranscript(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, b backend) {
-		h := newHarness(t, b, nil)
-		h.publish("ask", askFlow(`    type: close
-    params: {disposition: asked}`))
-		fb := h.facebook("ask")
 		at := epoch.Add(-time.Minute)
-		out := h.deliverOne(fb, messengerMessage(t, "page", pageID, "PSID-1", "m_1", "hola", at))
-		h.waitingAction(out.SessionID)
+		h, fb, out := asking(t, b, `    type: close
+    params: {disposition: asked}`, at)
 		require.Equal(t, "held", h.deliverOne(fb, messengerMessage(t, "page", pageID, "PSID-1", "m_2", "gracias", at.Add(time.Second))).Delivered)
 
 		h.sendNow(1)
@@ -129,14 +130,10 @@ func TestMessageWhileTheClosingMessageIsSentStaysInTheTranscript(t *testing.T) {
 func TestHeldMessagesAreBounded(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, b backend) {
-		h := newHarness(t, b, nil)
-		h.publish("ask", askFlow(waitAnswer))
-		fb := h.facebook("ask")
 		at := epoch.Add(-time.Hour)
-		out := h.deliverOne(fb, messengerMessage(t, "page", pageID, "PSID-1", "m_0", "hola", at))
-		h.waitingAction(out.SessionID)
+		h, fb, out := asking(t, b, waitAnswer, at)
 		for i := 1; i <= engine.MaxHeld+1; i++ {
-			o := h.deliverOne(fb, messengerMessage(t, "page", pageID, "PSID-1", fmt.Sprint("m_", i), fmt.Sprint(i), at.Add(time.Duration(i)*time.Second)))
+			o := h.deliverOne(fb, messengerMessage(t, "page", pageID, "PSID-1", fmt.Sprint("m_h", i), fmt.Sprint(i), at.Add(time.Duration(i)*time.Second)))
 			want := "held"
 			if i > engine.MaxHeld {
 				want = "recorded"
@@ -153,12 +150,8 @@ func TestHeldMessagesAreBounded(t *testing.T) {
 func TestHoldingLosesToTheSendsResult(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, b backend) {
-		h := newHarness(t, b, nil)
-		h.publish("ask", askFlow(waitAnswer))
-		fb := h.facebook("ask")
 		at := epoch.Add(-time.Minute)
-		out := h.deliverOne(fb, messengerMessage(t, "page", pageID, "PSID-1", "m_1", "hola", at))
-		h.waitingAction(out.SessionID)
+		h, fb, out := asking(t, b, waitAnswer, at)
 
 		// the message reads the session waiting for the send; the send's result commits first
 		events, err := channels.Parse(AdapterChannel(fb), messengerMessage(t, "page", pageID, "PSID-1", "m_2", "A-123", at.Add(time.Second)))
