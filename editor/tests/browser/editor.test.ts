@@ -52,7 +52,22 @@ describe.skipIf(!server)('the editor', () => {
   })
 
   afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await shot(page, `failed-${ctx.task.name.replace(/\W+/g, '-')}`)
+    if (ctx.task.result?.state !== 'fail') return
+    await shot(page, `failed-${ctx.task.name.replace(/\W+/g, '-')}`)
+    // what the page showed, for a failure seen only in a CI log
+    const state = await page
+      .evaluate(() => ({
+        url: location.pathname,
+        selected: [...document.querySelectorAll('.react-flow__node.selected')].map((n) => n.getAttribute('data-id')),
+        nodes: document.querySelectorAll('.react-flow__node').length,
+        tab: document.querySelector('[role=tab][aria-selected=true]')?.textContent,
+        inspector: document.querySelector('.inspector')?.textContent?.slice(0, 200),
+        dialog: document.querySelector('[role=dialog]')?.textContent?.slice(0, 200),
+        status: document.querySelector('[role=status]')?.textContent?.slice(0, 200),
+        focused: document.activeElement?.outerHTML.slice(0, 200),
+      }))
+      .catch((e: Error) => ({ error: e.message }))
+    console.error(`failed: ${ctx.task.name}; the page: ${JSON.stringify(state)}`)
   })
 
   afterAll(async () => {
