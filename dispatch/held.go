@@ -41,6 +41,7 @@ func hold(sess store.Session, in engine.Interaction) (store.Session, bool) {
 // with it, in order; a message stays held while the session waits for another send.
 func (d *Dispatcher) drainHeld(ctx context.Context, ch store.Channel, conv *store.Conversation, r *run) ([]*run, error) {
 	var runs []*run
+	closed := closesConversation(r) // by r or a run after it
 	// each turn takes one held message, or stops: at most MaxHeld turns
 	for last := r; len(last.session.Held) > 0; {
 		s := last.session
@@ -56,8 +57,8 @@ func (d *Dispatcher) drainHeld(ctx context.Context, ch store.Channel, conv *stor
 			if next != nil {
 				next.continues = true
 			}
-		case (s.Status == engine.StatusEnded || s.Status == engine.StatusFailed) && conv.Agent == "" &&
-			!closesConversation(r) && !slices.ContainsFunc(runs, closesConversation) && ch.DefaultFlow != "" && ch.Enabled:
+		case (s.Status == engine.StatusEnded || s.Status == engine.StatusFailed) && conv.Agent == "" && !closed &&
+			ch.DefaultFlow != "" && ch.Enabled:
 			s.Held = nil
 			var first string
 			in.Author, first = d.profiles.resolve(ctx, ch, in)
@@ -76,6 +77,7 @@ func (d *Dispatcher) drainHeld(ctx context.Context, ch store.Channel, conv *stor
 			return runs, nil
 		}
 		runs = append(runs, next)
+		closed = closed || closesConversation(next)
 		last = next
 	}
 	return runs, nil

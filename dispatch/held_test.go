@@ -80,12 +80,9 @@ func TestMessageWhileTheQuestionIsSentAnswersIt(t *testing.T) {
 		require.Equal(t, 2, h.count(`SELECT count(*) FROM outbox`))
 		h.sendNow(1)
 		require.Len(t, h.graph.Requests(), 2, "both questions are sent, once each")
-		var next store.Session
-		for _, id := range h.sessionIDs() {
-			if id != out.SessionID {
-				next = h.session(id)
-			}
-		}
+		others := h.db.Strings(t, `SELECT id FROM sessions WHERE id <> ?`, out.SessionID)
+		require.Len(t, others, 1)
+		next := h.session(others[0])
 		require.Equal(t, engine.WaitReply, next.State.Wait.Kind)
 		require.Equal(t, "m_3", next.State.Interaction.ID, "the new session started with the message left")
 		require.Equal(t, 1, h.count(`SELECT count(*) FROM conversations`))
@@ -170,10 +167,4 @@ func TestHoldingLosesToTheSendsResult(t *testing.T) {
 		require.Equal(t, "session", h.deliverOne(fb, messengerMessage(t, "page", pageID, "PSID-1", "m_2", "A-123", at.Add(time.Second))).Delivered)
 		require.Equal(t, "A-123", h.result(out.SessionID))
 	})
-}
-
-// sessionIDs are the ids of every stored session.
-func (h *harness) sessionIDs() []string {
-	h.t.Helper()
-	return h.db.Strings(h.t, `SELECT id FROM sessions ORDER BY id`)
 }
