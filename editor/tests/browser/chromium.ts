@@ -37,7 +37,6 @@ export async function launch(opts: {
   locale?: string
   storage?: Record<string, string>
   colorScheme?: 'light' | 'dark'
-  reducedMotion?: 'reduce' | 'no-preference'
 }): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-chromium-'))
   const context = await chromium.launchPersistentContext(dataDir, {
@@ -51,7 +50,7 @@ export async function launch(opts: {
     colorScheme: opts.colorScheme ?? 'light',
     // still pages: a ringing offer and the simulated path keep their look without redrawing
     // sixty times a second, which software rendering pays for on every test's page
-    reducedMotion: opts.reducedMotion ?? 'reduce',
+    reducedMotion: 'reduce',
   })
   const storage = { ...opts.storage, ...(opts.token ? { 'switchboard.token': opts.token } : {}) }
   if (Object.keys(storage).length) {

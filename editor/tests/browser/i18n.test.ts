@@ -20,7 +20,7 @@ const flowId = 'facebook-care'
  * application again, for every page of every pass). */
 async function visit(p: Page, path: string): Promise<void> {
   const loaded = await p.evaluate(() => document.querySelector('#root > *') !== null).catch(() => false)
-  if (!loaded || new URL(p.url()).origin === 'null') {
+  if (!loaded) {
     await p.goto(path)
     return
   }
