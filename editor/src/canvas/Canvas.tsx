@@ -26,7 +26,7 @@ import { OverviewMap } from './OverviewMap'
 import { nodesNear, regionAround, serves, viewRegion, wiresNear, type Region } from './nearWires'
 import { blockAt, FarLayer, farLayerMin, farScene } from './FarLayer'
 import { useT } from '../i18n/I18n'
-import { paintDone, paintPending } from '../document/idle'
+import { paintDone, paintPending, pointerHeld } from '../document/idle'
 import {
   createGraphBuilder,
   isNoteNodeId,
@@ -418,14 +418,34 @@ export function Canvas({ readOnly }: CanvasProps) {
     })
   }, [focus, flow])
 
-  // the browser tests compare the handles estimated for a block with those drawn
+  // the browser tests compare the handles estimated for a block with those drawn, and print
+  // what the canvas holds when one fails
   useEffect(() => {
-    const w = window as unknown as { switchboardEstimatedHandles?: (id: string) => unknown }
+    const w = window as unknown as { switchboardEstimatedHandles?: (id: string) => unknown; switchboardCanvasState?: () => unknown }
     w.switchboardEstimatedHandles = (id: string) => flow.getNode(id)?.handles
+    w.switchboardCanvasState = () => {
+      const s = store.getState()
+      const d = useDoc.getState()
+      return {
+        selection: d.selection,
+        canvasSelected: s.nodes.filter((n) => n.selected).map((n) => n.id),
+        lookupSelected: [...s.nodeLookup.values()].filter((n) => n.selected).map((n) => n.id),
+        multiSelectionActive: s.multiSelectionActive,
+        nodesSelectionActive: s.nodesSelectionActive,
+        userSelectionActive: s.userSelectionActive,
+        dragging: s.nodes.filter((n) => n.dragging).map((n) => n.id),
+        connecting: s.connection.inProgress,
+        paneDragging: s.paneDragging,
+        trace: d.trace !== null,
+        diff: d.diffView !== null,
+        pointerHeld: pointerHeld(),
+      }
+    }
     return () => {
       delete w.switchboardEstimatedHandles
+      delete w.switchboardCanvasState
     }
-  }, [flow])
+  }, [flow, store])
 
   // what can wait (reading the text into its document, the check's answer) waits for the
   // first paint

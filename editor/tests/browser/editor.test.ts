@@ -65,6 +65,7 @@ describe.skipIf(!server)('the editor', () => {
         dialog: document.querySelector('[role=dialog]')?.textContent?.slice(0, 200),
         status: document.querySelector('[role=status]')?.textContent?.slice(0, 200),
         focused: document.activeElement?.outerHTML.slice(0, 200),
+        canvas: (window as unknown as { switchboardCanvasState?: () => unknown }).switchboardCanvasState?.(),
       }))
       .catch((e: Error) => ({ error: e.message }))
     console.error(`failed: ${ctx.task.name}; the page: ${JSON.stringify(state)}`)
