@@ -87,13 +87,13 @@ func TestContactLookupIsPerChannelAndAuthor(t *testing.T) {
 	s, trace := rt.Start(t.Context(), f, in, engine.StartOptions{})
 	require.Equal(t, engine.StatusEnded, s.Status, s.Error)
 	require.Equal(t, "created", trace[2].Exit)
-	require.Equal(t, "contact-2", s.Vars["id"], "the same author id on another channel is another contact")
-	require.Equal(t, "ana", s.Vars["name"])
+	require.Equal(t, "contact-2", s.Vars.Get("id"), "the same author id on another channel is another contact")
+	require.Equal(t, "ana", s.Vars.Get("name"))
 
 	s, trace = rt.Start(t.Context(), f, in, engine.StartOptions{})
 	require.Equal(t, "lookup", trace[2].Block)
 	require.Equal(t, "found", trace[2].Exit, "the contact created by the first session is found by the second")
-	require.Equal(t, "contact-2", s.Vars["id"])
+	require.Equal(t, "contact-2", s.Vars.Get("id"))
 }
 
 func TestContactLookupWithoutAStoreFails(t *testing.T) {
@@ -149,7 +149,7 @@ after:
 			}
 			s, _ := rt.Start(t.Context(), f, in, engine.StartOptions{Contact: tt.start})
 			require.Equal(t, engine.StatusEnded, s.Status, s.Error)
-			require.Equal(t, map[string]any{"first_before": tt.firstBefore, "name": tt.wName, "first": tt.wFirst}, s.Vars)
+			require.Equal(t, map[string]any{"first_before": tt.firstBefore, "name": tt.wName, "first": tt.wFirst}, s.Vars.Map())
 		})
 	}
 }

@@ -63,7 +63,7 @@ route:
 	require.Len(t, trace, 50)
 	require.Contains(t, s.Error, "ran 50 steps without waiting; a loop in the flow never reaches a waiting block")
 	require.Regexp(t, `^block (b|route) \((set|route\.skill)\): `, s.Error, "the error names the block it stopped at")
-	require.Equal(t, 25, s.Vars["tries"])
+	require.Equal(t, 25, s.Vars.Get("tries"))
 
 	o := play(t, f, sim.Scenario{Interaction: message("hola")})
 	require.Equal(t, engine.StatusFailed, o.Status)

@@ -291,8 +291,8 @@ func BenchmarkKeywords300(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		s, _ := rt.Start(ctx, f, in, engine.StartOptions{})
-		if s.Vars["keyword"] != "opción 151" {
-			b.Fatalf("keyword %v, want opción 151 (%s)", s.Vars["keyword"], s.Error)
+		if s.Vars.Get("keyword") != "opción 151" {
+			b.Fatalf("keyword %v, want opción 151 (%s)", s.Vars.Get("keyword"), s.Error)
 		}
 	}
 }

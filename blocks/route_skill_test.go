@@ -307,7 +307,7 @@ func TestRouteSkillDefaultSkill(t *testing.T) {
 			}
 			require.Equal(t, engine.StatusWaiting, s.Status, s.Error)
 			require.Equal(t, tt.skill, trace[1].Actions[0].Skill)
-			require.Equal(t, "a1", s.Vars["agent"])
+			require.Equal(t, "a1", s.Vars.Get("agent"))
 		})
 	}
 }
@@ -335,7 +335,7 @@ func TestRouteSkillRefusesStaleAndRepeatedEvents(t *testing.T) {
 	require.ErrorIs(t, err, engine.ErrStaleEvent)
 	require.Equal(t, queuedAt, s.Seq, "a refused event changes nothing")
 	require.Equal(t, engine.StatusWaiting, s.Status)
-	require.NotContains(t, s.Vars, "agent")
+	require.NotContains(t, s.Vars.Map(), "agent")
 
 	_, err = rt.Resume(t.Context(), f, s, engine.Event{Kind: engine.EventReply, Seq: queuedAt})
 	require.ErrorIs(t, err, engine.ErrUnexpectedEvent, "a routing wait takes no reply")
@@ -344,7 +344,7 @@ func TestRouteSkillRefusesStaleAndRepeatedEvents(t *testing.T) {
 	_, err = rt.Resume(t.Context(), f, s, assigned)
 	require.NoError(t, err)
 	require.Equal(t, engine.StatusWaiting, s.Status, "assigned, the session waits for the agent to close")
-	require.Equal(t, "a1", s.Vars["agent"])
+	require.Equal(t, "a1", s.Vars.Get("agent"))
 
 	before := *s
 	_, err = rt.Resume(t.Context(), f, s, assigned)
@@ -568,7 +568,7 @@ bye: {type: end}
 			clock := engine.NewManualClock(monday)
 			rt := &engine.Runtime{Clock: clock, Router: router, Outbox: &engine.MemoryOutbox{}}
 			s, _ := rt.Start(t.Context(), f, fbComment("factura"), engine.StartOptions{SessionID: "s"})
-			require.Equal(t, "a1", s.Vars["agent"], "assigned at once")
+			require.Equal(t, "a1", s.Vars.Get("agent"), "assigned at once")
 			require.Equal(t, monday.Add(time.Minute), s.Wait.Deadline, "no_reply first")
 			router.clock = tc.clock(monday)
 			clock.Advance(time.Minute)

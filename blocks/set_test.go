@@ -54,6 +54,36 @@ blocks:
 	require.Equal(t, []string{"priority", "count", "double", "greeting", "tags"}, names, "the trace lists the variables in the order they were set")
 }
 
+// Expressions that read vars as a whole see every variable, however few or many are set.
+func TestSetReadsVarsAsAWhole(t *testing.T) {
+	t.Parallel()
+	f := around(t, "webchat", `b:
+  type: set
+  params:
+    vars:
+      a: '"x"'
+      one: 'len(vars)'
+      both: 'vars["a"] + vars.a'
+  next: {next: more}
+more:
+  type: set
+  params:
+    vars: {c: 1, d: 2, e: 3, names: 'join(sort(keys(vars)), ",")'}
+  next: {next: last}
+last:
+  type: set
+  params:
+    vars: {f: 'vars.e + len(vars)'}
+`)
+	o := play(t, f, sim.Scenario{Interaction: message("hola")})
+	require.Nil(t, o.Error, "%s", errorOf(o))
+	require.Equal(t, map[string]any{
+		"a": "x", "one": 1, "both": "xx", "c": 1, "d": 2, "e": 3,
+		"names": "a,both,c,d,e,one",
+		"f":     3 + 7,
+	}, o.Vars)
+}
+
 func TestSetStopsAtAFailingExpression(t *testing.T) {
 	t.Parallel()
 	f := around(t, "webchat", `b:

@@ -114,11 +114,11 @@ func TestWaitReplyRefusesAStaleReply(t *testing.T) {
 	_, err := rt.Resume(t.Context(), f, s, engine.Event{Kind: engine.EventReply, Seq: first, Interaction: &reply})
 	require.NoError(t, err)
 	require.Equal(t, engine.StatusWaiting, s.Status, "waiting again")
-	require.Equal(t, "uno", s.Vars["reply"])
+	require.Equal(t, "uno", s.Vars.Get("reply"))
 
 	again := webchat("dos")
 	_, err = rt.Resume(t.Context(), f, s, engine.Event{Kind: engine.EventReply, Seq: first, Interaction: &again})
 	require.ErrorIs(t, err, engine.ErrStaleEvent)
-	require.Equal(t, "uno", s.Vars["reply"], "a refused reply changes nothing")
+	require.Equal(t, "uno", s.Vars.Get("reply"), "a refused reply changes nothing")
 	require.Equal(t, "uno", s.Interaction.Text)
 }

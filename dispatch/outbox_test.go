@@ -60,7 +60,7 @@ func (h *harness) result(sessionID string) string {
 	h.t.Helper()
 	s := h.session(sessionID)
 	require.Equal(h.t, string(engine.StatusEnded), s.Status, "session %s has ended (error %q)", sessionID, s.State.Error)
-	r, _ := s.State.Vars["result"].(string)
+	r, _ := s.State.Vars.Get("result").(string)
 	return r
 }
 

@@ -54,7 +54,7 @@ type run struct {
 
 func (r *run) outcome(conv string) *Outcome {
 	o := &Outcome{ConversationID: conv, SessionID: r.session.ID, Delivered: "session", Status: r.session.Status,
-		Vars: r.session.Vars, Steps: r.steps}
+		Vars: r.session.Vars.Map(), Steps: r.steps}
 	o.Path, o.Exits, o.Actions = engine.Summarise(r.steps)
 	if r.session.Status == engine.StatusWaiting {
 		o.Waiting = r.session.Wait

@@ -86,7 +86,8 @@ func TestReplyBeforeTheTimerWins(t *testing.T) {
 		require.Equal(t, []string{"wait", "replied"}, reply.Path)
 		require.Equal(t, []string{"replied", "next"}, reply.Exits)
 		require.Equal(t, "replied", h.result(out.SessionID))
-		require.Equal(t, "quiero cambiar mi plan", h.session(out.SessionID).State.Vars["answer"])
+		sess := h.session(out.SessionID)
+		require.Equal(t, "quiero cambiar mi plan", sess.State.Vars.Get("answer"))
 
 		h.clock.Advance(time.Hour)
 		h.sendNow(0)

@@ -213,15 +213,11 @@ func (c *Context) Render(t *Template) (string, error) {
 }
 
 // Var returns a session variable.
-func (c *Context) Var(name string) any { return c.session.Vars[name] }
+func (c *Context) Var(name string) any { return c.session.Vars.Get(name) }
 
 // SetVar sets a session variable; the trace records it.
 func (c *Context) SetVar(name string, v any) {
-	if c.session.Vars == nil {
-		c.session.Vars = map[string]any{}
-		c.env.Vars = c.session.Vars
-	}
-	c.session.Vars[name] = v
+	c.session.Vars.Set(name, v)
 	c.run.vars = append(c.run.vars, VarChange{Name: name, Value: v})
 }
 

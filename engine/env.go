@@ -103,6 +103,15 @@ type Env struct {
 	Flow        *FlowInfo      `expr:"flow"`
 
 	budget *budget // what the run has left; nil outside a run
+	vars   *Vars   // the session's variables, in a run: Vars is their map once an expression needs it
+}
+
+// variable returns a variable's value: from the session's variables in a run, else from Vars.
+func (e *Env) variable(name string) any {
+	if e.vars != nil {
+		return e.vars.Get(name)
+	}
+	return e.Vars[name]
 }
 
 // EnvFields documents the expression environment, for the reference and editor completion.

@@ -44,6 +44,7 @@ type Expression struct {
 	program  *vm.Program
 	constant bool
 	value    any
+	vars     bool      // whether it reads vars at all
 	fast     *fastPath // a direct accessor when the expression is a plain path such as interaction.text
 	direct   *direct   // evaluation without the machine, for the shapes direct knows
 }
@@ -167,7 +168,7 @@ func CompileExpression(src, typ string) (*Expression, error) {
 	if strings.TrimSpace(src) == "" {
 		return nil, &ExprError{Message: "the expression is empty"}
 	}
-	program, refs, root, d, err := compileSafely(src, typ)
+	program, refs, vars, root, d, err := compileSafely(src, typ)
 	if err != nil {
 		var fe *file.Error
 		if errors.As(err, &fe) {
@@ -175,7 +176,7 @@ func CompileExpression(src, typ string) (*Expression, error) {
 		}
 		return nil, &ExprError{Message: err.Error()}
 	}
-	e := &Expression{Source: src, Type: typ, program: program, Vars: refs}
+	e := &Expression{Source: src, Type: typ, program: program, Vars: refs, vars: vars}
 	// A plain path gets a direct accessor; on vars, only when the value needs no conversion.
 	if f := fastPathOf(root); f != nil && (typ == "" || !onVars(root)) {
 		e.fast = f
@@ -234,10 +235,10 @@ var configs = func() map[string]*sync.Pool {
 type config struct{ check, compile *conf.Config }
 
 // compileSafely compiles an expression as expr.Compile does, with a reused configuration, and
-// returns the variables it reads, its syntax tree's root as written (before optimisation) and
-// its direct evaluation when it has one. A panic inside the compiler becomes an error: no flow
-// file may crash the process.
-func compileSafely(src, typ string) (p *vm.Program, refs []VarRef, root ast.Node, d *direct, err error) {
+// returns the variables it reads, whether it reads vars at all, its syntax tree's root as
+// written (before optimisation) and its direct evaluation when it has one. A panic inside the
+// compiler becomes an error: no flow file may crash the process.
+func compileSafely(src, typ string) (p *vm.Program, refs []VarRef, vars bool, root ast.Node, d *direct, err error) {
 	pool := configs[typ]
 	cs := pool.Get().(*config)
 	defer pool.Put(cs)
@@ -249,7 +250,7 @@ func compileSafely(src, typ string) (p *vm.Program, refs []VarRef, root ast.Node
 	}()
 	tree, err := checker.ParseCheck(src, c)
 	if err != nil {
-		return nil, nil, nil, nil, err
+		return nil, nil, false, nil, nil, err
 	}
 	collect := &varCollector{}
 	ast.Walk(&tree.Node, collect)
@@ -259,14 +260,14 @@ func compileSafely(src, typ string) (p *vm.Program, refs []VarRef, root ast.Node
 		if err := optimizer.Optimize(&tree.Node, c); err != nil {
 			var fe *file.Error
 			if errors.As(err, &fe) {
-				return nil, nil, nil, nil, fe.Bind(tree.Source)
+				return nil, nil, false, nil, nil, fe.Bind(tree.Source)
 			}
-			return nil, nil, nil, nil, err
+			return nil, nil, false, nil, nil, err
 		}
 	}
 	ast.Walk(&tree.Node, budgetPatch{})
 	p, err = compiler.Compile(tree, cs.compile)
-	return p, collect.refs, root, d, err
+	return p, collect.refs, collect.vars, root, d, err
 }
 
 // ConstantExpression is an expression that always yields v: a number or a boolean written
@@ -293,6 +294,9 @@ func (e *Expression) Eval(m *vm.VM, env *Env) (any, error) {
 	if m == nil {
 		m = &vm.VM{}
 	}
+	if e.vars && env.vars != nil {
+		env.Vars = env.vars.Map() // the machine reads variables from a map
+	}
 	m.MemoryBudget = ExpressionMemoryBudget
 	v, err := m.Run(e.program, env)
 	if err != nil {
@@ -315,10 +319,17 @@ func unwrapExprError(err error) error {
 	return err
 }
 
-// varCollector records reads of vars.name while the expression compiles.
-type varCollector struct{ refs []VarRef }
+// varCollector records reads of vars.name while the expression compiles, and whether it
+// reads vars in any way.
+type varCollector struct {
+	refs []VarRef
+	vars bool
+}
 
 func (c *varCollector) Visit(node *ast.Node) {
+	if id, ok := (*node).(*ast.IdentifierNode); ok && id.Value == "vars" {
+		c.vars = true
+	}
 	m, ok := (*node).(*ast.MemberNode)
 	if !ok {
 		return

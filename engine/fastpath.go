@@ -65,7 +65,7 @@ func fastPathOf(n ast.Node) *fastPath {
 		}
 		if id, ok := x.Node.(*ast.IdentifierNode); ok && id.Value == "vars" {
 			name := prop.Value
-			return &fastPath{value: func(e *Env) any { return e.Vars[name] }}
+			return &fastPath{value: func(e *Env) any { return e.variable(name) }}
 		}
 		if path := pathOf(x.Node); path != "" {
 			return fastPaths[path+"."+prop.Value]

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"sync"
 	"time"
 	"unsafe"
@@ -79,12 +78,14 @@ func (r *Runtime) Start(ctx context.Context, f *Flow, in Interaction, o StartOpt
 	st := &started{}
 	s := &st.session
 	s.ID, s.FlowID, s.FlowVersion, s.Status = o.SessionID, f.Info.ID, f.Info.Version, StatusRunning
-	s.Vars, s.Interaction = make(map[string]any, len(f.Vars)+4), in
+	s.Interaction = in
 	s.DefaultSkill, s.Seed = o.DefaultSkill, o.Seed
 	for _, v := range f.Vars {
-		s.Vars[v.Key] = v.Value
+		s.Vars.Set(v.Key, v.Value)
 	}
-	maps.Copy(s.Vars, o.Vars)
+	for name, v := range o.Vars {
+		s.Vars.Set(name, v)
+	}
 	if o.Contact != nil {
 		s.Contact = withFirstName(*o.Contact)
 	} else {
@@ -272,7 +273,7 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 		}
 		c.flow, c.node, c.step, c.rng, c.actions = f, node, step, nil, 0
 		env := &c.env
-		env.Interaction, env.Contact, env.Vars, env.Now, env.Flow, env.budget = &s.Interaction, &s.Contact, s.Vars, now, &f.Info, &rn.budget
+		env.Interaction, env.Contact, env.vars, env.Now, env.Flow, env.budget = &s.Interaction, &s.Contact, &s.Vars, now, &f.Info, &rn.budget
 		s.Block = node.ID
 		varsFrom, actionsFrom := len(rn.vars), len(rn.actions)
 		if tr != nil {
@@ -382,7 +383,7 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 			s.Status = StatusEnded
 			return
 		}
-		vars := s.Vars
+		vars := s.Vars.Map()
 		caller, err := r.pop(ctx, rn)
 		if err != nil {
 			r.fail(s, node, err)
@@ -431,12 +432,14 @@ func (r *Runtime) maxDepth() int {
 	return DefaultMaxDepth
 }
 
-func childVars(call *Call) map[string]any {
-	vars := make(map[string]any, len(call.Flow.Vars)+len(call.Vars))
+func childVars(call *Call) Vars {
+	var vars Vars
 	for _, v := range call.Flow.Vars {
-		vars[v.Key] = v.Value
+		vars.Set(v.Key, v.Value)
 	}
-	maps.Copy(vars, call.Vars)
+	for name, v := range call.Vars {
+		vars.Set(name, v)
+	}
 	return vars
 }
 

@@ -25,7 +25,7 @@ type Session struct {
 	// Block is the current block: the one waiting, or the last one run.
 	Block string `json:"block"`
 	// Vars are the session's variables.
-	Vars map[string]any `json:"vars"`
+	Vars Vars `json:"vars"`
 	// Interaction is the interaction that started the session, or the latest one that resumed it.
 	Interaction Interaction `json:"interaction"`
 	Contact     Contact     `json:"contact"`
@@ -54,10 +54,10 @@ const MaxHeld = 16
 
 // Frame is a flow waiting for a subflow it called to finish.
 type Frame struct {
-	FlowID      string         `json:"flow_id"`
-	FlowVersion int            `json:"flow_version"`
-	Block       string         `json:"block"`
-	Vars        map[string]any `json:"vars"`
+	FlowID      string `json:"flow_id"`
+	FlowVersion int    `json:"flow_version"`
+	Block       string `json:"block"`
+	Vars        Vars   `json:"vars"`
 }
 
 // WaitKind is what a session waits on.

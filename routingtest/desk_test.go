@@ -46,8 +46,8 @@ func TestCloseResumesTheFlow(t *testing.T) {
 		sess, err := c.st.SessionGet(c.ctx, e.SessionID)
 		require.NoError(t, err)
 		require.Equal(t, "ended", sess.Status)
-		require.Equal(t, "ana", sess.State.Vars["agent"])
-		require.Equal(t, "solved", sess.State.Vars["disposition"])
+		require.Equal(t, "ana", sess.State.Vars.Get("agent"))
+		require.Equal(t, "solved", sess.State.Vars.Get("disposition"))
 
 		require.Empty(t, c.serving(t, ana))
 		c.close(t, ana, conv, "solved").refused(t, 409, "not_yours")

@@ -329,7 +329,7 @@ func DecodeInteraction(data []byte) (engine.Interaction, error) {
 }
 
 func outcome(s *engine.Session, steps []engine.Step, actions []*engine.Action) *Outcome {
-	o := &Outcome{Status: s.Status, Vars: s.Vars, Steps: steps, Session: s, Actions: actions}
+	o := &Outcome{Status: s.Status, Vars: s.Vars.Map(), Steps: steps, Session: s, Actions: actions}
 	o.Path, o.Exits, _ = engine.Summarise(steps)
 	if o.Actions == nil {
 		o.Actions = []*engine.Action{}
