@@ -244,7 +244,11 @@ func postMessage(ctx context.Context, client *http.Client, target string, body [
 	if answer.Outcome == nil {
 		return bench.Outcome{}, errors.New("no outcome within the wait")
 	}
-	return bench.OutcomeOf(answer.Outcome.Path, answer.Outcome.Vars, answer.Outcome.Actions), nil
+	var vars map[string]any
+	if answer.Outcome.Vars != nil {
+		vars = answer.Outcome.Vars.Map()
+	}
+	return bench.OutcomeOf(answer.Outcome.Path, vars, answer.Outcome.Actions), nil
 }
 
 // setupBench creates the channel the load test posts to.

@@ -49,7 +49,7 @@ func (h *harness) replyText(out *Outcome) string {
 	h.t.Helper()
 	require.Equal(h.t, "session", out.Delivered)
 	require.Equal(h.t, engine.StatusEnded, out.Status, "%v", out.Error)
-	greeting, _ := out.Vars["greeting"].(string)
+	greeting, _ := out.Vars.Get("greeting").(string)
 	return greeting
 }
 

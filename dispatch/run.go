@@ -32,7 +32,7 @@ type Outcome struct {
 	Path      []string         `json:"path"`
 	Exits     []string         `json:"exits"`
 	Actions   []*engine.Action `json:"actions"`
-	Vars      map[string]any   `json:"vars"`
+	Vars      *engine.Vars     `json:"vars"`
 	Waiting   *engine.Wait     `json:"waiting"`
 	Error     *string          `json:"error"`
 	Steps     []engine.Step    `json:"steps,omitempty"`
@@ -54,7 +54,7 @@ type run struct {
 
 func (r *run) outcome(conv string) *Outcome {
 	o := &Outcome{ConversationID: conv, SessionID: r.session.ID, Delivered: "session", Status: r.session.Status,
-		Vars: r.session.Vars.Map(), Steps: r.steps}
+		Vars: &r.session.Vars, Steps: r.steps}
 	o.Path, o.Exits, o.Actions = engine.Summarise(r.steps)
 	if r.session.Status == engine.StatusWaiting {
 		o.Waiting = r.session.Wait
