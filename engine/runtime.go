@@ -51,7 +51,7 @@ type Runtime struct {
 	// Tracer observes runs and their blocks; nil observes nothing.
 	Tracer Tracer
 
-	vms sync.Pool
+	runs sync.Pool // *run, the working state of runs that ended
 }
 
 // StartOptions are what a new session starts with besides its interaction.
@@ -73,8 +73,9 @@ type StartOptions struct {
 // Start runs a new session of flow for an interaction until it waits or ends. It returns the
 // session (running, waiting, ended or failed) and the trace of the steps it ran.
 func (r *Runtime) Start(ctx context.Context, f *Flow, in Interaction, o StartOptions) (*Session, []Step) {
-	// The session and its first run are one allocation: the trace, the variables and actions
-	// it records and the texts it builds live in the run's buffers, kept by the session.
+	// The session and the record of its first run are one allocation: the trace, the
+	// variables and actions it records and the texts it builds live in the record's buffers,
+	// kept by the session.
 	st := &started{}
 	s := &st.session
 	s.ID, s.FlowID, s.FlowVersion, s.Status = o.SessionID, f.Info.ID, f.Info.Version, StatusRunning
@@ -97,16 +98,17 @@ func (r *Runtime) Start(ctx context.Context, f *Flow, in Interaction, o StartOpt
 		s.Status, s.Error = StatusFailed, fmt.Sprintf("flow %s has no trigger for the %s channel", f.Info.ID, in.Channel)
 		return s, nil
 	}
-	rn := &st.run
-	rn.init(s, f, 1)
+	rn := r.startRun(s, &st.record, f, 1)
 	r.advance(ctx, rn, entry, nil)
-	return s, rn.trace
+	trace := rn.trace
+	r.endRun(rn)
+	return s, trace
 }
 
-// started is a new session with its first run.
+// started is a new session with the record of its first run.
 type started struct {
 	session Session
-	run     run
+	record  record
 }
 
 // Resume delivers an event to a waiting session of flow (the flow the session waits in) and
@@ -132,62 +134,83 @@ func (r *Runtime) Resume(ctx context.Context, f *Flow, s *Session, ev Event) ([]
 		return nil, fmt.Errorf("block %s (%s) cannot be resumed", node.ID, node.Type)
 	}
 	// The callers of a subflow are loaded when the subflow returns to them.
-	rn := &run{}
-	rn.init(s, f, len(s.Stack)+1)
+	rn := r.startRun(s, &record{}, f, len(s.Stack)+1)
 	if ev.Kind == EventReply && ev.Interaction != nil {
 		s.Interaction = *ev.Interaction
 	}
 	rn.waited = s.Wait
 	s.Status, s.Wait = StatusRunning, nil
 	r.advance(ctx, rn, node, &ev)
-	return rn.trace, nil
+	trace := rn.trace
+	r.endRun(rn)
+	return trace, nil
 }
 
-// run is the state of one Start or Resume. It is allocated once per call and holds small
-// buffers that the trace's steps, variables, actions and texts are cut from, so a run of a
-// few blocks allocates little besides what its expressions build.
+// run is the working state of one Start or Resume: what its blocks see, its budget and its
+// flows. It is needed only while the run lasts, and is reused by a later run (startRun,
+// endRun); what the run leaves behind is in its record.
 type run struct {
-	c      Context
-	flows  []*Flow // the flow of each stack frame, then the running flow; nil until loaded
-	s      *Session
-	trace  []Step
-	waited *Wait // the wait a Resume ends
-	budget budget
+	*record
+	c       Context
+	flows   []*Flow // the flow of each stack frame, then the running flow; nil until loaded
+	s       *Session
+	waited  *Wait // the wait a Resume ends
+	budget  budget
+	flowBuf [1]*Flow
+	vm      *vm.VM // the run's expression machine, kept from run to run
+}
 
+// record is what one Start or Resume leaves behind: small buffers that the trace's steps,
+// variables, actions and texts are cut from, so a run of a few blocks allocates little besides
+// what its expressions build. It is allocated once per call and kept by the trace; a new
+// session and its first record are one 3 KiB allocation, the text taking what the others leave.
+type record struct {
+	trace    []Step
 	vars     []VarChange // every variable set in this run; each step's Vars is a window of it
 	actions  []*Action   // likewise for actions
-	flowBuf  [1]*Flow
 	varBuf   [4]VarChange
 	actBuf   [2]*Action
 	traceBuf [8]Step
 	newActs  int       // how many of actStore NewAction gave out
 	actStore [1]Action // the first action a block asks NewAction for
 	textLen  int       // how much of text is taken
-	text     [176]byte // the bytes of the texts the run builds (replies, ids), while they fit
+	text     [320]byte // the bytes of the texts the run builds (replies, ids), while they fit
 }
 
-// init prepares a run of a session whose running flow is f, depth frames deep.
-func (rn *run) init(s *Session, f *Flow, depth int) {
-	rn.s = s
+// startRun prepares a run of a session whose running flow is f, depth frames deep, that
+// records into rec.
+func (r *Runtime) startRun(s *Session, rec *record, f *Flow, depth int) *run {
+	rn, _ := r.runs.Get().(*run)
+	if rn == nil {
+		rn = &run{vm: &vm.VM{}}
+	}
+	rn.record, rn.s = rec, s
 	if depth == 1 {
 		rn.flows = rn.flowBuf[:1]
 	} else {
 		rn.flows = make([]*Flow, depth)
 	}
 	rn.flows[depth-1] = f
-	rn.trace, rn.vars, rn.actions = rn.traceBuf[:0], rn.varBuf[:0], rn.actBuf[:0]
+	rec.trace, rec.vars, rec.actions = rec.traceBuf[:0], rec.varBuf[:0], rec.actBuf[:0]
+	return rn
+}
+
+// endRun keeps a run that ended for a later one, holding nothing of this one.
+func (r *Runtime) endRun(rn *run) {
+	*rn = run{vm: rn.vm}
+	r.runs.Put(rn)
 }
 
 // textBuf returns an empty buffer to build a text in, on the free part of the run's text
 // buffer; keepText then takes what was built. Appending past its capacity moves the text to
 // memory of its own, as append does.
-func (rn *run) textBuf() []byte { return rn.text[rn.textLen:rn.textLen] }
+func (rn *record) textBuf() []byte { return rn.text[rn.textLen:rn.textLen] }
 
 // keepText returns the text built in b (from textBuf) as a string, and takes its bytes from
-// the run's text buffer when they are there. The buffer's bytes are written once: a run hands
-// out each part of it once, and a run is never reused, so the string never changes; it keeps
-// the run's memory alive as long as it is held, like the trace does.
-func (rn *run) keepText(b []byte) string {
+// the record's text buffer when they are there. The buffer's bytes are written once: a run
+// hands out each part of it once, and a record is never reused, so the string never changes;
+// it keeps the record's memory alive as long as it is held, like the trace does.
+func (rn *record) keepText(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
@@ -213,13 +236,6 @@ func (r *Runtime) now() time.Time {
 	return time.Time{}
 }
 
-func (r *Runtime) getVM() *vm.VM {
-	if m, ok := r.vms.Get().(*vm.VM); ok {
-		return m
-	}
-	return &vm.VM{}
-}
-
 // advance runs blocks from node until the session waits or ends. ev, when set, resumes node.
 func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 	s := rn.s
@@ -231,11 +247,9 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 	wall := time.Now() // the wall clock, which the run's deadline is read on
 	rn.budget.reset(ctx, r.Limits.memory(), r.Limits.operations(), r.Limits.deadline(), wall)
 	defer rn.budget.release()
-	m := r.getVM()
-	defer r.vms.Put(m)
 	c := &rn.c
 	// A run's context starts zeroed: only what stays for the whole run is set here.
-	c.rt, c.session, c.vm, c.run = r, s, m, rn
+	c.rt, c.session, c.vm, c.run = r, s, rn.vm, rn
 	now := r.now() // one reading of the clock for the whole run: its steps are one moment
 	start, lap := wall, wall
 	if r.Stopwatch != nil {
