@@ -75,8 +75,10 @@ type keywords struct {
 	automaton   *ahocorasick.AhoCorasick // for many keywords; nil when few
 	prefixes    [1024]uint64             // for few keywords: the set of their first two bytes
 	singles     [256]bool                // for few keywords: the one-byte ones
+	byFirst     [256][]uint8             // for few keywords: the patterns that begin with each byte
 	whole       bool
 	leftmost    bool
+	anyOnly     bool // no rule has all- or none-words: a rule matches by its first any-word
 	saveKeyword string
 	saveExit    string
 	scratch     sync.Pool // *keywordScratch
@@ -141,8 +143,15 @@ func buildKeywords(p *engine.Params) (engine.Block, error) {
 		}
 		k.rules = append(k.rules, rule)
 	}
-	for _, p := range patterns {
+	k.anyOnly = true
+	for _, r := range k.rules {
+		k.anyOnly = k.anyOnly && len(r.all) == 0 && len(r.none) == 0
+	}
+	for i, p := range patterns {
 		k.patterns = append(k.patterns, []byte(p))
+		if i < directSearchLimit {
+			k.byFirst[p[0]] = append(k.byFirst[p[0]], uint8(i))
+		}
 		if len(p) == 1 {
 			k.singles[p[0]] = true
 		} else {
@@ -210,7 +219,9 @@ func (k *keywords) find(s *keywordScratch) {
 }
 
 // scan finds where each of a few keywords first appears in one pass over the text: only the
-// positions whose first two bytes begin some keyword are compared with the keywords.
+// positions whose first two bytes begin some keyword are compared with the keywords that begin
+// with that byte. When the leftmost rule wins and rules have only any-words, the first
+// position where a keyword appears decides, and the scan stops there.
 func (k *keywords) scan(text []byte, first []int) {
 	left := len(k.patterns)
 	for i := 0; i < len(text) && left > 0; i++ {
@@ -221,15 +232,20 @@ func (k *keywords) scan(text []byte, first []int) {
 		if k.prefixes[pair>>6]&(1<<(pair&63)) == 0 && !k.singles[text[i]] {
 			continue
 		}
-		for p, pat := range k.patterns {
-			if first[p] >= 0 || pat[0] != text[i] || !bytes.HasPrefix(text[i:], pat) {
+		found := false
+		for _, p := range k.byFirst[text[i]] {
+			pat := k.patterns[p]
+			if first[p] >= 0 || !bytes.HasPrefix(text[i:], pat) {
 				continue
 			}
 			if k.whole && !engine.WholeMatch(text, i, i+len(pat)) {
 				continue
 			}
-			first[p] = i
+			first[p], found = i, true
 			left--
+		}
+		if found && k.leftmost && k.anyOnly {
+			return
 		}
 	}
 }
