@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -67,28 +68,40 @@ func AppendFold(dst []byte, s string) []byte {
 	return dst
 }
 
+// asciiFoldWords is each ASCII byte as AppendFoldWords writes it: letters in lower case, white
+// space as a space.
+var asciiFoldWords = func() (t [utf8.RuneSelf]byte) {
+	for c := range t {
+		switch {
+		case c == ' ' || ('\t' <= c && c <= '\r'):
+			t[c] = ' '
+		case 'A' <= c && c <= 'Z':
+			t[c] = byte(c) + 'a' - 'A'
+		default:
+			t[c] = byte(c)
+		}
+	}
+	return t
+}()
+
 // AppendFoldWords appends the form of s that keywords are matched in: folded as AppendFold does,
 // every run of white space (spaces, tabs, line breaks, no-break and other Unicode spaces) written
 // as one space, and the typographic apostrophes ’ and ʼ written as '. A keyword and the text it
 // is looked for in both go through it, so "dar  de\u00a0baja" holds the phrase "dar de baja".
 func AppendFoldWords(dst []byte, s string) []byte {
+	dst = slices.Grow(dst, len(s)) // folded text is as long as the text, but for rare letters
 	space := false
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			i++
-			switch {
-			case c == ' ' || ('\t' <= c && c <= '\r'):
-				if !space {
-					dst = append(dst, ' ')
-				}
+			if f := asciiFoldWords[c]; f != ' ' {
+				dst = append(dst, f)
+				space = false
+			} else if !space {
+				dst = append(dst, ' ')
 				space = true
-				continue
-			case 'A' <= c && c <= 'Z':
-				c += 'a' - 'A'
 			}
-			dst = append(dst, c)
-			space = false
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
