@@ -90,7 +90,8 @@ func (r *Runtime) Start(ctx context.Context, f *Flow, in Interaction, o StartOpt
 	if o.Contact != nil {
 		s.Contact = withFirstName(*o.Contact)
 	} else {
-		s.Contact = withFirstName(Contact{Name: in.Author.Name, Handle: in.Author.Handle})
+		// Set field by field on the zeroed session rather than copied whole into it.
+		s.Contact.Name, s.Contact.Handle, s.Contact.FirstName = in.Author.Name, in.Author.Handle, FirstNameOf(in.Author.Name)
 	}
 	s.Contact.Language = contactLanguage(s, f, o.DefaultLanguage)
 	entry := f.Entry(in.Channel, in.Kind)
