@@ -215,7 +215,7 @@ func (b *budget) work(n int64) error {
 		return &BudgetError{Budget: BudgetCancelled}
 	default:
 	}
-	if !b.until.IsZero() && !time.Now().Before(b.until) {
+	if !b.until.IsZero() && time.Until(b.until) <= 0 { // on the monotonic clock alone, when until has it
 		return &BudgetError{Budget: BudgetDeadline, Limit: int64(b.deadline)}
 	}
 	return nil

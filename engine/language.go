@@ -13,6 +13,9 @@ import (
 // LanguageOf returns the language of a locale or language tag: "it_IT", "it-IT" and "IT" are
 // all "it". It returns "" for something that is not one.
 func LanguageOf(tag string) string {
+	if tag == "" {
+		return ""
+	}
 	tag = strings.ToLower(strings.TrimSpace(tag))
 	if i := strings.IndexAny(tag, "_-"); i >= 0 {
 		tag = tag[:i]

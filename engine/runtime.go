@@ -252,6 +252,8 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 	// A run's context starts zeroed: only what stays for the whole run is set here.
 	c.rt, c.session, c.vm, c.run = r, s, rn.vm, rn
 	now := r.now() // one reading of the clock for the whole run: its steps are one moment
+	env := &c.env
+	env.Interaction, env.Contact, env.vars, env.Now, env.budget = &s.Interaction, &s.Contact, &s.Vars, now, &rn.budget
 	start, lap := wall, wall
 	if r.Stopwatch != nil {
 		lap = r.Stopwatch()
@@ -287,8 +289,7 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 			step.Flow = f.Info.ID
 		}
 		c.flow, c.node, c.step, c.rng, c.actions = f, node, step, nil, 0
-		env := &c.env
-		env.Interaction, env.Contact, env.vars, env.Now, env.Flow, env.budget = &s.Interaction, &s.Contact, &s.Vars, now, &f.Info, &rn.budget
+		env.Flow = &f.Info
 		s.Block = node.ID
 		varsFrom, actionsFrom := len(rn.vars), len(rn.actions)
 		if tr != nil {
