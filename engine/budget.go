@@ -180,9 +180,9 @@ func (b *budget) alloc(n int64, what string) error {
 	return nil
 }
 
-// step counts the operation of running a block and notices a deadline or a cancellation, on
-// wall, a fresh reading of the wall clock.
-func (b *budget) step(wall time.Time) error {
+// step counts the operation of running a block and notices a deadline or a cancellation;
+// elapsed is a fresh reading of the time since the run started, which the deadline counts from.
+func (b *budget) step(elapsed time.Duration) error {
 	if 1 > b.opsLimit-b.ops {
 		return &BudgetError{Budget: BudgetOperations, Limit: b.opsLimit}
 	}
@@ -192,7 +192,7 @@ func (b *budget) step(wall time.Time) error {
 		return &BudgetError{Budget: BudgetCancelled}
 	default:
 	}
-	if !b.until.IsZero() && !wall.Before(b.until) {
+	if !b.until.IsZero() && elapsed >= b.deadline {
 		return &BudgetError{Budget: BudgetDeadline, Limit: int64(b.deadline)}
 	}
 	return nil

@@ -245,8 +245,8 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 		ctx, tr = r.Tracer.StartRun(ctx, rn.flow(), s, ev != nil)
 		defer tr.EndRun(s)
 	}
-	wall := time.Now() // the wall clock, which the run's deadline is read on
-	rn.budget.reset(ctx, r.Limits.memory(), r.Limits.operations(), r.Limits.deadline(), wall)
+	start := time.Now() // the wall clock, which the run's deadline is read on
+	rn.budget.reset(ctx, r.Limits.memory(), r.Limits.operations(), r.Limits.deadline(), start)
 	defer rn.budget.release()
 	c := &rn.c
 	// A run's context starts zeroed: only what stays for the whole run is set here.
@@ -254,24 +254,26 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 	now := r.now() // one reading of the clock for the whole run: its steps are one moment
 	env := &c.env
 	env.Interaction, env.Contact, env.vars, env.Now, env.budget = &s.Interaction, &s.Contact, &s.Vars, now, &rn.budget
-	start, lap := wall, wall
+	// Steps are timed on the Stopwatch when there is one, else as durations since start on the
+	// monotonic clock alone, which costs half of time.Now.
+	var lap time.Time       // the Stopwatch's time as the last step ended
+	var ended time.Duration // the time since start as the last step ended, without a Stopwatch
 	if r.Stopwatch != nil {
 		lap = r.Stopwatch()
 	}
 	var ret *returning // a subflow that ended, to hand back to its caller's block
-	lapped := true     // whether lap was read on the wall clock as the last step ended
+	lapped := true     // whether ended was read as the last step ended
 	for budget := r.maxSteps(); ; budget-- {
 		if budget == 0 {
 			r.fail(s, node, fmt.Errorf("ran %d steps without waiting; a loop in the flow never reaches a waiting block", r.maxSteps()))
 			return
 		}
-		if r.Stopwatch == nil && lapped {
-			wall = lap // the stopwatch is the wall clock, read as the last step ended
-		} else {
-			wall = time.Now()
+		elapsed := ended // since start, for the run's deadline
+		if r.Stopwatch != nil || !lapped {
+			elapsed = time.Since(start)
 		}
 		lapped = r.Stopwatch == nil
-		if err := rn.budget.step(wall); err != nil {
+		if err := rn.budget.step(elapsed); err != nil {
 			r.fail(s, node, err)
 			return
 		}
@@ -313,15 +315,13 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 			c.traced = nil
 		}
 		s.Steps++
-		var end time.Time
 		if r.Stopwatch != nil {
-			end = r.Stopwatch()
+			end := r.Stopwatch()
+			step.Duration, lap = end.Sub(lap), end
 		} else {
-			// On the monotonic clock alone, which costs half of time.Now; end keeps it, and
-			// the wall time moved on by as much.
-			end = start.Add(time.Since(start))
+			end := time.Since(start)
+			step.Duration, ended = end-ended, end
 		}
-		step.Duration, lap = end.Sub(lap), end
 		if n := len(rn.vars); n > varsFrom {
 			step.Vars = rn.vars[varsFrom:n:n]
 		}
