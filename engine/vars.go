@@ -1,9 +1,11 @@
 package engine
 
 import (
+	"bytes"
 	"encoding/json"
 	"iter"
 	"slices"
+	"strings"
 )
 
 // smallVars is how many variables a Vars holds in itself before it needs a map.
@@ -110,40 +112,46 @@ func (v *Vars) Map() map[string]any {
 }
 
 // MarshalJSON writes the variables as an object with its names in order, as a map is written.
+// It leaves HTML unescaped: the encoder that writes the Vars escapes it, or not, as it would
+// a map's.
 func (v Vars) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	encode := func(x any) error {
+		if err := enc.Encode(x); err != nil {
+			return err
+		}
+		b.Truncate(b.Len() - 1) // the newline Encode ends with
+		return nil
+	}
 	if v.m != nil {
-		return json.Marshal(v.m)
+		if err := encode(v.m); err != nil {
+			return nil, err
+		}
+		return b.Bytes(), nil
 	}
 	small := v.small[:v.n]
 	order := [smallVars]int{}
 	for i := range small {
 		order[i] = i
 	}
-	slices.SortFunc(order[:len(small)], func(a, b int) int {
-		switch {
-		case small[a].Name < small[b].Name:
-			return -1
-		case small[a].Name > small[b].Name:
-			return 1
-		}
-		return 0
-	})
-	b := []byte{'{'}
+	slices.SortFunc(order[:len(small)], func(a, b int) int { return strings.Compare(small[a].Name, small[b].Name) })
+	b.WriteByte('{')
 	for k, i := range order[:len(small)] {
 		if k > 0 {
-			b = append(b, ',')
+			b.WriteByte(',')
 		}
-		name, err := json.Marshal(small[i].Name)
-		if err != nil {
+		if err := encode(small[i].Name); err != nil {
 			return nil, err
 		}
-		val, err := json.Marshal(small[i].Value)
-		if err != nil {
+		b.WriteByte(':')
+		if err := encode(small[i].Value); err != nil {
 			return nil, err
 		}
-		b = append(append(append(b, name...), ':'), val...)
 	}
-	return append(b, '}'), nil
+	b.WriteByte('}')
+	return b.Bytes(), nil
 }
 
 // UnmarshalJSON reads the variables from an object; null reads as none.

@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"testing"
@@ -65,11 +66,17 @@ func TestVarsJSON(t *testing.T) {
 			m[name] = values[name]
 			v.Set(name, values[name])
 		}
-		want, err := json.Marshal(m)
-		require.NoError(t, err)
-		got, err := json.Marshal(v)
-		require.NoError(t, err)
-		require.Equal(t, string(want), string(got), "%d variables are written as a map of them is", n)
+		for _, escape := range []bool{true, false} {
+			write := func(x any) string {
+				var b bytes.Buffer
+				enc := json.NewEncoder(&b)
+				enc.SetEscapeHTML(escape)
+				require.NoError(t, enc.Encode(struct{ Vars any }{x}))
+				return b.String()
+			}
+			require.Equal(t, write(m), write(v), "%d variables are written as a map of them is (HTML escaped: %v)", n, escape)
+			require.Equal(t, write(m), write(&v))
+		}
 	}
 
 	// Stored sessions keep their variables as an object, or null.
