@@ -48,9 +48,12 @@ func TestHangingNetworkDelaysNoOtherChannel(t *testing.T) {
 		for i := range n {
 			h.deliverOne(okCh, messengerMessage(t, "page", pageID, fmt.Sprintf("PSID-ok-%d", i), fmt.Sprintf("m_o%d", i), "hola", at))
 		}
-		waitFor(t, "the healthy channel's replies", func() bool {
+		// the healthy channel may be done before the hung lane's second request has reached
+		// its network: both are waited for
+		waitFor(t, "the healthy channel's replies, and the hung lane's requests", func() bool {
 			h.d.runDue(h.ctx, false)
-			return len(healthy.Requests()) == n && h.count(`SELECT count(*) FROM outbox WHERE channel_id = ? AND status = 'sent'`, okCh.ID) == n
+			return len(healthy.Requests()) == n && h.count(`SELECT count(*) FROM outbox WHERE channel_id = ? AND status = 'sent'`, okCh.ID) == n &&
+				hung.arrived.Load() >= 2
 		})
 		require.EqualValues(t, 2, hung.arrived.Load(), "the hanging network holds only its lane's concurrency")
 		require.Empty(t, h.graph.Requests(), "no request got through the hanging network yet")
