@@ -147,9 +147,10 @@ func buildKeywords(p *engine.Params) (engine.Block, error) {
 	for _, r := range k.rules {
 		k.anyOnly = k.anyOnly && len(r.all) == 0 && len(r.none) == 0
 	}
+	few := len(patterns) <= directSearchLimit // searched one by one, by their first byte
 	for i, p := range patterns {
 		k.patterns = append(k.patterns, []byte(p))
-		if i < directSearchLimit {
+		if few {
 			k.byFirst[p[0]] = append(k.byFirst[p[0]], uint8(i))
 		}
 		if len(p) == 1 {
@@ -159,7 +160,7 @@ func buildKeywords(p *engine.Params) (engine.Block, error) {
 			k.prefixes[pair>>6] |= 1 << (pair & 63)
 		}
 	}
-	if len(patterns) > directSearchLimit {
+	if !few {
 		builder := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{MatchKind: ahocorasick.StandardMatch, DFA: true})
 		ac := builder.Build(patterns)
 		k.automaton = &ac

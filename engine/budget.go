@@ -192,7 +192,7 @@ func (b *budget) step(elapsed time.Duration) error {
 		return &BudgetError{Budget: BudgetCancelled}
 	default:
 	}
-	if !b.until.IsZero() && elapsed >= b.deadline {
+	if b.deadline > 0 && elapsed >= b.deadline {
 		return &BudgetError{Budget: BudgetDeadline, Limit: int64(b.deadline)}
 	}
 	return nil
