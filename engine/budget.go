@@ -121,36 +121,52 @@ func FormatBytes(n int64) string {
 	return fmt.Sprintf("%.1f %s", f, units[u])
 }
 
+// monoBase is the origin of monotonic.
+var monoBase = time.Now()
+
+// monotonic reads the monotonic clock alone, as the time since monoBase: half the cost of
+// time.Now, which reads the wall clock too.
+func monotonic() time.Duration { return time.Since(monoBase) }
+
 // budget is what a run has left. One run owns it: its counters need no lock.
 type budget struct {
 	memory, memoryLimit int64
 	ops, opsLimit       int64
 	deadline            time.Duration
-	until               time.Time // the deadline on the wall clock; zero for none
+	started             time.Duration // the run's first reading of monotonic, which the deadline counts from; 0 before it
+	unread              int64         // operations work counted since it last read the clock
 	parent              context.Context
 	done                <-chan struct{} // the parent's
 	ctx                 context.Context // the parent with the deadline, made when a block asks for it
 	cancel              context.CancelFunc
 }
 
-// reset prepares the budget of a run that starts under parent at wall, a reading of the wall
-// clock.
-func (b *budget) reset(parent context.Context, memory, ops int64, deadline time.Duration, wall time.Time) {
+// reset prepares the budget of a run under parent. A deadline is wall-clock time, not the
+// session's clock, counted from the run's first reading of the clock (since): as its first
+// step reaches outside the engine, where time can pass, or after some steps that only
+// compute, whose time the operation budget bounds besides.
+func (b *budget) reset(parent context.Context, memory, ops int64, deadline time.Duration) {
 	*b = budget{memoryLimit: memory, opsLimit: ops, deadline: deadline, parent: parent, done: parent.Done()}
-	if deadline > 0 {
-		// A deadline is wall-clock time, not the session's clock.
-		b.until = wall.Add(deadline)
+}
+
+// since returns the time since the run's first reading of the clock, now being a reading of
+// monotonic; the first reading is now when there was none.
+func (b *budget) since(now time.Duration) time.Duration {
+	if b.started == 0 {
+		b.started = now
 	}
+	return now - b.started
 }
 
 // context is the run's context: the caller's, with the run's deadline. It is made on first
 // use, so that runs whose blocks never wait on anything do not pay for a timer.
 func (b *budget) context() context.Context {
 	if b.ctx == nil {
-		if b.until.IsZero() {
+		if b.deadline <= 0 {
 			b.ctx = b.parent
 		} else {
-			b.ctx, b.cancel = context.WithDeadline(b.parent, b.until)
+			b.since(monotonic())
+			b.ctx, b.cancel = context.WithDeadline(b.parent, monoBase.Add(b.started+b.deadline))
 		}
 	}
 	return b.ctx
@@ -181,7 +197,7 @@ func (b *budget) alloc(n int64, what string) error {
 }
 
 // step counts the operation of running a block and notices a deadline or a cancellation;
-// elapsed is a fresh reading of the time since the run started, which the deadline counts from.
+// elapsed is the time since the run's first reading of the clock (since), as last read.
 func (b *budget) step(elapsed time.Duration) error {
 	if 1 > b.opsLimit-b.ops {
 		return &BudgetError{Budget: BudgetOperations, Limit: b.opsLimit}
@@ -215,11 +231,22 @@ func (b *budget) work(n int64) error {
 		return &BudgetError{Budget: BudgetCancelled}
 	default:
 	}
-	if !b.until.IsZero() && time.Until(b.until) <= 0 { // on the monotonic clock alone, when until has it
-		return &BudgetError{Budget: BudgetDeadline, Limit: int64(b.deadline)}
+	if b.deadline > 0 {
+		// The clock is read once per opsPerReading operations: a reading costs more than a
+		// few of them.
+		if b.unread += n; b.unread >= opsPerReading {
+			b.unread = 0
+			if b.since(monotonic()) >= b.deadline {
+				return &BudgetError{Budget: BudgetDeadline, Limit: int64(b.deadline)}
+			}
+		}
 	}
 	return nil
 }
+
+// opsPerReading is how many operations work counts between readings of the clock for the
+// run's deadline: tens of microseconds of work at most.
+const opsPerReading = 256
 
 // mul multiplies sizes, saturating instead of overflowing.
 func mul(a, b int64) int64 {

@@ -67,16 +67,31 @@ type Context struct {
 	node    *Node
 	env     Env
 	vm      *vm.VM
-	step    *Step
 	rng     *rand.Rand
 	actions int
 	waited  *Wait
 	run     *run
 	traced  context.Context // the step's context when a Tracer observes the run; nil otherwise
+	// reached is set when the step first reaches outside the engine, at reachedAt on the
+	// clock steps are timed on (Runtime.lap): the step is timed from there.
+	reached   bool
+	reachedAt time.Duration
+}
+
+// reach marks the step as reaching outside the engine: through the run's context, or the
+// runtime's services. Such a step can wait on the world, so it is timed.
+func (c *Context) reach() {
+	if !c.reached {
+		c.reached, c.reachedAt = true, c.rt.lap()
+		if c.rt.Stopwatch == nil {
+			c.run.budget.since(c.reachedAt) // the deadline counts from here at the latest
+		}
+	}
 }
 
 // Context returns the run's context: the caller's, with the run's deadline.
 func (c *Context) Context() context.Context {
+	c.reach()
 	if c.traced != nil {
 		return c.traced
 	}
@@ -84,7 +99,10 @@ func (c *Context) Context() context.Context {
 }
 
 // Runtime returns the runtime the session runs in, for its services.
-func (c *Context) Runtime() *Runtime { return c.rt }
+func (c *Context) Runtime() *Runtime {
+	c.reach()
+	return c.rt
+}
 
 // Session returns the running session.
 func (c *Context) Session() *Session { return c.session }
@@ -254,9 +272,5 @@ func (c *Context) Ref() string {
 // NewAction returns an empty action for the block to fill and Emit. The first action of a run
 // comes from the run's own memory, which the trace keeps; later ones are allocated.
 func (c *Context) NewAction() *Action {
-	if rn := c.run; rn.newActs < len(rn.actStore) {
-		rn.newActs++
-		return &rn.actStore[rn.newActs-1]
-	}
-	return &Action{}
+	return c.run.newAction()
 }

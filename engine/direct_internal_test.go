@@ -91,7 +91,7 @@ func envFor(in *Interaction, vars map[string]any, memory int64) *Env {
 	env := &Env{Interaction: in, Contact: &Contact{Name: "Ana Ruiz"}, Vars: vars, Now: time.Unix(7, 0), Flow: &FlowInfo{}}
 	if memory > 0 {
 		env.budget = &budget{}
-		env.budget.reset(context.Background(), memory, DefaultOperationBudget, 0, time.Now())
+		env.budget.reset(context.Background(), memory, DefaultOperationBudget, 0)
 	}
 	return env
 }

@@ -14,7 +14,8 @@ type Flow struct {
 	// Translations are the languages the flow has translations into, in written order.
 	Translations []string
 
-	byID map[string]*Node
+	byID     map[string]*Node
+	triggers []*Node // the trigger blocks, in document order; nil for a Flow not made by NewFlow
 }
 
 // Node is one block of a loaded flow.
@@ -35,9 +36,12 @@ type Node struct {
 
 // NewFlow assembles a flow from built nodes whose Next maps are filled in.
 func NewFlow(info FlowInfo, description string, vars []Entry, nodes []*Node) *Flow {
-	f := &Flow{Info: info, Description: description, Vars: vars, Nodes: nodes, byID: make(map[string]*Node, len(nodes))}
+	f := &Flow{Info: info, Description: description, Vars: vars, Nodes: nodes, byID: make(map[string]*Node, len(nodes)), triggers: []*Node{}}
 	for _, n := range nodes {
 		f.byID[n.ID] = n
+		if n.Spec != nil && n.Spec.Trigger != "" {
+			f.triggers = append(f.triggers, n)
+		}
 	}
 	return f
 }
@@ -49,7 +53,11 @@ func (f *Flow) Node(id string) *Node { return f.byID[id] }
 // that lists its kind, else the first trigger for its channel, else nil.
 func (f *Flow) Entry(channel, kind string) *Node {
 	var first *Node
-	for _, n := range f.Nodes {
+	nodes := f.triggers
+	if nodes == nil {
+		nodes = f.Nodes
+	}
+	for _, n := range nodes {
 		if n.Spec.Trigger == "" || n.Spec.Trigger != channel {
 			continue // not a trigger, or another channel's
 		}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sync"
 	"time"
-	"unsafe"
 
 	"github.com/expr-lang/expr/vm"
 )
@@ -46,7 +45,8 @@ type Runtime struct {
 	MaxDepth int
 	// Limits are the budgets of one Start or Resume.
 	Limits Limits
-	// Stopwatch measures how long steps take; the wall clock when nil.
+	// Stopwatch measures how long the steps that reach outside the engine take (Step.Duration);
+	// the monotonic clock when nil.
 	Stopwatch func() time.Time
 	// Tracer observes runs and their blocks; nil observes nothing.
 	Tracer Tracer
@@ -71,11 +71,17 @@ type StartOptions struct {
 }
 
 // Start runs a new session of flow for an interaction until it waits or ends. It returns the
-// session (running, waiting, ended or failed) and the trace of the steps it ran.
+// session (running, waiting, ended or failed) and the steps it ran: StartTrace, with the trace
+// given as Steps.
 func (r *Runtime) Start(ctx context.Context, f *Flow, in Interaction, o StartOptions) (*Session, []Step) {
-	// The session and the record of its first run are one allocation: the trace, the
-	// variables and actions it records and the texts it builds live in the record's buffers,
-	// kept by the session.
+	s, t := r.StartTrace(ctx, f, in, o)
+	return s, t.Steps()
+}
+
+// StartTrace runs a new session of flow for an interaction until it waits or ends. It returns
+// the session (running, waiting, ended or failed) and the trace of the steps it ran.
+func (r *Runtime) StartTrace(ctx context.Context, f *Flow, in Interaction, o StartOptions) (*Session, Trace) {
+	// The session and the record of its first run are one allocation, kept by the session.
 	st := &started{}
 	s := &st.session
 	s.ID, s.FlowID, s.FlowVersion, s.Status = o.SessionID, f.Info.ID, f.Info.Version, StatusRunning
@@ -97,54 +103,56 @@ func (r *Runtime) Start(ctx context.Context, f *Flow, in Interaction, o StartOpt
 	entry := f.Entry(in.Channel, in.Kind)
 	if entry == nil {
 		s.Status, s.Error = StatusFailed, fmt.Sprintf("flow %s has no trigger for the %s channel", f.Info.ID, in.Channel)
-		return s, nil
+		return s, Trace{}
 	}
 	rn := r.startRun(s, &st.record, f, 1)
 	r.advance(ctx, rn, entry, nil)
-	trace := rn.trace
 	r.endRun(rn)
-	return s, trace
-}
-
-// started is a new session with the record of its first run.
-type started struct {
-	session Session
-	record  record
+	return s, Trace{&st.record}
 }
 
 // Resume delivers an event to a waiting session of flow (the flow the session waits in) and
 // runs it until it waits again or ends. A refused event returns an error and changes nothing.
+// It is ResumeTrace, with the trace given as Steps.
 func (r *Runtime) Resume(ctx context.Context, f *Flow, s *Session, ev Event) ([]Step, error) {
+	t, err := r.ResumeTrace(ctx, f, s, ev)
+	return t.Steps(), err
+}
+
+// ResumeTrace delivers an event to a waiting session of flow (the flow the session waits in)
+// and runs it until it waits again or ends, returning the trace of the steps it ran. A refused
+// event returns an error and changes nothing.
+func (r *Runtime) ResumeTrace(ctx context.Context, f *Flow, s *Session, ev Event) (Trace, error) {
 	if s.Status != StatusWaiting || s.Wait == nil {
-		return nil, ErrNotWaiting
+		return Trace{}, ErrNotWaiting
 	}
 	if ev.Seq != s.Seq {
-		return nil, fmt.Errorf("%w (event %d, session at %d)", ErrStaleEvent, ev.Seq, s.Seq)
+		return Trace{}, fmt.Errorf("%w (event %d, session at %d)", ErrStaleEvent, ev.Seq, s.Seq)
 	}
 	if !s.Wait.Accepts(ev.Kind) {
-		return nil, fmt.Errorf("%w: it waits for %s, not %s", ErrUnexpectedEvent, s.Wait.Kind, ev.Kind)
+		return Trace{}, fmt.Errorf("%w: it waits for %s, not %s", ErrUnexpectedEvent, s.Wait.Kind, ev.Kind)
 	}
 	if f.Info.ID != s.FlowID || f.Info.Version != s.FlowVersion {
-		return nil, fmt.Errorf("the session waits in flow %s version %d, not %s version %d", s.FlowID, s.FlowVersion, f.Info.ID, f.Info.Version)
+		return Trace{}, fmt.Errorf("the session waits in flow %s version %d, not %s version %d", s.FlowID, s.FlowVersion, f.Info.ID, f.Info.Version)
 	}
 	node := f.Node(s.Block)
 	if node == nil {
-		return nil, fmt.Errorf("flow %s version %d has no block %s", f.Info.ID, f.Info.Version, s.Block)
+		return Trace{}, fmt.Errorf("flow %s version %d has no block %s", f.Info.ID, f.Info.Version, s.Block)
 	}
 	if _, ok := node.Block.(Resumer); !ok {
-		return nil, fmt.Errorf("block %s (%s) cannot be resumed", node.ID, node.Type)
+		return Trace{}, fmt.Errorf("block %s (%s) cannot be resumed", node.ID, node.Type)
 	}
 	// The callers of a subflow are loaded when the subflow returns to them.
-	rn := r.startRun(s, &record{}, f, len(s.Stack)+1)
+	rec := &record{event: ev.Kind}
+	rn := r.startRun(s, rec, f, len(s.Stack)+1)
 	if ev.Kind == EventReply && ev.Interaction != nil {
 		s.Interaction = *ev.Interaction
 	}
 	rn.waited = s.Wait
 	s.Status, s.Wait = StatusRunning, nil
 	r.advance(ctx, rn, node, &ev)
-	trace := rn.trace
 	r.endRun(rn)
-	return trace, nil
+	return Trace{rec}, nil
 }
 
 // run is the working state of one Start or Resume: what its blocks see, its budget and its
@@ -161,23 +169,6 @@ type run struct {
 	vm      *vm.VM // the run's expression machine, kept from run to run
 }
 
-// record is what one Start or Resume leaves behind: small buffers that the trace's steps,
-// variables, actions and texts are cut from, so a run of a few blocks allocates little besides
-// what its expressions build. It is allocated once per call and kept by the trace; a new
-// session and its first record are one 3 KiB allocation, the text taking what the others leave.
-type record struct {
-	trace    []Step
-	vars     []VarChange // every variable set in this run; each step's Vars is a window of it
-	actions  []*Action   // likewise for actions
-	varBuf   [4]VarChange
-	actBuf   [2]*Action
-	traceBuf [8]Step
-	newActs  int       // how many of actStore NewAction gave out
-	actStore [1]Action // the first action a block asks NewAction for
-	textLen  int       // how much of text is taken
-	text     [320]byte // the bytes of the texts the run builds (replies, ids), while they fit
-}
-
 // startRun prepares a run of a session whose running flow is f, depth frames deep, that
 // records into rec.
 func (r *Runtime) startRun(s *Session, rec *record, f *Flow, depth int) *run {
@@ -192,7 +183,7 @@ func (r *Runtime) startRun(s *Session, rec *record, f *Flow, depth int) *run {
 		rn.flows = make([]*Flow, depth)
 	}
 	rn.flows[depth-1] = f
-	rec.trace, rec.vars, rec.actions = rec.traceBuf[:0], rec.varBuf[:0], rec.actBuf[:0]
+	rec.steps, rec.vars, rec.actions = rec.stepBuf[:0], rec.varBuf[:0], rec.actBuf[:0]
 	return rn
 }
 
@@ -202,26 +193,19 @@ func (r *Runtime) endRun(rn *run) {
 	r.runs.Put(rn)
 }
 
-// textBuf returns an empty buffer to build a text in, on the free part of the run's text
-// buffer; keepText then takes what was built. Appending past its capacity moves the text to
-// memory of its own, as append does.
-func (rn *record) textBuf() []byte { return rn.text[rn.textLen:rn.textLen] }
-
-// keepText returns the text built in b (from textBuf) as a string, and takes its bytes from
-// the record's text buffer when they are there. The buffer's bytes are written once: a run
-// hands out each part of it once, and a record is never reused, so the string never changes;
-// it keeps the record's memory alive as long as it is held, like the trace does.
-func (rn *record) keepText(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	if rn.textLen < len(rn.text) && &b[0] == &rn.text[rn.textLen] {
-		rn.textLen += len(b)
-	}
-	return unsafe.String(&b[0], len(b))
-}
-
 func (rn *run) flow() *Flow { return rn.flows[len(rn.flows)-1] }
+
+// deadlineEvery is how many steps that do not reach outside the engine run between readings of
+// the clock for the run's deadline. Their time is bounded besides by the operation budget.
+const deadlineEvery = 32
+
+// lap reads the clock steps are timed on: the Stopwatch, or the monotonic clock.
+func (r *Runtime) lap() time.Duration {
+	if r.Stopwatch != nil {
+		return r.Stopwatch().Sub(monoBase)
+	}
+	return monotonic()
+}
 
 func (r *Runtime) maxSteps() int {
 	if r.MaxSteps > 0 {
@@ -245,55 +229,49 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 		ctx, tr = r.Tracer.StartRun(ctx, rn.flow(), s, ev != nil)
 		defer tr.EndRun(s)
 	}
-	start := time.Now() // the wall clock, which the run's deadline is read on
-	rn.budget.reset(ctx, r.Limits.memory(), r.Limits.operations(), r.Limits.deadline(), start)
+	rn.budget.reset(ctx, r.Limits.memory(), r.Limits.operations(), r.Limits.deadline())
 	defer rn.budget.release()
 	c := &rn.c
 	// A run's context starts zeroed: only what stays for the whole run is set here.
 	c.rt, c.session, c.vm, c.run = r, s, rn.vm, rn
 	now := r.now() // one reading of the clock for the whole run: its steps are one moment
+	rn.at = now
 	env := &c.env
 	env.Interaction, env.Contact, env.vars, env.Now, env.budget = &s.Interaction, &s.Contact, &s.Vars, now, &rn.budget
-	// Steps are timed on the Stopwatch when there is one, else as durations since start on the
-	// monotonic clock alone, which costs half of time.Now.
-	var lap time.Time       // the Stopwatch's time as the last step ended
-	var ended time.Duration // the time since start as the last step ended, without a Stopwatch
-	if r.Stopwatch != nil {
-		lap = r.Stopwatch()
-	}
-	var ret *returning // a subflow that ended, to hand back to its caller's block
-	lapped := true     // whether ended was read as the last step ended
+	// The clock is read where time can pass: as a step that reaches outside the engine starts
+	// to (Context.reach) and as it ends, and, for the run's deadline, every deadlineEvery steps
+	// that do not. A reading costs as much as a step that only computes.
+	var read time.Duration // the time the run's deadline counts, at the last reading
+	unread := 0            // steps since then
+	var ret *returning     // a subflow that ended, to hand back to its caller's block
 	for budget := r.maxSteps(); ; budget-- {
 		if budget == 0 {
 			r.fail(s, node, fmt.Errorf("ran %d steps without waiting; a loop in the flow never reaches a waiting block", r.maxSteps()))
 			return
 		}
-		elapsed := ended // since start, for the run's deadline
-		if r.Stopwatch != nil || !lapped {
-			elapsed = time.Since(start)
+		if unread >= deadlineEvery {
+			read, unread = rn.budget.since(monotonic()), 0
 		}
-		lapped = r.Stopwatch == nil
-		if err := rn.budget.step(elapsed); err != nil {
+		if err := rn.budget.step(read); err != nil {
 			r.fail(s, node, err)
 			return
 		}
 		f := rn.flow()
 		// The step is set field by field on the zeroed memory past the trace's end rather than
 		// copied whole into it.
-		if len(rn.trace) < cap(rn.trace) {
-			rn.trace = rn.trace[:len(rn.trace)+1]
+		if len(rn.steps) < cap(rn.steps) {
+			rn.steps = rn.steps[:len(rn.steps)+1]
 		} else {
-			rn.trace = append(rn.trace, Step{})
+			rn.steps = append(rn.steps, traceStep{})
 		}
-		step := &rn.trace[len(rn.trace)-1]
-		step.Block, step.Type, step.At = node.ID, node.Type, now
+		step := &rn.steps[len(rn.steps)-1]
+		step.node = node
 		if len(rn.flows) > 1 {
-			step.Flow = f.Info.ID
+			rn.note().flow = f.Info.ID
 		}
-		c.flow, c.node, c.step, c.rng, c.actions = f, node, step, nil, 0
+		c.flow, c.node, c.rng, c.actions, c.reached = f, node, nil, 0, false
 		env.Flow = &f.Info
 		s.Block = node.ID
-		varsFrom, actionsFrom := len(rn.vars), len(rn.actions)
 		if tr != nil {
 			c.traced = tr.StartBlock(rn.budget.context(), f, node)
 		}
@@ -303,7 +281,6 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 			res = r.returnBlock(c, node, ret)
 			ret = nil
 		case ev != nil:
-			step.Event = ev.Kind
 			c.waited = rn.waited
 			res = r.resumeBlock(c, node, *ev)
 			ev, c.waited = nil, nil
@@ -315,24 +292,23 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 			c.traced = nil
 		}
 		s.Steps++
-		if r.Stopwatch != nil {
-			end := r.Stopwatch()
-			step.Duration, lap = end.Sub(lap), end
+		if c.reached {
+			end := r.lap()
+			step.duration = end - c.reachedAt
+			if r.Stopwatch != nil {
+				end = monotonic()
+			}
+			read, unread = rn.budget.since(end), 0
 		} else {
-			end := time.Since(start)
-			step.Duration, ended = end-ended, end
+			unread++
 		}
-		if n := len(rn.vars); n > varsFrom {
-			step.Vars = rn.vars[varsFrom:n:n]
-		}
-		if n := len(rn.actions); n > actionsFrom {
-			step.Actions = rn.actions[actionsFrom:n:n]
-		}
+		step.varsEnd, step.actionsEnd = uint32(len(rn.vars)), uint32(len(rn.actions))
 
 		if res.Err != nil {
-			step.Error = res.Err.Error()
+			note := rn.note()
+			note.err = res.Err.Error()
 			if errors.Is(res.Err, ErrRunStopped) {
-				step.Error = "block " + node.ID + ": " + step.Error // the trace says where a budget ran out
+				note.err = "block " + node.ID + ": " + note.err // the trace says where a budget ran out
 			}
 			exit := errorExit(node)
 			if res.Close {
@@ -349,7 +325,7 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 					r.fail(s, node, err)
 					return
 				}
-				ret, node, lapped = &returning{err: failure}, caller, false // a flow may have loaded since
+				ret, node, unread = &returning{err: failure}, caller, deadlineEvery // a flow may have loaded since
 				continue
 			}
 			if exit != "" {
@@ -363,7 +339,7 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 		case res.Wait != nil:
 			s.Seq++
 			s.Status, s.Wait = StatusWaiting, res.Wait
-			step.Wait = res.Wait
+			rn.wait = res.Wait
 			return
 		case res.Call != nil:
 			if len(s.Stack)+1 >= r.maxDepth() {
@@ -385,7 +361,7 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 			node = entry
 			continue
 		}
-		step.Exit = res.Exit
+		step.exit = res.Exit
 		var next *Node
 		if res.Exit != "" {
 			next = node.Next[res.Exit]
@@ -405,7 +381,7 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 			r.fail(s, node, err)
 			return
 		}
-		ret, node, lapped = &returning{vars: vars}, caller, false
+		ret, node, unread = &returning{vars: vars}, caller, deadlineEvery // a flow may have loaded since
 	}
 }
 

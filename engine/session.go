@@ -159,7 +159,10 @@ type Step struct {
 	Error string `json:"error,omitempty"`
 	// At is the (injected) clock's time when the step ran.
 	At time.Time `json:"at"`
-	// Duration is how long the step took, measured on the wall clock.
+	// Duration is how long a step that reached outside the engine took, on the monotonic
+	// clock: from the moment its block first asked for the run's context or the runtime's
+	// services (an outbox send, a look-up, a call) to its end. A step that only computed is not
+	// timed, and its Duration is zero: reading the clock would cost as much as the step.
 	Duration time.Duration `json:"duration_ns"`
 	// Vars are the variables the step set.
 	Vars []VarChange `json:"vars,omitempty"`

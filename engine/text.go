@@ -89,42 +89,54 @@ var asciiFoldWords = func() (t [utf8.RuneSelf]byte) {
 // as one space, and the typographic apostrophes ’ and ʼ written as '. A keyword and the text it
 // is looked for in both go through it, so "dar  de\u00a0baja" holds the phrase "dar de baja".
 func AppendFoldWords(dst []byte, s string) []byte {
-	dst = slices.Grow(dst, len(s)) // folded text is as long as the text, but for rare letters
+	// out is written by index: past n it always has room for what is left of s written byte
+	// for byte, which is all an ASCII byte takes; a rune that folds longer grows it again.
+	n := len(dst)
+	out := slices.Grow(dst, len(s))
+	out = out[:cap(out)]
 	space := false
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			i++
-			if f := asciiFoldWords[c]; f != ' ' {
-				dst = append(dst, f)
-				space = false
-			} else if !space {
-				dst = append(dst, ' ')
+			f := asciiFoldWords[c]
+			if f == ' ' {
+				if space {
+					continue
+				}
 				space = true
+			} else {
+				space = false
 			}
+			out[n] = f
+			n++
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
+		b := out[:n]
 		switch {
 		case unicode.IsSpace(r):
 			if !space {
-				dst = append(dst, ' ')
+				b = append(b, ' ')
 			}
 			space = true
-			continue
 		case r == '\u2019' || r == '\u02bc':
-			dst = append(dst, '\'')
+			b, space = append(b, '\''), false
 		case int(r) < len(foldTable):
-			dst = append(dst, foldTable[r]...)
+			b, space = append(b, foldTable[r]...), false
 		case unicode.Is(unicode.Mn, r):
-			continue // a combining mark: dropped, and it does not end a run of spaces
+			// a combining mark: dropped, and it does not end a run of spaces
 		default:
-			dst = append(dst, foldRuneSlow(r)...)
+			b, space = append(b, foldRuneSlow(r)...), false
 		}
-		space = false
+		n = len(b)
+		if cap(b)-n < len(s)-i {
+			b = slices.Grow(b, len(s)-i)
+		}
+		out = b[:cap(b)]
 	}
-	return dst
+	return out[:n]
 }
 
 // FoldWords returns the form of s that keywords are matched in (AppendFoldWords), without the

@@ -1,7 +1,9 @@
 package engine_test
 
 import (
+	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/stretchr/testify/require"
 
@@ -105,4 +107,39 @@ func TestWordBoundaries(t *testing.T) {
 	for i, want := range map[int]bool{0: false, 2: false, 3: true, 6: true, 7: false, 9: true, 10: false, 11: false} {
 		require.Equal(t, want, engine.WordBefore(s, i), "WordBefore(%d)", i)
 	}
+}
+
+// FuzzAppendFoldWords checks the byte-at-a-time writer against the definition taken rune by
+// rune: white space as one space, typographic apostrophes as ', combining marks dropped and
+// every other rune folded; appended after what dst holds.
+func FuzzAppendFoldWords(f *testing.F) {
+	for _, s := range []string{"", "Dar  DE\tbaja", " \r\n dar\u00a0\u2003de\u3000baja \n", "L’ordine DON\u02bcT", "a \u0301 b",
+		"Straße ẞ ﬁ İstanbul", "\xff\xfeé", "ǅ ǈ ǋ \u0345", strings.Repeat("ß", 40)} {
+		f.Add(s, 3)
+	}
+	f.Fuzz(func(t *testing.T, s string, room int) {
+		dst := make([]byte, 2, 2+max(room, 0)%64)
+		copy(dst, "<<")
+		got := string(engine.AppendFoldWords(dst, s))
+		var want strings.Builder
+		want.WriteString("<<")
+		space := false
+		for _, r := range s {
+			switch {
+			case unicode.IsSpace(r):
+				if !space {
+					want.WriteByte(' ')
+				}
+				space = true
+			case r == '\u2019' || r == '\u02bc':
+				want.WriteByte('\'')
+				space = false
+			case unicode.Is(unicode.Mn, r):
+			default:
+				want.WriteString(engine.Fold(string(r)))
+				space = false
+			}
+		}
+		require.Equal(t, want.String(), got, "AppendFoldWords(%q)", s)
+	})
 }
