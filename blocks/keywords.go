@@ -73,8 +73,7 @@ type keywords struct {
 	words       []any                    // per pattern: the keyword as written, in lower case (a string, boxed once)
 	patterns    [][]byte                 // per pattern: the folded keyword
 	automaton   *ahocorasick.AhoCorasick // for many keywords; nil when few
-	prefixes    [1024]uint64             // for few keywords: the set of their first two bytes
-	singles     [256]bool                // for few keywords: the one-byte ones
+	prefixes    [1024]uint64             // for few keywords: the pairs of bytes that can begin one
 	byFirst     [256][]uint8             // for few keywords: the patterns that begin with each byte
 	whole       bool
 	leftmost    bool
@@ -153,19 +152,36 @@ func buildKeywords(p *engine.Params) (engine.Block, error) {
 		if few {
 			k.byFirst[p[0]] = append(k.byFirst[p[0]], uint8(i))
 		}
-		if len(p) == 1 {
-			k.singles[p[0]] = true
-		} else {
-			pair := uint16(p[0])<<8 | uint16(p[1])
+		// A keyword of one byte begins every pair that begins with it, and the text's last
+		// byte, which pairs with 0.
+		for _, pair := range keywordPairs(p) {
 			k.prefixes[pair>>6] |= 1 << (pair & 63)
 		}
 	}
 	if !few {
-		builder := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{MatchKind: ahocorasick.StandardMatch, DFA: true})
-		ac := builder.Build(patterns)
-		k.automaton = &ac
+		k.automaton = newAutomaton(patterns)
 	}
 	return k, nil
+}
+
+// newAutomaton builds the Aho–Corasick automaton that finds many keywords in one pass.
+func newAutomaton(patterns []string) *ahocorasick.AhoCorasick {
+	builder := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{MatchKind: ahocorasick.StandardMatch, DFA: true})
+	ac := builder.Build(patterns)
+	return &ac
+}
+
+// keywordPairs returns the pairs of bytes a position where pattern begins starts with, as
+// scan reads them: the first two bytes, or for a one-byte pattern that byte with any other.
+func keywordPairs(pattern string) []uint16 {
+	if len(pattern) > 1 {
+		return []uint16{uint16(pattern[0])<<8 | uint16(pattern[1])}
+	}
+	pairs := make([]uint16, 256)
+	for b := range pairs {
+		pairs[b] = uint16(pattern[0])<<8 | uint16(b)
+	}
+	return pairs
 }
 
 // directSearchLimit is the number of keywords up to which searching for each one in turn beats
@@ -225,12 +241,13 @@ func (k *keywords) find(s *keywordScratch) {
 // position where a keyword appears decides, and the scan stops there.
 func (k *keywords) scan(text []byte, first []int) {
 	left := len(k.patterns)
+	prefixes := &k.prefixes
 	for i := 0; i < len(text) && left > 0; i++ {
-		var pair uint16
+		pair := uint16(text[i]) << 8 // and 0 past the text's end
 		if i+1 < len(text) {
-			pair = uint16(text[i])<<8 | uint16(text[i+1])
+			pair |= uint16(text[i+1])
 		}
-		if k.prefixes[pair>>6]&(1<<(pair&63)) == 0 && !k.singles[text[i]] {
+		if prefixes[pair>>6]&(1<<(pair&63)) == 0 {
 			continue
 		}
 		found := false

@@ -75,8 +75,11 @@ type Contact struct {
 // FirstNameOf is the first word of a full name: what a contact is greeted by when the network
 // tells only the full name.
 func FirstNameOf(name string) string {
-	first, _, _ := strings.Cut(strings.TrimSpace(name), " ")
-	return strings.TrimSpace(first)
+	name = strings.TrimSpace(name)
+	if i := strings.IndexByte(name, ' '); i >= 0 {
+		return strings.TrimSpace(name[:i])
+	}
+	return name
 }
 
 // withFirstName returns c with its first name taken from its name when it has none.

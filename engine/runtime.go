@@ -90,8 +90,10 @@ func (r *Runtime) StartTrace(ctx context.Context, f *Flow, in Interaction, o Sta
 	for _, v := range f.Vars {
 		s.Vars.Set(v.Key, v.Value)
 	}
-	for name, v := range o.Vars {
-		s.Vars.Set(name, v)
+	if len(o.Vars) > 0 {
+		for name, v := range o.Vars {
+			s.Vars.Set(name, v)
+		}
 	}
 	if o.Contact != nil {
 		s.Contact = withFirstName(*o.Contact)
@@ -231,6 +233,13 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 	}
 	rn.budget.reset(ctx, r.Limits.memory(), r.Limits.operations(), r.Limits.deadline())
 	defer rn.budget.release()
+	s.Block = r.steps(ctx, rn, node, ev, tr).ID // the block that waits, or ran last
+}
+
+// steps runs the steps of advance, and returns the block it ran last. It has no deferred
+// calls, which its many returns would make dearer.
+func (r *Runtime) steps(ctx context.Context, rn *run, node *Node, ev *Event, tr RunTracer) *Node {
+	s := rn.s
 	c := &rn.c
 	// A run's context starts zeroed: only what stays for the whole run is set here.
 	c.rt, c.session, c.vm, c.run = r, s, rn.vm, rn
@@ -247,14 +256,14 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 	for budget := r.maxSteps(); ; budget-- {
 		if budget == 0 {
 			r.fail(s, node, fmt.Errorf("ran %d steps without waiting; a loop in the flow never reaches a waiting block", r.maxSteps()))
-			return
+			return node
 		}
 		if unread >= deadlineEvery {
 			read, unread = rn.budget.since(monotonic()), 0
 		}
 		if err := rn.budget.step(read); err != nil {
 			r.fail(s, node, err)
-			return
+			return node
 		}
 		f := rn.flow()
 		// The step is set field by field on the zeroed memory past the trace's end rather than
@@ -269,9 +278,15 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 		if len(rn.flows) > 1 {
 			rn.note().flow = f.Info.ID
 		}
-		c.flow, c.node, c.rng, c.actions, c.reached = f, node, nil, 0, false
-		env.Flow = &f.Info
-		s.Block = node.ID
+		// Pointers are written only when they change: while a collection runs, each write
+		// costs a barrier.
+		if c.flow != f {
+			c.flow, env.Flow = f, &f.Info
+		}
+		if c.rng != nil {
+			c.rng = nil
+		}
+		c.node, c.actions, c.reached = node, 0, false
 		if tr != nil {
 			c.traced = tr.StartBlock(rn.budget.context(), f, node)
 		}
@@ -316,14 +331,14 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 			} else if exit == "" || node.Next[exit] == nil {
 				if len(s.Stack) == 0 {
 					r.fail(s, node, res.Err)
-					return
+					return node
 				}
 				// A failing subflow returns to its caller, which leaves by its failed exit.
 				failure := fmt.Errorf("flow %s: block %s (%s): %w", f.Info.ID, node.ID, node.Type, res.Err)
 				caller, err := r.pop(ctx, rn)
 				if err != nil {
 					r.fail(s, node, err)
-					return
+					return node
 				}
 				ret, node, unread = &returning{err: failure}, caller, deadlineEvery // a flow may have loaded since
 				continue
@@ -335,16 +350,16 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 		switch {
 		case res.Close:
 			s.Status, s.Stack = StatusEnded, nil
-			return
+			return node
 		case res.Wait != nil:
 			s.Seq++
 			s.Status, s.Wait = StatusWaiting, res.Wait
 			rn.wait = res.Wait
-			return
+			return node
 		case res.Call != nil:
 			if len(s.Stack)+1 >= r.maxDepth() {
 				r.fail(s, node, fmt.Errorf("subflows nested more than %d deep", r.maxDepth()))
-				return
+				return node
 			}
 			entry := res.Call.Entry
 			if entry == nil {
@@ -373,13 +388,13 @@ func (r *Runtime) advance(ctx context.Context, rn *run, node *Node, ev *Event) {
 		// The flow ends here: return to the caller of a subflow, or end the session.
 		if len(s.Stack) == 0 {
 			s.Status = StatusEnded
-			return
+			return node
 		}
 		vars := s.Vars.Map()
 		caller, err := r.pop(ctx, rn)
 		if err != nil {
 			r.fail(s, node, err)
-			return
+			return node
 		}
 		ret, node, unread = &returning{vars: vars}, caller, deadlineEvery // a flow may have loaded since
 	}

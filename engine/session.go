@@ -22,7 +22,7 @@ type Session struct {
 	FlowID      string `json:"flow_id"`
 	FlowVersion int    `json:"flow_version"`
 	Status      Status `json:"status"`
-	// Block is the current block: the one waiting, or the last one run.
+	// Block is the current block: the one waiting, or the last one run; set as a run ends.
 	Block string `json:"block"`
 	// Vars are the session's variables.
 	Vars Vars `json:"vars"`
