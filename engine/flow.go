@@ -1,5 +1,7 @@
 package engine
 
+import "slices"
+
 // Flow is a loaded flow version: every block built, every expression compiled. It is
 // immutable and safe for concurrent use by any number of sessions.
 type Flow struct {
@@ -32,6 +34,28 @@ type Node struct {
 	Exits []string
 	// Next maps each wired exit to the block it leads to.
 	Next map[string]*Node
+
+	wires []wire // Next as a list, in the order of Exits; nil for a Node not in a Flow made by NewFlow
+}
+
+// wire is one wired exit of a node.
+type wire struct {
+	exit string
+	next *Node
+}
+
+// next returns the block an exit leads to, or nil when it is not wired. A node has a few exits:
+// comparing their names in turn is quicker than hashing the one taken.
+func (n *Node) next(exit string) *Node {
+	if n.wires == nil {
+		return n.Next[exit]
+	}
+	for i := range n.wires {
+		if n.wires[i].exit == exit {
+			return n.wires[i].next
+		}
+	}
+	return nil
 }
 
 // NewFlow assembles a flow from built nodes whose Next maps are filled in.
@@ -39,6 +63,19 @@ func NewFlow(info FlowInfo, description string, vars []Entry, nodes []*Node) *Fl
 	f := &Flow{Info: info, Description: description, Vars: vars, Nodes: nodes, byID: make(map[string]*Node, len(nodes)), triggers: []*Node{}}
 	for _, n := range nodes {
 		f.byID[n.ID] = n
+		n.wires = make([]wire, 0, len(n.Next))
+		for _, e := range n.Exits {
+			if next := n.Next[e]; next != nil {
+				n.wires = append(n.wires, wire{e, next})
+			}
+		}
+		if len(n.wires) < len(n.Next) { // wired exits the block does not list
+			for e, next := range n.Next {
+				if next != nil && !slices.Contains(n.Exits, e) {
+					n.wires = append(n.wires, wire{e, next})
+				}
+			}
+		}
 		if n.Spec != nil && n.Spec.Trigger != "" {
 			f.triggers = append(f.triggers, n)
 		}

@@ -328,7 +328,7 @@ func (r *Runtime) steps(ctx context.Context, rn *run, node *Node, ev *Event, tr 
 			exit := errorExit(node)
 			if res.Close {
 				exit = "" // the conversation closes all the same; the step keeps the error
-			} else if exit == "" || node.Next[exit] == nil {
+			} else if exit == "" || node.next(exit) == nil {
 				if len(s.Stack) == 0 {
 					r.fail(s, node, res.Err)
 					return node
@@ -379,7 +379,7 @@ func (r *Runtime) steps(ctx context.Context, rn *run, node *Node, ev *Event, tr 
 		step.exit = res.Exit
 		var next *Node
 		if res.Exit != "" {
-			next = node.Next[res.Exit]
+			next = node.next(res.Exit)
 		}
 		if next != nil {
 			node = next

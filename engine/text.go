@@ -2,10 +2,12 @@ package engine
 
 import (
 	"bytes"
+	"encoding/binary"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
@@ -96,6 +98,21 @@ func AppendFoldWords(dst []byte, s string) []byte {
 	out = out[:cap(out)]
 	space := false
 	for i := 0; i < len(s); {
+		// Eight bytes at a time while they need nothing but letters lowered: ASCII, no white
+		// space but single spaces.
+		if i+8 <= len(s) {
+			w := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+			if w&highBits == 0 {
+				control := atLeast(w, '\t') &^ atLeast(w, '\r'+1)
+				spaces := atLeast(w, ' ') &^ atLeast(w, ' '+1)
+				if control == 0 && spaces&(spaces<<8) == 0 && !(space && spaces&0x80 != 0) {
+					upper := atLeast(w, 'A') &^ atLeast(w, 'Z'+1)
+					binary.LittleEndian.PutUint64(out[n:n+8], w|upper>>2) // 'a'-'A' is 0x80>>2
+					i, n, space = i+8, n+8, spaces>>63 != 0
+					continue
+				}
+			}
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			i++
@@ -138,6 +155,16 @@ func AppendFoldWords(dst []byte, s string) []byte {
 	}
 	return out[:n]
 }
+
+// Bytes of a word of eight bytes, for AppendFoldWords.
+const (
+	lowBits  = 0x0101010101010101
+	highBits = 0x8080808080808080
+)
+
+// atLeast has the high bit of each byte of w set where the byte is at least m, for w whose
+// bytes are all below 0x80: no byte's sum carries into the next.
+func atLeast(w uint64, m byte) uint64 { return (w + lowBits*uint64(0x80-m)) & highBits }
 
 // FoldWords returns the form of s that keywords are matched in (AppendFoldWords), without the
 // space at either end.

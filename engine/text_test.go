@@ -114,7 +114,9 @@ func TestWordBoundaries(t *testing.T) {
 // every other rune folded; appended after what dst holds.
 func FuzzAppendFoldWords(f *testing.F) {
 	for _, s := range []string{"", "Dar  DE\tbaja", " \r\n dar\u00a0\u2003de\u3000baja \n", "L’ordine DON\u02bcT", "a \u0301 b",
-		"Straße ẞ ﬁ İstanbul", "\xff\xfeé", "ǅ ǈ ǋ \u0345", strings.Repeat("ß", 40)} {
+		"Straße ẞ ﬁ İstanbul", "\xff\xfeé", "ǅ ǈ ǋ \u0345", strings.Repeat("ß", 40),
+		"Hola QUIERO  un REEMBOLSO\tya", "abcdefg  hijklmnop", "abcdefgh  ijklmnop", "AB\tCD  EF\n\nGHIJKLMNOP",
+		"@[`{AZaz@[`{AZaz!", "12345678 \x0b\x0c\x0d\x0e12345678", "ZZZZZZZZ        zzzzzzzz\x7f\x00"} {
 		f.Add(s, 3)
 	}
 	f.Fuzz(func(t *testing.T, s string, room int) {
