@@ -82,3 +82,27 @@ func TestKeywordsSearchesAgree(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkKeywordsFind looks for the routing benchmark's ten keywords (bench-routing.yaml) in
+// folded customer messages; one op is one message.
+func BenchmarkKeywordsFind(b *testing.B) {
+	rule := func(exit string, words ...any) any { return engine.NewParams(map[string]any{"exit": exit, "any": words}) }
+	built, err := buildKeywords(engine.NewParams(map[string]any{"match": "substring", "pick": "leftmost", "rules": []any{
+		rule("billing", "reembolso", "factura", "cobro"), rule("retention", "cancelar"), rule("tech_support", "roto", "error"),
+		rule("sales", "precio", "descuento"), rule("priority_care", "urgente"), rule("complaints", "reclamo"),
+	}}))
+	require.NoError(b, err)
+	k := built.(*keywords)
+	texts := []string{
+		"Es por un factura de la semana pasada. no encuentro la opción en la app. alguien me puede ayudar?",
+		"Me pasaron este número. no encuentro la opción en la app. hola, quería consultar por mi pedido",
+		"Gracias por la atención. hace tres días que espero respuesta",
+		"Buenas, quiero cancelar el servicio porque el precio subió otra vez y nadie me responde el reclamo",
+	}
+	s := &keywordScratch{first: make([]int, len(k.words))}
+	for i := 0; b.Loop(); i++ {
+		s.text = engine.AppendFoldWords(s.text[:0], texts[i%len(texts)])
+		k.find(s)
+		k.decide(s.first)
+	}
+}

@@ -172,6 +172,19 @@ func (b *budget) context() context.Context {
 	return b.ctx
 }
 
+// cancelled tells whether the run's parent context is done; one that cannot be is never.
+func (b *budget) cancelled() bool {
+	if b.done == nil {
+		return false
+	}
+	select {
+	case <-b.done:
+		return true
+	default:
+		return false
+	}
+}
+
 // release frees the run's context.
 func (b *budget) release() {
 	if b.cancel != nil {
@@ -203,10 +216,8 @@ func (b *budget) step(elapsed time.Duration) error {
 		return &BudgetError{Budget: BudgetOperations, Limit: b.opsLimit}
 	}
 	b.ops++
-	select {
-	case <-b.done:
+	if b.cancelled() {
 		return &BudgetError{Budget: BudgetCancelled}
-	default:
 	}
 	if b.deadline > 0 && elapsed >= b.deadline {
 		return &BudgetError{Budget: BudgetDeadline, Limit: int64(b.deadline)}
@@ -226,10 +237,8 @@ func (b *budget) work(n int64) error {
 		return &BudgetError{Budget: BudgetOperations, Limit: b.opsLimit}
 	}
 	b.ops += n
-	select {
-	case <-b.done:
+	if b.cancelled() {
 		return &BudgetError{Budget: BudgetCancelled}
-	default:
 	}
 	if b.deadline > 0 {
 		// The clock is read once per opsPerReading operations: a reading costs more than a
