@@ -86,7 +86,9 @@ func TestKeywordsSearchesAgree(t *testing.T) {
 // BenchmarkKeywordsFind looks for the routing benchmark's ten keywords (bench-routing.yaml) in
 // folded customer messages; one op is one message.
 func BenchmarkKeywordsFind(b *testing.B) {
-	rule := func(exit string, words ...any) any { return engine.NewParams(map[string]any{"exit": exit, "any": words}) }
+	rule := func(exit string, words ...any) any {
+		return engine.NewParams(map[string]any{"exit": exit, "any": words})
+	}
 	built, err := buildKeywords(engine.NewParams(map[string]any{"match": "substring", "pick": "leftmost", "rules": []any{
 		rule("billing", "reembolso", "factura", "cobro"), rule("retention", "cancelar"), rule("tech_support", "roto", "error"),
 		rule("sales", "precio", "descuento"), rule("priority_care", "urgente"), rule("complaints", "reclamo"),
