@@ -46,8 +46,8 @@ func TestRunBudgetBoundsAPublishedFlow(t *testing.T) {
 		require.Equal(t, engine.StatusEnded, out.Status)
 		require.Equal(t, []string{"chat", "greet", "sorry", "end"}, out.Path)
 		require.Equal(t, []string{"message", "failed", "sent", ""}, out.Exits)
-		require.Contains(t, out.Steps[1].Error, "block greet: ")
-		require.Contains(t, out.Steps[1].Error, "run stopped: memory budget of 8 MiB exceeded building a string")
+		require.Contains(t, out.Steps.Step(1).Error, "block greet: ")
+		require.Contains(t, out.Steps.Step(1).Error, "run stopped: memory budget of 8 MiB exceeded building a string")
 		require.Len(t, out.Actions, 1)
 		require.Equal(t, "Sorry, we could not answer that.", out.Actions[0].Text)
 	})
@@ -60,6 +60,6 @@ func TestRunBudgetIsConfigured(t *testing.T) {
 		h.publish("doubling", doublingFlow)
 		out := h.deliverOne(h.webchat("doubling"), webchatMessage(t, "w-1", "visitor-1", "hola"))
 		require.Equal(t, []string{"chat", "greet", "sorry", "end"}, out.Path)
-		require.Contains(t, out.Steps[1].Error, "run stopped: memory budget of 64 KiB exceeded building a string")
+		require.Contains(t, out.Steps.Step(1).Error, "run stopped: memory budget of 64 KiB exceeded building a string")
 	})
 }

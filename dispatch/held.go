@@ -99,9 +99,9 @@ func (d *Dispatcher) continueRun(ctx context.Context, ch store.Channel, conv *st
 		in = *ev.Interaction
 	}
 	eff := d.newEffects(ch, conv, in)
-	steps, err := d.rt.Resume(withEffects(ctx, eff), flow, s, ev)
+	trace, err := d.rt.ResumeTrace(withEffects(ctx, eff), flow, s, ev)
 	if err != nil {
 		return nil, err
 	}
-	return &run{session: s, steps: steps, eff: eff, status: s.Status}, nil
+	return &run{session: s, trace: trace, eff: eff, status: s.Status}, nil
 }

@@ -35,13 +35,13 @@ type Outcome struct {
 	Vars      *engine.Vars     `json:"vars"`
 	Waiting   *engine.Wait     `json:"waiting"`
 	Error     *string          `json:"error"`
-	Steps     []engine.Step    `json:"steps,omitempty"`
+	Steps     engine.Trace     `json:"steps,omitzero"`
 }
 
 // run is one session run, waiting to be committed.
 type run struct {
 	session *engine.Session
-	steps   []engine.Step
+	trace   engine.Trace
 	eff     *effects
 	// version is the stored version the run started from; 0 for a new session.
 	version int64
@@ -54,8 +54,8 @@ type run struct {
 
 func (r *run) outcome(conv string) *Outcome {
 	o := &Outcome{ConversationID: conv, SessionID: r.session.ID, Delivered: "session", Status: r.session.Status,
-		Vars: &r.session.Vars, Steps: r.steps}
-	o.Path, o.Exits, o.Actions = engine.Summarise(r.steps)
+		Vars: &r.session.Vars, Steps: r.trace}
+	o.Path, o.Exits, o.Actions = r.trace.Summary()
 	if r.session.Status == engine.StatusWaiting {
 		o.Waiting = r.session.Wait
 	}
@@ -268,9 +268,9 @@ func (d *Dispatcher) startRun(ctx context.Context, ch store.Channel, conv *store
 	id := "s_" + timeOrderedID()
 	eff := d.newEffects(ch, conv, in)
 	cs, _ := settings.ParseChannel(ch.Type, ch.Settings) // a stored channel's settings were checked when saved
-	s, steps := d.rt.Start(withEffects(ctx, eff), flow, in, engine.StartOptions{
+	s, trace := d.rt.StartTrace(withEffects(ctx, eff), flow, in, engine.StartOptions{
 		SessionID: id, Contact: &contact, DefaultSkill: ch.DefaultSkill, DefaultLanguage: cs.Language, Seed: seedOf(id)})
-	return &run{session: s, steps: steps, eff: eff, status: s.Status}, nil
+	return &run{session: s, trace: trace, eff: eff, status: s.Status}, nil
 }
 
 // resumeRun runs a stored session with an event.

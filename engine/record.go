@@ -7,24 +7,42 @@ import (
 )
 
 // Trace is what one run (StartTrace or ResumeTrace) did: its steps, kept in the compact form the
-// interpreter records them in. Step and Steps give them as Steps; a Trace is written to JSON as
-// its Steps are. The zero Trace has no steps.
-type Trace struct{ rec *record }
+// interpreter records them in, or as Steps when it was made from them (TraceOf, or read from
+// JSON). Step and Steps give them as Steps; a Trace is written to JSON as its Steps are. The zero
+// Trace has no steps.
+type Trace struct {
+	rec   *record
+	steps []Step // when rec is nil
+}
+
+// TraceOf returns the trace of these steps.
+func TraceOf(steps []Step) Trace { return Trace{steps: steps} }
 
 // Len is the number of steps the run ran.
 func (t Trace) Len() int {
 	if t.rec == nil {
-		return 0
+		return len(t.steps)
 	}
 	return len(t.rec.steps)
 }
 
+// IsZero tells whether the trace has no steps.
+func (t Trace) IsZero() bool { return t.Len() == 0 }
+
 // Block returns the block step i ran, for 0 <= i < Len: Step(i).Block, without the rest.
-func (t Trace) Block(i int) string { return t.rec.steps[i].node.ID }
+func (t Trace) Block(i int) string {
+	if t.rec == nil {
+		return t.steps[i].Block
+	}
+	return t.rec.steps[i].node.ID
+}
 
 // Step returns step i, for 0 <= i < Len. Its Vars and Actions are the trace's own.
 func (t Trace) Step(i int) Step {
 	r := t.rec
+	if r == nil {
+		return t.steps[i]
+	}
 	ts := &r.steps[i]
 	st := Step{Block: ts.node.ID, Type: ts.node.Type, Exit: ts.exit, At: r.at, Duration: ts.duration}
 	var varsFrom, actionsFrom uint32
@@ -44,7 +62,7 @@ func (t Trace) Step(i int) Step {
 		st.Wait = r.wait
 	}
 	for _, n := range r.notes {
-		if int(n.step) == i {
+		if n.step == i {
 			st.Flow, st.Error = n.flow, n.err
 		}
 	}
@@ -53,6 +71,9 @@ func (t Trace) Step(i int) Step {
 
 // Steps returns the steps, in the order they ran; nil when there are none.
 func (t Trace) Steps() []Step {
+	if t.rec == nil {
+		return t.steps
+	}
 	n := t.Len()
 	if n == 0 {
 		return nil
@@ -67,13 +88,48 @@ func (t Trace) Steps() []Step {
 // Actions returns the actions the run's steps emitted, in order.
 func (t Trace) Actions() []*Action {
 	if t.rec == nil {
-		return nil
+		var actions []*Action
+		for _, st := range t.steps {
+			actions = append(actions, st.Actions...)
+		}
+		return actions
 	}
-	return t.rec.actions
+	n := len(t.rec.actions)
+	return t.rec.actions[:n:n]
+}
+
+// Summary lists the blocks the trace ran, the exit each took ("" where it waited or ended),
+// and the actions its steps emitted, in order, as Summarise does with its Steps; never nil.
+func (t Trace) Summary() (path, exits []string, actions []*Action) {
+	if t.rec == nil {
+		return Summarise(t.steps)
+	}
+	n := t.Len()
+	path, exits = make([]string, n), make([]string, n)
+	for i, st := range t.rec.steps {
+		path[i], exits[i] = st.node.ID, st.exit
+	}
+	return path, exits, append([]*Action{}, t.rec.actions...)
 }
 
 // MarshalJSON writes the trace as its Steps.
-func (t Trace) MarshalJSON() ([]byte, error) { return json.Marshal(t.Steps()) }
+func (t Trace) MarshalJSON() ([]byte, error) {
+	steps := t.Steps()
+	if steps == nil {
+		steps = []Step{}
+	}
+	return json.Marshal(steps)
+}
+
+// UnmarshalJSON reads a trace written as its Steps.
+func (t *Trace) UnmarshalJSON(data []byte) error {
+	var steps []Step
+	if err := json.Unmarshal(data, &steps); err != nil {
+		return err
+	}
+	*t = TraceOf(steps)
+	return nil
+}
 
 // record is what one run leaves behind: its trace, and small buffers that the variables and
 // actions it records are cut from. Its working state is the run's, kept from run to run; a

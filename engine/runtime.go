@@ -110,7 +110,7 @@ func (r *Runtime) StartTrace(ctx context.Context, f *Flow, in Interaction, o Sta
 	rn := r.startRun(s, &st.record, f, 1)
 	r.advance(ctx, rn, entry, nil)
 	r.endRun(rn)
-	return s, Trace{&st.record}
+	return s, Trace{rec: &st.record}
 }
 
 // Resume delivers an event to a waiting session of flow (the flow the session waits in) and
@@ -154,7 +154,7 @@ func (r *Runtime) ResumeTrace(ctx context.Context, f *Flow, s *Session, ev Event
 	s.Status, s.Wait = StatusRunning, nil
 	r.advance(ctx, rn, node, &ev)
 	r.endRun(rn)
-	return Trace{rec}, nil
+	return Trace{rec: rec}, nil
 }
 
 // run is the working state of one Start or Resume: what its blocks see, its budget and its
