@@ -152,10 +152,12 @@ func buildKeywords(p *engine.Params) (engine.Block, error) {
 		if few {
 			k.byFirst[p[0]] = append(k.byFirst[p[0]], uint8(i))
 		}
-		// A keyword of one byte begins every pair that begins with it, and the text's last
-		// byte, which pairs with 0.
-		for _, pair := range keywordPairs(p) {
-			k.prefixes[pair>>6] |= 1 << (pair & 63)
+		if len(p) > 1 {
+			k.addPair(p[0], p[1])
+		} else { // every pair it begins, and the text's last byte, which pairs with 0
+			for b := range 256 {
+				k.addPair(p[0], byte(b))
+			}
 		}
 	}
 	if !few {
@@ -171,17 +173,10 @@ func newAutomaton(patterns []string) *ahocorasick.AhoCorasick {
 	return &ac
 }
 
-// keywordPairs returns the pairs of bytes a position where pattern begins starts with, as
-// scan reads them: the first two bytes, or for a one-byte pattern that byte with any other.
-func keywordPairs(pattern string) []uint16 {
-	if len(pattern) > 1 {
-		return []uint16{uint16(pattern[0])<<8 | uint16(pattern[1])}
-	}
-	pairs := make([]uint16, 256)
-	for b := range pairs {
-		pairs[b] = uint16(pattern[0])<<8 | uint16(b)
-	}
-	return pairs
+// addPair records that a keyword begins with the bytes a then b, as scan reads a position.
+func (k *keywords) addPair(a, b byte) {
+	pair := uint16(a)<<8 | uint16(b)
+	k.prefixes[pair>>6] |= 1 << (pair & 63)
 }
 
 // directSearchLimit is the number of keywords up to which searching for each one in turn beats

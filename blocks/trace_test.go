@@ -12,9 +12,10 @@ import (
 )
 
 // TestTraceKeepsEveryStep runs a flow through a subflow, a failing block, a reply and a wait,
-// then resumes it, and checks the compact trace of StartTrace and ResumeTrace against the Steps
-// of Start and Resume: the same steps, the same JSON, the same summary, read back from JSON.
-// Only the steps that reach outside the engine (the subflow's load, the reply's send) are timed.
+// then resumes it, and checks what the compact traces of StartTrace and ResumeTrace give: each
+// step's block, type, exit, flow, error, variables, actions, wait, event, time and duration; a
+// summary and actions that agree with the Steps; the Steps' JSON, read back. Only the steps that
+// reach outside the engine (the subflow's load, the reply's send) are timed.
 func TestTraceKeepsEveryStep(t *testing.T) {
 	t.Parallel()
 	child := load(t, registry, `switchboard: 1
@@ -54,40 +55,21 @@ blocks:
     next: {replied: end, timeout: end}
   end: {type: end}
 `)
-	run := func(traced bool) (first, second []engine.Step, firstTrace, secondTrace engine.Trace) {
-		var ticks time.Duration
-		rt := &engine.Runtime{
-			Clock: engine.NewManualClock(monday), Outbox: &engine.MemoryOutbox{}, Flows: subflows(child),
-			Stopwatch: func() time.Time { ticks += time.Millisecond; return monday.Add(ticks) },
-		}
-		ctx := context.Background()
-		in := webchat("hola")
-		opts := engine.StartOptions{SessionID: "s1"}
-		var s *engine.Session
-		if traced {
-			s, firstTrace = rt.StartTrace(ctx, parent, in, opts)
-			first = firstTrace.Steps()
-		} else {
-			s, first = rt.Start(ctx, parent, in, opts)
-		}
-		require.Equal(t, engine.StatusWaiting, s.Status, s.Error)
-		reply := webchat("gracias")
-		ev := engine.Event{Kind: engine.EventReply, Seq: s.Seq, Interaction: &reply}
-		var err error
-		if traced {
-			secondTrace, err = rt.ResumeTrace(ctx, parent, s, ev)
-			second = secondTrace.Steps()
-		} else {
-			second, err = rt.Resume(ctx, parent, s, ev)
-		}
-		require.NoError(t, err)
-		require.Equal(t, engine.StatusEnded, s.Status, s.Error)
-		return first, second, firstTrace, secondTrace
+	var ticks time.Duration
+	rt := &engine.Runtime{
+		Clock: engine.NewManualClock(monday), Outbox: &engine.MemoryOutbox{}, Flows: subflows(child),
+		Stopwatch: func() time.Time { ticks += time.Millisecond; return monday.Add(ticks) },
 	}
-	wantFirst, wantSecond, _, _ := run(false)
-	first, second, firstTrace, secondTrace := run(true)
-	require.Equal(t, wantFirst, first)
-	require.Equal(t, wantSecond, second)
+	ctx := context.Background()
+	s, firstTrace := rt.StartTrace(ctx, parent, webchat("hola"), engine.StartOptions{SessionID: "s1"})
+	require.Equal(t, engine.StatusWaiting, s.Status, s.Error)
+	reply := webchat("gracias")
+	secondTrace, err := rt.ResumeTrace(ctx, parent, s, engine.Event{Kind: engine.EventReply, Seq: s.Seq, Interaction: &reply})
+	require.NoError(t, err)
+	require.Equal(t, engine.StatusEnded, s.Status, s.Error)
+	first, second := firstTrace.Steps(), secondTrace.Steps()
+	require.Equal(t, []string{"webchat.trigger", "subflow", "webchat.trigger", "set", "subflow", "reply", "reply", "wait.reply"},
+		[]string{first[0].Type, first[1].Type, first[2].Type, first[3].Type, first[4].Type, first[5].Type, first[6].Type, first[7].Type})
 
 	path, exits, actions := engine.Summarise(first)
 	require.Equal(t, []string{"in", "sub", "in", "b", "sub", "broken", "ask", "wait"}, path)

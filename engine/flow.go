@@ -1,7 +1,5 @@
 package engine
 
-import "slices"
-
 // Flow is a loaded flow version: every block built, every expression compiled. It is
 // immutable and safe for concurrent use by any number of sessions.
 type Flow struct {
@@ -35,7 +33,7 @@ type Node struct {
 	// Next maps each wired exit to the block it leads to.
 	Next map[string]*Node
 
-	wires []wire // Next as a list, in the order of Exits; nil for a Node not in a Flow made by NewFlow
+	wires []wire // Next as a list; nil for a Node not in a Flow made by NewFlow, and then Next is read
 }
 
 // wire is one wired exit of a node.
@@ -63,18 +61,16 @@ func NewFlow(info FlowInfo, description string, vars []Entry, nodes []*Node) *Fl
 	f := &Flow{Info: info, Description: description, Vars: vars, Nodes: nodes, byID: make(map[string]*Node, len(nodes)), triggers: []*Node{}}
 	for _, n := range nodes {
 		f.byID[n.ID] = n
+		// In the order of the block's exits, the common ones first; a node wired by an exit it
+		// does not list keeps to its map.
 		n.wires = make([]wire, 0, len(n.Next))
 		for _, e := range n.Exits {
 			if next := n.Next[e]; next != nil {
 				n.wires = append(n.wires, wire{e, next})
 			}
 		}
-		if len(n.wires) < len(n.Next) { // wired exits the block does not list
-			for e, next := range n.Next {
-				if next != nil && !slices.Contains(n.Exits, e) {
-					n.wires = append(n.wires, wire{e, next})
-				}
-			}
+		if len(n.wires) != len(n.Next) {
+			n.wires = nil
 		}
 		if n.Spec != nil && n.Spec.Trigger != "" {
 			f.triggers = append(f.triggers, n)

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 	"unsafe"
 )
@@ -61,10 +62,9 @@ func (t Trace) Step(i int) Step {
 	if i == len(r.steps)-1 {
 		st.Wait = r.wait
 	}
-	for _, n := range r.notes {
-		if n.step == i {
-			st.Flow, st.Error = n.flow, n.err
-		}
+	// Notes are added in the order of their steps, one at most per step.
+	if j, ok := slices.BinarySearchFunc(r.notes, i, func(n stepNote, i int) int { return n.step - i }); ok {
+		st.Flow, st.Error = r.notes[j].flow, r.notes[j].err
 	}
 	return st
 }
